@@ -1,0 +1,63 @@
+# krihs-analysis — the two commands a newcomer needs are `make report` and `make test`.
+# Both create or update the project environment first (idempotent: a stamp file records what was installed).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.krihs-installed
+SYSSTAMP := $(VENV)/.krihs-system
+KERNEL := krihs-analysis
+JOBS   ?= 2
+
+.PHONY: help setup system report test notebooks figures lab bench baselines clean
+
+help:
+	@echo "make report     run the default report set on the embedded sample data -> reports/latest"
+	@echo "make test       run the whole test suite (unit, statistics, figures, notebooks via nbval)"
+	@echo "make notebooks  refresh the committed notebook outputs (after an intended change of results)"
+	@echo "make baselines  regenerate the figure image baselines"
+	@echo "make lab        start JupyterLab on the project kernel"
+	@echo "make bench      run the benchmarks in benchmarks/"
+
+setup: $(STAMP) $(SYSSTAMP)
+
+# System pieces: CJK fonts for figures, Chromium for PDF briefs, poppler for PDF checks.
+# Installed when we are root with apt-get available; otherwise the library says what is missing.
+$(SYSSTAMP): scripts/install-system.sh | $(VENV)/bin/python
+	@bash scripts/install-system.sh
+	@touch $@
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip install --python $(BIN)/python --quiet -e ".[test]"
+	@# setqca (test-only cross-check of the QCA module) pins pandas<3 in its metadata; it is installed without
+	@# its dependencies and used only on plain arrays.
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps setqca==0.2.0
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (krihs-analysis)" >/dev/null
+	@rm -rf $$HOME/.cache/matplotlib
+	@touch $@
+
+report: setup
+	$(BIN)/krihs-analysis validate data/raw/cases_sample.csv
+	$(BIN)/krihs-analysis build
+
+test: setup
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+notebooks: setup
+	$(BIN)/krihs-analysis refresh-notebooks
+
+baselines: setup
+	$(BIN)/python -m krihs_analysis.figures.baselines
+
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+bench: setup
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) data/processed/*.parquet data/processed/manifest.json

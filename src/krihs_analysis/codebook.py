@@ -1,0 +1,249 @@
+"""The codebook: the one place that names the variables of a case sheet.
+
+Everything that needs a variable name, a label in English, Korean or Japanese, a level or an anchor text reads it
+from here (validation schemas, Excel templates, figure labels, notebook tables, brief sentences).
+
+Examples
+--------
+>>> from krihs_analysis.codebook import load_codebook
+>>> cb = load_codebook()
+>>> cb["integration"].label("ko")
+'사업 간 연계·통합'
+>>> cb.items_for_task("task3_planning")
+('resident_planning', 'institutional_support')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+LANGS: tuple[str, ...] = ("en", "ko", "ja")
+TYPES: tuple[str, ...] = ("identifier", "category", "ordinal", "binary", "count", "percent", "year", "text")
+NUMERIC_TYPES: tuple[str, ...] = ("count", "percent", "year")
+CODED_TYPES: tuple[str, ...] = ("ordinal", "binary")
+TASKS: tuple[str, ...] = ("task1_capacity", "task2_government", "task3_planning", "task4_intermediary")
+OUTCOME = "outcome"
+DEFAULT_PATH = Path(__file__).with_name("codebook.yaml")
+
+
+def check_lang(lang: str) -> str:
+    """Return `lang` if it is one of the supported languages, else raise a ValueError that lists them.
+
+    Examples
+    --------
+    >>> check_lang("ja")
+    'ja'
+    """
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}: expected one of {', '.join(LANGS)}")
+    return lang
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One variable of the case sheet, as the codebook defines it."""
+
+    name: str
+    type: str
+    required: bool
+    labels: Mapping[str, str]
+    levels: Mapping[Any, Mapping[str, str]] = field(default_factory=dict)
+    task: str | None = None
+    description: str = ""
+    min: float | None = None
+    max: float | None = None
+    pattern: str | None = None
+
+    def label(self, lang: str = "en") -> str:
+        """The variable's label in `lang` (en, ko or ja)."""
+        return self.labels[check_lang(lang)]
+
+    def level_label(self, code: Any, lang: str = "en") -> str:
+        """The label (anchor text) of one level in `lang`."""
+        check_lang(lang)
+        try:
+            return self.levels[code][lang]
+        except KeyError:
+            raise ValueError(
+                f"{self.name}: unknown level {code!r}; expected one of {', '.join(map(str, self.levels))}"
+            ) from None
+
+    @property
+    def codes(self) -> tuple:
+        """The allowed codes, in codebook order (ascending for ordinal and binary variables)."""
+        return tuple(self.levels)
+
+    @property
+    def is_coded(self) -> bool:
+        """True for ordinal and binary codes, the variables the comparisons work on."""
+        return self.type in CODED_TYPES
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """The parsed codebook: variables in sheet order, core tasks, derived indices and the version."""
+
+    version: str
+    variables: Mapping[str, Variable]
+    core_tasks: Mapping[str, Mapping[str, Any]]
+    derived: Mapping[str, Mapping[str, Any]]
+    path: Path
+
+    def __getitem__(self, name: str) -> Variable:
+        try:
+            return self.variables[name]
+        except KeyError:
+            raise ValueError(
+                f"{name!r} is not a variable of the codebook ({self.path.name}); "
+                f"known variables: {', '.join(self.variables)}"
+            ) from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.variables
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """All variable names in sheet order."""
+        return tuple(self.variables)
+
+    def of_type(self, *types: str) -> tuple[str, ...]:
+        """Names of the variables whose type is one of `types`, in sheet order."""
+        return tuple(n for n, v in self.variables.items() if v.type in types)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(n for n, v in self.variables.items() if v.required)
+
+    @property
+    def ordinal(self) -> tuple[str, ...]:
+        """The 0-3 ordinal codes."""
+        return self.of_type("ordinal")
+
+    @property
+    def conditions(self) -> tuple[str, ...]:
+        """Ordinal codes that describe a case (everything ordinal except outcomes)."""
+        return tuple(n for n in self.ordinal if self.variables[n].task != OUTCOME)
+
+    @property
+    def outcomes(self) -> tuple[str, ...]:
+        return tuple(n for n, v in self.variables.items() if v.task == OUTCOME)
+
+    def items_for_task(self, task: str) -> tuple[str, ...]:
+        """Ordinal items that measure one core task (``task1_capacity`` ... ``task4_intermediary``)."""
+        if task not in self.core_tasks:
+            raise ValueError(f"unknown core task {task!r}; expected one of {', '.join(self.core_tasks)}")
+        return tuple(n for n, v in self.variables.items() if v.task == task and v.type == "ordinal")
+
+    def label(self, name: str, lang: str = "en") -> str:
+        """Label of a variable, a core task or a derived index in `lang`."""
+        check_lang(lang)
+        if name in self.variables:
+            return self.variables[name].labels[lang]
+        if name in self.derived:
+            return self.derived[name]["labels"][lang]
+        if name in self.core_tasks:
+            return self.core_tasks[name][lang]
+        raise ValueError(f"{name!r} is not a variable, core task or derived index of the codebook")
+
+    def header_aliases(self) -> dict[str, str]:
+        """Map every accepted header spelling (name and en/ko/ja labels, case- and space-folded) to the name."""
+        aliases: dict[str, str] = {}
+        for name, var in self.variables.items():
+            for alias in (name, *var.labels.values()):
+                aliases[fold_header(alias)] = name
+        return aliases
+
+
+def fold_header(text: str) -> str:
+    """Fold a column header for matching: strip, lower-case, collapse inner white space."""
+    return " ".join(str(text).split()).casefold()
+
+
+def _parse(raw: Mapping[str, Any], path: Path) -> Codebook:
+    variables: dict[str, Variable] = {}
+    for name, spec in raw["variables"].items():
+        vtype = spec["type"]
+        if vtype not in TYPES:
+            raise ValueError(f"{path}: variable {name!r} has unknown type {vtype!r}; expected one of {TYPES}")
+        missing = [lang for lang in LANGS if lang not in spec.get("labels", {})]
+        if missing:
+            raise ValueError(f"{path}: variable {name!r} lacks labels in {missing}")
+        levels = {k: MappingProxyType(dict(v)) for k, v in (spec.get("levels") or {}).items()}
+        if vtype in ("ordinal", "binary"):
+            codes = list(levels)
+            if codes != sorted(codes) or not all(isinstance(c, int) for c in codes):
+                raise ValueError(f"{path}: {name!r} levels must be ascending integers, got {codes}")
+        for code, lab in levels.items():
+            if any(lang not in lab for lang in LANGS):
+                raise ValueError(f"{path}: level {code!r} of {name!r} lacks an anchor in every language")
+        variables[name] = Variable(
+            name=name,
+            type=vtype,
+            required=bool(spec.get("required", False)),
+            labels=MappingProxyType(dict(spec["labels"])),
+            levels=MappingProxyType(levels),
+            task=spec.get("task"),
+            description=" ".join(str(spec.get("description", "")).split()),
+            min=spec.get("min"),
+            max=spec.get("max"),
+            pattern=spec.get("pattern"),
+        )
+    return Codebook(
+        version=str(raw["version"]),
+        variables=MappingProxyType(variables),
+        core_tasks=MappingProxyType(dict(raw["core_tasks"])),
+        derived=MappingProxyType(dict(raw.get("derived", {}))),
+        path=path,
+    )
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path) -> Codebook:
+    import yaml
+
+    with open(path, encoding="utf-8") as fh:
+        return _parse(yaml.safe_load(fh), path)
+
+
+def load_codebook(path: str | Path | None = None) -> Codebook:
+    """Load (and cache) the codebook.
+
+    Parameters
+    ----------
+    path
+        A codebook YAML file; the package's own ``codebook.yaml`` when None.
+
+    Returns
+    -------
+    Codebook
+
+    Examples
+    --------
+    >>> load_codebook().version
+    '1.0.0'
+    """
+    return _load(Path(path).resolve() if path is not None else DEFAULT_PATH)
+
+
+def check_variables(names: Iterable[str], *, codebook: Codebook | None = None, coded: bool = False) -> list[str]:
+    """Return `names` as a list after checking each is a codebook variable (and coded, when asked).
+
+    Examples
+    --------
+    >>> check_variables(["integration"], coded=True)
+    ['integration']
+    """
+    cb = codebook or load_codebook()
+    out = []
+    for name in names:
+        var = cb[name]
+        if coded and not var.is_coded:
+            raise ValueError(f"{name!r} is a {var.type} variable; expected an ordinal or binary code")
+        out.append(name)
+    return out
+

@@ -1,0 +1,315 @@
+"""Reading, validating and building case data (issue: foundation)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from krihs_analysis import paths
+from krihs_analysis.cli import main
+from krihs_analysis.codebook import load_codebook
+from krihs_analysis.data import (
+    CaseDataError,
+    build,
+    core_task_indices,
+    is_illustrative,
+    read_cases,
+    read_context,
+    to_long,
+    write_atomic,
+)
+from krihs_analysis.template import write_template
+
+DATA = Path(__file__).parent / "data"
+
+
+def problems_of(path: Path) -> pd.DataFrame:
+    with pytest.raises(CaseDataError) as info:
+        read_cases(path)
+    return info.value.problems
+
+
+# --- the sample -----------------------------------------------------------------------------------------------
+
+
+def test_sample_has_fourteen_korean_cases_of_seven_programmes_and_at_least_ten_japanese():
+    cases = read_cases()
+    kr = cases[cases["country"] == "KR"]
+    assert len(kr) == 14
+    assert kr["programme"].nunique() == 7
+    assert kr.groupby("programme").size().eq(2).all()
+    assert (cases["country"] == "JP").sum() >= 10
+
+
+def test_sample_is_flagged_illustrative_in_every_row_and_in_attrs():
+    cases = read_cases()
+    assert (cases["data_status"] == "illustrative").all()
+    assert cases.attrs["illustrative"] is True
+    assert is_illustrative(cases)
+
+
+def test_ordinal_codes_are_ordered_categoricals_over_zero_to_three():
+    cases = read_cases()
+    for name in load_codebook().ordinal:
+        dtype = cases[name].dtype
+        assert isinstance(dtype, pd.CategoricalDtype) and dtype.ordered, name
+        assert list(dtype.categories) == [0, 1, 2, 3], name
+
+
+def test_sample_mirrors_the_brief_strong_community_weak_organisation_in_korea():
+    cases = read_cases()
+    kr = cases[cases["country"] == "KR"]
+    jp = cases[cases["country"] == "JP"]
+    med = lambda frame, v: frame[v].astype(float).median()  # noqa: E731
+    assert med(kr, "community_sense") >= 2.5
+    assert med(kr, "resident_org") < med(jp, "resident_org")
+    assert med(kr, "integration") < med(jp, "integration")
+    # variation inside each country, so the analyses have something to find
+    for frame in (kr, jp):
+        assert frame["sustainability"].astype(int).nunique() >= 3
+
+
+def test_core_task_indices_are_the_mean_of_each_tasks_items():
+    cases = read_cases()
+    idx = core_task_indices(cases)
+    first = cases.iloc[0]
+    items = load_codebook().items_for_task("task3_planning")
+    expected = sum(int(first[i]) for i in items) / len(items)
+    assert idx.loc[0, "task3_planning"] == pytest.approx(expected)
+    assert idx[["task1_capacity", "task2_government", "task3_planning", "task4_intermediary"]].stack().between(0, 3).all()
+
+
+def test_read_cases_does_not_depend_on_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert len(read_cases()) == 26
+
+
+def test_to_long_has_one_row_per_case_and_variable():
+    long = to_long(read_cases(), variables=["integration", "sustainability"])
+    assert list(long.columns) == ["case_id", "country", "programme", "variable", "value"]
+    assert len(long) == 52
+
+
+# --- encodings and languages ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [
+        ("korean_headers_cp949.csv", "cp949"),
+        ("korean_headers_utf8_bom.csv", "utf-8-sig"),
+        ("japanese_headers_utf8.csv", "utf-8"),
+    ],
+)
+def test_sheets_in_korean_excel_encodings_and_other_languages_are_read_and_the_encoding_reported(name, encoding):
+    cases = read_cases(DATA / name)
+    assert cases.attrs["encoding"] == encoding
+    assert list(cases.columns[:3]) == ["case_id", "country", "programme"]
+    assert cases["case_id"].str.match(r"^(KR|JP)-").all()
+
+
+def test_cp949_sheet_keeps_hangul_intact():
+    cases = read_cases(DATA / "korean_headers_cp949.csv")
+    assert cases.loc[0, "municipality"] == "시 A (illustrative)"
+
+
+# --- bad sheets: every kind names row and column --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "row", "column", "value", "expected"),
+    [
+        ("missing_column.csv", 1, "sustainability", "(missing column)", "required column"),
+        ("unknown_column.csv", 1, "colour", "colour", "codebook variable"),
+        ("bad_code.csv", 3, "integration", "5", "one of 0, 1, 2, 3"),
+        ("bad_code.csv", 4, "resident_org", "-1", "one of 0, 1, 2, 3"),
+        ("missing_value.csv", 4, "sustainability", "", "required"),
+        ("missing_value.csv", 2, "programme", "", "required"),
+        ("wrong_country.csv", 2, "country", "CN", "one of KR, JP"),
+        ("country_mismatch.csv", 5, "country", "KR", "JP"),
+        ("non_numeric.csv", 3, "support_years", "five", "whole number"),
+        ("non_numeric.csv", 4, "self_funded_pct", "45%", "number from 0 to 100"),
+        ("blank_row.csv", 3, "-", "(blank row)", "blank row"),
+        ("stray_whitespace.csv", 4, "integration", " 2", "spaces"),
+        ("stray_whitespace.csv", 2, "case_id", "KR-P1-A ", "spaces"),
+        ("empty.csv", 0, "-", "(empty file)", "header row"),
+        ("header_only.csv", 2, "-", "(no data rows)", "at least one case"),
+        ("not_a_table.csv", 1, "-", "Minutes of the village meeting", "case sheet"),
+        ("not_a_workbook.xlsx", 0, "-", "not a readable XLSX", ".xlsx"),
+    ],
+)
+def test_each_kind_of_bad_sheet_is_reported_with_row_column_value_and_expectation(name, row, column, value, expected):
+    problems = problems_of(DATA / name)
+    assert list(problems.columns) == ["file", "row", "column", "value", "expected"]
+    hit = problems[(problems["row"] == row) & (problems["column"] == column)]
+    assert len(hit) == 1, problems.to_string()
+    assert str(hit["value"].iloc[0]).startswith(value)
+    assert expected in hit["expected"].iloc[0]
+    assert (problems["file"] == name).all()
+
+
+def test_duplicate_case_ids_are_reported_with_both_rows():
+    problems = problems_of(DATA / "duplicate_id.csv")
+    dup = problems[problems["column"] == "case_id"]
+    assert sorted(dup["row"]) == [3, 5]
+    assert (dup["value"] == "KR-P1-B").all()
+
+
+def test_all_problems_are_collected_in_one_pass(tmp_path):
+    src = (DATA / "bad_code.csv").read_text(encoding="utf-8").splitlines()
+    src[1] = src[1].replace("KR-P1-A,KR,", "KR-P1-A,XX,", 1)
+    bad = tmp_path / "many.csv"
+    bad.write_text("\n".join(src) + "\n", encoding="utf-8")
+    problems = problems_of(bad)
+    assert set(problems["column"]) >= {"country", "integration", "resident_org"}
+
+
+def test_error_message_is_a_table_naming_file_row_column_value_and_expectation():
+    with pytest.raises(CaseDataError) as info:
+        read_cases(DATA / "bad_code.csv")
+    text = str(info.value)
+    assert text.startswith("2 problems in bad_code.csv")
+    assert "integration" in text and "one of 0, 1, 2, 3" in text
+
+
+def test_missing_file_raises_file_not_found():
+    with pytest.raises(FileNotFoundError):
+        read_cases(DATA / "does_not_exist.csv")
+
+
+# --- CLI ------------------------------------------------------------------------------------------------------
+
+
+def test_cli_validate_accepts_the_sample(capsys):
+    assert main(["validate", str(paths.SAMPLE_CASES)]) == 0
+    out = capsys.readouterr().out
+    assert "26 cases" in out and "utf-8" in out and "ILLUSTRATIVE" in out
+
+
+@pytest.mark.parametrize("name", ["bad_code.csv", "blank_row.csv", "empty.csv", "not_a_table.csv", "not_a_workbook.xlsx"])
+def test_cli_validate_exits_1_with_the_problem_table_and_no_traceback(name, capsys):
+    assert main(["validate", str(DATA / name)]) == 1
+    err = capsys.readouterr().err
+    assert name in err and "Traceback" not in err
+
+
+def test_cli_validate_exits_2_for_a_missing_file_in_one_line():
+    proc = subprocess.run([sys.executable, "-m", "krihs_analysis.cli", "validate", "no/such/sheet.csv"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+# --- build ----------------------------------------------------------------------------------------------------
+
+
+def test_build_twice_gives_identical_bytes_and_leaves_raw_untouched(tmp_path):
+    raw = tmp_path / "cases_sample.csv"
+    shutil.copy2(paths.SAMPLE_CASES, raw)
+    before = (raw.read_bytes(), os.stat(raw).st_mtime_ns)
+    build(raw, out_dir=tmp_path / "a")
+    build(raw, out_dir=tmp_path / "b")
+    for name in ("cases.parquet", "manifest.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert (raw.read_bytes(), os.stat(raw).st_mtime_ns) == before
+
+
+def test_build_manifest_records_hashes_versions_and_counts(tmp_path):
+    manifest = build(out_dir=tmp_path)
+    on_disk = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert on_disk == manifest
+    import hashlib
+
+    assert manifest["inputs"][0]["sha256"] == hashlib.sha256(paths.SAMPLE_CASES.read_bytes()).hexdigest()
+    assert manifest["codebook_version"] == load_codebook().version
+    assert manifest["rows_by_country"] == {"KR": 14, "JP": 12}
+    assert manifest["illustrative"] is True
+    processed = pd.read_parquet(tmp_path / "cases.parquet")
+    assert "task4_intermediary" in processed and len(processed) == 26
+
+
+def test_build_refuses_to_write_anything_when_validation_fails(tmp_path):
+    out = tmp_path / "out"
+    assert main(["build", "--raw", str(DATA / "bad_code.csv"), "--out", str(out)]) == 1
+    assert not out.exists()
+
+
+def test_failed_build_leaves_the_last_good_output_in_place(tmp_path):
+    build(out_dir=tmp_path)
+    good = (tmp_path / "cases.parquet").read_bytes()
+    with pytest.raises(CaseDataError):
+        build([paths.SAMPLE_CASES, DATA / "bad_code.csv"], out_dir=tmp_path)
+    assert (tmp_path / "cases.parquet").read_bytes() == good
+
+
+def test_build_rejects_case_ids_repeated_across_sheets(tmp_path):
+    with pytest.raises(CaseDataError, match="another sheet"):
+        build([DATA / "valid_small.csv", paths.SAMPLE_CASES], out_dir=tmp_path)
+
+
+def test_write_atomic_leaves_no_temporary_file_behind(tmp_path):
+    write_atomic(tmp_path / "x.json", "{}")
+    assert [p.name for p in tmp_path.iterdir()] == ["x.json"]
+
+
+# --- template -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["ko", "en", "ja"])
+def test_template_filled_with_the_sample_validates(tmp_path, lang):
+    sample = read_cases()
+    path = write_template(tmp_path / f"coding_{lang}.xlsx", lang=lang, cases=sample)
+    back = read_cases(path)
+    cb = load_codebook()
+    pd.testing.assert_frame_equal(back[list(cb.names)], sample[list(cb.names)])
+
+
+def test_template_has_translated_headers_dropdowns_and_an_anchor_sheet(tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "t.xlsx"
+    assert main(["template", str(path), "--lang", "ko"]) == 0
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    cb = load_codebook()
+    assert ws.cell(row=1, column=1).value == cb["case_id"].label("ko")
+    validated = {str(dv.sqref).split(":")[0].rstrip("0123456789") for dv in ws.data_validations.dataValidation}
+    from openpyxl.utils import get_column_letter
+
+    for j, name in enumerate(cb.names, start=1):
+        if cb[name].levels:
+            assert get_column_letter(j) in validated, name
+    anchors = wb.worksheets[1]
+    texts = [row[6] for row in anchors.iter_rows(min_row=2, values_only=True)]
+    assert cb["integration"].level_label(3, "ko") in texts
+
+
+# --- context --------------------------------------------------------------------------------------------------
+
+
+def test_context_mic_survey_carries_the_published_figures_and_source():
+    # Source: MIC survey of regional management organisations (shared/reference/context-facts.md).
+    rmo = read_context("rmo_survey")
+    assert rmo[["survey_year", "organisations", "municipalities"]].values.tolist() == [
+        [2016, 3071, 609], [2018, 4787, 711], [2019, 5236, 742], [2021, 6064, 814], [2022, 7207, 853],
+    ]
+    assert rmo["source"].str.contains("Internal Affairs and Communications").all()
+    assert set(rmo.attrs["source"]) == {"en", "ko", "ja"}
+
+
+def test_context_fiscal_codes_keep_their_leading_zero():
+    fiscal = read_context("jp_fiscal_fy2021")
+    assert "063827" in set(fiscal["code"])
+
+
+def test_unknown_context_table_is_a_clear_error():
+    with pytest.raises(ValueError, match="available"):
+        read_context("gdp")
