@@ -1,0 +1,124 @@
+"""The brief's text layer: exact ko/en sentences for fixed result rows, including the weak-evidence wording."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from krihs_analysis.brief.text import (
+    association_sentence,
+    comparison_sentence,
+    core_task_sentence,
+    draft_findings,
+    is_weak,
+    qca_sentence,
+)
+
+STRONG = pd.Series({"variable": "resident_org", "median_kr": 1.0, "median_jp": 3.0, "cliffs_delta": -0.85,
+                    "ci_low": -0.98, "ci_high": -0.55, "p_value": 0.0004, "p_holm": 0.004, "p_method": "exact"})
+WEAK = pd.Series({"variable": "leadership", "median_kr": 1.0, "median_jp": 2.0, "cliffs_delta": -0.35,
+                  "ci_low": -0.7, "ci_high": 0.05, "p_value": 0.06, "p_holm": 0.3, "p_method": "exact"})
+ASSOC = {"x": "integration", "y": "sustainability", "method": "kendall", "statistic": 0.52, "ci_low": 0.25,
+         "ci_high": 0.74, "p_value": 0.003, "p_method": "exact", "n": 26, "strata": "programme"}
+
+
+@pytest.mark.parametrize(
+    ("row", "lang", "expected"),
+    [
+        (STRONG, "en", "Korean cases score lower than Japanese cases on representative resident organisation "
+                       "(median 1 vs 3; Cliff's δ = −0.85, 95% CI −0.98 to −0.55; exact p < 0.001, "
+                       "Holm-adjusted p = 0.004)."),
+        (STRONG, "ko", "대표 주민조직에서 한국 사례는 일본 사례보다 낮다 (중앙값 1 대 3; Cliff's δ = −0.85, "
+                       "95% 신뢰구간 −0.98~−0.55; 정확 p < 0.001, Holm 보정 p = 0.004)."),
+        (WEAK, "en", "Korean cases tend to score lower than Japanese cases on local leadership, but the evidence is "
+                     "weak (median 1 vs 2; Cliff's δ = −0.35, 95% CI −0.70 to 0.05; exact p = 0.060, "
+                     "Holm-adjusted p = 0.300)."),
+        (WEAK, "ko", "지역 리더십에서 한국 사례가 일본 사례보다 낮은 경향이 있으나 근거는 약하다 (중앙값 1 대 2; "
+                     "Cliff's δ = −0.35, 95% 신뢰구간 −0.70~0.05; 정확 p = 0.060, Holm 보정 p = 0.300)."),
+    ],
+)
+def test_comparison_sentences_are_exact_in_both_languages(row, lang, expected):
+    assert comparison_sentence(row, lang=lang) == expected
+
+
+def test_a_ci_that_excludes_zero_is_still_weak_when_the_adjusted_p_exceeds_alpha():
+    row = STRONG.copy()
+    row["p_holm"] = 0.08
+    assert "evidence is weak" in comparison_sentence(row, lang="en")
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "Cases with more project integration show higher overall sustainability (Kendall's τ_b = 0.52, "
+               "95% CI 0.25 to 0.74; exact p = 0.003, permuted within programmes; n = 26)."),
+        ("ko", "사업 간 연계·통합 수준이 높은 사례일수록 종합 지속가능성도 높다 (Kendall τ_b = 0.52, "
+               "95% 신뢰구간 0.25~0.74; 정확 p = 0.003, 사업 내 순열; n = 26)."),
+    ],
+)
+def test_association_sentences_are_exact_in_both_languages(lang, expected):
+    assert association_sentence(ASSOC, lang=lang) == expected
+
+
+def test_association_with_a_ci_including_zero_is_worded_as_weak_evidence():
+    row = {**ASSOC, "ci_low": -0.1, "p_value": 0.2, "strata": None}
+    assert association_sentence(row, lang="en") == (
+        "Cases with more project integration tend to show higher overall sustainability, but the evidence is weak "
+        "(Kendall's τ_b = 0.52, 95% CI −0.10 to 0.74; exact p = 0.200; n = 26).")
+    assert "근거는 약하다" in association_sentence(row, lang="ko")
+
+
+def test_an_odds_ratio_is_judged_against_one_not_zero():
+    row = {**ASSOC, "method": "fisher", "statistic": 4.0, "ci_low": 0.8, "ci_high": 30.0, "p_value": 0.01}
+    assert "evidence is weak" in association_sentence(row, lang="en")
+
+
+@pytest.mark.parametrize(
+    ("lang", "fit", "expected"),
+    [
+        ("en", {"inclS": 0.92, "covS": 0.71},
+         "Sustained communities go with the combination of representative resident organisation and intermediate "
+         "support organisation (consistency 0.92, coverage 0.71)."),
+        ("ko", {"inclS": 0.92, "covS": 0.71},
+         "지속되는 공동체는 [대표 주민조직, 중간지원조직] 조합과 함께 나타난다 (일관성 0.92, 설명력 0.71)."),
+        ("ko", {"inclS": 0.7, "covS": 0.5},
+         "지속되는 공동체는 [대표 주민조직, 중간지원조직] 조합과 함께 나타나는 경향이 있으나 근거는 약하다 "
+         "(일관성 0.70, 설명력 0.50)."),
+    ],
+)
+def test_qca_sentences_are_exact(lang, fit, expected):
+    assert qca_sentence("resident_org*intermediary", fit, lang=lang) == expected
+
+
+def test_negated_conditions_and_alternative_paths_are_read_out():
+    text = qca_sentence("resident_org*intermediary + integration*~gov_role", {"inclS": 0.9, "covS": 0.6}, lang="en")
+    assert "; or project integration and weak government role" in text
+
+
+def test_core_task_sentence_in_korean():
+    row = {"group": "KR-P2", "task": "task4_intermediary", "mean": 0.5, "benchmark": 2.1}
+    assert core_task_sentence(row, lang="ko") == (
+        "일본 사례 대비 격차가 가장 큰 과제는 '중간지원조직 활성화와 지원'이다: KR-P2 사업 평균 0.50, "
+        "일본 평균 2.10 (0~3 척도).")
+
+
+@pytest.mark.parametrize(("lo", "hi", "p", "weak"), [(-0.1, 0.5, 0.01, True), (0.2, 0.6, 0.01, False),
+                                                     (0.2, 0.6, 0.2, True), (float("nan"), 0.6, 0.01, True)])
+def test_weak_evidence_rule(lo, hi, p, weak):
+    assert is_weak(lo, hi, p) is weak
+
+
+def test_draft_findings_number_each_sentence_and_name_its_result():
+    comp = pd.DataFrame([STRONG, WEAK])
+    findings = draft_findings({"comparison": comp, "association": pd.DataFrame([ASSOC]),
+                               "qca": pd.DataFrame([{"model": "resident_org*intermediary", "inclS": 0.9, "covS": 0.6}])},
+                              lang="en")
+    assert findings["number"].tolist() == [1, 2, 3, 4]
+    assert findings["result"].tolist() == ["comparison", "comparison", "association", "qca"]
+    assert findings["key"].tolist()[:2] == ["resident_org", "leadership"]
+    assert findings["weak"].tolist() == [False, True, False, False]
+
+
+def test_brief_languages_are_korean_and_english_only():
+    with pytest.raises(ValueError, match="'ko' or 'en'"):
+        comparison_sentence(STRONG, lang="ja")
