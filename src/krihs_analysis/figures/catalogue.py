@@ -1,0 +1,905 @@
+"""The figure catalogue of the brief: seven plot functions and :func:`build_catalogue`.
+
+Every plot function takes tidy results (as the analysis modules return them) and ``lang``, draws what it is
+given and computes nothing beyond layout (and the counts its headline states). With ``ax=None`` it makes a
+brief-sized figure with the house frame (headline, subtitle, source and illustrative notes); with an Axes it draws
+into it and leaves the frame to the caller. Single-panel functions return the Axes, multi-panel ones the Figure.
+
+Only :func:`build_catalogue` computes: it runs the analysis modules on the case data.
+
+Examples
+--------
+>>> from krihs_analysis.data import read_context
+>>> from krihs_analysis.figures import rmo_trend
+>>> ax = rmo_trend(read_context("rmo_survey"), lang="ja")
+>>> len(ax.patches)
+5
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..codebook import check_lang, load_codebook
+from . import style as st
+from .style import COUNTRY_COLORS, COUNTRY_MARKERS, house_style, text
+
+__all__ = [
+    "CATALOGUE",
+    "country_profile",
+    "level_distributions",
+    "core_task_gaps",
+    "integration_sustainability",
+    "qca_xy",
+    "truth_table_heatmap",
+    "rmo_trend",
+    "build_catalogue",
+]
+
+CATALOGUE: tuple[str, ...] = (
+    "country_profile",
+    "level_distributions",
+    "core_task_gaps",
+    "integration_sustainability",
+    "qca_xy",
+    "truth_table_heatmap",
+    "rmo_trend",
+)
+
+# --------------------------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _frame(obj: Any, columns: Sequence[str], what: str) -> pd.DataFrame:
+    """Check a result frame: a DataFrame, not empty, with `columns`."""
+    if not isinstance(obj, pd.DataFrame):
+        raise ValueError(f"{what}: expected a pandas DataFrame, got {type(obj).__name__}")
+    if obj.empty:
+        raise ValueError(f"{what}: the result is empty, so there is nothing to draw")
+    missing = [c for c in columns if c not in obj.columns]
+    if missing:
+        raise ValueError(f"{what}: missing column(s) {missing}; got {list(obj.columns)}")
+    return obj
+
+
+def _label(name: str, lang: str) -> str:
+    """Codebook label of a variable, core task or derived index (ValueError when unknown)."""
+    return load_codebook().label(str(name), lang)
+
+
+def _group_label(group: str, lang: str) -> str:
+    return st.country_label(group, lang) if group in COUNTRY_COLORS else str(group)
+
+
+def _group_color(group: str) -> str:
+    g = str(group)
+    if g in COUNTRY_COLORS:
+        return COUNTRY_COLORS[g]
+    return COUNTRY_COLORS["JP"] if g.startswith("JP") else COUNTRY_COLORS["KR"]
+
+
+def _illustrative(flag: bool | None, *frames: Any) -> bool:
+    """An explicit flag wins; else any frame's ``attrs['illustrative']``; unknown provenance counts as illustrative."""
+    if flag is not None:
+        return bool(flag)
+    seen = [f.attrs.get("illustrative") for f in frames if isinstance(f, pd.DataFrame) and "illustrative" in f.attrs]
+    return any(bool(s) for s in seen) if seen else True
+
+
+def _notes(lang: str, *, source: str | None, illustrative: bool, extra: Sequence[str] = ()) -> list[str]:
+    notes = [*extra, text("source", lang, source=source or text("source_cases", lang))]
+    if illustrative:
+        notes.append(text("illustrative", lang))
+    return notes
+
+
+def _finish(fig, name: str, lang: str, *, title: str, subtitle: str | None, notes: Sequence[str]) -> None:
+    st.decorate(fig, title=title, subtitle=subtitle, notes=notes, lang=lang)
+    fig._krihs.update(name=name, alt=st.sentence([text("alt_" + name, lang), title, subtitle or ""], lang))
+    # Draw once inside the style: tick labels are created lazily with the rcParams in force at draw time.
+    fig.canvas.draw()
+
+
+def _wrap(s: str, width_in: float, lang: str, size: float = 7.5) -> str:
+    return st.wrap_text(s, width_in, fontsize=size, lang=lang)
+
+
+def _n_cases(frame: pd.DataFrame, lang: str) -> str:
+    if {"n_kr", "n_jp"} <= set(frame.columns):
+        return text("n_cases", lang, n_kr=int(frame["n_kr"].max()), n_jp=int(frame["n_jp"].max()))
+    return ""
+
+
+def _check_variables(names: Sequence[str], lang: str) -> list[str]:
+    return [_label(v, lang) for v in names]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 1. Country profile
+
+
+def country_profile(comparison: pd.DataFrame, *, lang: str = "en", ax=None, title: str | None = None,
+                    illustrative: bool | None = None, source: str | None = None):
+    """Korea against Japan on every coded dimension: medians (dumbbell) and Cliff's delta with its 95% CI.
+
+    Parameters
+    ----------
+    comparison
+        ``compare.compare_countries`` output: ``variable, n_kr, n_jp, median_kr, median_jp, cliffs_delta,
+        ci_low, ci_high, p_holm`` (one row per variable, drawn top to bottom in the given order).
+    ax
+        None for a new double-column figure, or a pair of Axes (medians, delta) sharing y.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    check_lang(lang)
+    cols = ["variable", "median_kr", "median_jp", "cliffs_delta", "ci_low", "ci_high"]
+    df = _frame(comparison, cols, "country_profile").reset_index(drop=True)
+    labels = _check_variables(df["variable"].astype(str).tolist(), lang)
+    n = len(df)
+    with house_style(lang):
+        own = ax is None
+        if own:
+            fig, axes = st.new_figure(st.DOUBLE, 0.27 * n + 0.55, ncols=2, sharey=True,
+                                      gridspec_kw={"width_ratios": [1, 1]})
+            ax_m, ax_d = axes[0]
+        else:
+            ax_m, ax_d = ax
+            fig = ax_m.figure
+        y = np.arange(n, dtype=float)
+        off = 0.13
+        kr, jp = df["median_kr"].astype("float64").to_numpy(), df["median_jp"].astype("float64").to_numpy()
+        for i in range(n):
+            ax_m.plot([kr[i], jp[i]], [y[i] - off, y[i] + off], color="#bbbbbb", lw=1.2, zorder=1,
+                      solid_capstyle="round")
+        ax_m.scatter(kr, y - off, s=26, marker=COUNTRY_MARKERS["KR"], color=COUNTRY_COLORS["KR"], zorder=3,
+                     label=st.country_label("KR", lang), gid="median-KR")
+        ax_m.scatter(jp, y + off, s=24, marker=COUNTRY_MARKERS["JP"], color=COUNTRY_COLORS["JP"], zorder=3,
+                     label=st.country_label("JP", lang), gid="median-JP")
+        ax_m.set_xlim(-0.3, 3.3)
+        ax_m.set_xticks([0, 1, 2, 3])
+        ax_m.xaxis.grid(True)
+        ax_m.set_xlabel(text("profile_scale", lang))
+        ax_m.set_title(text("profile_median", lang), fontsize=8)
+        ax_m.set_yticks(y, [_wrap(lab, 1.75, lang) for lab in labels])
+        ax_m.set_ylim(n - 0.5, -0.9)
+        ax_m.tick_params(axis="y", length=0)
+        # Direct labels on the top row instead of a legend
+        k0, j0 = kr[0], jp[0]
+        kw = dict(fontsize=7, fontweight="bold", va="center")
+        if k0 <= j0:
+            ax_m.annotate(st.country_label("KR", lang), (k0, -off), xytext=(-6, 0), textcoords="offset points",
+                          ha="right", color=COUNTRY_COLORS["KR"], **kw)
+            ax_m.annotate(st.country_label("JP", lang), (j0, off), xytext=(6, 0), textcoords="offset points",
+                          ha="left", color=COUNTRY_COLORS["JP"], **kw)
+        else:
+            ax_m.annotate(st.country_label("KR", lang), (k0, -off), xytext=(6, 0), textcoords="offset points",
+                          ha="left", color=COUNTRY_COLORS["KR"], **kw)
+            ax_m.annotate(st.country_label("JP", lang), (j0, off), xytext=(-6, 0), textcoords="offset points",
+                          ha="right", color=COUNTRY_COLORS["JP"], **kw)
+
+        d = df["cliffs_delta"].astype("float64").to_numpy()
+        lo, hi = df["ci_low"].astype("float64").to_numpy(), df["ci_high"].astype("float64").to_numpy()
+        sig = (df["p_holm"].astype("float64").to_numpy() < 0.05) if "p_holm" in df else np.zeros(n, bool)
+        ax_d.axvline(0, color="#888888", lw=0.8, zorder=1)
+        ax_d.hlines(y, lo, hi, color="#666666", lw=1.1, zorder=2)
+        colors = [COUNTRY_COLORS["KR"] if v > 0 else COUNTRY_COLORS["JP"] if v < 0 else st.NEUTRAL for v in d]
+        face = [c if s else "white" for c, s in zip(colors, sig)]
+        ax_d.scatter(d, y, s=28, marker="D", facecolors=face, edgecolors=colors, linewidths=1.2, zorder=3,
+                     gid="delta")
+        ax_d.set_xlim(-1.05, 1.05)
+        ax_d.set_xticks([-1, -0.5, 0, 0.5, 1])
+        ax_d.xaxis.set_major_formatter(lambda v, _pos: st.fmt_num(v, 1) if v != 0 else "0")
+        ax_d.xaxis.grid(True)
+        ax_d.set_xlabel(text("profile_direction", lang))
+        ax_d.set_title(text("profile_delta", lang), fontsize=8)
+        ax_d.tick_params(axis="y", length=0, labelleft=False)
+        if own:
+            if "p_holm" in df:  # count only the differences the note marks as significant
+                default = text("profile_title_sig", lang, k=int(((d < 0) & sig).sum()), n=n)
+            else:
+                default = text("profile_title", lang, k=int((d < 0).sum()), n=n)
+            _finish(fig, "country_profile", lang, title=title or default,
+                    subtitle=text("profile_subtitle", lang, cases=_n_cases(df, lang)).rstrip("; "),
+                    notes=_notes(lang, source=source, illustrative=_illustrative(illustrative, comparison),
+                                 extra=[text("profile_filled", lang)]))
+    return fig
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 2. Level distributions
+
+
+def level_distributions(levels: pd.DataFrame, *, lang: str = "en", ax=None, title: str | None = None,
+                        illustrative: bool | None = None, source: str | None = None):
+    """100% stacked bars of the codes of each variable, one bar per group (country), shares labelled.
+
+    Parameters
+    ----------
+    levels
+        ``compare.level_distribution`` output: ``variable, group, code, n, share`` (shares of a variable and
+        group sum to 1). Variables keep their order of appearance; groups KR before JP.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    check_lang(lang)
+    df = _frame(levels, ["variable", "group", "code", "share"], "level_distributions").copy()
+    df["variable"] = df["variable"].astype(str)
+    df["group"] = df["group"].astype(str)
+    df["code"] = df["code"].astype("float64").astype(int)
+    df["share"] = df["share"].astype("float64")
+    variables = list(dict.fromkeys(df["variable"]))
+    labels = _check_variables(variables, lang)
+    groups = list(dict.fromkeys(df["group"]))
+    groups.sort(key=lambda g: (st.COUNTRY_ORDER.index(g) if g in st.COUNTRY_ORDER else 99))
+    cb = load_codebook()
+    ng = len(groups)
+    block = ng + 0.7
+    with house_style(lang):
+        own = ax is None
+        if own:
+            fig, axes = st.new_figure(st.DOUBLE, 0.16 * ng * len(variables) + 0.12 * len(variables) + 0.5)
+            ax = axes[0, 0]
+        fig = ax.figure
+        centers = []
+        for i, var in enumerate(variables):
+            top_code = max(cb[var].codes) if cb[var].codes else int(df.loc[df["variable"] == var, "code"].max())
+            for j, g in enumerate(groups):
+                yy = i * block + j
+                sub = df[(df["variable"] == var) & (df["group"] == g)].sort_values("code")
+                left = 0.0
+                for code, share in zip(sub["code"], sub["share"]):
+                    if share <= 0:
+                        continue
+                    ci = round(3 * code / top_code) if top_code else 0
+                    ax.barh(yy, share, left=left, height=0.82, color=st.LEVEL_COLORS[ci], edgecolor="white",
+                            linewidth=0.4, gid=f"bar-{var}-{g}-{code}")
+                    if share >= 0.1:
+                        ax.text(left + share / 2, yy, st.fmt_pct(share), ha="center", va="center", fontsize=6,
+                                color="white" if ci >= 2 else st.INK)
+                    left += share
+                ax.text(1.01, yy, _group_label(g, lang), ha="left", va="center", fontsize=6.5,
+                        color=_group_color(g), fontweight="bold", transform=ax.get_yaxis_transform())
+            centers.append(i * block + (ng - 1) / 2)
+        ax.set_yticks(centers, [_wrap(lab, 1.9, lang) for lab in labels])
+        ax.tick_params(axis="y", length=0)
+        ax.set_ylim(len(variables) * block - 0.7 - 0.4, -0.6)
+        ax.set_xlim(0, 1)
+        ax.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0%", "25%", "50%", "75%", "100%"])
+        ax.set_xlabel(text("share_axis", lang))
+        ax.spines["left"].set_visible(False)
+        from matplotlib.patches import Patch
+
+        handles = [Patch(facecolor=c, edgecolor="#999999", linewidth=0.3, label=str(k))
+                   for k, c in enumerate(st.LEVEL_COLORS)]
+        ax.legend(handles=handles, title=text("levels_legend", lang), ncols=4, loc="lower left",
+                  bbox_to_anchor=(0, 1.0), alignment="left", title_fontproperties={"size": 7},
+                  columnspacing=0.8, handletextpad=0.4)
+        if own:
+            if {"KR", "JP"} <= set(groups):
+                top = df.merge(pd.Series({v: max(cb[v].codes) for v in variables}, name="top"),
+                               left_on="variable", right_index=True)
+                top = top[top["top"] == 3]
+                high = top[top["code"] >= 2].groupby(["group", "variable"])["share"].sum()
+                mean = high.groupby(level="group").mean()
+                default = text("levels_title", lang, share_kr=st.fmt_pct(mean.get("KR", 0.0)),
+                               share_jp=st.fmt_pct(mean.get("JP", 0.0)))
+            else:
+                default = text("levels_title_generic", lang)
+            cases = ""
+            if "n" in df and {"KR", "JP"} <= set(groups):
+                nn = df.groupby(["group", "variable"])["n"].sum().groupby(level="group").max()
+                cases = text("n_cases", lang, n_kr=int(nn["KR"]), n_jp=int(nn["JP"]))
+            binary = [v for v in variables if cb[v].type == "binary"]
+            extra = [text("levels_binary", lang, items=", ".join(_label(v, lang) for v in binary))] if binary else []
+            _finish(fig, "level_distributions", lang, title=title or default,
+                    subtitle=text("levels_subtitle", lang, cases=cases).rstrip("; "),
+                    notes=_notes(lang, source=source, illustrative=_illustrative(illustrative, levels), extra=extra))
+    return ax
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 3. Core-task gaps
+
+
+def core_task_gaps(profile: pd.DataFrame, *, lang: str = "en", ax=None, benchmark: str | None = None,
+                   title: str | None = None, illustrative: bool | None = None, source: str | None = None):
+    """Core-task index of each Korean programme (mean and 95% CI) against the Japanese benchmark, one panel a task.
+
+    Parameters
+    ----------
+    profile
+        ``compare.core_task_profile(cases, by="programme")`` output: ``group, task, n, mean, ci_low, ci_high``.
+    benchmark
+        The group drawn as the benchmark line and band; by default the group named ``JP`` or starting with it.
+    ax
+        None for a new figure, or a sequence of Axes, one per task.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    check_lang(lang)
+    df = _frame(profile, ["group", "task", "mean", "ci_low", "ci_high"], "core_task_gaps").copy()
+    df["group"] = df["group"].astype(str)
+    df["task"] = df["task"].astype(str)
+    groups = list(dict.fromkeys(df["group"]))
+    if benchmark is None:
+        cands = [g for g in groups if g == "JP" or g.startswith("JP")]
+        if len(cands) != 1:
+            raise ValueError(f"core_task_gaps: cannot tell the Japanese benchmark among groups {groups}; "
+                             "pass benchmark=")
+        benchmark = cands[0]
+    elif benchmark not in groups:
+        raise ValueError(f"core_task_gaps: benchmark {benchmark!r} is not a group of the profile {groups}")
+    programmes = [g for g in groups if g != benchmark]
+    if not programmes:
+        raise ValueError("core_task_gaps: the profile has no group besides the benchmark")
+    tasks = list(dict.fromkeys(df["task"]))
+    task_labels = _check_variables(tasks, lang)
+    nt, npg = len(tasks), len(programmes)
+    with house_style(lang):
+        own = ax is None
+        if own:
+            ncols = min(nt, 4)
+            nrows = math.ceil(nt / ncols)
+            fig, axes = st.new_figure(st.DOUBLE, nrows * (0.2 * npg + 0.75), nrows=nrows, ncols=ncols,
+                                      sharex=True, sharey=True)
+            axs = list(axes.ravel())
+            for extra in axs[nt:]:
+                extra.set_visible(False)
+            axs = axs[:nt]
+        else:
+            axs = list(ax)
+            if len(axs) < nt:
+                raise ValueError(f"core_task_gaps: {nt} tasks need {nt} Axes, got {len(axs)}")
+            fig = axs[0].figure
+        panel_w = (st.DOUBLE - 0.8) / min(nt, 4)
+        below, total = 0, 0
+        y = np.arange(npg, dtype=float)
+        for a, task, tlab in zip(axs, tasks, task_labels):
+            sub = df[df["task"] == task].set_index("group")
+            if benchmark not in sub.index:
+                raise ValueError(f"core_task_gaps: no benchmark row for task {task!r}")
+            b = sub.loc[benchmark]
+            bm, bl, bh = float(b["mean"]), float(b["ci_low"]), float(b["ci_high"])
+            if np.isfinite(bl) and np.isfinite(bh):
+                a.axvspan(bl, bh, color=COUNTRY_COLORS["JP"], alpha=0.18, lw=0, zorder=0)
+            a.axvline(bm, color=COUNTRY_COLORS["JP"], lw=1.4, zorder=1, gid="benchmark")
+            a.text(bm, -0.95, text("benchmark", lang), ha="center", va="center", fontsize=6.5,
+                   color="#9a6a00", fontweight="bold", bbox=dict(boxstyle="square,pad=0.1", fc="white", lw=0))
+            rows = sub.reindex(programmes)
+            m = rows["mean"].astype("float64").to_numpy()
+            lo, hi = rows["ci_low"].astype("float64").to_numpy(), rows["ci_high"].astype("float64").to_numpy()
+            ok = np.isfinite(lo) & np.isfinite(hi)
+            a.hlines(y[ok], lo[ok], hi[ok], color=COUNTRY_COLORS["KR"], lw=1.1, alpha=0.8, zorder=2)
+            a.scatter(m, y, s=22, marker=COUNTRY_MARKERS["KR"], color=COUNTRY_COLORS["KR"], zorder=3, gid="kr")
+            below += int((m < bm).sum())
+            total += int(np.isfinite(m).sum())
+            a.set_title(_wrap(tlab, panel_w - 0.05, lang, 7.5), fontsize=7.5, fontweight="bold", loc="left")
+            a.set_xlim(-0.15, 3.15)
+            a.set_xticks([0, 1, 2, 3])
+            a.xaxis.grid(True)
+            a.tick_params(axis="y", length=0)
+        axs[0].set_yticks(y, programmes)
+        axs[0].set_ylim(npg - 0.5, -1.35)
+        for a in axs:
+            a.set_xlabel(text("gaps_axis", lang), fontsize=7)
+        if own:
+            _finish(fig, "core_task_gaps", lang, title=title or text("gaps_title", lang, k=below, m=total),
+                    subtitle=text("gaps_subtitle", lang),
+                    notes=_notes(lang, source=source, illustrative=_illustrative(illustrative, profile)))
+    return fig
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 4. Integration and sustainability
+
+
+def _cell_offsets(k: int, *, dx: float = 0.42, dy: float = 0.19, max_rows: int = 4) -> list[tuple[float, float]]:
+    """Deterministic positions of `k` points sharing one cell: a grid, filled column by column."""
+    ncol = max(1, math.ceil(k / max_rows)) if k > 1 else 1
+    ncol = max(ncol, 2) if k > 2 else ncol
+    nrow = math.ceil(k / ncol)
+    step = min(dy, 0.8 / max(nrow, 1))
+    xs = [(c - (ncol - 1) / 2) * dx - 0.12 for c in range(ncol)] if ncol > 1 else [-0.1]
+    out = []
+    for i in range(k):
+        c, r = divmod(i, nrow)
+        out.append((xs[c], ((nrow - 1) / 2 - r) * step))
+    return out
+
+
+def integration_sustainability(cases: pd.DataFrame, association: pd.DataFrame, *, lang: str = "en", ax=None,
+                               x: str = "integration", y: str = "sustainability", label_cases: bool = True,
+                               title: str | None = None, illustrative: bool | None = None,
+                               source: str | None = None):
+    """Every case placed by its integration (x) and sustainability (y) code, coloured by country, labelled.
+
+    Cases sharing a cell are laid out on a small grid (deterministic, no random jitter). The association
+    statistic (``linkage.association`` output: ``method, statistic, p_value, ci_low, ci_high, n``) goes in the
+    subtitle, and its sign and p-value choose the headline.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    check_lang(lang)
+    df = _frame(cases, ["case_id", "country", x, y], "integration_sustainability")
+    assoc = _frame(association, ["method", "statistic", "p_value"], "integration_sustainability (association)")
+    xlab, ylab = _label(x, lang), _label(y, lang)
+    cb = load_codebook()
+    xv = pd.to_numeric(df[x].astype("float64"), errors="coerce")
+    yv = pd.to_numeric(df[y].astype("float64"), errors="coerce")
+    data = pd.DataFrame({"case_id": df["case_id"].astype(str).to_numpy(), "country": df["country"].astype(str).to_numpy(),
+                         "x": xv.to_numpy(), "y": yv.to_numpy()}).dropna(subset=["x", "y"])
+    if data.empty:
+        raise ValueError("integration_sustainability: no case has both codes")
+    data["order"] = data["country"].map(lambda c: st.COUNTRY_ORDER.index(c) if c in st.COUNTRY_ORDER else 9)
+    data = data.sort_values(["x", "y", "order", "case_id"], kind="stable")
+    px, py = [], []
+    for (_, _), cell in data.groupby(["x", "y"], sort=False):
+        for (ox, oy), (_, row) in zip(_cell_offsets(len(cell)), cell.iterrows()):
+            px.append(row["x"] + ox)
+            py.append(row["y"] + oy)
+    data["px"], data["py"] = px, py
+    with house_style(lang):
+        own = ax is None
+        if own:
+            fig, axes = st.new_figure(st.DOUBLE, 3.7)
+            ax = axes[0, 0]
+        fig = ax.figure
+        for c in [c for c in st.COUNTRY_ORDER if c in set(data["country"])] + \
+                 sorted(set(data["country"]) - set(st.COUNTRY_ORDER)):
+            sub = data[data["country"] == c]
+            ax.scatter(sub["px"], sub["py"], s=22, marker=COUNTRY_MARKERS.get(c, "o"), color=_group_color(c),
+                       edgecolors="white", linewidths=0.4, zorder=3, label=_group_label(c, lang), gid=f"cases-{c}")
+            if label_cases:
+                for _, r in sub.iterrows():
+                    ax.annotate(r["case_id"], (r["px"], r["py"]), xytext=(3.5, 0), textcoords="offset points",
+                                ha="left", va="center", fontsize=5.5, color=_group_color(c) if c != "JP" else "#8a5f00")
+        for b in (0.5, 1.5, 2.5):
+            ax.axvline(b, color="#e6e6e6", lw=0.6, zorder=0)
+            ax.axhline(b, color="#e6e6e6", lw=0.6, zorder=0)
+        ax.plot([-0.5, 3.5], [-0.5, 3.5], color="#cccccc", lw=0.8, ls=(0, (3, 3)), zorder=0)
+        xcodes, ycodes = cb[x].codes, cb[y].codes
+        ax.set_xticks(list(xcodes), [f"{k}\n{_wrap(st.short_level(x, k, lang), 1.1, lang, 7)}" for k in xcodes])
+        ax.set_yticks(list(ycodes), [f"{_wrap(st.short_level(y, k, lang), 0.9, lang, 7)} {k}" for k in ycodes])
+        ax.set_xlim(min(xcodes) - 0.5, max(xcodes) + 0.5)
+        ax.set_ylim(min(ycodes) - 0.5, max(ycodes) + 0.5)
+        ax.set_xlabel(xlab)
+        ax.set_ylabel(ylab)
+        ax.tick_params(length=0)
+        # Direct country key above the plot, right-aligned
+        present = [c for c in st.COUNTRY_ORDER if c in set(data["country"])]
+        anchor = None
+        for c in reversed(present):
+            s = f"{'●' if COUNTRY_MARKERS[c] == 'o' else '■'} {st.country_label(c, lang)}"
+            if anchor is None:
+                anchor = ax.text(1.0, 1.015, s, transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
+                                 color=COUNTRY_COLORS[c], fontweight="bold")
+            else:
+                anchor = ax.annotate(s, xy=(0, 0), xycoords=anchor, xytext=(-8, 0), textcoords="offset points",
+                                     ha="right", va="bottom", fontsize=7, color=COUNTRY_COLORS[c], fontweight="bold")
+        if own:
+            r = assoc.iloc[0]
+            stat, p = float(r["statistic"]), float(r["p_value"])
+            method = str(r["method"]).lower()
+            mkey = f"method_{method}"
+            mname = text(mkey, lang) if mkey in st.TEXT else str(r["method"])
+            ci = ""
+            if {"ci_low", "ci_high"} <= set(assoc.columns) and np.isfinite([r["ci_low"], r["ci_high"]]).all():
+                ci = text("ci_range", lang, lo=st.fmt_num(float(r["ci_low"])), hi=st.fmt_num(float(r["ci_high"])))
+            n = int(r["n"]) if "n" in assoc.columns and pd.notna(r["n"]) else len(data)
+            key = "link_title_none" if not (p < 0.05) else ("link_title_pos" if stat > 0 else "link_title_neg")
+            _finish(fig, "integration_sustainability", lang, title=title or text(key, lang),
+                    subtitle=text("link_subtitle", lang, method=mname, statistic=st.fmt_num(stat), ci=ci,
+                                  p=st.fmt_p(p), n=n),
+                    notes=_notes(lang, source=source, illustrative=_illustrative(
+                        illustrative if illustrative is not None else _cases_illustrative(cases), association)))
+    return ax
+
+
+def _cases_illustrative(cases: pd.DataFrame) -> bool | None:
+    if "data_status" in cases or "illustrative" in cases.attrs:
+        from ..data import is_illustrative
+
+        return is_illustrative(cases)
+    return None
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 5. QCA XY plot
+
+_FIT_KEYS = {"consistency": ("consistency", "inclS", "incl"), "coverage": ("coverage", "covS", "cov")}
+
+
+def _fit_value(fit: Any, what: str) -> float:
+    if isinstance(fit, pd.DataFrame):
+        if fit.empty:
+            raise ValueError("qca_xy: the fit table is empty")
+        row = fit[fit["level"].isin(["expression", "model"])].iloc[-1] if "level" in fit else fit.iloc[-1]
+        fit = row.to_dict()
+    if isinstance(fit, (Mapping, pd.Series)):
+        for k in _FIT_KEYS[what]:
+            if k in fit:
+                return float(fit[k])
+    raise ValueError(f"qca_xy: the fit gives no {what} (expected one of {_FIT_KEYS[what]})")
+
+
+def expression_label(expression: str, lang: str) -> str:
+    """A QCA expression with codebook labels for the condition names (``~`` negation, ``·`` for AND)."""
+    cb = load_codebook()
+
+    def name(m: re.Match) -> str:
+        n = m.group(0)
+        return st.inline(cb.label(n, lang), lang) if n in cb else n
+
+    out = re.sub(r"[A-Za-z_][A-Za-z0-9_]*", name, expression)
+    return out.replace("*", " · ")
+
+
+def qca_xy(xy: pd.DataFrame, fit: Any, *, lang: str = "en", ax=None, solution: str | None = None,
+           outcome: str = "sustainability", label_cases: bool = False, title: str | None = None,
+           illustrative: bool | None = None, source: str | None = None):
+    """QCA XY plot: each case's membership in the solution (x) against its outcome membership (y).
+
+    Parameters
+    ----------
+    xy
+        ``case_id, x, y`` (memberships in [0, 1]) and optionally ``country`` (colours the points).
+    fit
+        The solution's fit: the ``model``/``expression`` row of ``Solution.fit`` or ``qca.fit(...)``, a dict or
+        a Series with ``consistency`` and ``coverage`` (R's ``inclS``/``covS`` accepted).
+    solution
+        The solution expression in R syntax, for the subtitle (condition names become codebook labels).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    check_lang(lang)
+    df = _frame(xy, ["x", "y"], "qca_xy").copy()
+    cons, cov = _fit_value(fit, "consistency"), _fit_value(fit, "coverage")
+    out_label = _label(outcome, lang) if outcome in load_codebook() else outcome
+    df["x"], df["y"] = df["x"].astype("float64"), df["y"].astype("float64")
+    if "country" not in df:
+        df["country"] = "KR"
+    df["country"] = df["country"].astype(str)
+    # Coincident points (crisp sets) are spread on a small deterministic grid.
+    df["key"] = list(zip(df["x"].round(3), df["y"].round(3)))
+    df["px"], df["py"] = df["x"], df["y"]
+    for _, idx in df.groupby("key", sort=False).groups.items():
+        k = len(idx)
+        if k > 1:
+            ncol = math.ceil(math.sqrt(k))
+            for i, j in enumerate(idx):
+                r, c = divmod(i, ncol)
+                df.at[j, "px"] = df.at[j, "x"] + (c - (ncol - 1) / 2) * 0.035
+                df.at[j, "py"] = df.at[j, "y"] + ((math.ceil(k / ncol) - 1) / 2 - r) * 0.035
+    with house_style(lang):
+        own = ax is None
+        if own:
+            fig, axes = st.new_figure(st.SINGLE + 0.6, 2.9)
+            ax = axes[0, 0]
+        fig = ax.figure
+        ax.fill_between([0, 1], [0, 1], [1, 1], color="#f2f2f2", lw=0, zorder=0)
+        ax.plot([0, 1], [0, 1], color="#999999", lw=0.8, zorder=1)
+        for c in [c for c in st.COUNTRY_ORDER if c in set(df["country"])] + \
+                 sorted(set(df["country"]) - set(st.COUNTRY_ORDER)):
+            sub = df[df["country"] == c]
+            ax.scatter(sub["px"], sub["py"], s=18, marker=COUNTRY_MARKERS.get(c, "o"), color=_group_color(c),
+                       edgecolors="white", linewidths=0.4, zorder=3, gid=f"xy-{c}", clip_on=False)
+            if label_cases and "case_id" in sub:
+                for _, r in sub.iterrows():
+                    ax.annotate(str(r["case_id"]), (r["px"], r["py"]), xytext=(3, 0), textcoords="offset points",
+                                fontsize=5, va="center", color=_group_color(c))
+        ax.text(0.03, 0.97, _wrap(text("xy_diagonal", lang), 1.4, lang, 6.5), transform=ax.transAxes, ha="left",
+                va="top", fontsize=6.5, color=st.MUTED)
+        ax.text(0.97, 0.04, text("xy_fit", lang, consistency=f"{cons:.2f}", coverage=f"{cov:.2f}"),
+                transform=ax.transAxes, ha="right", va="bottom", fontsize=7, color=st.INK, gid="xy-fit",
+                bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#cccccc", lw=0.5))
+        ax.set_xlim(-0.04, 1.04)
+        ax.set_ylim(-0.04, 1.04)
+        ax.set_aspect("equal")
+        ax.set_xticks([0, 0.5, 1])
+        ax.set_yticks([0, 0.5, 1])
+        ax.set_xlabel(text("xy_x", lang))
+        ax.set_ylabel(_wrap(out_label, 2.2, lang, 8))
+        present = [c for c in st.COUNTRY_ORDER if c in set(df["country"])]
+        if len(present) > 1:
+            for i, c in enumerate(present):
+                ax.text(1.0, 1.02 + 0.07 * (len(present) - 1 - i), f"{'●' if c == 'KR' else '■'} "
+                        f"{st.country_label(c, lang)}", transform=ax.transAxes, ha="right", va="bottom",
+                        fontsize=6.5, color=COUNTRY_COLORS[c], fontweight="bold")
+        if own:
+            key = "xy_title_good" if cons >= 0.8 else "xy_title_weak"
+            sol = expression_label(solution, lang) if solution else text("xy_x", lang).lower()
+            _finish(fig, "qca_xy", lang, title=title or text(key, lang, consistency=f"{cons:.2f}"),
+                    subtitle=text("xy_subtitle", lang, solution=sol, outcome=st.inline(out_label, lang),
+                                  consistency=f"{cons:.2f}", coverage=f"{cov:.2f}"),
+                    notes=_notes(lang, source=source, illustrative=_illustrative(illustrative, xy)))
+    return ax
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 6. Truth table
+
+_TT_META = ("row", "OUT", "n", "incl", "PRI", "cases")
+
+
+def truth_table_heatmap(tt: Any, *, lang: str = "en", ax=None, conditions: Sequence[str] | None = None,
+                        labels: Mapping[str, str] | None = None, title: str | None = None,
+                        illustrative: bool | None = None, source: str | None = None):
+    """Truth table as a heat map: configurations (rows) by conditions, with cases, consistency and outcome.
+
+    Parameters
+    ----------
+    tt
+        A ``qca.TruthTable`` or its ``.table``: ``row``, the condition columns, ``OUT`` ("1", "0", "C", "?"),
+        ``n``, ``incl`` and optionally ``PRI`` and ``cases``.
+    conditions
+        The condition columns; by default ``tt.conditions`` or every column that is not a truth-table field.
+    labels
+        Column labels for conditions that are not codebook variables (otherwise a ValueError).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    check_lang(lang)
+    table = tt.table if hasattr(tt, "table") else tt
+    df = _frame(table, ["OUT", "n", "incl"], "truth_table_heatmap").reset_index(drop=True)
+    if conditions is None:
+        conditions = getattr(tt, "conditions", None) or [c for c in df.columns if c not in _TT_META]
+    conditions = list(conditions)
+    if not conditions:
+        raise ValueError("truth_table_heatmap: the truth table has no condition columns")
+    missing = [c for c in conditions if c not in df.columns]
+    if missing:
+        raise ValueError(f"truth_table_heatmap: condition column(s) {missing} not in the table")
+    labels = dict(labels or {})
+    cond_labels = [labels[c] if c in labels else _label(c, lang) for c in conditions]
+    values = df[conditions].to_numpy(dtype="float64")  # plain float64, never Arrow-backed
+    vmax = np.nanmax(values, axis=0)
+    vmax[~np.isfinite(vmax) | (vmax == 0)] = 1
+    scaled = values / vmax
+    nr, nc = values.shape
+    out = df["OUT"].astype(str).to_numpy()
+    rows = df["row"].astype(str).to_numpy() if "row" in df else np.arange(1, nr + 1).astype(str)
+    with house_style(lang):
+        own = ax is None
+        if own:
+            fig, axes = st.new_figure(min(st.DOUBLE, 0.85 * nc + 3.0), 0.2 * nr + 0.55)
+            ax = axes[0, 0]
+        fig = ax.figure
+        from matplotlib.colors import ListedColormap
+
+        cmap = ListedColormap(["#f4f4f4", *st.LEVEL_COLORS[1:]])
+        ax.imshow(scaled, cmap=cmap, vmin=0, vmax=1, aspect="auto", interpolation="nearest",
+                  extent=(-0.5, nc - 0.5, nr - 0.5, -0.5), gid="tt-conditions")
+        for i in range(nr):
+            for j in range(nc):
+                v = values[i, j]
+                if np.isfinite(v):
+                    ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=6.5,
+                            color="white" if scaled[i, j] >= 0.6 else st.INK)
+        # Right-hand columns: cases, consistency, outcome
+        xn, xi, xo = nc + 0.25, nc + 1.05, nc + 1.85
+        out_colors = {"1": "#3f007d", "0": "white", "C": "#bbbbbb", "?": "#eeeeee"}
+        for i in range(nr):
+            ax.text(xn, i, f"{int(df['n'].iloc[i])}", ha="center", va="center", fontsize=6.5)
+            ax.text(xi, i, f"{float(df['incl'].iloc[i]):.2f}", ha="center", va="center", fontsize=6.5)
+            ax.add_patch(__import__("matplotlib.patches", fromlist=["Rectangle"]).Rectangle(
+                (xo - 0.35, i - 0.38), 0.7, 0.76, facecolor=out_colors.get(out[i], "white"), edgecolor="#3f007d",
+                lw=0.6, gid=f"tt-out-{out[i]}"))
+            ax.text(xo, i, out[i], ha="center", va="center", fontsize=6.5,
+                    color="white" if out[i] == "1" else st.INK, fontweight="bold")
+        ax.set_xlim(-0.5, xo + 0.5)
+        ax.set_ylim(nr - 0.5, -0.5)
+        ax.set_xticks([*range(nc), xn, xi, xo],
+                      [*[_wrap(lab, 0.8, lang, 6.5) for lab in cond_labels],
+                       text("tt_n", lang), text("tt_incl", lang), text("tt_out", lang)])
+        ax.xaxis.tick_top()
+        ax.tick_params(axis="x", labelsize=6.5, length=0, pad=2)
+        ax.set_yticks(range(nr), rows)
+        ax.tick_params(axis="y", length=0, labelsize=6.5)
+        ax.set_ylabel(text("tt_row", lang), fontsize=7)
+        for side in ("left", "bottom", "top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.axvline(nc - 0.5 + 0.05, color="white", lw=3)
+        if own:
+            k = int((out == "1").sum())
+            _finish(fig, "truth_table_heatmap", lang, title=title or text("tt_title", lang, k=k, m=nr),
+                    subtitle=text("tt_subtitle", lang),
+                    notes=_notes(lang, source=source, illustrative=_illustrative(illustrative, df)))
+    return ax
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 7. RMO trend (real data)
+
+
+def rmo_trend(context: pd.DataFrame, *, lang: str = "en", ax=None, title: str | None = None):
+    """Japan's regional management organisations by survey year (MIC), bars with direct value labels.
+
+    Parameters
+    ----------
+    context
+        ``data.read_context("rmo_survey")``: ``survey_year, organisations, municipalities, source``; its
+        ``.attrs['source'][lang]`` is printed under the plot (else the rows' ``source``). Real data: no
+        illustrative note.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    check_lang(lang)
+    df = _frame(context, ["survey_year", "organisations"], "rmo_trend").sort_values("survey_year")
+    years = df["survey_year"].astype("int64").to_numpy()
+    orgs = df["organisations"].astype("float64").to_numpy()
+    src = context.attrs.get("source")
+    source = src.get(lang) if isinstance(src, Mapping) else None
+    if not source and "source" in df:
+        source = "; ".join(dict.fromkeys(df["source"].astype(str)))
+    with house_style(lang):
+        own = ax is None
+        if own:
+            fig, axes = st.new_figure(st.SINGLE, 1.9)
+            ax = axes[0, 0]
+        fig = ax.figure
+        ax.bar(years, orgs, width=0.72, color=COUNTRY_COLORS["JP"], gid="rmo-bars")
+        for yr, v in zip(years, orgs):
+            ax.annotate(f"{v:,.0f}", (yr, v), xytext=(0, 2), textcoords="offset points", ha="center",
+                        va="bottom", fontsize=6.5, color=st.INK)
+        ax.set_xticks(years, [str(y) for y in years])
+        ax.set_ylim(0, orgs.max() * 1.15)
+        ax.set_yticks([])
+        ax.spines["left"].set_visible(False)
+        ax.tick_params(axis="x", length=0)
+        ax.set_xlabel(text("rmo_year", lang), fontsize=7)
+        if own:
+            ratio = orgs[-1] / orgs[0]
+            fields = dict(ratio=f"{ratio:.1f}", y0=int(years[0]), y1=int(years[-1]))
+            subtitle = text("rmo_subtitle", lang, m0="?", m1="?")
+            if "municipalities" in df:
+                mun = df["municipalities"].astype("int64").to_numpy()
+                subtitle = text("rmo_subtitle", lang, m0=f"{mun[0]:,}", m1=f"{mun[-1]:,}")
+            _finish(fig, "rmo_trend", lang, title=title or text("rmo_title", lang, **fields), subtitle=subtitle,
+                    notes=[text("source", lang, source=source or "MIC")])
+    return ax
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Building the whole catalogue from case data
+
+
+def _analysis_inputs(cases: pd.DataFrame, names: Sequence[str]) -> dict[str, tuple]:
+    """Run the analysis modules for the figures in `names`; figures whose module is missing are reported."""
+    import importlib
+
+    def module(name: str):
+        try:
+            return importlib.import_module(f"krihs_analysis.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith("krihs_analysis"):
+                return None
+            raise
+
+    ill = _cases_illustrative(cases)
+    inputs: dict[str, tuple] = {}
+    missing: dict[str, str] = {}
+    compare = module("compare") if {"country_profile", "level_distributions", "core_task_gaps"} & set(names) else None
+    if "country_profile" in names:
+        if compare is None:
+            missing["country_profile"] = "krihs_analysis.compare"
+        else:
+            inputs["country_profile"] = (compare.compare_countries(cases),), {"illustrative": ill}
+    if "level_distributions" in names:
+        if compare is None:
+            missing["level_distributions"] = "krihs_analysis.compare"
+        else:
+            inputs["level_distributions"] = (compare.level_distribution(cases, by="country"),), {"illustrative": ill}
+    if "core_task_gaps" in names:
+        if compare is None:
+            missing["core_task_gaps"] = "krihs_analysis.compare"
+        else:
+            inputs["core_task_gaps"] = (compare.core_task_profile(cases, by="programme"),), {"illustrative": ill}
+    if "integration_sustainability" in names:
+        linkage = module("linkage")
+        if linkage is None:
+            missing["integration_sustainability"] = "krihs_analysis.linkage"
+        else:
+            assoc = linkage.association(cases, x="integration", y="sustainability", method="kendall")
+            inputs["integration_sustainability"] = (cases, assoc), {"illustrative": ill}
+    if {"qca_xy", "truth_table_heatmap"} & set(names):
+        qca = module("qca")
+        if qca is None:
+            missing.update({n: "krihs_analysis.qca" for n in ("qca_xy", "truth_table_heatmap") if n in names})
+        else:
+            data = qca.from_cases(cases, kind="fuzzy")
+            outcome = "sustainability"
+            tt = qca.truth_table(data, outcome, incl_cut=0.8)
+            if "truth_table_heatmap" in names:
+                inputs["truth_table_heatmap"] = (tt,), {"illustrative": ill}
+            if "qca_xy" in names:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", qca.CoverCapWarning)
+                    sol = qca.minimize(tt, kind="parsimonious")
+                model = sol.models[0]
+                from ..qca.expression import parse
+
+                memb = qca.evaluate(parse(model), data)
+                ids = data.index.astype(str)
+                xy = pd.DataFrame({"case_id": ids, "x": np.asarray(memb, dtype="float64"),
+                                   "y": data[outcome].astype("float64").to_numpy(),
+                                   "country": [i[:2] for i in ids]})
+                fit = qca.fit(model, data, outcome)
+                inputs["qca_xy"] = (xy, fit), {"solution": model, "outcome": outcome, "illustrative": ill}
+    if "rmo_trend" in names:
+        from ..data import read_context
+
+        inputs["rmo_trend"] = (read_context("rmo_survey"),), {}
+    if missing:
+        inputs["_missing"] = (missing,), {}
+    return inputs
+
+
+def build_catalogue(cases: pd.DataFrame | None = None, *, lang: str = "en",
+                    include: Sequence[str] | None = None) -> dict[str, Any]:
+    """Compute the inputs from `cases` with the analysis modules and draw the catalogue.
+
+    Parameters
+    ----------
+    cases
+        Case data (``data.read_cases()``; the embedded illustrative sample when None).
+    include
+        Figure names (see :data:`CATALOGUE`); every figure whose analysis module is installed when None. A figure
+        named here whose module is missing raises a ModuleNotFoundError that names the module.
+
+    Returns
+    -------
+    dict
+        Figure name -> matplotlib Figure, in catalogue order.
+    """
+    check_lang(lang)
+    if cases is None:
+        from ..data import read_cases
+
+        cases = read_cases()
+    names = list(CATALOGUE if include is None else include)
+    unknown = [n for n in names if n not in CATALOGUE]
+    if unknown:
+        raise ValueError(f"unknown figure(s) {unknown}; the catalogue has {', '.join(CATALOGUE)}")
+    try:
+        inputs = _analysis_inputs(cases, names)
+    except ModuleNotFoundError:
+        raise
+    except Exception as exc:  # an analysis module failed: say which step, keep the cause
+        raise RuntimeError(f"build_catalogue: computing the figure inputs failed ({type(exc).__name__}: {exc})") from exc
+    missing = inputs.pop("_missing", (({},), {}))[0][0]
+    if missing:
+        msg = "; ".join(f"{fig} needs {mod}" for fig, mod in missing.items())
+        if include is not None or len(missing) == len(names):
+            raise ModuleNotFoundError(f"cannot build figure(s): {msg} (not installed or not written yet)")
+        warnings.warn(f"figures skipped: {msg}", RuntimeWarning, stacklevel=2)
+    functions = {name: globals()[name] for name in CATALOGUE}
+    out: dict[str, Any] = {}
+    for name in names:
+        if name not in inputs:
+            continue
+        args, kwargs = inputs[name]
+        result = functions[name](*args, lang=lang, **kwargs)
+        out[name] = result if hasattr(result, "savefig") else result.figure
+    return out

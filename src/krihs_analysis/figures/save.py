@@ -1,0 +1,205 @@
+"""Saving figures: atomic, reproducible files plus an alt-text manifest (``figures.json``) beside them.
+
+Examples
+--------
+>>> import tempfile
+>>> from krihs_analysis.data import read_context
+>>> from krihs_analysis.figures import rmo_trend, save_figure
+>>> ax = rmo_trend(read_context("rmo_survey"), lang="en")
+>>> entry = save_figure(ax.figure, "rmo_trend_en", formats=("png",), dpi=50, out_dir=tempfile.mkdtemp())
+>>> entry["files"]["png"]
+'rmo_trend_en.png'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..codebook import LANGS
+from ..data import write_atomic
+from .style import check_langs, house_style
+
+MANIFEST = "figures.json"
+SOFTWARE = "krihs-analysis (matplotlib)"
+FORMATS = ("png", "svg", "pdf")
+#: Metadata that keeps files byte-identical from run to run (no dates, fixed software string).
+METADATA: dict[str, dict[str, Any]] = {
+    "png": {"Software": SOFTWARE},
+    "svg": {"Date": None, "Creator": SOFTWARE},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": SOFTWARE, "Producer": SOFTWARE},
+}
+
+
+def close_figure(fig) -> None:
+    """Release a figure (closes it in pyplot when pyplot manages it, as in Jupyter)."""
+    import sys
+
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close(fig)
+
+
+def default_out_dir() -> Path:
+    from .. import paths
+
+    return paths.REPORTS / "figures"
+
+
+def figure_bytes(fig, fmt: str, *, dpi: float = 300) -> bytes:
+    """Render `fig` to `fmt` in memory, within the house style of the figure's language."""
+    if fmt not in METADATA:
+        raise ValueError(f"unknown figure format {fmt!r}; expected one of {', '.join(METADATA)}")
+    lang = getattr(fig, "_krihs", {}).get("lang", "en")
+    buf = io.BytesIO()
+    with house_style(lang):
+        fig.savefig(buf, format=fmt, dpi=dpi, metadata=METADATA[fmt])
+    return buf.getvalue()
+
+
+@contextlib.contextmanager
+def _locked(folder: Path):
+    """An exclusive lock on the folder's manifest while it is read, merged and replaced."""
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: atomic replace only
+        yield
+        return
+    with open(folder / f".{MANIFEST}.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def read_manifest(out_dir: str | Path) -> dict[str, Any]:
+    """The figures manifest of a folder (an empty one when there is none)."""
+    path = Path(out_dir) / MANIFEST
+    if not path.exists():
+        return {"figures": {}}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.setdefault("figures", {})
+    return data
+
+
+def update_manifest(out_dir: str | Path, entries: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Merge `entries` (name -> entry) into ``figures.json`` atomically; returns the merged manifest."""
+    folder = Path(out_dir)
+    with _locked(folder):
+        manifest = read_manifest(folder)
+        manifest["figures"].update(entries)
+        manifest["figures"] = dict(sorted(manifest["figures"].items()))
+        write_atomic(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    return manifest
+
+
+def save_figure(
+    fig,
+    name: str,
+    *,
+    formats: Sequence[str] = FORMATS,
+    dpi: float = 300,
+    out_dir: str | Path | None = None,
+    alt_text: str | None = None,
+    manifest: bool = True,
+) -> dict[str, Any]:
+    """Write `fig` as ``<name>.<fmt>`` for each format (atomically) and record it in ``figures.json``.
+
+    Parameters
+    ----------
+    fig
+        A Figure (catalogue figures carry their language, title and a default alt text).
+    name
+        File stem, e.g. ``country_profile_ko``.
+    formats
+        Any of ``png``, ``svg``, ``pdf``. Files are reproducible: no dates, fixed software string and SVG hash salt.
+    dpi
+        Raster resolution (PNG; also images embedded in PDF/SVG).
+    out_dir
+        Output folder, ``reports/figures`` by default.
+    alt_text
+        Short description for screen readers; the catalogue's own (kind of chart, headline, subtitle) when None.
+    manifest
+        Merge the entry into ``figures.json`` in `out_dir`.
+
+    Returns
+    -------
+    dict
+        The manifest entry: ``alt_text, lang, title, files`` (format -> file name) and ``sha256`` per format.
+    """
+    if not name or "/" in name or "\\" in name:
+        raise ValueError(f"figure name must be a plain file stem, got {name!r}")
+    meta = getattr(fig, "_krihs", {})
+    alt = alt_text or meta.get("alt")
+    if not alt:
+        raise ValueError(f"{name}: give alt_text= (a short description for screen readers)")
+    formats = list(formats)
+    if not formats:
+        raise ValueError("save_figure: give at least one format")
+    folder = Path(out_dir) if out_dir is not None else default_out_dir()
+    files, digests = {}, {}
+    for fmt in formats:
+        data = figure_bytes(fig, fmt, dpi=dpi)
+        path = write_atomic(folder / f"{name}.{fmt}", data)
+        files[fmt] = path.name
+        digests[fmt] = hashlib.sha256(data).hexdigest()
+    entry = {
+        "alt_text": " ".join(alt.split()),
+        "lang": meta.get("lang"),
+        "figure": meta.get("name"),
+        "title": meta.get("title"),
+        "files": files,
+        "sha256": digests,
+    }
+    if manifest:
+        update_manifest(folder, {name: entry})
+    return entry
+
+
+def write_catalogue(
+    cases=None,
+    *,
+    langs: Sequence[str] | str = LANGS,
+    out_dir: str | Path | None = None,
+    formats: Sequence[str] = FORMATS,
+    dpi: float = 300,
+    include: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Draw the whole catalogue for every language and write it with its manifest (the CLI's ``figures``).
+
+    Parameters
+    ----------
+    cases
+        Case data (``data.read_cases(path)``); the embedded illustrative sample when None.
+    langs
+        ``"all"``, one language or a sequence of ``en``, ``ko``, ``ja``.
+    out_dir
+        Output folder (``reports/figures`` by default).
+
+    Returns
+    -------
+    dict
+        The merged ``figures.json`` manifest.
+    """
+    from .catalogue import build_catalogue
+
+    langs = check_langs(langs)
+    folder = Path(out_dir) if out_dir is not None else default_out_dir()
+    if cases is None:
+        from ..data import read_cases
+
+        cases = read_cases()
+    entries: dict[str, dict[str, Any]] = {}
+    for lang in langs:
+        figures = build_catalogue(cases, lang=lang, include=include)
+        for fname, fig in figures.items():
+            entries[f"{fname}_{lang}"] = save_figure(fig, f"{fname}_{lang}", formats=formats, dpi=dpi,
+                                                     out_dir=folder, manifest=False)
+            close_figure(fig)
+    return update_manifest(folder, entries)

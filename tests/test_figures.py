@@ -1,0 +1,416 @@
+"""Tests of krihs_analysis.figures: artists, wording, fonts (no missing glyphs), image baselines, saving.
+
+Inputs are the fixed synthetic frames of ``krihs_analysis.figures.baselines`` so that nothing here moves when the
+statistics modules change. Regenerate the image baselines with ``python -m krihs_analysis.figures.baselines``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("matplotlib")
+
+from matplotlib.colors import to_hex, to_rgba  # noqa: E402
+
+from krihs_analysis.codebook import LANGS, load_codebook  # noqa: E402
+from krihs_analysis.figures import baselines as bl  # noqa: E402
+from krihs_analysis.figures import catalogue as cat  # noqa: E402
+from krihs_analysis.figures import style as st  # noqa: E402
+from krihs_analysis.figures.save import figure_bytes, read_manifest, save_figure  # noqa: E402
+
+KR, JP = st.COUNTRY_COLORS["KR"], st.COUNTRY_COLORS["JP"]
+CB = load_codebook()
+
+
+def fig_of(result):
+    return result if hasattr(result, "savefig") else result.figure
+
+
+def texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text") and a.get_text())]
+
+
+def by_gid(fig, gid):
+    return [a for a in fig.findobj() if a.get_gid() == gid]
+
+
+def nlines(s: str) -> str:
+    return s.replace("\n", " ")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Style
+
+
+def test_import_is_light():
+    code = ("import sys, krihs_analysis.figures as f; "
+            "assert 'matplotlib' not in sys.modules and 'seaborn' not in sys.modules; print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "ok"
+
+
+def test_house_style_is_scoped():
+    import matplotlib as mpl
+
+    before = mpl.rcParams["font.family"], mpl.rcParams["svg.hashsalt"]
+    with st.house_style("ja"):
+        assert mpl.rcParams["font.family"][0] == "Noto Sans CJK JP"
+        assert mpl.rcParams["svg.hashsalt"] == "krihs-analysis"
+        assert not mpl.rcParams["axes.spines.top"]
+    assert (mpl.rcParams["font.family"], mpl.rcParams["svg.hashsalt"]) == before
+
+
+def test_palette_distinct_in_greyscale():
+    def grey(c):
+        r, g, b, _ = to_rgba(c)
+        return 0.299 * r + 0.587 * g + 0.114 * b
+
+    assert abs(grey(KR) - grey(JP)) > 0.25
+    levels = [grey(c) for c in st.LEVEL_COLORS]
+    assert levels == sorted(levels, reverse=True) and min(np.diff(levels[::-1])) > 0.1
+    assert st.COUNTRY_MARKERS["KR"] != st.COUNTRY_MARKERS["JP"]
+
+
+def test_text_complete_in_every_language():
+    for key, entry in st.TEXT.items():
+        assert set(entry) == set(LANGS), key
+        fields = [sorted(__import__("string").Formatter().parse(entry[lang]), key=str) for lang in LANGS]
+        names = [{f[1] for f in fs if f[1]} for fs in fields]
+        assert names[0] == names[1] == names[2], key
+
+
+def test_sizes():
+    assert st.SINGLE == pytest.approx(85 / 25.4) and st.DOUBLE == pytest.approx(175 / 25.4)
+    fig = bl.draw("rmo_trend", "en")
+    assert fig.get_figwidth() == pytest.approx(st.SINGLE)
+    assert bl.draw("country_profile", "en").get_figwidth() == pytest.approx(st.DOUBLE)
+
+
+def test_wrap_japanese_keeps_counters():
+    with st.house_style("ja"):
+        out = st.wrap_text("地域運営組織は2016年から2022年にかけて2.3倍に増えた", 1.0, fontsize=10, lang="ja")
+    assert "\n" in out
+    assert not any(line.startswith(("倍", "年", "、", "。")) for line in out.split("\n"))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Artists of every catalogue function
+
+
+def test_country_profile_artists():
+    comp = bl.comparison()
+    fig = cat.country_profile(comp, lang="en", illustrative=True)
+    ax_m, ax_d = fig.axes[:2]
+    assert [t.get_text().replace("\n", " ") for t in ax_m.get_yticklabels()] == [
+        CB.label(v, "en") for v in comp["variable"]]
+    kr, jp = by_gid(fig, "median-KR")[0], by_gid(fig, "median-JP")[0]
+    assert len(kr.get_offsets()) == len(jp.get_offsets()) == len(comp)
+    assert to_hex(kr.get_facecolor()[0]) == KR.lower() and to_hex(jp.get_facecolor()[0]) == JP.lower()
+    np.testing.assert_allclose(kr.get_offsets()[:, 0], comp["median_kr"])
+    delta = by_gid(fig, "delta")[0]
+    np.testing.assert_allclose(delta.get_offsets()[:, 0], comp["cliffs_delta"])
+    # filled when Holm p < 0.05, open otherwise
+    filled = [to_hex(c) != "#ffffff" for c in delta.get_facecolors()]
+    assert filled == list(comp["p_holm"] < 0.05)
+    meta = st.frame_texts(fig)
+    assert meta["title"] == "Korean cases score significantly lower than Japanese ones on 8 of 10 dimensions"
+    no_p = cat.country_profile(comp.drop(columns="p_holm"), lang="en")
+    assert st.frame_texts(no_p)["title"] == "Korean cases score lower than Japanese ones on 10 of 10 dimensions"
+    assert "14 Korean and 12 Japanese cases" in meta["subtitle"]
+    assert meta["notes"][-1] == st.text("illustrative", "en")
+    assert "Korea" in texts(fig) and "Japan" in texts(fig)
+
+
+def test_level_distributions_artists():
+    lv = bl.levels()
+    ax = cat.level_distributions(lv, lang="ko", illustrative=True)
+    bars = [p for p in ax.patches if (p.get_gid() or "").startswith("bar-")]
+    assert len(bars) == int((lv["share"] > 0).sum())
+    # bars of each variable and group add up to 100%
+    widths = pd.Series({p.get_gid(): p.get_width() for p in bars})
+    totals = widths.groupby(lambda g: g.rsplit("-", 1)[0]).sum()
+    np.testing.assert_allclose(totals.to_numpy(), 1.0)
+    assert [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()] == [
+        CB.label(v, "ko") for v in dict.fromkeys(lv["variable"])]
+    assert ax.get_legend() is not None and len(ax.get_legend().get_texts()) == 4
+    assert "한국" in texts(ax.figure) and "일본" in texts(ax.figure)
+    assert st.frame_texts(ax.figure)["title"].startswith("평균적으로 일본 사례의")
+
+
+def test_core_task_gaps_artists():
+    prof = bl.task_profile()
+    fig = cat.core_task_gaps(prof, lang="ja", illustrative=True)
+    axes = [a for a in fig.axes if a.get_visible()]
+    assert len(axes) == 4
+    assert [t.get_text() for t in axes[0].get_yticklabels()] == [f"KR-P{i}" for i in range(1, 8)]
+    pts = by_gid(fig, "kr")
+    assert len(pts) == 4 and all(len(p.get_offsets()) == 7 for p in pts)
+    lines = by_gid(fig, "benchmark")
+    bench = prof[prof["group"] == "JP-RMO"]["mean"].to_numpy()
+    np.testing.assert_allclose([ln.get_xdata()[0] for ln in lines], bench)
+    assert all(to_hex(ln.get_color()) == JP.lower() for ln in lines)
+    assert texts(fig).count("日本") == 4
+    assert st.frame_texts(fig)["title"] == "韓国事業の中核課題スコア28件中28件が日本の水準を下回る"
+
+
+def test_core_task_gaps_benchmark_must_be_clear():
+    prof = bl.task_profile().assign(group=lambda d: d["group"].replace({"JP-RMO": "other"}))
+    with pytest.raises(ValueError, match="benchmark"):
+        cat.core_task_gaps(prof, lang="en")
+    cat.core_task_gaps(prof, lang="en", benchmark="other")
+
+
+def test_integration_sustainability_artists():
+    cases, assoc = bl.cases(), bl.association()
+    ax = cat.integration_sustainability(cases, assoc, lang="en")
+    kr, jp = by_gid(ax.figure, "cases-KR")[0], by_gid(ax.figure, "cases-JP")[0]
+    assert len(kr.get_offsets()) == 14 and len(jp.get_offsets()) == 12
+    assert to_hex(kr.get_facecolor()[0]) == KR.lower() and to_hex(jp.get_facecolor()[0]) == JP.lower()
+    # every case labelled, each point within its cell (layout, not random jitter)
+    labels = {t.get_text() for t in ax.texts}
+    assert set(cases["case_id"]) <= labels
+    pos = np.vstack([kr.get_offsets(), jp.get_offsets()])
+    truth = cases.sort_values("country", key=lambda s: s.map({"KR": 0, "JP": 1}), kind="stable")
+    assert (np.abs(pos[:, 0] - np.sort(pos[:, 0])).sum() >= 0)  # positions exist
+    assert np.all(np.abs(pos - np.round(pos)) <= 0.5)
+    assert sorted(np.round(pos[:, 0]).astype(int)) == sorted(truth["integration"])
+    meta = st.frame_texts(ax.figure)
+    assert meta["title"] == "More integrated cases tend to be more sustainable"
+    assert "Kendall's τ-b = 0.82" in meta["subtitle"] and "p < 0.001" in meta["subtitle"]
+    assert meta["notes"][-1] == st.text("illustrative", "en")  # data_status says illustrative
+    # deterministic: the same positions every time
+    ax2 = cat.integration_sustainability(cases, assoc, lang="en")
+    np.testing.assert_array_equal(by_gid(ax2.figure, "cases-KR")[0].get_offsets(), kr.get_offsets())
+    assert [t.get_text() for t in ax.get_xticklabels()][0].startswith("0\nIsolated")
+
+
+def test_integration_title_follows_the_statistic():
+    weak = bl.association().assign(statistic=0.1, p_value=0.4)
+    neg = bl.association().assign(statistic=-0.5, p_value=0.01)
+    ax = cat.integration_sustainability(bl.cases(), weak, lang="ja")
+    assert st.frame_texts(ax.figure)["title"] == st.text("link_title_none", "ja")
+    ax = cat.integration_sustainability(bl.cases(), neg, lang="ko")
+    assert st.frame_texts(ax.figure)["title"] == st.text("link_title_neg", "ko")
+    real = bl.cases().assign(data_status="coded")
+    ax = cat.integration_sustainability(real, bl.association(), lang="en")
+    assert st.text("illustrative", "en") not in st.frame_texts(ax.figure)["notes"]
+
+
+def test_qca_xy_artists():
+    xy = bl.xy()
+    ax = cat.qca_xy(xy, bl.xy_fit(), lang="en", solution="resident_org*integration", illustrative=True)
+    n = sum(len(c.get_offsets()) for c in ax.collections if (c.get_gid() or "").startswith("xy-"))
+    assert n == len(xy)
+    fit_text = by_gid(ax.figure, "xy-fit")[0].get_text()
+    assert "Consistency 0.91" in fit_text and "Coverage 0.84" in fit_text
+    meta = st.frame_texts(ax.figure)
+    assert "representative resident organisation · project integration" in nlines(meta["subtitle"])
+    assert meta["title"].endswith("(consistency 0.91)")
+    # a fit table as qca.fit returns it
+    table = pd.DataFrame({"term": ["A", "A + B"], "level": ["term", "expression"], "consistency": [1.0, 0.7],
+                          "PRI": [1, 0.6], "coverage": [0.5, 0.9], "unique_coverage": [0.1, np.nan]})
+    ax = cat.qca_xy(xy, table, lang="ja", illustrative=False)
+    assert "整合度 0.70" in by_gid(ax.figure, "xy-fit")[0].get_text()
+    assert st.frame_texts(ax.figure)["title"] == st.text("xy_title_weak", "ja", consistency="0.70")
+
+
+def test_truth_table_heatmap_artists():
+    tt = bl.truth_table()
+    tt["incl"] = pd.array(tt["incl"], dtype="double[pyarrow]")  # Arrow-backed floats must not break it
+    ax = cat.truth_table_heatmap(tt, lang="en", illustrative=True)
+    img = ax.get_images()[0]
+    assert img.get_array().shape == (6, 4)
+    assert [t.get_text() for t in ax.get_yticklabels()] == tt["row"].astype(str).tolist()
+    ticks = [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]
+    assert ticks[:4] == [CB.label(c, "en") for c in tt.columns[1:5]]
+    assert ticks[4:] == ["Cases", "Consistency", "Outcome"]
+    outs = [p.get_gid() for p in ax.patches if (p.get_gid() or "").startswith("tt-out-")]
+    assert outs == [f"tt-out-{o}" for o in tt["OUT"]]
+    assert st.frame_texts(ax.figure)["title"] == "3 of 6 observed configurations lead to the outcome"
+
+
+def test_truth_table_from_qca_module():
+    qca = pytest.importorskip("krihs_analysis.qca")
+    df = pd.DataFrame({"integration": [1, 1, 0, 0, 1], "intermediary": [1, 0, 1, 0, 1],
+                       "sustainability": [1, 1, 0, 0, 1]})
+    tt = qca.truth_table(df, "sustainability", ["integration", "intermediary"])
+    ax = cat.truth_table_heatmap(tt, lang="ko", illustrative=False)
+    assert ax.get_images()[0].get_array().shape == (len(tt.table), 2)
+
+
+def test_rmo_trend_artists():
+    ctx = bl.rmo()
+    ax = cat.rmo_trend(ctx, lang="en")
+    bars = [p for p in ax.patches]
+    assert [p.get_height() for p in bars] == ctx["organisations"].tolist()
+    assert all(to_hex(p.get_facecolor()) == JP.lower() for p in bars)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ctx["survey_year"].astype(str).tolist()
+    assert {"3,071", "7,207"} <= {t.get_text() for t in ax.texts}
+    meta = st.frame_texts(ax.figure)
+    assert meta["title"] == "Regional management organisations in Japan grew 2.3-fold from 2016 to 2022"
+    assert "609 → 853" in meta["subtitle"]
+    assert meta["notes"] == [st.text("source", "en", source=ctx.attrs["source"]["en"])]  # real data: no note
+
+
+def test_draw_into_given_axes():
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    ax = fig.subplots()
+    out = cat.rmo_trend(bl.rmo(), lang="en", ax=ax)
+    assert out is ax and len(ax.patches) == 5 and not fig.texts  # no frame when composing
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Fonts: no missing glyphs in any language
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_missing_glyphs(lang):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font(s)" becomes a failure
+        for name in cat.CATALOGUE:
+            fig = bl.draw(name, lang)
+            fig.canvas.draw()
+
+
+def test_missing_font_message(monkeypatch):
+    from krihs_analysis.figures import fonts
+
+    fonts.cjk_available.cache_clear()
+    monkeypatch.setattr(fonts, "available_families", lambda: frozenset({"DejaVu Sans"}))
+    try:
+        with pytest.warns(fonts.MissingFontWarning, match="apt-get install fonts-noto-cjk"):
+            assert fonts.cjk_available() is False
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert fonts.cjk_available() is False  # said once only
+        assert st.rc_for("ko")["font.family"] == ["DejaVu Sans"]
+    finally:
+        fonts.cjk_available.cache_clear()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Bad input
+
+
+@pytest.mark.parametrize("name", cat.CATALOGUE)
+def test_unknown_language(name):
+    with pytest.raises(ValueError, match="unknown language"):
+        bl.draw(name, "fr")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: cat.country_profile(bl.comparison().iloc[0:0], lang="en"),
+        lambda: cat.level_distributions(bl.levels().iloc[0:0], lang="en"),
+        lambda: cat.core_task_gaps(bl.task_profile().iloc[0:0], lang="en"),
+        lambda: cat.integration_sustainability(bl.cases().iloc[0:0], bl.association(), lang="en"),
+        lambda: cat.integration_sustainability(bl.cases(), bl.association().iloc[0:0], lang="en"),
+        lambda: cat.qca_xy(bl.xy().iloc[0:0], bl.xy_fit(), lang="en"),
+        lambda: cat.truth_table_heatmap(bl.truth_table().iloc[0:0], lang="en"),
+        lambda: cat.rmo_trend(bl.rmo().iloc[0:0], lang="en"),
+    ],
+)
+def test_empty_result(call):
+    with pytest.raises(ValueError, match="empty"):
+        call()
+
+
+def test_unknown_variable():
+    comp = bl.comparison()
+    comp.loc[0, "variable"] = "not_a_variable"
+    with pytest.raises(ValueError, match="not_a_variable"):
+        cat.country_profile(comp, lang="en")
+    lv = bl.levels().assign(variable="nope")
+    with pytest.raises(ValueError, match="nope"):
+        cat.level_distributions(lv, lang="ko")
+    tt = bl.truth_table().rename(columns={"integration": "INT"})
+    with pytest.raises(ValueError, match="INT"):
+        cat.truth_table_heatmap(tt, lang="en")
+    ax = cat.truth_table_heatmap(tt, lang="en", labels={"INT": "Integration"})
+    assert "Integration" in [t.get_text() for t in ax.get_xticklabels()]
+
+
+def test_missing_columns_and_bad_fit():
+    with pytest.raises(ValueError, match="missing column"):
+        cat.country_profile(bl.comparison().drop(columns="cliffs_delta"), lang="en")
+    with pytest.raises(ValueError, match="coverage"):
+        cat.qca_xy(bl.xy(), {"consistency": 0.9}, lang="en")
+    with pytest.raises(ValueError, match="unknown figure"):
+        cat.build_catalogue(bl.cases(), lang="en", include=["pie_chart"])
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Image regression
+
+
+@pytest.mark.parametrize("name", list(bl.BASELINE_LANG))
+def test_image_baseline(name, tmp_path):
+    from matplotlib.testing.compare import compare_images
+
+    lang = bl.BASELINE_LANG[name]
+    expected = bl.baseline_dir() / f"{name}_{lang}.png"
+    if not expected.exists():
+        pytest.fail(f"no baseline {expected.name}: run `python -m krihs_analysis.figures.baselines`")
+    actual = tmp_path / expected.name
+    actual.write_bytes(bl.baseline_bytes(name, lang))
+    result = compare_images(str(expected), str(actual), tol=6)
+    assert result is None, result
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Saving
+
+
+def test_save_figure_reproducible_with_manifest(tmp_path):
+    fig = bl.draw("rmo_trend", "ko")
+    entry = save_figure(fig, "rmo_ko", out_dir=tmp_path, dpi=60)
+    assert set(entry["files"]) == {"png", "svg", "pdf"}
+    first = {f: (tmp_path / n).read_bytes() for f, n in entry["files"].items()}
+    assert b"CreationDate" not in first["pdf"]
+    assert b"<dc:date>" not in first["svg"]
+    # a second figure drawn from scratch gives byte-identical files
+    save_figure(bl.draw("rmo_trend", "ko"), "rmo_ko", out_dir=tmp_path, dpi=60)
+    assert {f: (tmp_path / n).read_bytes() for f, n in entry["files"].items()} == first
+    save_figure(bl.draw("qca_xy", "en"), "xy_en", out_dir=tmp_path, formats=("png",), dpi=40, alt_text="An XY plot")
+    manifest = read_manifest(tmp_path)
+    assert set(manifest["figures"]) == {"rmo_ko", "xy_en"}  # merged, not replaced
+    assert manifest["figures"]["xy_en"]["alt_text"] == "An XY plot"
+    assert manifest["figures"]["rmo_ko"]["alt_text"].startswith(st.text("alt_rmo_trend", "ko"))
+    assert json.loads((tmp_path / "figures.json").read_text(encoding="utf-8")) == manifest
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_save_figure_needs_alt_text(tmp_path):
+    from matplotlib.figure import Figure
+
+    with pytest.raises(ValueError, match="alt_text"):
+        save_figure(Figure(), "bare", out_dir=tmp_path, formats=("png",))
+    with pytest.raises(ValueError, match="format"):
+        save_figure(bl.draw("rmo_trend", "en"), "x", out_dir=tmp_path, formats=("gif",))
+
+
+def test_build_catalogue_uses_what_exists():
+    figs = cat.build_catalogue(None, lang="en", include=["rmo_trend", "truth_table_heatmap"])
+    assert list(figs) == ["rmo_trend", "truth_table_heatmap"]
+    assert all(hasattr(f, "savefig") for f in figs.values())
+
+
+def test_write_catalogue(tmp_path):
+    from krihs_analysis.figures import write_catalogue
+
+    manifest = write_catalogue(langs="all", out_dir=tmp_path, formats=("png",), dpi=30,
+                               include=["rmo_trend", "qca_xy"])
+    assert set(manifest["figures"]) == {f"{n}_{lang}" for n in ("rmo_trend", "qca_xy") for lang in LANGS}
+    assert all((tmp_path / e["files"]["png"]).exists() for e in manifest["figures"].values())
+    with pytest.raises(ValueError, match="unknown language"):
+        write_catalogue(langs=["xx"], out_dir=tmp_path)
