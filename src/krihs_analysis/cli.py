@@ -80,7 +80,7 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
     from .reliability import agreement_report
 
     try:
-        print(agreement_report(args.paths))
+        print(agreement_report(args.paths, variables=args.variables))
     except CaseDataError as err:
         print(err, file=sys.stderr)
         return EXIT_INVALID
@@ -155,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("agreement", help="inter-coder agreement between sheets coding the same cases")
     p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--variables", nargs="+", default=None, metavar="NAME", help="coded variables (default: all)")
     p.set_defaults(func=_cmd_agreement)
 
     p = sub.add_parser("figures", help="write the policy-brief figure catalogue")

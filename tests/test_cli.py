@@ -1,0 +1,40 @@
+"""Command-line subcommands beyond validate/build/template (those are in test_data.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from krihs_analysis.cli import main
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_agreement_reports_alpha_and_lists_each_disagreement(capsys):
+    code = main(["agreement", str(DATA / "coder_a.csv"), str(DATA / "coder_b.csv"),
+                 "--variables", "integration", "leadership", "resident_org", "sustainability"])
+    assert code == 0
+    out = capsys.readouterr().out
+    # By hand (Krippendorff 2011, coincidence matrix): integration codes A = 1,2,3,3 and B = 2,2,3,3 give
+    # n = (1, 3, 4), off-diagonal coincidences 2, so alpha_nominal = 1 - 7 * 2 / (64 - 26) = 0.632.
+    line = next(l for l in out.splitlines() if l.startswith("integration "))
+    assert line.split()[1] == "0.632"
+    assert "Disagreements: 3" in out
+    assert "JP-02 resident_org        3        1" in out
+
+
+def test_agreement_needs_two_sheets(capsys):
+    assert main(["agreement", str(DATA / "coder_a.csv")]) == 1
+    assert "at least two" in capsys.readouterr().err
+
+
+def test_agreement_on_an_invalid_sheet_prints_the_problem_table(capsys):
+    assert main(["agreement", str(DATA / "coder_a.csv"), str(DATA / "bad_code.csv")]) == 1
+    assert "bad_code.csv" in capsys.readouterr().err
+
+
+def test_unknown_subcommand_exits_2():
+    with pytest.raises(SystemExit) as info:
+        main(["frobnicate"])
+    assert info.value.code == 2

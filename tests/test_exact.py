@@ -1,0 +1,212 @@
+"""Tests of the private exact/resampling engine (krihs_analysis._exact)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from krihs_analysis import _exact as E
+
+# Hollander & Wolfe (1973, p. 187) data, used in the example of R's cor.test.
+HW_X = np.array([44.4, 45.9, 41.9, 53.3, 44.7, 44.1, 50.7, 45.2, 60.1])
+HW_Y = np.array([2.6, 3.1, 2.5, 5.0, 3.6, 4.0, 5.2, 2.8, 3.8])
+
+TIED_PAIRS = [
+    (np.array([0, 1, 1, 2, 3, 3, 0, 2.0]), np.array([1, 1, 0, 2, 3, 2, 0, 3.0])),
+    (np.array([0, 0, 1, 1, 1, 2, 2.0]), np.array([2, 0, 1, 1, 3, 3, 0.0])),
+    (np.array([1, 1, 2, 2, 3, 3, 0, 0]), np.array([0, 1, 1, 2, 2, 3, 0, 3.0])),
+]
+
+
+def _all_permutations(y):
+    """Every one of the n! orderings of y, as rows (n <= 8 keeps this small)."""
+    return y[np.array(list(itertools.permutations(range(len(y)))))]
+
+
+def _brute(t_all, t_obs, center, alternative):
+    """p-value by the definition: share of all n! permutations at least as extreme as the observed statistic."""
+    bounds = E.tail_bounds(t_obs, center, alternative)
+    if bounds is None:
+        return 1.0
+    lo, hi = bounds
+    return float(np.mean((t_all <= lo) | (t_all >= hi)))
+
+
+def _kendall_S_by_pairs(x, Y):
+    """Kendall's S written out: sum over pairs i < j of sign(x_i - x_j) sign(y_i - y_j)."""
+    i, j = np.triu_indices(len(x), 1)
+    return (np.sign(x[i] - x[j]) * np.sign(Y[:, i] - Y[:, j])).sum(axis=1)
+
+
+@pytest.mark.parametrize("x, y", TIED_PAIRS)
+@pytest.mark.parametrize("alternative", ["two-sided", "greater", "less"])
+def test_exact_kendall_p_equals_brute_force_enumeration_on_tied_data(x, y, alternative):
+    expected = _brute(_kendall_S_by_pairs(x, _all_permutations(y)), E.kendall_S(x, y), 0.0, alternative)
+    assert E.kendall_exact(x, y, alternative) == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize("x, y", TIED_PAIRS)
+@pytest.mark.parametrize("alternative", ["two-sided", "greater", "less"])
+def test_exact_spearman_p_equals_brute_force_enumeration_on_tied_data(x, y, alternative):
+    a, b = E.midranks(x), E.midranks(y)
+    center = a.sum() * b.sum() / len(a)
+    expected = _brute(_all_permutations(b) @ a, float(a @ b), center, alternative)
+    assert E.linear_exact(a, b, float(a @ b), center, alternative) == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize("x, y", TIED_PAIRS)
+@pytest.mark.parametrize("alternative", ["two-sided", "greater", "less"])
+def test_exact_rank_sum_p_equals_brute_force_enumeration_of_group_splits(x, y, alternative):
+    pooled = np.concatenate([x, y])[:8]
+    m = 4
+    r = E.midranks(pooled)
+    center = m * (len(pooled) + 1) / 2
+    labels = np.array([1.0] * m + [0.0] * (len(pooled) - m))
+    expected = _brute(_all_permutations(r) @ labels, float(r[:m].sum()), center, alternative)
+    got = E.rank_sum_exact(pooled[:m], pooled[m:], alternative).p_value
+    assert got == pytest.approx(expected, abs=1e-12)
+
+
+def test_exact_fisher_rxc_equals_brute_force_over_permutations():
+    x = np.array([0, 0, 1, 1, 1, 2, 2, 2.0])
+    y = np.array([0, 1, 0, 1, 1, 2, 2, 0.0])
+
+    def logp(u, v):
+        t = E.crosstab_counts(np.unique(u, return_inverse=True)[1], np.unique(v, return_inverse=True)[1], 3, 3)
+        return -float(sum(math.lgamma(c + 1) for c in t.ravel()))
+
+    obs = logp(x, y)
+    perms = _all_permutations(y)
+    # distinct orderings suffice: each occurs equally often among the n! permutations
+    uniq, counts = np.unique(perms, axis=0, return_counts=True)
+    hits = sum(c for u, c in zip(uniq, counts) if logp(x, u) <= obs + 1e-7)
+    total = counts.sum()
+    table = E.crosstab_counts(np.unique(x, return_inverse=True)[1], np.unique(y, return_inverse=True)[1], 3, 3)
+    assert E.fisher_exact_rxc(table) == pytest.approx(hits / total, abs=1e-12)
+
+
+def test_kendall_exact_reproduces_r_cor_test_on_hollander_wolfe_data():
+    # R: cor.test(x, y, method = "kendall") -> T = 26, p-value = 0.1194, tau = 0.4444444
+    assert E.kendall_tau_b(HW_X, HW_Y) == pytest.approx(0.4444444, abs=1e-7)
+    assert E.kendall_exact(HW_X, HW_Y, "two-sided") == pytest.approx(0.1194, abs=5e-5)
+
+
+def test_spearman_exact_reproduces_r_cor_test_on_hollander_wolfe_data():
+    # R: cor.test(x, y, method = "spearman") -> S = 48, p-value = 0.0968, rho = 0.6 (scipy's t-approx: 0.0876)
+    a, b = E.midranks(HW_X), E.midranks(HW_Y)
+    p = E.linear_exact(a, b, float(a @ b), a.sum() * b.sum() / 9, "two-sided")
+    assert p == pytest.approx(0.0968, abs=5e-5)
+
+
+def test_rank_sum_reproduces_r_wilcox_test_example():
+    # R ?wilcox.test: x (depression, first visit) vs y: W = 35, p-value = 0.1272 (alternative = "greater")
+    x = np.array([0.80, 0.83, 1.89, 1.04, 1.45, 1.38, 1.91, 1.64, 0.73, 1.46])
+    y = np.array([1.15, 0.88, 0.90, 0.74, 1.21])
+    res = E.rank_sum_exact(x, y, "greater")
+    assert res.statistic == 35
+    assert res.p_value == pytest.approx(0.1272, abs=5e-5)
+
+
+def test_rank_sum_is_exact_for_fourteen_vs_twelve_tied_codes_beyond_enumeration():
+    # C(26, 12) ~ 9.7e6 splits; the network algorithm must agree with a large Monte Carlo within 4 s.e.
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 4, 14).astype(float)
+    y = rng.integers(0, 3, 12).astype(float)
+    res = E.rank_sum_exact(x, y, "two-sided")
+    pooled = np.concatenate([x, y])
+    r = E.midranks(pooled)
+    idx = E.permuted_indices([np.arange(26)], 26, 200_000, np.random.default_rng(0))
+    t = r[idx][:, :14].sum(axis=1)
+    p_mc, se = E.mc_pvalue(float(r[:14].sum()), t, 14 * 27 / 2, "two-sided")
+    assert res.p_method == "exact"
+    assert abs(res.p_value - p_mc) < 4 * se + 1e-4
+
+
+def test_cliffs_delta_matches_textbook_example():
+    # Cliff (1993) style example: 19 22 16 29 24 vs 20 11 17 12 -> U = 17 of 20 pairs, delta = 0.70
+    assert E.cliffs_delta(np.array([19, 22, 16, 29, 24.0]), np.array([20, 11, 17, 12.0])) == pytest.approx(0.7, abs=1e-12)
+
+
+def test_vectorised_cliffs_delta_rows_match_the_pairwise_definition():
+    rng = np.random.default_rng(1)
+    X, Y = rng.integers(0, 4, (50, 7)).astype(float), rng.integers(0, 4, (50, 5)).astype(float)
+    expected = [E.cliffs_delta(a, b) for a, b in zip(X, Y)]
+    np.testing.assert_allclose(E.cliffs_delta_rows(X, Y), expected, atol=1e-12)
+
+
+def test_vectorised_kendall_rows_match_the_pairwise_definition():
+    rng = np.random.default_rng(2)
+    x = rng.integers(0, 4, 12).astype(float)
+    Y = rng.integers(0, 4, (40, 12)).astype(float)
+    np.testing.assert_allclose(E.kendall_S_rows(x, Y), [E.kendall_S(x, y) for y in Y], atol=1e-12)
+    np.testing.assert_allclose(E.kendall_tau_b_rows(np.tile(x, (40, 1)), Y), [E.kendall_tau_b(x, y) for y in Y],
+                               atol=1e-12)
+
+
+def test_holm_adjustment_matches_r_p_adjust():
+    # R: p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm") -> 0.030 0.060 0.060 0.020
+    np.testing.assert_allclose(E.holm([0.01, 0.04, 0.03, 0.005]), [0.03, 0.06, 0.06, 0.02], atol=1e-12)
+
+
+def test_holm_leaves_missing_p_values_out_of_the_family():
+    out = E.holm([0.01, np.nan, 0.02])
+    assert np.isnan(out[1])
+    np.testing.assert_allclose(out[[0, 2]], [0.02, 0.02], atol=1e-12)
+
+
+def test_bca_falls_back_to_percentile_when_bias_correction_is_undefined():
+    # every replicate above the estimate: z0 = Phi^-1(0) is infinite
+    lo, hi, how = E.bca_interval(0.5, np.ones(100), np.linspace(0.4, 0.6, 10))
+    assert (lo, hi) == (1.0, 1.0)
+    assert how.startswith("percentile")
+
+
+def test_stratified_permutations_never_move_a_case_out_of_its_stratum():
+    order, blocks = E.strata_layout(np.array(["a", "b", "a", "b", "b"]), 5)
+    idx = E.permuted_indices(blocks, 5, 200, np.random.default_rng(0))
+    for b in blocks:
+        assert np.isin(idx[:, b], b).all()
+
+
+def test_full_enumeration_of_stratified_arrangements_counts_distinct_orderings():
+    y = np.array([0, 0, 1, 2, 2.0])
+    blocks = [np.arange(3), np.arange(3, 5)]
+    rows = np.concatenate(list(E.enumerate_arrangements(y, blocks)))
+    assert len(rows) == E.count_arrangements(y, blocks) == 3 * 1
+    assert len({tuple(r) for r in rows}) == len(rows)
+
+
+def test_fisher_2x2_reproduces_r_on_the_tea_tasting_table():
+    # R: fisher.test(matrix(c(3, 1, 1, 3), 2)) -> p = 0.4857, odds ratio 6.408309, CI lower 0.2117329
+    # (R's upper limit 621.9337 comes from uniroot's coarse tolerance; we solve to 1e-12, see next test)
+    res = E.fisher_2x2(np.array([[3, 1], [1, 3]]))
+    assert res.p_value == pytest.approx(0.4857, abs=5e-5)
+    assert res.odds_ratio == pytest.approx(6.4083, abs=1e-4)
+    assert res.ci_low == pytest.approx(0.2117329, rel=1e-3)
+    # one-sided: fisher.test(..., alternative = "greater") -> p = 0.2429, CI lower 0.3135693
+    greater = E.fisher_2x2(np.array([[3, 1], [1, 3]]), alternative="greater")
+    assert greater.p_value == pytest.approx(0.2429, abs=5e-5)
+    assert greater.ci_low == pytest.approx(0.3135693, rel=1e-3)
+
+
+def test_fisher_2x2_upper_limit_solves_its_defining_equation():
+    from scipy.stats import nchypergeom_fisher
+
+    res = E.fisher_2x2(np.array([[3, 1], [1, 3]]))
+    # P(X <= 3; psi = upper) = 0.025 for X ~ Fisher's noncentral hypergeometric(M=8, n=4, N=4)
+    assert nchypergeom_fisher.cdf(3, 8, 4, 4, res.ci_high) == pytest.approx(0.025, abs=1e-9)
+
+
+def test_fisher_rxc_reproduces_r_on_agresti_job_satisfaction():
+    # R ?fisher.test: Job <- matrix(c(1,2,1,0, 3,3,6,1, 10,10,14,9, 6,7,12,11), 4, 4) -> p-value = 0.7827
+    job = np.array([[1, 3, 10, 6], [2, 3, 10, 7], [1, 6, 14, 12], [0, 1, 9, 11]])
+    assert E.fisher_exact_rxc(job) == pytest.approx(0.7827, abs=5e-5)
+
+
+def test_network_algorithm_raises_infeasible_beyond_its_budget():
+    x = np.arange(30.0)
+    with pytest.raises(E.Infeasible):
+        E.kendall_exact(x, x[::-1].copy(), "two-sided", budget=1000)
