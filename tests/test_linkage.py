@@ -217,13 +217,3 @@ def test_leave_one_out_reports_range_and_most_influential_case(cases):
 def test_leave_one_out_detail_has_one_row_per_dropped_case(cases):
     out = leave_one_out(association, cases, detail=True, n_resamples=0)
     assert len(out) == len(cases)
-
-
-def test_linkage_runs_on_the_sample_case_sheet():
-    data = pytest.importorskip("krihs_analysis.data")
-    try:
-        sample = data.read_cases()
-    except Exception as exc:  # pragma: no cover
-        pytest.skip(f"sample case sheet not readable: {exc}")
-    res = association(sample, n_resamples=199).iloc[0]
-    assert res["p_method"] == "exact" and res["n"] == len(sample)
