@@ -32,7 +32,7 @@ $(VENV)/bin/python:
 
 $(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
-	$(BIN)/uv pip install --python $(BIN)/python --quiet -e ".[test]"
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -e ".[test]"
 	@# setqca (test-only cross-check of the QCA module) pins pandas<3 in its metadata; it is installed without
 	@# its dependencies and used only on plain arrays.
 	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps setqca==0.2.0
@@ -43,6 +43,7 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 report: setup
 	$(BIN)/krihs-analysis validate data/raw/cases_sample.csv
 	$(BIN)/krihs-analysis build
+	$(BIN)/krihs-analysis report --jobs $(JOBS)
 
 test: setup
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider

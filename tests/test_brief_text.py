@@ -76,12 +76,12 @@ def test_an_odds_ratio_is_judged_against_one_not_zero():
 @pytest.mark.parametrize(
     ("lang", "fit", "expected"),
     [
-        ("en", {"inclS": 0.92, "covS": 0.71},
+        ("en", {"consistency": 0.92, "coverage": 0.71},
          "Sustained communities go with the combination of representative resident organisation and intermediate "
          "support organisation (consistency 0.92, coverage 0.71)."),
-        ("ko", {"inclS": 0.92, "covS": 0.71},
+        ("ko", {"consistency": 0.92, "coverage": 0.71},
          "지속되는 공동체는 [대표 주민조직, 중간지원조직] 조합과 함께 나타난다 (일관성 0.92, 설명력 0.71)."),
-        ("ko", {"inclS": 0.7, "covS": 0.5},
+        ("ko", {"consistency": 0.7, "coverage": 0.5},
          "지속되는 공동체는 [대표 주민조직, 중간지원조직] 조합과 함께 나타나는 경향이 있으나 근거는 약하다 "
          "(일관성 0.70, 설명력 0.50)."),
     ],
@@ -91,7 +91,7 @@ def test_qca_sentences_are_exact(lang, fit, expected):
 
 
 def test_negated_conditions_and_alternative_paths_are_read_out():
-    text = qca_sentence("resident_org*intermediary + integration*~gov_role", {"inclS": 0.9, "covS": 0.6}, lang="en")
+    text = qca_sentence("resident_org*intermediary + integration*~gov_role", {"consistency": 0.9, "coverage": 0.6}, lang="en")
     assert "; or project integration and weak government role" in text
 
 
@@ -111,7 +111,7 @@ def test_weak_evidence_rule(lo, hi, p, weak):
 def test_draft_findings_number_each_sentence_and_name_its_result():
     comp = pd.DataFrame([STRONG, WEAK])
     findings = draft_findings({"comparison": comp, "association": pd.DataFrame([ASSOC]),
-                               "qca": pd.DataFrame([{"model": "resident_org*intermediary", "inclS": 0.9, "covS": 0.6}])},
+                               "qca": pd.DataFrame([{"model": "resident_org*intermediary", "consistency": 0.9, "coverage": 0.6}])},
                               lang="en")
     assert findings["number"].tolist() == [1, 2, 3, 4]
     assert findings["result"].tolist() == ["comparison", "comparison", "association", "qca"]

@@ -113,18 +113,6 @@ def _cmd_figures(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_report(args: argparse.Namespace) -> int:
-    from .reports import main_report
-
-    return main_report(args)
-
-
-def _cmd_refresh(args: argparse.Namespace) -> int:
-    from .reports import refresh_notebooks
-
-    return refresh_notebooks(only=args.only)
-
-
 def _cmd_brief(args: argparse.Namespace) -> int:
     from .brief import main_brief
 
@@ -164,18 +152,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=None, help="case sheet (default: the illustrative sample)")
     p.set_defaults(func=_cmd_figures)
 
-    p = sub.add_parser("report", help="run the report notebooks with Papermill")
-    p.add_argument("--config", default=None, help="reports.yaml (default: the project's)")
-    p.add_argument("--only", nargs="+", default=None, metavar="NAME")
-    p.add_argument("--jobs", type=int, default=2)
-    p.add_argument("--out", default=None, help="reports folder (default: reports/)")
-    p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://127.0.0.1:8786")
-    p.add_argument("--dry-run", action="store_true")
-    p.set_defaults(func=_cmd_report)
+    from . import reports  # light: the runner imports papermill, nbconvert and dask only when it runs
+
+    p = sub.add_parser("report", help="run the report notebooks with Papermill -> reports/<run-id>, reports/latest")
+    reports.add_report_arguments(p)
+    p.set_defaults(func=reports.main_report)
 
     p = sub.add_parser("refresh-notebooks", help="re-execute notebooks/ in place (refresh committed outputs)")
-    p.add_argument("--only", nargs="+", default=None, metavar="NOTEBOOK")
-    p.set_defaults(func=_cmd_refresh)
+    reports.add_refresh_arguments(p)
+    p.set_defaults(func=reports.main_refresh)
 
     p = sub.add_parser("brief", help="rebuild the drafted policy brief from an existing report run")
     p.add_argument("--run", default=None, help="a report run folder (default: reports/latest)")

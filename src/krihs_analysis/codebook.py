@@ -92,6 +92,7 @@ class Codebook:
     variables: Mapping[str, Variable]
     core_tasks: Mapping[str, Mapping[str, Any]]
     derived: Mapping[str, Mapping[str, Any]]
+    notices: Mapping[str, Mapping[str, str]]
     path: Path
 
     def __getitem__(self, name: str) -> Variable:
@@ -150,6 +151,14 @@ class Codebook:
             return self.core_tasks[name][lang]
         raise ValueError(f"{name!r} is not a variable, core task or derived index of the codebook")
 
+    def notice(self, name: str, lang: str = "en") -> str:
+        """A notice in `lang`, e.g. ``notice("illustrative", "ko")``, the note every view of sample data carries."""
+        check_lang(lang)
+        try:
+            return self.notices[name][lang]
+        except KeyError:
+            raise ValueError(f"unknown notice {name!r}; known: {', '.join(self.notices)}") from None
+
     def header_aliases(self) -> dict[str, str]:
         """Map every accepted header spelling (name and en/ko/ja labels, case- and space-folded) to the name."""
         aliases: dict[str, str] = {}
@@ -198,6 +207,7 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Codebook:
         variables=MappingProxyType(variables),
         core_tasks=MappingProxyType(dict(raw["core_tasks"])),
         derived=MappingProxyType(dict(raw.get("derived", {}))),
+        notices=MappingProxyType(dict(raw.get("notices", {}))),
         path=path,
     )
 

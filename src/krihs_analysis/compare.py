@@ -332,3 +332,51 @@ def core_task_profile(
                 }
             )
     return pd.DataFrame(rows)
+
+
+def case_profile(cases: pd.DataFrame, case_id: str, *, variables: Sequence[str] | None = None) -> pd.DataFrame:
+    """One case's codes beside its country's and its programme's medians (the case card's table).
+
+    Parameters
+    ----------
+    cases
+        Case data (never modified).
+    case_id
+        The case to describe.
+    variables
+        Coded variables (default as :func:`compare_countries`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy: ``case_id, variable, value, country_median, programme_median, n_country, n_programme``; the
+        medians include the case itself.
+
+    Examples
+    --------
+    >>> from krihs_analysis.data import read_cases
+    >>> card = case_profile(read_cases(), "KR-P1-A", variables=["integration"])
+    >>> card[["value", "country_median", "programme_median"]].values.tolist()
+    [[1.0, 1.0, 1.5]]
+    """
+    from krihs_analysis.data import numeric_codes
+
+    _check_frame(cases, ["case_id", "country", "programme"])
+    hit = cases.index[cases["case_id"].astype(str) == case_id]
+    if len(hit) != 1:
+        raise ValueError(f"case {case_id!r} is not in the data (or not unique); known cases: "
+                         f"{', '.join(map(str, cases['case_id'].head(5)))}, ...")
+    names = list(variables) if variables is not None else default_variables()
+    codes = numeric_codes(cases, names)
+    row = cases.loc[hit[0]]
+    same_country = (cases["country"].astype(str) == str(row["country"])).to_numpy()
+    same_programme = (cases["programme"].astype(str) == str(row["programme"])).to_numpy()
+    return pd.DataFrame({
+        "case_id": case_id,
+        "variable": names,
+        "value": codes.loc[hit[0]].to_numpy(),
+        "country_median": codes[same_country].median().to_numpy(),
+        "programme_median": codes[same_programme].median().to_numpy(),
+        "n_country": int(same_country.sum()),
+        "n_programme": int(same_programme.sum()),
+    })

@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from .. import paths
+from ..codebook import load_codebook
 from ..data import read_context, write_atomic
 from .text import check_brief_lang
 
@@ -34,7 +35,6 @@ DEFAULT_METADATA = paths.ROOT / "brief.yaml"
 _WORDS = {
     "en": {
         "summary": "Summary",
-        "illustrative": "ILLUSTRATIVE DATA — not real case coding",
         "figure": "Figure",
         "source": "Source",
         "context": "Context: published figures",
@@ -52,7 +52,6 @@ _WORDS = {
     },
     "ko": {
         "summary": "요약",
-        "illustrative": "예시 자료 — 실제 사례 코딩 아님",
         "figure": "그림",
         "source": "자료",
         "context": "참고: 공표 통계",
@@ -81,8 +80,8 @@ def load_metadata(path: str | Path | None = None) -> dict[str, Any]:
 
     Examples
     --------
-    >>> sorted(load_metadata())[:3]
-    ['authors', 'issuer', 'number']
+    >>> load_metadata()["number"]
+    '736-R'
     """
     import yaml
 
@@ -133,9 +132,8 @@ CSS = """
 
 def title_block(meta: Mapping[str, Any], *, lang: str, illustrative: bool) -> str:
     """The issuer line, title, authors and (on the sample) the illustrative banner and page mark."""
-    w = words(lang)
-    mark = (f'<div class="kb-illustrative">{html.escape(w["illustrative"])}</div>'
-            f'<div class="banner">{html.escape(w["illustrative"])}</div>') if illustrative else ""
+    notice = html.escape(load_codebook().notice("illustrative", lang))
+    mark = (f'<div class="kb-illustrative">{notice}</div><div class="banner">{notice}</div>') if illustrative else ""
     authors = ", ".join(_pick(a, lang) for a in meta["authors"])
     return (
         f'{CSS}<div class="kb">{mark}'

@@ -190,11 +190,11 @@ def qca_sentence(model: str, fit: Mapping | pd.Series, *, outcome: str = "sustai
 
     Examples
     --------
-    >>> print(qca_sentence("resident_org*intermediary", {"inclS": 0.92, "covS": 0.71}, lang="en"))
+    >>> print(qca_sentence("resident_org*intermediary", {"consistency": 0.92, "coverage": 0.71}, lang="en"))
     Sustained communities go with the combination of representative resident organisation and intermediate support organisation (consistency 0.92, coverage 0.71).
     """
     check_brief_lang(lang)
-    cons, cov = float(fit["inclS"]), float(fit["covS"])
+    cons, cov = float(fit["consistency"]), float(fit["coverage"])
     terms = [t.strip() for t in model.split("+")]
     words = []
     for term in terms:
@@ -265,7 +265,7 @@ def draft_findings(
     ----------
     results
         Named result tables: ``comparison`` (compare_countries), ``association`` (linkage.association, one row or
-        more), ``qca`` (one row per model: ``model``, ``inclS``, ``covS``), ``core_task_gaps`` (group, task, mean,
+        more), ``qca`` (one row per model: ``model``, ``consistency``, ``coverage``), ``core_task_gaps`` (group, task, mean,
         benchmark). Missing entries are skipped.
     lang
         ``"ko"`` or ``"en"``.
@@ -307,7 +307,7 @@ def draft_findings(
     qca = results.get("qca")
     if qca is not None and len(qca):
         row = qca.iloc[0]
-        add(qca_sentence(row["model"], row, lang=lang), "qca", str(row["model"]), float(row["inclS"]) < 0.8)
+        add(qca_sentence(row["model"], row, lang=lang), "qca", str(row["model"]), float(row["consistency"]) < 0.8)
     gaps = results.get("core_task_gaps")
     if gaps is not None and len(gaps):
         worst = gaps.assign(_gap=gaps["benchmark"] - gaps["mean"]).sort_values("_gap", ascending=False).iloc[0]

@@ -186,10 +186,14 @@ def write_gallery(out_dir: str | Path | None = None) -> list[Path]:
     from ..data import write_atomic
     from .save import figure_bytes
 
+    from ..data import read_cases
+    from ..pipeline import analyse
+
     folder = Path(out_dir) if out_dir is not None else paths.ROOT / "docs" / "gallery"
+    results = analyse(read_cases())
     written = []
     for name, lang in GALLERY:
-        fig = build_catalogue(None, lang=lang, include=[name])[name]
+        fig = build_catalogue(lang=lang, include=[name], results=results)[name]
         written.append(write_atomic(folder / f"{name}_{lang}.png", figure_bytes(fig, "png", dpi=GALLERY_DPI)))
     return written
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import re
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -785,79 +784,24 @@ def rmo_trend(context: pd.DataFrame, *, lang: str = "en", ax=None, title: str | 
 # Building the whole catalogue from case data
 
 
-def _analysis_inputs(cases: pd.DataFrame, names: Sequence[str]) -> dict[str, tuple]:
-    """Run the analysis modules for the figures in `names`; figures whose module is missing are reported."""
-    import importlib
-
-    def module(name: str):
-        try:
-            return importlib.import_module(f"krihs_analysis.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith("krihs_analysis"):
-                return None
-            raise
-
-    ill = _cases_illustrative(cases)
-    inputs: dict[str, tuple] = {}
-    missing: dict[str, str] = {}
-    compare = module("compare") if {"country_profile", "level_distributions", "core_task_gaps"} & set(names) else None
-    if "country_profile" in names:
-        if compare is None:
-            missing["country_profile"] = "krihs_analysis.compare"
-        else:
-            inputs["country_profile"] = (compare.compare_countries(cases),), {"illustrative": ill}
-    if "level_distributions" in names:
-        if compare is None:
-            missing["level_distributions"] = "krihs_analysis.compare"
-        else:
-            inputs["level_distributions"] = (compare.level_distribution(cases, by="country"),), {"illustrative": ill}
-    if "core_task_gaps" in names:
-        if compare is None:
-            missing["core_task_gaps"] = "krihs_analysis.compare"
-        else:
-            inputs["core_task_gaps"] = (compare.core_task_profile(cases, by="programme"),), {"illustrative": ill}
-    if "integration_sustainability" in names:
-        linkage = module("linkage")
-        if linkage is None:
-            missing["integration_sustainability"] = "krihs_analysis.linkage"
-        else:
-            assoc = linkage.association(cases, x="integration", y="sustainability", method="kendall")
-            inputs["integration_sustainability"] = (cases, assoc), {"illustrative": ill}
-    if {"qca_xy", "truth_table_heatmap"} & set(names):
-        qca = module("qca")
-        if qca is None:
-            missing.update({n: "krihs_analysis.qca" for n in ("qca_xy", "truth_table_heatmap") if n in names})
-        else:
-            data = qca.from_cases(cases, kind="fuzzy")
-            outcome = "sustainability"
-            tt = qca.truth_table(data, outcome, incl_cut=0.8)
-            if "truth_table_heatmap" in names:
-                inputs["truth_table_heatmap"] = (tt,), {"illustrative": ill}
-            if "qca_xy" in names:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", qca.CoverCapWarning)
-                    sol = qca.minimize(tt, kind="parsimonious")
-                model = sol.models[0]
-                from ..qca.expression import parse
-
-                memb = qca.evaluate(parse(model), data)
-                ids = data.index.astype(str)
-                xy = pd.DataFrame({"case_id": ids, "x": np.asarray(memb, dtype="float64"),
-                                   "y": data[outcome].astype("float64").to_numpy(),
-                                   "country": [i[:2] for i in ids]})
-                fit = qca.fit(model, data, outcome)
-                inputs["qca_xy"] = (xy, fit), {"solution": model, "outcome": outcome, "illustrative": ill}
-    if "rmo_trend" in names:
-        from ..data import read_context
-
-        inputs["rmo_trend"] = (read_context("rmo_survey"),), {}
-    if missing:
-        inputs["_missing"] = (missing,), {}
-    return inputs
+def _analysis_inputs(results) -> dict[str, tuple]:
+    """The arguments of each catalogue function, taken from one :class:`krihs_analysis.pipeline.Results`."""
+    ill = results.illustrative
+    fit = results.qca_fit[results.qca_fit["level"] == "expression"].iloc[0]
+    return {
+        "country_profile": ((results.comparison,), {"illustrative": ill}),
+        "level_distributions": ((results.levels,), {"illustrative": ill}),
+        "core_task_gaps": ((results.profile_programme,), {"illustrative": ill}),
+        "integration_sustainability": ((results.cases, results.association), {"illustrative": ill}),
+        "qca_xy": ((results.qca_xy, fit), {"solution": results.qca_model, "outcome": "sustainability",
+                                           "illustrative": ill}),
+        "truth_table_heatmap": ((results.truth_table,), {"illustrative": ill}),
+        "rmo_trend": ((results.context,), {}),
+    }
 
 
 def build_catalogue(cases: pd.DataFrame | None = None, *, lang: str = "en",
-                    include: Sequence[str] | None = None) -> dict[str, Any]:
+                    include: Sequence[str] | None = None, results=None) -> dict[str, Any]:
     """Compute the inputs from `cases` with the analysis modules and draw the catalogue.
 
     Parameters
@@ -865,8 +809,9 @@ def build_catalogue(cases: pd.DataFrame | None = None, *, lang: str = "en",
     cases
         Case data (``data.read_cases()``; the embedded illustrative sample when None).
     include
-        Figure names (see :data:`CATALOGUE`); every figure whose analysis module is installed when None. A figure
-        named here whose module is missing raises a ModuleNotFoundError that names the module.
+        Figure names (see :data:`CATALOGUE`); all of them when None.
+    results
+        A :class:`krihs_analysis.pipeline.Results` already computed from `cases` (computed here when None).
 
     Returns
     -------
@@ -874,31 +819,19 @@ def build_catalogue(cases: pd.DataFrame | None = None, *, lang: str = "en",
         Figure name -> matplotlib Figure, in catalogue order.
     """
     check_lang(lang)
-    if cases is None:
-        from ..data import read_cases
-
-        cases = read_cases()
     names = list(CATALOGUE if include is None else include)
     unknown = [n for n in names if n not in CATALOGUE]
     if unknown:
         raise ValueError(f"unknown figure(s) {unknown}; the catalogue has {', '.join(CATALOGUE)}")
-    try:
-        inputs = _analysis_inputs(cases, names)
-    except ModuleNotFoundError:
-        raise
-    except Exception as exc:  # an analysis module failed: say which step, keep the cause
-        raise RuntimeError(f"build_catalogue: computing the figure inputs failed ({type(exc).__name__}: {exc})") from exc
-    missing = inputs.pop("_missing", (({},), {}))[0][0]
-    if missing:
-        msg = "; ".join(f"{fig} needs {mod}" for fig, mod in missing.items())
-        if include is not None or len(missing) == len(names):
-            raise ModuleNotFoundError(f"cannot build figure(s): {msg} (not installed or not written yet)")
-        warnings.warn(f"figures skipped: {msg}", RuntimeWarning, stacklevel=2)
+    if results is None:
+        from ..data import read_cases
+        from ..pipeline import analyse
+
+        results = analyse(cases if cases is not None else read_cases())
+    inputs = _analysis_inputs(results)
     functions = {name: globals()[name] for name in CATALOGUE}
     out: dict[str, Any] = {}
     for name in names:
-        if name not in inputs:
-            continue
         args, kwargs = inputs[name]
         result = functions[name](*args, lang=lang, **kwargs)
         out[name] = result if hasattr(result, "savefig") else result.figure

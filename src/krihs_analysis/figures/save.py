@@ -187,17 +187,16 @@ def write_catalogue(
     dict
         The merged ``figures.json`` manifest.
     """
+    from ..data import read_cases
+    from ..pipeline import analyse
     from .catalogue import build_catalogue
 
     langs = check_langs(langs)
     folder = Path(out_dir) if out_dir is not None else default_out_dir()
-    if cases is None:
-        from ..data import read_cases
-
-        cases = read_cases()
+    results = analyse(cases if cases is not None else read_cases())  # once, for every language
     entries: dict[str, dict[str, Any]] = {}
     for lang in langs:
-        figures = build_catalogue(cases, lang=lang, include=include)
+        figures = build_catalogue(lang=lang, include=include, results=results)
         for fname, fig in figures.items():
             entries[f"{fname}_{lang}"] = save_figure(fig, f"{fname}_{lang}", formats=formats, dpi=dpi,
                                                      out_dir=folder, manifest=False)

@@ -61,11 +61,6 @@ PAD = 0.07  # inches around the header and footer
 
 TEXT: dict[str, dict[str, str]] = {
     # Notes under the plot
-    "illustrative": {
-        "en": "Illustrative data: not the coded cases of the brief; for demonstration only.",
-        "ko": "예시 자료: 보고서의 실제 사례 코딩이 아니며 시연용입니다.",
-        "ja": "例示データ: 報告書の実際の事例コーディングではなく、説明用です。",
-    },
     "source": {"en": "Source: {source}", "ko": "자료: {source}", "ja": "出典: {source}"},
     "source_cases": {
         "en": "Case coding after the design of KRIHS Policy Brief 736, analysed with krihs-analysis",
@@ -240,6 +235,8 @@ TEXT: dict[str, dict[str, str]] = {
 def text(key: str, lang: str, /, **fields: Any) -> str:
     """The wording `key` in `lang`, with format `fields` filled in."""
     check_lang(lang)
+    if key == "illustrative":  # one wording everywhere: the codebook's notice
+        return load_codebook().notice("illustrative", lang)
     try:
         template = TEXT[key][lang]
     except KeyError:

@@ -1,0 +1,131 @@
+"""The standard analysis set, run once: what the figure catalogue and the drafted brief are built from.
+
+Notebooks 02-04 call the analysis modules directly with their own parameters; this module fixes one set of
+choices (documented on :func:`analyse`) so that the catalogue and the brief show the same numbers.
+
+Examples
+--------
+>>> from krihs_analysis.data import read_cases
+>>> res = analyse(read_cases(), n_boot=199)
+>>> res.association.loc[0, "method"], res.qca_model
+('kendall', 'resident_planning')
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .data import is_illustrative, read_context
+
+
+@dataclass(frozen=True)
+class Results:
+    """Every result the catalogue and the brief use, as tidy frames (plus the QCA objects)."""
+
+    cases: pd.DataFrame
+    comparison: pd.DataFrame
+    levels: pd.DataFrame
+    profile_country: pd.DataFrame
+    profile_programme: pd.DataFrame
+    association: pd.DataFrame
+    qca_data: pd.DataFrame
+    truth_table: object
+    solution: object
+    qca_model: str
+    qca_fit: pd.DataFrame
+    qca_xy: pd.DataFrame
+    context: pd.DataFrame
+    illustrative: bool
+    settings: dict = field(default_factory=dict)
+
+    def core_task_gaps(self) -> pd.DataFrame:
+        """Each Korean programme's core-task mean against the Japanese mean (``group, task, mean, benchmark``)."""
+        prof = self.profile_programme
+        jp = prof[prof["group"].astype(str).str.startswith("JP")].groupby("task")["mean"].mean()
+        kr = prof[prof["group"].astype(str).str.startswith("KR")]
+        return kr[["group", "task", "n", "mean"]].assign(benchmark=kr["task"].map(jp).to_numpy()).reset_index(drop=True)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tidy result tables by name (what a report run saves and a brief is rebuilt from)."""
+        qca = self.qca_fit[self.qca_fit["level"] == "expression"][["term", "consistency", "PRI", "coverage"]]
+        qca = qca.rename(columns={"term": "model"}).reset_index(drop=True)
+        return {
+            "comparison": self.comparison,
+            "levels": self.levels,
+            "profile_country": self.profile_country,
+            "profile_programme": self.profile_programme,
+            "association": self.association,
+            "qca": qca,
+            "qca_fit": self.qca_fit,
+            "qca_xy": self.qca_xy,
+            "truth_table": self.truth_table.table.astype({"cases": "str"}),
+            "core_task_gaps": self.core_task_gaps(),
+        }
+
+
+def analyse(
+    cases: pd.DataFrame,
+    *,
+    seed: int = 0,
+    n_boot: int = 9999,
+    strata: str | None = "programme",
+    qca_conditions: Sequence[str] | None = None,
+    qca_kind: str = "fuzzy",
+    incl_cut: float = 0.8,
+    pri_cut: float = 0.5,
+) -> Results:
+    """Run the standard analysis set on `cases`.
+
+    Choices: Korea-Japan comparison of every coded variable (Cliff's delta, BCa CI, exact tie-conditioned p,
+    Holm); core-task profiles by country and by programme; Kendall's tau-b of integration and sustainability
+    with the exact p permuting within programmes (`strata`; the two sites of a programme are not independent);
+    fuzzy-set QCA of sustainability on the five default conditions at consistency 0.8 and PRI 0.5, summarised
+    by its parsimonious solution (the first model when several tie).
+
+    Parameters
+    ----------
+    cases
+        Case data (:func:`krihs_analysis.data.read_cases`); never modified.
+    seed, n_boot
+        Seed and resamples of every bootstrap and Monte Carlo step.
+
+    Returns
+    -------
+    Results
+    """
+    from . import qca
+    from .compare import compare_countries, core_task_profile, level_distribution
+    from .linkage import association
+
+    conditions = tuple(qca_conditions) if qca_conditions is not None else qca.DEFAULT_CONDITIONS
+    data = qca.from_cases(cases, kind=qca_kind, conditions=conditions)
+    tt = qca.truth_table(data, "sustainability", list(conditions), incl_cut=incl_cut, pri_cut=pri_cut)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", qca.CoverCapWarning)
+        solution = qca.minimize(tt, kind="parsimonious")
+    if not solution.models:
+        raise ValueError(f"QCA: no truth-table row passes consistency {incl_cut} and PRI {pri_cut}; lower the cuts")
+    model = solution.models[0]
+    return Results(
+        cases=cases,
+        comparison=compare_countries(cases, n_boot=n_boot, seed=seed),
+        levels=level_distribution(cases, by="country"),
+        profile_country=core_task_profile(cases, by="country", n_boot=n_boot, seed=seed),
+        profile_programme=core_task_profile(cases, by="programme", n_boot=n_boot, seed=seed),
+        association=association(cases, x="integration", y="sustainability", method="kendall", strata=strata,
+                                seed=seed, n_resamples=n_boot),
+        qca_data=data,
+        truth_table=tt,
+        solution=solution,
+        qca_model=model,
+        qca_fit=qca.fit(model, data, "sustainability"),
+        qca_xy=qca.xy_data(model, data, "sustainability"),
+        context=read_context("rmo_survey"),
+        illustrative=is_illustrative(cases),
+        settings={"seed": seed, "n_boot": n_boot, "strata": strata, "qca_kind": qca_kind, "incl_cut": incl_cut,
+                  "pri_cut": pri_cut, "qca_conditions": list(conditions)},
+    )

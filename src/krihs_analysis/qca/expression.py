@@ -1,0 +1,161 @@
+"""Boolean expressions in R QCA syntax: parsing, evaluation and formatting.
+
+Syntax (as printed by R's QCA package): terms are joined by ``+`` (OR), literals
+inside a term by ``*`` (AND), ``~`` negates a literal, and a multi-value literal
+names its level(s) in brackets, e.g. ``DEV[2]`` or ``DEV[1,2]`` (curly braces are
+accepted too). ``1`` and ``0`` stand for the tautology and the contradiction.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from krihs_analysis.qca.expression import parse, evaluate
+>>> df = pd.DataFrame({"A": [1, 0, 1], "B": [0, 0, 1]})
+>>> evaluate(parse("A*~B + B"), df).tolist()
+[1.0, 0.0, 1.0]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Literal", "parse", "evaluate", "format_term", "term_sort_key"]
+
+_LITERAL = re.compile(r"^(~)?\s*([A-Za-z_.][A-Za-z0-9_.]*)\s*(?:[\[{]\s*([0-9,\s]+)\s*[\]}])?$")
+
+
+@dataclass(frozen=True)
+class Literal:
+    """One literal of a conjunction: a condition, optionally negated, optionally restricted to levels."""
+
+    name: str
+    negated: bool = False
+    levels: tuple[int, ...] | None = None
+
+
+Term = tuple[Literal, ...]
+
+
+def parse(expression: str) -> tuple[Term, ...]:
+    """Parse an R QCA sum-of-products string into a tuple of terms.
+
+    Parameters
+    ----------
+    expression : str
+        E.g. ``"DEV*~URB + LIT"`` or ``"DEV[2]*LIT[1]"``. ``"1"`` is the empty conjunction.
+
+    Returns
+    -------
+    tuple of tuple of Literal
+
+    Examples
+    --------
+    >>> parse("A*~B + C[2]")[1]
+    (Literal(name='C', negated=False, levels=(2,)),)
+    """
+    if not isinstance(expression, str) or not expression.strip():
+        raise ValueError("expression must be a non-empty string such as 'A*~B + C'.")
+    if any(ch in expression for ch in "()"):
+        raise ValueError(
+            f"parentheses are not supported in {expression!r}; expand it to a sum of products such as 'A*B + A*C'."
+        )
+    terms: list[Term] = []
+    for raw_term in expression.split("+"):
+        raw_term = raw_term.strip()
+        if raw_term == "1":
+            terms.append(())
+            continue
+        if not raw_term:
+            raise ValueError(f"empty term in {expression!r}; remove the doubled or trailing '+'.")
+        literals = []
+        for raw in raw_term.split("*"):
+            m = _LITERAL.match(raw.strip())
+            if m is None:
+                raise ValueError(
+                    f"cannot read literal {raw.strip()!r} in {expression!r}; write literals as NAME, ~NAME or NAME[level]."
+                )
+            levels = None
+            if m.group(3) is not None:
+                parts = [p for p in m.group(3).replace(" ", "").split(",") if p]
+                if not parts:
+                    raise ValueError(f"no level given in {raw.strip()!r}; write e.g. NAME[1].")
+                levels = tuple(sorted({int(p) for p in parts}))
+            literals.append(Literal(m.group(2), m.group(1) is not None, levels))
+        terms.append(tuple(literals))
+    return tuple(terms)
+
+
+def _literal_membership(lit: Literal, col: np.ndarray) -> np.ndarray:
+    if lit.levels is None:
+        m = col.astype(np.float64)
+    else:
+        m = np.isin(col, lit.levels).astype(np.float64)
+    return 1.0 - m if lit.negated else m
+
+
+def _columns(data: pd.DataFrame, names: Sequence[str]) -> dict[str, np.ndarray]:
+    missing = [n for n in names if n not in data.columns]
+    if missing:
+        raise ValueError(f"column(s) {missing} not in the data; available columns are {list(data.columns)}.")
+    out = {}
+    for n in names:
+        col = data[n]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            col = col.astype("float64")
+        arr = np.asarray(col, dtype=np.float64)
+        if np.isnan(arr).any():
+            raise ValueError(f"column {n!r} has missing values; drop or impute those cases first.")
+        out[n] = arr
+    return out
+
+
+def evaluate_terms(terms: Sequence[Term], data: pd.DataFrame) -> np.ndarray:
+    """Membership of each case in each term, as an array of shape (n_cases, n_terms)."""
+    names = sorted({lit.name for t in terms for lit in t})
+    cols = _columns(data, names)
+    out = np.ones((len(data), len(terms)), dtype=np.float64)
+    for j, term in enumerate(terms):
+        for lit in term:
+            np.minimum(out[:, j], _literal_membership(lit, cols[lit.name]), out=out[:, j])
+    return out
+
+
+def evaluate(terms: Sequence[Term] | str, data: pd.DataFrame) -> pd.Series:
+    """Fuzzy membership of each case in a sum of products (min for AND, max for OR, 1 - x for NOT).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> evaluate("A + ~B", pd.DataFrame({"A": [0.2, 0.9], "B": [0.4, 1.0]})).round(2).tolist()
+    [0.6, 0.9]
+    """
+    if isinstance(terms, str):
+        terms = parse(terms)
+    m = evaluate_terms(terms, data)
+    values = m.max(axis=1) if m.shape[1] else np.zeros(len(data))
+    return pd.Series(values, index=data.index, name=None)
+
+
+def format_term(code: np.ndarray, conditions: Sequence[str], *, multivalue: bool) -> str:
+    """Format an implicant coded R-style (0 = absent, v + 1 = level v) as ``A*~B`` or ``A[1]*B[0]``."""
+    parts = []
+    for name, c in zip(conditions, code):
+        c = int(c)
+        if c == 0:
+            continue
+        if multivalue:
+            parts.append(f"{name}[{c - 1}]")
+        else:
+            parts.append(name if c == 2 else f"~{name}")
+    return "*".join(parts) if parts else "1"
+
+
+def term_sort_key(code: np.ndarray) -> tuple:
+    """Order implicants as R prints them: fewer literals first, then, condition by condition,
+    higher codes first (present before negated before absent)."""
+    code = np.asarray(code)
+    return (int((code > 0).sum()), tuple(-int(c) for c in code))

@@ -1,0 +1,158 @@
+"""Robustness helpers: solutions across consistency cuts, and Braumoeller's false-positive test."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .minimize import minimize
+from .truthtable import TruthTable, truth_table
+
+__all__ = ["incl_cut_robustness", "braumoeller_test"]
+
+
+def incl_cut_robustness(
+    data: pd.DataFrame,
+    outcome: str,
+    conditions: Sequence[str] | None = None,
+    *,
+    incl_cuts: Sequence[float] = (0.75, 0.8, 0.85, 0.9, 0.95, 1.0),
+    kind: str = "parsimonious",
+    n_cut: int = 1,
+    pri_cut: float = 0.0,
+    dir_exp: Mapping[str, object] | Sequence[object] | None = None,
+    max_covers: int = 1000,
+) -> pd.DataFrame:
+    """Solutions of the same data across a range of consistency cuts.
+
+    Parameters
+    ----------
+    data, outcome, conditions
+        As for :func:`~krihs_analysis.qca.truth_table`.
+    incl_cuts : sequence of float
+        Consistency cuts to try.
+    kind, dir_exp, max_covers
+        As for :func:`~krihs_analysis.qca.minimize`.
+    n_cut, pri_cut
+        As for :func:`~krihs_analysis.qca.truth_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cut and model: ``incl_cut``, ``n_positive_rows``, ``model`` ("M1", ... or
+        <NA> when no row passes the cut), ``solution``, ``consistency``, ``PRI``, ``coverage``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"A": [1, 1, 1, 0, 1], "B": [1, 0, 0, 0, 1], "Y": [1, 1, 0, 0, 1]})
+    >>> incl_cut_robustness(df, "Y", ["A", "B"], incl_cuts=[0.5, 1.0], kind="conservative")["solution"].tolist()
+    ['A', 'A*B']
+    """
+    if len(incl_cuts) == 0:
+        raise ValueError("incl_cuts is empty; give at least one consistency cut such as [0.8, 0.9].")
+    records = []
+    for cut in incl_cuts:
+        tt = truth_table(data, outcome, conditions, incl_cut=cut, n_cut=n_cut, pri_cut=pri_cut)
+        npos = len(tt.positive_rows)
+        if npos == 0:
+            records.append((float(cut), 0, pd.NA, pd.NA, np.nan, np.nan, np.nan))
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sol = minimize(tt, kind=kind, dir_exp=dir_exp, max_covers=max_covers)
+        mf = sol.fit[sol.fit["level"] == "model"]
+        for (_, r), expr in zip(mf.iterrows(), sol.models):
+            records.append((float(cut), npos, r["model"], expr, r["consistency"], r["PRI"], r["coverage"]))
+    return pd.DataFrame.from_records(
+        records, columns=["incl_cut", "n_positive_rows", "model", "solution", "consistency", "PRI", "coverage"]
+    ).astype({"model": "str", "solution": "str"})
+
+
+def _holm(p: np.ndarray, m: int) -> np.ndarray:
+    """Holm step-down adjustment with ``m`` hypotheses in total (R: p.adjust(p, "holm", n = m))."""
+    order = np.argsort(p, kind="stable")
+    adj = np.empty_like(p)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[i]))
+        adj[i] = running
+    return adj
+
+
+def braumoeller_test(
+    configs: Mapping[str, int] | TruthTable,
+    *,
+    freq_y: float | None = None,
+    total_configs: int | None = None,
+) -> pd.DataFrame:
+    """Braumoeller's binomial test for false positives in crisp or multi-value QCA.
+
+    Parameters
+    ----------
+    configs : mapping of str to int, or TruthTable
+        Number of cases of each configuration found sufficient, e.g. ``{"aB": 5, "bCD": 3}``; or
+        a crisp truth table, whose OUT = 1 rows are tested.
+    freq_y : float, optional
+        Proportion of cases showing the outcome (required with a mapping; from the data with a
+        truth table).
+    total_configs : int, optional
+        Number of configurations (hypotheses) examined; defaults to the number of configurations
+        given, or to the number of observed rows of a truth table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``configuration``, ``n``, ``p_raw`` = (1 - freq_y) ** n and ``p_adj`` (Holm over
+        ``total_configs`` hypotheses).
+
+    Notes
+    -----
+    Reproduces ``csQCAbinTest``/``mvQCAbinTest`` of Braumoeller's R package QCAfalsePositive,
+    including its raw p-value (1 - freq.y)^n. Fuzzy truth tables are refused: use a permutation
+    test instead.
+
+    Examples
+    --------
+    >>> braumoeller_test({"aB": 5, "bCD": 3, "Ce": 2}, freq_y=0.7, total_configs=20).round(4)["p_adj"].tolist()
+    [0.0486, 0.513, 1.0]
+    """
+    if isinstance(configs, TruthTable):
+        q = configs.qdata
+        if q.fuzzy:
+            raise ValueError("the binomial test needs crisp (or multi-value) data; this truth table is fuzzy.")
+        tab = configs.table
+        pos = tab[tab["OUT"] == "1"]
+        names = [str(r) for r in pos["row"]]
+        counts = pos["n"].to_numpy(dtype=np.int64)
+        if freq_y is None:
+            freq_y = float(q.y.mean())
+        if total_configs is None:
+            total_configs = len(tab)
+    else:
+        if not isinstance(configs, Mapping) or not configs:
+            raise ValueError("configs must be a non-empty mapping such as {'aB': 5, 'bCD': 3} or a TruthTable.")
+        names = [str(k) for k in configs]
+        counts = np.asarray(list(configs.values()), dtype=np.int64)
+        if freq_y is None:
+            raise ValueError("give freq_y, the proportion of cases showing the outcome, e.g. freq_y=0.7.")
+        if total_configs is None:
+            total_configs = len(names)
+    if not 0 < freq_y < 1:
+        raise ValueError(f"freq_y must lie strictly between 0 and 1; got {freq_y!r}.")
+    if (counts < 1).any():
+        raise ValueError("every configuration needs at least one case.")
+    if total_configs < len(names):
+        raise ValueError(f"total_configs ({total_configs}) cannot be smaller than the {len(names)} configurations tested.")
+    p_raw = (1.0 - freq_y) ** counts.astype(np.float64)
+    return pd.DataFrame(
+        {
+            "configuration": pd.array(names, dtype="str"),
+            "n": counts,
+            "p_raw": p_raw,
+            "p_adj": _holm(p_raw, int(total_configs)) if len(names) else p_raw,
+        }
+    )
