@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Install the Debian packages the project needs beyond Python: CJK fonts (figures in ko/ja),
+# Install the Debian packages the project needs beyond Python: CJK fonts (figures in ko/ja, PDF briefs),
 # Chromium (PDF briefs via nbconvert webpdf) and poppler-utils (PDF checks in the tests).
 # Idempotent; skips quietly what is present; never fails the build when it cannot install.
 set -u
 need=()
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+# TrueType CJK fonts for the PDF brief (Chromium embeds TrueType as named CID fonts; Noto CJK is CFF).
+fc-list 2>/dev/null | grep -qi "NanumGothic" || need+=(fonts-nanum)
+fc-list 2>/dev/null | grep -qi "IPAGothic" || need+=(fonts-ipafont-gothic)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)

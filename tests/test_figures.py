@@ -414,3 +414,13 @@ def test_write_catalogue(tmp_path):
     assert all((tmp_path / e["files"]["png"]).exists() for e in manifest["figures"].values())
     with pytest.raises(ValueError, match="unknown language"):
         write_catalogue(langs=["xx"], out_dir=tmp_path)
+
+
+def test_save_figure_accepts_the_axes_a_single_panel_function_returns(tmp_path):
+    from krihs_analysis.data import read_context
+    from krihs_analysis.figures import rmo_trend, save_figure
+
+    ax = rmo_trend(read_context("rmo_survey"), lang="ja")
+    entry = save_figure(ax, "rmo_trend_ja", formats=("png",), dpi=50, out_dir=tmp_path)
+    assert entry["lang"] == "ja" and entry["alt_text"]
+    assert (tmp_path / "rmo_trend_ja.png").stat().st_size > 0

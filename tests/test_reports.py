@@ -446,11 +446,13 @@ def test_refresh_notebooks_in_place_skips_explore(tmp_path, capsys):
 
 @pytest.mark.browser
 def test_pdf_export_with_system_chromium(tmp_path):
-    if not reports._find_chromium():
+    from krihs_analysis.pdf import find_chromium
+
+    if not find_chromium():
         pytest.skip("no chromium")
     nb = nbf.v4.new_notebook()
     nb.cells = [nbf.v4.new_markdown_cell("# PDF test")]
-    note = reports._export_pdf(nb, tmp_path / "x.pdf", brief=True)
+    note = reports.export_pdf(nb, tmp_path / "x.pdf", brief=True)
     assert note.startswith("pdf:"), note
     assert (tmp_path / "x.pdf").read_bytes()[:5] == b"%PDF-"
 

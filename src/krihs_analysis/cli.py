@@ -114,9 +114,17 @@ def _cmd_figures(args: argparse.Namespace) -> int:
 
 
 def _cmd_brief(args: argparse.Namespace) -> int:
-    from .brief import main_brief
+    from .brief.build import rebuild
 
-    return main_brief(args)
+    langs = ("ko", "en") if args.lang == "all" else (args.lang,)
+    try:
+        written = rebuild(args.run, langs=langs, out_dir=args.out, data_path=args.data)
+    except FileNotFoundError as err:
+        _err(str(err))
+        return EXIT_UNREADABLE
+    for path in written:
+        print(path)
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -165,7 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("brief", help="rebuild the drafted policy brief from an existing report run")
     p.add_argument("--run", default=None, help="a report run folder (default: reports/latest)")
     p.add_argument("--lang", choices=("ko", "en", "all"), default="all")
-    p.add_argument("--out", default=None)
+    p.add_argument("--out", default=None, help="output folder (default: <run>/brief)")
+    p.add_argument("--data", default=None, help="the case sheet the run used (default: the illustrative sample)")
     p.set_defaults(func=_cmd_brief)
     return parser
 

@@ -84,7 +84,6 @@ PARTIAL_SUFFIX = ".partial"
 LOCK_NAME = ".lock"
 LATEST_NAME = "latest"
 LATEST_FILE = "LATEST"
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # The kernel's own start-up log (e.g. "Kernel is running over TCP without encryption") is noise in a report run.
 _KERNEL_QUIET = ("--IPKernelApp.log_level=CRITICAL",)
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -559,20 +558,10 @@ def _started_any_cell(output: Path) -> bool:
     return False
 
 
-def _find_chromium() -> str | None:
-    env = os.environ.get("KRIHS_CHROMIUM")
-    if env is not None:  # set but empty: PDF export disabled
-        return shutil.which(env) if env else None
-    for c in CHROMIUM_CANDIDATES:
-        found = shutil.which(c)
-        if found:
-            return found
-    return None
-
-
 def _brief_notebook(nb):
     nb = copy.deepcopy(nb)
-    drop = {"injected-parameters", "parameters"}
+    # The reader's version: no parameters, and no cells the author tagged as notes to analysts.
+    drop = {"injected-parameters", "parameters", "remove-in-brief"}
     nb.cells = [c for c in nb.cells if not drop & set(c.get("metadata", {}).get("tags", []) or [])]
     return nb
 
@@ -590,7 +579,8 @@ def _html_exporter(brief: bool):
     return _EXPORTERS[key]
 
 
-def _export_html(nb, path: Path, *, brief: bool) -> None:
+def export_html(nb, path: Path, *, brief: bool) -> None:
+    """Write `nb` as HTML; `brief` drops inputs, prompts and the parameters cells (the reader's version)."""
     from .data import write_atomic
 
     if brief:
@@ -599,59 +589,25 @@ def _export_html(nb, path: Path, *, brief: bool) -> None:
     write_atomic(path, body)
 
 
-def _export_pdf(nb, path: Path, *, brief: bool) -> str:
+def export_pdf(nb, path: Path, *, brief: bool) -> str:
     """Write a PDF of `nb` with the system Chromium; returns a note (``"pdf skipped: ..."`` when impossible)."""
-    from .data import write_atomic
+    from .pdf import find_chromium, print_pdf
 
-    chromium = _find_chromium()
+    chromium = find_chromium()
     if not chromium:
         return "pdf skipped: no chromium"
     if brief:
         nb = _brief_notebook(nb)
     exclude = {"exclude_input": True, "exclude_input_prompt": True, "exclude_output_prompt": True} if brief else {}
-    try:
-        import playwright  # noqa: F401
-        have_playwright = True
-    except ImportError:
-        have_playwright = False
-    if have_playwright:  # nbconvert's WebPDFExporter, pointed at the system browser (never downloads one)
-        from nbconvert import WebPDFExporter
-
-        class _SystemChromiumWebPDF(WebPDFExporter):
-            def run_playwright(self, html):
-                from playwright.async_api import BrowserType
-
-                original = BrowserType.launch
-
-                async def launch(self_, *a, **kw):
-                    kw.setdefault("executable_path", chromium)
-                    return await original(self_, *a, **kw)
-
-                BrowserType.launch = launch
-                try:
-                    return super().run_playwright(html)
-                finally:
-                    BrowserType.launch = original
-
-        exporter = _SystemChromiumWebPDF(allow_chromium_download=False, disable_sandbox=True, **exclude)
-        pdf, _ = exporter.from_notebook_node(nb)
-        write_atomic(path, pdf)
-        return f"pdf: nbconvert webpdf with {chromium}"
-    # Without playwright: the same webpdf HTML template, printed by headless Chromium directly.
     from nbconvert import HTMLExporter
 
+    # nbconvert's webpdf template, printed by the system Chromium (as webpdf does, without playwright).
     html, _ = HTMLExporter(template_name="webpdf", **exclude).from_notebook_node(nb)
-    with tempfile.TemporaryDirectory(prefix="krihs-pdf-") as tmp:
-        src = Path(tmp) / "page.html"
-        src.write_text(html, encoding="utf-8")
-        target = Path(tmp) / "out.pdf"
-        cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-               f"--user-data-dir={tmp}/profile", f"--print-to-pdf={target}", src.as_uri()]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180, env={**os.environ, "HOME": tmp})
-        if proc.returncode != 0 or not target.is_file():
-            return f"pdf failed: chromium exited {proc.returncode}: {proc.stderr.strip()[-300:]}"
-        write_atomic(path, target.read_bytes())
-    return f"pdf: headless {chromium} (nbconvert webpdf template; playwright not installed)"
+    try:
+        print_pdf(html, path)
+    except RuntimeError as exc:
+        return f"pdf failed: {exc}"
+    return f"pdf: headless {chromium} (nbconvert webpdf template)"
 
 
 def execute_run(task: Mapping[str, Any]) -> dict[str, Any]:
@@ -725,15 +681,15 @@ def execute_run(task: Mapping[str, Any]) -> dict[str, Any]:
             nb = nbformat.read(nb_out, as_version=4)
             if export.get("html", True):
                 p = run_dir / "html" / f"{output}.html"
-                _export_html(nb, p, brief=False)
+                export_html(nb, p, brief=False)
                 record["outputs"].append(_rel(p, run_dir))
             if export.get("brief_html", True):
                 p = run_dir / "html" / f"{output}.brief.html"
-                _export_html(nb, p, brief=True)
+                export_html(nb, p, brief=True)
                 record["outputs"].append(_rel(p, run_dir))
             if export.get("pdf") and error is None:
                 p = run_dir / "pdf" / f"{output}.pdf"
-                note = _export_pdf(nb, p, brief=export.get("pdf_source", "brief") == "brief")
+                note = export_pdf(nb, p, brief=export.get("pdf_source", "brief") == "brief")
                 record["notes"].append(note)
                 if p.is_file():
                     record["outputs"].append(_rel(p, run_dir))
@@ -745,7 +701,7 @@ def execute_run(task: Mapping[str, Any]) -> dict[str, Any]:
                          "message": f"{notebook.name}: export failed: {type(exc).__name__}: {exc}"}
     fig_dir = run_dir / "figures" / output
     if fig_dir.is_dir():
-        record["outputs"].extend(_rel(p, run_dir) for p in sorted(fig_dir.rglob("*")) if p.is_file())
+        record["outputs"].extend(_rel(p, run_dir) for p in sorted(fig_dir.rglob("*")) if p.is_file() and not p.name.startswith("."))
     record["status"] = "ok" if error is None else "failed"
     record["error"] = error
     record["ended"] = _now_iso()

@@ -1,7 +1,7 @@
 """Assemble the drafted brief: HTML blocks in the layout of a KRIHS policy brief, and its PDF.
 
 The brief notebook (``notebooks/06_policy_brief.ipynb``) displays these blocks; the report runner exports the
-notebook without inputs to HTML, and :func:`html_to_pdf` prints that HTML with headless Chromium.
+notebook without inputs to HTML, and :func:`krihs_analysis.pdf.print_pdf` prints it with headless Chromium.
 
 Examples
 --------
@@ -16,9 +16,6 @@ import base64
 import html
 import io
 import json
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -31,6 +28,9 @@ from ..data import read_context, write_atomic
 from .text import check_brief_lang
 
 DEFAULT_METADATA = paths.ROOT / "brief.yaml"
+# The brief's text fonts, in CSS order. TrueType CJK fonts first: Chromium embeds them as named CID fonts in the
+# PDF (Noto CJK's CFF outlines become unnamed Type 3 fonts); Noto CJK stays as the screen fallback.
+FONT_FAMILIES = ("NanumGothic", "IPAGothic", "Noto Sans CJK KR", "Noto Sans CJK JP", "DejaVu Sans")
 
 _WORDS = {
     "en": {
@@ -103,7 +103,7 @@ def _pick(value: Any, lang: str) -> str:
 CSS = """
 <style>
 @page { size: A4; margin: 16mm 15mm 16mm 15mm; }
-.kb { font-family: "Noto Sans CJK KR", "Noto Sans CJK JP", "Noto Sans", "DejaVu Sans", sans-serif;
+.kb { font-family: FONTS, sans-serif;
       color: #1b1b1b; font-size: 10.5pt; line-height: 1.55; max-width: 180mm; margin: 0 auto; }
 .kb h1 { font-size: 19pt; line-height: 1.3; margin: 4mm 0 2mm 0; color: #0b3c5d; }
 .kb h2 { font-size: 13pt; margin: 6mm 0 2mm 0; color: #0b3c5d; border-bottom: 1.5px solid #0b3c5d;
@@ -116,18 +116,20 @@ CSS = """
 .kb .summary li { margin-bottom: 1.5mm; }
 .kb .weak { color: #6b4e00; }
 .kb figure { margin: 3mm 0; break-inside: avoid; text-align: center; }
-.kb figure img { max-width: 100%; }
+.kb figure img { max-width: 100%; height: auto; }
 .kb figcaption { font-size: 9.5pt; text-align: left; }
 .kb .srcnote { font-size: 8.5pt; color: #555; text-align: left; }
 .kb .context { border: 1px solid #9bb3c9; padding: 2mm 4mm; margin: 3mm 0; font-size: 9pt; break-inside: avoid; }
 .kb table { border-collapse: collapse; font-size: 8.5pt; margin: 1mm 0; }
+.kb table.appendix { table-layout: fixed; width: 100%; }
+.kb table.appendix td { overflow-wrap: anywhere; }
 .kb th, .kb td { border-bottom: 1px solid #ccd; padding: 0.6mm 2mm; text-align: left; vertical-align: top; }
-.kb-illustrative { position: fixed; top: 0; right: 0; font: bold 8pt "Noto Sans CJK KR", sans-serif;
+.kb-illustrative { position: fixed; top: 0; right: 0; font: bold 8pt FONTS, sans-serif;
                    color: #a40000; border: 1px solid #a40000; padding: 0.5mm 2mm; background: #fff; z-index: 10; }
 .kb .banner { color: #a40000; font-weight: bold; border: 1px solid #a40000; padding: 1mm 3mm; margin: 2mm 0; }
 @media print { .jp-OutputPrompt, .jp-InputPrompt { display: none !important; } }
 </style>
-"""
+""".replace("FONTS", ", ".join(f'"{f}"' for f in FONT_FAMILIES))
 
 
 def title_block(meta: Mapping[str, Any], *, lang: str, illustrative: bool) -> str:
@@ -162,24 +164,33 @@ def section(title: str, paragraphs: list[str] | str) -> str:
     return f'<div class="kb"><h2>{html.escape(title)}</h2>{body}</div>'
 
 
-def figure_block(fig: Any, *, number: int, caption: str, source: str, lang: str, dpi: int = 170) -> str:
-    """A numbered figure (a matplotlib Figure, embedded as PNG) with its caption and source note."""
+def figure_block(fig: Any, *, number: int, caption: str, lang: str, dpi: int = 170) -> str:
+    """A numbered figure (a matplotlib Figure, embedded as PNG at its own printed width) with its caption.
+
+    The figure carries its source note (and the illustrative-data note) itself, so none is repeated here.
+    """
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    # "tight" keeps direct labels that reach the edge; the printed width follows the cropped image.
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", pad_inches=0.04, metadata={"Software": None})
+    from PIL import Image
+
+    width_mm = Image.open(io.BytesIO(buf.getvalue())).size[0] / dpi * 25.4
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     w = words(lang)
     return (
         f'<div class="kb"><figure><figcaption><b>{w["figure"]} {number}.</b> {html.escape(caption)}</figcaption>'
-        f'<img src="data:image/png;base64,{data}" alt="{html.escape(caption)}"/>'
-        f'<div class="srcnote">{w["source"]}: {html.escape(source)}</div></figure></div>'
+        f'<img src="data:image/png;base64,{data}" style="width:{width_mm:.0f}mm" alt="{html.escape(caption)}"/>'
+        f'</figure></div>'
     )
 
 
-def _table_html(frame: pd.DataFrame) -> str:
+def _table_html(frame: pd.DataFrame, *, css_class: str = "", widths: tuple[int, ...] = ()) -> str:
+    cols = "".join(f'<col style="width:{w}%">' for w in widths)
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     rows = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r) + "</tr>"
                    for r in frame.itertuples(index=False))
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    cls = f' class="{css_class}"' if css_class else ""
+    return f"<table{cls}>{'<colgroup>' + cols + '</colgroup>' if cols else ''}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 def context_box(*, lang: str) -> str:
@@ -212,7 +223,8 @@ def appendix(findings: pd.DataFrame, *, lang: str) -> str:
         w["key"]: findings["key"],
         w["evidence"]: findings["weak"].map({True: w["weak"], False: w["supported"]}),
     })
-    return f'<div class="kb"><h2>{w["appendix"]}</h2>{_table_html(frame)}</div>'
+    table = _table_html(frame, css_class="appendix", widths=(4, 58, 13, 15, 10))
+    return f'<div class="kb"><h2>{w["appendix"]}</h2>{table}</div>'
 
 
 def save_results(results: Mapping[str, pd.DataFrame], out_dir: str | Path) -> Path:
@@ -232,37 +244,6 @@ def load_results(results_dir: str | Path) -> dict[str, pd.DataFrame]:
     for p in sorted(folder.glob("*.json")):
         out[p.stem] = pd.read_json(io.StringIO(p.read_text(encoding="utf-8")), orient="table")
     return out
-
-
-def find_chromium() -> str | None:
-    """The system Chromium, if any (Debian's ``chromium`` package)."""
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-def html_to_pdf(html_path: str | Path, pdf_path: str | Path, *, timeout: float = 120) -> Path | None:
-    """Print an HTML file to PDF with headless Chromium; return None (and say so) when there is no browser.
-
-    The PDF is written atomically; a failed print leaves any previous PDF in place.
-    """
-    browser = find_chromium()
-    if browser is None:
-        return None
-    html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path)
-    with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / "out.pdf"
-        cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={tmp}/profile", "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
-               f"--print-to-pdf={target}", html_path.as_uri()]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-        if proc.returncode != 0 or not target.exists():
-            raise RuntimeError(f"Chromium could not print {html_path.name}: {proc.stderr.strip()[-500:]}")
-        write_atomic(pdf_path, target.read_bytes())
-    return pdf_path
 
 
 def findings_json(findings: pd.DataFrame) -> str:

@@ -89,8 +89,8 @@ def is_weak(ci_low: float, ci_high: float, p: float, *, alpha: float = 0.05, nul
 
 
 _P_NAMES = {
-    "en": {"exact": "exact p", "monte-carlo": "Monte Carlo p", "mc": "Monte Carlo p"},
-    "ko": {"exact": "정확 p", "monte-carlo": "몬테카를로 p", "mc": "몬테카를로 p"},
+    "en": {"exact": "exact p", "monte carlo": "Monte Carlo p", "monte-carlo": "Monte Carlo p"},
+    "ko": {"exact": "정확 p", "monte carlo": "몬테카를로 p", "monte-carlo": "몬테카를로 p"},
 }
 
 
@@ -239,6 +239,52 @@ def core_task_sentence(row: Mapping | pd.Series, *, lang: str = "en") -> str:
                 f"{m:.2f} against {b:.2f} on the 0–3 scale.")
     return (f"일본 사례 대비 격차가 가장 큰 과제는 '{task}'이다: {row['group']} 사업 평균 {m:.2f}, "
             f"일본 평균 {b:.2f} (0~3 척도).")
+
+
+def status_sentence(summary: Mapping | pd.Series, *, lang: str = "en") -> str:
+    """The case base in one sentence, from counts (``n_kr, n_jp, n_programmes, n_ministries, n_continued_kr,
+    n_continued_jp``).
+
+    Examples
+    --------
+    >>> print(status_sentence({"n_kr": 14, "n_jp": 12, "n_programmes": 7, "n_ministries": 3,
+    ...                        "n_continued_kr": 9, "n_continued_jp": 11}))
+    The analysis covers 14 Korean cases of 7 programmes run by 3 ministries and 12 Japanese regional management organisations; activity continued after national support in 9 of 14 Korean and 11 of 12 Japanese cases.
+    """
+    check_brief_lang(lang)
+    k = {key: int(summary[key]) for key in ("n_kr", "n_jp", "n_programmes", "n_ministries", "n_continued_kr",
+                                             "n_continued_jp")}
+    if lang == "en":
+        return (f"The analysis covers {k['n_kr']} Korean cases of {k['n_programmes']} programmes run by "
+                f"{k['n_ministries']} ministries and {k['n_jp']} Japanese regional management organisations; "
+                f"activity continued after national support in {k['n_continued_kr']} of {k['n_kr']} Korean and "
+                f"{k['n_continued_jp']} of {k['n_jp']} Japanese cases.")
+    return (f"분석 대상은 {k['n_ministries']}개 부처 {k['n_programmes']}개 사업의 한국 사례 {k['n_kr']}개와 일본 "
+            f"지역운영조직 {k['n_jp']}개이다. 국비 지원 종료 후 활동이 지속된 사례는 한국 {k['n_kr']}개 중 "
+            f"{k['n_continued_kr']}개, 일본 {k['n_jp']}개 중 {k['n_continued_jp']}개이다.")
+
+
+def implication_sentence(row: Mapping | pd.Series, *, rank: int, lang: str = "en") -> str:
+    """A policy implication for one core task, ranked by its mean gap to the Japanese benchmark.
+
+    `row` has ``task``, ``gap`` (Japanese mean minus Korean mean, 0-3 scale) and ``n_programmes_below`` (Korean
+    programmes under the benchmark) out of ``n_programmes``.
+
+    Examples
+    --------
+    >>> print(implication_sentence({"task": "task4_intermediary", "gap": 0.9, "n_programmes_below": 7,
+    ...                             "n_programmes": 7}, rank=1))
+    Priority 1 — intermediate support organisations: Korean programmes trail the Japanese cases by 0.90 points on average (7 of 7 programmes below the benchmark).
+    """
+    check_brief_lang(lang)
+    task = load_codebook().core_tasks[row["task"]][lang]
+    gap, below, total = float(row["gap"]), int(row["n_programmes_below"]), int(row["n_programmes"])
+    if lang == "en":
+        task = task[0].lower() + task[1:]
+        return (f"Priority {rank} — {task}: Korean programmes trail the Japanese cases by {gap:.2f} points on average "
+                f"({below} of {total} programmes below the benchmark).")
+    return (f"우선순위 {rank} — {task}: 한국 사업은 일본 사례보다 평균 {gap:.2f}점 낮다 "
+            f"({total}개 사업 중 {below}개가 기준 미만).")
 
 
 @dataclass(frozen=True)

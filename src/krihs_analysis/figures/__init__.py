@@ -43,6 +43,7 @@ _EXPORTS = {
     "rmo_trend": "catalogue",
     "build_catalogue": "catalogue",
     "save_figure": "save",
+    "close_figure": "save",
     "write_catalogue": "save",
     "MissingFontWarning": "fonts",
 }

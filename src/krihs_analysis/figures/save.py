@@ -114,7 +114,8 @@ def save_figure(
     Parameters
     ----------
     fig
-        A Figure (catalogue figures carry their language, title and a default alt text).
+        A Figure, or an Axes of one (what the single-panel catalogue functions return); catalogue figures carry
+        their language, title and a default alt text.
     name
         File stem, e.g. ``country_profile_ko``.
     formats
@@ -135,6 +136,8 @@ def save_figure(
     """
     if not name or "/" in name or "\\" in name:
         raise ValueError(f"figure name must be a plain file stem, got {name!r}")
+    if not hasattr(fig, "savefig") and hasattr(fig, "figure"):
+        fig = fig.figure
     meta = getattr(fig, "_krihs", {})
     alt = alt_text or meta.get("alt")
     if not alt:

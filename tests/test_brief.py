@@ -1,0 +1,164 @@
+"""The drafted brief: composed from results, run by the report runner, exported to HTML and PDF, rebuilt.
+
+One report run of the brief entry (both languages) is shared by the tests of this module.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from html import unescape
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from krihs_analysis import paths
+from krihs_analysis.brief.compose import compose, priorities
+from krihs_analysis.brief.document import FONT_FAMILIES, load_results
+from krihs_analysis.brief.text import fmt_num
+from krihs_analysis.data import read_cases
+from krihs_analysis.pdf import find_chromium, missing_glyphs
+from krihs_analysis.pipeline import analyse
+from krihs_analysis.reports import run_reports
+
+needs_pdf = pytest.mark.skipif(find_chromium() is None or shutil.which("pdftotext") is None,
+                               reason="Chromium and poppler-utils are installed by `make setup`")
+
+
+def text_of(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<style.*?</style>", " ", html, flags=re.S))).split())
+
+
+@pytest.fixture(scope="module")
+def sample():
+    cases = read_cases()
+    return cases, analyse(cases, n_boot=499).tables()
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    result = run_reports(only=["policy-brief"], out_dir=out, progress=False)
+    assert result.exit_code == 0, result.message
+    return Path(result.run_dir)
+
+
+def test_composed_brief_has_five_numbered_figures_and_the_sections_in_order(sample):
+    cases, tables = sample
+    blocks = compose(tables, cases, lang="en")
+    html = "\n".join(blocks)
+    assert [int(n) for n in re.findall(r"<b>Figure (\d)\.</b>", html)] == [1, 2, 3, 4, 5]
+    heads = re.findall(r"<h2>(\d)\. ", html)
+    assert heads == ["1", "2", "3", "4", "5", "6"]
+    assert "Appendix: where each finding comes from" in html
+
+
+def test_composed_brief_states_the_numbers_of_its_results(sample):
+    cases, tables = sample
+    text = text_of("\n".join(compose(tables, cases, lang="en")))
+    assoc = tables["association"].iloc[0]
+    assert f"Kendall's τ_b = {fmt_num(assoc['statistic'])}" in text
+    top = tables["comparison"].sort_values("p_holm").iloc[0]
+    assert f"Cliff's δ = {fmt_num(top['cliffs_delta'])}" in text
+    assert f"consistency {tables['qca'].iloc[0]['consistency']:.2f}" in text
+
+
+def test_sample_brief_carries_the_illustrative_mark_and_real_data_does_not(sample):
+    cases, tables = sample
+    assert 'class="kb-illustrative"' in compose(tables, cases, lang="ko")[0]
+    real = cases.assign(data_status=pd.Categorical(["coded"] * len(cases), categories=["illustrative", "coded"]))
+    assert 'class="kb-illustrative"' not in compose(tables, real, lang="ko")[0]
+
+
+def test_priorities_rank_core_tasks_by_their_mean_gap():
+    gaps = pd.DataFrame({"group": ["P1", "P2", "P1", "P2"], "task": ["t1", "t1", "t2", "t2"],
+                         "mean": [1.0, 2.0, 0.5, 0.5], "benchmark": [2.0, 2.0, 2.5, 2.5]})
+    out = priorities(gaps)
+    assert out["task"].tolist() == ["t2", "t1"]
+    assert out["gap"].tolist() == [2.0, 0.5]
+    assert out["n_programmes_below"].tolist() == [2, 1]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_run_html_contains_every_figure_and_the_numbers_of_the_run(run, lang):
+    html = (run / "html" / f"06_policy_brief_{lang}.brief.html").read_text(encoding="utf-8")
+    assert len(re.findall(r"<img[^>]*src=\"data:image/png;base64,", html)) == 5
+    assert "def " not in html and "results_dir =" not in html  # no inputs, no parameters cell
+    saved = load_results(run / "figures" / f"06_policy_brief_{lang}" / "results")
+    text = text_of(html)
+    assert f"{fmt_num(saved['association'].iloc[0]['statistic'])}" in text
+    for value in saved["comparison"].sort_values("p_holm").head(2)["cliffs_delta"]:
+        assert fmt_num(value) in text
+
+
+def test_run_record_lists_both_pdfs(run):
+    record = json.loads((run / "run.json").read_text(encoding="utf-8"))
+    briefs = [r for r in record["runs"] if r["entry"] == "policy-brief"]
+    assert len(briefs) == 2 and all(r["status"] == "ok" for r in briefs)
+    if find_chromium():
+        assert all(any(o.endswith(".pdf") for o in r["outputs"]) for r in briefs)
+
+
+@needs_pdf
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_pdf_has_two_to_six_pages_with_cjk_fonts_embedded(run, lang):
+    pdf = run / "pdf" / f"06_policy_brief_{lang}.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert 2 <= pages <= 6
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts)  # the "emb" column
+    assert any(name in line for line in fonts for name in ("NanumGothic", "IPAGothic", "NotoSansCJK"))
+
+
+@needs_pdf
+def test_korean_pdf_text_contains_hangul_and_every_finding(run):
+    pdf = run / "pdf" / "06_policy_brief_ko.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"[\uac00-\ud7a3]{4,}", text)
+    flat = "".join(text.split())
+    html = (run / "html" / "06_policy_brief_ko.brief.html").read_text(encoding="utf-8")
+    findings = re.findall(r"<li(?: class=\"weak\")?>(.*?)</li>", html)
+    assert len(findings) >= 3
+    for sentence in findings:
+        assert "".join(unescape(sentence).split()) in flat
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_every_character_of_the_brief_is_covered_by_its_fonts(run, lang):
+    # Equivalent of a screenshot check: Chromium draws each character with the first CSS family that has it,
+    # so a character none of the brief's fonts covers is exactly one that would render as a fallback box.
+    html = (run / "html" / f"06_policy_brief_{lang}.brief.html").read_text(encoding="utf-8")
+    brief_text = text_of("".join(re.findall(r'<div class="kb">.*?</div>\s*</div>', html, flags=re.S)) or html)
+    assert missing_glyphs(brief_text, FONT_FAMILIES) == set()
+
+
+def test_rebuild_from_a_run_reuses_its_saved_results_without_reanalysing(run, tmp_path, monkeypatch):
+    from krihs_analysis.brief.build import rebuild
+
+    written = rebuild(run, langs=["en"], out_dir=tmp_path)
+    html = next(p for p in written if p.name.endswith(".brief.html")).read_text(encoding="utf-8")
+    original = (run / "html" / "06_policy_brief_en.brief.html").read_text(encoding="utf-8")
+    summary = lambda h: re.search(r'<div class="summary">.*?</ol>', h, flags=re.S).group(0)  # noqa: E731
+    assert summary(html) == summary(original)
+    import nbformat
+
+    nb = nbformat.read(next(p for p in written if p.suffix == ".ipynb"), as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert "results_dir" in injected.source and str(run) in injected.source
+
+
+def test_rebuild_of_a_run_without_a_brief_is_a_clear_error(tmp_path):
+    from krihs_analysis.cli import main
+
+    assert main(["brief", "--run", str(tmp_path), "--lang", "en"]) == 2
+
+
+def test_brief_metadata_is_read_from_the_yaml_file():
+    from krihs_analysis.brief.document import load_metadata
+
+    meta = load_metadata(paths.ROOT / "brief.yaml")
+    assert {"en", "ko"} <= set(meta["title"])

@@ -1,0 +1,83 @@
+"""The notebooks themselves: one parameters cell of literals, the project kernel, thin code, and an nbval suite
+that really fails when a checked number changes."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from krihs_analysis import paths
+
+NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+SANITIZE = Path(__file__).parent / "nbval_sanitize.cfg"
+
+
+def test_every_report_notebook_is_present():
+    names = {p.name for p in NOTEBOOKS}
+    assert {"01_case_data_overview.ipynb", "02_korea_japan_comparison.ipynb", "03_integration_sustainability.ipynb",
+            "04_qca_sustainability.ipynb", "05_policy_brief_figures.ipynb", "06_policy_brief.ipynb",
+            "10_case_card.ipynb"} <= names
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_has_one_parameters_cell_of_literals_second_and_names_the_kernel(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata["kernelspec"]["name"] == "krihs-analysis"
+    tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
+    assert tagged == [1]
+    assert nb.cells[0].cell_type == "markdown"
+    for node in ast.parse(nb.cells[1].source).body:
+        assert isinstance(node, ast.Assign)
+        ast.literal_eval(node.value)  # raises on anything but a literal
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_defines_no_functions_and_is_committed_with_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert not any(re.search(r"^\s*(def|class)\s", c.source, flags=re.M) for c in code)
+    assert any(c.get("outputs") for c in code), "run `make notebooks` to commit outputs"
+    assert not any(o.get("output_type") == "error" for c in code for o in c.get("outputs", []))
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.stem != "06_policy_brief"], ids=lambda p: p.stem)
+def test_sample_notebooks_show_the_illustrative_banner(path):
+    nb = nbformat.read(path, as_version=4)
+    outputs = json.dumps([c.get("outputs", []) for c in nb.cells], ensure_ascii=False)
+    assert "Illustrative data: not the coded cases of the brief" in outputs
+
+
+def run_nbval(path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "--nbval-sanitize-with",
+                           str(SANITIZE), "-p", "no:cacheprovider", "-q", str(path)],
+                          capture_output=True, text=True, cwd=path.parent, timeout=300)
+
+
+def test_nbval_fails_when_a_checked_number_changes(tmp_path):
+    nb = nbformat.read(paths.NOTEBOOKS / "10_case_card.ipynb", as_version=4)
+    good = tmp_path / "good" / "card.ipynb"
+    bad = tmp_path / "bad" / "card.ipynb"
+    for p in (good, bad):
+        p.parent.mkdir()
+    nbformat.write(nb, good)
+    # Change one checked number: the case's sustainability code in the outcome table.
+    cell = next(c for c in nb.cells if c.cell_type == "code" and "sustainability" in c.source
+                and "to_frame(\"outcome\")" in c.source)
+    out = cell.outputs[0]
+    changed = re.sub(r"(sustainability\s+)(\d)", lambda m: m.group(1) + str((int(m.group(2)) + 1) % 4),
+                     out["data"]["text/plain"])
+    assert changed != out["data"]["text/plain"]
+    out["data"]["text/plain"] = changed
+    out["data"].pop("text/html", None)
+    nbformat.write(nb, bad)
+    assert run_nbval(good).returncode == 0
+    result = run_nbval(bad)
+    assert result.returncode != 0
+    assert "sustainability" in result.stdout
