@@ -162,3 +162,28 @@ def test_brief_metadata_is_read_from_the_yaml_file():
 
     meta = load_metadata(paths.ROOT / "brief.yaml")
     assert {"en", "ko"} <= set(meta["title"])
+
+
+def test_a_failed_rebuild_leaves_the_previous_brief_in_place(run, tmp_path, monkeypatch):
+    import papermill as pm
+
+    from krihs_analysis.brief.build import rebuild
+
+    rebuild(run, langs=["en"], out_dir=tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def broken(*args, **kwargs):
+        raise pm.exceptions.PapermillExecutionError(3, 3, "boom", "ValueError", "boom", [])
+
+    monkeypatch.setattr(pm, "execute_notebook", broken)
+    with pytest.raises(pm.exceptions.PapermillExecutionError):
+        rebuild(run, langs=["en"], out_dir=tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_rebuild_resolves_a_relative_run_folder_against_the_callers_directory(run, tmp_path, monkeypatch):
+    from krihs_analysis.cli import main
+
+    monkeypatch.chdir(run.parent)
+    assert main(["brief", "--run", run.name, "--lang", "en", "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "06_policy_brief_en.brief.html").is_file()

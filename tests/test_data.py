@@ -313,3 +313,100 @@ def test_context_fiscal_codes_keep_their_leading_zero():
 def test_unknown_context_table_is_a_clear_error():
     with pytest.raises(ValueError, match="available"):
         read_context("gdp")
+
+
+# --- review findings: encodings, XLSX semantics, codes ------------------------------------------------------
+
+
+def test_a_file_with_only_a_byte_order_mark_is_an_empty_file(tmp_path):
+    p = tmp_path / "bom.csv"
+    p.write_bytes(b"\xef\xbb\xbf")
+    assert problems_of(p)["value"].tolist() == ["(empty file)"]
+
+
+def test_utf16_unicode_text_from_excel_is_read_and_reported(tmp_path):
+    p = tmp_path / "unicode.txt"
+    p.write_bytes((DATA / "valid_small.csv").read_text(encoding="utf-8").replace(",", "\t").encode("utf-16"))
+    cases = read_cases(p)
+    assert cases.attrs["encoding"] == "utf-16" and len(cases) == 4
+
+
+def test_a_corrupt_worksheet_is_a_case_data_error_not_a_traceback(tmp_path):
+    import zipfile
+
+    good = write_template(tmp_path / "t.xlsx", cases=read_cases(DATA / "valid_small.csv"))
+    bad = tmp_path / "corrupt.xlsx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            zout.writestr(item, data[: len(data) // 2] if item.filename.endswith("sheet1.xml") else data)
+    assert "not a readable XLSX" in problems_of(bad)["value"].iloc[0]
+
+
+def test_an_excel_percent_cell_is_read_as_the_percent_the_user_sees(tmp_path):
+    from openpyxl import load_workbook
+
+    path = write_template(tmp_path / "pct.xlsx", cases=read_cases(DATA / "valid_small.csv"))
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    col = list(load_codebook().names).index("self_funded_pct") + 1
+    ws.cell(row=2, column=col, value=0.45).number_format = "0%"
+    wb.save(path)
+    assert read_cases(path).loc[0, "self_funded_pct"] == pytest.approx(45.0)
+
+
+@pytest.mark.parametrize(("code", "ok"), [("342149", True), ("322091", True), ("063827", True), ("432105", True),
+                                          ("262137", True), ("63827", False), ("342148", False)])
+def test_japanese_local_government_codes_are_checked_by_their_check_digit(code, ok):
+    # The five real codes are MIC's (shared/reference/context-facts.md); the others drop a leading zero or
+    # change the check digit.
+    from krihs_analysis.data import is_jp_local_government_code
+
+    assert is_jp_local_government_code(code) is ok
+
+
+def test_a_japanese_code_that_lost_its_leading_zero_is_reported(tmp_path):
+    src = (DATA / "valid_small.csv").read_text(encoding="utf-8").replace(",342149,", ",42149,")
+    p = tmp_path / "code.csv"
+    p.write_text(src, encoding="utf-8")
+    hit = problems_of(p).query("column == 'municipality_code'")
+    assert hit["row"].tolist() == [4] and "check digit" in hit["expected"].iloc[0]
+
+
+def test_stray_cells_right_of_the_table_are_reported_where_they_are(tmp_path):
+    lines = (DATA / "valid_small.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2] + ",,X"
+    p = tmp_path / "extra.csv"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    hit = problems_of(p)
+    width = len(lines[0].split(","))
+    assert hit[["row", "column", "value"]].values.tolist() == [[3, f"column {width + 2}", "X"]]
+
+
+def test_read_processed_refuses_a_parquet_that_does_not_match_its_manifest(tmp_path):
+    from krihs_analysis.data import read_processed
+
+    build(out_dir=tmp_path)
+    build(DATA / "valid_small.csv", out_dir=tmp_path / "other")
+    (tmp_path / "cases.parquet").write_bytes((tmp_path / "other" / "cases.parquet").read_bytes())
+    with pytest.raises(ValueError, match="does not match manifest.json"):
+        read_processed(tmp_path / "cases.parquet")
+
+
+def test_a_build_that_fails_while_writing_replaces_neither_file(tmp_path, monkeypatch):
+    import krihs_analysis.data as data
+
+    build(out_dir=tmp_path)
+    before = {n: (tmp_path / n).read_bytes() for n in ("cases.parquet", "manifest.json")}
+    real = data.write_atomic
+
+    def full_disk(path, payload):
+        if "manifest" in str(path):
+            raise OSError(28, "No space left on device")
+        return real(path, payload)
+
+    monkeypatch.setattr(data, "write_atomic", full_disk)
+    with pytest.raises(OSError):
+        build(DATA / "valid_small.csv", out_dir=tmp_path)
+    assert {n: (tmp_path / n).read_bytes() for n in before} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.parquet", "manifest.json"]

@@ -108,7 +108,11 @@ def _cmd_figures(args: argparse.Namespace) -> int:
         _err(str(err))
         return EXIT_UNREADABLE
     out = Path(args.out) if args.out else paths.REPORTS / "figures"
-    manifest = write_catalogue(cases, langs=langs, out_dir=out)
+    try:
+        manifest = write_catalogue(cases, langs=langs, out_dir=out)
+    except ValueError as err:  # data the analyses cannot use (e.g. no Japanese cases)
+        _err(f"cannot draw the figures from {cases.attrs['source']}: {err}")
+        return EXIT_INVALID
     print(f"wrote {len(manifest['figures'])} figures to {out}")
     return EXIT_OK
 
@@ -117,11 +121,17 @@ def _cmd_brief(args: argparse.Namespace) -> int:
     from .brief.build import rebuild
 
     langs = ("ko", "en") if args.lang == "all" else (args.lang,)
+    from papermill.exceptions import PapermillExecutionError
+
     try:
         written = rebuild(args.run, langs=langs, out_dir=args.out, data_path=args.data)
     except FileNotFoundError as err:
         _err(str(err))
         return EXIT_UNREADABLE
+    except PapermillExecutionError as err:
+        _err(f"the brief notebook failed in cell {err.exec_count}: {err.ename}: {err.evalue}; "
+             "the previous brief was left in place")
+        return EXIT_INVALID
     for path in written:
         print(path)
     return EXIT_OK

@@ -107,6 +107,11 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     # never valid UTF-8, while UTF-8 Hangul is often valid CP949.
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text" export
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -131,11 +136,15 @@ def _read_csv_cells(path: Path) -> RawSheet:
 
     name = path.name
     data = path.read_bytes()
+    empty = "a header row naming the codebook's variables, then one row per case"
     if not data.strip():
-        raise _file_problem(name, "(empty file)", "a header row naming the codebook's variables, then one row per case")
-    if b"\x00" in data[:4096]:
+        raise _file_problem(name, "(empty file)", empty)
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if b"\x00" in data[:4096] and not utf16:
         raise _file_problem(name, "binary content", "a CSV text table (save the sheet as CSV or XLSX)")
     text, encoding = _decode(data, name)
+    if not text.strip():  # e.g. a byte-order mark and nothing else
+        raise _file_problem(name, "(empty file)", empty)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         delimiter = dialect.delimiter
@@ -149,9 +158,12 @@ def _read_csv_cells(path: Path) -> RawSheet:
     return RawSheet(name, header, rows, encoding, None)
 
 
-def _cell_text(value: Any) -> str:
+def _cell_text(value: Any, number_format: str = "General") -> str:
     if value is None:
         return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (number_format or ""):
+        # A cell shown as "45%" holds 0.45: take what the user sees, the percent.
+        value = round(value * 100, 10)
     if isinstance(value, bool):
         return str(int(value))
     if isinstance(value, float) and value.is_integer():
@@ -182,8 +194,15 @@ def _read_xlsx_cells(path: Path, sheet: str | int | None) -> RawSheet:
             ws = wb[sheet]
     except (KeyError, IndexError):
         raise _file_problem(name, f"sheet {sheet!r}", f"one of the sheets {wb.sheetnames}") from None
-    cells = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-    wb.close()
+    import xml.etree.ElementTree as ET
+
+    try:
+        cells = [[_cell_text(c.value, getattr(c, "number_format", "General")) for c in row] for row in ws.iter_rows()]
+    except (ET.ParseError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise _file_problem(name, f"not a readable XLSX worksheet ({type(exc).__name__})",
+                            "an .xlsx file saved by Excel") from None
+    finally:
+        wb.close()
     if not cells:
         raise _file_problem(name, "(empty sheet)", "a header row naming the codebook's variables, then one row per case")
     return RawSheet(name, cells[0], cells[1:], None, ws.title)
@@ -337,8 +356,10 @@ def _validate_cells(raw: RawSheet, cb: Codebook) -> pd.DataFrame:
         if not any(c.strip() for c in row):
             problems.append(_problem(raw.file, excel_row, "-", "(blank row)", "a case on every row: delete the blank row"))
             continue
-        if len(row) > width and any(c.strip() for c in row[width:]):
-            problems.append(_problem(raw.file, excel_row, f"column {width + 1}", row[width], "no cells beyond the header's columns"))
+        extra = next((j for j in range(width, len(row)) if row[j].strip()), None)
+        if extra is not None:
+            problems.append(_problem(raw.file, excel_row, f"column {extra + 1}", row[extra],
+                                     "no cells beyond the header's columns"))
         row = (row + [""] * width)[:width]
         records.append({name: row[j] for j, name in mapping.items()})
         rownums.append(excel_row)
@@ -378,7 +399,31 @@ def _cross_checks(file: str, cells: pd.DataFrame) -> list[dict[str, Any]]:
         for row in cells.index[bad]:
             out.append(_problem(file, row, "country", cells.at[row, "country"],
                                 f"{prefix[row]} (the case id {cells.at[row, 'case_id']} starts with it)"))
+    if "municipality_code" in cells and "country" in cells:
+        code = cells["municipality_code"].str.strip()
+        jp = (cells["country"].str.strip() == "JP") & code.str.fullmatch(r"[0-9]+")
+        for row in cells.index[jp & ~code.map(is_jp_local_government_code)]:
+            out.append(_problem(file, row, "municipality_code", cells.at[row, "municipality_code"],
+                                "a Japanese local government code: 6 digits with a valid check digit "
+                                "(a lost leading zero? format the column as Text)"))
     return out
+
+
+def is_jp_local_government_code(code: str) -> bool:
+    """True for a 6-digit Japanese local government code (団体コード) whose sixth digit checks the first five.
+
+    The check digit is the last digit of 11 minus (the weighted sum of digits 1-5 with weights 6, 5, 4, 3, 2)
+    modulo 11 (MIC's rule for 全国地方公共団体コード).
+
+    Examples
+    --------
+    >>> is_jp_local_government_code("342149"), is_jp_local_government_code("63827")
+    (True, False)
+    """
+    if len(code) != 6 or not code.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(code[:5], (6, 5, 4, 3, 2), strict=True))
+    return (11 - total % 11) % 10 == int(code[5])
 
 
 def _typed(cells: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
@@ -647,9 +692,26 @@ def build(
     }
     parquet = _parquet_bytes(processed)
     manifest["outputs"]["cases.parquet"] = hashlib.sha256(parquet).hexdigest()
-    write_atomic(out / "cases.parquet", parquet)
-    write_atomic(out / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    # The pair is replaced together: both files are fully written to temporaries first (a full disk fails
+    # here, before anything is replaced), then renamed; read_processed checks that the two still match.
+    staged: list[tuple[Path, Path]] = []
+    try:
+        staged.append(_stage(out / "cases.parquet", parquet))
+        staged.append(_stage(out / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"))
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, final in staged:
+        os.replace(tmp, final)
     return manifest
+
+
+def _stage(path: Path, data: bytes | str) -> tuple[Path, Path]:
+    """Write `data` to a hidden temporary file beside `path`; return (temporary, final)."""
+    tmp = path.with_name(f".{path.name}.staged")
+    write_atomic(tmp, data)
+    return tmp, path
 
 
 def _expand_raw(raw: str | Path | Sequence[str | Path] | None) -> list[Path]:
@@ -672,7 +734,8 @@ def _expand_raw(raw: str | Path | Sequence[str | Path] | None) -> list[Path]:
 
 
 def read_processed(path: str | Path | None = None) -> pd.DataFrame:
-    """Read ``cases.parquet`` written by :func:`build` (``data/processed`` by default).
+    """Read ``cases.parquet`` written by :func:`build` (``data/processed`` by default), checked against the
+    sha256 its ``manifest.json`` records.
 
     Examples
     --------
@@ -682,6 +745,11 @@ def read_processed(path: str | Path | None = None) -> pd.DataFrame:
     26
     """
     p = Path(path) if path is not None else paths.DATA_PROCESSED / "cases.parquet"
+    manifest = p.with_name("manifest.json")
+    if manifest.is_file():
+        expected = json.loads(manifest.read_text(encoding="utf-8")).get("outputs", {}).get(p.name)
+        if expected and sha256_file(p) != expected:
+            raise ValueError(f"{p} does not match {manifest.name} (an interrupted build?): run `krihs-analysis build`")
     return pd.read_parquet(p)
 
 

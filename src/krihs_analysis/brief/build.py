@@ -41,34 +41,39 @@ def rebuild(
     data_path
         The case sheet the run used (the sample when None); read for the case counts and points, not re-analysed.
     """
+    import tempfile
+
     import nbformat
     import papermill as pm
 
+    from ..data import write_atomic
     from ..reports import export_html, export_pdf
 
-    run = Path(run_dir) if run_dir is not None else paths.REPORTS / "latest"
+    # Resolve in this process: the notebook runs in notebooks/, where relative paths would mean something else.
+    run = (Path(run_dir) if run_dir is not None else paths.REPORTS / "latest").resolve()
     if not run.is_dir():
         raise FileNotFoundError(f"report run not found: {run}")
-    out = Path(out_dir) if out_dir is not None else run / "brief"
+    data = str(Path(data_path).resolve()) if data_path is not None else None
+    out = Path(out_dir).resolve() if out_dir is not None else run / "brief"
     written: list[Path] = []
     for lang in langs:
         check_brief_lang(lang)
         saved = results_dir(run, lang)
         if not saved.is_dir():
             raise FileNotFoundError(f"{run.name} has no saved brief results for {lang!r} (expected {saved})")
-        nb_path = out / f"06_policy_brief_{lang}.ipynb"
-        out.mkdir(parents=True, exist_ok=True)
-        pm.execute_notebook(paths.NOTEBOOKS / NOTEBOOK, nb_path, kernel_name="krihs-analysis",
-                            parameters={"lang": lang, "results_dir": str(saved), "data_path": data_path},
-                            cwd=str(paths.NOTEBOOKS), progress_bar=False, log_output=False)
-        nb = nbformat.read(nb_path, as_version=4)
-        html = out / f"06_policy_brief_{lang}.brief.html"
-        export_html(nb, html, brief=True)
-        written += [nb_path, html]
-        pdf = out / f"06_policy_brief_{lang}.pdf"
-        note = export_pdf(nb, pdf, brief=True)
-        if pdf.is_file():
-            written.append(pdf)
-        else:
-            print(f"{lang}: {note}", file=sys.stderr)
+        stem = f"06_policy_brief_{lang}"
+        # Build everything in a scratch folder; replace the previous brief only when all of it succeeded.
+        with tempfile.TemporaryDirectory(prefix="krihs-brief-") as tmp:
+            scratch = Path(tmp)
+            pm.execute_notebook(paths.NOTEBOOKS / NOTEBOOK, scratch / f"{stem}.ipynb", kernel_name="krihs-analysis",
+                                parameters={"lang": lang, "results_dir": str(saved), "data_path": data},
+                                cwd=str(paths.NOTEBOOKS), progress_bar=False, log_output=False)
+            nb = nbformat.read(scratch / f"{stem}.ipynb", as_version=4)
+            export_html(nb, scratch / f"{stem}.brief.html", brief=True)
+            note = export_pdf(nb, scratch / f"{stem}.pdf", brief=True)
+            if not (scratch / f"{stem}.pdf").is_file():
+                print(f"{lang}: {note}", file=sys.stderr)
+            for name in (f"{stem}.ipynb", f"{stem}.brief.html", f"{stem}.pdf"):
+                if (scratch / name).is_file():
+                    written.append(write_atomic(out / name, (scratch / name).read_bytes()))
     return written

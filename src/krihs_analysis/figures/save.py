@@ -134,6 +134,19 @@ def save_figure(
     dict
         The manifest entry: ``alt_text, lang, title, files`` (format -> file name) and ``sha256`` per format.
     """
+    entry, payloads = render_figure(fig, name, formats=formats, dpi=dpi, alt_text=alt_text)
+    folder = Path(out_dir) if out_dir is not None else default_out_dir()
+    for fname, data in payloads.items():
+        write_atomic(folder / fname, data)
+    if manifest:
+        update_manifest(folder, {name: entry})
+    return entry
+
+
+def render_figure(
+    fig, name: str, *, formats: Sequence[str] = FORMATS, dpi: float = 300, alt_text: str | None = None
+) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """Render `fig` in memory: its manifest entry and the bytes of each file (nothing is written)."""
     if not name or "/" in name or "\\" in name:
         raise ValueError(f"figure name must be a plain file stem, got {name!r}")
     if not hasattr(fig, "savefig") and hasattr(fig, "figure"):
@@ -145,24 +158,16 @@ def save_figure(
     formats = list(formats)
     if not formats:
         raise ValueError("save_figure: give at least one format")
-    folder = Path(out_dir) if out_dir is not None else default_out_dir()
-    files, digests = {}, {}
-    for fmt in formats:
-        data = figure_bytes(fig, fmt, dpi=dpi)
-        path = write_atomic(folder / f"{name}.{fmt}", data)
-        files[fmt] = path.name
-        digests[fmt] = hashlib.sha256(data).hexdigest()
+    payloads = {f"{name}.{fmt}": figure_bytes(fig, fmt, dpi=dpi) for fmt in formats}
     entry = {
         "alt_text": " ".join(alt.split()),
         "lang": meta.get("lang"),
         "figure": meta.get("name"),
         "title": meta.get("title"),
-        "files": files,
-        "sha256": digests,
+        "files": {fmt: f"{name}.{fmt}" for fmt in formats},
+        "sha256": {fmt: hashlib.sha256(payloads[f"{name}.{fmt}"]).hexdigest() for fmt in formats},
     }
-    if manifest:
-        update_manifest(folder, {name: entry})
-    return entry
+    return entry, payloads
 
 
 def write_catalogue(
@@ -197,11 +202,16 @@ def write_catalogue(
     langs = check_langs(langs)
     folder = Path(out_dir) if out_dir is not None else default_out_dir()
     results = analyse(cases if cases is not None else read_cases())  # once, for every language
+    # Draw and render every language first: a failure leaves the folder and its manifest as they were.
     entries: dict[str, dict[str, Any]] = {}
+    payloads: dict[str, bytes] = {}
     for lang in langs:
         figures = build_catalogue(lang=lang, include=include, results=results)
         for fname, fig in figures.items():
-            entries[f"{fname}_{lang}"] = save_figure(fig, f"{fname}_{lang}", formats=formats, dpi=dpi,
-                                                     out_dir=folder, manifest=False)
+            entry, files = render_figure(fig, f"{fname}_{lang}", formats=formats, dpi=dpi)
+            entries[f"{fname}_{lang}"] = entry
+            payloads.update(files)
             close_figure(fig)
+    for fname, data in payloads.items():
+        write_atomic(folder / fname, data)
     return update_manifest(folder, entries)
