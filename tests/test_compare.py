@@ -144,3 +144,39 @@ def test_core_task_profile_mean_equals_mean_of_item_means(cases):
     items = ["gov_role", "local_gov"]
     kr = cases[cases["country"] == "KR"][items].astype("float64").mean(axis=1).mean()
     assert out.loc[("KR", "task2_government"), "mean"] == pytest.approx(kr, abs=1e-12)
+
+
+def test_a_variables_interval_does_not_depend_on_the_other_variables_requested(cases):
+    alone = compare_countries(cases, variables=["integration"], n_boot=299, seed=11)
+    many = compare_countries(cases, variables=["participation", "leadership", "integration"], n_boot=299, seed=11)
+    row = many[many["variable"] == "integration"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(alone.drop(columns="p_holm"), row.drop(columns="p_holm"))
+    # ... nor on the other programmes compared
+    full = compare_countries(cases, variables=["integration"], by="programme", n_boot=299, seed=11)
+    fewer = compare_countries(cases[cases["programme"] != "KR-P1"], variables=["integration"], by="programme",
+                              n_boot=299, seed=11)
+    cols = ["group", "ci_low", "ci_high", "ci_method"]
+    pd.testing.assert_frame_equal(full[full["group"] != "KR-P1"][cols].reset_index(drop=True), fewer[cols])
+    # different variables still get different streams, and the seed still matters
+    other = compare_countries(cases, variables=["integration"], n_boot=299, seed=12)
+    assert (other["ci_low"].iloc[0], other["ci_high"].iloc[0]) != (alone["ci_low"].iloc[0], alone["ci_high"].iloc[0])
+
+
+def test_a_groups_profile_interval_does_not_depend_on_the_other_groups(cases):
+    # groups large enough that the percentile interval is not simply (min, max) of two values
+    df = cases.copy()
+    df["programme"] = np.where(df["country"] == "JP", "JP-RMO", np.where(np.arange(len(df)) < 6, "KR-A", "KR-B"))
+    full = core_task_profile(df, by="programme", n_boot=299, seed=3)
+    fewer = core_task_profile(df[df["programme"] != "KR-A"], by="programme", n_boot=299, seed=3)
+    kept = full[full["group"] != "KR-A"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(kept, fewer.reset_index(drop=True))
+    assert kept["ci_low"].notna().all()
+
+
+def test_seed_none_and_generator_seeds_are_accepted(cases):
+    for seed in (None, np.random.default_rng(0)):
+        out = compare_countries(cases, variables=["integration", "participation"], n_boot=99, seed=seed)
+        assert out["ci_low"].notna().all()
+    a = compare_countries(cases, variables=["integration"], n_boot=99, seed=np.random.default_rng(4))
+    b = compare_countries(cases, variables=["integration"], n_boot=99, seed=np.random.default_rng(4))
+    pd.testing.assert_frame_equal(a, b)

@@ -158,10 +158,14 @@ def test_holm_leaves_missing_p_values_out_of_the_family():
 
 
 def test_bca_falls_back_to_percentile_when_bias_correction_is_undefined():
-    # every replicate above the estimate: z0 = Phi^-1(0) is infinite
-    lo, hi, how = E.bca_interval(0.5, np.ones(100), np.linspace(0.4, 0.6, 10))
-    assert (lo, hi) == (1.0, 1.0)
-    assert how.startswith("percentile")
+    # every replicate above the estimate (but not all equal): z0 = Phi^-1(0) is infinite
+    boot = np.linspace(0.6, 1.0, 100)
+    lo, hi, how = E.bca_interval(0.5, boot, np.linspace(0.4, 0.6, 10))
+    assert how == "percentile (BCa bias correction undefined)"
+    np.testing.assert_allclose((lo, hi), np.quantile(boot, [0.025, 0.975]), atol=1e-12)
+    # and all below
+    lo, hi, how = E.bca_interval(1.5, boot, np.linspace(0.4, 0.6, 10))
+    assert how == "percentile (BCa bias correction undefined)"
 
 
 def test_stratified_permutations_never_move_a_case_out_of_its_stratum():

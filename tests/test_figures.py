@@ -173,14 +173,23 @@ def test_integration_sustainability_artists():
     kr, jp = by_gid(ax.figure, "cases-KR")[0], by_gid(ax.figure, "cases-JP")[0]
     assert len(kr.get_offsets()) == 14 and len(jp.get_offsets()) == 12
     assert to_hex(kr.get_facecolor()[0]) == KR.lower() and to_hex(jp.get_facecolor()[0]) == JP.lower()
-    # every case labelled, each point within its cell (layout, not random jitter)
-    labels = {t.get_text() for t in ax.texts}
-    assert set(cases["case_id"]) <= labels
-    pos = np.vstack([kr.get_offsets(), jp.get_offsets()])
-    truth = cases.sort_values("country", key=lambda s: s.map({"KR": 0, "JP": 1}), kind="stable")
-    assert (np.abs(pos[:, 0] - np.sort(pos[:, 0])).sum() >= 0)  # positions exist
-    assert np.all(np.abs(pos - np.round(pos)) <= 0.5)
-    assert sorted(np.round(pos[:, 0]).astype(int)) == sorted(truth["integration"])
+    # every case labelled once, at its own point, and each point within its own (integration, sustainability)
+    # cell -- strictly inside the +-0.5 cell borders (layout, not random jitter)
+    anchors = {}
+    for t in ax.texts:
+        if t.get_text() in set(cases["case_id"]):
+            assert t.get_text() not in anchors, f"{t.get_text()} labelled twice"
+            anchors[t.get_text()] = np.asarray(t.xy, dtype="float64")
+    assert set(anchors) == set(cases["case_id"])
+    for country, pts in (("KR", kr), ("JP", jp)):
+        ids = cases.loc[cases["country"].astype(str) == country, "case_id"]
+        labelled = sorted(map(tuple, np.round([anchors[i] for i in ids], 9)))
+        plotted = sorted(map(tuple, np.round(np.asarray(pts.get_offsets(), dtype="float64"), 9)))
+        assert labelled == plotted, f"{country}: labels do not sit on the plotted points"
+    codes = cases.set_index("case_id")[["integration", "sustainability"]].astype("float64")
+    for case_id, (px, py) in anchors.items():
+        cx, cy = codes.loc[case_id]
+        assert abs(px - cx) < 0.5 and abs(py - cy) < 0.5, f"{case_id} at ({px:.2f}, {py:.2f}) not in cell ({cx}, {cy})"
     meta = st.frame_texts(ax.figure)
     assert meta["title"] == "More integrated cases tend to be more sustainable"
     assert "Kendall's τ-b = 0.82" in meta["subtitle"] and "p < 0.001" in meta["subtitle"]

@@ -209,9 +209,21 @@ def test_firth_profile_interval_bounds_sit_at_the_chi_square_cut_off():
 
 def test_leave_one_out_reports_range_and_most_influential_case(cases):
     out = leave_one_out(association, cases, n_resamples=0)
+    assert len(out) == 1
     row = out.iloc[0]
-    assert row["loo_min"] <= row["estimate"] <= row["loo_max"] or row["loo_min"] <= row["loo_max"]
-    assert row["most_influential"] in set(cases["case_id"])
+    # recompute every drop-one estimate independently
+    full = float(association(cases, n_resamples=0)["statistic"].iloc[0])
+    drops = {cid: float(association(cases[cases["case_id"] != cid], n_resamples=0)["statistic"].iloc[0])
+             for cid in cases["case_id"]}
+    assert row["estimate"] == pytest.approx(full, abs=1e-12)
+    assert row["loo_min"] == pytest.approx(min(drops.values()), abs=1e-12)
+    assert row["loo_max"] == pytest.approx(max(drops.values()), abs=1e-12)
+    assert row["loo_min"] < row["loo_max"]  # dropping different cases moves tau differently
+    worst = max(abs(v - full) for v in drops.values())
+    assert row["max_change"] == pytest.approx(worst, abs=1e-12)
+    assert abs(drops[row["most_influential"]] - full) == pytest.approx(worst, abs=1e-12)
+    assert row["estimate_without"] == pytest.approx(drops[row["most_influential"]], abs=1e-12)
+    assert row["n_failed"] == 0
 
 
 def test_leave_one_out_detail_has_one_row_per_dropped_case(cases):

@@ -503,3 +503,36 @@ def test_cli_dry_run_and_exit_codes(nbdir, tmp_path, capsys):
     assert "--only 'zzz' matches no run" in capsys.readouterr().err
     assert reports.main(["report", "--config", str(tmp_path / "nope.yaml"), "--dry-run"]) == 2
     assert "config file not found" in capsys.readouterr().err
+
+
+def test_unreadable_config_is_a_config_error_not_a_traceback(nbdir, tmp_path, capsys):
+    # a folder given as --config
+    assert reports.main(["report", "--config", str(tmp_path), "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert "config path is a directory" in err and "Traceback" not in err
+    with pytest.raises(reports.ConfigError, match="is a directory"):
+        reports.load_config(tmp_path)
+    # a config that is not UTF-8 text
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes("runs:\n  - {name: caf\u00e9, notebook: ok.ipynb}\n".encode("latin-1"))
+    assert reports.main(["report", "--config", str(bad), "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert "not UTF-8 text" in err and "Traceback" not in err
+    with pytest.raises(reports.ConfigError, match="not UTF-8"):
+        reports.load_config(bad)
+
+
+@pytest.mark.parametrize("address", ["notanaddress", "tcp://127.0.0.1:notaport", "nosuchscheme://host:1"])
+def test_invalid_scheduler_address_exits_4_and_leaves_no_partial_folder(nbdir, tmp_path, capsys, address):
+    pytest.importorskip("distributed")
+    cfg = write_config(nbdir, "runs:\n  - {name: ok, notebook: ok.ipynb}\n", "bad_scheduler.yaml")
+    out = tmp_path / "reports"
+    code = reports.main(["report", "--config", str(cfg), "--out", str(out), "--scheduler", address,
+                         "--no-progress"])
+    assert code == reports.EXIT_CODES["scheduler"] == 4
+    err = capsys.readouterr().err
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert lines == [lines[0]] and lines[0].startswith("error: ") and address in lines[0]
+    assert "invalid scheduler address" in lines[0]
+    assert not list(out.glob(f"*{reports.PARTIAL_SUFFIX}"))
+    assert not [p for p in out.iterdir() if p.is_dir()]  # no run folder either

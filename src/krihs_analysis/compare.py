@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -88,6 +89,28 @@ def _groups(cases: pd.DataFrame, by: str) -> list[tuple[str, np.ndarray, str, np
     return [(p, (prog == p) & (country == KR), JP, jp) for p in kr_progs]
 
 
+def _seed_base(seed: int | np.random.Generator | None) -> int:
+    """The per-call root from which every (variable, group) bootstrap stream is derived.
+
+    An int seed is used as is; ``None`` draws fresh OS entropy once per call; a Generator contributes one draw
+    (so it is advanced once per call, whatever the number of variables and groups).
+    """
+    if seed is None:
+        return int(np.random.SeedSequence().entropy)
+    if isinstance(seed, np.random.Generator):
+        return int(seed.integers(0, 2**63 - 1))
+    return seed
+
+
+def _stream(base: int, *keys: str) -> np.random.Generator:
+    """An independent generator for one (variable, group) cell, a function of the seed and the cell only.
+
+    Each cell gets its own stream, so a variable's bootstrap interval does not depend on which other variables
+    or groups were requested alongside it.
+    """
+    return np.random.default_rng([base, *(zlib.crc32(str(k).encode("utf-8")) for k in keys)])
+
+
 def _two_sample(x: np.ndarray, y: np.ndarray, n_boot: int, rng: np.random.Generator, alpha: float) -> dict:
     """Cliff's delta with bootstrap CI and the exact tie-conditioned rank-sum test of x vs y."""
     test = E.rank_sum_exact(x, y, "two-sided")
@@ -144,7 +167,9 @@ def compare_countries(
     n_boot
         Bootstrap resamples for the Cliff's delta interval (resampling within each group); 0 for none.
     seed
-        Seed of the bootstrap.
+        Seed of the bootstrap.  Each (variable, group) row draws from its own stream derived from the seed and
+        the row's names, so a row's interval is the same whichever other variables are requested.  ``None``:
+        fresh entropy; a Generator is advanced once and seeds the streams.
     alpha
         1 - confidence level of the interval.
 
@@ -169,7 +194,7 @@ def compare_countries(
 
     names, explicit = _resolve_variables(cases, variables)
     pairs = _groups(cases, by)
-    rng = E.rng_from(seed)
+    base = _seed_base(seed)
     rows = []
     for name in names:
         values = E.as_float(cases[name])
@@ -186,7 +211,7 @@ def compare_countries(
             if len(x) == 0 or len(y) == 0:
                 empty = group if len(x) == 0 else ref
                 raise ValueError(f"{name!r}: group {empty!r} has no cases with a code")
-            res = _two_sample(x, y, n_boot, rng, alpha)
+            res = _two_sample(x, y, n_boot, _stream(base, name, group), alpha)
             rows.append(
                 {
                     "variable": name,
@@ -282,7 +307,8 @@ def core_task_profile(
     by
         ``"country"`` or ``"programme"``.
     n_boot, seed, alpha
-        Percentile bootstrap interval of the group mean (resampling cases within the group).
+        Percentile bootstrap interval of the group mean (resampling cases within the group); each (group, task)
+        draws from its own stream derived from the seed, so its interval does not depend on the other groups.
 
     Returns
     -------
@@ -306,7 +332,7 @@ def core_task_profile(
     labels = sorted({str(g) for g in groups if isinstance(g, str)})
     if not labels:
         raise ValueError(f"column {by!r} has no groups")
-    rng = E.rng_from(seed)
+    base = _seed_base(seed)
     rows = []
     for g in labels:
         for task in [c for c in idx.columns if c != "case_id"]:
@@ -315,6 +341,7 @@ def core_task_profile(
             if len(v) == 0:
                 raise ValueError(f"group {g!r} has no cases with {task}")
             if n_boot > 0 and len(v) > 1:
+                rng = _stream(base, task, g)
                 boot = v[rng.integers(0, len(v), size=(n_boot, len(v)))].mean(axis=1)
                 lo, hi = E.percentile_interval(boot, alpha=alpha)
             else:

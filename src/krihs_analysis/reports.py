@@ -115,6 +115,10 @@ class LockHeld(RuntimeError):
     """Another report run holds ``reports/.lock``."""
 
 
+class _SchedulerAddressError(OSError):
+    """The ``--scheduler`` address cannot be parsed (treated like an unreachable scheduler: exit code 4)."""
+
+
 @dataclass(frozen=True)
 class RunSpec:
     """One planned run: a notebook executed once with one set of parameters."""
@@ -304,6 +308,13 @@ def load_config(path: str | Path | None = None, *, text: str | None = None, base
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise ConfigError([f"config file not found: {path}"], path) from None
+        except IsADirectoryError:
+            raise ConfigError([f"config path is a directory, not a YAML file: {path}"], path) from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError([f"config file is not UTF-8 text (byte {exc.start}: {exc.reason}): {path}"],
+                              path) from None
+        except OSError as exc:
+            raise ConfigError([f"cannot read config file {path}: {exc.strerror or exc}"], path) from None
         base = Path(base_dir) if base_dir is not None else path.resolve().parent
     else:
         base = Path(base_dir) if base_dir is not None else Path.cwd()
@@ -935,7 +946,10 @@ def _execute_all(tasks: list[dict[str, Any]], *, jobs: int, scheduler: str | Non
         if scheduler:
             from dask.distributed import Client, as_completed
 
-            client = Client(scheduler, timeout="10s")
+            try:
+                client = Client(scheduler, timeout="10s")
+            except (ValueError, TypeError) as exc:  # dask's address parsing: "missing port number", bad scheme
+                raise _SchedulerAddressError(f"invalid scheduler address ({exc})") from None
             try:
                 futures = {client.submit(execute_run_subprocess, t, pure=False,
                                          key=f"krihs-report-{Path(t['run_dir']).name}-{t['name']}"): t
@@ -1069,7 +1083,7 @@ def run_reports(
             return RunResult(EXIT_CODES["interrupted"], run_id, partial, results, "interrupted")
         except OSError as exc:
             if scheduler and not results:
-                msg = f"cannot reach the Dask scheduler at {scheduler}: {exc}"
+                msg = " ".join(f"cannot reach the Dask scheduler at {scheduler}: {exc}".split())  # one line
                 print(f"error: {msg}", file=sys.stderr)
                 shutil.rmtree(partial, ignore_errors=True)
                 return RunResult(EXIT_CODES["scheduler"], run_id, None, results, msg)
