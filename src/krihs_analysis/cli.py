@@ -59,7 +59,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     out = Path(args.out) if args.out else paths.DATA_PROCESSED
     files = ", ".join(i["file"] for i in manifest["inputs"])
-    print(f"built {out / 'cases.parquet'}: {manifest['rows']} cases from {files} (codebook {manifest['codebook_version']})")
+    flag = "; ILLUSTRATIVE data" if manifest["illustrative"] else ""
+    print(f"built {out / 'cases.parquet'}: {manifest['rows']} cases from {files} "
+          f"(codebook {manifest['codebook_version']}){flag}")
     return EXIT_OK
 
 
