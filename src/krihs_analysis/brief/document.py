@@ -121,6 +121,8 @@ CSS = """
 .kb .srcnote { font-size: 8.5pt; color: #555; text-align: left; }
 .kb .context { border: 1px solid #9bb3c9; padding: 2mm 4mm; margin: 3mm 0; font-size: 9pt; break-inside: avoid; }
 .kb table { border-collapse: collapse; font-size: 8.5pt; margin: 1mm 0; }
+/* Jupyter's output CSS right-aligns table cells; names read better left-aligned. */
+.kb td:first-child, .kb th:first-child, .kb table.appendix td { text-align: left !important; }
 .kb table.appendix { table-layout: fixed; width: 100%; }
 .kb table.appendix td { overflow-wrap: anywhere; }
 .kb th, .kb td { border-bottom: 1px solid #ccd; padding: 0.6mm 2mm; text-align: left; vertical-align: top; }
