@@ -46,7 +46,7 @@ report: setup
 	$(BIN)/krihs-analysis report --jobs $(JOBS)
 
 test: setup
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+	$(BIN)/python -m pytest -n $(JOBS) --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
 notebooks: setup
 	$(BIN)/krihs-analysis refresh-notebooks
