@@ -80,10 +80,10 @@ def test_an_odds_ratio_is_judged_against_one_not_zero():
          "Sustained communities go with the combination of representative resident organisation and intermediate "
          "support organisation (consistency 0.92, coverage 0.71)."),
         ("ko", {"consistency": 0.92, "coverage": 0.71},
-         "지속되는 공동체는 [대표 주민조직, 중간지원조직] 조합과 함께 나타난다 (일관성 0.92, 설명력 0.71)."),
+         "지속되는 공동체는 [대표 주민조직, 중간지원조직] 조합과 함께 나타난다 (일관성 0.92, 포괄성 0.71)."),
         ("ko", {"consistency": 0.7, "coverage": 0.5},
          "지속되는 공동체는 [대표 주민조직, 중간지원조직] 조합과 함께 나타나는 경향이 있으나 근거는 약하다 "
-         "(일관성 0.70, 설명력 0.50)."),
+         "(일관성 0.70, 포괄성 0.50)."),
     ],
 )
 def test_qca_sentences_are_exact(lang, fit, expected):

@@ -47,7 +47,7 @@ CAPTIONS = {
            "Membership in the QCA solution and in sustained communities",
            "Core-task indices of the Korean programmes against the Japanese benchmark",
            "Regional management organisations in Japan, 2016–2022"),
-    "ko": ("코딩 항목별 한국과 일본 사례", "사업 연계·통합과 종합 지속가능성", "QCA 해(解)의 소속도와 지속 공동체 소속도",
+    "ko": ("코딩 항목별 한국과 일본 사례", "사업 연계·통합과 종합 지속가능성", "QCA 해법 소속 점수와 지속 공동체 소속도",
            "한국 사업별 핵심 과제 지수와 일본 기준", "일본 지역운영조직 추이 (2016~2022)"),
 }
 NOTES = {

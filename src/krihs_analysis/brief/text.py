@@ -214,7 +214,7 @@ def qca_sentence(model: str, fit: Mapping | pd.Series, *, outcome: str = "sustai
             return f"Sustained communities tend to go with {kind}{combo}, but the evidence is weak ({stats})."
         return f"Sustained communities go with {kind}{combo} ({stats})."
     combo = " 또는 ".join(f"[{w}]" for w in words) if len(words) > 1 else f"[{words[0]}]"
-    stats = f"일관성 {cons:.2f}, 설명력 {cov:.2f}"
+    stats = f"일관성 {cons:.2f}, 포괄성 {cov:.2f}"
     if weak:
         return f"지속되는 공동체는 {combo} 조합과 함께 나타나는 경향이 있으나 근거는 약하다 ({stats})."
     return f"지속되는 공동체는 {combo} 조합과 함께 나타난다 ({stats})."

@@ -30,18 +30,6 @@ from ..codebook import check_lang, load_codebook
 from . import style as st
 from .style import COUNTRY_COLORS, COUNTRY_MARKERS, house_style, text
 
-__all__ = [
-    "CATALOGUE",
-    "country_profile",
-    "level_distributions",
-    "core_task_gaps",
-    "integration_sustainability",
-    "qca_xy",
-    "truth_table_heatmap",
-    "rmo_trend",
-    "build_catalogue",
-]
-
 CATALOGUE: tuple[str, ...] = (
     "country_profile",
     "level_distributions",
@@ -51,6 +39,7 @@ CATALOGUE: tuple[str, ...] = (
     "truth_table_heatmap",
     "rmo_trend",
 )
+__all__ = ["CATALOGUE", *CATALOGUE, "build_catalogue"]
 
 # --------------------------------------------------------------------------------------------------------------
 # Helpers
