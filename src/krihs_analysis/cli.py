@@ -6,7 +6,9 @@ missing or unreadable, or bad arguments; 3 another report run holds the lock.
 Examples
 --------
 >>> from krihs_analysis.cli import main
->>> main(["validate", "data/raw/cases_sample.csv"])  # doctest: +SKIP
+>>> from krihs_analysis import paths
+>>> main(["validate", str(paths.SAMPLE_CASES)])
+cases_sample.csv: valid, 26 cases (KR 14, JP 12); read as utf-8; ILLUSTRATIVE data
 0
 """
 

@@ -10,8 +10,10 @@ are Holm-adjusted across the rows of a table (``p_holm``).
 
 Examples
 --------
->>> from krihs_analysis.data import read_cases  # doctest: +SKIP
->>> compare_countries(read_cases(), n_boot=999)[["variable", "cliffs_delta", "p_value"]]  # doctest: +SKIP
+>>> from krihs_analysis.data import read_cases
+>>> table = compare_countries(read_cases(), variables=["resident_org"], n_boot=999)
+>>> table[["variable", "median_kr", "median_jp", "p_method"]].values.tolist()
+[['resident_org', 1.0, 3.0, 'exact']]
 """
 
 from __future__ import annotations

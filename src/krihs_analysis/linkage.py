@@ -325,8 +325,10 @@ def ordinal_model(
 
     Examples
     --------
-    >>> from krihs_analysis.data import read_cases  # doctest: +SKIP
-    >>> print(ordinal_model(read_cases(), "sustainability", ["integration"]))  # doctest: +SKIP
+    >>> from krihs_analysis.data import read_cases
+    >>> fit = ordinal_model(read_cases(), "sustainability", ["integration"])
+    >>> fit.coef["term"].tolist()
+    ['integration', '0|1', '1|2', '2|3']
     """
     if link not in ("logit", "probit"):
         raise ValueError(f"link must be 'logit' or 'probit', got {link!r}")

@@ -7,8 +7,8 @@ Examples
 --------
 >>> from krihs_analysis.data import read_cases
 >>> res = analyse(read_cases(), n_boot=199)
->>> res.association.loc[0, "method"], res.qca_model
-('kendall', 'resident_planning')
+>>> res.association.loc[0, ["method", "strata"]].tolist()
+['kendall', 'programme']
 """
 
 from __future__ import annotations
