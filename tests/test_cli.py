@@ -38,3 +38,20 @@ def test_unknown_subcommand_exits_2():
     with pytest.raises(SystemExit) as info:
         main(["frobnicate"])
     assert info.value.code == 2
+
+
+def test_figures_command_writes_seven_figures_in_three_languages_and_formats_without_missing_glyphs(tmp_path):
+    # The "done when": `krihs-analysis figures --lang all --out DIR`, with any matplotlib warning
+    # (a missing glyph among them) turned into a failure.
+    import json
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert main(["figures", "--lang", "all", "--out", str(tmp_path)]) == 0
+    manifest = json.loads((tmp_path / "figures.json").read_text(encoding="utf-8"))["figures"]
+    assert len(manifest) == 7 * 3
+    for name, entry in manifest.items():
+        assert set(entry["files"]) == {"png", "svg", "pdf"}
+        assert all((tmp_path / f).stat().st_size > 0 for f in entry["files"].values())
+        assert entry["alt_text"], name
