@@ -60,7 +60,7 @@ def test_composed_brief_states_the_numbers_of_its_results(sample):
     cases, tables = sample
     text = text_of("\n".join(compose(tables, cases, lang="en")))
     assoc = tables["association"].iloc[0]
-    assert f"Kendall's τ_b = {fmt_num(assoc['statistic'])}" in text
+    assert f"Kendall's τ-b = {fmt_num(assoc['statistic'])}" in text
     top = tables["comparison"].sort_values("p_holm").iloc[0]
     assert f"Cliff's δ = {fmt_num(top['cliffs_delta'])}" in text
     assert f"consistency {tables['qca'].iloc[0]['consistency']:.2f}" in text

@@ -50,10 +50,10 @@ def test_a_ci_that_excludes_zero_is_still_weak_when_the_adjusted_p_exceeds_alpha
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("en", "Cases with more project integration show higher overall sustainability (Kendall's τ_b = 0.52, "
+        ("en", "Cases with more project integration show higher overall sustainability (Kendall's τ-b = 0.52, "
                "95% CI 0.25 to 0.74; exact p = 0.003, permuted within programmes; n = 26)."),
-        ("ko", "사업 간 연계·통합 수준이 높은 사례일수록 종합 지속가능성도 높다 (Kendall τ_b = 0.52, "
-               "95% 신뢰구간 0.25~0.74; 정확 p = 0.003, 사업 내 순열; n = 26)."),
+        ("ko", "사업 간 연계·통합 수준이 높은 사례일수록 종합 지속가능성 수준이 높다 (Kendall τ-b = 0.52, "
+               "95% 신뢰구간 0.25~0.74; 정확 p = 0.003, 사업 내 순열검정; n = 26)."),
     ],
 )
 def test_association_sentences_are_exact_in_both_languages(lang, expected):
@@ -64,7 +64,7 @@ def test_association_with_a_ci_including_zero_is_worded_as_weak_evidence():
     row = {**ASSOC, "ci_low": -0.1, "p_value": 0.2, "strata": None}
     assert association_sentence(row, lang="en") == (
         "Cases with more project integration tend to show higher overall sustainability, but the evidence is weak "
-        "(Kendall's τ_b = 0.52, 95% CI −0.10 to 0.74; exact p = 0.200; n = 26).")
+        "(Kendall's τ-b = 0.52, 95% CI −0.10 to 0.74; exact p = 0.200; n = 26).")
     assert "근거는 약하다" in association_sentence(row, lang="ko")
 
 
@@ -77,12 +77,12 @@ def test_an_odds_ratio_is_judged_against_one_not_zero():
     ("lang", "fit", "expected"),
     [
         ("en", {"consistency": 0.92, "coverage": 0.71},
-         "Sustained communities go with the combination of representative resident organisation and intermediate "
-         "support organisation (consistency 0.92, coverage 0.71)."),
+         "Cases with the combination of representative resident organisation and intermediate support organisation "
+         "are mostly sustained (consistency 0.92, coverage 0.71)."),
         ("ko", {"consistency": 0.92, "coverage": 0.71},
-         "지속되는 공동체는 [대표 주민조직, 중간지원조직] 조합과 함께 나타난다 (일관성 0.92, 포괄성 0.71)."),
+         "[대표 주민조직, 중간지원조직] 조건을 함께 갖춘 사례는 대체로 지속가능성이 높다 (일관성 0.92, 포괄성 0.71)."),
         ("ko", {"consistency": 0.7, "coverage": 0.5},
-         "지속되는 공동체는 [대표 주민조직, 중간지원조직] 조합과 함께 나타나는 경향이 있으나 근거는 약하다 "
+         "[대표 주민조직, 중간지원조직] 조건을 함께 갖춘 사례는 지속가능성이 높은 경향이 있으나 근거는 약하다 "
          "(일관성 0.70, 포괄성 0.50)."),
     ],
 )
@@ -92,14 +92,14 @@ def test_qca_sentences_are_exact(lang, fit, expected):
 
 def test_negated_conditions_and_alternative_paths_are_read_out():
     text = qca_sentence("resident_org*intermediary + integration*~gov_role", {"consistency": 0.9, "coverage": 0.6}, lang="en")
-    assert "; or project integration and weak government role" in text
+    assert "; or project integration and low enabling government role" in text
 
 
 def test_core_task_sentence_in_korean():
     row = {"group": "KR-P2", "task": "task4_intermediary", "mean": 0.5, "benchmark": 2.1}
     assert core_task_sentence(row, lang="ko") == (
-        "일본 사례 대비 격차가 가장 큰 과제는 '중간지원조직 활성화와 지원'이다: KR-P2 사업 평균 0.50, "
-        "일본 평균 2.10 (0~3 척도).")
+        "사업별·과제별로 일본 사례와의 격차가 가장 큰 것은 KR-P2 사업의 ‘중간지원조직 활성화와 지원’ 과제로, "
+        "사업 평균 0.50점, 일본 평균 2.10점이다(0~3 척도).")
 
 
 @pytest.mark.parametrize(("lo", "hi", "p", "weak"), [(-0.1, 0.5, 0.01, True), (0.2, 0.6, 0.01, False),
@@ -117,6 +117,13 @@ def test_draft_findings_number_each_sentence_and_name_its_result():
     assert findings["result"].tolist() == ["comparison", "comparison", "association", "qca"]
     assert findings["key"].tolist()[:2] == ["resident_org", "leadership"]
     assert findings["weak"].tolist() == [False, True, False, False]
+    assert findings["evidence"].tolist() == ["supported", "weak", "supported", "supported"]
+
+
+def test_a_descriptive_gap_is_not_labelled_as_supported_by_a_test():
+    gaps = pd.DataFrame([{"group": "KR-P2", "task": "task4_intermediary", "mean": 0.5, "benchmark": 2.1}])
+    findings = draft_findings({"core_task_gaps": gaps}, lang="ko")
+    assert findings[["result", "weak", "evidence"]].values.tolist() == [["core_task_gaps", False, "descriptive"]]
 
 
 def test_brief_languages_are_korean_and_english_only():

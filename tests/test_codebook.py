@@ -55,3 +55,12 @@ def test_a_text_variable_is_refused_where_codes_are_needed():
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError, match="en, ko, ja"):
         check_lang("fr")
+
+
+def test_a_former_label_still_reads_as_its_variable():
+    # codebook 1.1.0 renamed gov_role's labels; sheets made from the 1.0.0 template keep working.
+    from krihs_analysis.codebook import fold_header
+
+    aliases = load_codebook().header_aliases()
+    assert aliases[fold_header("정부 역할 (지시형→조력형)")] == "gov_role"
+    assert aliases[fold_header("Enabling government role")] == "gov_role"

@@ -58,6 +58,7 @@ class Variable:
     min: float | None = None
     max: float | None = None
     pattern: str | None = None
+    aliases: tuple[str, ...] = ()
 
     def label(self, lang: str = "en") -> str:
         """The variable's label in `lang` (en, ko or ja)."""
@@ -160,10 +161,11 @@ class Codebook:
             raise ValueError(f"unknown notice {name!r}; known: {', '.join(self.notices)}") from None
 
     def header_aliases(self) -> dict[str, str]:
-        """Map every accepted header spelling (name and en/ko/ja labels, case- and space-folded) to the name."""
+        """Map every accepted header spelling (name, en/ko/ja labels and former labels, case- and space-folded)
+        to the name."""
         aliases: dict[str, str] = {}
         for name, var in self.variables.items():
-            for alias in (name, *var.labels.values()):
+            for alias in (name, *var.labels.values(), *var.aliases):
                 aliases[fold_header(alias)] = name
         return aliases
 
@@ -201,6 +203,7 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Codebook:
             min=spec.get("min"),
             max=spec.get("max"),
             pattern=spec.get("pattern"),
+            aliases=tuple(spec.get("aliases", ())),
         )
     return Codebook(
         version=str(raw["version"]),
@@ -235,7 +238,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     Examples
     --------
     >>> load_codebook().version
-    '1.0.0'
+    '1.1.0'
     """
     return _load(Path(path).resolve() if path is not None else DEFAULT_PATH)
 

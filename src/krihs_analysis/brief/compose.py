@@ -39,7 +39,7 @@ SECTIONS = {
     "en": ("1. Status of the cases", "2. Korea and Japan compared", "3. Integration and sustainability",
            "4. Configurations that go with sustained communities (QCA)", "5. Core tasks by programme",
            "6. Policy implications"),
-    "ko": ("1. 사례 현황", "2. 한국과 일본 사례 비교", "3. 사업 연계·통합과 지속가능성",
+    "ko": ("1. 사례 현황", "2. 한국과 일본 사례 비교", "3. 사업 간 연계·통합과 지속가능성",
            "4. 지속되는 공동체의 조건 조합 (QCA)", "5. 사업별 핵심 과제", "6. 정책 시사점"),
 }
 CAPTIONS = {
@@ -47,23 +47,26 @@ CAPTIONS = {
            "Membership in the QCA solution and in sustained communities",
            "Core-task indices of the Korean programmes against the Japanese benchmark",
            "Regional management organisations in Japan, 2016–2022"),
-    "ko": ("코딩 항목별 한국과 일본 사례", "사업 연계·통합과 종합 지속가능성", "QCA 해법 소속 점수와 지속 공동체 소속도",
+    "ko": ("코딩 항목별 한국과 일본 사례", "사업 간 연계·통합과 종합 지속가능성", "QCA 해(解) 소속 점수와 지속 공동체 소속 점수",
            "한국 사업별 핵심 과제 지수와 일본 기준", "일본 지역운영조직 추이 (2016~2022)"),
 }
 NOTES = {
     "en": {
         "method": ("Comparisons: Cliff's δ (Korea minus Japan) with BCa bootstrap 95% intervals; exact rank-sum "
                    "p-values conditioned on ties; Holm adjustment across variables. Findings are worded as weak "
-                   "evidence when an interval includes the null value or p exceeds {alpha}."),
+                   "evidence when an interval includes the null value or the p-value (Holm-adjusted for comparisons) "
+                   "exceeds {alpha}."),
         "qca": ("Fuzzy-set QCA of overall sustainability; parsimonious solution at consistency ≥ 0.8 and PRI ≥ 0.5."),
-        "plans": ("KRIHS Policy Brief 736 proposed customised small public projects for cities with low fiscal "
-                  "independence, a national manual for discovering and nurturing main participants, and large "
-                  "regional support organisations; the priorities above rank its four core tasks by the gaps "
-                  "measured here."),
+        "plans": ("KRIHS Policy Brief 736 proposed small-scale competitive grant programmes tailored to cities with "
+                  "low fiscal self-reliance, a national manual for identifying and nurturing key local actors, and "
+                  "support organisations at the provincial (metropolitan) level; the priorities above rank its four "
+                  "core tasks by the gaps measured here."),
     },
     "ko": {
-        "method": ("비교: Cliff's δ(한국−일본)와 BCa 부트스트랩 95% 신뢰구간, 동점을 조건으로 한 정확 순위합 검정 p값, "
-                   "변수 간 Holm 보정. 신뢰구간이 귀무값을 포함하거나 p가 {alpha}를 넘으면 근거가 약한 것으로 서술하였다."),
+        "method": ("비교: Cliff's δ(한국−일본)와 BCa 부트스트랩 95% 신뢰구간, 동순위(ties) 구조를 조건으로 한 정확 순위합 검정 "
+                   "p값, "
+                   "변수 간 Holm 보정. 신뢰구간이 귀무값을 포함하거나 p값(국가 간 비교는 Holm 보정 p값)이 {alpha}를 넘으면 "
+                   "근거가 약한 것으로 서술하였다."),
         "qca": "종합 지속가능성에 대한 퍼지셋 QCA, 일관성 0.8 이상·PRI 0.5 이상에서의 간명해.",
         "plans": ("국토정책 Brief 736은 재정자립도가 낮은 중소도시 맞춤형 소규모 공모사업, 주체 발굴·육성을 위한 "
                   "국가 차원의 매뉴얼, 광역 단위 지원조직을 제안하였다. 위의 우선순위는 네 가지 핵심 과제를 "

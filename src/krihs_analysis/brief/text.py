@@ -118,7 +118,7 @@ def comparison_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: fl
         stats = (f"median {fmt_median(row['median_kr'])} vs {fmt_median(row['median_jp'])}; Cliff's δ = {fmt_num(d)}, "
                  f"95% CI {fmt_num(lo)} to {fmt_num(hi)}; {pn} {fmt_p(p)}, Holm-adjusted p {fmt_p(p_adj)}")
         if d == 0:
-            return f"Korean and Japanese cases do not differ on {label} ({stats})."
+            return f"Korean and Japanese cases show no difference on {label} in this sample ({stats})."
         if weak:
             return (f"Korean cases tend to score {direction} than Japanese cases on {label}, "
                     f"but the evidence is weak ({stats}).")
@@ -127,7 +127,7 @@ def comparison_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: fl
     stats = (f"중앙값 {fmt_median(row['median_kr'])} 대 {fmt_median(row['median_jp'])}; Cliff's δ = {fmt_num(d)}, "
              f"95% 신뢰구간 {fmt_num(lo)}~{fmt_num(hi)}; {pn} {fmt_p(p)}, Holm 보정 p {fmt_p(p_adj)}")
     if d == 0:
-        return f"{label}에서 한국과 일본 사례 간 차이가 없다 ({stats})."
+        return f"{label}에서 한국과 일본 사례 간 차이가 나타나지 않았다 ({stats})."
     if weak:
         tend = "낮은" if d < 0 else "높은"
         return f"{label}에서 한국 사례가 일본 사례보다 {tend} 경향이 있으나 근거는 약하다 ({stats})."
@@ -135,7 +135,7 @@ def comparison_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: fl
 
 
 _METHOD_NAMES = {
-    "kendall": {"en": "Kendall's τ_b", "ko": "Kendall τ_b"},
+    "kendall": {"en": "Kendall's τ-b", "ko": "Kendall τ-b"},
     "spearman": {"en": "Spearman's ρ", "ko": "Spearman ρ"},
     "fisher": {"en": "odds ratio", "ko": "오즈비"},
     "trend": {"en": "Cochran–Armitage Z", "ko": "Cochran–Armitage Z"},
@@ -150,7 +150,7 @@ def association_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: f
     >>> row = {"x": "integration", "y": "sustainability", "method": "kendall", "statistic": 0.52, "ci_low": 0.25,
     ...        "ci_high": 0.74, "p_value": 0.003, "p_method": "exact", "n": 26, "strata": None}
     >>> print(association_sentence(row, lang="ko"))
-    사업 간 연계·통합 수준이 높은 사례일수록 종합 지속가능성도 높다 (Kendall τ_b = 0.52, 95% 신뢰구간 0.25~0.74; 정확 p = 0.003; n = 26).
+    사업 간 연계·통합 수준이 높은 사례일수록 종합 지속가능성 수준이 높다 (Kendall τ-b = 0.52, 95% 신뢰구간 0.25~0.74; 정확 p = 0.003; n = 26).
     """
     check_brief_lang(lang)
     method = str(row["method"])
@@ -171,27 +171,27 @@ def association_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: f
         if weak:
             return (f"Cases with more {xl} tend to show {more} {yl}, but the evidence is weak ({stats}).")
         return f"Cases with more {xl} show {more} {yl} ({stats})."
-    within = f", {'사업' if strata == 'programme' else strata} 내 순열" if has_strata else ""
+    within = f", {'사업' if strata == 'programme' else strata} 내 순열검정" if has_strata else ""
     stats = (f"{mname} = {fmt_num(stat)}, 95% 신뢰구간 {fmt_num(lo)}~{fmt_num(hi)}; {pn} {fmt_p(p)}{within}; "
              f"n = {int(row['n'])}")
     more = "높다" if positive else "낮다"
     if weak:
         tend = "높은" if positive else "낮은"
-        return f"{xl} 수준이 높은 사례일수록 {yl}도 {tend} 경향이 있으나 근거는 약하다 ({stats})."
-    return f"{xl} 수준이 높은 사례일수록 {yl}도 {more} ({stats})."
+        return f"{xl} 수준이 높은 사례일수록 {yl} 수준이 {tend} 경향이 있으나 근거는 약하다 ({stats})."
+    return f"{xl} 수준이 높은 사례일수록 {yl} 수준이 {more} ({stats})."
 
 
 def qca_sentence(model: str, fit: Mapping | pd.Series, *, outcome: str = "sustainability", lang: str = "en",
                  consistency_cut: float = 0.8) -> str:
     """A QCA sufficiency solution with its consistency and coverage as a sentence.
 
-    The configuration is written with codebook labels; "~X" reads "weak/absent X". Consistency below
+    The configuration is written with codebook labels; "~X" reads "low X" ("X 미흡"). Consistency below
     `consistency_cut` is worded as weak evidence.
 
     Examples
     --------
     >>> print(qca_sentence("resident_org*intermediary", {"consistency": 0.92, "coverage": 0.71}, lang="en"))
-    Sustained communities go with the combination of representative resident organisation and intermediate support organisation (consistency 0.92, coverage 0.71).
+    Cases with the combination of representative resident organisation and intermediate support organisation are mostly sustained (consistency 0.92, coverage 0.71).
     """
     check_brief_lang(lang)
     cons, cov = float(fit["consistency"]), float(fit["coverage"])
@@ -203,7 +203,7 @@ def qca_sentence(model: str, fit: Mapping | pd.Series, *, outcome: str = "sustai
             neg = lit.startswith("~")
             name = lit.lstrip("~").split("[")[0]
             lab = _var_label(name, lang)
-            parts.append((f"weak {lab}" if neg else lab) if lang == "en" else (f"낮은 {lab}" if neg else lab))
+            parts.append((f"low {lab}" if neg else lab) if lang == "en" else (f"{lab} 미흡" if neg else lab))
         words.append(" and ".join(parts) if lang == "en" else ", ".join(parts))
     weak = cons < consistency_cut
     if lang == "en":
@@ -211,13 +211,13 @@ def qca_sentence(model: str, fit: Mapping | pd.Series, *, outcome: str = "sustai
         kind = "the combination of " if len(terms) == 1 and "*" in terms[0] else ""
         stats = f"consistency {cons:.2f}, coverage {cov:.2f}"
         if weak:
-            return f"Sustained communities tend to go with {kind}{combo}, but the evidence is weak ({stats})."
-        return f"Sustained communities go with {kind}{combo} ({stats})."
+            return f"Cases with {kind}{combo} tend to be sustained, but the evidence is weak ({stats})."
+        return f"Cases with {kind}{combo} are mostly sustained ({stats})."
     combo = " 또는 ".join(f"[{w}]" for w in words) if len(words) > 1 else f"[{words[0]}]"
     stats = f"일관성 {cons:.2f}, 포괄성 {cov:.2f}"
     if weak:
-        return f"지속되는 공동체는 {combo} 조합과 함께 나타나는 경향이 있으나 근거는 약하다 ({stats})."
-    return f"지속되는 공동체는 {combo} 조합과 함께 나타난다 ({stats})."
+        return f"{combo} 조건을 함께 갖춘 사례는 지속가능성이 높은 경향이 있으나 근거는 약하다 ({stats})."
+    return f"{combo} 조건을 함께 갖춘 사례는 대체로 지속가능성이 높다 ({stats})."
 
 
 def core_task_sentence(row: Mapping | pd.Series, *, lang: str = "en") -> str:
@@ -228,17 +228,17 @@ def core_task_sentence(row: Mapping | pd.Series, *, lang: str = "en") -> str:
     Examples
     --------
     >>> print(core_task_sentence({"group": "KR-P2", "task": "task4_intermediary", "mean": 0.5, "benchmark": 2.1}))
-    The largest gap to the Japanese benchmark is in intermediate support organisations: programme KR-P2 averages 0.50 against 2.10 on the 0–3 scale.
+    The largest single gap to the Japanese benchmark is programme KR-P2's score on intermediate support organisations: 0.50 against 2.10 on the 0–3 scale.
     """
     check_brief_lang(lang)
     task = load_codebook().core_tasks[row["task"]][lang]
     task = task[0].lower() + task[1:] if lang == "en" else task
     m, b = float(row["mean"]), float(row["benchmark"])
     if lang == "en":
-        return (f"The largest gap to the Japanese benchmark is in {task}: programme {row['group']} averages "
+        return (f"The largest single gap to the Japanese benchmark is programme {row['group']}'s score on {task}: "
                 f"{m:.2f} against {b:.2f} on the 0–3 scale.")
-    return (f"일본 사례 대비 격차가 가장 큰 과제는 '{task}'이다: {row['group']} 사업 평균 {m:.2f}, "
-            f"일본 평균 {b:.2f} (0~3 척도).")
+    return (f"사업별·과제별로 일본 사례와의 격차가 가장 큰 것은 {row['group']} 사업의 ‘{task}’ 과제로, "
+            f"사업 평균 {m:.2f}점, 일본 평균 {b:.2f}점이다(0~3 척도).")
 
 
 def status_sentence(summary: Mapping | pd.Series, *, lang: str = "en") -> str:
@@ -249,7 +249,7 @@ def status_sentence(summary: Mapping | pd.Series, *, lang: str = "en") -> str:
     --------
     >>> print(status_sentence({"n_kr": 14, "n_jp": 12, "n_programmes": 7, "n_ministries": 3,
     ...                        "n_continued_kr": 9, "n_continued_jp": 11}))
-    The analysis covers 14 Korean cases of 7 programmes run by 3 ministries and 12 Japanese regional management organisations; activity continued after national support in 9 of 14 Korean and 11 of 12 Japanese cases.
+    The analysis covers 14 Korean cases of 7 programmes run by 3 ministries and 12 Japanese regional management organisations; activity continued after national support ended in 9 of 14 Korean and 11 of 12 Japanese cases.
     """
     check_brief_lang(lang)
     k = {key: int(summary[key]) for key in ("n_kr", "n_jp", "n_programmes", "n_ministries", "n_continued_kr",
@@ -257,7 +257,7 @@ def status_sentence(summary: Mapping | pd.Series, *, lang: str = "en") -> str:
     if lang == "en":
         return (f"The analysis covers {k['n_kr']} Korean cases of {k['n_programmes']} programmes run by "
                 f"{k['n_ministries']} ministries and {k['n_jp']} Japanese regional management organisations; "
-                f"activity continued after national support in {k['n_continued_kr']} of {k['n_kr']} Korean and "
+                f"activity continued after national support ended in {k['n_continued_kr']} of {k['n_kr']} Korean and "
                 f"{k['n_continued_jp']} of {k['n_jp']} Japanese cases.")
     return (f"분석 대상은 {k['n_ministries']}개 부처 {k['n_programmes']}개 사업의 한국 사례 {k['n_kr']}개와 일본 "
             f"지역운영조직 {k['n_jp']}개이다. 국비 지원 종료 후 활동이 지속된 사례는 한국 {k['n_kr']}개 중 "
@@ -296,6 +296,7 @@ class Finding:
     result: str
     key: str
     weak: bool
+    evidence: str  # "supported" (a test passed), "weak" (it did not), "descriptive" (no test behind it)
 
 
 def draft_findings(
@@ -321,7 +322,8 @@ def draft_findings(
     Returns
     -------
     pandas.DataFrame
-        ``number, text, result, key, weak``: the text and where it came from.
+        ``number, text, result, key, weak, evidence``: the text, where it came from, and whether a test
+        supports it (``supported``), does not (``weak``) or none stands behind it (``descriptive``).
 
     Examples
     --------
@@ -334,8 +336,8 @@ def draft_findings(
     check_brief_lang(lang)
     out: list[Finding] = []
 
-    def add(text: str, result: str, key: str, weak: bool) -> None:
-        out.append(Finding(len(out) + 1, text, result, key, weak))
+    def add(text: str, result: str, key: str, weak: bool, evidence: str | None = None) -> None:
+        out.append(Finding(len(out) + 1, text, result, key, weak, evidence or ("weak" if weak else "supported")))
 
     comp = results.get("comparison")
     if comp is not None and len(comp):
@@ -357,8 +359,9 @@ def draft_findings(
     gaps = results.get("core_task_gaps")
     if gaps is not None and len(gaps):
         worst = gaps.assign(_gap=gaps["benchmark"] - gaps["mean"]).sort_values("_gap", ascending=False).iloc[0]
-        add(core_task_sentence(worst, lang=lang), "core_task_gaps", f"{worst['group']}:{worst['task']}", False)
-    frame = pd.DataFrame([f.__dict__ for f in out[:max_findings]], columns=["number", "text", "result", "key", "weak"])
+        add(core_task_sentence(worst, lang=lang), "core_task_gaps", f"{worst['group']}:{worst['task']}", False,
+            "descriptive")
+    frame = pd.DataFrame([f.__dict__ for f in out[:max_findings]], columns=["number", "text", "result", "key", "weak", "evidence"])
     return frame
 
 
