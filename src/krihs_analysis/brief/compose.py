@@ -26,12 +26,14 @@ from . import document as doc
 from .text import (
     association_sentence,
     check_brief_lang,
+    comparison_is_weak,
     comparison_sentence,
     core_task_sentence,
     draft_findings,
     implication_sentence,
-    is_weak,
+    largest_gap,
     qca_sentence,
+    rank_comparisons,
     status_sentence,
 )
 
@@ -139,9 +141,9 @@ def compose(
     blocks = [doc.title_block(meta, lang=lang, illustrative=ill), doc.summary_box(findings, lang=lang)]
     blocks.append(doc.section(sec[0], [status_sentence(case_summary(cases), lang=lang)]))
 
-    ranked = comp.assign(_abs=comp["cliffs_delta"].abs()).sort_values(["p_holm", "_abs"], ascending=[True, False])
-    strong = [r for _, r in ranked.iterrows() if not is_weak(r["ci_low"], r["ci_high"], r["p_holm"], alpha=alpha)]
-    weak = [r for _, r in ranked.iterrows() if is_weak(r["ci_low"], r["ci_high"], r["p_holm"], alpha=alpha)]
+    ranked = [r for _, r in rank_comparisons(comp).iterrows()]
+    strong = [r for r in ranked if not comparison_is_weak(r, alpha=alpha)]
+    weak = [r for r in ranked if comparison_is_weak(r, alpha=alpha)]
     paras = [comparison_sentence(r, lang=lang, alpha=alpha) for r in (strong[:3] + weak[:1])]
     paras.append(notes["method"].format(alpha=alpha))
     blocks.append(doc.section(sec[1], paras))
@@ -156,8 +158,7 @@ def compose(
     blocks.append(fig_block(qca_xy(tables["qca_xy"], expr, solution=str(model_row["model"]), lang=lang,
                                    illustrative=ill).figure, 3))
 
-    worst = gaps.assign(_gap=gaps["benchmark"] - gaps["mean"]).sort_values("_gap", ascending=False).iloc[0]
-    blocks.append(doc.section(sec[4], [core_task_sentence(worst, lang=lang)]))
+    blocks.append(doc.section(sec[4], [core_task_sentence(largest_gap(gaps), lang=lang)]))
     blocks.append(fig_block(core_task_gaps(tables["profile_programme"], lang=lang, illustrative=ill), 4))
 
     prio = priorities(gaps)

@@ -88,6 +88,32 @@ def is_weak(ci_low: float, ci_high: float, p: float, *, alpha: float = 0.05, nul
     return bool(ci_low <= null <= ci_high or p > alpha)
 
 
+QCA_CONSISTENCY_CUT = 0.8  # below it a QCA solution is worded as weak evidence
+
+
+def comparison_is_weak(row: Mapping | pd.Series, *, alpha: float = 0.05) -> bool:
+    """A comparison row is weak evidence when its Cliff's delta CI includes 0 or its Holm-adjusted p > `alpha`."""
+    p_adj = float(row.get("p_holm", row["p_value"]))
+    return is_weak(float(row["ci_low"]), float(row["ci_high"]), p_adj, alpha=alpha)
+
+
+def association_is_weak(row: Mapping | pd.Series, *, alpha: float = 0.05) -> bool:
+    """An association row is weak evidence when its CI includes the null (1 for an odds ratio, else 0) or p > `alpha`."""
+    null = 1.0 if str(row["method"]) == "fisher" else 0.0
+    return is_weak(float(row["ci_low"]), float(row["ci_high"]), float(row["p_value"]), alpha=alpha, null=null)
+
+
+def rank_comparisons(comparison: pd.DataFrame) -> pd.DataFrame:
+    """Comparison rows in reporting order: smallest Holm-adjusted p first, then largest |Cliff's delta|."""
+    order = comparison.assign(_abs=comparison["cliffs_delta"].abs())
+    return order.sort_values(["p_holm", "_abs"], ascending=[True, False]).drop(columns="_abs")
+
+
+def largest_gap(gaps: pd.DataFrame) -> pd.Series:
+    """The programme-and-task row furthest below its Japanese benchmark."""
+    return gaps.loc[(gaps["benchmark"] - gaps["mean"]).idxmax()]
+
+
 _P_NAMES = {
     "en": {"exact": "exact p", "monte carlo": "Monte Carlo p", "monte-carlo": "Monte Carlo p"},
     "ko": {"exact": "정확 p", "monte carlo": "몬테카를로 p", "monte-carlo": "몬테카를로 p"},
@@ -111,7 +137,7 @@ def comparison_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: fl
     d, lo, hi = float(row["cliffs_delta"]), float(row["ci_low"]), float(row["ci_high"])
     p, p_adj = float(row["p_value"]), float(row.get("p_holm", row["p_value"]))
     label = _var_label(row["variable"], lang)
-    weak = is_weak(lo, hi, p_adj, alpha=alpha)
+    weak = comparison_is_weak(row, alpha=alpha)
     pn = _p_name(row.get("p_method", "exact"), lang)
     if lang == "en":
         direction = "lower" if d < 0 else "higher"
@@ -155,9 +181,8 @@ def association_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: f
     check_brief_lang(lang)
     method = str(row["method"])
     stat, lo, hi, p = (float(row[k]) for k in ("statistic", "ci_low", "ci_high", "p_value"))
-    null = 1.0 if method == "fisher" else 0.0
-    weak = is_weak(lo, hi, p, alpha=alpha, null=null)
-    positive = stat > null
+    weak = association_is_weak(row, alpha=alpha)
+    positive = stat > (1.0 if method == "fisher" else 0.0)
     xl, yl = _var_label(row["x"], lang), _var_label(row["y"], lang)
     mname = _METHOD_NAMES.get(method, {"en": method, "ko": method})[lang]
     strata = row.get("strata")
@@ -182,7 +207,7 @@ def association_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: f
 
 
 def qca_sentence(model: str, fit: Mapping | pd.Series, *, outcome: str = "sustainability", lang: str = "en",
-                 consistency_cut: float = 0.8) -> str:
+                 consistency_cut: float = QCA_CONSISTENCY_CUT) -> str:
     """A QCA sufficiency solution with its consistency and coverage as a sentence.
 
     The configuration is written with codebook labels; "~X" reads "low X" ("X 미흡"). Consistency below
@@ -341,24 +366,23 @@ def draft_findings(
 
     comp = results.get("comparison")
     if comp is not None and len(comp):
-        ranked = comp.assign(_abs=comp["cliffs_delta"].abs()).sort_values(["p_holm", "_abs"], ascending=[True, False])
-        for _, row in ranked.head(2).iterrows():
-            weak = is_weak(row["ci_low"], row["ci_high"], row["p_holm"], alpha=alpha)
-            add(comparison_sentence(row, lang=lang, alpha=alpha), "comparison", str(row["variable"]), weak)
+        for _, row in rank_comparisons(comp).head(2).iterrows():
+            add(comparison_sentence(row, lang=lang, alpha=alpha), "comparison", str(row["variable"]),
+                comparison_is_weak(row, alpha=alpha))
     assoc = results.get("association")
     if assoc is not None and len(assoc):
         row = assoc.iloc[0]
-        null = 1.0 if row["method"] == "fisher" else 0.0
-        weak = is_weak(row["ci_low"], row["ci_high"], row["p_value"], alpha=alpha, null=null)
+        weak = association_is_weak(row, alpha=alpha)
         key = f"{row['x']}~{row['y']}:{row['method']}" + (f"|{row['strata']}" if isinstance(row.get("strata"), str) and row.get("strata") else "")
         add(association_sentence(row, lang=lang, alpha=alpha), "association", key, weak)
     qca = results.get("qca")
     if qca is not None and len(qca):
         row = qca.iloc[0]
-        add(qca_sentence(row["model"], row, lang=lang), "qca", str(row["model"]), float(row["consistency"]) < 0.8)
+        add(qca_sentence(row["model"], row, lang=lang), "qca", str(row["model"]),
+            float(row["consistency"]) < QCA_CONSISTENCY_CUT)
     gaps = results.get("core_task_gaps")
     if gaps is not None and len(gaps):
-        worst = gaps.assign(_gap=gaps["benchmark"] - gaps["mean"]).sort_values("_gap", ascending=False).iloc[0]
+        worst = largest_gap(gaps)
         add(core_task_sentence(worst, lang=lang), "core_task_gaps", f"{worst['group']}:{worst['task']}", False,
             "descriptive")
     frame = pd.DataFrame([f.__dict__ for f in out[:max_findings]], columns=["number", "text", "result", "key", "weak", "evidence"])
