@@ -23,7 +23,7 @@ from krihs_analysis.codebook import LANGS, load_codebook  # noqa: E402
 from krihs_analysis.figures import baselines as bl  # noqa: E402
 from krihs_analysis.figures import catalogue as cat  # noqa: E402
 from krihs_analysis.figures import style as st  # noqa: E402
-from krihs_analysis.figures.save import figure_bytes, read_manifest, save_figure  # noqa: E402
+from krihs_analysis.figures.save import read_manifest, save_figure  # noqa: E402
 
 KR, JP = st.COUNTRY_COLORS["KR"], st.COUNTRY_COLORS["JP"]
 CB = load_codebook()

@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -248,8 +247,3 @@ def load_results(results_dir: str | Path) -> dict[str, pd.DataFrame]:
     for p in sorted(folder.glob("*.json")):
         out[p.stem] = pd.read_json(io.StringIO(p.read_text(encoding="utf-8")), orient="table")
     return out
-
-
-def findings_json(findings: pd.DataFrame) -> str:
-    """The findings as JSON (for run.json / tests)."""
-    return json.dumps(findings.to_dict(orient="records"), ensure_ascii=False)

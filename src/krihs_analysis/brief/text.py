@@ -389,11 +389,6 @@ def draft_findings(
     return frame
 
 
-def weak_share(findings: pd.DataFrame) -> float:
-    """Share of findings worded as weak evidence (for the brief's caveat line)."""
-    return float(findings["weak"].mean()) if len(findings) else 0.0
-
-
 __all__: Sequence[str] = (
     "BRIEF_LANGS", "Finding", "association_sentence", "comparison_sentence", "core_task_sentence", "draft_findings",
     "fmt_num", "fmt_p", "is_weak", "qca_sentence",
