@@ -23,8 +23,8 @@ from krihs_analysis.data import (
     read_cases,
     read_context,
     to_long,
-    write_atomic,
 )
+from krihs_analysis._io import write_atomic
 from krihs_analysis.template import write_template
 
 DATA = Path(__file__).parent / "data"
@@ -394,7 +394,7 @@ def test_read_processed_refuses_a_parquet_that_does_not_match_its_manifest(tmp_p
 
 
 def test_a_build_that_fails_while_writing_replaces_neither_file(tmp_path, monkeypatch):
-    import krihs_analysis.data as data
+    import krihs_analysis.data.processed as data
 
     build(out_dir=tmp_path)
     before = {n: (tmp_path / n).read_bytes() for n in ("cases.parquet", "manifest.json")}

@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .data import write_atomic
+from ._io import write_atomic
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # Without the networking flags Chromium keeps trying to reach Google's hosts, which this machine refuses.

@@ -592,7 +592,7 @@ def _html_exporter(brief: bool):
 
 def export_html(nb, path: Path, *, brief: bool) -> None:
     """Write `nb` as HTML; `brief` drops inputs, prompts and the parameters cells (the reader's version)."""
-    from .data import write_atomic
+    from ._io import write_atomic
 
     if brief:
         nb = _brief_notebook(nb)
@@ -835,7 +835,7 @@ def _point_latest(root: Path, run_id: str) -> str:
             tmp.unlink()
         except OSError:
             pass
-        from .data import write_atomic
+        from ._io import write_atomic
 
         write_atomic(root / LATEST_FILE, run_id + "\n")
         return str(root / LATEST_FILE)
@@ -908,7 +908,7 @@ def _task(spec: RunSpec, run_dir: Path) -> dict[str, Any]:
 
 
 def _input_hashes(specs: Sequence[RunSpec]) -> dict[str, str | None]:
-    from .data import sha256_file
+    from ._io import sha256_file
 
     out: dict[str, str | None] = {}
     for s in specs:
@@ -1065,7 +1065,7 @@ def run_reports(
             "python": sys.version.split()[0], "inputs_sha256": _input_hashes(specs),
             "runs": [],
         }
-        from .data import write_atomic
+        from ._io import write_atomic
 
         write_atomic(partial / "run.json", json.dumps(meta, indent=2, ensure_ascii=False))
         tasks = [_task(s, partial) for s in specs]
@@ -1134,7 +1134,7 @@ def refresh_one(task: Mapping[str, Any]) -> dict[str, Any]:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    from .data import write_atomic
+    from ._io import write_atomic
 
     path = Path(task["notebook"])
     t0 = time.time()

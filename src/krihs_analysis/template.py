@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from .codebook import NUMERIC_TYPES, Codebook, check_lang, load_codebook
-from .data import write_atomic
+from ._io import write_atomic
 
 _ANCHOR_HEADERS = {
     "en": ("Variable", "Label", "Type", "Required", "Core task", "Code", "Anchor"),

@@ -46,7 +46,7 @@ def rebuild(
     import nbformat
     import papermill as pm
 
-    from ..data import write_atomic
+    from .._io import write_atomic
     from ..reports import export_html, export_pdf
 
     # Resolve in this process: the notebook runs in notebooks/, where relative paths would mean something else.

@@ -23,7 +23,8 @@ import pandas as pd
 
 from .. import paths
 from ..codebook import load_codebook
-from ..data import read_context, write_atomic
+from .._io import write_atomic
+from ..data import read_context
 from .text import check_brief_lang
 
 DEFAULT_METADATA = paths.ROOT / "brief.yaml"

@@ -160,7 +160,7 @@ def baseline_bytes(name: str, lang: str | None = None, *, dpi: float = BASELINE_
 
 def write_baselines(out_dir: str | Path | None = None) -> list[Path]:
     """Regenerate every baseline PNG (``<figure>_<lang>.png``) in ``tests/baseline``."""
-    from ..data import write_atomic
+    from .._io import write_atomic
 
     folder = Path(out_dir) if out_dir is not None else baseline_dir()
     written = []
@@ -183,7 +183,7 @@ def write_gallery(out_dir: str | Path | None = None) -> list[Path]:
     """Write the README gallery PNGs (``docs/gallery/<figure>_<lang>.png``) at a moderate dpi."""
     from .. import paths
     from .catalogue import build_catalogue
-    from ..data import write_atomic
+    from .._io import write_atomic
     from .save import figure_bytes
 
     from ..data import read_cases

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..codebook import LANGS
-from ..data import write_atomic
+from .._io import write_atomic
 from .style import check_langs, house_style
 
 MANIFEST = "figures.json"

@@ -1,0 +1,284 @@
+"""Validation and typing of a case sheet against the codebook; :func:`read_cases`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import paths
+from ..codebook import NUMERIC_TYPES, Codebook, fold_header, load_codebook
+from .errors import HEADER_ROW, PROBLEM_COLUMNS, CaseDataError, _INT_RE, _NUM_RE, _problem, _raise
+from .read import RawSheet, read_raw
+
+
+def _map_header(raw: RawSheet, cb: Codebook) -> tuple[dict[int, str], list[dict[str, Any]]]:
+    aliases = cb.header_aliases()
+    mapping: dict[int, str] = {}
+    problems: list[dict[str, Any]] = []
+    seen: dict[str, str] = {}
+    for j, head in enumerate(raw.header):
+        if head.strip() == "":
+            # Trailing empty header cells are an Excel artefact; complain only when the column holds data.
+            if any(j < len(r) and r[j].strip() for r in raw.rows):
+                problems.append(_problem(raw.file, HEADER_ROW, f"column {j + 1}", "", "a header naming a codebook variable"))
+            continue
+        name = aliases.get(fold_header(head))
+        if name is None:
+            problems.append(
+                _problem(raw.file, HEADER_ROW, head, head, "a codebook variable name or its en/ko/ja label")
+            )
+        elif name in seen:
+            problems.append(
+                _problem(raw.file, HEADER_ROW, head, head, f"each variable once (already given as {seen[name]!r})")
+            )
+        else:
+            seen[name] = head
+            mapping[j] = name
+    if not mapping:
+        raise CaseDataError(
+            pd.DataFrame(
+                [_problem(raw.file, HEADER_ROW, "-", ", ".join(raw.header[:5])[:60],
+                          "a case sheet: a header row of codebook variables (see `krihs-analysis template`)")],
+                columns=PROBLEM_COLUMNS,
+            )
+        )
+    for name in cb.required:
+        if name not in seen:
+            problems.append(_problem(raw.file, HEADER_ROW, name, "(missing column)", f"required column {name!r}"))
+    return mapping, problems
+
+
+def _expected(var) -> str:
+    if var.levels:
+        codes = ", ".join(map(str, var.codes))
+        return f"one of {codes}"
+    if var.type in NUMERIC_TYPES:
+        kind = {"count": "a whole number", "year": "a year", "percent": "a number"}[var.type]
+        lo, hi = var.min, var.max
+        return f"{kind} from {lo:g} to {hi:g}" if lo is not None and hi is not None else kind
+    if var.pattern:
+        return f"text matching {var.pattern}"
+    return "text"
+
+
+def _range_check(pattern: str, lo: float | None, hi: float | None):
+    def within_bounds(s: pd.Series) -> pd.Series:
+        t = s.str.strip()
+        num = pd.to_numeric(t.where(t.str.match(pattern)), errors="coerce")
+        good = num.notna()
+        if lo is not None:
+            good &= num >= lo
+        if hi is not None:
+            good &= num <= hi
+        return (s == "") | good
+
+    return within_bounds
+
+
+def _level_check(allowed: set[str]):
+    def is_a_level(s: pd.Series) -> pd.Series:
+        t = s.str.strip().str.replace(r"\.0+$", "", regex=True)
+        return (s == "") | t.isin(allowed)
+
+    return is_a_level
+
+
+def _pattern_check(pattern: str):
+    def fits_pattern(s: pd.Series) -> pd.Series:
+        return (s == "") | s.str.strip().str.match(pattern)
+
+    return fits_pattern
+
+
+def _schema(cb: Codebook, columns: Sequence[str]):
+    """A pandera schema over the text cells, generated from the codebook."""
+    import pandera.pandas as pa
+
+    def ok_text(s: pd.Series) -> pd.Series:
+        return s.str.strip() == s
+
+    cols = {}
+    for name in columns:
+        var = cb[name]
+        checks = [pa.Check(ok_text, element_wise=False, name="no leading or trailing spaces")]
+        if var.required:
+            checks.append(pa.Check(lambda s: s != "", element_wise=False, name="a value (required)"))
+        if var.levels:
+            allowed = {str(c) for c in var.codes}
+            checks.append(pa.Check(_level_check(allowed), element_wise=False, name=_expected(var)))
+        elif var.type in NUMERIC_TYPES:
+            pattern = _INT_RE if var.type in ("count", "year") else _NUM_RE
+            checks.append(pa.Check(_range_check(pattern, var.min, var.max), element_wise=False, name=_expected(var)))
+        elif var.pattern:
+            checks.append(pa.Check(_pattern_check(var.pattern), element_wise=False, name=_expected(var)))
+        if name == "case_id":
+            checks.append(pa.Check(lambda s: ~s.str.strip().duplicated(keep=False) | (s == ""), element_wise=False,
+                                   name="a case id not used in another row"))
+        cols[name] = pa.Column(str, checks=checks, nullable=False)
+    return pa.DataFrameSchema(cols, strict=False, coerce=False)
+
+
+def _validate_cells(raw: RawSheet, cb: Codebook) -> pd.DataFrame:
+    mapping, problems = _map_header(raw, cb)
+    width = len(raw.header)
+    # Data rows: the sheet's row numbers, blank rows dropped (but reported unless they trail the table).
+    last = max((i for i, r in enumerate(raw.rows) if any(c.strip() for c in r)), default=-1)
+    records, rownums = [], []
+    for i, row in enumerate(raw.rows[: last + 1]):
+        excel_row = i + 2
+        if not any(c.strip() for c in row):
+            problems.append(_problem(raw.file, excel_row, "-", "(blank row)", "a case on every row: delete the blank row"))
+            continue
+        extra = next((j for j in range(width, len(row)) if row[j].strip()), None)
+        if extra is not None:
+            problems.append(_problem(raw.file, excel_row, f"column {extra + 1}", row[extra],
+                                     "no cells beyond the header's columns"))
+        row = (row + [""] * width)[:width]
+        records.append({name: row[j] for j, name in mapping.items()})
+        rownums.append(excel_row)
+    if not records and not problems:
+        problems.append(_problem(raw.file, 2, "-", "(no data rows)", "at least one case below the header"))
+    cells = pd.DataFrame.from_records(records, columns=list(mapping.values()), index=pd.Index(rownums, name="row"))
+    cells = cells.astype(str)
+
+    if len(cells):
+        import pandera.errors as pe
+
+        schema = _schema(cb, list(cells.columns))
+        try:
+            schema.validate(cells, lazy=True)
+        except pe.SchemaErrors as err:
+            fc = err.failure_cases
+            for rec in fc.itertuples(index=False):
+                column = rec.column
+                index = rec.index
+                if index is None or (isinstance(index, float) and np.isnan(index)):
+                    # Every check is element-wise over text cells, so a failure without a row is a check that
+                    # could not run: a bug here, not a problem in the user's sheet.
+                    raise RuntimeError(f"validation check {rec.check!r} on {column!r} failed to run: {rec.failure_case}")
+                problems.append(_problem(raw.file, int(index), str(column), cells.at[int(index), column], str(rec.check)))
+        problems.extend(_cross_checks(raw.file, cells))
+    _raise(problems)
+    return cells
+
+
+def _cross_checks(file: str, cells: pd.DataFrame) -> list[dict[str, Any]]:
+    """Checks that relate two columns of one row."""
+    out = []
+    if "case_id" in cells and "country" in cells:
+        prefix = cells["case_id"].str.strip().str.slice(0, 2)
+        country = cells["country"].str.strip()
+        bad = (prefix != country) & country.isin(["KR", "JP"]) & prefix.isin(["KR", "JP"])
+        for row in cells.index[bad]:
+            out.append(_problem(file, row, "country", cells.at[row, "country"],
+                                f"{prefix[row]} (the case id {cells.at[row, 'case_id']} starts with it)"))
+    if "municipality_code" in cells and "country" in cells:
+        code = cells["municipality_code"].str.strip()
+        jp = (cells["country"].str.strip() == "JP") & code.str.fullmatch(r"[0-9]+")
+        for row in cells.index[jp & ~code.map(is_jp_local_government_code)]:
+            out.append(_problem(file, row, "municipality_code", cells.at[row, "municipality_code"],
+                                "a Japanese local government code: 6 digits with a valid check digit "
+                                "(a lost leading zero? format the column as Text)"))
+    return out
+
+
+def is_jp_local_government_code(code: str) -> bool:
+    """True for a 6-digit Japanese local government code (団体コード) whose sixth digit checks the first five.
+
+    The check digit is the last digit of 11 minus (the weighted sum of digits 1-5 with weights 6, 5, 4, 3, 2)
+    modulo 11 (MIC's rule for 全国地方公共団体コード).
+
+    Examples
+    --------
+    >>> is_jp_local_government_code("342149"), is_jp_local_government_code("63827")
+    (True, False)
+    """
+    if len(code) != 6 or not code.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(code[:5], (6, 5, 4, 3, 2), strict=True))
+    return (11 - total % 11) % 10 == int(code[5])
+
+
+def _typed(cells: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
+    out = {}
+    for name in cb.names:
+        if name not in cells:
+            continue
+        var = cb[name]
+        s = cells[name].str.strip()
+        if var.type == "ordinal":
+            codes = pd.to_numeric(s.replace("", np.nan), errors="raise")
+            out[name] = pd.Categorical(codes, categories=list(var.codes), ordered=True)
+        elif var.type == "binary":
+            out[name] = pd.to_numeric(s, errors="raise").astype("int64")
+        elif var.type == "category":
+            out[name] = pd.Categorical(s, categories=list(var.codes), ordered=False)
+        elif var.type in NUMERIC_TYPES:
+            num = pd.to_numeric(s.replace("", np.nan), errors="raise").astype("float64")
+            out[name] = num.astype("int64") if var.required and var.type != "percent" else num
+        else:
+            out[name] = s.astype("str")
+    frame = pd.DataFrame(out, index=cells.index)
+    frame = frame.reset_index(names="source_row")
+    # Optional columns absent from the sheet are added empty so that every consumer sees the same columns.
+    for name in cb.names:
+        if name not in frame:
+            var = cb[name]
+            frame[name] = np.nan if var.type in NUMERIC_TYPES else pd.Series([""] * len(frame), dtype="str")
+    return frame[[*cb.names, "source_row"]]
+
+
+def read_cases(
+    path: str | Path | None = None,
+    *,
+    sheet: str | int | None = None,
+    codebook: Codebook | None = None,
+) -> pd.DataFrame:
+    """Read, validate and type a case-coding sheet.
+
+    Parameters
+    ----------
+    path
+        CSV (UTF-8, UTF-8 with BOM, CP949/EUC-KR) or XLSX file. The embedded illustrative sample when None.
+    sheet
+        XLSX only: sheet name or 0-based index (the first sheet by default).
+    codebook
+        The codebook to validate against (the package's own by default).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per case, columns in codebook order plus ``source_row`` (the row number in the sheet).
+        Ordinal codes are ordered categoricals over 0..3; categories are categoricals over the codebook's
+        levels; binary codes are int64; counts, years and percents are numbers (float64 where blanks are
+        allowed); text is ``str``. ``.attrs`` holds ``source`` (file name), ``encoding`` (the one detected,
+        None for XLSX), ``sheet`` and ``illustrative`` (True when any row's ``data_status`` is illustrative).
+
+    Raises
+    ------
+    FileNotFoundError
+        The file does not exist.
+    CaseDataError
+        The sheet has problems: ``.problems`` lists all of them (file, row, column, value, expected).
+
+    Examples
+    --------
+    >>> cases = read_cases()
+    >>> cases.groupby("country", observed=True).size().to_dict()
+    {'KR': 14, 'JP': 12}
+    """
+    cb = codebook or load_codebook()
+    raw = read_raw(path if path is not None else paths.SAMPLE_CASES, sheet=sheet)
+    cells = _validate_cells(raw, cb)
+    cases = _typed(cells, cb)
+    cases.attrs.update(
+        source=raw.file,
+        encoding=raw.encoding,
+        sheet=raw.sheet,
+        illustrative=bool((cases["data_status"] == "illustrative").any()),
+    )
+    return cases

@@ -1,0 +1,77 @@
+"""Derived views of validated cases: numeric codes, core-task indices, long form, the illustrative flag."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from ..codebook import Codebook, load_codebook
+
+
+def is_illustrative(cases: pd.DataFrame) -> bool:
+    """True when any case in `cases` is marked illustrative (``data_status``), or the frame says so.
+
+    Examples
+    --------
+    >>> from krihs_analysis.data import read_cases
+    >>> is_illustrative(read_cases())
+    True
+    """
+    if "data_status" in cases:
+        return bool((cases["data_status"].astype(str) == "illustrative").any())
+    return bool(cases.attrs.get("illustrative", False))
+
+
+def numeric_codes(cases: pd.DataFrame, variables: Iterable[str]) -> pd.DataFrame:
+    """The given coded columns as float64 (ordinal categoricals become their integer codes; blanks NaN).
+
+    Examples
+    --------
+    >>> from krihs_analysis.data import read_cases
+    >>> numeric_codes(read_cases(), ["integration"]).dtypes.iloc[0]
+    dtype('float64')
+    """
+    return pd.DataFrame({v: cases[v].astype("float64") for v in variables}, index=cases.index)
+
+
+def core_task_indices(cases: pd.DataFrame, *, codebook: Codebook | None = None) -> pd.DataFrame:
+    """Compute the four core-task indices (the mean of each task's 0-3 items) for every case.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame: ``case_id`` and one float column per core task (``task1_capacity`` ...), same rows.
+
+    Examples
+    --------
+    >>> from krihs_analysis.data import read_cases
+    >>> idx = core_task_indices(read_cases())
+    >>> list(idx.columns)
+    ['case_id', 'task1_capacity', 'task2_government', 'task3_planning', 'task4_intermediary']
+    """
+    cb = codebook or load_codebook()
+    out = pd.DataFrame({"case_id": cases["case_id"].to_numpy()}, index=cases.index)
+    for task in cb.core_tasks:
+        items = list(cb.items_for_task(task))
+        missing = [i for i in items if i not in cases.columns]
+        if missing:
+            raise ValueError(f"cannot compute {task}: columns {missing} are missing from the case data")
+        out[task] = numeric_codes(cases, items).mean(axis=1)
+    return out
+
+
+def to_long(cases: pd.DataFrame, *, variables: Sequence[str] | None = None,
+            id_vars: Sequence[str] = ("case_id", "country", "programme")) -> pd.DataFrame:
+    """Melt coded variables to long form: ``case_id, country, programme, variable, value`` (float codes).
+
+    Examples
+    --------
+    >>> from krihs_analysis.data import read_cases
+    >>> to_long(read_cases(), variables=["integration"]).shape
+    (26, 5)
+    """
+    cb = load_codebook()
+    variables = list(variables) if variables is not None else [*cb.conditions, "sustainability"]
+    wide = pd.concat([cases[list(id_vars)].astype(str), numeric_codes(cases, variables)], axis=1)
+    return wide.melt(id_vars=list(id_vars), var_name="variable", value_name="value")
