@@ -1,0 +1,118 @@
+"""How numbers read wherever the package shows them: p-values, estimates, intervals, shares, medians.
+
+One formatter per kind of number, shared by tables, figures, the brief and the reports, so a p-value never prints
+two ways. Numbers use a typographic minus (U+2212); a missing value prints as an en dash.
+
+Examples
+--------
+>>> from krihs_analysis._format import fmt_ci, fmt_num, fmt_p
+>>> fmt_p(0.0123), fmt_p(0.0004), fmt_p(0.0123, prefix=False)
+('p = 0.012', 'p < 0.001', '= 0.012')
+>>> fmt_num(-0.5), fmt_ci(-0.98, -0.55, lang="ko")
+('−0.50', '95% 신뢰구간 −0.98~−0.55')
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .codebook import check_lang
+
+MISSING = "–"
+
+_CI = {"en": "{level}% CI {lo} to {hi}", "ko": "{level}% 신뢰구간 {lo}~{hi}", "ja": "{level}%信頼区間 {lo}~{hi}"}
+
+
+def is_missing(x: Any) -> bool:
+    """True for None and NaN (the values a formatter prints as a dash).
+
+    Examples
+    --------
+    >>> is_missing(float("nan")), is_missing(0.0)
+    (True, False)
+    """
+    if x is None:
+        return True
+    try:
+        return math.isnan(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def fmt_num(x: Any, digits: int = 2) -> str:
+    """A number with `digits` decimals and a typographic minus sign; a dash when missing.
+
+    Examples
+    --------
+    >>> fmt_num(-0.5), fmt_num(0.444, 3), fmt_num(None)
+    ('−0.50', '0.444', '–')
+    """
+    if is_missing(x):
+        return MISSING
+    s = f"{float(x):.{digits}f}"
+    if s.lstrip("-").strip("0.") == "":  # -0.00 reads as 0.00
+        s = s.lstrip("-")
+    return s.replace("-", "−")
+
+
+def fmt_p(p: Any, *, prefix: bool = True) -> str:
+    """A p-value as the package prints it everywhere: three decimals, ``< 0.001`` below that.
+
+    `prefix` writes the ``p``; without it the result continues a phrase such as "exact p" or "Holm-adjusted p".
+    The same in every language (p-values are written alike in en, ko and ja).
+
+    Examples
+    --------
+    >>> fmt_p(0.04), fmt_p(0.00002), fmt_p(1.0), fmt_p(float("nan"))
+    ('p = 0.040', 'p < 0.001', 'p = 1.000', 'p = –')
+    """
+    if is_missing(p):
+        body = f"= {MISSING}"
+    else:
+        p = float(p)
+        if not 0.0 <= p <= 1.0 + 1e-12:
+            raise ValueError(f"a p-value lies between 0 and 1, got {p}")
+        body = "< 0.001" if p < 0.001 else f"= {min(p, 1.0):.3f}"
+    return f"p {body}" if prefix else body
+
+
+def fmt_ci(lo: Any, hi: Any, *, lang: str = "en", digits: int = 2, level: int = 95) -> str:
+    """A confidence interval in `lang`, e.g. ``95% CI −0.98 to −0.55``; an empty string when it is missing.
+
+    Examples
+    --------
+    >>> fmt_ci(0.1, 0.52, lang="ja"), fmt_ci(float("nan"), 1.0)
+    ('95%信頼区間 0.10~0.52', '')
+    """
+    check_lang(lang)
+    if is_missing(lo) or is_missing(hi):
+        return ""
+    return _CI[lang].format(level=level, lo=fmt_num(lo, digits), hi=fmt_num(hi, digits))
+
+
+def fmt_pct(x: Any) -> str:
+    """A share (0-1) as a whole percentage.
+
+    Examples
+    --------
+    >>> fmt_pct(0.425), fmt_pct(None)
+    ('42%', '–')
+    """
+    if is_missing(x):
+        return MISSING
+    return f"{round(100 * float(x)):d}%"
+
+
+def fmt_median(x: Any) -> str:
+    """A median of 0-3 codes: whole codes without decimals, half codes with one.
+
+    Examples
+    --------
+    >>> fmt_median(3.0), fmt_median(2.5)
+    ('3', '2.5')
+    """
+    if is_missing(x):
+        return MISSING
+    x = float(x)
+    return f"{x:.0f}" if x.is_integer() else f"{x:.1f}"

@@ -1,0 +1,81 @@
+"""Every sentence the package shows, in every supported language, from the locale files.
+
+The codebook names variables and levels; ``locale/<domain>.yaml`` holds every other phrase (figure titles, table
+headers, notebook headings, brief templates, report pages), one file per domain. Each entry gives the phrase in
+every language of :data:`krihs_analysis.codebook.LANGS`; a missing language is an error when the file loads, not
+when a reader meets the gap. Format fields (``{n}``) are filled by the caller.
+
+Examples
+--------
+>>> from krihs_analysis.wording import phrase
+>>> phrase("common", "illustrative_short", "ja")
+'例示データ'
+>>> phrase("common", "n_cases", "ko", n_kr=14, n_jp=12)
+'한국 14개·일본 12개 사례'
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .codebook import LANGS, check_lang
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+
+
+def domains() -> list[str]:
+    """The locale files there are (``figures``, ``brief``, ...).
+
+    Examples
+    --------
+    >>> "common" in domains()
+    True
+    """
+    return sorted(p.stem for p in LOCALE_DIR.glob("*.yaml"))
+
+
+@cache
+def phrases(domain: str) -> MappingProxyType:
+    """Every phrase of one domain: ``{key: {lang: text}}``, checked for all languages.
+
+    Examples
+    --------
+    >>> sorted(phrases("common")["illustrative_short"])
+    ['en', 'ja', 'ko']
+    """
+    import yaml
+
+    path = LOCALE_DIR / f"{domain}.yaml"
+    if not path.is_file():
+        raise ValueError(f"no locale file {domain!r}; known: {', '.join(domains())}")
+    with open(path, encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh) or {}
+    out = {}
+    for key, entry in raw.items():
+        if not isinstance(entry, dict):
+            raise ValueError(f"{path.name}: {key!r} must map each language to its text, got {entry!r}")
+        missing = [lang for lang in LANGS if not isinstance(entry.get(lang), str)]
+        if missing:
+            raise ValueError(f"{path.name}: {key!r} lacks its text in {', '.join(missing)}")
+        out[str(key)] = MappingProxyType({lang: entry[lang] for lang in LANGS})
+    return MappingProxyType(out)
+
+
+def phrase(domain: str, key: str, lang: str, /, **fields: Any) -> str:
+    """The phrase `key` of `domain` in `lang`, with its format `fields` filled in.
+
+    Examples
+    --------
+    >>> phrase("common", "illustrative_short", "en")
+    'Illustrative data'
+    """
+    check_lang(lang)
+    table = phrases(domain)
+    try:
+        template = table[key][lang]
+    except KeyError:
+        raise ValueError(f"no phrase {key!r} in locale/{domain}.yaml") from None
+    return template.format(**fields) if fields else template
