@@ -343,8 +343,9 @@ def robustness(data: pd.DataFrame, outcome: str, initial, tests: Sequence) -> pd
     --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"A": [1, 1, 0], "B": [1, 0, 0], "Y": [1, 1, 0]})
-    >>> robustness(df, "Y", "A", ["A*B"]).loc[0, ["RF_cov", "RF_cons", "RCC_rank"]].tolist()
-    [0.5, 1.0, 3]
+    >>> res = robustness(df, "Y", "A", ["A*B"])
+    >>> res[["RF_cov", "RF_cons"]].values.tolist(), res["RCC_rank"].tolist()
+    ([[0.5, 1.0]], [3])
     """
     is_, mn, mx, y = _robust_sets(data, outcome, initial, tests)
     core = np.minimum(is_, mn)
