@@ -19,10 +19,10 @@ from .truthtable import truth_table
 __all__ = ["threshold_ranges", "calibration_ranges", "robustness", "robust_cases"]
 
 
-def _terms(data, outcome, conditions, incl_cut, n_cut, kind, dir_exp) -> frozenset[str] | None:
+def _terms(data, outcome, conditions, incl_cut, n_cut, kind, dir_exp, pri_cut=0.0) -> frozenset[str] | None:
     """Terms of model M1, or None when no solution can be found at these settings."""
     try:
-        tt = truth_table(data, outcome, conditions, incl_cut=incl_cut, n_cut=n_cut)
+        tt = truth_table(data, outcome, conditions, incl_cut=incl_cut, n_cut=n_cut, pri_cut=pri_cut)
         with warnings.catch_warnings():
             # Only the first model is compared, so a cap on the number of covers changes nothing here.
             warnings.simplefilter("ignore", CoverCapWarning)
@@ -53,6 +53,7 @@ def threshold_ranges(
     incl_step: float = 0.1,
     n_step: int = 1,
     max_runs: int = 20,
+    pri_cut: float = 0.0,
 ) -> pd.DataFrame:
     """Range of consistency cuts and frequency cuts over which model M1 keeps the same terms.
 
@@ -66,6 +67,8 @@ def threshold_ranges(
         As for :func:`minimize`.
     incl_step, n_step, max_runs
         Step of each search and the number of steps after which a bound is reported as NaN (unbounded).
+    pri_cut : float, default 0.0
+        PRI cut of every truth table (SetMethods has none, which is 0; kept fixed while the cuts move).
 
     Returns
     -------
@@ -85,7 +88,7 @@ def threshold_ranges(
             raise ValueError(f"{name} must be positive; got {v!r}.")
 
     def solve(c=incl_cut, m=n_cut):
-        return _terms(data, outcome, conditions, c, m, kind, dir_exp)
+        return _terms(data, outcome, conditions, c, m, kind, dir_exp, pri_cut)
 
     init = _initial(solve)
     # incl_cut downward
