@@ -28,6 +28,7 @@ import pandas as pd
 
 from ..codebook import check_lang, load_codebook
 from . import style as st
+from .qca_groups import _analysis_input as _qca_groups_input, qca_groups  # noqa: F401 (catalogue entry)
 from .style import COUNTRY_COLORS, COUNTRY_MARKERS, house_style, text
 
 CATALOGUE: tuple[str, ...] = (
@@ -38,6 +39,7 @@ CATALOGUE: tuple[str, ...] = (
     "qca_xy",
     "truth_table_heatmap",
     "rmo_trend",
+    "qca_groups",
 )
 __all__ = ["CATALOGUE", *CATALOGUE, "build_catalogue"]
 
@@ -786,6 +788,7 @@ def _analysis_inputs(results) -> dict[str, tuple]:
                                            "illustrative": ill}),
         "truth_table_heatmap": ((results.truth_table,), {"illustrative": ill}),
         "rmo_trend": ((results.context,), {}),
+        "qca_groups": _qca_groups_input(results),
     }
 
 
