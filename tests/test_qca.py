@@ -492,3 +492,35 @@ def test_user_errors_raise_valueerror_saying_what_to_change(LF, label, call, mes
     data = LF if label != "no positive rows" else LF.assign(SURV=0.0)
     with pytest.raises(ValueError, match=message):
         call(data)
+
+
+@pytest.mark.parametrize("label", ["NA", "N/A", "null", "None", "nan"])
+def test_case_labels_that_look_missing_stay_labels(label):
+    df = pd.DataFrame({"A": [1, 0, 1], "Y": [1, 0, 1]}, index=pd.Index([label, "B", "C"], dtype="str"))
+    tt = qca.truth_table(df, "Y", ["A"])
+    assert label in tt.table["cases"].iloc[-1].split(",")
+    assert label in qca.case_roles(df, "Y", "A")["case_id"].tolist()
+
+
+def test_a_missing_case_label_says_how_to_keep_na_labels():
+    df = pd.DataFrame({"A": [1, 0], "Y": [1, 0]}, index=pd.Index([np.nan, "B"], dtype=object))
+    with pytest.raises(ValueError, match="keep_default_na=False"):
+        qca.truth_table(df, "Y", ["A"])
+
+
+def test_fit_in_the_old_argument_order_warns_and_gives_the_same_table(LF):
+    new = qca.fit(LF, "DEV*~IND + URB*STB", outcome="SURV")
+    with pytest.warns(FutureWarning, match="data, expression, outcome"):
+        old = qca.fit("DEV*~IND + URB*STB", LF, "SURV")
+    pd.testing.assert_frame_equal(new, old)
+
+
+def test_solution_exposes_its_fit_as_table(LF):
+    sol = qca.minimize(qca.truth_table(LF, "SURV", C5, incl_cut=0.8), kind="parsimonious")
+    assert sol.table is sol.fit
+
+
+def test_exclude_rows_are_never_covered(LF):
+    tt = qca.truth_table(LF, "SURV", C5, incl_cut=0.8)
+    sol = qca.minimize(tt, kind="parsimonious", exclude=[30])
+    assert 30 not in sol.simplifying_assumptions

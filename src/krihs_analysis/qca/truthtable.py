@@ -119,8 +119,19 @@ def prepare(data: pd.DataFrame, outcome: str, conditions: Sequence[str] | None) 
         levels=levels,
         is_mv=is_mv,
         fuzzy=bool(fuzzy_cols.any() or ((y > 0) & (y < 1)).any()),
-        cases=pd.Index(data.index.astype(str)),
+        cases=pd.Index(_case_labels(data.index), dtype="str"),
     )
+
+
+def _case_labels(index: pd.Index) -> list[str]:
+    """Case labels exactly as written: "NA", "N/A" and "null" are labels (Namibia is "NA"); a missing one is an error."""
+    missing = [i + 1 for i, v in enumerate(index) if v is None or v is pd.NA or (isinstance(v, float) and v != v)]
+    if missing:
+        raise ValueError(
+            f"case label(s) missing in row(s) {missing}; a case labelled 'NA', 'N/A' or 'null' was probably read as "
+            "missing: read the file with pandas keep_default_na=False (and na_values=['']) to keep the labels."
+        )
+    return [str(v) for v in index]
 
 
 def sufficiency_scores(memb: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
