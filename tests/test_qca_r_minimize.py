@@ -84,3 +84,22 @@ def test_random_data_models_and_easy_counterfactuals_match_r(name, kind):
     assert whole["consistency"] == pytest.approx(ref["inclS"], abs=1e-3)
     assert whole["PRI"] == pytest.approx(ref["PRI"], abs=1e-3)
     assert whole["coverage"] == pytest.approx(ref["covS"], abs=1e-3)
+
+
+def test_dont_care_values_are_read_as_r_does_on_the_rs_example():
+    rs = _read("RS")  # EBA holds "-" (don't care) for cases where the order of E and A does not apply
+    tt = qca.truth_table(rs, "REC")
+    assert tt.table["row"].tolist() == REF["RS_rows"]
+    assert "-" in set(tt.table["EBA"])
+    sol = qca.minimize(tt)
+    ref = REF["RS_conservative"]
+    assert _models(sol.models) == _models(ref["models"])
+    whole = sol.fit[sol.fit["level"] == "model"].iloc[0]
+    assert [whole["consistency"], whole["PRI"], whole["coverage"]] == pytest.approx(
+        [ref["inclS"], ref["PRI"], ref["covS"]], abs=1e-3)
+
+
+def test_fit_of_a_literal_on_a_dont_care_case_is_zero():
+    rs = _read("RS")
+    memb = qca.evaluate("EBA + ~EBA", rs)
+    assert (memb[rs["EBA"] == "-"] == 0).all()

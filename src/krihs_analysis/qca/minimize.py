@@ -282,7 +282,7 @@ def _term_membership(q: QCAData, codes: np.ndarray) -> np.ndarray:
             continue
         col = q.X[:, j][:, None]
         v = (cj - 1)[None, :]
-        if q.is_mv[j]:
+        if q.is_mv[j] or q.dont_care[j]:
             m = (col == v).astype(np.float64)
         else:
             m = np.where(v == 1, col, 1.0 - col)
@@ -619,17 +619,42 @@ def minimize(
         raise ValueError(f"exclude must be truth-table row numbers such as (3, 7); got {exclude!r}.") from None
     if excluded and not (1 <= excluded[0] and excluded[-1] <= space):
         raise ValueError(f"exclude names rows outside 1..{space}: {excluded}.")
+    dc = q.dont_care
+    if dc.any():
+        # A configuration with a don't care stands for every value of that condition (R QCA's "-"): rows are
+        # expanded into the space without the don't-care level, where the minimisation runs. Row numbers of
+        # simplifying assumptions and counterfactuals then count in that space.
+        tt_levels, tt_w = levels, w
+        levels = q.real_levels
+        w = np.ones(len(levels), dtype=np.int64)
+        for i in range(len(levels) - 2, -1, -1):
+            w[i] = w[i + 1] * levels[i + 1]
+        space = int(np.prod(levels))
+
+        def expand(rows_tt) -> list[int]:
+            out: list[int] = []
+            for r in rows_tt:
+                cfg = _decode(int(r), tt_levels, tt_w)[0]
+                choices = [range(levels[j]) if dc[j] and cfg[j] == tt_levels[j] - 1 else [cfg[j]]
+                           for j in range(len(cfg))]
+                out.extend(int(np.dot(c, w)) + 1 for c in product(*choices))
+            return out
+    else:
+        def expand(rows_tt) -> list[int]:
+            return [int(r) for r in rows_tt]
     rows_out = tt.table.set_index("row")["OUT"]
-    pos_rows = [r for r in rows_out.index[rows_out == "1"] if r not in set(excluded)]
+    neg_rows = sorted(set(expand(rows_out.index[rows_out.isin(["0", "C"])].tolist())) | set(expand(excluded)))
+    # Where an expanded positive row meets a negative one, the negative wins (the configuration is not sufficient).
+    pos_rows = sorted(set(expand([r for r in rows_out.index[rows_out == "1"] if r not in set(excluded)]))
+                      - set(neg_rows))
     if not pos_rows:
         raise ValueError(
             f"no truth-table row has OUT = 1 for {tt.outcome}; lower incl_cut (now {tt.incl_cut[0]:g}) or n_cut."
         )
     pos = np.vstack([_decode(int(r), levels, w) for r in pos_rows])
-    neg_rows = sorted(set(rows_out.index[rows_out.isin(["0", "C"])].tolist()) | set(excluded))
     neg = (np.vstack([_decode(int(r), levels, w) for r in neg_rows]) if neg_rows
            else np.zeros((0, len(levels)), dtype=np.int64))
-    observed = set(tt.table.loc[tt.table["OUT"] != "?", "row"].tolist()) | set(excluded)
+    observed = set(expand(tt.table.loc[tt.table["OUT"] != "?", "row"].tolist())) | set(expand(excluded))
     mv = q.multivalue
 
     def covered_remainders(terms) -> tuple[int, ...]:
