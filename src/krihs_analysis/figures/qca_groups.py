@@ -58,8 +58,8 @@ def qca_groups(cluster: pd.DataFrame, test: pd.DataFrame | None = None, *, lang:
     >>> from krihs_analysis import qca
     >>> df = pd.DataFrame({"A": [1, 1, 0, 1], "Y": [1, 0, 0, 1], "country": ["KR", "KR", "JP", "JP"]})
     >>> ax = qca_groups(qca.cluster_diagnostics(df, "Y", "A"), lang="ko")
-    >>> len(ax.collections) > 0
-    True
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['전체', '한국', '일본']
     """
     import seaborn as sns
 
