@@ -42,7 +42,7 @@ def sample():
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     result = run_reports(only=["policy-brief"], out_dir=out, progress=False)
-    assert result.exit_code == 0, result.message
+    assert result.status == "ok", result.failed
     return Path(result.run_dir)
 
 
@@ -176,7 +176,9 @@ def test_a_failed_rebuild_leaves_the_previous_brief_in_place(run, tmp_path, monk
         raise pm.exceptions.PapermillExecutionError(3, 3, "boom", "ValueError", "boom", [])
 
     monkeypatch.setattr(pm, "execute_notebook", broken)
-    with pytest.raises(pm.exceptions.PapermillExecutionError):
+    from krihs_analysis.brief.build import BriefFailed
+
+    with pytest.raises(BriefFailed, match="ValueError: boom"):
         rebuild(run, langs=["en"], out_dir=tmp_path)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
