@@ -137,6 +137,8 @@ def link_outputs(record: Mapping[str, Any], src_dir: Path, dest_dir: Path) -> bo
         return False
     for o in outputs:
         src, dest = src_dir / o, dest_dir / o
+        if dest.exists():  # shared by several runs of the set (the cards' stylesheet): linked once
+            continue
         dest.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(src, dest)

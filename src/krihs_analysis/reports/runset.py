@@ -425,7 +425,7 @@ def _run_locked(cfg: ReportConfig, specs: list[RunSpec], *, root: Path, partial:
     write_run_index(partial, meta)
     os.replace(partial, final)
     for r in results:
-        for note in r.get("notes", []):
+        for note in r.get("notes", []) if not r.get("reused_from") else []:
             say(f"{r['name']}: {note}")
     result = RunResult("failed" if failed else "ok", run_id, final, results, specs,
                        duration_s=meta["duration_s"])
