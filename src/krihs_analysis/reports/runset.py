@@ -307,15 +307,15 @@ def run_reports(
             shutil.rmtree(partial, ignore_errors=True)
             raise OutputError(f"{exc}; nothing of run {run_id} was kept and {root / LATEST_NAME} did not move") \
                 from None
+        except SchedulerError:  # (an OSError: before the disk check)
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
         except OSError as exc:
             if not is_disk_full(exc):
                 raise
             shutil.rmtree(partial, ignore_errors=True)
             raise OutputError(f"no space left on the device under {root}; nothing of run {run_id} was kept and "
                               f"{root / LATEST_NAME} did not move") from None
-        except SchedulerError:
-            shutil.rmtree(partial, ignore_errors=True)
-            raise
 
 
 def _run_locked(cfg: ReportConfig, specs: list[RunSpec], *, root: Path, partial: Path, run_id: str,
