@@ -398,3 +398,41 @@ def test_sigkill_of_report_leaves_nothing_running(nbdir, tmp_path):
     while time.time() < deadline and _tagged(tag):
         time.sleep(0.3)
     assert _tagged(tag) == []
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Dask: a worker killed under a run is recorded as a lost attempt
+
+
+@needs_kernel
+def test_a_lost_dask_worker_is_recorded_as_an_attempt_with_its_error(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    flag = tmp_path / "flag"
+    nb = make_notebook(tmp_path / "once_slow.ipynb", "flag = None",
+                       "import pathlib, time\nif not pathlib.Path(flag).exists():\n"
+                       "    pathlib.Path(flag).write_text('x')\n    time.sleep(120)\nprint('done')")
+    c = cfg(tmp_path, f"runs:\n  - {{name: once, notebook: {nb}, parameters: {{flag: {str(flag)!r}}}}}\n", "d.yaml")
+    out = tmp_path / "reports"
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        import threading
+
+        box = {}
+        th = threading.Thread(target=lambda: box.update(
+            res=reports.run_reports(c, out_dir=out, scheduler=cluster.scheduler_address, progress=False)))
+        th.start()
+        deadline = time.time() + 120
+        markers = []
+        while time.time() < deadline and not (flag.exists() and markers):
+            markers = list(out.glob(".*.partial/.attempts/once.1.json"))
+            time.sleep(0.2)
+        assert flag.exists() and markers, "the first attempt never started"
+        os.kill(json.loads(markers[0].read_text())["pid"], signal.SIGKILL)  # the Dask worker process
+        th.join(timeout=240)
+    res = box["res"]
+    assert res.status == "ok", res.failed
+    rec = json.loads((res.run_dir / "run.json").read_text())["runs"][0]
+    assert [a["status"] for a in rec["attempts"]] == ["lost", "ok"]
+    lost = rec["attempts"][0]
+    assert lost["worker"].startswith("tcp://127.0.0.1:") and "was lost while running" in lost["error"]
+    assert rec["worker"] == rec["attempts"][1]["worker"]

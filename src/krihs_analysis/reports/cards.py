@@ -56,17 +56,22 @@ ul.cards { columns: 3; font-size: .85rem; }
 
 
 def safe_id(case_id: str) -> str:
-    """A case id as it appears in a file name (letters, digits, ``.``, ``_``, ``-``; ``x`` when nothing is left).
+    """A case id as it appears in a file name: as it is when it is letters, digits, ``.``, ``_`` and ``-`` (as
+    the codebook's pattern requires), else cleaned and made unique with a short hash of the original.
 
     Examples
     --------
     >>> safe_id("KR-P1-A"), safe_id("시 A/1")
-    ('KR-P1-A', 'x-A-1')
+    ('KR-P1-A', 'A-1-a83054')
     """
+    import hashlib
     import re
 
-    out = re.sub(r"[^A-Za-z0-9._-]+", "-", str(case_id)).strip("-")
-    return out if out and out[0] != "-" else "x"
+    text = str(case_id)
+    out = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.") or "x"
+    if out != text:
+        out += "-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:6]
+    return out
 
 
 def card_data(cases, *, variables: Sequence[str] | None = None) -> list[dict[str, Any]]:
