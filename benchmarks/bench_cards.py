@@ -108,7 +108,7 @@ def measure(n: int, jobs: int, keep_sheet: Path | None) -> dict:
         log, _ = proc.communicate()
         wall = time.perf_counter() - t0
         th.join()
-        pages = list(out.glob("*/cards/*/s*/*.html"))
+        pages = [p for p in out.glob("*/cards/*/s*/*.html") if p.parts[len(out.parts)] != "latest"]
         per_folder = max((len(os.listdir(d)) for d in {p.parent for p in pages}), default=0)
         return {"n": n, "wall": wall, "code": proc.returncode, "cards": len(pages), "per_folder": per_folder,
                 "rss": peak[0], "pss": peak[1], "load": (load0 + os.getloadavg()[0]) / 2, "log": log}

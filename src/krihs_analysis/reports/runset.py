@@ -367,6 +367,7 @@ def _run_locked(cfg: ReportConfig, specs: list[RunSpec], *, root: Path, partial:
     # Tasks: one per notebook run; case cards in shards of plain records (the sheet was read once, while planning).
     tasks: list[dict[str, Any]] = []
     card_specs: dict[str, tuple[RunSpec, list]] = {}
+    card_cache: dict[str, list] = {}
     for s in todo:
         if s.kind == "cards":
             frame = cfg.frames.get(str(s.parameters.get("data_path") or ""))
@@ -375,12 +376,10 @@ def _run_locked(cfg: ReportConfig, specs: list[RunSpec], *, root: Path, partial:
 
                 frame = cfg.frames[str(s.parameters.get("data_path") or "")] = read_sheet(
                     s.parameters.get("data_path"))
-            if "_cards" not in cfg.__dict__:
-                cfg.__dict__["_cards"] = {}
             ckey = str(s.parameters.get("data_path") or "")
-            if ckey not in cfg.__dict__["_cards"]:
-                cfg.__dict__["_cards"][ckey] = cards_mod.card_data(frame)
-            all_cards = cfg.__dict__["_cards"][ckey]
+            if ckey not in card_cache:  # one pass over the sheet for all languages
+                card_cache[ckey] = cards_mod.card_data(frame)
+            all_cards = card_cache[ckey]
             wanted = set(s.cases)
             chosen = [c for c in all_cards if c["case_id"] in wanted]
             card_specs[s.name] = (s, chosen)
