@@ -31,8 +31,8 @@ from typing import Any, Iterator, Mapping, Sequence
 from .. import paths
 from .config import ReportConfig, RunSpec, load_config, plan_runs
 from .errors import OutputError, SchedulerError
-from .store import (LATEST_NAME, PARTIAL_SUFFIX, Lock, clean_partials, latest_run, list_runs, point_latest,
-                    prune)
+from .store import (LATEST_NAME, PARTIAL_SUFFIX, RUN_ID_RE, Lock, clean_partials, latest_run, list_runs,
+                    point_latest, prune)
 from .worker import crashed_record, is_disk_full, now_iso, rel
 
 
@@ -289,14 +289,23 @@ def run_reports(
 
     root = (Path(out_dir) if out_dir is not None else paths.REPORTS).resolve()
     check_writable(root)
-    started = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
-    run_id = _new_run_id(cfg, started)
     lock = Lock(root)
     try:
-        lock.acquire(note=f"run {run_id}")
+        lock.acquire(note="starting")
     except PermissionError as exc:
         raise OutputError(f"cannot write the reports folder {root}: {exc.strerror or exc}") from None
     with lock:
+        # Run ids sort by start time, to the second: start after the newest run, so that "newest" (latest,
+        # retention, the list of runs) never depends on the random part of two ids of the same second.
+        started = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+        newest = max((p.name.lstrip(".")[:16] for p in root.iterdir() if RUN_ID_RE.match(p.name.lstrip(".").split(".")[0])),
+                     default=None)
+        for _ in range(12):  # at most ~2 s: a folder dated in the future (a clock change) must not block a run
+            if newest is None or started.strftime("%Y%m%dT%H%M%SZ") > newest:
+                break
+            time.sleep(0.2)
+            started = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+        run_id = _new_run_id(cfg, started)
         for name in clean_partials(root):
             say(f"removed the partial folder of an interrupted run: {name}")
         partial = root / f".{run_id}{PARTIAL_SUFFIX}"

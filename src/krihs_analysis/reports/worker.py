@@ -282,12 +282,21 @@ def relativise_paths(nb_path: Path, replacements: Mapping[str, str]) -> None:
         if "injected-parameters" in tags:
             new = sub(cell.source)
             if new != cell.source:
-                cell.source = new + "\n# out_dir is relative to the run folder"
+                cell.source = new + "\n# paths relative to the run folder"
                 changed = True
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
             if "text" in out and any(o in out["text"] for o in replacements):
                 out["text"] = sub(out["text"])
                 changed = True
+    pm_meta = nb.metadata.get("papermill")
+    if pm_meta:  # Papermill records where it wrote the notebook and with which parameters
+        text = json.dumps(dict(pm_meta), ensure_ascii=False)
+        new = text
+        for old, rep in replacements.items():
+            new = new.replace(json.dumps(old)[1:-1], json.dumps(rep)[1:-1])
+        if new != text:
+            nb.metadata["papermill"] = json.loads(new)
+            changed = True
     if changed:
         write_atomic(nb_path, nbformat.writes(nb) + "\n")
 
@@ -342,8 +351,7 @@ def execute_run(task: Mapping[str, Any]) -> dict[str, Any]:
         record["outputs"].append(rel(nb_out, run_dir))
         export = task["export"]
         try:
-            if task.get("takes_out_dir"):
-                relativise_paths(nb_out, {str(run_dir / fig_rel): fig_rel})
+            relativise_paths(nb_out, {str(run_dir / fig_rel): fig_rel, str(run_dir) + os.sep: ""})
             import nbformat
 
             nb = nbformat.read(nb_out, as_version=4)
