@@ -29,6 +29,7 @@ import pandas as pd
 from ..codebook import check_lang, load_codebook
 from . import style as st
 from .style import COUNTRY_COLORS, COUNTRY_MARKERS, house_style, text
+from .fiscal import fiscal_context  # noqa: F401  (issue 15: MIC fiscal context, real data)
 
 CATALOGUE: tuple[str, ...] = (
     "country_profile",
@@ -38,6 +39,7 @@ CATALOGUE: tuple[str, ...] = (
     "qca_xy",
     "truth_table_heatmap",
     "rmo_trend",
+    "fiscal_context",
 )
 __all__ = ["CATALOGUE", *CATALOGUE, "build_catalogue"]
 
@@ -786,6 +788,7 @@ def _analysis_inputs(results) -> dict[str, tuple]:
                                            "illustrative": ill}),
         "truth_table_heatmap": ((results.truth_table,), {"illustrative": ill}),
         "rmo_trend": ((results.context,), {}),
+        "fiscal_context": ((), {"cases": results.cases}),
     }
 
 
