@@ -81,3 +81,23 @@ def test_nbval_fails_when_a_checked_number_changes(tmp_path):
     result = run_nbval(bad)
     assert result.returncode != 0
     assert "sustainability" in result.stdout
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_committed_cell_that_draws_a_figure_shows_it(path):
+    from figure_cells import expected_images, image_count
+
+    nb = nbformat.read(path, as_version=4)
+    missing = [(i, expected_images(c.source), image_count(c.outputs)) for i, c in enumerate(nb.cells)
+               if c.cell_type == "code" and image_count(c.outputs) < expected_images(c.source)]
+    assert not missing, f"cells (index, figures drawn, images shown) without their figure: {missing}"
+
+
+def test_the_figure_cell_check_sees_a_cell_without_its_image():
+    from figure_cells import expected_images, image_count
+
+    source = "fig = core_task_gaps(by_programme, lang=lang)\nif out_dir:\n    save_figure(fig, 'x', out_dir=out_dir)"
+    assert expected_images(source) == 1
+    assert image_count([{"output_type": "stream", "text": "x"}]) < expected_images(source)
+    assert image_count([{"output_type": "display_data", "data": {"image/png": "..."}}]) == 1
+    assert expected_images("%autoreload 2\nx = 1") == 0

@@ -305,6 +305,11 @@ def rc_for(lang: str) -> dict[str, Any]:
 def house_style(lang: str = "en") -> Iterator[None]:
     """Apply the house style (``style.mplstyle`` plus the fonts for `lang`) within a ``with`` block.
 
+    On leaving the block exactly the settings the style changed are put back; settings that something else
+    changed meanwhile stay. That matters in Jupyter: the inline backend loads on the first figure and switches
+    interactive mode on; ``matplotlib.rc_context`` would undo that on exit, after which no figure made in the
+    session is shown again.
+
     Examples
     --------
     >>> import matplotlib as mpl
@@ -316,12 +321,17 @@ def house_style(lang: str = "en") -> Iterator[None]:
     import matplotlib.style
 
     rc = rc_for(lang)
+    before = dict(mpl.rcParams)
     # Start from matplotlib's defaults so that a global theme set elsewhere (seaborn.set_theme, a matplotlibrc)
-    # cannot change the figures; rc_context restores everything on exit.
-    with mpl.rc_context():
-        matplotlib.style.use(["default", str(STYLE_PATH)])
-        mpl.rcParams.update(rc)
+    # cannot change the figures.
+    matplotlib.style.use(["default", str(STYLE_PATH)])
+    mpl.rcParams.update(rc)
+    touched = {k: v for k, v in before.items() if k in mpl.rcParams and mpl.rcParams[k] != v}
+    try:
         yield
+    finally:
+        # dict.update: the values were valid when they were set; re-validating would warn on deprecated keys.
+        dict.update(mpl.rcParams, touched)
 
 
 # --------------------------------------------------------------------------------------------------------------
