@@ -32,7 +32,7 @@ $(VENV)/bin/python:
 
 $(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
-	$(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -e ".[test]"
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -e ".[test,lab]"
 	@# setqca (test-only cross-check of the QCA module) pins pandas<3 in its metadata; it is installed without
 	@# its dependencies and used only on plain arrays.
 	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps setqca==0.2.0
@@ -54,8 +54,11 @@ notebooks: setup
 baselines: setup
 	$(BIN)/python -m krihs_analysis.figures.baselines
 
+# JupyterLab refuses to start as root unless told; the set-up assumes a root Debian machine, so say it when we are.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+LAB_ARGS ?=
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ROOT) $(LAB_ARGS)
 
 bench: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
