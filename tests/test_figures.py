@@ -78,14 +78,6 @@ def test_palette_distinct_in_greyscale():
     assert st.COUNTRY_MARKERS["KR"] != st.COUNTRY_MARKERS["JP"]
 
 
-def test_text_complete_in_every_language():
-    for key, entry in st.TEXT.items():
-        assert set(entry) == set(LANGS), key
-        fields = [sorted(__import__("string").Formatter().parse(entry[lang]), key=str) for lang in LANGS]
-        names = [{f[1] for f in fs if f[1]} for fs in fields]
-        assert names[0] == names[1] == names[2], key
-
-
 def test_sizes():
     assert st.SINGLE == pytest.approx(85 / 25.4) and st.DOUBLE == pytest.approx(175 / 25.4)
     fig = bl.draw("rmo_trend", "en")

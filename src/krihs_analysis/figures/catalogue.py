@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import check_lang, load_codebook
+from .._format import fmt_num, fmt_p, fmt_pct
+from ..wording import phrases
 from . import style as st
 from .style import COUNTRY_COLORS, COUNTRY_MARKERS, house_style, text
 
@@ -186,7 +188,7 @@ def country_profile(comparison: pd.DataFrame, *, lang: str = "en", ax=None, titl
                      gid="delta")
         ax_d.set_xlim(-1.05, 1.05)
         ax_d.set_xticks([-1, -0.5, 0, 0.5, 1])
-        ax_d.xaxis.set_major_formatter(lambda v, _pos: st.fmt_num(v, 1) if v != 0 else "0")
+        ax_d.xaxis.set_major_formatter(lambda v, _pos: fmt_num(v, 1) if v != 0 else "0")
         ax_d.xaxis.grid(True)
         ax_d.set_xlabel(text("profile_direction", lang))
         ax_d.set_title(text("profile_delta", lang), fontsize=8)
@@ -254,7 +256,7 @@ def level_distributions(levels: pd.DataFrame, *, lang: str = "en", ax=None, titl
                     ax.barh(yy, share, left=left, height=0.82, color=st.LEVEL_COLORS[ci], edgecolor="white",
                             linewidth=0.4, gid=f"bar-{var}-{g}-{code}")
                     if share >= 0.1:
-                        ax.text(left + share / 2, yy, st.fmt_pct(share), ha="center", va="center", fontsize=6,
+                        ax.text(left + share / 2, yy, fmt_pct(share), ha="center", va="center", fontsize=6,
                                 color="white" if ci >= 2 else st.INK)
                     left += share
                 ax.text(1.01, yy, _group_label(g, lang), ha="left", va="center", fontsize=6.5,
@@ -281,8 +283,8 @@ def level_distributions(levels: pd.DataFrame, *, lang: str = "en", ax=None, titl
                 top = top[top["top"] == 3]
                 high = top[top["code"] >= 2].groupby(["group", "variable"])["share"].sum()
                 mean = high.groupby(level="group").mean()
-                default = text("levels_title", lang, share_kr=st.fmt_pct(mean.get("KR", 0.0)),
-                               share_jp=st.fmt_pct(mean.get("JP", 0.0)))
+                default = text("levels_title", lang, share_kr=fmt_pct(mean.get("KR", 0.0)),
+                               share_jp=fmt_pct(mean.get("JP", 0.0)))
             else:
                 default = text("levels_title_generic", lang)
             cases = ""
@@ -485,15 +487,15 @@ def integration_sustainability(cases: pd.DataFrame, association: pd.DataFrame, *
             stat, p = float(r["statistic"]), float(r["p_value"])
             method = str(r["method"]).lower()
             mkey = f"method_{method}"
-            mname = text(mkey, lang) if mkey in st.TEXT else str(r["method"])
+            mname = text(mkey, lang) if mkey in phrases("figures") else str(r["method"])
             ci = ""
             if {"ci_low", "ci_high"} <= set(assoc.columns) and np.isfinite([r["ci_low"], r["ci_high"]]).all():
-                ci = text("ci_range", lang, lo=st.fmt_num(float(r["ci_low"])), hi=st.fmt_num(float(r["ci_high"])))
+                ci = text("ci_range", lang, lo=fmt_num(float(r["ci_low"])), hi=fmt_num(float(r["ci_high"])))
             n = int(r["n"]) if "n" in assoc.columns and pd.notna(r["n"]) else len(data)
             key = "link_title_none" if not (p < 0.05) else ("link_title_pos" if stat > 0 else "link_title_neg")
             _finish(fig, "integration_sustainability", lang, title=title or text(key, lang),
-                    subtitle=text("link_subtitle", lang, method=mname, statistic=st.fmt_num(stat), ci=ci,
-                                  p=st.fmt_p(p), n=n),
+                    subtitle=text("link_subtitle", lang, method=mname, statistic=fmt_num(stat), ci=ci,
+                                  p=fmt_p(p), n=n),
                     notes=_notes(lang, source=source, illustrative=_illustrative(
                         illustrative if illustrative is not None else _cases_illustrative(cases), association)))
     return ax
@@ -790,7 +792,8 @@ def _analysis_inputs(results) -> dict[str, tuple]:
 
 
 def build_catalogue(cases: pd.DataFrame | None = None, *, lang: str = "en",
-                    include: Sequence[str] | None = None, results=None) -> dict[str, Any]:
+                    include: Sequence[str] | None = None, results=None, seed: int = 0,
+                    n_boot: int = 9999) -> dict[str, Any]:
     """Compute the inputs from `cases` with the analysis modules and draw the catalogue.
 
     Parameters
@@ -801,6 +804,9 @@ def build_catalogue(cases: pd.DataFrame | None = None, *, lang: str = "en",
         Figure names (see :data:`CATALOGUE`); all of them when None.
     results
         A :class:`krihs_analysis.pipeline.Results` already computed from `cases` (computed here when None).
+    seed, n_boot
+        Seed and bootstrap draws of the analysis when `results` is None (ignored otherwise, since `results`
+        already fixed them).
 
     Returns
     -------
@@ -816,7 +822,7 @@ def build_catalogue(cases: pd.DataFrame | None = None, *, lang: str = "en",
         from ..data import read_cases
         from ..pipeline import analyse
 
-        results = analyse(cases if cases is not None else read_cases())
+        results = analyse(cases if cases is not None else read_cases(), seed=seed, n_boot=n_boot)
     inputs = _analysis_inputs(results)
     functions = {name: globals()[name] for name in CATALOGUE}
     out: dict[str, Any] = {}
