@@ -226,8 +226,8 @@ def test_truth_table_heatmap_artists():
     tt = bl.truth_table()
     tt["incl"] = pd.array(tt["incl"], dtype="double[pyarrow]")  # Arrow-backed floats must not break it
     ax = cat.truth_table_heatmap(tt, lang="en", illustrative=True)
-    img = ax.get_images()[0]
-    assert img.get_array().shape == (6, 4)
+    mesh = by_gid(ax.figure, "tt-conditions")[0]  # seaborn's heatmap: a QuadMesh, one cell per row x condition
+    assert mesh.get_array().shape == (6, 4)
     assert [t.get_text() for t in ax.get_yticklabels()] == tt["row"].astype(str).tolist()
     ticks = [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]
     assert ticks[:4] == [CB.label(c, "en") for c in tt.columns[1:5]]
@@ -243,7 +243,7 @@ def test_truth_table_from_qca_module():
                        "sustainability": [1, 1, 0, 0, 1]})
     tt = qca.truth_table(df, "sustainability", ["integration", "intermediary"])
     ax = cat.truth_table_heatmap(tt, lang="ko", illustrative=False)
-    assert ax.get_images()[0].get_array().shape == (len(tt.table), 2)
+    assert by_gid(ax.figure, "tt-conditions")[0].get_array().shape == (len(tt.table), 2)
 
 
 def test_rmo_trend_artists():
