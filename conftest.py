@@ -28,3 +28,23 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         report.longrepr = (f"{item.nodeid}: the cell draws {want} figure(s) but displays {got} image(s) — a figure "
                            f"vanished (see figures.style.house_style)")
+
+
+# Markers for the fast inner loop (`make test-fast` deselects them): what renders figures, runs notebooks, a report,
+# a browser or a subprocess of the whole package. Applied here by location so that no test can forget its marker.
+_HEAVY_FILES = {
+    "test_figures.py": "figures", "test_figures_io.py": "figures", "test_figures_fiscal.py": "figures",
+    "test_figures_qca_groups.py": "figures", "test_pdf.py": "slow", "test_brief.py": "slow",
+    "test_reports.py": "slow", "test_cli.py": "slow",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = Path(str(item.fspath))
+        if type(item).__name__ in ("IPyNbCell", "IPyNbFile") or path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.notebook)
+        elif path.name in _HEAVY_FILES:
+            item.add_marker(getattr(pytest.mark, _HEAVY_FILES[path.name]))
+        elif "figures" in path.parts and path.suffix == ".py" and "src" in path.parts:
+            item.add_marker(pytest.mark.figures)  # the figure modules' doctests draw
