@@ -9,11 +9,12 @@ SYSSTAMP := $(VENV)/.krihs-system
 KERNEL := krihs-analysis
 JOBS   ?= 2
 
-.PHONY: help setup system report test notebooks figures lab bench baselines clean
+.PHONY: help setup system report test test-fast notebooks figures lab bench baselines clean
 
 help:
 	@echo "make report     run the default report set on the embedded sample data -> reports/latest"
 	@echo "make test       run the whole test suite (unit, statistics, figures, notebooks via nbval)"
+	@echo "make test-fast  the inner loop: everything but figures, notebooks, reports and PDFs"
 	@echo "make notebooks  refresh the committed notebook outputs (after an intended change of results)"
 	@echo "make baselines  regenerate the figure image baselines"
 	@echo "make lab        start JupyterLab on the project kernel"
@@ -47,6 +48,10 @@ report: setup
 
 test: setup
 	$(BIN)/python -m pytest -n $(JOBS) --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+# The inner loop while editing: no figures, notebooks, report runs or PDFs (markers set in conftest.py).
+test-fast: setup
+	$(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider -m "not figures and not notebook and not slow" tests src
 
 notebooks: setup
 	$(BIN)/krihs-analysis refresh-notebooks
