@@ -22,12 +22,12 @@ ValueError: cases must be a pandas DataFrame of cases (one row per case), got a 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["check_alpha", "check_choice", "check_columns", "check_count", "check_frame", "check_seed"]
+__all__ = ["check_alpha", "check_choice", "check_columns", "check_count", "check_frame", "check_seed", "renamed"]
 
 
 def _describe(obj: Any) -> str:
@@ -194,3 +194,54 @@ def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:
     if value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(repr(c) for c in choices)}, got {value!r}")
     return value
+
+
+def renamed(old: Mapping[str, Any], names: Mapping[str, str | tuple[str, ...]], func: str) -> dict[str, Any]:
+    """Translate keyword arguments renamed in this release (``FutureWarning``; they go in the next release).
+
+    Parameters
+    ----------
+    old
+        The ``**kwargs`` a function received beyond its own keywords.
+    names
+        Old name -> new name (or several new names the old one used to set at once).
+    func
+        The function's name, for the messages.
+
+    Returns
+    -------
+    dict
+        New name -> value.
+
+    Raises
+    ------
+    ValueError
+        A keyword that is neither a current nor a renamed one.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     renamed({"n_resamples": 99}, {"n_resamples": ("n_boot", "n_permutations")}, "association")
+    {'n_boot': 99, 'n_permutations': 99}
+    >>> w[0].category.__name__
+    'FutureWarning'
+    """
+    import warnings
+
+    out: dict[str, Any] = {}
+    for key, value in old.items():
+        if key not in names:
+            raise ValueError(f"{func}() got an unknown keyword {key!r}; check the spelling against help({func})")
+        new = names[key]
+        new = (new,) if isinstance(new, str) else tuple(new)
+        warnings.warn(
+            f"{func}(): {key}= is renamed {' and '.join(n + '=' for n in new)}; the old name stops working in the "
+            "next release",
+            FutureWarning,
+            stacklevel=3,
+        )
+        for n in new:
+            out[n] = value
+    return out
