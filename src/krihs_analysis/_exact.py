@@ -746,6 +746,22 @@ def percentile_interval(boot: np.ndarray, *, alpha: float = 0.05) -> tuple[float
 # --------------------------------------------------------------------------------------------------------------
 # designs with clusters and strata
 # --------------------------------------------------------------------------------------------------------------
+#: No bootstrap interval from a group of fewer independent units (cases, or clusters with ``cluster=``): with 2
+#: sites a bootstrap has 3 distinct resamples and its "interval" says nothing (issue 13).
+MIN_BOOT_UNITS = 5
+
+
+def too_small(n: int, unit: str = "case") -> str:
+    """The ``ci_method`` of a group too small for a bootstrap interval.
+
+    Examples
+    --------
+    >>> too_small(2), too_small(1, "cluster")
+    ('group too small: n = 2', 'group too small: n = 1 cluster')
+    """
+    return f"group too small: n = {n}" + ("" if unit == "case" else f" {unit}{'s' if n != 1 else ''}")
+
+
 #: Tolerance of "at least as extreme" for statistics compared as |T*| >= |t| (issue 13: 1e-12).
 ABS_TOL = 1e-12
 P_CLUSTER_ENUM = "exact (cluster permutation, full enumeration)"

@@ -33,20 +33,8 @@ __all__ = ["compare_countries", "level_distribution", "core_task_profile", "defa
 
 KR, JP = "KR", "JP"
 BY_VALUES = ("country", "programme")
-#: No bootstrap interval from a group of fewer independent units (cases, or clusters with ``cluster=``): with 2
-#: sites a bootstrap has 3 distinct resamples and its "interval" says nothing (issue 13).
-MIN_BOOT_UNITS = 5
-
-
-def too_small(n: int, unit: str = "case") -> str:
-    """The ``ci_method`` of a group too small for a bootstrap interval.
-
-    Examples
-    --------
-    >>> too_small(2), too_small(1, "cluster")
-    ('group too small: n = 2', 'group too small: n = 1 cluster')
-    """
-    return f"group too small: n = {n}" + ("" if unit == "case" else f" {unit}{'s' if n != 1 else ''}")
+MIN_BOOT_UNITS = E.MIN_BOOT_UNITS
+too_small = E.too_small
 
 
 def default_variables() -> list[str]:
