@@ -997,14 +997,15 @@ def design_test(
 
 def within_kendall_rows(x: np.ndarray, Y: np.ndarray, strata: np.ndarray | None) -> np.ndarray:
     """Kendall's S from the pairs inside each stratum (all pairs without strata), for every row of Y."""
-    i, j = pair_index(len(x))
-    if strata is not None:
-        keep = strata[i] == strata[j]
-        i, j = i[keep], j[keep]
-    dx = _sgn(x[i] - x[j]).astype("float64")
-    out = np.empty(len(Y))
-    for k in range(0, len(Y), 20_000):
-        out[k : k + 20_000] = _sgn(Y[k : k + 20_000, i] - Y[k : k + 20_000, j]) @ dx
+    values = np.unique(Y)
+    if strata is None:
+        return np.concatenate([kendall_S_rows(x, Y[k : k + 50_000], values) for k in range(0, len(Y), 50_000)])
+    out = np.zeros(len(Y))
+    for s in np.unique(strata):
+        g = np.flatnonzero(strata == s)
+        if len(g) > 1:
+            for k in range(0, len(Y), 50_000):
+                out[k : k + 50_000] += kendall_S_rows(x[g], Y[k : k + 50_000][:, g], values)
     return out
 
 
@@ -1028,3 +1029,46 @@ def within_midranks(v: np.ndarray, strata: np.ndarray | None) -> np.ndarray:
 def absolute_extreme(t: np.ndarray, t_obs: float) -> np.ndarray:
     """|T*| >= |t| (two-sided about 0) with tolerance :data:`ABS_TOL`."""
     return np.abs(t) >= abs(t_obs) - ABS_TOL * max(1.0, abs(t_obs))
+
+
+def weighted_tau_b_rows(x: np.ndarray, y: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """Kendall's tau_b of the sample that holds case i ``W[b, i]`` times, for every row b (W: k x n counts).
+
+    A resample of whole clusters is such a sample; the cross-table of weighted counts gives S and the ties, with
+    copies of one case tied on both variables (as in the expanded sample).
+    """
+    ux, ix = np.unique(x, return_inverse=True)
+    uy, iy = np.unique(y, return_inverse=True)
+    kx, ky = len(ux), len(uy)
+    onehot = np.zeros((len(x), kx * ky))
+    onehot[np.arange(len(x)), ix * ky + iy] = 1.0
+    N = (W @ onehot).reshape(len(W), kx, ky)
+    above_g = np.flip(np.cumsum(np.flip(N, 1), 1), 1) - N
+    cl = np.cumsum(above_g, 2)
+    s = np.einsum("bgl,bgl->b", N, (cl[:, :, -1:] - cl) - (cl - above_g))
+    tot = N.sum(axis=(1, 2))
+    pairs = tot * (tot - 1) / 2.0
+    rx, ry = N.sum(axis=2), N.sum(axis=1)
+    n1 = pairs - (rx * (rx - 1) / 2).sum(axis=1)
+    n2 = pairs - (ry * (ry - 1) / 2).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where((n1 > 0) & (n2 > 0), s / np.sqrt(n1 * n2), np.nan)
+
+
+def weighted_spearman_rows(x: np.ndarray, y: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """Spearman's rho (mid-ranks) of the sample that holds case i ``W[b, i]`` times, for every row b."""
+
+    def ranks(v: np.ndarray) -> np.ndarray:
+        u, iv = np.unique(v, return_inverse=True)
+        O = np.zeros((len(v), len(u)))
+        O[np.arange(len(v)), iv] = 1.0
+        c = W @ O
+        level = np.cumsum(c, axis=1) - c + (c + 1) / 2.0
+        return level[:, iv]
+
+    a, b = ranks(x), ranks(y)
+    tot = W.sum(axis=1, keepdims=True)
+    ac = a - (W * a).sum(axis=1, keepdims=True) / tot
+    bc = b - (W * b).sum(axis=1, keepdims=True) / tot
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (W * ac * bc).sum(axis=1) / np.sqrt((W * ac * ac).sum(axis=1) * (W * bc * bc).sum(axis=1))

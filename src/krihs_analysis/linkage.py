@@ -295,16 +295,26 @@ def _bootstrap(d: _Design, stat: Callable[[np.ndarray, np.ndarray, np.ndarray | 
         idx = np.concatenate([unit_cases[u] for u in units])
         return idx, (None if sv is None else sv[idx])
 
-    boot = np.empty(d.n_boot)
-    for b in range(d.n_boot):
-        units = np.concatenate([g[d.rng.integers(0, len(g), len(g))] for g in groups])
-        idx, lab = draw(units)
-        boot[b] = stat(d.x[idx], d.y[idx], lab)
-    jack = []
-    for u in range(len(unit_cases)):
-        rest = np.setdiff1d(np.arange(len(unit_cases)), [u])
-        idx, lab = draw(rest)
-        jack.append(stat(d.x[idx], d.y[idx], lab))
+    if sv is None:
+        # whole units resampled from one pool: case multiplicities, and the statistic from weighted tables
+        k = len(unit_cases)
+        rows = E.weighted_tau_b_rows if stat is kendall_within else E.weighted_spearman_rows
+        boot = np.concatenate([
+            rows(d.x, d.y, E.cluster_counts(np.arange(k), k, min(5000, d.n_boot - st), d.rng)[:, codes])
+            for st in range(0, d.n_boot, 5000)
+        ])
+        jack = rows(d.x, d.y, (1.0 - np.eye(k))[:, codes])
+    else:
+        boot = np.empty(d.n_boot)
+        for b in range(d.n_boot):
+            units = np.concatenate([g[d.rng.integers(0, len(g), len(g))] for g in groups])
+            idx, lab = draw(units)
+            boot[b] = stat(d.x[idx], d.y[idx], lab)
+        jack = []
+        for u in range(len(unit_cases)):
+            rest = np.setdiff1d(np.arange(len(unit_cases)), [u])
+            idx, lab = draw(rest)
+            jack.append(stat(d.x[idx], d.y[idx], lab))
     lo, hi, method = E.bca_interval(theta, boot, np.array(jack), alpha=d.alpha)
     return lo, hi, method + note
 
