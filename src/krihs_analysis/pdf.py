@@ -1,7 +1,16 @@
 """Print HTML to PDF with the system's headless Chromium (Debian's ``chromium``, installed by ``make setup``).
 
 nbconvert's webpdf exporter drives Chromium through playwright, whose browser download cannot work here; this
-prints nbconvert's HTML with the system browser directly, which is what webpdf does underneath.
+drives the system browser directly over the DevTools protocol (on a pipe, no network port) and calls
+``Page.printToPDF``, which is what webpdf does underneath. Printing through DevTools, rather than
+``chromium --print-to-pdf``, is what gives every page a running header and footer: Chromium's printing ignores CSS
+``@page`` margin boxes, and a ``position: fixed`` element is drawn inside the page area, over the content. The
+header and footer templates are drawn in the page margin instead, in a band of their own:
+
+- the **footer** carries the page number, ``n / N``, on every page (and optionally a left-hand label);
+- the **header** carries a running notice (the illustrative-data banner of the brief) when one is given, or when the
+  HTML names one on any element as ``data-running-header="..."`` (``data-running-footer`` likewise).
+
 Set ``KRIHS_CHROMIUM`` to a browser command, or to an empty string to disable PDF output.
 
 Examples
@@ -14,10 +23,16 @@ True
 
 from __future__ import annotations
 
+import base64
+import html as html_lib
+import json
 import os
+import re
+import select
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from ._io import write_atomic
@@ -26,7 +41,13 @@ CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-st
 # Without the networking flags Chromium keeps trying to reach Google's hosts, which this machine refuses.
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw")
+         "--run-all-compositor-stages-before-draw", "--remote-debugging-pipe")
+# Fonts of the header and footer bands (they are separate documents and inherit nothing from the page).
+BAND_FONTS = "'DejaVu Sans', 'NanumGothic', 'IPAPGothic', 'IPAGothic', sans-serif"
+# Page margins (mm) when the HTML sets none with CSS @page; the bands sit inside the top and bottom margins.
+MARGIN_MM = {"top": 17.0, "bottom": 16.0, "left": 15.0, "right": 15.0}
+
+_RUNNING = re.compile(r'data-running-(header|footer)\s*=\s*"([^"]*)"')
 
 
 def find_chromium() -> str | None:
@@ -41,8 +62,153 @@ def find_chromium() -> str | None:
     return None
 
 
-def print_pdf(html: str | Path, pdf_path: str | Path, *, timeout: float = 180) -> Path:
-    """Print `html` (markup, or a path to an HTML file) to `pdf_path`, atomically.
+def running_texts(markup: str) -> dict[str, str]:
+    """The running header and footer texts an HTML page names (``data-running-header="..."``); first one wins.
+
+    Examples
+    --------
+    >>> running_texts('<div data-running-header="Illustrative data &amp; more" hidden></div>')
+    {'header': 'Illustrative data & more'}
+    """
+    out: dict[str, str] = {}
+    for kind, value in _RUNNING.findall(markup):
+        out.setdefault(kind, html_lib.unescape(value))
+    return out
+
+
+def band_templates(header: str | None, footer_left: str | None) -> tuple[str, str]:
+    """Chromium's header and footer templates: a red notice band on top (or nothing), ``n / N`` at the foot.
+
+    Examples
+    --------
+    >>> head, foot = band_templates("Illustrative", None)
+    >>> "Illustrative" in head and 'class="pageNumber"' in foot and 'class="totalPages"' in foot
+    True
+    """
+    side = f"0 {MARGIN_MM['right']}mm 0 {MARGIN_MM['left']}mm"
+    base = (f"font-family: {BAND_FONTS}; font-size: 7.5pt; width: 100%; box-sizing: border-box; padding: {side}; "
+            "-webkit-print-color-adjust: exact; print-color-adjust: exact;")
+    if header:
+        head = (f'<div style="{base} color: #a40000; text-align: center; font-weight: bold; '
+                f'border-bottom: 0.6pt solid #a40000; margin-top: 5mm;">'
+                f"{html_lib.escape(header)}</div>")
+    else:
+        head = "<div></div>"  # an empty template: Chromium's default header would print the date and title
+    left = f'<span style="float: left;">{html_lib.escape(footer_left)}</span>' if footer_left else ""
+    foot = (f'<div style="{base} color: #555; text-align: right; margin-bottom: 5mm;">{left}'
+            '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+    return head, foot
+
+
+class _DevTools:
+    """The DevTools protocol on Chromium's ``--remote-debugging-pipe`` (fd 3 in, fd 4 out; NUL-ended JSON)."""
+
+    def __init__(self, proc: subprocess.Popen, write_fd: int, read_fd: int, deadline: float):
+        self.proc, self.write_fd, self.read_fd, self.deadline = proc, write_fd, read_fd, deadline
+        self.buffer = b""
+        self.next_id = 0
+
+    def _message(self) -> dict:
+        while b"\0" not in self.buffer:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise RuntimeError("Chromium did not answer in time")
+            ready, _, _ = select.select([self.read_fd], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(self.read_fd, 1 << 20)
+            if not chunk:
+                raise RuntimeError(f"Chromium closed the DevTools pipe (exit {self.proc.poll()})")
+            self.buffer += chunk
+        raw, self.buffer = self.buffer.split(b"\0", 1)
+        return json.loads(raw)
+
+    def call(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
+        self.next_id += 1
+        msg: dict = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            msg["sessionId"] = session
+        os.write(self.write_fd, json.dumps(msg).encode("utf-8") + b"\0")
+        while True:
+            reply = self._message()
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"Chromium {method}: {reply['error'].get('message', reply['error'])}")
+                return reply.get("result", {})
+
+    def wait_for(self, event: str) -> dict:
+        while True:
+            msg = self._message()
+            if msg.get("method") == event:
+                return msg
+
+
+def _print(browser: str, url: str, tmp: str, options: dict, timeout: float) -> bytes:
+    to_browser_r, to_browser_w = os.pipe()
+    from_browser_r, from_browser_w = os.pipe()
+
+    def child_fds() -> None:  # Chromium reads commands on fd 3 and answers on fd 4
+        a, b = os.dup(to_browser_r), os.dup(from_browser_w)
+        os.dup2(a, 3)
+        os.dup2(b, 4)
+
+    proc = subprocess.Popen([browser, *FLAGS, f"--user-data-dir={tmp}/profile", "about:blank"],
+                            preexec_fn=child_fds, close_fds=False, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "HOME": tmp})
+    os.close(to_browser_r)
+    os.close(from_browser_w)
+    try:
+        dt = _DevTools(proc, to_browser_w, from_browser_r, time.monotonic() + timeout)
+        target = dt.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = dt.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        dt.call("Page.enable", session=session)
+        dt.call("Page.navigate", {"url": url}, session=session)
+        dt.wait_for("Page.loadEventFired")
+        # Web fonts and images of data: URLs are decoded by now; one frame more lets layout settle.
+        dt.call("Runtime.evaluate", {"expression": "document.fonts.ready.then(() => true)", "awaitPromise": True},
+                session=session)
+        data = dt.call("Page.printToPDF", options, session=session)["data"]
+        try:
+            dt.call("Browser.close")
+        except RuntimeError:
+            pass  # the pipe may close before the answer arrives
+        return base64.b64decode(data)
+    finally:
+        os.close(to_browser_w)
+        os.close(from_browser_r)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stderr is not None:
+            proc.stderr.close()
+
+
+def print_pdf(
+    html: str | Path,
+    pdf_path: str | Path,
+    *,
+    header: str | None = None,
+    footer: str | None = None,
+    timeout: float = 180,
+) -> Path:
+    """Print `html` (markup, or a path to an HTML file) to `pdf_path`, atomically, with running bands.
+
+    Parameters
+    ----------
+    html
+        HTML markup, or the path of an HTML file.
+    pdf_path
+        Where to write the PDF (replaced only when printing succeeded).
+    header
+        The running header of every page (e.g. the illustrative-data notice). None: the first
+        ``data-running-header`` attribute of the HTML, or no header.
+    footer
+        A label left of the page number in the foot of every page. None: the HTML's ``data-running-footer``.
+        The page number, ``n / N``, is always printed.
+    timeout
+        Seconds before an unresponsive browser is given up.
 
     Raises RuntimeError when there is no browser or it fails; a failed print leaves any previous PDF in place.
     """
@@ -52,15 +218,27 @@ def print_pdf(html: str | Path, pdf_path: str | Path, *, timeout: float = 180) -
     with tempfile.TemporaryDirectory(prefix="krihs-pdf-") as tmp:
         if isinstance(html, Path):
             src = html.resolve()
+            markup = src.read_text(encoding="utf-8")
         else:
             src = Path(tmp) / "page.html"
             src.write_text(html, encoding="utf-8")
-        target = Path(tmp) / "out.pdf"
-        cmd = [browser, *FLAGS, f"--user-data-dir={tmp}/profile", f"--print-to-pdf={target}", src.as_uri()]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env={**os.environ, "HOME": tmp})
-        if proc.returncode != 0 or not target.is_file():
-            raise RuntimeError(f"Chromium exited {proc.returncode}: {proc.stderr.strip()[-300:]}")
-        return write_atomic(pdf_path, target.read_bytes())
+            markup = html
+        named = running_texts(markup)
+        head, foot = band_templates(header if header is not None else named.get("header"),
+                                    footer if footer is not None else named.get("footer"))
+        inch = 25.4
+        options = {
+            "displayHeaderFooter": True, "headerTemplate": head, "footerTemplate": foot,
+            "printBackground": True, "preferCSSPageSize": True, "paperWidth": 210 / inch, "paperHeight": 297 / inch,
+            **{f"margin{side.title()}": mm / inch for side, mm in MARGIN_MM.items()},
+        }
+        try:
+            pdf = _print(browser, src.as_uri(), tmp, options, timeout)
+        except OSError as exc:
+            raise RuntimeError(f"Chromium could not be started: {exc}") from exc
+        if pdf[:4] != b"%PDF":
+            raise RuntimeError("Chromium returned no PDF")
+        return write_atomic(pdf_path, pdf)
 
 
 def font_charset(family: str) -> tuple[str | None, set[int]]:
