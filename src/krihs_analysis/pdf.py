@@ -24,6 +24,7 @@ True
 from __future__ import annotations
 
 import base64
+import fcntl
 import html as html_lib
 import json
 import os
@@ -46,6 +47,51 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 BAND_FONTS = "'DejaVu Sans', 'NanumGothic', 'IPAPGothic', 'IPAGothic', sans-serif"
 # Page margins (mm) when the HTML sets none with CSS @page; the bands sit inside the top and bottom margins.
 MARGIN_MM = {"top": 17.0, "bottom": 16.0, "left": 15.0, "right": 15.0}
+
+# The page-fitting pass run in the page before printing (see :func:`print_pdf`, `fit_figures`). It walks the
+# blocks that must not break (figures, and elements marked data-keep) in document order, laid out at the printed
+# width with print styles, and tracks where Chromium's pagination will put each one. A figure that would be pushed
+# to the next page, leaving a gap, is (1) scaled down to fill the space left when that keeps at least MIN_SCALE of
+# its size, else (2) floated past the text blocks that follow it (``.kb`` blocks without figures) while they fit
+# in the gap, as a typesetter floats a figure to the next page; a block that still has to move gets (3) an explicit
+# spacer, so the blocks after it are measured where print puts them. Each change restarts the walk.
+FIT_SCRIPT = """
+(() => {
+  const H = %(page_px)f, MIN_SCALE = %(min_scale)f, MIN_GAP = 0.12 * H;
+  const topLevel = () => [...document.querySelectorAll('.kb')].filter(e => !e.parentElement.closest('.kb'));
+  const box = el => { const r = el.getBoundingClientRect(); return {top: r.top + window.scrollY, h: r.height}; };
+  const log = [];
+  for (let pass = 0; pass < 40; pass++) {
+    let changed = false;
+    for (const el of document.querySelectorAll('figure, [data-keep]')) {
+      if (el.dataset.fitDone) continue;
+      const {top, h} = box(el);
+      const left = H - (top %% H);
+      if (h <= left || h > H) continue;
+      const img = el.tagName === 'FIGURE' ? el.querySelector('img') : null;
+      if (img) {
+        const ir = img.getBoundingClientRect();
+        const scale = (ir.height - (h - left) - 4) / ir.height;
+        if (scale >= MIN_SCALE) {
+          img.style.width = (ir.width * scale) + 'px'; img.style.height = 'auto';
+          el.dataset.fitDone = 1; log.push('scaled ' + scale.toFixed(2)); changed = true; break;
+        }
+        const unit = el.closest('.kb'), blocks = topLevel(), i = blocks.indexOf(unit);
+        const next = blocks[i + 1];
+        if (left > MIN_GAP && next && !next.querySelector('figure, [data-keep]') && box(next).h <= left - 2) {
+          unit.parentNode.insertBefore(next, unit); log.push('floated'); changed = true; break;
+        }
+      }
+      const spacer = document.createElement('div');
+      spacer.style.height = Math.max(0, left - 1) + 'px';
+      el.parentNode.insertBefore(spacer, el);
+      el.dataset.fitDone = 1; log.push('moved'); changed = true; break;
+    }
+    if (!changed) break;
+  }
+  return log;
+})()
+"""
 
 _RUNNING = re.compile(r'data-running-(header|footer)\s*=\s*"([^"]*)"')
 
@@ -143,36 +189,35 @@ class _DevTools:
                 return msg
 
 
-def _print(browser: str, url: str, tmp: str, options: dict, timeout: float) -> bytes:
+def _print(browser: str, url: str, tmp: str, options: dict, timeout: float, fit: dict | None) -> bytes:
     to_browser_r, to_browser_w = os.pipe()
     from_browser_r, from_browser_w = os.pipe()
 
-    def child_fds() -> None:  # Chromium reads commands on fd 3 and answers on fd 4
-        a, b = os.dup(to_browser_r), os.dup(from_browser_w)
-        os.dup2(a, 3)
-        os.dup2(b, 4)
+    def child_fds() -> None:
+        # Chromium reads commands on fd 3 and answers on fd 4. Copy both ends above 9 first, so that neither
+        # copy can land on 3 or 4 and be overwritten (or stay close-on-exec) by the dup2 that follows.
+        a = fcntl.fcntl(to_browser_r, fcntl.F_DUPFD, 10)
+        b = fcntl.fcntl(from_browser_w, fcntl.F_DUPFD, 10)
+        os.dup2(a, 3, inheritable=True)
+        os.dup2(b, 4, inheritable=True)
 
-    proc = subprocess.Popen([browser, *FLAGS, f"--user-data-dir={tmp}/profile", "about:blank"],
-                            preexec_fn=child_fds, close_fds=False, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "HOME": tmp})
+    log = Path(tmp) / "chromium.log"  # a file, not a pipe: a chatty browser must never block on its stderr
+    with open(log, "wb") as err:
+        proc = subprocess.Popen([browser, *FLAGS, f"--user-data-dir={tmp}/profile", "about:blank"],
+                                preexec_fn=child_fds, close_fds=False, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=err, env={**os.environ, "HOME": tmp})
     os.close(to_browser_r)
     os.close(from_browser_w)
     try:
-        dt = _DevTools(proc, to_browser_w, from_browser_r, time.monotonic() + timeout)
-        target = dt.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = dt.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        dt.call("Page.enable", session=session)
-        dt.call("Page.navigate", {"url": url}, session=session)
-        dt.wait_for("Page.loadEventFired")
-        # Web fonts and images of data: URLs are decoded by now; one frame more lets layout settle.
-        dt.call("Runtime.evaluate", {"expression": "document.fonts.ready.then(() => true)", "awaitPromise": True},
-                session=session)
-        data = dt.call("Page.printToPDF", options, session=session)["data"]
+        return _print_page(_DevTools(proc, to_browser_w, from_browser_r, time.monotonic() + timeout), url, options,
+                           fit)
+    except (OSError, RuntimeError) as exc:
         try:
-            dt.call("Browser.close")
-        except RuntimeError:
-            pass  # the pipe may close before the answer arrives
-        return base64.b64decode(data)
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        tail = log.read_text(encoding="utf-8", errors="replace").strip()[-400:]
+        raise RuntimeError(f"Chromium failed ({exc}){': ' + tail if tail else ''}") from exc
     finally:
         os.close(to_browser_w)
         os.close(from_browser_r)
@@ -181,8 +226,30 @@ def _print(browser: str, url: str, tmp: str, options: dict, timeout: float) -> b
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        if proc.stderr is not None:
-            proc.stderr.close()
+
+
+def _print_page(dt: _DevTools, url: str, options: dict, fit: dict | None = None) -> bytes:
+    """Open `url` in a new tab, wait for its fonts, fit its figures to the pages (`fit`), print it."""
+    target = dt.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = dt.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+    dt.call("Page.enable", session=session)
+    dt.call("Page.navigate", {"url": url}, session=session)
+    dt.wait_for("Page.loadEventFired")
+    dt.call("Runtime.evaluate", {"expression": "document.fonts.ready.then(() => true)", "awaitPromise": True},
+            session=session)
+    if fit:
+        # Lay the page out as it prints: print styles, and the width of the page's text area.
+        dt.call("Emulation.setEmulatedMedia", {"media": "print"}, session=session)
+        dt.call("Emulation.setDeviceMetricsOverride", {"width": round(fit["width_px"]), "height": 1000,
+                                                       "deviceScaleFactor": 1, "mobile": False}, session=session)
+        dt.call("Runtime.evaluate", {"expression": FIT_SCRIPT % fit, "returnByValue": True}, session=session)
+        dt.call("Emulation.clearDeviceMetricsOverride", session=session)
+    data = dt.call("Page.printToPDF", options, session=session)["data"]
+    try:
+        dt.call("Browser.close")
+    except (OSError, RuntimeError):
+        pass  # the pipe may close before the answer arrives
+    return base64.b64decode(data)
 
 
 def print_pdf(
@@ -191,6 +258,8 @@ def print_pdf(
     *,
     header: str | None = None,
     footer: str | None = None,
+    fit_figures: bool = True,
+    min_scale: float = 0.7,
     timeout: float = 180,
 ) -> Path:
     """Print `html` (markup, or a path to an HTML file) to `pdf_path`, atomically, with running bands.
@@ -207,6 +276,11 @@ def print_pdf(
     footer
         A label left of the page number in the foot of every page. None: the HTML's ``data-running-footer``.
         The page number, ``n / N``, is always printed.
+    fit_figures
+        Before printing, scale a ``<figure>`` down (to no less than `min_scale` of its width) where that lets it
+        finish the page it starts on instead of leaving a gap (the page margins are :data:`MARGIN_MM`).
+    min_scale
+        The smallest scale a figure is printed at by `fit_figures`.
     timeout
         Seconds before an unresponsive browser is given up.
 
@@ -232,9 +306,13 @@ def print_pdf(
             "printBackground": True, "preferCSSPageSize": True, "paperWidth": 210 / inch, "paperHeight": 297 / inch,
             **{f"margin{side.title()}": mm / inch for side, mm in MARGIN_MM.items()},
         }
+        px = 96 / inch  # CSS pixels per mm
+        fit = ({"page_px": (297 - MARGIN_MM["top"] - MARGIN_MM["bottom"]) * px,
+                "width_px": (210 - MARGIN_MM["left"] - MARGIN_MM["right"]) * px, "min_scale": min_scale}
+               if fit_figures else None)
         try:
-            pdf = _print(browser, src.as_uri(), tmp, options, timeout)
-        except OSError as exc:
+            pdf = _print(browser, src.as_uri(), tmp, options, timeout, fit)
+        except OSError as exc:  # the browser could not be started at all
             raise RuntimeError(f"Chromium could not be started: {exc}") from exc
         if pdf[:4] != b"%PDF":
             raise RuntimeError("Chromium returned no PDF")
