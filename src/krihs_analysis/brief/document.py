@@ -33,10 +33,11 @@ DEFAULT_METADATA = paths.ROOT / "brief.yaml"
 TEMPLATES = Path(__file__).with_name("templates")
 # The brief's text fonts by language, in CSS order. TrueType CJK fonts first: Chromium embeds them as named CID
 # fonts in the PDF (Noto CJK's CFF outlines become unnamed Type 3 fonts); Noto CJK stays as the screen fallback.
-# Japanese text is set in IPA P Gothic (proportional) so kanji take Japanese glyph forms, never Nanum's Korean ones.
+# Japanese: Latin letters, digits and Greek in DejaVu (IPA fonts draw "~" as a raised tilde and δ full-width), kana
+# and kanji in IPA P Gothic (proportional), so kanji take Japanese glyph forms, never Nanum's Korean ones.
 FONTS = {
     "ko": ("NanumGothic", "Noto Sans CJK KR", "IPAPGothic", "DejaVu Sans"),
-    "ja": ("IPAPGothic", "IPAGothic", "Noto Sans CJK JP", "NanumGothic", "DejaVu Sans"),
+    "ja": ("DejaVu Sans", "IPAPGothic", "IPAGothic", "Noto Sans CJK JP", "NanumGothic"),
     "en": ("DejaVu Sans", "NanumGothic", "IPAPGothic", "Noto Sans CJK KR"),
 }
 FONT_FAMILIES = tuple(dict.fromkeys(f for lang in LANGS for f in FONTS[lang]))
@@ -184,7 +185,7 @@ def context_box(*, lang: str, figures: list[str] = ()) -> str:
     beside = f'<div class="beside">{figures[0]}</div>' if figures else ""
     rest = "".join(figures[1:])
     return _kb(
-        f'<div class="context"><b>{_w("context", lang)}</b>'
+        f'<div class="context" data-keep><b>{_w("context", lang)}</b>'
         f'<div class="part row" data-keep><div><div>{html.escape(_w("rmo_title", lang))}</div>'
         f'{_table_html(t1, numeric=(orgs, munis))}'
         f'<div class="srcnote">{src}{sep}{html.escape(rmo.attrs["source"][lang])}</div></div>{beside}</div>'
