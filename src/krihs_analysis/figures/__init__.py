@@ -27,7 +27,6 @@ _EXPORTS = {
     "house_style": "style",
     "decorate": "style",
     "frame_texts": "style",
-    "TEXT": "style",
     "COUNTRY_COLORS": "style",
     "COUNTRY_MARKERS": "style",
     "LEVEL_COLORS": "style",
