@@ -193,7 +193,7 @@ def qca_words(model: str, lang: str) -> str:
     Examples
     --------
     >>> qca_words("resident_org*intermediary + ~gov_role", "ja")
-    '「地域を代表する住民組織・中間支援組織」または「行政の伴走的役割の不足」'
+    '「地域を代表する住民組織と中間支援組織」または「行政の伴走的役割の不足」'
     """
     check_lang(lang)
     paths = []
