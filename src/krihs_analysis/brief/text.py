@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .._format import fmt_ci, fmt_median, fmt_num, fmt_p, is_missing
@@ -76,7 +77,7 @@ def comparison_is_weak(row: Mapping | pd.Series, *, alpha: float = 0.05) -> bool
 def association_is_weak(row: Mapping | pd.Series, *, alpha: float = 0.05) -> bool:
     """An association row is weak evidence when its CI includes the null (1 for an odds ratio, else 0) or p > `alpha`."""
     null = 1.0 if str(row["method"]) == "fisher" else 0.0
-    return is_weak(float(row["ci_low"]), float(row["ci_high"]), float(row["p_value"]), alpha=alpha, null=null)
+    return is_weak(float(row["ci_low"]), float(row["ci_high"]), _adjusted_p(row), alpha=alpha, null=null)
 
 
 def rank_comparisons(comparison: pd.DataFrame) -> pd.DataFrame:
@@ -178,8 +179,10 @@ def association_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: f
     strata = row.get("strata")
     estimate = _join([f"{method_name(method, lang)} = {fmt_num(stat)}",
                       _ci_or_reason(row["ci_low"], row["ci_high"], row, lang)], "stats_comma", lang)
+    adjusted = row.get("p_holm")
     test = _join([f"{p_name(row.get('p_method', 'exact'), lang)} {fmt_p(row['p_value'], prefix=False)}",
-                  _w("permuted_within", lang, strata=strata_label(strata, lang)) if _has(strata) else ""],
+                  _w("permuted_within", lang, strata=strata_label(strata, lang)) if _has(strata) else "",
+                  _w("holm_p", lang, p=fmt_p(adjusted, prefix=False)) if not is_missing(adjusted) else ""],
                  "stats_comma", lang)
     stats = _join([estimate, test, f"n = {int(row['n'])}"], "stats_sep", lang)
     key = ("association_weak_" if association_is_weak(row, alpha=alpha) else "association_") + (
@@ -309,6 +312,39 @@ class Finding:
     item: str  # the same row as a reader names it, in the brief's language (what the appendix shows)
 
 
+def family_adjusted(results: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The result tables with each test's adjusted p (``p_holm``) taken from the run's multiplicity family.
+
+    The brief picks its headline findings from every test the run made, so a finding's adjusted p is the Holm
+    adjustment over that whole family (``family`` table, ``p_family``), not over its own table. Without a family
+    table the tables are returned as they are.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> comp = pd.DataFrame({"variable": ["integration"], "p_value": [0.01], "p_holm": [0.01]})
+    >>> fam = pd.DataFrame({"result": ["comparison"], "key": ["integration"], "p_family": [0.03]})
+    >>> family_adjusted({"comparison": comp, "family": fam})["comparison"]["p_holm"].tolist()
+    [0.03]
+    """
+    from ..pipeline import association_key
+
+    out = dict(results)
+    fam = results.get("family")
+    if fam is None or not len(fam) or "p_family" not in fam:
+        return out
+    by_key = {(r, k): p for r, k, p in zip(fam["result"], fam["key"].astype(str), fam["p_family"])}
+    comp = results.get("comparison")
+    if comp is not None and len(comp):
+        p = [by_key.get(("comparison", str(v)), np.nan) for v in comp["variable"]]
+        out["comparison"] = comp.assign(p_holm=pd.Series(p, index=comp.index).fillna(comp.get("p_holm", comp["p_value"])))
+    assoc = results.get("association")
+    if assoc is not None and len(assoc):
+        p = [by_key.get(("association", association_key(r)), np.nan) for _, r in assoc.iterrows()]
+        out["association"] = assoc.assign(p_holm=pd.Series(p, index=assoc.index).fillna(assoc["p_value"]))
+    return out
+
+
 def draft_findings(
     results: Mapping[str, pd.DataFrame],
     *,
@@ -345,6 +381,7 @@ def draft_findings(
     ['comparison']
     """
     check_lang(lang)
+    results = family_adjusted(results)
     out: list[Finding] = []
 
     def add(text: str, result: str, key: str, weak: bool, item: str, evidence: str | None = None) -> None:
