@@ -436,3 +436,13 @@ def test_a_lost_dask_worker_is_recorded_as_an_attempt_with_its_error(tmp_path):
     lost = rec["attempts"][0]
     assert lost["worker"].startswith("tcp://127.0.0.1:") and "was lost while running" in lost["error"]
     assert rec["worker"] == rec["attempts"][1]["worker"]
+
+
+def test_the_environment_key_does_not_depend_on_how_python_was_named(tmp_path):
+    # cron runs .venv/bin/krihs-analysis (python3 in its shebang), a person .venv/bin/python: the same environment
+    code = "from krihs_analysis.reports.reuse import environment_hash; print(environment_hash(('krihs-analysis',)))"
+    exe = Path(sys.executable)
+    names = [exe, exe.with_name("python3"), Path(os.path.relpath(exe, tmp_path))]
+    keys = {subprocess.run([str(n), "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
+                           ).stdout.strip() for n in names if (tmp_path / n).exists() or n.is_absolute()}
+    assert len(keys) == 1

@@ -69,7 +69,7 @@ def environment_hash(kernels: tuple[str, ...] = ()) -> str:
                     if d.metadata and d.metadata["Name"]})
     h = hashlib.sha256("\n".join(dists).encode())
     h.update(sys.version.encode())
-    h.update(sys.executable.encode())
+    h.update(os.path.realpath(sys.prefix).encode())  # the environment, however its python was named
     if kernels:
         try:
             from jupyter_client.kernelspec import KernelSpecManager
