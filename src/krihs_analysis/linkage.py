@@ -582,8 +582,8 @@ def ordinal_model(
     >>> fit.coef["term"].tolist()
     ['integration', '0|1', '1|2', '2|3']
     """
-    if link not in ("logit", "probit"):
-        raise ValueError(f"link must be 'logit' or 'probit', got {link!r}")
+    check_choice(link, "link", ("logit", "probit"))
+    alpha = check_alpha(alpha)
     import warnings
 
     from statsmodels.miscmodels.ordinal_model import OrderedModel
@@ -713,6 +713,7 @@ def firth_logit(
     from scipy.optimize import brentq
     from scipy.stats import chi2
 
+    alpha = check_alpha(alpha)
     ys, Xdf = _model_frame(cases, outcome, predictors)
     uy = np.sort(ys.unique())
     if len(uy) != 2:
