@@ -1,13 +1,14 @@
 """Does integrating projects in one area go with sustainability? (KRIHS Policy Brief 736, question b).
 
 * :func:`association` -- Kendall's tau_b, Spearman's rho, Fisher's exact test and the Cochran-Armitage trend test,
-  with p-values exact and conditional on the ties (network algorithm, or full enumeration of the within-stratum
-  arrangements when the sample is stratified; seeded Monte Carlo with its standard error only when exact is out
-  of reach) and bootstrap intervals.
+  with p-values exact and conditional on the ties (network algorithm; with ``strata=`` the within-stratum statistic
+  and its exact within-strata permutation p, by convolution over the strata; with ``cluster=`` whole clusters
+  permuted, enumerated; seeded Monte Carlo with its standard error only past the enumeration budget) and bootstrap
+  intervals (whole clusters with ``cluster=``; none from fewer than 5 units).
 * :func:`ordinal_model` -- proportional-odds model (statsmodels ``OrderedModel``) with R-``polr``-style cut-points.
 * :func:`firth_logit` -- Firth's bias-reduced logistic regression for binary outcomes with separation, with
   profile penalised-likelihood intervals and penalised likelihood-ratio p-values (as R ``logistf``).
-* :func:`leave_one_out` -- re-run any of the above dropping each case in turn.
+* :func:`leave_one_out` -- re-run any of the above dropping each case in turn (``leave_one_out(cases, fn)``).
 """
 
 from __future__ import annotations
