@@ -574,7 +574,8 @@ def ordinal_model(
         ``logit P(Y <= j) = zeta_j - x'beta`` -- statsmodels' exp-increment threshold parameters are converted and
         their standard errors obtained by the delta method.  Intervals are Wald intervals.
         ``predicted``: per case and level, ``case_id, level, probability, observed``.
-        ``fit_stats``: ``n, loglik, llnull, aic, bic, pseudo_r2 (McFadden), converged, link``.
+        ``fit_stats``: ``n, loglik, llnull, aic, bic, pseudo_r2 (McFadden), converged, link, warnings`` (the
+        convergence warnings of the fit, "" when none).
 
     Examples
     --------
@@ -593,11 +594,21 @@ def ordinal_model(
     levels = np.sort(ys.unique())
     endog = pd.Series(pd.Categorical(ys, categories=levels, ordered=True), index=ys.index, name=outcome)
     model = OrderedModel(endog, X, distr=link)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
+
+    # Newton may fail to converge on a flat likelihood (then BFGS is tried): those two warnings are expected and
+    # recorded in fit_stats["warnings"]; any other warning reaches the caller.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        warnings.simplefilter("always", HessianInversionWarning)
         res = model.fit(method="newton", disp=False, maxiter=200)
         if not res.mle_retvals.get("converged", False):
             res = model.fit(method="bfgs", disp=False, maxiter=5000, gtol=1e-8)
+    expected = (ConvergenceWarning, HessianInversionWarning)
+    for w in caught:
+        if not issubclass(w.category, expected):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    noted = "; ".join(dict.fromkeys(str(w.message).splitlines()[0] for w in caught if issubclass(w.category, expected)))
     params = np.asarray(res.params, dtype="float64")
     cov = np.asarray(res.cov_params(), dtype="float64")
     k = X.shape[1]
@@ -625,7 +636,7 @@ def ordinal_model(
     fit_stats = pd.DataFrame([{
         "n": len(X), "loglik": float(res.llf), "llnull": llnull, "aic": float(res.aic), "bic": float(res.bic),
         "pseudo_r2": 1 - float(res.llf) / llnull if llnull else np.nan,
-        "converged": bool(res.mle_retvals.get("converged", True)), "link": link,
+        "converged": bool(res.mle_retvals.get("converged", True)), "link": link, "warnings": noted,
     }])
     return ModelFit("ordinal " + link, outcome, coef, predicted, fit_stats)
 
