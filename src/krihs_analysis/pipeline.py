@@ -76,6 +76,18 @@ FAMILY_COLUMNS = ["family", "result", "key", "test", "estimate", "ci_low", "ci_h
                   "p_se", "p_method", "p_family", "family_size"]
 
 
+def association_key(row) -> str:
+    """The key naming one association test in the family and the brief: ``x~y:method`` (``|strata`` if stratified).
+
+    Examples
+    --------
+    >>> association_key({"x": "integration", "y": "sustainability", "method": "kendall", "strata": None})
+    'integration~sustainability:kendall'
+    """
+    strata = row.get("strata")
+    return f"{row['x']}~{row['y']}:{row['method']}" + (f"|{strata}" if isinstance(strata, str) and strata else "")
+
+
 def family_table(comparison: pd.DataFrame, association: pd.DataFrame, *, family: str = FAMILY) -> pd.DataFrame:
     """Every test of the standard set in one table, Holm-adjusted over the whole family.
 
@@ -102,7 +114,7 @@ def family_table(comparison: pd.DataFrame, association: pd.DataFrame, *, family:
                     {c: r[c] for c in ("ci_low", "ci_high", "ci_method", "p_value", "p_se", "p_method")})
     for _, r in association.iterrows():
         strata = r.get("strata")
-        key = f"{r['x']}~{r['y']}:{r['method']}" + (f"|{strata}" if isinstance(strata, str) and strata else "")
+        key = association_key(r)
         how = (f"clusters {r['cluster']!r}" if isinstance(r.get("cluster"), str) else "cases independent") + (
             f", within {strata!r}" if isinstance(strata, str) and strata else "")
         rows.append({"result": "association", "key": key, "test": f"{r['method']} association ({how})",

@@ -40,6 +40,7 @@ _EXPORTS = {
     "qca_xy": "catalogue",
     "truth_table_heatmap": "catalogue",
     "rmo_trend": "catalogue",
+    "fiscal_context": "fiscal",
     "build_catalogue": "catalogue",
     "save_figure": "save",
     "close_figure": "save",

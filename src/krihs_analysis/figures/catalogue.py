@@ -31,6 +31,7 @@ from .._format import fmt_num, fmt_p, fmt_pct
 from ..wording import phrases
 from . import style as st
 from .style import COUNTRY_COLORS, COUNTRY_MARKERS, house_style, text
+from .fiscal import fiscal_context  # noqa: F401  (issue 15: MIC fiscal context, real data)
 
 CATALOGUE: tuple[str, ...] = (
     "country_profile",
@@ -40,6 +41,7 @@ CATALOGUE: tuple[str, ...] = (
     "qca_xy",
     "truth_table_heatmap",
     "rmo_trend",
+    "fiscal_context",
 )
 __all__ = ["CATALOGUE", *CATALOGUE, "build_catalogue"]
 
@@ -813,6 +815,7 @@ def _analysis_inputs(results) -> dict[str, tuple]:
                                            "illustrative": ill}),
         "truth_table_heatmap": ((results.truth_table,), {"illustrative": ill}),
         "rmo_trend": ((results.context,), {}),
+        "fiscal_context": ((), {"cases": results.cases}),
     }
 
 
