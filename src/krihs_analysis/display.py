@@ -46,7 +46,7 @@ def banner(cases: pd.DataFrame | bool, *, lang: str = "en") -> Banner:
 #: Columns whose values are names of variables, core tasks or groups (shown with their codebook labels).
 NAME_COLUMNS: tuple[str, ...] = ("variable", "task", "group", "reference", "x", "y", "country")
 #: Columns whose values are method words (shown in the reader's language from ``locale/table_values.yaml``).
-VALUE_COLUMNS: tuple[str, ...] = ("ci_method", "p_method", "alternative", "level")
+VALUE_COLUMNS: tuple[str, ...] = ("ci_method", "p_method", "alternative", "level", "method", "kind")
 
 
 def _name_label(cb, v: Any, lang: str) -> Any:
@@ -60,15 +60,19 @@ def _name_label(cb, v: Any, lang: str) -> Any:
 
 
 def _value_label(v: Any, lang: str) -> Any:
+    """A method word in `lang`; a number inside it ("group too small: n = 2") is kept and filled back in."""
+    import re
+
     if not isinstance(v, str):
         return v
     words = phrases("table_values")
     if v in words:
         return words[v][lang]
-    # "group too small: n = 2" and the like: translate the part before the colon when it is known
-    head, sep, tail = v.partition(":")
-    if sep and head in words:
-        return f"{words[head][lang]}:{tail}"
+    m = re.search(r"\d+", v)
+    if m:
+        template = v[: m.start()] + "{n}" + v[m.end():]
+        if template in words:
+            return words[template][lang].format(n=m.group(0))
     return v
 
 
