@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from .codebook import check_lang, load_codebook
+from ._format import MISSING, fmt_p, is_missing
 from .data import is_illustrative
 from .wording import phrase, phrases
 
@@ -44,7 +45,8 @@ def banner(cases: pd.DataFrame | bool, *, lang: str = "en") -> Banner:
 
 
 #: Columns whose values are names of variables, core tasks or groups (shown with their codebook labels).
-NAME_COLUMNS: tuple[str, ...] = ("variable", "task", "group", "reference", "x", "y", "country")
+NAME_COLUMNS: tuple[str, ...] = ("variable", "task", "group", "reference", "x", "y", "country", "strata",
+                                  "cluster")
 #: Columns whose values are method words (shown in the reader's language from ``locale/table_values.yaml``).
 VALUE_COLUMNS: tuple[str, ...] = ("ci_method", "p_method", "alternative", "level", "method", "kind")
 
@@ -132,11 +134,22 @@ def labelled(
         if col in out.columns and out[col].dtype != "float64":
             out[col] = [_value_label(v, lang) for v in out[col]]
     floats = out.select_dtypes("float").columns
-    # p-values keep three significant digits (rounding 2e-7 to 0.000 would misreport it); the rest `digits`.
-    pcols = [c for c in floats if str(c).startswith("p_")]
-    out[pcols] = out[pcols].apply(lambda s: s.map(lambda v: float(f"{v:.3g}")))
-    rest = [c for c in floats if c not in pcols]
+    # p-values as the whole package prints them (_format.fmt_p: 0.012, < 0.001); standard errors of a Monte Carlo
+    # p keep three significant digits; the rest `digits` decimals. A missing value reads as a dash.
+    pcols = [c for c in floats if str(c).startswith("p_") and c != "p_se"]
+    for c in pcols:
+        out[c] = [fmt_p(v, cell=True) for v in out[c]]
+    if "p_se" in floats:
+        out["p_se"] = [MISSING if is_missing(v) else f"{v:.3g}" for v in out["p_se"]]
+    rest = [c for c in floats if c not in pcols and c != "p_se"]
     out[rest] = out[rest].round(digits)
+    for c in rest:
+        if out[c].isna().any():
+            out[c] = [MISSING if is_missing(v) else v for v in out[c].astype(object)]
+    for c in out.columns:  # a missing name or method reads as a dash, not "None"
+        if out[c].dtype == object or str(out[c].dtype) == "str":
+            out[c] = [MISSING if v is None or (isinstance(v, float) and v != v) or v in ("None", "nan") else v
+                      for v in out[c].astype(object)]
     keys = [index] if isinstance(index, str) else list(index) if index is not None else names[:1]
     keys = [k for k in keys if k in out.columns]
     if keys:
@@ -168,7 +181,13 @@ def prose(key: str, *, lang: str = "en", **fields: Any) -> Prose:
 
     Examples
     --------
-    >>> print(prose("nb05_intro", lang="en").data.splitlines()[0])
-    The whole figure catalogue in one language, computed from the case sheet with the analysis modules and drawn in
+    >>> prose("nb05_intro", lang="en").data[:47]
+    'The whole figure catalogue in one language, com'
     """
-    return Prose(phrase("notebooks", key, lang, **fields))
+    import re
+
+    text = phrase("notebooks", key, lang, **fields)
+    # The locale file wraps long paragraphs; Markdown reads a single line break as a space, which Japanese does
+    # not put between words. Join the lines of a paragraph the way the language writes.
+    text = re.sub(r"(?<=[^\n])\n(?=[^\n#*\-])", "" if lang == "ja" else " ", text)
+    return Prose(text)
