@@ -120,6 +120,10 @@ def labelled(
     names = [c for c in (NAME_COLUMNS if columns is None else columns) if c in out.columns]
     for col in names:
         out[col] = [_name_label(cb, v, lang) for v in out[col]]
+    for col in out.columns:  # categories of the codebook (city size ...) read as their level labels
+        if col not in names and col in cb and cb[col].type == "category" and cb[col].codes:
+            out[col] = [cb[col].level_label(v, lang) if isinstance(v, str) and v in cb[col].codes else v
+                        for v in out[col].astype(object)]
     for col in VALUE_COLUMNS:
         if col in out.columns and out[col].dtype != "float64":
             out[col] = [_value_label(v, lang) for v in out[col]]
