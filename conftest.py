@@ -20,7 +20,7 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if call.when != "call" or not report.passed or type(item).__name__ != "IPyNbCell":
         return
-    from figure_cells import expected_images, image_count
+    from notebook_checks import expected_images, image_count
 
     want = expected_images(item.cell.source)
     got = image_count(item.test_outputs or [])

@@ -107,7 +107,7 @@ def test_priorities_rank_core_tasks_by_their_mean_gap():
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_run_html_contains_every_figure_and_the_numbers_of_the_run(run, lang):
     html = (run / "html" / f"06_policy_brief_{lang}.brief.html").read_text(encoding="utf-8")
-    assert len(re.findall(r"<img[^>]*src=\"data:image/png;base64,", html)) == 5
+    assert len(re.findall(r"<img[^>]*src=\"data:image/png;base64,", html)) == 6  # issue 15: + fiscal_context
     assert "def " not in html and "results_dir =" not in html  # no inputs, no parameters cell
     saved = load_results(run / "figures" / f"06_policy_brief_{lang}" / "results")
     text = text_of(html)

@@ -346,3 +346,28 @@ def test_cluster_comparison_never_mutates_its_input(sample):
     compare_countries(sample, variables=["integration"], cluster="cluster", n_boot=99)
     core_task_profile(sample, cluster="cluster", n_boot=99)
     pd.testing.assert_frame_equal(sample, before)
+
+
+def test_default_clusters_follow_the_codebook_rule():
+    """KR sites by programme; JP by municipality code where known; otherwise the case itself."""
+    from krihs_analysis.data import default_clusters
+
+    df = pd.DataFrame({"case_id": ["KR-P1-A", "KR-P1-B", "JP-01", "JP-02", "JP-03", "X-1"],
+                       "country": ["KR", "KR", "JP", "JP", "JP", "JP"],
+                       "programme": ["KR-P1", "KR-P1", "JP-RMO", "JP-RMO", "JP-RMO", "JP-RMO"],
+                       "municipality_code": [None, None, "322091", "322091", None, " "]})
+    before = df.copy()
+    out = default_clusters(df)
+    assert out.tolist() == ["KR-P1", "KR-P1", "JP:322091", "JP:322091", "JP-03", "X-1"]
+    assert out.name == "cluster" and out.index.equals(df.index)
+    pd.testing.assert_frame_equal(df, before)
+
+
+def test_build_writes_the_default_cluster_column(tmp_path):
+    from krihs_analysis.codebook import load_codebook
+    from krihs_analysis.data import build, read_processed
+
+    manifest = build(out_dir=tmp_path)
+    assert "cluster" in manifest["columns"]
+    assert read_processed(tmp_path / "cases.parquet")["cluster"].nunique() == 15
+    assert "cluster" in load_codebook().derived

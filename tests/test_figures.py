@@ -425,3 +425,22 @@ def test_save_figure_accepts_the_axes_a_single_panel_function_returns(tmp_path):
     entry = save_figure(ax, "rmo_trend_ja", formats=("png",), dpi=50, out_dir=tmp_path)
     assert entry["lang"] == "ja" and entry["alt_text"]
     assert (tmp_path / "rmo_trend_ja.png").stat().st_size > 0
+
+
+def test_core_task_gaps_draws_tiny_groups_without_a_whisker_and_says_so():
+    from krihs_analysis.compare import core_task_profile
+    from krihs_analysis.data import default_clusters, read_cases
+
+    cases = read_cases()
+    profile = core_task_profile(cases.assign(cluster=default_clusters(cases)), by="programme", cluster="cluster",
+                                n_boot=199)
+    tiny = profile["ci_method"].astype(str).str.startswith("group too small")
+    assert tiny.any() and profile.loc[tiny, ["ci_low", "ci_high"]].isna().all().all()
+    fig = cat.core_task_gaps(profile, lang="en", illustrative=True)
+    whiskers = sum(len(c.get_segments()) for a in fig.axes for c in a.collections
+                   if type(c).__name__ == "LineCollection")
+    n_tasks = profile["task"].nunique()
+    drawn = profile[~tiny & ~profile["group"].astype(str).str.startswith("JP")]
+    assert whiskers == len(drawn)
+    notes = " ".join(st.frame_texts(fig)["notes"])
+    assert "No interval for groups of fewer than 5" in notes and n_tasks == 4

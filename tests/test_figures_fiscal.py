@@ -170,3 +170,10 @@ def test_image_baseline(tmp_path):
     actual.write_bytes(baseline_bytes())
     result = compare_images(str(BASELINE), str(actual), tol=6)
     assert result is None, result
+
+
+def test_an_early_year_keeps_every_pre_merger_municipality_in_the_distribution():
+    fig = fiscal_context(year=2005, lang="en")
+    left = by_gid(fig, "fiscal-distribution")[0]
+    counts = [int(t.get_text().rsplit("(", 1)[1].rstrip(")").replace(",", "")) for t in left.get_yticklabels()]
+    assert sum(counts) == 1844  # MIC's FY2005 table (H17.xls), including municipalities merged away later

@@ -85,7 +85,7 @@ def test_nbval_fails_when_a_checked_number_changes(tmp_path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_committed_cell_that_draws_a_figure_shows_it(path):
-    from figure_cells import expected_images, image_count
+    from notebook_checks import expected_images, image_count
 
     nb = nbformat.read(path, as_version=4)
     missing = [(i, expected_images(c.source), image_count(c.outputs)) for i, c in enumerate(nb.cells)
@@ -94,7 +94,7 @@ def test_every_committed_cell_that_draws_a_figure_shows_it(path):
 
 
 def test_the_figure_cell_check_sees_a_cell_without_its_image():
-    from figure_cells import expected_images, image_count
+    from notebook_checks import expected_images, image_count
 
     source = "fig = core_task_gaps(by_programme, lang=lang)\nif out_dir:\n    save_figure(fig, 'x', out_dir=out_dir)"
     assert expected_images(source) == 1
@@ -141,3 +141,19 @@ def test_the_catalogue_passes_its_seed_and_draws_to_the_analysis(monkeypatch):
     with pytest.raises(RuntimeError, match="stop after the call"):
         build_catalogue(seed=7, n_boot=123)
     assert seen["seed"] == 7 and seen["n_boot"] == 123
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang, script", [("ko", "hangul"), ("ja", "kana+kanji")])
+def test_a_run_in_korean_or_japanese_reads_in_that_language(lang, script, tmp_path):
+    # Execute the case-data notebook as a report run would, in the reader's language, and read what a reader
+    # reads: the prose and the table headers (>= 60 % of their letters in the language's script).
+    import papermill as pm
+
+    from notebook_checks import reader_text, script_share
+
+    out = tmp_path / f"01_{lang}.ipynb"
+    pm.execute_notebook(str(paths.NOTEBOOKS / "01_case_data_overview.ipynb"), str(out), parameters={"lang": lang},
+                        kernel_name="krihs-analysis", progress_bar=False, cwd=str(paths.NOTEBOOKS))
+    text = reader_text(nbformat.read(out, as_version=4))
+    assert script_share(text, script) >= 0.6, text[:2000]

@@ -1,12 +1,16 @@
 """Korea-Japan comparison of the coded case variables (KRIHS Policy Brief 736, question a).
 
-With 14 Korean and about 12 Japanese cases coded on 0-3 scales full of ties, every p-value here is conditional
-on the ties and exact: the Wilcoxon-Mann-Whitney rank-sum statistic (with mid-ranks) is referred to its exact
-permutation distribution given the observed tie pattern, computed by the network algorithm of
-:mod:`krihs_analysis._exact` -- exact whatever the number of group splits (C(26, 12) ~ 9.7 million here), so
-``p_method`` is ``"exact"``.  Effect sizes are Cliff's delta (Korea minus Japan: P(KR > JP) - P(KR < JP)) with a
-stratified bootstrap BCa interval (percentile when BCa is undefined; ``ci_method`` says which and why).  p-values
-are Holm-adjusted across the rows of a table (``p_holm``).
+With 14 Korean and about 12 Japanese cases coded on 0-3 scales full of ties, every p-value here is exact.  Cases
+independent (``cluster=None``): the Wilcoxon-Mann-Whitney rank-sum statistic (with mid-ranks) is referred to its
+exact permutation distribution given the observed tie pattern, computed by the network algorithm of
+:mod:`krihs_analysis._exact` (C(26, 12) ~ 9.7 million splits, never enumerated).  With clusters (``cluster=``, e.g.
+the codebook's default ``"cluster"``: the two sites of a Korean programme, Japanese cases of one municipality) the
+p-value is the randomisation p of Cliff's delta over every assignment of whole clusters to the two groups, and
+intervals resample whole clusters within each group.  Effect sizes are Cliff's delta (Korea minus Japan:
+P(KR > JP) - P(KR < JP)) with a bootstrap BCa interval (percentile when BCa is undefined; ``ci_method`` says which
+and why); a group of fewer than 5 independent units gets no interval (``ci_method`` "group too small: n = 2").
+p-values are Holm-adjusted across the rows of a table (``p_holm``); the standard set adjusts over its whole family
+(:func:`krihs_analysis.pipeline.family_table`).
 
 Examples
 --------

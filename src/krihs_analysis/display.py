@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from .codebook import check_lang, load_codebook
+from ._format import MISSING, fmt_p, is_missing
 from .data import is_illustrative
 from .wording import phrase, phrases
 
@@ -44,9 +45,10 @@ def banner(cases: pd.DataFrame | bool, *, lang: str = "en") -> Banner:
 
 
 #: Columns whose values are names of variables, core tasks or groups (shown with their codebook labels).
-NAME_COLUMNS: tuple[str, ...] = ("variable", "task", "group", "reference", "x", "y", "country")
+NAME_COLUMNS: tuple[str, ...] = ("variable", "task", "group", "reference", "x", "y", "country", "strata",
+                                  "cluster")
 #: Columns whose values are method words (shown in the reader's language from ``locale/table_values.yaml``).
-VALUE_COLUMNS: tuple[str, ...] = ("ci_method", "p_method", "alternative", "level")
+VALUE_COLUMNS: tuple[str, ...] = ("ci_method", "p_method", "alternative", "level", "method", "kind")
 
 
 def _name_label(cb, v: Any, lang: str) -> Any:
@@ -60,15 +62,19 @@ def _name_label(cb, v: Any, lang: str) -> Any:
 
 
 def _value_label(v: Any, lang: str) -> Any:
+    """A method word in `lang`; a number inside it ("group too small: n = 2") is kept and filled back in."""
+    import re
+
     if not isinstance(v, str):
         return v
     words = phrases("table_values")
     if v in words:
         return words[v][lang]
-    # "group too small: n = 2" and the like: translate the part before the colon when it is known
-    head, sep, tail = v.partition(":")
-    if sep and head in words:
-        return f"{words[head][lang]}:{tail}"
+    m = re.search(r"\d+", v)
+    if m:
+        template = v[: m.start()] + "{n}" + v[m.end():]
+        if template in words:
+            return words[template][lang].format(n=m.group(0))
     return v
 
 
@@ -120,15 +126,30 @@ def labelled(
     names = [c for c in (NAME_COLUMNS if columns is None else columns) if c in out.columns]
     for col in names:
         out[col] = [_name_label(cb, v, lang) for v in out[col]]
+    for col in out.columns:  # categories of the codebook (city size ...) read as their level labels
+        if col not in names and col in cb and cb[col].type == "category" and cb[col].codes:
+            out[col] = [cb[col].level_label(v, lang) if isinstance(v, str) and v in cb[col].codes else v
+                        for v in out[col].astype(object)]
     for col in VALUE_COLUMNS:
         if col in out.columns and out[col].dtype != "float64":
             out[col] = [_value_label(v, lang) for v in out[col]]
     floats = out.select_dtypes("float").columns
-    # p-values keep three significant digits (rounding 2e-7 to 0.000 would misreport it); the rest `digits`.
-    pcols = [c for c in floats if str(c).startswith("p_")]
-    out[pcols] = out[pcols].apply(lambda s: s.map(lambda v: float(f"{v:.3g}")))
-    rest = [c for c in floats if c not in pcols]
+    # p-values as the whole package prints them (_format.fmt_p: 0.012, < 0.001); standard errors of a Monte Carlo
+    # p keep three significant digits; the rest `digits` decimals. A missing value reads as a dash.
+    pcols = [c for c in floats if str(c).startswith("p_") and c != "p_se"]
+    for c in pcols:
+        out[c] = [fmt_p(v, cell=True) for v in out[c]]
+    if "p_se" in floats:
+        out["p_se"] = [MISSING if is_missing(v) else f"{v:.3g}" for v in out["p_se"]]
+    rest = [c for c in floats if c not in pcols and c != "p_se"]
     out[rest] = out[rest].round(digits)
+    for c in rest:
+        if out[c].isna().any():
+            out[c] = [MISSING if is_missing(v) else v for v in out[c].astype(object)]
+    for c in out.columns:  # a missing name or method reads as a dash, not "None"
+        if out[c].dtype == object or str(out[c].dtype) == "str":
+            out[c] = [MISSING if v is None or (isinstance(v, float) and v != v) or v in ("None", "nan") else v
+                      for v in out[c].astype(object)]
     keys = [index] if isinstance(index, str) else list(index) if index is not None else names[:1]
     keys = [k for k in keys if k in out.columns]
     if keys:
@@ -160,7 +181,13 @@ def prose(key: str, *, lang: str = "en", **fields: Any) -> Prose:
 
     Examples
     --------
-    >>> print(prose("nb05_intro", lang="en").data.splitlines()[0])
-    The whole figure catalogue in one language, computed from the case sheet with the analysis modules and drawn in
+    >>> prose("nb05_intro", lang="en").data[:47]
+    'The whole figure catalogue in one language, com'
     """
-    return Prose(phrase("notebooks", key, lang, **fields))
+    import re
+
+    text = phrase("notebooks", key, lang, **fields)
+    # The locale file wraps long paragraphs; Markdown reads a single line break as a space, which Japanese does
+    # not put between words. Join the lines of a paragraph the way the language writes.
+    text = re.sub(r"(?<=[^\n])\n(?=[^\n#*\-])", "" if lang == "ja" else " ", text)
+    return Prose(text)

@@ -1,13 +1,14 @@
 """Does integrating projects in one area go with sustainability? (KRIHS Policy Brief 736, question b).
 
 * :func:`association` -- Kendall's tau_b, Spearman's rho, Fisher's exact test and the Cochran-Armitage trend test,
-  with p-values exact and conditional on the ties (network algorithm, or full enumeration of the within-stratum
-  arrangements when the sample is stratified; seeded Monte Carlo with its standard error only when exact is out
-  of reach) and bootstrap intervals.
+  with p-values exact and conditional on the ties (network algorithm; with ``strata=`` the within-stratum statistic
+  and its exact within-strata permutation p, by convolution over the strata; with ``cluster=`` whole clusters
+  permuted, enumerated; seeded Monte Carlo with its standard error only past the enumeration budget) and bootstrap
+  intervals (whole clusters with ``cluster=``; none from fewer than 5 units).
 * :func:`ordinal_model` -- proportional-odds model (statsmodels ``OrderedModel``) with R-``polr``-style cut-points.
 * :func:`firth_logit` -- Firth's bias-reduced logistic regression for binary outcomes with separation, with
   profile penalised-likelihood intervals and penalised likelihood-ratio p-values (as R ``logistf``).
-* :func:`leave_one_out` -- re-run any of the above dropping each case in turn.
+* :func:`leave_one_out` -- re-run any of the above dropping each case in turn (``leave_one_out(cases, fn)``).
 """
 
 from __future__ import annotations
@@ -573,7 +574,8 @@ def ordinal_model(
         ``logit P(Y <= j) = zeta_j - x'beta`` -- statsmodels' exp-increment threshold parameters are converted and
         their standard errors obtained by the delta method.  Intervals are Wald intervals.
         ``predicted``: per case and level, ``case_id, level, probability, observed``.
-        ``fit_stats``: ``n, loglik, llnull, aic, bic, pseudo_r2 (McFadden), converged, link``.
+        ``fit_stats``: ``n, loglik, llnull, aic, bic, pseudo_r2 (McFadden), converged, link, warnings`` (the
+        convergence warnings of the fit, "" when none).
 
     Examples
     --------
@@ -582,8 +584,8 @@ def ordinal_model(
     >>> fit.coef["term"].tolist()
     ['integration', '0|1', '1|2', '2|3']
     """
-    if link not in ("logit", "probit"):
-        raise ValueError(f"link must be 'logit' or 'probit', got {link!r}")
+    check_choice(link, "link", ("logit", "probit"))
+    alpha = check_alpha(alpha)
     import warnings
 
     from statsmodels.miscmodels.ordinal_model import OrderedModel
@@ -592,11 +594,21 @@ def ordinal_model(
     levels = np.sort(ys.unique())
     endog = pd.Series(pd.Categorical(ys, categories=levels, ordered=True), index=ys.index, name=outcome)
     model = OrderedModel(endog, X, distr=link)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
+
+    # Newton may fail to converge on a flat likelihood (then BFGS is tried): those two warnings are expected and
+    # recorded in fit_stats["warnings"]; any other warning reaches the caller.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        warnings.simplefilter("always", HessianInversionWarning)
         res = model.fit(method="newton", disp=False, maxiter=200)
         if not res.mle_retvals.get("converged", False):
             res = model.fit(method="bfgs", disp=False, maxiter=5000, gtol=1e-8)
+    expected = (ConvergenceWarning, HessianInversionWarning)
+    for w in caught:
+        if not issubclass(w.category, expected):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    noted = "; ".join(dict.fromkeys(str(w.message).splitlines()[0] for w in caught if issubclass(w.category, expected)))
     params = np.asarray(res.params, dtype="float64")
     cov = np.asarray(res.cov_params(), dtype="float64")
     k = X.shape[1]
@@ -624,7 +636,7 @@ def ordinal_model(
     fit_stats = pd.DataFrame([{
         "n": len(X), "loglik": float(res.llf), "llnull": llnull, "aic": float(res.aic), "bic": float(res.bic),
         "pseudo_r2": 1 - float(res.llf) / llnull if llnull else np.nan,
-        "converged": bool(res.mle_retvals.get("converged", True)), "link": link,
+        "converged": bool(res.mle_retvals.get("converged", True)), "link": link, "warnings": noted,
     }])
     return ModelFit("ordinal " + link, outcome, coef, predicted, fit_stats)
 
@@ -713,6 +725,7 @@ def firth_logit(
     from scipy.optimize import brentq
     from scipy.stats import chi2
 
+    alpha = check_alpha(alpha)
     ys, Xdf = _model_frame(cases, outcome, predictors)
     uy = np.sort(ys.unique())
     if len(uy) != 2:

@@ -78,7 +78,7 @@ def default_clusters(cases: pd.DataFrame) -> pd.Series:
     --------
     >>> from krihs_analysis.data import read_cases
     >>> c = default_clusters(read_cases())
-    >>> c.nunique(), c.value_counts().max()
+    >>> c.nunique(), int(c.value_counts().max())
     (15, 3)
     """
     from .._validate import check_columns, check_frame

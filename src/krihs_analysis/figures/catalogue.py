@@ -402,9 +402,15 @@ def core_task_gaps(profile: pd.DataFrame, *, lang: str = "en", ax=None, benchmar
         for a in axs:
             a.set_xlabel(text("gaps_axis", lang), fontsize=7)
         if own:
+            # Groups too small for a bootstrap interval are drawn without a whisker; the note says why.
+            small = []
+            if "ci_method" in df:
+                tiny = df["ci_method"].astype(str).str.startswith("group too small") & df["group"].isin(programmes)
+                small = list(dict.fromkeys(df.loc[tiny, "group"]))
+            extra = [text("gaps_small", lang, groups=", ".join(small))] if small else []
             _finish(fig, "core_task_gaps", lang, title=title or text("gaps_title", lang, k=below, m=total),
                     subtitle=text("gaps_subtitle", lang),
-                    notes=_notes(lang, source=source, illustrative=_illustrative(illustrative, profile)))
+                    notes=_notes(lang, source=source, illustrative=_illustrative(illustrative, profile), extra=extra))
     return fig
 
 

@@ -92,7 +92,8 @@ def fiscal_context(
     lang
         ``en``, ``ko`` or ``ja``.
     year
-        The fiscal year of the distribution (the panel's latest when None).
+        The fiscal year of the distribution (the panel's latest when None). Municipal types are those of MIC's
+        current code list; municipalities no longer in it are typed by their name (市, 町, 村, Tokyo's 区).
     title
         Headline; by default it states how many case municipalities are below the national median.
 
@@ -124,10 +125,16 @@ def fiscal_context(
         raise ValueError(f"fiscal_context: no fiscal year {year} in the panel")
     codes = _case_codes(cases)
     latest = panel[panel["fiscal_year"] == year].merge(
-        municipalities[["code", "municipality_type"]], on="code", how="left", validate="one_to_one")
+        municipalities[["code", "municipality_type"]], on="code", how="left", validate="many_to_one")
     unknown = [c for c in codes if c not in set(latest["code"])]
     if unknown:
         raise ValueError(f"fiscal_context: case code(s) {unknown} not in MIC's FY{year} table")
+    # Types are those of MIC's current code list (designated cities as of 2018-10); a municipality of an earlier
+    # year that is no longer in it is typed by the last character of its name, so that no row drops out.
+    untyped = latest["municipality_type"].isna()
+    latest.loc[untyped, "municipality_type"] = [
+        "special_ward" if p == "東京都" and m.endswith("区") else {"市": "city", "町": "town", "村": "village"}.get(m[-1])
+        for p, m in zip(latest.loc[untyped, "prefecture"], latest.loc[untyped, "municipality"], strict=True)]
     latest = latest.dropna(subset=["fiscal_strength_index", "municipality_type"])
     latest["fiscal_strength_index"] = latest["fiscal_strength_index"].astype("float64")
     by_year = panel.groupby("fiscal_year")["fiscal_strength_index"]

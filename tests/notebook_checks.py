@@ -50,3 +50,35 @@ def expected_images(source: str) -> int:
 
     calls = figure_calls(source)
     return sum(len(figures.CATALOGUE) if c == "build_catalogue" else 1 for c in calls)
+
+
+def reader_text(nb) -> str:
+    """What a reader of an executed notebook reads as prose: markdown cells, markdown outputs and table headers.
+
+    Table bodies are data (municipality names, codes) and stay in their own script; CSS is not text.
+    """
+    import re
+
+    parts = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            parts.append(cell.source)
+        for out in cell.get("outputs", []):
+            data = out.get("data") or {}
+            if "text/markdown" in data:
+                parts.append(data["text/markdown"])
+            elif "text/html" in data:
+                html = re.sub(r"<style.*?</style>", " ", data["text/html"], flags=re.S)
+                parts += [re.sub(r"<[^>]+>", " ", h) for h in re.findall(r"<thead>.*?</thead>|<th[^>]*>.*?</th>",
+                                                                          html, flags=re.S)]
+    return "\n".join(parts)
+
+
+def script_share(text: str, script: str) -> float:
+    """The share of letters of `text` in `script` (``hangul`` or ``kana+kanji``)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if script == "hangul":
+        hits = [ch for ch in letters if "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff"]
+    else:
+        hits = [ch for ch in letters if "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff"]
+    return len(hits) / len(letters) if letters else 0.0
