@@ -201,8 +201,12 @@ def card_page(card: Mapping[str, Any], *, lang: str, svg: str | None, css_href: 
 class CardView:
     """One card in a notebook: the page body as HTML (``_repr_html_``), styled by the cards' stylesheet."""
 
-    def __init__(self, body: str):
+    def __init__(self, body: str, case_id: str = ""):
         self.body = body
+        self.case_id = case_id
+
+    def __repr__(self) -> str:  # a stable text form (no address) for notebook outputs
+        return f"CardView({self.case_id!r})"
 
     def _repr_html_(self) -> str:
         return f"<div class=\"krihs-card\"><style>{CSS.replace('body {', '.krihs-card {')}</style>{self.body}</div>"
@@ -218,7 +222,7 @@ def card_view(cases, case_id: str, *, lang: str = "en") -> CardView:
     if not hit:
         raise ValueError(f"case {case_id!r} is not in the data; known cases: "
                          f"{', '.join(map(str, cases['case_id'].head(5)))}, ...")
-    return CardView(card_body(hit[0], lang=lang, svg=None))
+    return CardView(card_body(hit[0], lang=lang, svg=None), str(case_id))
 
 
 # --------------------------------------------------------------------------------------------------------------
