@@ -245,6 +245,7 @@ def test_successful_run_set(good_run, nbdir):
     assert [r["name"] for r in meta["runs"]] == ["ok-en", "ok-ko", "card-KR-P1-A", "card-KR-P1-B"]
     for r in meta["runs"]:
         assert r["status"] == "ok" and r["error"] is None and r["duration_s"] > 0
+        assert " pid " in r["worker"] and [a["worker"] for a in r["attempts"]] == [r["worker"]]
         for rel in r["outputs"]:
             assert (run_dir / rel).is_file(), rel
     ok_en = meta["runs"][0]

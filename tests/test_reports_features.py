@@ -312,6 +312,8 @@ def test_every_case_gets_its_card_page_in_shards_with_one_stylesheet(card_run):
     meta = json.loads((run / "run.json").read_text())
     assert [r["name"] for r in meta["runs"]] == ["card-en", "card-ko"]
     assert meta["runs"][0]["cards"] == 5 and meta["runs"][0]["shards"] == 3
+    assert [a["shard"] for a in meta["runs"][0]["attempts"]] == ["s000", "s001", "s002"]
+    assert all(" pid " in w for w in meta["runs"][0]["worker"])
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import html
+import os
 import time
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -255,8 +256,8 @@ def render_shard(task: Mapping[str, Any]) -> dict[str, Any]:
     folder = run_dir / "cards" / output / task["shard"]
     record: dict[str, Any] = {"name": task["name"], "entry": task["entry"], "notebook": task["notebook"],
                               "output": output, "parameters": task["parameters"], "kernel": None,
-                              "status": "failed", "attempts": 1, "started": now_iso(), "notes": [], "outputs": [],
-                              "error": None}
+                              "status": "failed", "started": now_iso(), "notes": [], "outputs": [], "error": None,
+                              "worker": f"{os.uname().nodename} pid {os.getpid()}"}
     try:
         for card in task["cards"]:
             items = ordinal_items(card["variables"])
@@ -279,6 +280,8 @@ def render_shard(task: Mapping[str, Any]) -> dict[str, Any]:
                            "line": f"{type(exc).__name__}: {exc}",
                            "message": (f"cards {task['shard']}: no space left on the device writing {folder}"
                                        if kind == "disk" else f"cards {task['shard']}: {type(exc).__name__}: {exc}")}
+    record["attempts"] = [{"attempt": 1, "status": record["status"], "worker": record["worker"],
+                           "error": (record["error"] or {}).get("line")}]
     record["ended"] = now_iso()
     record["duration_s"] = round(time.time() - t0, 3)
     return record

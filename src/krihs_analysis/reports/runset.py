@@ -218,7 +218,9 @@ def _merge_cards(spec: RunSpec, shard_recs: list[dict[str, Any]]) -> dict[str, A
             "status": "failed" if errors else "ok", "error": errors[0] if errors else None,
             "shards": len(shard_recs), "cards": len(spec.cases), "started": started, "ended": ended,
             "duration_s": round(sum(r.get("duration_s") or 0 for r in shard_recs), 3),
-            "attempts": [{"attempt": 1, "status": "ok" if not errors else "failed", "worker": "local"}],
+            "worker": sorted({r.get("worker") for r in shard_recs if r.get("worker")}),
+            "attempts": [{**a, "shard": r["name"].split("#")[-1]} for r in sorted(shard_recs, key=lambda r: r["name"])
+                         for a in r.get("attempts", [])],
             "notes": [], "outputs": outputs}
 
 

@@ -345,7 +345,8 @@ def execute_run(task: Mapping[str, Any]) -> dict[str, Any]:
     error, attempts, notes = execute_notebook(
         notebook, nb_out, parameters=params, kernel=task["kernel"], timeout=task["timeout"],
         start_timeout=task["start_timeout"], retries=int(task.get("retries", 1)))
-    record["attempts"] = [{**a, "worker": f"{os.uname().nodename} pid {os.getpid()}"} for a in attempts]
+    record["worker"] = f"{os.uname().nodename} pid {os.getpid()}"  # a Dask run overwrites it with the address
+    record["attempts"] = [{**a, "worker": record["worker"]} for a in attempts]
     record["notes"].extend(notes)
     if nb_out.is_file() and (error is None or error["kind"] != "disk"):
         record["outputs"].append(rel(nb_out, run_dir))
