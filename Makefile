@@ -9,11 +9,12 @@ SYSSTAMP := $(VENV)/.krihs-system
 KERNEL := krihs-analysis
 JOBS   ?= 2
 
-.PHONY: help setup system report test notebooks figures lab bench baselines clean
+.PHONY: help setup system report test test-fast notebooks figures lab bench baselines clean
 
 help:
 	@echo "make report     run the default report set on the embedded sample data -> reports/latest"
 	@echo "make test       run the whole test suite (unit, statistics, figures, notebooks via nbval)"
+	@echo "make test-fast  the inner loop: everything but figures, notebooks, reports and PDFs"
 	@echo "make notebooks  refresh the committed notebook outputs (after an intended change of results)"
 	@echo "make baselines  regenerate the figure image baselines"
 	@echo "make lab        start JupyterLab on the project kernel"
@@ -32,7 +33,7 @@ $(VENV)/bin/python:
 
 $(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
-	$(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -e ".[test]"
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -e ".[test,lab]"
 	@# setqca (test-only cross-check of the QCA module) pins pandas<3 in its metadata; it is installed without
 	@# its dependencies and used only on plain arrays.
 	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps setqca==0.2.0
@@ -48,14 +49,21 @@ report: setup
 test: setup
 	$(BIN)/python -m pytest -n $(JOBS) --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
+# The inner loop while editing: no figures, notebooks, report runs or PDFs (markers set in conftest.py).
+test-fast: setup
+	$(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider -m "not figures and not notebook and not slow" tests src
+
 notebooks: setup
 	$(BIN)/krihs-analysis refresh-notebooks
 
 baselines: setup
 	$(BIN)/python -m krihs_analysis.figures.baselines
 
+# JupyterLab refuses to start as root unless told; the set-up assumes a root Debian machine, so say it when we are.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+LAB_ARGS ?=
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ROOT) $(LAB_ARGS)
 
 bench: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -1,6 +1,7 @@
 """The drafted brief: composed from results, run by the report runner, exported to HTML and PDF, rebuilt.
 
-One report run of the brief entry (both languages) is shared by the tests of this module.
+One report run of the brief entry is shared by the tests of this module; the Japanese brief is rebuilt from that
+run's saved results when the run's language matrix does not include it.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ import pytest
 from krihs_analysis import paths
 from krihs_analysis.brief.compose import compose, priorities
 from krihs_analysis.brief.document import FONT_FAMILIES, load_results
-from krihs_analysis.brief.text import fmt_num
+from krihs_analysis._format import fmt_num
+from krihs_analysis.codebook import LANGS, load_codebook
 from krihs_analysis.data import read_cases
-from krihs_analysis.pdf import find_chromium, missing_glyphs
+from krihs_analysis.pdf import find_chromium, layout_problems, missing_glyphs
 from krihs_analysis.pipeline import analyse
 from krihs_analysis.reports import run_reports
 
@@ -42,15 +44,35 @@ def sample():
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     result = run_reports(only=["policy-brief"], out_dir=out, progress=False)
-    assert result.exit_code == 0, result.message
+    assert result.status == "ok", result.failed
     return Path(result.run_dir)
+
+
+@pytest.fixture(scope="module")
+def pdfs(run):
+    """The brief's PDF in every language: the run's own, else rebuilt from the same saved results."""
+    from krihs_analysis.brief.build import rebuild, results_dir
+
+    if find_chromium() is None:
+        pytest.skip("Chromium is installed by `make setup`")
+    out = {}
+    for lang in LANGS:
+        pdf = run / "pdf" / f"06_policy_brief_{lang}.pdf"
+        if not pdf.is_file():
+            saved = results_dir(run, lang)
+            if not saved.is_dir():
+                shutil.copytree(results_dir(run, "en"), saved)  # the same results, worded in another language
+            pdf = next(p for p in rebuild(run, langs=[lang]) if p.suffix == ".pdf")
+        out[lang] = pdf
+    return out
 
 
 def test_composed_brief_has_five_numbered_figures_and_the_sections_in_order(sample):
     cases, tables = sample
     blocks = compose(tables, cases, lang="en")
     html = "\n".join(blocks)
-    assert [int(n) for n in re.findall(r"<b>Figure (\d)\.</b>", html)] == [1, 2, 3, 4, 5]
+    # issue 15: fiscal_context is in the catalogue, so the context box carries it as figure 6
+    assert [int(n) for n in re.findall(r"<b>Figure (\d)\.</b>", html)] == [1, 2, 3, 4, 5, 6]
     heads = re.findall(r"<h2>(\d)\. ", html)
     assert heads == ["1", "2", "3", "4", "5", "6"]
     assert "Appendix: where each finding comes from" in html
@@ -85,7 +107,7 @@ def test_priorities_rank_core_tasks_by_their_mean_gap():
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_run_html_contains_every_figure_and_the_numbers_of_the_run(run, lang):
     html = (run / "html" / f"06_policy_brief_{lang}.brief.html").read_text(encoding="utf-8")
-    assert len(re.findall(r"<img[^>]*src=\"data:image/png;base64,", html)) == 5
+    assert len(re.findall(r"<img[^>]*src=\"data:image/png;base64,", html)) == 6  # issue 15: + fiscal_context
     assert "def " not in html and "results_dir =" not in html  # no inputs, no parameters cell
     saved = load_results(run / "figures" / f"06_policy_brief_{lang}" / "results")
     text = text_of(html)
@@ -103,15 +125,43 @@ def test_run_record_lists_both_pdfs(run):
 
 
 @needs_pdf
-@pytest.mark.parametrize("lang", ["ko", "en"])
-def test_pdf_has_two_to_six_pages_with_cjk_fonts_embedded(run, lang):
-    pdf = run / "pdf" / f"06_policy_brief_{lang}.pdf"
+@pytest.mark.parametrize("lang", LANGS)
+def test_pdf_has_two_to_six_pages_with_cjk_fonts_embedded(pdfs, lang):
+    pdf = pdfs[lang]
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     assert 2 <= pages <= 6
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts)  # the "emb" column
-    assert any(name in line for line in fonts for name in ("NanumGothic", "IPAGothic", "NotoSansCJK"))
+    cjk = {"ko": ("NanumGothic",), "ja": ("IPAPGothic", "IPAGothic"), "en": ("NanumGothic", "IPAPGothic")}[lang]
+    assert any(name in line for line in fonts for name in cjk)
+
+
+@needs_pdf
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_pdf_page_is_numbered_and_the_banner_shares_its_band_with_no_other_word(pdfs, lang):
+    assert layout_problems(pdfs[lang], banner=load_codebook().notice("illustrative", lang)) == []
+
+
+@needs_pdf
+def test_japanese_pdf_reads_in_japanese_with_its_title_block(pdfs):
+    text = subprocess.run(["pdftotext", str(pdfs["ja"]), "-"], capture_output=True, text=True, check=True).stdout
+    flat = "".join(text.split())
+    assert "国土研究院" in flat and "要旨" in flat and "付録" in flat
+    assert re.search(r"[\u3040-\u30ff]{4,}", text)  # kana: Japanese, not Korean or Chinese
+    assert not re.search(r"[\uac00-\ud7a3]", text)  # no Hangul left over
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_appendix_text_contains_an_internal_identifier(sample, lang):
+    cases, tables = sample
+    appendix = text_of(compose(tables, cases, lang=lang)[-1])
+    assert re.search(r"[~|]|\b[a-z]+_[a-z0-9_]+\b|:[a-z]", appendix) is None, appendix
+    cb = load_codebook()
+    english_words = " ".join(cb.label(n, "en") for n in cb.variables).lower()
+    for name in cb.variables:  # a code name that is no word of any English label must never be shown
+        if name not in english_words:
+            assert not re.search(rf"\b{re.escape(name)}\b", appendix), name
 
 
 @needs_pdf
@@ -132,7 +182,7 @@ def test_every_character_of_the_brief_is_covered_by_its_fonts(run, lang):
     # Equivalent of a screenshot check: Chromium draws each character with the first CSS family that has it,
     # so a character none of the brief's fonts covers is exactly one that would render as a fallback box.
     html = (run / "html" / f"06_policy_brief_{lang}.brief.html").read_text(encoding="utf-8")
-    brief_text = text_of("".join(re.findall(r'<div class="kb">.*?</div>\s*</div>', html, flags=re.S)) or html)
+    brief_text = text_of("".join(re.findall(r'<div class="kb"[^>]*>.*?</div>\s*</div>', html, flags=re.S)) or html)
     assert missing_glyphs(brief_text, FONT_FAMILIES) == set()
 
 
@@ -161,7 +211,7 @@ def test_brief_metadata_is_read_from_the_yaml_file():
     from krihs_analysis.brief.document import load_metadata
 
     meta = load_metadata(paths.ROOT / "brief.yaml")
-    assert {"en", "ko"} <= set(meta["title"])
+    assert set(LANGS) <= set(meta["title"]) and set(LANGS) <= set(meta["issuer"])
 
 
 def test_a_failed_rebuild_leaves_the_previous_brief_in_place(run, tmp_path, monkeypatch):
@@ -176,7 +226,9 @@ def test_a_failed_rebuild_leaves_the_previous_brief_in_place(run, tmp_path, monk
         raise pm.exceptions.PapermillExecutionError(3, 3, "boom", "ValueError", "boom", [])
 
     monkeypatch.setattr(pm, "execute_notebook", broken)
-    with pytest.raises(pm.exceptions.PapermillExecutionError):
+    from krihs_analysis.brief.build import BriefFailed
+
+    with pytest.raises(BriefFailed, match="ValueError: boom"):
         rebuild(run, langs=["en"], out_dir=tmp_path)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 

@@ -1,4 +1,4 @@
-"""The brief's text layer: exact ko/en sentences for fixed result rows, including the weak-evidence wording."""
+"""The brief's text layer: exact en/ko/ja sentences for fixed result rows, including the weak-evidence wording."""
 
 from __future__ import annotations
 
@@ -126,6 +126,41 @@ def test_a_descriptive_gap_is_not_labelled_as_supported_by_a_test():
     assert findings[["result", "weak", "evidence"]].values.tolist() == [["core_task_gaps", False, "descriptive"]]
 
 
-def test_brief_languages_are_korean_and_english_only():
-    with pytest.raises(ValueError, match="'ko' or 'en'"):
-        comparison_sentence(STRONG, lang="ja")
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda: comparison_sentence(WEAK, lang="ja"),
+         "地域のリーダーシップでは、韓国の事例が日本の事例より低い傾向がみられるが、根拠は弱い（中央値 1対2；"
+         "Cliff's δ = −0.35、95%信頼区間 −0.70~0.05；正確p = 0.060、Holm補正p = 0.300）。"),
+        (lambda: association_sentence(ASSOC, lang="ja"),
+         "事業間の連携・統合の水準が高い事例ほど、総合的な持続可能性の水準も高い（Kendallのτ-b = 0.52、"
+         "95%信頼区間 0.25~0.74；正確p = 0.003、事業内での並べ替え検定；n = 26）。"),
+        (lambda: qca_sentence("resident_org*intermediary", {"consistency": 0.92, "coverage": 0.71}, lang="ja"),
+         "「地域を代表する住民組織と中間支援組織」の条件を併せ持つ事例は、おおむね持続している（整合度 0.92、被覆度 0.71）。"),
+        (lambda: core_task_sentence({"group": "KR-P2", "task": "task4_intermediary", "mean": 0.5, "benchmark": 2.1},
+                                    lang="ja"),
+         "日本の事例との差が最も大きいのは、KR-P2事業の「中間支援組織の活性化と支援」で、事業平均0.50点、"
+         "日本平均2.10点である（0～3の尺度）。"),
+    ],
+)
+def test_japanese_sentences_are_exact(make, expected):
+    assert make() == expected
+
+
+def test_a_comparison_without_an_interval_says_why_and_is_weak():
+    row = {**WEAK.to_dict(), "ci_low": float("nan"), "ci_high": float("nan"), "ci_method": "group too small: n = 2"}
+    assert comparison_sentence(row, lang="en") == (
+        "Korean cases tend to score lower than Japanese cases on local leadership, but the evidence is weak "
+        "(median 1 vs 2; Cliff's δ = −0.35, no interval: group too small: n = 2; exact p = 0.060, "
+        "Holm-adjusted p = 0.300).")
+
+
+def test_findings_name_their_rows_in_the_readers_language_and_keep_the_code_key_for_tracing():
+    findings = draft_findings({"association": pd.DataFrame([ASSOC])}, lang="ko")
+    assert findings.loc[0, "key"] == "integration~sustainability:kendall|programme"
+    assert findings.loc[0, "item"] == "사업 간 연계·통합 – 종합 지속가능성 (Kendall τ-b, 사업 내 순열검정)"
+
+
+def test_an_unknown_brief_language_is_refused_with_the_supported_ones():
+    with pytest.raises(ValueError, match="en, ko, ja"):
+        comparison_sentence(STRONG, lang="fr")

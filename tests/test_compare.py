@@ -180,3 +180,194 @@ def test_seed_none_and_generator_seeds_are_accepted(cases):
     a = compare_countries(cases, variables=["integration"], n_boot=99, seed=np.random.default_rng(4))
     b = compare_countries(cases, variables=["integration"], n_boot=99, seed=np.random.default_rng(4))
     pd.testing.assert_frame_equal(a, b)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# issue 13: clusters, tiny groups, budgets
+# --------------------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def sample():
+    from krihs_analysis.data import default_clusters, read_cases
+
+    c = read_cases()
+    return c.assign(cluster=default_clusters(c))
+
+
+def _delta(a, b):
+    """Cliff's delta by its definition, pair by pair."""
+    return sum(np.sign(u - v) for u in a for v in b) / (len(a) * len(b))
+
+
+def _cluster_reference(sub, name):
+    """Enumerate every assignment of whole clusters to KR/JP with the observed cluster counts (itertools)."""
+    from itertools import combinations
+
+    v = sub[name].astype(float).to_numpy()
+    cl = sub["cluster"].astype(str).to_numpy()
+    labels = list(dict.fromkeys(cl))
+    kr_clusters = {c for c, k in zip(cl, sub["country"].astype(str)) if k == "KR"}
+    d_obs = _delta(v[np.isin(cl, list(kr_clusters))], v[~np.isin(cl, list(kr_clusters))])
+    ds = []
+    for pick in combinations(labels, len(kr_clusters)):
+        a = np.isin(cl, pick)
+        ds.append(_delta(v[a], v[~a]))
+    return d_obs, np.mean(np.abs(ds) >= abs(d_obs) - 1e-12), len(ds)
+
+
+@pytest.mark.parametrize("name", ["integration", "gov_role", "community_sense", "sustainability"])
+def test_cluster_permutation_p_and_delta_equal_enumeration_on_a_sub_sample(sample, name):
+    """4 programmes (8 sites) and 7 Japanese cases in 4 clusters (Unnan's three, Nantan's two, two alone)."""
+    sub = sample[sample["programme"].isin(["KR-P1", "KR-P2", "KR-P4", "KR-P6"])
+                 | sample["case_id"].isin(["JP-02", "JP-03", "JP-04", "JP-07", "JP-08", "JP-10", "JP-11"])]
+    d_ref, p_ref, space = _cluster_reference(sub, name)
+    assert space == 70  # C(8, 4)
+    row = compare_countries(sub, variables=[name], cluster="cluster", n_boot=0, n_permutations=0).iloc[0]
+    assert row["cliffs_delta"] == pytest.approx(d_ref, abs=1e-9)
+    assert row["p_value"] == pytest.approx(p_ref, abs=1e-9)
+    assert row["p_method"] == "exact (cluster permutation, full enumeration)"
+    assert (row["n_clusters_kr"], row["n_clusters_jp"]) == (4, 4)
+
+
+def test_singleton_clusters_give_the_exact_rank_sum_p(cases):
+    """Every case its own cluster: |delta| is a monotone function of |W - E W|, so the two exact p agree."""
+    sub = cases.iloc[list(range(6)) + list(range(14, 20))].assign(cluster=lambda d: d["case_id"])
+    a = compare_countries(sub, variables=["integration"], cluster="cluster", n_boot=0).iloc[0]
+    b = compare_countries(sub, variables=["integration"], n_boot=0).iloc[0]
+    assert a["p_value"] == pytest.approx(b["p_value"], abs=1e-9)
+
+
+def test_cluster_p_past_the_enumeration_budget_is_monte_carlo_with_its_standard_error(sample):
+    row = compare_countries(sample, variables=["gov_role"], cluster="cluster", n_boot=0, n_permutations=2000,
+                            enumeration_limit=100).iloc[0]
+    assert row["p_method"] == "monte carlo (cluster permutation)"
+    assert row["p_se"] > 0
+    exact = compare_countries(sample, variables=["gov_role"], cluster="cluster", n_boot=0).iloc[0]
+    assert exact["p_method"].startswith("exact")
+    assert abs(row["p_value"] - exact["p_value"]) < 4 * row["p_se"] + 1 / 2001
+
+
+def test_n_permutations_zero_past_the_budget_raises_giving_the_size_of_the_space(sample):
+    with pytest.raises(ValueError, match=r"has 6,435 arrangements, more than the enumeration budget of 100"):
+        compare_countries(sample, variables=["gov_role"], cluster="cluster", n_permutations=0,
+                          enumeration_limit=100)
+
+
+@pytest.mark.parametrize("cluster, n", [(None, 2), ("cluster", 1)])
+def test_groups_smaller_than_five_get_no_interval_and_say_why(sample, cluster, n):
+    out = compare_countries(sample, variables=["integration"], by="programme", cluster=cluster, n_boot=199)
+    assert out["ci_low"].isna().all() and out["ci_high"].isna().all()
+    unit = "" if cluster is None else " cluster"
+    assert (out["ci_method"] == f"group too small: n = {n}{unit}").all()
+    assert (out["n_group"] == 2).all()
+
+
+def test_a_group_of_five_gets_an_interval(cases):
+    sub = cases.iloc[list(range(5)) + list(range(14, 26))]
+    row = compare_countries(sub, variables=["integration"], n_boot=199).iloc[0]
+    assert np.isfinite(row["ci_low"]) and not row["ci_method"].startswith("group too small")
+    row4 = compare_countries(cases.iloc[list(range(4)) + list(range(14, 26))], variables=["integration"],
+                             n_boot=199).iloc[0]
+    assert row4["ci_method"] == "group too small: n = 4" and np.isnan(row4["ci_low"])
+
+
+def test_core_task_profile_gives_no_interval_to_a_two_site_programme(sample):
+    prof = core_task_profile(sample, by="programme", n_boot=199)
+    kr = prof[prof["group"].str.startswith("KR")]
+    assert kr["ci_low"].isna().all() and (kr["ci_method"] == "group too small: n = 2").all()
+    assert (kr["n_group"] == 2).all()
+    jp = prof[prof["group"] == "JP-RMO"]
+    assert jp["ci_low"].notna().all() and (jp["ci_method"] == "percentile").all()
+
+
+def test_core_task_profile_cluster_bootstrap_resamples_whole_clusters(sample):
+    """Every resampled mean is a mean over whole clusters: check the interval against an explicit loop."""
+    from krihs_analysis.data import core_task_indices
+
+    prof = core_task_profile(sample, cluster="cluster", n_boot=0)
+    assert (prof["ci_method"] == "none").all()
+    out = core_task_profile(sample, cluster="cluster", n_boot=500, seed=4)
+    row = out[(out["group"] == "JP") & (out["task"] == "task1_capacity")].iloc[0]
+    assert row["n_clusters"] == 8 and row["ci_method"] == "percentile (whole clusters resampled)"
+    jp = sample["country"].astype(str) == "JP"
+    v = core_task_indices(sample)["task1_capacity"].to_numpy()[jp]
+    cl = sample["cluster"].to_numpy()[jp]
+    labels = list(dict.fromkeys(cl))
+    means = []
+    for k in range(200):
+        rng = np.random.default_rng(k)
+        pick = rng.choice(len(labels), len(labels))
+        vals = np.concatenate([v[cl == labels[i]] for i in pick])
+        means.append(vals.mean())
+    # the bootstrap distribution of whole-cluster means covers the computed interval
+    assert min(means) <= row["ci_low"] <= row["ci_high"] <= max(means)
+    assert row["ci_low"] < row["mean"] < row["ci_high"]
+
+
+def test_a_cluster_spanning_both_countries_is_rejected(sample):
+    df = sample.assign(cluster="one")
+    with pytest.raises(ValueError, match="a cluster must lie within one group"):
+        compare_countries(df, variables=["integration"], cluster="cluster")
+
+
+def test_a_blank_cluster_is_rejected_naming_the_case(sample):
+    df = sample.copy()
+    df.loc[0, "cluster"] = None
+    with pytest.raises(ValueError, match="blank for case.*KR-P1-A"):
+        compare_countries(df, variables=["integration"], cluster="cluster")
+
+
+@pytest.mark.parametrize("bad, match", [([1, 2], "cases must be a pandas DataFrame"),
+                                        ("cases.csv", "cases must be a pandas DataFrame")])
+def test_compare_countries_rejects_what_is_not_a_frame_with_a_helpful_message(bad, match):
+    with pytest.raises(ValueError, match=match):
+        compare_countries(bad)
+
+
+@pytest.mark.parametrize("kw, match", [({"alpha": 5}, "alpha is a significance level.*alpha=0.05"),
+                                       ({"n_boot": -5}, "n_boot must be a whole number"),
+                                       ({"n_permutations": -1}, "n_permutations must be"),
+                                       ({"seed": "x"}, "seed must be"),
+                                       ({"by": "region"}, "by must be one of"),
+                                       ({"cluster": "nope"}, "lacks the column.*'nope'")])
+def test_compare_countries_validates_options_up_front(cases, kw, match):
+    with pytest.raises(ValueError, match=match):
+        compare_countries(cases, variables=["integration"], **kw)
+
+
+def test_core_task_profile_validates_options(cases):
+    with pytest.raises(ValueError, match="alpha is a significance level"):
+        core_task_profile(cases, alpha=5)
+    with pytest.raises(ValueError, match="n_boot must be"):
+        core_task_profile(cases, n_boot=-5)
+
+
+def test_cluster_comparison_never_mutates_its_input(sample):
+    before = sample.copy(deep=True)
+    compare_countries(sample, variables=["integration"], cluster="cluster", n_boot=99)
+    core_task_profile(sample, cluster="cluster", n_boot=99)
+    pd.testing.assert_frame_equal(sample, before)
+
+
+def test_default_clusters_follow_the_codebook_rule():
+    """KR sites by programme; JP by municipality code where known; otherwise the case itself."""
+    from krihs_analysis.data import default_clusters
+
+    df = pd.DataFrame({"case_id": ["KR-P1-A", "KR-P1-B", "JP-01", "JP-02", "JP-03", "X-1"],
+                       "country": ["KR", "KR", "JP", "JP", "JP", "JP"],
+                       "programme": ["KR-P1", "KR-P1", "JP-RMO", "JP-RMO", "JP-RMO", "JP-RMO"],
+                       "municipality_code": [None, None, "322091", "322091", None, " "]})
+    before = df.copy()
+    out = default_clusters(df)
+    assert out.tolist() == ["KR-P1", "KR-P1", "JP:322091", "JP:322091", "JP-03", "X-1"]
+    assert out.name == "cluster" and out.index.equals(df.index)
+    pd.testing.assert_frame_equal(df, before)
+
+
+def test_build_writes_the_default_cluster_column(tmp_path):
+    from krihs_analysis.codebook import load_codebook
+    from krihs_analysis.data import build, read_processed
+
+    manifest = build(out_dir=tmp_path)
+    assert "cluster" in manifest["columns"]
+    assert read_processed(tmp_path / "cases.parquet")["cluster"].nunique() == 15
+    assert "cluster" in load_codebook().derived

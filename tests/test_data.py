@@ -410,3 +410,79 @@ def test_a_build_that_fails_while_writing_replaces_neither_file(tmp_path, monkey
         build(DATA / "valid_small.csv", out_dir=tmp_path)
     assert {n: (tmp_path / n).read_bytes() for n in before} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.parquet", "manifest.json"]
+
+
+# --- Japanese codes against MIC's list; characters lost in an encoding conversion (issue 15) ---------------
+
+
+def sample_with(tmp_path: Path, old: str, new: str, *, encoding: str = "utf-8") -> tuple[Path, int]:
+    """The sample with one edit, and the sheet row (header = row 1) of the line edited."""
+    lines = paths.SAMPLE_CASES.read_text(encoding="utf-8").splitlines()
+    hit = [i for i, line in enumerate(lines) if old in line]
+    assert len(hit) >= 1, old
+    lines[hit[0]] = lines[hit[0]].replace(old, new, 1)
+    p = tmp_path / "edited.csv"
+    p.write_text("\n".join(lines) + "\n", encoding=encoding, errors="replace")
+    return p, hit[0] + 1
+
+
+def test_the_samples_real_japanese_cases_match_mics_code_list():
+    from krihs_analysis.data.context import jp_municipality_names
+
+    names = jp_municipality_names()
+    jp = read_cases().query("country == 'JP' and municipality_code != ''")
+    assert sorted(set(jp["municipality_code"])) == ["063827", "262137", "322091", "342149", "432105"]
+    assert (jp["municipality"] == jp["municipality_code"].map(names)).all()
+
+
+def test_a_japanese_case_with_another_municipalitys_name_for_its_code_is_rejected_with_the_expected_name(tmp_path):
+    # JP-02's code 322091 is 雲南市 (島根県) in MIC's list; the sheet says 安芸高田市 (which is 342149).
+    p, row = sample_with(tmp_path, "雲南市,322091", "安芸高田市,322091")
+    hit = problems_of(p)
+    assert hit[["row", "column", "value"]].values.tolist() == [[row, "municipality", "安芸高田市"]]
+    assert hit["expected"].iloc[0].startswith("雲南市 (島根県)") and "322091" in hit["expected"].iloc[0]
+
+
+def test_a_japanese_code_with_a_valid_check_digit_that_names_no_municipality_is_rejected(tmp_path):
+    # 340006 is Hiroshima prefecture's own code (valid check digit), not a municipality's.
+    p, row = sample_with(tmp_path, "安芸高田市,342149", "安芸高田市,340006")
+    hit = problems_of(p)
+    assert hit[["row", "column", "value"]].values.tolist() == [[row, "municipality_code", "340006"]]
+    assert "全国地方公共団体コード" in hit["expected"].iloc[0]
+
+
+@pytest.mark.parametrize("name", ["広島県安芸高田市", "広島県 安芸高田市", "安芸高田", "安芸高田市"])
+def test_a_prefecture_in_front_or_no_type_suffix_still_matches_mics_name(tmp_path, name):
+    p, _ = sample_with(tmp_path, "安芸高田市,342149", f"{name},342149")
+    assert read_cases(p).query("case_id == 'JP-01'")["municipality"].item() == name
+
+
+def test_a_question_mark_in_place_of_a_kanji_is_reported_with_row_and_column(tmp_path):
+    p, row = sample_with(tmp_path, "JP-05,JP,JP-RMO,MIC (総務省)", "JP-05,JP,JP-RMO,MIC (?務省)")
+    hit = problems_of(p)
+    assert hit[["row", "column", "value"]].values.tolist() == [[row, "ministry", "MIC (?務省)"]]
+    assert "encoding" in hit["expected"].iloc[0]
+
+
+def test_a_replacement_character_is_reported(tmp_path):
+    p, row = sample_with(tmp_path, "one of Unnan's 地域自主組織", "one of Unnan's 地域自\ufffd組織")
+    hit = problems_of(p)
+    assert hit[["row", "column"]].values.tolist() == [[row, "notes"]]
+    assert "U+FFFD" in hit["expected"].iloc[0]
+
+
+def test_a_sample_round_tripped_through_cp949_is_no_longer_silently_valid(tmp_path):
+    # CP949 has no 総 (Korean writes 總) and no ー: Excel writes '?' for them.
+    text = paths.SAMPLE_CASES.read_text(encoding="utf-8")
+    p = tmp_path / "cp949.csv"
+    p.write_bytes(text.encode("cp949", errors="replace"))
+    hit = problems_of(p)
+    assert set(hit["column"]) >= {"ministry", "notes"}
+    jp_rows = [i + 1 for i, line in enumerate(text.splitlines()) if line.startswith("JP-")]
+    assert set(hit.query("column == 'ministry'")["row"]) == set(jp_rows)  # every JP row says MIC (総務省)
+
+
+def test_a_korean_question_mark_is_not_a_lost_character(tmp_path):
+    p, _ = sample_with(tmp_path, "illustrative regional management organisation",
+                       "illustrative regional management organisation 지속될까? 미정")
+    assert len(read_cases(p)) == 26

@@ -19,7 +19,8 @@ def _normalise(spec: str) -> tuple[str, str]:
 
 def pip_dependencies() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return dict(_normalise(s) for s in project["dependencies"])
+    extras = [s for group in project.get("optional-dependencies", {}).values() for s in group]
+    return dict(_normalise(s) for s in [*project["dependencies"], *extras])
 
 
 def conda_dependencies() -> dict[str, str]:

@@ -214,3 +214,134 @@ def test_network_algorithm_raises_infeasible_beyond_its_budget():
     x = np.arange(30.0)
     with pytest.raises(E.Infeasible):
         E.kendall_exact(x, x[::-1].copy(), "two-sided", budget=1000)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# clusters and restricted designs (issue 13); random designs are constructed valid, never skipped
+# --------------------------------------------------------------------------------------------------------------
+def _random_clustered_two_groups(seed: int):
+    """A valid clustered two-group design: 3-5 clusters per group, sizes 1-3, codes 0-3 (never constant)."""
+    rng = np.random.default_rng(seed)
+    k1, k2 = int(rng.integers(3, 6)), int(rng.integers(3, 6))
+    sizes = rng.integers(1, 4, k1 + k2)
+    labels = np.repeat(np.arange(k1 + k2), sizes)
+    values = rng.integers(0, 4, len(labels)).astype(float)
+    values[0], values[-1] = 0.0, 3.0  # both codes present: the statistic is never degenerate
+    first = labels < k1
+    return values, labels.astype(str), first
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_cluster_delta_test_equals_brute_force_over_cluster_assignments(seed):
+    values, labels, first = _random_clustered_two_groups(seed)
+    names = list(dict.fromkeys(labels))
+    k1 = len(set(labels[first]))
+    d_obs = E.cliffs_delta(values[first], values[~first])
+    ds = []
+    for pick in itertools.combinations(names, k1):
+        a = np.isin(labels, pick)
+        ds.append(np.sign(values[a][:, None] - values[~a][None, :]).mean())
+    p_ref = np.mean(np.abs(ds) >= abs(d_obs) - 1e-12)
+    res = E.cluster_delta_test(values, labels, first, n_permutations=0, rng=np.random.default_rng(0))
+    assert res.statistic == pytest.approx(d_obs, abs=1e-12)
+    assert res.p_value == pytest.approx(p_ref, abs=1e-12)
+    assert res.n_resamples == math.comb(len(names), k1)
+
+
+def test_cluster_delta_monte_carlo_agrees_with_enumeration_within_its_standard_error():
+    values, labels, first = _random_clustered_two_groups(3)
+    exact = E.cluster_delta_test(values, labels, first, n_permutations=0, rng=np.random.default_rng(0))
+    mc = E.cluster_delta_test(values, labels, first, n_permutations=20_000, rng=np.random.default_rng(1), limit=1)
+    assert mc.p_method == E.P_CLUSTER_MC and mc.p_se > 0
+    assert abs(mc.p_value - exact.p_value) < 4 * mc.p_se + 1 / 20_001
+
+
+def test_cluster_delta_with_no_draws_past_the_limit_raises_giving_the_space():
+    values, labels, first = _random_clustered_two_groups(0)
+    space = math.comb(len(set(labels)), len(set(labels[first])))
+    with pytest.raises(ValueError, match=f"has {space:,} arrangements, more than the enumeration budget of 1"):
+        E.cluster_delta_test(values, labels, first, n_permutations=0, rng=np.random.default_rng(0), limit=1)
+
+
+def test_cluster_spanning_two_groups_is_rejected():
+    with pytest.raises(ValueError, match="within one group"):
+        E.cluster_delta_test(np.array([0.0, 1, 2, 3]), np.array(["a", "a", "b", "c"]),
+                             np.array([True, False, True, False]), n_permutations=0, rng=np.random.default_rng(0))
+
+
+def _brute_design_arrangements(y, clusters, strata=None):
+    """Distinct arrangements: whole-cluster y-vectors permuted among clusters of equal size (and stratum)."""
+    labels = list(dict.fromkeys(clusters))
+    members = {c: np.flatnonzero(np.asarray(clusters) == c) for c in labels}
+    key = {c: (None if strata is None else strata[members[c][0]], len(members[c])) for c in labels}
+    classes = {}
+    for c in labels:
+        classes.setdefault(key[c], []).append(c)
+    classes = list(classes.values())
+    seen = set()
+    for choice in itertools.product(*[list(itertools.permutations(cl)) for cl in classes]):
+        yy = y.copy()
+        for cl, perm in zip(classes, choice):
+            for dest, src in zip(cl, perm):
+                yy[members[dest]] = y[members[src]]
+        seen.add(tuple(yy.tolist()))
+    return seen
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_design_enumerates_exactly_the_distinct_whole_cluster_arrangements(seed):
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(1, 4, 7)
+    clusters = np.repeat([f"c{i}" for i in range(7)], sizes)
+    strata = np.where(np.repeat(np.arange(7), sizes) < 4, "s", "t")
+    y = rng.integers(0, 3, len(clusters)).astype(float)
+    for st in (None, strata):
+        d = E.Design.build(len(y), st, clusters)
+        rows = np.concatenate(list(d.enumerate(y)))
+        got = {tuple(r.tolist()) for r in rows}
+        ref = _brute_design_arrangements(y, clusters, st)
+        assert len(rows) == len(got) == d.space(y) == len(ref)
+        assert got == ref
+
+
+def test_design_draws_only_arrangements_the_design_allows():
+    rng = np.random.default_rng(5)
+    clusters = np.repeat(["a", "b", "c", "d", "e"], [2, 2, 1, 1, 3])
+    y = rng.integers(0, 4, len(clusters)).astype(float)
+    d = E.Design.build(len(y), None, clusters)
+    allowed = _brute_design_arrangements(y, clusters)
+    draws = d.sample(y, 500, rng)
+    assert {tuple(r.tolist()) for r in draws} <= allowed
+
+
+def test_design_rejects_a_cluster_in_two_strata():
+    with pytest.raises(ValueError, match="more than one stratum"):
+        E.Design.build(3, np.array(["s", "t", "t"]), np.array(["a", "a", "b"]))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_weighted_rank_correlations_equal_those_of_the_expanded_sample(seed):
+    """A whole-cluster bootstrap sample is the data with case i repeated W_i times: compare with scipy on it."""
+    from scipy.stats import kendalltau, spearmanr
+
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 4, 15).astype(float)
+    y = np.clip(x + rng.integers(-1, 2, 15), 0, 3)
+    W = rng.integers(0, 3, (20, 15)).astype(float)
+    W[:, :2] = 1  # at least two cases (and both variables vary) in every row
+    x[:2], y[:2] = [0, 3], [0, 3]
+    tau = E.weighted_tau_b_rows(x, y, W)
+    rho = E.weighted_spearman_rows(x, y, W)
+    for b in range(len(W)):
+        xx, yy = np.repeat(x, W[b].astype(int)), np.repeat(y, W[b].astype(int))
+        assert tau[b] == pytest.approx(kendalltau(xx, yy).statistic, abs=1e-12)
+        assert rho[b] == pytest.approx(spearmanr(xx, yy).statistic, abs=1e-12)
+
+
+def test_within_kendall_rows_counts_only_pairs_inside_strata():
+    x = np.array([0, 1, 2, 3, 0, 1.0])
+    y = np.array([0, 1, 2, 3, 3, 0.0])
+    strata = np.array(["a", "a", "a", "a", "b", "b"])
+    # stratum a: 6 concordant pairs; stratum b: 1 discordant pair; cross pairs ignored
+    assert E.within_kendall_rows(x, y[None, :], strata)[0] == 5.0
+    assert E.within_kendall_rows(x, y[None, :], None)[0] == E.kendall_S(x, y)

@@ -78,14 +78,6 @@ def test_palette_distinct_in_greyscale():
     assert st.COUNTRY_MARKERS["KR"] != st.COUNTRY_MARKERS["JP"]
 
 
-def test_text_complete_in_every_language():
-    for key, entry in st.TEXT.items():
-        assert set(entry) == set(LANGS), key
-        fields = [sorted(__import__("string").Formatter().parse(entry[lang]), key=str) for lang in LANGS]
-        names = [{f[1] for f in fs if f[1]} for fs in fields]
-        assert names[0] == names[1] == names[2], key
-
-
 def test_sizes():
     assert st.SINGLE == pytest.approx(85 / 25.4) and st.DOUBLE == pytest.approx(175 / 25.4)
     fig = bl.draw("rmo_trend", "en")
@@ -234,8 +226,8 @@ def test_truth_table_heatmap_artists():
     tt = bl.truth_table()
     tt["incl"] = pd.array(tt["incl"], dtype="double[pyarrow]")  # Arrow-backed floats must not break it
     ax = cat.truth_table_heatmap(tt, lang="en", illustrative=True)
-    img = ax.get_images()[0]
-    assert img.get_array().shape == (6, 4)
+    mesh = by_gid(ax.figure, "tt-conditions")[0]  # seaborn's heatmap: a QuadMesh, one cell per row x condition
+    assert mesh.get_array().shape == (6, 4)
     assert [t.get_text() for t in ax.get_yticklabels()] == tt["row"].astype(str).tolist()
     ticks = [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]
     assert ticks[:4] == [CB.label(c, "en") for c in tt.columns[1:5]]
@@ -251,7 +243,7 @@ def test_truth_table_from_qca_module():
                        "sustainability": [1, 1, 0, 0, 1]})
     tt = qca.truth_table(df, "sustainability", ["integration", "intermediary"])
     ax = cat.truth_table_heatmap(tt, lang="ko", illustrative=False)
-    assert ax.get_images()[0].get_array().shape == (len(tt.table), 2)
+    assert by_gid(ax.figure, "tt-conditions")[0].get_array().shape == (len(tt.table), 2)
 
 
 def test_rmo_trend_artists():
@@ -433,3 +425,22 @@ def test_save_figure_accepts_the_axes_a_single_panel_function_returns(tmp_path):
     entry = save_figure(ax, "rmo_trend_ja", formats=("png",), dpi=50, out_dir=tmp_path)
     assert entry["lang"] == "ja" and entry["alt_text"]
     assert (tmp_path / "rmo_trend_ja.png").stat().st_size > 0
+
+
+def test_core_task_gaps_draws_tiny_groups_without_a_whisker_and_says_so():
+    from krihs_analysis.compare import core_task_profile
+    from krihs_analysis.data import default_clusters, read_cases
+
+    cases = read_cases()
+    profile = core_task_profile(cases.assign(cluster=default_clusters(cases)), by="programme", cluster="cluster",
+                                n_boot=199)
+    tiny = profile["ci_method"].astype(str).str.startswith("group too small")
+    assert tiny.any() and profile.loc[tiny, ["ci_low", "ci_high"]].isna().all().all()
+    fig = cat.core_task_gaps(profile, lang="en", illustrative=True)
+    whiskers = sum(len(c.get_segments()) for a in fig.axes for c in a.collections
+                   if type(c).__name__ == "LineCollection")
+    n_tasks = profile["task"].nunique()
+    drawn = profile[~tiny & ~profile["group"].astype(str).str.startswith("JP")]
+    assert whiskers == len(drawn)
+    notes = " ".join(st.frame_texts(fig)["notes"])
+    assert "No interval for groups of fewer than 5" in notes and n_tasks == 4

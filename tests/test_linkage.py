@@ -19,6 +19,13 @@ def _cat(v):
     return pd.Categorical(v, categories=[0, 1, 2, 3], ordered=True)
 
 
+@pytest.fixture(scope="module")
+def sample_cases() -> pd.DataFrame:
+    from krihs_analysis.data import read_cases
+
+    return read_cases()
+
+
 @pytest.fixture
 def cases() -> pd.DataFrame:
     rng = np.random.default_rng(11)
@@ -36,7 +43,7 @@ def cases() -> pd.DataFrame:
 
 def test_kendall_reproduces_r_cor_test_exact_p():
     # R: cor.test(x, y, method = "kendall") -> tau = 0.4444444, p-value = 0.1194
-    res = association(HW, "self_funded_pct", "years_after_support", method="kendall", n_resamples=199).iloc[0]
+    res = association(HW, "self_funded_pct", "years_after_support", method="kendall", n_boot=199).iloc[0]
     assert res["statistic"] == pytest.approx(0.4444444, abs=1e-7)
     assert res["p_value"] == pytest.approx(0.1194, abs=5e-5)
     assert res["p_method"] == "exact"
@@ -44,7 +51,7 @@ def test_kendall_reproduces_r_cor_test_exact_p():
 
 def test_spearman_reproduces_r_cor_test_exact_p_not_scipys_approximation():
     # R: cor.test(x, y, method = "spearman") -> rho = 0.6, p-value = 0.0968 (scipy.stats.spearmanr: 0.0876)
-    res = association(HW, "self_funded_pct", "years_after_support", method="spearman", n_resamples=199).iloc[0]
+    res = association(HW, "self_funded_pct", "years_after_support", method="spearman", n_boot=199).iloc[0]
     assert res["statistic"] == pytest.approx(0.6, abs=1e-12)
     assert res["p_value"] == pytest.approx(0.0968, abs=5e-5)
 
@@ -82,51 +89,239 @@ def test_trend_test_p_is_exact_permutation_of_the_score_sum():
 
 
 def test_association_returns_one_tidy_row_with_documented_columns(cases):
-    out = association(cases, n_resamples=199)
+    out = association(cases, n_boot=199)
     assert len(out) == 1
     assert {"x", "y", "method", "statistic", "p_value", "p_method", "ci_low", "ci_high", "n", "strata",
             "p_se"} <= set(out.columns)
 
 
 def test_kendall_on_fourteen_plus_twelve_tied_codes_is_exact(cases):
-    out = association(cases, n_resamples=199).iloc[0]
+    out = association(cases, n_boot=199).iloc[0]
     assert out["p_method"] == "exact"
     assert out["ci_low"] <= out["statistic"] <= out["ci_high"]
 
 
-def test_stratified_kendall_falls_back_to_seeded_monte_carlo_with_its_standard_error(cases):
-    big = pd.concat([cases, cases[cases["country"] == "JP"]], ignore_index=True)  # 24 JP cases: > 2e6 arrangements
-    a = association(big, strata="programme", n_resamples=999, seed=3).iloc[0]
-    b = association(big, strata="programme", n_resamples=999, seed=3).iloc[0]
-    assert a["p_method"] == "monte carlo"
+def test_stratified_kendall_past_the_budget_is_seeded_monte_carlo_with_its_standard_error(cases):
+    big = pd.concat([cases, cases[cases["country"] == "JP"]], ignore_index=True)  # one stratum of 24 cases
+    kw = dict(strata="programme", n_boot=0, n_permutations=999, seed=3, enumeration_limit=10_000)
+    a = association(big, **kw).iloc[0]
+    b = association(big, **kw).iloc[0]
+    assert a["p_method"] == "monte carlo (within-strata permutation)"
     assert 0 < a["p_se"] < 0.02
     assert a["p_value"] == b["p_value"]
 
 
+def test_stratified_kendall_with_no_monte_carlo_budget_past_enumeration_raises_with_the_space_size(cases):
+    big = pd.concat([cases, cases[cases["country"] == "JP"]], ignore_index=True)
+    with pytest.raises(ValueError, match=r"has [0-9,]+ arrangements, more than the enumeration budget of 10,000"):
+        association(big, strata="programme", n_boot=0, n_permutations=0, enumeration_limit=10_000)
+
+
+def _within_tau_b_by_hand(x, y, strata):
+    """tau_b from the within-stratum pairs, pair by pair (the reference definition)."""
+    s = n1 = n2 = 0
+    for i in range(len(x)):
+        for j in range(i + 1, len(x)):
+            if strata[i] != strata[j]:
+                continue
+            dx, dy = np.sign(x[i] - x[j]), np.sign(y[i] - y[j])
+            s += dx * dy
+            n1 += dx != 0
+            n2 += dy != 0
+    return s / np.sqrt(n1 * n2), s
+
+
+def _within_stratum_arrangements(y, strata):
+    """Every permutation of y within strata, by itertools (duplicates kept: each permutation equally likely)."""
+    from itertools import permutations, product
+
+    groups = [np.flatnonzero(np.asarray(strata) == s) for s in dict.fromkeys(strata)]
+    for choice in product(*[list(permutations(g)) for g in groups]):
+        yy = y.copy()
+        for g, perm in zip(groups, choice):
+            yy[g] = y[list(perm)]
+        yield yy
+
+
+def test_within_stratum_tau_b_and_its_exact_p_equal_enumeration_on_a_sub_sample(sample_cases):
+    """Three programmes and four Japanese cases of the sample: 2*2*2*4! = 192 within-stratum permutations."""
+    sub = sample_cases[sample_cases["programme"].isin(["KR-P1", "KR-P2", "KR-P4"])
+                       | sample_cases["case_id"].isin(["JP-01", "JP-02", "JP-05", "JP-07"])]
+    x = sub["integration"].astype(float).to_numpy()
+    y = sub["sustainability"].astype(float).to_numpy()
+    strata = sub["programme"].astype(str).tolist()
+    tau_ref, s_obs = _within_tau_b_by_hand(x, y, strata)
+    s_all = np.array([_within_tau_b_by_hand(x, yy, strata)[1] for yy in _within_stratum_arrangements(y, strata)])
+    p_ref = np.mean(np.abs(s_all) >= abs(s_obs) - 1e-12)
+    res = association(sub, strata="programme", n_boot=0, n_permutations=0).iloc[0]
+    assert res["statistic"] == pytest.approx(tau_ref, abs=1e-9)
+    assert res["p_value"] == pytest.approx(p_ref, abs=1e-9)
+    assert res["p_method"] == "exact (within-strata permutation)"
+
+
 def test_stratified_permutation_equals_enumeration_over_within_stratum_swaps():
     """Four strata of two cases: 2^4 = 16 arrangements, enumerated by hand here."""
-    from itertools import product
-
-    from krihs_analysis import _exact as E
-
     x = np.array([0, 1, 1, 2, 2, 3, 0, 3.0])
     y = np.array([0, 1, 2, 1, 3, 2, 1, 3.0])
     strata = ["a", "a", "b", "b", "c", "c", "d", "d"]
     df = pd.DataFrame({"integration": x, "sustainability": y, "programme": strata})
-    res = association(df, strata="programme", n_resamples=0).iloc[0]
-    s_obs = E.kendall_S(x, y)
-    values = []
-    for flips in product([0, 1], repeat=4):
+    res = association(df, strata="programme", n_boot=0, n_permutations=0).iloc[0]
+    tau_ref, s_obs = _within_tau_b_by_hand(x, y, strata)
+    s_all = np.array([_within_tau_b_by_hand(x, yy, strata)[1] for yy in _within_stratum_arrangements(y, strata)])
+    assert len(s_all) == 16
+    assert res["statistic"] == pytest.approx(tau_ref, abs=1e-9)
+    assert res["p_value"] == pytest.approx(np.mean(np.abs(s_all) >= abs(s_obs) - 1e-12), abs=1e-9)
+
+
+@pytest.mark.parametrize("method", ["spearman", "trend"])
+def test_within_stratum_spearman_and_trend_p_equal_enumeration(method):
+    """Within-stratum analogues (centred within-stratum mid-ranks; x centred within strata) by enumeration."""
+    x = np.array([0, 1, 3, 1, 2, 2, 3, 0, 2.0])
+    y = np.array([0, 1, 1, 0, 1, 1, 1, 0, 0.0]) if method == "trend" else np.array([0, 1, 2, 1, 3, 2, 3, 0, 1.0])
+    strata = ["a", "a", "a", "b", "b", "b", "b", "c", "c"]
+    df = pd.DataFrame({"integration": x, "continued": y, "sustainability": y, "programme": strata})
+    yname = "continued" if method == "trend" else "sustainability"
+    res = association(df, "integration", yname, method=method, strata="programme", n_boot=0,
+                      n_permutations=0).iloc[0]
+    from scipy.stats import rankdata
+
+    sv = np.asarray(strata)
+
+    def centred(v, ranks):
+        out = np.empty(len(v))
+        for s in set(strata):
+            g = sv == s
+            r = rankdata(v[g]) if ranks else v[g]
+            out[g] = r - r.mean()
+        return out
+
+    a = centred(x, method == "spearman")
+
+    def stat(yy):
+        return float(a @ (centred(yy, True) if method == "spearman" else yy))
+
+    t_all = np.array([stat(yy) for yy in _within_stratum_arrangements(y, strata)])
+    # distinct values differ by at least 1/12 here; 1e-9 only absorbs floating-point error in equal ones
+    p_ref = np.mean(np.abs(t_all) >= abs(stat(y)) - 1e-9)
+    assert res["p_value"] == pytest.approx(p_ref, abs=1e-9)
+    if method == "spearman":
+        b = centred(y, True)
+        assert res["statistic"] == pytest.approx(a @ b / np.sqrt((a @ a) * (b @ b)), abs=1e-9)
+
+
+def _block_arrangements(y, clusters):
+    """Every permutation of whole clusters' y-vectors among clusters of equal size (order inside kept)."""
+    from itertools import permutations, product
+
+    labels = list(dict.fromkeys(clusters))
+    members = {c: np.flatnonzero(np.asarray(clusters) == c) for c in labels}
+    by_size = {}
+    for c in labels:
+        by_size.setdefault(len(members[c]), []).append(c)
+    classes = list(by_size.values())
+    for choice in product(*[list(permutations(cl)) for cl in classes]):
         yy = y.copy()
-        for k, f in enumerate(flips):
-            if f:
-                yy[[2 * k, 2 * k + 1]] = yy[[2 * k + 1, 2 * k]]
-        values.append(E.kendall_S(x, yy))
-    values = np.array(values)
-    center = values.mean()
-    expected = np.mean(np.abs(values - center) >= abs(s_obs - center) - 1e-9)
-    assert res["p_method"] == "exact (full enumeration)"
-    assert res["p_value"] == pytest.approx(expected, abs=1e-12)
+        for cl, perm in zip(classes, choice):
+            for dest, src in zip(cl, perm):
+                yy[members[dest]] = y[members[src]]
+        yield yy
+
+
+@pytest.mark.parametrize("method", ["kendall", "spearman", "trend", "fisher"])
+def test_cluster_permutation_p_of_association_equals_enumeration(sample_cases, method):
+    """A sub-sample with its default clusters (3 programmes of 2, Unnan's 3, 3 single cases): 3!*1*3! = 36."""
+    from krihs_analysis.data import default_clusters
+    from scipy.stats import rankdata
+
+    sub = sample_cases[sample_cases["programme"].isin(["KR-P1", "KR-P3", "KR-P5"])
+                       | sample_cases["case_id"].isin(["JP-02", "JP-03", "JP-04", "JP-01", "JP-05", "JP-10"])]
+    sub = sub.assign(cluster=default_clusters(sub))
+    yname = "continued" if method in ("trend", "fisher") else "sustainability"
+    x = sub["integration"].astype(float).to_numpy()
+    y = sub[yname].astype(float).to_numpy()
+    cl = sub["cluster"].tolist()
+    if method == "kendall":
+        def stat(yy):
+            return _within_tau_b_by_hand(x, yy, [0] * len(x))[1]
+        extreme = lambda t, t0: abs(t) >= abs(t0) - 1e-12  # noqa: E731
+    elif method == "spearman":
+        a = rankdata(x) - rankdata(x).mean()
+        def stat(yy):
+            return float(a @ (rankdata(yy) - rankdata(yy).mean()))
+        extreme = lambda t, t0: abs(t) >= abs(t0) - 1e-12  # noqa: E731
+    elif method == "trend":
+        def stat(yy):
+            return float((x - x.mean()) @ yy)
+        extreme = lambda t, t0: abs(t) >= abs(t0) - 1e-12  # noqa: E731
+    else:
+        from math import lgamma
+
+        def stat(yy):  # log probability of the x-by-y table up to a constant
+            t = pd.crosstab(x, yy).to_numpy()
+            return -sum(lgamma(v + 1) for v in t.ravel())
+        extreme = lambda t, t0: t <= t0 + 1e-7  # noqa: E731
+    t0 = stat(y)
+    t_all = [stat(yy) for yy in _block_arrangements(y, cl)]
+    assert len(t_all) == 36
+    p_ref = np.mean([extreme(t, t0) for t in t_all])
+    res = association(sub, "integration", yname, method=method, cluster="cluster", n_boot=0,
+                      n_permutations=0).iloc[0]
+    assert res["p_value"] == pytest.approx(p_ref, abs=1e-9)
+    assert res["p_method"] == "exact (cluster permutation, full enumeration)"
+
+
+def test_cluster_association_past_the_budget_raises_without_monte_carlo_draws(sample_cases):
+    from krihs_analysis.data import default_clusters
+
+    df = sample_cases.assign(cluster=default_clusters(sample_cases))
+    with pytest.raises(ValueError, match="arrangements, more than the enumeration budget of 10"):
+        association(df, cluster="cluster", n_boot=0, n_permutations=0, enumeration_limit=10)
+    res = association(df, cluster="cluster", n_boot=0, n_permutations=999, enumeration_limit=10).iloc[0]
+    assert res["p_method"] == "monte carlo (cluster permutation)" and res["p_se"] > 0
+
+
+def test_stratified_bootstrap_refuses_strata_smaller_than_five_and_says_why(sample_cases):
+    res = association(sample_cases, strata="programme", n_boot=199, n_permutations=0).iloc[0]
+    assert np.isnan(res["ci_low"]) and np.isnan(res["ci_high"])
+    assert res["ci_method"] == "none (stratum too small for a within-stratum bootstrap: n = 2 cases)"
+
+
+def test_cluster_bootstrap_resamples_whole_clusters(sample_cases):
+    from krihs_analysis.data import default_clusters
+
+    df = sample_cases.assign(cluster=default_clusters(sample_cases))
+    res = association(df, cluster="cluster", n_boot=499, n_permutations=999).iloc[0]
+    assert res["ci_method"].endswith("(whole clusters resampled)")
+    assert res["ci_low"] <= res["statistic"] <= res["ci_high"]
+    assert res["n_units"] == 15
+
+
+def test_old_n_resamples_name_sets_both_budgets_with_a_future_warning(cases):
+    with pytest.warns(FutureWarning, match="n_resamples= is renamed n_boot= and n_permutations="):
+        old = association(cases, n_resamples=199, seed=1).iloc[0]
+    new = association(cases, n_boot=199, n_permutations=199, seed=1).iloc[0]
+    assert (old["ci_low"], old["ci_high"], old["p_value"]) == (new["ci_low"], new["ci_high"], new["p_value"])
+
+
+@pytest.mark.parametrize("kw, match", [({"n_boot": -5}, "n_boot must be a whole number of at least 0"),
+                                       ({"alpha": 5}, "alpha is a significance level"),
+                                       ({"seed": 1.5}, "seed must be"),
+                                       ({"n_permutations": 2.5}, "n_permutations must be"),
+                                       ({"nboot": 9}, "unknown keyword 'nboot'")])
+def test_association_validates_its_options_up_front(cases, kw, match):
+    with pytest.raises(ValueError, match=match):
+        association(cases, **kw)
+
+
+def test_association_rejects_a_list_with_a_helpful_message():
+    with pytest.raises(ValueError, match="cases must be a pandas DataFrame"):
+        association([1, 2])
+
+
+def test_leave_one_out_old_argument_order_still_works_with_a_future_warning(cases):
+    with pytest.warns(FutureWarning, match="data first"):
+        old = leave_one_out(association, cases, n_boot=0)
+    pd.testing.assert_frame_equal(old, leave_one_out(cases, association, n_boot=0))
 
 
 def test_association_rejects_constant_data(cases):
@@ -144,7 +339,7 @@ def test_association_rejects_a_variable_outside_the_codebook(cases):
 @pytest.mark.parametrize("method", ["kendall", "spearman", "fisher"])
 def test_association_never_mutates_its_input(cases, method):
     before = cases.copy(deep=True)
-    association(cases, method=method, n_resamples=99)
+    association(cases, method=method, n_boot=99)
     pd.testing.assert_frame_equal(cases, before)
 
 
@@ -208,12 +403,12 @@ def test_firth_profile_interval_bounds_sit_at_the_chi_square_cut_off():
 
 
 def test_leave_one_out_reports_range_and_most_influential_case(cases):
-    out = leave_one_out(association, cases, n_resamples=0)
+    out = leave_one_out(cases, association, n_boot=0)
     assert len(out) == 1
     row = out.iloc[0]
     # recompute every drop-one estimate independently
-    full = float(association(cases, n_resamples=0)["statistic"].iloc[0])
-    drops = {cid: float(association(cases[cases["case_id"] != cid], n_resamples=0)["statistic"].iloc[0])
+    full = float(association(cases, n_boot=0)["statistic"].iloc[0])
+    drops = {cid: float(association(cases[cases["case_id"] != cid], n_boot=0)["statistic"].iloc[0])
              for cid in cases["case_id"]}
     assert row["estimate"] == pytest.approx(full, abs=1e-12)
     assert row["loo_min"] == pytest.approx(min(drops.values()), abs=1e-12)
@@ -227,5 +422,5 @@ def test_leave_one_out_reports_range_and_most_influential_case(cases):
 
 
 def test_leave_one_out_detail_has_one_row_per_dropped_case(cases):
-    out = leave_one_out(association, cases, detail=True, n_resamples=0)
+    out = leave_one_out(cases, association, detail=True, n_boot=0)
     assert len(out) == len(cases)

@@ -81,3 +81,79 @@ def test_nbval_fails_when_a_checked_number_changes(tmp_path):
     result = run_nbval(bad)
     assert result.returncode != 0
     assert "sustainability" in result.stdout
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_committed_cell_that_draws_a_figure_shows_it(path):
+    from notebook_checks import expected_images, image_count
+
+    nb = nbformat.read(path, as_version=4)
+    missing = [(i, expected_images(c.source), image_count(c.outputs)) for i, c in enumerate(nb.cells)
+               if c.cell_type == "code" and image_count(c.outputs) < expected_images(c.source)]
+    assert not missing, f"cells (index, figures drawn, images shown) without their figure: {missing}"
+
+
+def test_the_figure_cell_check_sees_a_cell_without_its_image():
+    from notebook_checks import expected_images, image_count
+
+    source = "fig = core_task_gaps(by_programme, lang=lang)\nif out_dir:\n    save_figure(fig, 'x', out_dir=out_dir)"
+    assert expected_images(source) == 1
+    assert image_count([{"output_type": "stream", "text": "x"}]) < expected_images(source)
+    assert image_count([{"output_type": "display_data", "data": {"image/png": "..."}}]) == 1
+    assert expected_images("%autoreload 2\nx = 1") == 0
+
+
+def _parameters_and_later_names(path: Path) -> tuple[list[str], set[str]]:
+    nb = nbformat.read(path, as_version=4)
+    params = [t.id for node in ast.parse(nb.cells[1].source).body for t in node.targets]
+    used: set[str] = set()
+    for cell in nb.cells[2:]:
+        if cell.cell_type != "code":
+            continue
+        code = "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in cell.source.splitlines())
+        used |= {n.id for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return params, used
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_declared_parameter_is_used_by_the_notebook(path):
+    params, used = _parameters_and_later_names(path)
+    assert not [p for p in params if p not in used], "declared in the parameters cell but never used"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_report_notebook_reloads_modules_behind_the_kernel(path):
+    nb = nbformat.read(path, as_version=4)
+    assert not any("autoreload" in c.source for c in nb.cells if c.cell_type == "code")
+
+
+def test_the_catalogue_passes_its_seed_and_draws_to_the_analysis(monkeypatch):
+    import krihs_analysis.pipeline as pipeline
+    from krihs_analysis.figures import build_catalogue
+
+    seen = {}
+
+    def spy(cases, **kwargs):
+        seen.update(kwargs)
+        raise RuntimeError("stop after the call")
+
+    monkeypatch.setattr(pipeline, "analyse", spy)
+    with pytest.raises(RuntimeError, match="stop after the call"):
+        build_catalogue(seed=7, n_boot=123)
+    assert seen["seed"] == 7 and seen["n_boot"] == 123
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang, script", [("ko", "hangul"), ("ja", "kana+kanji")])
+def test_a_run_in_korean_or_japanese_reads_in_that_language(lang, script, tmp_path):
+    # Execute the case-data notebook as a report run would, in the reader's language, and read what a reader
+    # reads: the prose and the table headers (>= 60 % of their letters in the language's script).
+    import papermill as pm
+
+    from notebook_checks import reader_text, script_share
+
+    out = tmp_path / f"01_{lang}.ipynb"
+    pm.execute_notebook(str(paths.NOTEBOOKS / "01_case_data_overview.ipynb"), str(out), parameters={"lang": lang},
+                        kernel_name="krihs-analysis", progress_bar=False, cwd=str(paths.NOTEBOOKS))
+    text = reader_text(nbformat.read(out, as_version=4))
+    assert script_share(text, script) >= 0.6, text[:2000]

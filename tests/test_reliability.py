@@ -78,9 +78,11 @@ def test_agreement_lists_each_disagreement_with_both_codes(sheets):
 
 def test_agreement_reports_nominal_and_ordinal_alpha_per_variable_and_overall(sheets):
     res = agreement(sheets)
-    assert set(res.alpha["metric"]) == {"nominal", "ordinal"}
-    assert set(res.alpha["variable"]) == {"integration", "sustainability", "(all)"}
-    assert res.alpha.set_index(["variable", "metric"]).loc[("sustainability", "nominal"), "alpha"] == 1.0
+    assert set(res.krippendorff["metric"]) == {"nominal", "ordinal"}
+    assert set(res.krippendorff["variable"]) == {"integration", "sustainability", "(all)"}
+    table = res.krippendorff.set_index(["variable", "metric"])
+    assert table.loc[("sustainability", "nominal"), "krippendorff_alpha"] == 1.0
+    assert res.table is res.krippendorff
 
 
 def test_agreement_gives_three_kappas_per_pair_and_variable(sheets):
@@ -109,3 +111,14 @@ def test_agreement_needs_two_sheets(sheets):
 def test_agreement_rejects_a_variable_not_in_the_codebook(sheets):
     with pytest.raises(ValueError, match="not a variable of the codebook"):
         agreement(sheets, variables=["bogus"])
+
+
+def test_old_alpha_attribute_still_works_with_a_future_warning():
+    from krihs_analysis.reliability import agreement
+
+    a = pd.DataFrame({"case_id": ["x", "y", "z", "w"], "integration": [0, 1, 3, 2]})
+    b = pd.DataFrame({"case_id": ["x", "y", "z", "w"], "integration": [0, 1, 2, 2]})
+    res = agreement([a, b])
+    with pytest.warns(FutureWarning, match="renamed Agreement.krippendorff"):
+        old = res.alpha
+    assert old["alpha"].tolist() == res.krippendorff["krippendorff_alpha"].tolist()

@@ -741,3 +741,334 @@ def percentile_interval(boot: np.ndarray, *, alpha: float = 0.05) -> tuple[float
         return float("nan"), float("nan")
     lo, hi = np.quantile(boot, [alpha / 2, 1 - alpha / 2])
     return float(lo), float(hi)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# designs with clusters and strata
+# --------------------------------------------------------------------------------------------------------------
+#: No bootstrap interval from a group of fewer independent units (cases, or clusters with ``cluster=``): with 2
+#: sites a bootstrap has 3 distinct resamples and its "interval" says nothing (issue 13).
+MIN_BOOT_UNITS = 5
+
+
+def too_small(n: int, unit: str = "case") -> str:
+    """The ``ci_method`` of a group too small for a bootstrap interval.
+
+    Examples
+    --------
+    >>> too_small(2), too_small(1, "cluster")
+    ('group too small: n = 2', 'group too small: n = 1 cluster')
+    """
+    return f"group too small: n = {n}" + ("" if unit == "case" else f" {unit}{'s' if n != 1 else ''}")
+
+
+#: Tolerance of "at least as extreme" for statistics compared as |T*| >= |t| (issue 13: 1e-12).
+ABS_TOL = 1e-12
+P_CLUSTER_ENUM = "exact (cluster permutation, full enumeration)"
+P_CLUSTER_MC = "monte carlo (cluster permutation)"
+P_STRATA_EXACT = "exact (within-strata permutation)"
+P_STRATA_MC = "monte carlo (within-strata permutation)"
+
+
+def too_large(space: int, limit: int, what: str) -> ValueError:
+    """The error for ``n_permutations=0`` when the permutation space is past the enumeration budget."""
+    return ValueError(
+        f"the {what} has {space:,} arrangements, more than the enumeration budget of {limit:,}; pass "
+        f"n_permutations > 0 (e.g. n_permutations=9999) for a Monte Carlo p-value with its standard error, "
+        f"or raise enumeration_limit to at least {space:,} to enumerate"
+    )
+
+
+def cluster_codes(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer code of each case's cluster (in order of first appearance) and the cluster sizes."""
+    _, first, inv = np.unique(labels, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    codes = rank[inv]
+    return codes, np.bincount(codes)
+
+
+def sign_sum_matrix(values: np.ndarray, codes: np.ndarray, k: int) -> np.ndarray:
+    """``D[a, b] = sum_{i in a, j in b} sign(v_i - v_j)`` over clusters a, b (k x k, antisymmetric)."""
+    S = np.sign(values[:, None] - values[None, :])
+    C = np.zeros((len(values), k))
+    C[np.arange(len(values)), codes] = 1.0
+    return C.T @ S @ C
+
+
+def weighted_delta_rows(WA: np.ndarray, WB: np.ndarray, D: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Cliff's delta of the cases of the clusters weighted WA (first group) against WB, for every row."""
+    num = np.einsum("bk,kl,bl->b", WA, D, WB)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return num / ((WA @ sizes) * (WB @ sizes))
+
+
+def _combination_chunks(k: int, r: int, chunk: int = 100_000):
+    """All r-subsets of range(k) as 0/1 indicator rows, in chunks."""
+    import itertools
+
+    it = itertools.combinations(range(k), r)
+    while True:
+        block = list(itertools.islice(it, chunk))
+        if not block:
+            return
+        Z = np.zeros((len(block), k))
+        rows = np.repeat(np.arange(len(block)), r)
+        Z[rows, np.asarray(block, dtype=np.int64).ravel()] = 1.0
+        yield Z
+
+
+def cluster_delta_test(
+    values: np.ndarray,
+    clusters: np.ndarray,
+    in_first: np.ndarray,
+    *,
+    n_permutations: int,
+    rng: np.random.Generator,
+    limit: int = ENUMERATION_LIMIT,
+) -> PermTest:
+    """Randomisation test of Cliff's delta when the two group labels are permuted over whole clusters.
+
+    Every assignment of the clusters to the two groups with the observed number of clusters in each (a cluster's
+    cases always move together) is equally likely under the null; two-sided p is ``P(|delta*| >= |delta|)`` with
+    the tolerance :data:`ABS_TOL`.  Enumerated while ``C(K, k_1) <= limit``, else Monte Carlo with
+    ``n_permutations`` draws (``(1 + hits) / (B + 1)`` and its s.e.); ``n_permutations=0`` then raises.
+
+    Parameters
+    ----------
+    values
+        Case-level codes (finite).
+    clusters
+        Cluster label of each case.
+    in_first
+        Boolean per case: in the first group.  Constant within every cluster.
+    """
+    codes, sizes = cluster_codes(np.asarray(clusters))
+    k = len(sizes)
+    first = np.zeros(k, dtype=bool)
+    first[codes[in_first]] = True
+    if np.any(first[codes] != in_first):
+        raise ValueError("a cluster has cases in both groups; every cluster must lie within one group")
+    k1 = int(first.sum())
+    D = sign_sum_matrix(np.asarray(values, dtype="float64"), codes, k)
+    s = sizes.astype("float64")
+    z = first.astype("float64")[None, :]
+    d_obs = float(weighted_delta_rows(z, 1 - z, D, s)[0])
+    space = math.comb(k, k1)
+    thr = abs(d_obs) - ABS_TOL
+    if space <= limit:
+        hits = 0
+        for Z in _combination_chunks(k, k1):
+            hits += int(np.count_nonzero(np.abs(weighted_delta_rows(Z, 1 - Z, D, s)) >= thr))
+        return PermTest(d_obs, hits / space, P_CLUSTER_ENUM, 0.0, space)
+    if n_permutations == 0:
+        raise too_large(space, limit, f"assignment of {k} clusters to groups of {k1} and {k - k1}")
+    hits = 0
+    for start in range(0, n_permutations, 50_000):
+        b = min(50_000, n_permutations - start)
+        pick = np.argsort(rng.random((b, k)), axis=1)[:, :k1]
+        Z = np.zeros((b, k))
+        Z[np.repeat(np.arange(b), k1), pick.ravel()] = 1.0
+        hits += int(np.count_nonzero(np.abs(weighted_delta_rows(Z, 1 - Z, D, s)) >= thr))
+    p = (1 + hits) / (n_permutations + 1)
+    return PermTest(d_obs, p, P_CLUSTER_MC, math.sqrt(p * (1 - p) / n_permutations), n_permutations)
+
+
+def cluster_counts(units: np.ndarray, k: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """n_boot x k multiplicities of drawing ``len(units)`` of the clusters `units` with replacement."""
+    draws = units[rng.integers(0, len(units), size=(n_boot, len(units)))]
+    flat = (np.arange(n_boot)[:, None] * k + draws).ravel()
+    return np.bincount(flat, minlength=n_boot * k).reshape(n_boot, k).astype("float64")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# restricted permutations of y: within strata, and of whole clusters (blocks) among clusters of equal size
+# --------------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Design:
+    """How y may be permuted: cases grouped into movable blocks (clusters; single cases without clusters),
+    blocks exchangeable only within classes (same stratum and, for clusters, the same size).
+
+    ``block_cases[b]`` are the case positions of block b in a fixed within-block order; ``classes`` lists the blocks
+    of each exchangeable class.
+    """
+
+    n: int
+    block_cases: tuple[np.ndarray, ...]
+    classes: tuple[np.ndarray, ...]
+
+    @classmethod
+    def build(cls, n: int, strata: np.ndarray | None = None, clusters: np.ndarray | None = None) -> Design:
+        if clusters is None:
+            blocks = tuple(np.array([i]) for i in range(n))
+        else:
+            codes, _ = cluster_codes(np.asarray(clusters))
+            blocks = tuple(np.flatnonzero(codes == c) for c in range(codes.max() + 1))
+        keys = []
+        for b in blocks:
+            s = None
+            if strata is not None:
+                vals = set(np.asarray(strata)[b].tolist())
+                if len(vals) > 1:
+                    raise ValueError("a cluster has cases in more than one stratum; every cluster must lie "
+                                     "within one stratum")
+                s = vals.pop()
+            keys.append((str(s), len(b)))
+        order = sorted(set(keys))
+        classes = tuple(np.array([i for i, kk in enumerate(keys) if kk == key]) for key in order)
+        return cls(n, blocks, classes)
+
+    def space(self, y: np.ndarray) -> int:
+        """Number of distinct arrangements of y under the design."""
+        out = 1
+        for _, tok, _ in self._tokens(y):
+            out *= _multiset_count(tok)
+        return out
+
+    def _tokens(self, y: np.ndarray):
+        """Per class: the block values (t x size) and the token (distinct y-vector) of each block."""
+        per = []
+        for cl in self.classes:
+            vals = np.array([y[self.block_cases[b]] for b in cl])
+            uniq, tok = np.unique(vals, axis=0, return_inverse=True)
+            positions = np.array([self.block_cases[b] for b in cl])  # blocks of a class have equal size
+            per.append((uniq, tok.ravel(), positions))
+        return per
+
+    def enumerate(self, y: np.ndarray, chunk: int = 200_000):
+        """Yield chunks (k x n) of every distinct arrangement of y under the design."""
+        per = self._tokens(y)
+        perms = [_multiset_permutations(tuple(sorted(tok.tolist()))) for _, tok, _ in per]
+        sizes = [len(p) for p in perms]
+        total = math.prod(sizes)
+        strides = np.cumprod([1, *sizes[:-1]])
+        for start in range(0, total, chunk):
+            r = np.arange(start, min(total, start + chunk))
+            out = np.empty((len(r), self.n))
+            for (uniq, _, pos), p, size, stride in zip(per, perms, sizes, strides):
+                assigned = p[(r // stride) % size]  # len(r) x blocks: the token each block receives
+                out[:, pos.ravel()] = uniq[assigned].reshape(len(r), -1)
+            yield out
+
+    def sample(self, y: np.ndarray, n_draws: int, rng: np.random.Generator) -> np.ndarray:
+        """n_draws x n random arrangements of y under the design."""
+        out = np.empty((n_draws, self.n))
+        for uniq, tok, pos in self._tokens(y):
+            perm = np.argsort(rng.random((n_draws, len(tok))), axis=1)
+            out[:, pos.ravel()] = uniq[tok[perm]].reshape(n_draws, -1)
+        return out
+
+
+def design_test(
+    y: np.ndarray,
+    design: Design,
+    stat_rows: Callable[[np.ndarray], np.ndarray],
+    t_obs: float,
+    *,
+    extreme: Callable[[np.ndarray, float], np.ndarray],
+    n_permutations: int,
+    rng: np.random.Generator,
+    limit: int = ENUMERATION_LIMIT,
+    exact_label: str = P_STRATA_EXACT,
+    mc_label: str = P_STRATA_MC,
+) -> PermTest:
+    """Permutation test of ``stat_rows(Y)`` over the arrangements of y the design allows.
+
+    ``extreme(t, t_obs)`` marks the permuted statistics at least as extreme as the observed one.  Full enumeration
+    of the distinct arrangements while there are at most `limit`, else Monte Carlo (``n_permutations`` draws);
+    ``n_permutations=0`` beyond the budget raises ValueError giving the size of the space.
+    """
+    space = design.space(y)
+    if space <= limit:
+        hits = 0
+        for Y in design.enumerate(y):
+            hits += int(np.count_nonzero(extreme(stat_rows(Y), t_obs)))
+        return PermTest(t_obs, hits / space, exact_label, 0.0, space)
+    if n_permutations == 0:
+        raise too_large(space, limit, "permutation distribution")
+    hits = 0
+    chunk = max(1, 1_000_000 // max(design.n, 1))
+    for start in range(0, n_permutations, chunk):
+        b = min(chunk, n_permutations - start)
+        hits += int(np.count_nonzero(extreme(stat_rows(design.sample(y, b, rng)), t_obs)))
+    p = (1 + hits) / (n_permutations + 1)
+    return PermTest(t_obs, p, mc_label, math.sqrt(p * (1 - p) / n_permutations), n_permutations)
+
+
+def within_kendall_rows(x: np.ndarray, Y: np.ndarray, strata: np.ndarray | None) -> np.ndarray:
+    """Kendall's S from the pairs inside each stratum (all pairs without strata), for every row of Y."""
+    values = np.unique(Y)
+    if strata is None:
+        return np.concatenate([kendall_S_rows(x, Y[k : k + 50_000], values) for k in range(0, len(Y), 50_000)])
+    out = np.zeros(len(Y))
+    for s in np.unique(strata):
+        g = np.flatnonzero(strata == s)
+        if len(g) > 1:
+            for k in range(0, len(Y), 50_000):
+                out[k : k + 50_000] += kendall_S_rows(x[g], Y[k : k + 50_000][:, g], values)
+    return out
+
+
+def within_pairs_untied(v: np.ndarray, strata: np.ndarray | None) -> float:
+    """Number of within-stratum pairs not tied on v."""
+    i, j = pair_index(len(v))
+    keep = np.ones(len(i), dtype=bool) if strata is None else strata[i] == strata[j]
+    return float(np.count_nonzero(v[i][keep] != v[j][keep]))
+
+
+def within_midranks(v: np.ndarray, strata: np.ndarray | None) -> np.ndarray:
+    """Mid-ranks within each stratum, centred on the stratum mean."""
+    out = np.empty(len(v))
+    groups = [np.arange(len(v))] if strata is None else [np.flatnonzero(strata == s) for s in np.unique(strata)]
+    for g in groups:
+        r = midranks(v[g])
+        out[g] = r - r.mean()
+    return out
+
+
+def absolute_extreme(t: np.ndarray, t_obs: float) -> np.ndarray:
+    """|T*| >= |t| (two-sided about 0) with tolerance :data:`ABS_TOL`."""
+    return np.abs(t) >= abs(t_obs) - ABS_TOL * max(1.0, abs(t_obs))
+
+
+def weighted_tau_b_rows(x: np.ndarray, y: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """Kendall's tau_b of the sample that holds case i ``W[b, i]`` times, for every row b (W: k x n counts).
+
+    A resample of whole clusters is such a sample; the cross-table of weighted counts gives S and the ties, with
+    copies of one case tied on both variables (as in the expanded sample).
+    """
+    ux, ix = np.unique(x, return_inverse=True)
+    uy, iy = np.unique(y, return_inverse=True)
+    kx, ky = len(ux), len(uy)
+    onehot = np.zeros((len(x), kx * ky))
+    onehot[np.arange(len(x)), ix * ky + iy] = 1.0
+    N = (W @ onehot).reshape(len(W), kx, ky)
+    above_g = np.flip(np.cumsum(np.flip(N, 1), 1), 1) - N
+    cl = np.cumsum(above_g, 2)
+    s = np.einsum("bgl,bgl->b", N, (cl[:, :, -1:] - cl) - (cl - above_g))
+    tot = N.sum(axis=(1, 2))
+    pairs = tot * (tot - 1) / 2.0
+    rx, ry = N.sum(axis=2), N.sum(axis=1)
+    n1 = pairs - (rx * (rx - 1) / 2).sum(axis=1)
+    n2 = pairs - (ry * (ry - 1) / 2).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where((n1 > 0) & (n2 > 0), s / np.sqrt(n1 * n2), np.nan)
+
+
+def weighted_spearman_rows(x: np.ndarray, y: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """Spearman's rho (mid-ranks) of the sample that holds case i ``W[b, i]`` times, for every row b."""
+
+    def ranks(v: np.ndarray) -> np.ndarray:
+        u, iv = np.unique(v, return_inverse=True)
+        O = np.zeros((len(v), len(u)))
+        O[np.arange(len(v)), iv] = 1.0
+        c = W @ O
+        level = np.cumsum(c, axis=1) - c + (c + 1) / 2.0
+        return level[:, iv]
+
+    a, b = ranks(x), ranks(y)
+    tot = W.sum(axis=1, keepdims=True)
+    ac = a - (W * a).sum(axis=1, keepdims=True) / tot
+    bc = b - (W * b).sum(axis=1, keepdims=True) / tot
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (W * ac * bc).sum(axis=1) / np.sqrt((W * ac * ac).sum(axis=1) * (W * bc * bc).sum(axis=1))

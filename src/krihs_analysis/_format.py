@@ -17,12 +17,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .codebook import check_lang
+from .wording import phrase
 
 MISSING = "–"
-
-_CI = {"en": "{level}% CI {lo} to {hi}", "ko": "{level}% 신뢰구간 {lo}~{hi}", "ja": "{level}%信頼区間 {lo}~{hi}"}
-
 
 def is_missing(x: Any) -> bool:
     """True for None and NaN (the values a formatter prints as a dash).
@@ -56,24 +53,28 @@ def fmt_num(x: Any, digits: int = 2) -> str:
     return s.replace("-", "−")
 
 
-def fmt_p(p: Any, *, prefix: bool = True) -> str:
+def fmt_p(p: Any, *, prefix: bool = True, cell: bool = False) -> str:
     """A p-value as the package prints it everywhere: three decimals, ``< 0.001`` below that.
 
     `prefix` writes the ``p``; without it the result continues a phrase such as "exact p" or "Holm-adjusted p".
-    The same in every language (p-values are written alike in en, ko and ja).
+    `cell` gives the form for a table cell under a "p" header (``0.040``, ``< 0.001``). The same in every language
+    (p-values are written alike in en, ko and ja).
 
     Examples
     --------
     >>> fmt_p(0.04), fmt_p(0.00002), fmt_p(1.0), fmt_p(float("nan"))
     ('p = 0.040', 'p < 0.001', 'p = 1.000', 'p = –')
+    >>> fmt_p(0.04, cell=True), fmt_p(0.00002, cell=True), fmt_p(None, cell=True)
+    ('0.040', '< 0.001', '–')
     """
     if is_missing(p):
-        body = f"= {MISSING}"
-    else:
-        p = float(p)
-        if not 0.0 <= p <= 1.0 + 1e-12:
-            raise ValueError(f"a p-value lies between 0 and 1, got {p}")
-        body = "< 0.001" if p < 0.001 else f"= {min(p, 1.0):.3f}"
+        return MISSING if cell else (f"p = {MISSING}" if prefix else f"= {MISSING}")
+    p = float(p)
+    if not 0.0 <= p <= 1.0 + 1e-12:
+        raise ValueError(f"a p-value lies between 0 and 1, got {p}")
+    if cell:
+        return "< 0.001" if p < 0.001 else f"{min(p, 1.0):.3f}"
+    body = "< 0.001" if p < 0.001 else f"= {min(p, 1.0):.3f}"
     return f"p {body}" if prefix else body
 
 
@@ -85,10 +86,10 @@ def fmt_ci(lo: Any, hi: Any, *, lang: str = "en", digits: int = 2, level: int = 
     >>> fmt_ci(0.1, 0.52, lang="ja"), fmt_ci(float("nan"), 1.0)
     ('95%信頼区間 0.10~0.52', '')
     """
-    check_lang(lang)
     if is_missing(lo) or is_missing(hi):
+        phrase("common", "ci", lang, level=level, lo="", hi="")  # still checks `lang`
         return ""
-    return _CI[lang].format(level=level, lo=fmt_num(lo, digits), hi=fmt_num(hi, digits))
+    return phrase("common", "ci", lang, level=level, lo=fmt_num(lo, digits), hi=fmt_num(hi, digits))
 
 
 def fmt_pct(x: Any) -> str:

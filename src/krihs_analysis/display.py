@@ -1,4 +1,4 @@
-"""What notebooks show: the illustrative-data banner and result tables with codebook labels.
+"""What notebooks show: the illustrative-data banner, result tables and prose in the reader's language.
 
 Examples
 --------
@@ -10,11 +10,14 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
 from .codebook import check_lang, load_codebook
+from ._format import MISSING, fmt_p, is_missing
 from .data import is_illustrative
+from .wording import phrase, phrases
 
 _BANNER_STYLE = ("border:2px solid #a40000;color:#a40000;padding:6px 10px;font-weight:bold;"
                  "margin:6px 0;background:#fff5f5")
@@ -41,33 +44,150 @@ def banner(cases: pd.DataFrame | bool, *, lang: str = "en") -> Banner:
     return Banner(load_codebook().notice("illustrative", lang) if flag else "")
 
 
+#: Columns whose values are names of variables, core tasks or groups (shown with their codebook labels).
+NAME_COLUMNS: tuple[str, ...] = ("variable", "task", "group", "reference", "x", "y", "country", "strata",
+                                  "cluster")
+#: Columns whose values are method words (shown in the reader's language from ``locale/table_values.yaml``).
+VALUE_COLUMNS: tuple[str, ...] = ("ci_method", "p_method", "alternative", "level", "method", "kind")
+
+
+def _name_label(cb, v: Any, lang: str) -> Any:
+    if not isinstance(v, str):
+        return v
+    if v in cb or v in cb.core_tasks or v in cb.derived:
+        return cb.label(v, lang)
+    if v in cb["country"].codes:
+        return cb["country"].level_label(v, lang)
+    return v
+
+
+def _value_label(v: Any, lang: str) -> Any:
+    """A method word in `lang`; a number inside it ("group too small: n = 2") is kept and filled back in."""
+    import re
+
+    if not isinstance(v, str):
+        return v
+    words = phrases("table_values")
+    if v in words:
+        return words[v][lang]
+    m = re.search(r"\d+", v)
+    if m:
+        template = v[: m.start()] + "{n}" + v[m.end():]
+        if template in words:
+            return words[template][lang].format(n=m.group(0))
+    return v
+
+
+def header(name: Any, lang: str) -> Any:
+    """A result column's header in `lang`: ``locale/tables.yaml``, else the codebook label, else unchanged.
+
+    Examples
+    --------
+    >>> header("p_holm", "ko"), header("resident_org", "en"), header("zzz", "ja")
+    ('p값(Holm 보정)', 'Representative resident organisation', 'zzz')
+    """
+    check_lang(lang)
+    table = phrases("tables")
+    if isinstance(name, str) and name in table:
+        return table[name][lang]
+    cb = load_codebook()
+    if isinstance(name, str) and (name in cb or name in cb.core_tasks or name in cb.derived):
+        return cb.label(name, lang)
+    return name
+
+
 def labelled(
     frame: pd.DataFrame,
     *,
     lang: str = "en",
-    columns: Sequence[str] = ("variable",),
+    columns: Sequence[str] | None = None,
+    index: str | Sequence[str] | None = None,
     digits: int = 3,
 ) -> pd.DataFrame:
-    """A copy of a result table for display: variable names as codebook labels in `lang`, floats rounded
-    (p-values, columns named ``p_*``, to three significant digits).
+    """A copy of a result table for a reader of `lang`: headers, names and method words in that language.
+
+    * values naming variables, tasks, groups or countries (`columns`; by default every column of
+      :data:`NAME_COLUMNS` present) become their codebook labels;
+    * method words (:data:`VALUE_COLUMNS`: "exact", "BCa", "two-sided" ...) come from ``locale/table_values.yaml``;
+    * column headers come from ``locale/tables.yaml`` (or the codebook, for a variable's column);
+    * the row index is the first name column (or `index`), never pandas' 0, 1, 2 ...;
+    * floats are rounded to `digits`; p-values (columns named ``p_*``) keep three significant digits.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> labelled(pd.DataFrame({"variable": ["integration"], "p": [0.12345]}), lang="ja").to_dict("records")
-    [{'variable': '事業間の連携・統合', 'p': 0.123}]
+    >>> t = labelled(pd.DataFrame({"variable": ["integration"], "p_value": [0.12345]}), lang="ja")
+    >>> t.index.tolist(), t.columns.tolist(), float(t.iloc[0, 0])
+    (['事業間の連携・統合'], ['p値'], 0.123)
     """
     check_lang(lang)
     cb = load_codebook()
     out = frame.copy()
-    for col in columns:
-        if col in out:
-            out[col] = [cb.label(v, lang) if isinstance(v, str) and (v in cb or v in cb.core_tasks or v in cb.derived)
-                        else v for v in out[col]]
+    names = [c for c in (NAME_COLUMNS if columns is None else columns) if c in out.columns]
+    for col in names:
+        out[col] = [_name_label(cb, v, lang) for v in out[col]]
+    for col in out.columns:  # categories of the codebook (city size ...) read as their level labels
+        if col not in names and col in cb and cb[col].type == "category" and cb[col].codes:
+            out[col] = [cb[col].level_label(v, lang) if isinstance(v, str) and v in cb[col].codes else v
+                        for v in out[col].astype(object)]
+    for col in VALUE_COLUMNS:
+        if col in out.columns and out[col].dtype != "float64":
+            out[col] = [_value_label(v, lang) for v in out[col]]
     floats = out.select_dtypes("float").columns
-    # p-values keep three significant digits (rounding 2e-7 to 0.000 would misreport it); the rest `digits`.
-    pcols = [c for c in floats if str(c).startswith("p_")]
-    out[pcols] = out[pcols].apply(lambda s: s.map(lambda v: float(f"{v:.3g}")))
-    rest = [c for c in floats if c not in pcols]
+    # p-values as the whole package prints them (_format.fmt_p: 0.012, < 0.001); standard errors of a Monte Carlo
+    # p keep three significant digits; the rest `digits` decimals. A missing value reads as a dash.
+    pcols = [c for c in floats if str(c).startswith("p_") and c != "p_se"]
+    for c in pcols:
+        out[c] = [fmt_p(v, cell=True) for v in out[c]]
+    if "p_se" in floats:
+        out["p_se"] = [MISSING if is_missing(v) else f"{v:.3g}" for v in out["p_se"]]
+    rest = [c for c in floats if c not in pcols and c != "p_se"]
     out[rest] = out[rest].round(digits)
+    for c in rest:
+        if out[c].isna().any():
+            out[c] = [MISSING if is_missing(v) else v for v in out[c].astype(object)]
+    for c in out.columns:  # a missing name or method reads as a dash, not "None"
+        if out[c].dtype == object or str(out[c].dtype) == "str":
+            out[c] = [MISSING if v is None or (isinstance(v, float) and v != v) or v in ("None", "nan") else v
+                      for v in out[c].astype(object)]
+    keys = [index] if isinstance(index, str) else list(index) if index is not None else names[:1]
+    keys = [k for k in keys if k in out.columns]
+    if keys:
+        out = out.set_index(keys)
+    elif isinstance(out.index, pd.RangeIndex):
+        out.index = pd.RangeIndex(1, len(out) + 1)  # rows counted as a reader counts them
+    out.columns = [header(c, lang) for c in out.columns]
+    out.index.names = [header(n, lang) if n is not None else None for n in out.index.names]
     return out
+
+
+class Prose:
+    """Markdown for Jupyter with a plain-text fallback (so nbval and text exports see the words too)."""
+
+    def __init__(self, text: str):
+        self.data = text
+
+    def _repr_markdown_(self) -> str:
+        return self.data
+
+    def __repr__(self) -> str:
+        return self.data
+
+
+def prose(key: str, *, lang: str = "en", **fields: Any) -> Prose:
+    """A notebook's heading or paragraph in the reader's language, from ``locale/notebooks.yaml``.
+
+    Notebooks show their prose through this, so a run with ``lang="ko"`` reads in Korean from top to bottom.
+
+    Examples
+    --------
+    >>> prose("nb05_intro", lang="en").data[:47]
+    'The whole figure catalogue in one language, com'
+    """
+    import re
+
+    text = phrase("notebooks", key, lang, **fields)
+    # The locale file wraps long paragraphs; Markdown reads a single line break as a space, which Japanese does
+    # not put between words. Join the lines of a paragraph the way the language writes.
+    text = re.sub(r"(?<=[^\n])\n(?=[^\n#*\-])", "" if lang == "ja" else " ", text)
+    return Prose(text)

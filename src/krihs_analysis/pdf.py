@@ -1,7 +1,16 @@
 """Print HTML to PDF with the system's headless Chromium (Debian's ``chromium``, installed by ``make setup``).
 
 nbconvert's webpdf exporter drives Chromium through playwright, whose browser download cannot work here; this
-prints nbconvert's HTML with the system browser directly, which is what webpdf does underneath.
+drives the system browser directly over the DevTools protocol (on a pipe, no network port) and calls
+``Page.printToPDF``, which is what webpdf does underneath. Printing through DevTools, rather than
+``chromium --print-to-pdf``, is what gives every page a running header and footer: Chromium's printing ignores CSS
+``@page`` margin boxes, and a ``position: fixed`` element is drawn inside the page area, over the content. The
+header and footer templates are drawn in the page margin instead, in a band of their own:
+
+- the **footer** carries the page number, ``n / N``, on every page (and optionally a left-hand label);
+- the **header** carries a running notice (the illustrative-data banner of the brief) when one is given, or when the
+  HTML names one on any element as ``data-running-header="..."`` (``data-running-footer`` likewise).
+
 Set ``KRIHS_CHROMIUM`` to a browser command, or to an empty string to disable PDF output.
 
 Examples
@@ -14,10 +23,17 @@ True
 
 from __future__ import annotations
 
+import base64
+import fcntl
+import html as html_lib
+import json
 import os
+import re
+import select
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from ._io import write_atomic
@@ -26,7 +42,58 @@ CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-st
 # Without the networking flags Chromium keeps trying to reach Google's hosts, which this machine refuses.
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw")
+         "--run-all-compositor-stages-before-draw", "--remote-debugging-pipe")
+# Fonts of the header and footer bands (they are separate documents and inherit nothing from the page).
+BAND_FONTS = "'DejaVu Sans', 'IPAPGothic', 'NanumGothic', 'IPAGothic', sans-serif"
+# Page margins (mm) when the HTML sets none with CSS @page; the bands sit inside the top and bottom margins.
+MARGIN_MM = {"top": 17.0, "bottom": 16.0, "left": 15.0, "right": 15.0}
+
+# The page-fitting pass run in the page before printing (see :func:`print_pdf`, `fit_figures`). It walks the
+# blocks that must not break (figures, and elements marked data-keep) in document order, laid out at the printed
+# width with print styles, and tracks where Chromium's pagination will put each one. A figure that would be pushed
+# to the next page, leaving a gap, is (1) scaled down to fill the space left when that keeps at least MIN_SCALE of
+# its size, else (2) floated past the text blocks that follow it (``.kb`` blocks without figures) while they fit
+# in the gap, as a typesetter floats a figure to the next page; a block that still has to move gets (3) an explicit
+# spacer, so the blocks after it are measured where print puts them. Each change restarts the walk.
+FIT_SCRIPT = """
+(() => {
+  const H = %(page_px)f, MIN_SCALE = %(min_scale)f, MIN_GAP = 0.12 * H;
+  const topLevel = () => [...document.querySelectorAll('.kb')].filter(e => !e.parentElement.closest('.kb'));
+  const box = el => { const r = el.getBoundingClientRect(); return {top: r.top + window.scrollY, h: r.height}; };
+  const log = [];
+  for (let pass = 0; pass < 40; pass++) {
+    let changed = false;
+    for (const el of document.querySelectorAll('figure, [data-keep]')) {
+      if (el.dataset.fitDone) continue;
+      const {top, h} = box(el);
+      const left = H - (top %% H);
+      if (h <= left || h > H) continue;
+      const img = el.tagName === 'FIGURE' ? el.querySelector('img') : null;
+      if (img) {
+        const ir = img.getBoundingClientRect();
+        const scale = (ir.height - (h - left) - 4) / ir.height;
+        if (scale >= MIN_SCALE) {
+          img.style.width = (ir.width * scale) + 'px'; img.style.height = 'auto';
+          el.dataset.fitDone = 1; log.push('scaled ' + scale.toFixed(2)); changed = true; break;
+        }
+        const unit = el.closest('.kb'), blocks = topLevel(), i = blocks.indexOf(unit);
+        const next = blocks[i + 1];
+        if (left > MIN_GAP && next && !next.querySelector('figure, [data-keep]') && box(next).h <= left - 2) {
+          unit.parentNode.insertBefore(next, unit); log.push('floated'); changed = true; break;
+        }
+      }
+      const spacer = document.createElement('div');
+      spacer.style.height = Math.max(0, left - 1) + 'px';
+      el.parentNode.insertBefore(spacer, el);
+      el.dataset.fitDone = 1; log.push('moved'); changed = true; break;
+    }
+    if (!changed) break;
+  }
+  return log;
+})()
+"""
+
+_RUNNING = re.compile(r'data-running-(header|footer)\s*=\s*"([^"]*)"')
 
 
 def find_chromium() -> str | None:
@@ -41,8 +108,183 @@ def find_chromium() -> str | None:
     return None
 
 
-def print_pdf(html: str | Path, pdf_path: str | Path, *, timeout: float = 180) -> Path:
-    """Print `html` (markup, or a path to an HTML file) to `pdf_path`, atomically.
+def running_texts(markup: str) -> dict[str, str]:
+    """The running header and footer texts an HTML page names (``data-running-header="..."``); first one wins.
+
+    Examples
+    --------
+    >>> running_texts('<div data-running-header="Illustrative data &amp; more" hidden></div>')
+    {'header': 'Illustrative data & more'}
+    """
+    out: dict[str, str] = {}
+    for kind, value in _RUNNING.findall(markup):
+        out.setdefault(kind, html_lib.unescape(value))
+    return out
+
+
+def band_templates(header: str | None, footer_left: str | None) -> tuple[str, str]:
+    """Chromium's header and footer templates: a red notice band on top (or nothing), ``n / N`` at the foot.
+
+    Examples
+    --------
+    >>> head, foot = band_templates("Illustrative", None)
+    >>> "Illustrative" in head and 'class="pageNumber"' in foot and 'class="totalPages"' in foot
+    True
+    """
+    side = f"0 {MARGIN_MM['right']}mm 0 {MARGIN_MM['left']}mm"
+    base = (f"font-family: {BAND_FONTS}; font-size: 7.5pt; width: 100%; box-sizing: border-box; padding: {side}; "
+            "-webkit-print-color-adjust: exact; print-color-adjust: exact;")
+    if header:
+        head = (f'<div style="{base} color: #a40000; text-align: center; font-weight: bold; '
+                f'border-bottom: 0.6pt solid #a40000; margin-top: 5mm;">'
+                f"{html_lib.escape(header)}</div>")
+    else:
+        head = "<div></div>"  # an empty template: Chromium's default header would print the date and title
+    left = f'<span style="float: left;">{html_lib.escape(footer_left)}</span>' if footer_left else ""
+    foot = (f'<div style="{base} color: #555; text-align: right; margin-bottom: 5mm;">{left}'
+            '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+    return head, foot
+
+
+class _DevTools:
+    """The DevTools protocol on Chromium's ``--remote-debugging-pipe`` (fd 3 in, fd 4 out; NUL-ended JSON)."""
+
+    def __init__(self, proc: subprocess.Popen, write_fd: int, read_fd: int, deadline: float):
+        self.proc, self.write_fd, self.read_fd, self.deadline = proc, write_fd, read_fd, deadline
+        self.buffer = b""
+        self.next_id = 0
+
+    def _message(self) -> dict:
+        while b"\0" not in self.buffer:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise RuntimeError("Chromium did not answer in time")
+            ready, _, _ = select.select([self.read_fd], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(self.read_fd, 1 << 20)
+            if not chunk:
+                raise RuntimeError(f"Chromium closed the DevTools pipe (exit {self.proc.poll()})")
+            self.buffer += chunk
+        raw, self.buffer = self.buffer.split(b"\0", 1)
+        return json.loads(raw)
+
+    def call(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
+        self.next_id += 1
+        msg: dict = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            msg["sessionId"] = session
+        os.write(self.write_fd, json.dumps(msg).encode("utf-8") + b"\0")
+        while True:
+            reply = self._message()
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"Chromium {method}: {reply['error'].get('message', reply['error'])}")
+                return reply.get("result", {})
+
+    def wait_for(self, event: str) -> dict:
+        while True:
+            msg = self._message()
+            if msg.get("method") == event:
+                return msg
+
+
+def _print(browser: str, url: str, tmp: str, options: dict, timeout: float, fit: dict | None) -> bytes:
+    to_browser_r, to_browser_w = os.pipe()
+    from_browser_r, from_browser_w = os.pipe()
+
+    def child_fds() -> None:
+        # Chromium reads commands on fd 3 and answers on fd 4. Copy both ends above 9 first, so that neither
+        # copy can land on 3 or 4 and be overwritten (or stay close-on-exec) by the dup2 that follows.
+        a = fcntl.fcntl(to_browser_r, fcntl.F_DUPFD, 10)
+        b = fcntl.fcntl(from_browser_w, fcntl.F_DUPFD, 10)
+        os.dup2(a, 3, inheritable=True)
+        os.dup2(b, 4, inheritable=True)
+
+    log = Path(tmp) / "chromium.log"  # a file, not a pipe: a chatty browser must never block on its stderr
+    with open(log, "wb") as err:
+        proc = subprocess.Popen([browser, *FLAGS, f"--user-data-dir={tmp}/profile", "about:blank"],
+                                preexec_fn=child_fds, close_fds=False, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=err, env={**os.environ, "HOME": tmp})
+    os.close(to_browser_r)
+    os.close(from_browser_w)
+    try:
+        return _print_page(_DevTools(proc, to_browser_w, from_browser_r, time.monotonic() + timeout), url, options,
+                           fit)
+    except (OSError, RuntimeError) as exc:
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        tail = log.read_text(encoding="utf-8", errors="replace").strip()[-400:]
+        raise RuntimeError(f"Chromium failed ({exc}){': ' + tail if tail else ''}") from exc
+    finally:
+        os.close(to_browser_w)
+        os.close(from_browser_r)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _print_page(dt: _DevTools, url: str, options: dict, fit: dict | None = None) -> bytes:
+    """Open `url` in a new tab, wait for its fonts, fit its figures to the pages (`fit`), print it."""
+    target = dt.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = dt.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+    dt.call("Page.enable", session=session)
+    dt.call("Page.navigate", {"url": url}, session=session)
+    dt.wait_for("Page.loadEventFired")
+    dt.call("Runtime.evaluate", {"expression": "document.fonts.ready.then(() => true)", "awaitPromise": True},
+            session=session)
+    if fit:
+        # Lay the page out as it prints: print styles, and the width of the page's text area.
+        dt.call("Emulation.setEmulatedMedia", {"media": "print"}, session=session)
+        dt.call("Emulation.setDeviceMetricsOverride", {"width": round(fit["width_px"]), "height": 1000,
+                                                       "deviceScaleFactor": 1, "mobile": False}, session=session)
+        dt.call("Runtime.evaluate", {"expression": FIT_SCRIPT % fit, "returnByValue": True}, session=session)
+        dt.call("Emulation.clearDeviceMetricsOverride", session=session)
+    data = dt.call("Page.printToPDF", options, session=session)["data"]
+    try:
+        dt.call("Browser.close")
+    except (OSError, RuntimeError):
+        pass  # the pipe may close before the answer arrives
+    return base64.b64decode(data)
+
+
+def print_pdf(
+    html: str | Path,
+    pdf_path: str | Path,
+    *,
+    header: str | None = None,
+    footer: str | None = None,
+    fit_figures: bool = False,
+    min_scale: float = 0.7,
+    timeout: float = 180,
+) -> Path:
+    """Print `html` (markup, or a path to an HTML file) to `pdf_path`, atomically, with running bands.
+
+    Parameters
+    ----------
+    html
+        HTML markup, or the path of an HTML file.
+    pdf_path
+        Where to write the PDF (replaced only when printing succeeded).
+    header
+        The running header of every page (e.g. the illustrative-data notice). None: the first
+        ``data-running-header`` attribute of the HTML, or no header.
+    footer
+        A label left of the page number in the foot of every page. None: the HTML's ``data-running-footer``.
+        The page number, ``n / N``, is always printed.
+    fit_figures
+        Before printing, scale a ``<figure>`` down (to no less than `min_scale` of its width) where that lets it
+        finish the page it starts on instead of leaving a gap (the page margins are :data:`MARGIN_MM`). Off by
+        default: it measures plain HTML correctly, but mis-measures nbconvert's webpdf page (its output areas),
+        where it made the brief longer, so the report runner does not use it yet.
+    min_scale
+        The smallest scale a figure is printed at by `fit_figures`.
+    timeout
+        Seconds before an unresponsive browser is given up.
 
     Raises RuntimeError when there is no browser or it fails; a failed print leaves any previous PDF in place.
     """
@@ -52,15 +294,31 @@ def print_pdf(html: str | Path, pdf_path: str | Path, *, timeout: float = 180) -
     with tempfile.TemporaryDirectory(prefix="krihs-pdf-") as tmp:
         if isinstance(html, Path):
             src = html.resolve()
+            markup = src.read_text(encoding="utf-8")
         else:
             src = Path(tmp) / "page.html"
             src.write_text(html, encoding="utf-8")
-        target = Path(tmp) / "out.pdf"
-        cmd = [browser, *FLAGS, f"--user-data-dir={tmp}/profile", f"--print-to-pdf={target}", src.as_uri()]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env={**os.environ, "HOME": tmp})
-        if proc.returncode != 0 or not target.is_file():
-            raise RuntimeError(f"Chromium exited {proc.returncode}: {proc.stderr.strip()[-300:]}")
-        return write_atomic(pdf_path, target.read_bytes())
+            markup = html
+        named = running_texts(markup)
+        head, foot = band_templates(header if header is not None else named.get("header"),
+                                    footer if footer is not None else named.get("footer"))
+        inch = 25.4
+        options = {
+            "displayHeaderFooter": True, "headerTemplate": head, "footerTemplate": foot,
+            "printBackground": True, "preferCSSPageSize": True, "paperWidth": 210 / inch, "paperHeight": 297 / inch,
+            **{f"margin{side.title()}": mm / inch for side, mm in MARGIN_MM.items()},
+        }
+        px = 96 / inch  # CSS pixels per mm
+        fit = ({"page_px": (297 - MARGIN_MM["top"] - MARGIN_MM["bottom"]) * px,
+                "width_px": (210 - MARGIN_MM["left"] - MARGIN_MM["right"]) * px, "min_scale": min_scale}
+               if fit_figures else None)
+        try:
+            pdf = _print(browser, src.as_uri(), tmp, options, timeout, fit)
+        except OSError as exc:  # the browser could not be started at all
+            raise RuntimeError(f"Chromium could not be started: {exc}") from exc
+        if pdf[:4] != b"%PDF":
+            raise RuntimeError("Chromium returned no PDF")
+        return write_atomic(pdf_path, pdf)
 
 
 def font_charset(family: str) -> tuple[str | None, set[int]]:
@@ -94,3 +352,98 @@ def missing_glyphs(text: str, families: tuple[str, ...]) -> set[str]:
     for family in families:
         covered |= font_charset(family)[1]
     return {ch for ch in set(text) if not ch.isspace() and ord(ch) >= 0x20 and ord(ch) not in covered}
+
+
+def word_boxes(pdf_path: str | Path) -> list[dict]:
+    """Every word of a PDF with its box, from poppler's ``pdftotext -bbox`` (points, origin top left).
+
+    Returns one dict per word: ``page`` (1-based), ``pages``, ``page_height``, ``x0, y0, x1, y1``, ``word``.
+    Raises RuntimeError when poppler is not installed.
+    """
+    import xml.etree.ElementTree as ET
+
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        raise RuntimeError("pdftotext not found: install poppler-utils (make setup)")
+    out = subprocess.run([tool, "-bbox", str(pdf_path), "-"], capture_output=True, check=True).stdout
+    root = ET.fromstring(re.sub(rb"<!DOCTYPE[^>]*>", b"", out))
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    pages = root.findall(".//h:page", ns)
+    words = []
+    for number, page in enumerate(pages, start=1):
+        for w in page.findall("h:word", ns):
+            words.append({"page": number, "pages": len(pages), "page_height": float(page.get("height")),
+                          "x0": float(w.get("xMin")), "y0": float(w.get("yMin")), "x1": float(w.get("xMax")),
+                          "y1": float(w.get("yMax")), "word": w.text or ""})
+    return words
+
+
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
+
+
+def glyph_box(word: dict) -> tuple[float, float]:
+    """The vertical extent of a word's glyphs (top, bottom in points).
+
+    poppler sizes a word's box by its font's ascent and descent; for the IPA fonts those are about 2.6 em, so a
+    7.5 pt line would seem 20 pt tall. A word of full-width (CJK) characters is one em per character wide, which
+    gives its size (a half-width character counts as about 0.55 em): such a box is narrowed to 1.2 em about its
+    centre.
+
+    Examples
+    --------
+    >>> glyph_box({"word": "例示データ", "x0": 0.0, "x1": 35.0, "y0": 21.7, "y1": 41.2})
+    (27.25, 35.65)
+    """
+    y0, y1 = word["y0"], word["y1"]
+    text = word["word"].strip()
+    if text and _CJK.search(text):
+        em = (word["x1"] - word["x0"]) / sum(1.0 if _CJK.match(ch) else 0.55 for ch in text)
+        if y1 - y0 > 1.5 * em:
+            mid = (y0 + y1) / 2
+            return round(mid - 0.6 * em, 4), round(mid + 0.6 * em, 4)
+    return y0, y1
+
+
+def layout_problems(pdf_path: str | Path, *, banner: str | None = None) -> list[str]:
+    """What is wrong with a printed PDF's running bands, one sentence per problem (empty when none).
+
+    Every page must end with its number, ``n / N``, in the bottom margin. With `banner`, every page must carry it
+    in the top margin, and no other word may share the banner's band (overlap its height).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "two.pdf"
+    >>> (find_chromium() is None or shutil.which("pdftotext") is None
+    ...  or layout_problems(print_pdf("<p>a</p>" * 90, out, header="Banner"), banner="Banner") == [])
+    True
+    """
+    words = word_boxes(pdf_path)
+    if not words:
+        return ["the PDF has no text"]
+    for w in words:
+        w["y0"], w["y1"] = glyph_box(w)
+    n_pages = words[0]["pages"]
+    pt = 72 / 25.4
+    top_band, bottom_band = MARGIN_MM["top"] * pt, MARGIN_MM["bottom"] * pt
+    problems = []
+    wanted = "".join(banner.split()) if banner else ""
+    for page in range(1, n_pages + 1):
+        on_page = [w for w in words if w["page"] == page]
+        height = on_page[0]["page_height"] if on_page else 842.0
+        foot = [w["word"] for w in sorted(on_page, key=lambda w: w["x0"]) if w["y0"] >= height - bottom_band]
+        if not re.search(rf"(^|\s){page} / {n_pages}(\s|$)", " ".join(foot)):
+            problems.append(f"page {page} lacks its number '{page} / {n_pages}' in the foot")
+        if not banner:
+            continue
+        head = [w for w in on_page if w["y1"] <= top_band]
+        if "".join(w["word"] for w in sorted(head, key=lambda w: w["x0"])) != wanted:
+            problems.append(f"page {page}: the top margin holds {' '.join(w['word'] for w in head)!r}, "
+                            f"not only the banner {banner!r}")
+            if not head:
+                continue
+        lo, hi = min(w["y0"] for w in head), max(w["y1"] for w in head)
+        for w in on_page:
+            if w not in head and w["y0"] < hi and w["y1"] > lo:
+                problems.append(f"page {page}: {w['word']!r} shares the banner's band")
+    return problems

@@ -7,8 +7,10 @@ Examples
 --------
 >>> from krihs_analysis.data import read_cases
 >>> res = analyse(read_cases(), n_boot=199)
->>> res.association.loc[0, ["method", "strata"]].tolist()
-['kendall', 'programme']
+>>> res.association.loc[0, ["method", "cluster"]].tolist()
+['kendall', 'cluster']
+>>> res.family[["result", "key", "family_size"]].tail(1).values.tolist()
+[['association', 'integration~sustainability:kendall', 15]]
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class Results:
     context: pd.DataFrame
     illustrative: bool
     settings: dict = field(default_factory=dict)
+    family: pd.DataFrame = field(default_factory=pd.DataFrame)
     # QCA diagnostics of the first model (krihs_analysis.qca; see analyse for the choices).
     qca_cluster: pd.DataFrame = field(default_factory=pd.DataFrame)
     qca_cluster_test: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -73,6 +76,7 @@ class Results:
             "qca_xy": self.qca_xy,
             "truth_table": self.truth_table.table.astype({"cases": "str"}),
             "core_task_gaps": self.core_task_gaps(),
+            "family": self.family,
             "qca_cluster": self.qca_cluster,
             "qca_cluster_test": self.qca_cluster_test,
             "qca_skewness": self.qca_skewness,
@@ -84,12 +88,70 @@ class Results:
         }
 
 
+FAMILY = "standard set"
+FAMILY_COLUMNS = ["family", "result", "key", "test", "estimate", "ci_low", "ci_high", "ci_method", "p_value",
+                  "p_se", "p_method", "p_family", "family_size"]
+
+
+def association_key(row) -> str:
+    """The key naming one association test in the family and the brief: ``x~y:method`` (``|strata`` if stratified).
+
+    Examples
+    --------
+    >>> association_key({"x": "integration", "y": "sustainability", "method": "kendall", "strata": None})
+    'integration~sustainability:kendall'
+    """
+    strata = row.get("strata")
+    return f"{row['x']}~{row['y']}:{row['method']}" + (f"|{strata}" if isinstance(strata, str) and strata else "")
+
+
+def family_table(comparison: pd.DataFrame, association: pd.DataFrame, *, family: str = FAMILY) -> pd.DataFrame:
+    """Every test of the standard set in one table, Holm-adjusted over the whole family.
+
+    Columns: ``family`` (its name), ``result`` (the table the test comes from), ``key`` (the brief's key:
+    the variable, or ``x~y:method`` with ``|strata`` when stratified), ``test`` (what was tested and how),
+    ``estimate, ci_low, ci_high, ci_method, p_value, p_se, p_method``, ``p_family`` (Holm over every row) and
+    ``family_size`` (the number of tests with a p-value).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> comp = pd.DataFrame({"variable": ["a", "b"], "cliffs_delta": [0.5, 0.1], "ci_low": [0.1, -0.3],
+    ...     "ci_high": [0.8, 0.5], "ci_method": "BCa", "p_value": [0.01, 0.4], "p_se": 0.0, "p_method": "exact"})
+    >>> family_table(comp, pd.DataFrame())["p_family"].tolist()
+    [0.02, 0.4]
+    """
+    from ._exact import holm
+
+    rows = []
+    for _, r in comparison.iterrows():
+        how = "cluster permutation" if "n_clusters_kr" in comparison.columns else "exact rank sum"
+        rows.append({"result": "comparison", "key": str(r["variable"]),
+                     "test": f"Korea vs Japan, Cliff's delta ({how})", "estimate": r["cliffs_delta"]} |
+                    {c: r[c] for c in ("ci_low", "ci_high", "ci_method", "p_value", "p_se", "p_method")})
+    for _, r in association.iterrows():
+        strata = r.get("strata")
+        key = association_key(r)
+        how = (f"clusters {r['cluster']!r}" if isinstance(r.get("cluster"), str) else "cases independent") + (
+            f", within {strata!r}" if isinstance(strata, str) and strata else "")
+        rows.append({"result": "association", "key": key, "test": f"{r['method']} association ({how})",
+                     "estimate": r["statistic"]} |
+                    {c: r[c] for c in ("ci_low", "ci_high", "ci_method", "p_value", "p_se", "p_method")})
+    out = pd.DataFrame(rows, columns=FAMILY_COLUMNS[1:12])
+    out.insert(0, "family", family)
+    out["p_family"] = holm(out["p_value"].to_numpy(dtype="float64")) if len(out) else []
+    out["family_size"] = int(out["p_value"].notna().sum())
+    return out[FAMILY_COLUMNS]
+
+
 def analyse(
     cases: pd.DataFrame,
     *,
     seed: int = 0,
     n_boot: int = 9999,
-    strata: str | None = "programme",
+    n_permutations: int = 9999,
+    cluster: str | None = "cluster",
+    strata: str | None = None,
     qca_conditions: Sequence[str] | None = None,
     qca_kind: str = "fuzzy",
     incl_cut: float = 0.8,
@@ -97,9 +159,12 @@ def analyse(
 ) -> Results:
     """Run the standard analysis set on `cases`.
 
-    Choices: Korea-Japan comparison of every coded variable (Cliff's delta, BCa CI, exact tie-conditioned p,
-    Holm); core-task profiles by country and by programme; Kendall's tau-b of integration and sustainability
-    with the exact p permuting within programmes (`strata`; the two sites of a programme are not independent);
+    Choices: Korea-Japan comparison of every coded variable (Cliff's delta, BCa CI resampling whole clusters,
+    exact cluster-permutation p, Holm); core-task profiles by country and by programme (no interval for groups of
+    fewer than 5 clusters); Kendall's tau-b of integration and sustainability with the exact p permuting whole
+    clusters (`cluster`: the codebook's default cluster, derived when the column is absent; the two sites of a
+    programme, and Japanese cases in one municipality, are not independent); every test of the set in one
+    family with Holm's adjustment over the whole family (``family``);
     fuzzy-set QCA of sustainability on the five default conditions at consistency 0.8 and PRI 0.5, summarised
     by its parsimonious solution (the first model when several tie).
 
@@ -107,8 +172,13 @@ def analyse(
     ----------
     cases
         Case data (:func:`krihs_analysis.data.read_cases`); never modified.
-    seed, n_boot
-        Seed and resamples of every bootstrap and Monte Carlo step.
+    seed, n_boot, n_permutations
+        Seed, bootstrap draws and Monte Carlo draws (the latter only where a p-value is past exact reach).
+    cluster
+        Cluster column (None: cases independent).  ``"cluster"`` is derived by
+        :func:`krihs_analysis.data.default_clusters` when `cases` lacks it.
+    strata
+        Strata of the association test (within-stratum statistic and permutation), None by default.
 
     Returns
     -------
@@ -128,8 +198,16 @@ def analyse(
     if not solution.models:
         raise ValueError(f"QCA: no truth-table row passes consistency {incl_cut} and PRI {pri_cut}; lower the cuts")
     model = solution.models[0]
+    work = cases
+    if cluster == "cluster" and "cluster" not in cases.columns:
+        from .data import default_clusters
+
+        work = cases.assign(cluster=default_clusters(cases))
+    comparison = compare_countries(work, cluster=cluster, n_boot=n_boot, n_permutations=n_permutations, seed=seed)
+    assoc = association(work, x="integration", y="sustainability", method="kendall", strata=strata,
+                        cluster=cluster, seed=seed, n_boot=n_boot, n_permutations=n_permutations)
     diagnostics = _qca_diagnostics(qca, cases, data, list(conditions), model, incl_cut=incl_cut, pri_cut=pri_cut,
-                                   seed=seed, n_permutations=n_boot)
+                                   seed=seed, n_permutations=n_permutations)
     qca_warnings = pd.DataFrame(
         {"source": pd.array(["minimize"] * len(caught), dtype="str"),
          "category": pd.array([w.category.__name__ for w in caught], dtype="str"),
@@ -137,12 +215,11 @@ def analyse(
     )
     return Results(
         cases=cases,
-        comparison=compare_countries(cases, n_boot=n_boot, seed=seed),
+        comparison=comparison,
         levels=level_distribution(cases, by="country"),
-        profile_country=core_task_profile(cases, by="country", n_boot=n_boot, seed=seed),
-        profile_programme=core_task_profile(cases, by="programme", n_boot=n_boot, seed=seed),
-        association=association(cases, x="integration", y="sustainability", method="kendall", strata=strata,
-                                seed=seed, n_resamples=n_boot),
+        profile_country=core_task_profile(work, by="country", cluster=cluster, n_boot=n_boot, seed=seed),
+        profile_programme=core_task_profile(work, by="programme", cluster=cluster, n_boot=n_boot, seed=seed),
+        association=assoc,
         qca_data=data,
         truth_table=tt,
         solution=solution,
@@ -151,9 +228,11 @@ def analyse(
         qca_xy=qca.xy_data(data, model, outcome="sustainability"),
         context=read_context("rmo_survey"),
         illustrative=is_illustrative(cases),
-        settings={"seed": seed, "n_boot": n_boot, "strata": strata, "qca_kind": qca_kind, "incl_cut": incl_cut,
-                  "pri_cut": pri_cut, "qca_conditions": list(conditions), "qca_truncated": bool(solution.truncated),
+        settings={"seed": seed, "n_boot": n_boot, "n_permutations": n_permutations, "cluster": cluster,
+                  "strata": strata, "qca_kind": qca_kind, "incl_cut": incl_cut, "pri_cut": pri_cut,
+                  "qca_conditions": list(conditions), "qca_truncated": bool(solution.truncated),
                   "qca_n_models": len(solution.models), "qca_robustness_tests": diagnostics.pop("tests")},
+        family=family_table(comparison, assoc),
         qca_warnings=qca_warnings,
         **diagnostics,
     )

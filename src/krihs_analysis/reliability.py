@@ -140,20 +140,39 @@ def weighted_kappa(a: Sequence[float], b: Sequence[float], *, weights: str | Non
 
 @dataclass(frozen=True)
 class Agreement:
-    """Agreement between coders: ``alpha`` (variable, metric, alpha, n_units, n_values), ``kappa`` (variable,
-    coder_a, coder_b, weights, kappa, n) and ``disagreements`` (case_id, variable, one column per coder,
-    spread)."""
+    """Agreement between coders: ``krippendorff`` (variable, metric, krippendorff_alpha, n_units, n_values),
+    ``kappa`` (variable, coder_a, coder_b, weights, kappa, n) and ``disagreements`` (case_id, variable, one column
+    per coder, spread).  ``.table`` is the Krippendorff table.
+
+    ``alpha`` names only significance levels in this package, so Krippendorff's coefficient is
+    ``krippendorff_alpha``; the former attribute ``.alpha`` (column ``alpha``) still works this release with a
+    FutureWarning.
+    """
 
     coders: tuple[str, ...]
-    alpha: pd.DataFrame
+    krippendorff: pd.DataFrame
     kappa: pd.DataFrame
     disagreements: pd.DataFrame
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The Krippendorff's alpha table (the tidy table every result object exposes as ``.table``)."""
+        return self.krippendorff
+
+    @property
+    def alpha(self) -> pd.DataFrame:
+        """Deprecated: ``.krippendorff`` with the coefficient in a column named ``alpha``."""
+        import warnings
+
+        warnings.warn("Agreement.alpha is renamed Agreement.krippendorff (column krippendorff_alpha); the old name "
+                      "stops working in the next release", FutureWarning, stacklevel=2)
+        return self.krippendorff.rename(columns={"krippendorff_alpha": "alpha"})
 
     def __str__(self) -> str:
         lines = [f"Inter-coder agreement: {len(self.coders)} coders ({', '.join(self.coders)})", "",
                  "Krippendorff's alpha"]
-        wide = self.alpha.pivot(index="variable", columns="metric", values="alpha")
-        order = [v for v in dict.fromkeys(self.alpha["variable"])]
+        wide = self.krippendorff.pivot(index="variable", columns="metric", values="krippendorff_alpha")
+        order = [v for v in dict.fromkeys(self.krippendorff["variable"])]
         lines.append(wide.loc[order].to_string(float_format=lambda v: f"{v:.3f}"))
         if len(self.kappa):
             lines += ["", "Cohen's kappa (pairs of coders)"]
@@ -185,7 +204,7 @@ def agreement(
     Returns
     -------
     Agreement
-        ``alpha``: nominal and ordinal alpha per variable plus the overall row ``variable = "(all)"`` (every
+        ``krippendorff``: nominal and ordinal ``krippendorff_alpha`` per variable plus the overall row ``variable = "(all)"`` (every
         case-variable pair pooled as a unit: all codes share the 0-3 scale); ``kappa``: unweighted, linear and
         quadratic kappa for every pair of coders, weights over the codebook's scale of the variable;
         ``disagreements``: the case-variable pairs whose codes differ.
@@ -194,7 +213,7 @@ def agreement(
     --------
     >>> import pandas as pd
     >>> a = pd.DataFrame({"case_id": ["x", "y", "z"], "integration": [0, 1, 3]})
-    >>> round(float(agreement([a, a]).alpha["alpha"].iloc[0]), 3)
+    >>> round(float(agreement([a, a]).krippendorff["krippendorff_alpha"].iloc[0]), 3)
     1.0
     """
     from krihs_analysis.codebook import check_variables, load_codebook
@@ -235,7 +254,8 @@ def agreement(
         pairable = int((np.isfinite(mat).sum(axis=0) >= 2).sum())
         n_values = int(np.isfinite(mat[:, np.isfinite(mat).sum(axis=0) >= 2]).sum())
         for metric in ("nominal", "ordinal"):
-            alpha_rows.append({"variable": v, "metric": metric, "alpha": krippendorff_alpha(mat, metric=metric),
+            alpha_rows.append({"variable": v, "metric": metric,
+                               "krippendorff_alpha": krippendorff_alpha(mat, metric=metric),
                                "n_units": pairable, "n_values": n_values})
         cats = [float(c) for c in cb[v].codes] or None
         for (ia, a_name), (ib, b_name) in combinations(enumerate(names), 2):
@@ -256,7 +276,8 @@ def agreement(
     pooled = np.concatenate(list(cubes.values()), axis=1)
     for metric in ("nominal", "ordinal"):
         pairable = np.isfinite(pooled).sum(axis=0) >= 2
-        alpha_rows.append({"variable": OVERALL, "metric": metric, "alpha": krippendorff_alpha(pooled, metric=metric),
+        alpha_rows.append({"variable": OVERALL, "metric": metric,
+                           "krippendorff_alpha": krippendorff_alpha(pooled, metric=metric),
                            "n_units": int(pairable.sum()), "n_values": int(np.isfinite(pooled[:, pairable]).sum())})
     dis = pd.DataFrame(dis_rows, columns=["case_id", "variable", *names, "spread"])
     return Agreement(names, pd.DataFrame(alpha_rows), pd.DataFrame(kappa_rows), dis)

@@ -10,7 +10,7 @@ Examples
 >>> from krihs_analysis.wording import phrase
 >>> phrase("common", "illustrative_short", "ja")
 '例示データ'
->>> phrase("common", "n_cases", "ko", n_kr=14, n_jp=12)
+>>> phrase("figures", "n_cases", "ko", n_kr=14, n_jp=12)
 '한국 14개·일본 12개 사례'
 """
 

@@ -1,7 +1,8 @@
 """Rebuild the drafted brief from an existing report run, without re-running the analysis notebooks.
 
 The report run's brief notebook saved its result tables under ``figures/06_policy_brief_<lang>/results``; this
-re-executes only ``notebooks/06_policy_brief.ipynb`` on those tables and exports HTML (without inputs) and PDF.
+re-executes only ``notebooks/06_policy_brief.ipynb`` on those tables, through the report runner's worker (the
+kernel, cell timeout, start timeout and retries of ``reports.yaml``), and exports HTML (without inputs) and PDF.
 """
 
 from __future__ import annotations
@@ -16,6 +17,14 @@ from .text import BRIEF_LANGS, check_brief_lang
 NOTEBOOK = "06_policy_brief.ipynb"
 
 
+class BriefFailed(RuntimeError):
+    """The brief notebook failed; ``.error`` is the worker's error record (cell, exception, message)."""
+
+    def __init__(self, error: dict):
+        self.error = error
+        super().__init__(f"the brief notebook failed: {error.get('message')}")
+
+
 def results_dir(run_dir: Path, lang: str) -> Path:
     """Where a run keeps the brief's results for `lang`."""
     return run_dir / "figures" / f"06_policy_brief_{lang}" / "results"
@@ -27,6 +36,7 @@ def rebuild(
     langs: Sequence[str] = BRIEF_LANGS,
     out_dir: str | Path | None = None,
     data_path: str | None = None,
+    config: str | Path | None = None,
 ) -> list[Path]:
     """Re-execute the brief notebook on a run's saved results; return the files written.
 
@@ -35,20 +45,31 @@ def rebuild(
     run_dir
         A report run folder (``reports/latest`` by default).
     langs
-        Brief languages (``ko``, ``en``).
+        Brief languages.
     out_dir
         Output folder (``<run>/brief`` by default).
     data_path
         The case sheet the run used (the sample when None); read for the case counts and points, not re-analysed.
+    config
+        The report configuration whose ``defaults`` give kernel, timeouts and retries (``reports.yaml``).
+
+    Raises
+    ------
+    FileNotFoundError
+        No such run, or it saved no brief results for a language.
+    BriefFailed
+        The notebook failed; nothing of that language was replaced.
     """
     import tempfile
 
     import nbformat
-    import papermill as pm
 
     from .._io import write_atomic
-    from ..reports import export_html, export_pdf
+    from ..reports.refresh import runner_settings
+    from ..reports.worker import execute_notebook, export_html, export_pdf, quiet_worker
 
+    quiet_worker()
+    settings = runner_settings(config)
     # Resolve in this process: the notebook runs in notebooks/, where relative paths would mean something else.
     run = (Path(run_dir) if run_dir is not None else paths.REPORTS / "latest").resolve()
     if not run.is_dir():
@@ -65,9 +86,13 @@ def rebuild(
         # Build everything in a scratch folder; replace the previous brief only when all of it succeeded.
         with tempfile.TemporaryDirectory(prefix="krihs-brief-") as tmp:
             scratch = Path(tmp)
-            pm.execute_notebook(paths.NOTEBOOKS / NOTEBOOK, scratch / f"{stem}.ipynb", kernel_name="krihs-analysis",
-                                parameters={"lang": lang, "results_dir": str(saved), "data_path": data},
-                                cwd=str(paths.NOTEBOOKS), progress_bar=False, log_output=False)
+            error, _, _ = execute_notebook(paths.NOTEBOOKS / NOTEBOOK, scratch / f"{stem}.ipynb",
+                                           parameters={"lang": lang, "results_dir": str(saved), "data_path": data},
+                                           kernel=settings["kernel"], timeout=settings["timeout"],
+                                           start_timeout=settings["start_timeout"], retries=settings["retries"],
+                                           cwd=paths.NOTEBOOKS)
+            if error is not None:
+                raise BriefFailed(error)
             nb = nbformat.read(scratch / f"{stem}.ipynb", as_version=4)
             export_html(nb, scratch / f"{stem}.brief.html", brief=True)
             note = export_pdf(nb, scratch / f"{stem}.pdf", brief=True)

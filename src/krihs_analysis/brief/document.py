@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,59 +23,32 @@ from typing import Any
 import pandas as pd
 
 from .. import paths
-from ..codebook import load_codebook
+from .._format import is_missing
 from .._io import write_atomic
+from ..codebook import LANGS, check_lang, load_codebook
 from ..data import read_context
-from .text import check_brief_lang
+from ..wording import phrase
 
 DEFAULT_METADATA = paths.ROOT / "brief.yaml"
-# The brief's text fonts, in CSS order. TrueType CJK fonts first: Chromium embeds them as named CID fonts in the
-# PDF (Noto CJK's CFF outlines become unnamed Type 3 fonts); Noto CJK stays as the screen fallback.
-FONT_FAMILIES = ("NanumGothic", "IPAGothic", "Noto Sans CJK KR", "Noto Sans CJK JP", "DejaVu Sans")
-
-_WORDS = {
-    "en": {
-        "summary": "Summary",
-        "figure": "Figure",
-        "source": "Source",
-        "context": "Context: published statistics",
-        "appendix": "Appendix: where each finding comes from",
-        "finding": "Finding",
-        "result": "Result",
-        "key": "Key",
-        "evidence": "Evidence",
-        "weak": "weak",
-        "supported": "supported by the test",
-        "descriptive": "descriptive",
-        "rmo": "Regional management organisations in Japan (MIC survey)",
-        "fiscal": "Fiscal indicators of the Japanese case municipalities, FY2021",
-        "year": "Survey year", "orgs": "Organisations", "munis": "Municipalities",
-        "muni": "Municipality", "fs": "Fiscal strength index", "cb": "Current balance ratio (%)",
-    },
-    "ko": {
-        "summary": "요약",
-        "figure": "그림",
-        "source": "자료",
-        "context": "참고: 공표 통계",
-        "appendix": "부록: 각 결과의 근거",
-        "finding": "결과",
-        "result": "분석",
-        "key": "항목",
-        "evidence": "근거",
-        "weak": "약함",
-        "supported": "검정으로 뒷받침됨",
-        "descriptive": "기술통계",
-        "rmo": "일본 지역운영조직 현황 (총무성 조사)",
-        "fiscal": "일본 사례 지자체의 재정지표 (2021 회계연도)",
-        "year": "조사 연도", "orgs": "조직 수", "munis": "시정촌 수",
-        "muni": "지자체", "fs": "재정력지수", "cb": "경상수지비율 (%)",
-    },
+TEMPLATES = Path(__file__).with_name("templates")
+# The brief's text fonts by language, in CSS order. TrueType CJK fonts first: Chromium embeds them as named CID
+# fonts in the PDF (Noto CJK's CFF outlines become unnamed Type 3 fonts); Noto CJK stays as the screen fallback.
+# Japanese: Latin letters, digits and Greek in DejaVu (IPA fonts draw "~" as a raised tilde and δ full-width), kana
+# and kanji in IPA P Gothic (proportional), so kanji take Japanese glyph forms, never Nanum's Korean ones.
+FONTS = {
+    "ko": ("NanumGothic", "Noto Sans CJK KR", "IPAPGothic", "DejaVu Sans"),
+    "ja": ("DejaVu Sans", "IPAPGothic", "IPAGothic", "Noto Sans CJK JP", "NanumGothic"),
+    "en": ("DejaVu Sans", "NanumGothic", "IPAPGothic", "Noto Sans CJK KR"),
 }
+FONT_FAMILIES = tuple(dict.fromkeys(f for lang in LANGS for f in FONTS[lang]))
 
 
-def words(lang: str) -> Mapping[str, str]:
-    """The brief's fixed words in `lang` (ko or en)."""
-    return _WORDS[check_brief_lang(lang)]
+def _w(key: str, lang: str, **fields: Any) -> str:
+    return phrase("brief", key, lang, **fields)
+
+
+def _a(key: str, lang: str, **fields: Any) -> str:
+    return phrase("brief_appendix", key, lang, **fields)
 
 
 def load_metadata(path: str | Path | None = None) -> dict[str, Any]:
@@ -102,73 +76,60 @@ def _pick(value: Any, lang: str) -> str:
     return str(value.get(lang, value.get("en", ""))) if isinstance(value, Mapping) else str(value)
 
 
-CSS = """
-<style>
-@page { size: A4; margin: 16mm 15mm 16mm 15mm; }
-.kb { font-family: FONTS, sans-serif;
-      color: #1b1b1b; font-size: 10.5pt; line-height: 1.55; max-width: 180mm; margin: 0 auto; }
-.kb h1 { font-size: 19pt; line-height: 1.3; margin: 4mm 0 2mm 0; color: #0b3c5d; }
-.kb h2 { font-size: 13pt; margin: 6mm 0 2mm 0; color: #0b3c5d; border-bottom: 1.5px solid #0b3c5d;
-         padding-bottom: 1mm; break-after: avoid; }
-.kb .issuer { font-size: 9pt; color: #555; border-top: 4px solid #0b3c5d; padding-top: 2mm; }
-.kb .authors { font-size: 9.5pt; color: #333; margin-bottom: 3mm; }
-.kb .summary { background: #eef3f8; border-left: 5px solid #0b3c5d; padding: 3mm 5mm; margin: 3mm 0;
-               break-inside: avoid; }
-.kb .summary ol { margin: 1mm 0 0 0; padding-left: 6mm; }
-.kb .summary li { margin-bottom: 1.5mm; }
-.kb .weak { color: #6b4e00; }
-.kb figure { margin: 3mm 0; break-inside: avoid; text-align: center; }
-.kb figure img { max-width: 100%; height: auto; }
-.kb figcaption { font-size: 9.5pt; text-align: left; }
-.kb .srcnote { font-size: 8.5pt; color: #555; text-align: left; }
-.kb .context { border: 1px solid #9bb3c9; padding: 2mm 4mm; margin: 3mm 0; font-size: 9pt; break-inside: avoid; }
-.kb table { border-collapse: collapse; font-size: 8.5pt; margin: 1mm 0; }
-/* Jupyter's output CSS right-aligns table cells; names read better left-aligned. */
-.kb td:first-child, .kb th:first-child, .kb table.appendix td { text-align: left !important; }
-.kb table.appendix { table-layout: fixed; width: 100%; }
-.kb table.appendix td { overflow-wrap: anywhere; }
-.kb th, .kb td { border-bottom: 1px solid #ccd; padding: 0.6mm 2mm; text-align: left; vertical-align: top; }
-.kb-illustrative { position: fixed; top: 0; right: 0; font: bold 8pt FONTS, sans-serif;
-                   color: #a40000; border: 1px solid #a40000; padding: 0.5mm 2mm; background: #fff; z-index: 10; }
-.kb .banner { color: #a40000; font-weight: bold; border: 1px solid #a40000; padding: 1mm 3mm; margin: 2mm 0; }
-@media print { .jp-OutputPrompt, .jp-InputPrompt { display: none !important; } }
-</style>
-""".replace("FONTS", ", ".join(f'"{f}"' for f in FONT_FAMILIES))
+def _css() -> str:
+    css = (TEMPLATES / "brief.css").read_text(encoding="utf-8")
+    for lang in LANGS:
+        css = css.replace(f"FONTS_{lang.upper()}", ", ".join(f'"{f}"' for f in FONTS[lang]))
+    return f"<style>\n{css}</style>\n"
+
+
+def _kb(inner: str, lang: str) -> str:
+    """One block of the brief, tagged with its language (fonts and line breaking follow it)."""
+    return f'<div class="kb" lang="{lang}">{inner}</div>'
 
 
 def title_block(meta: Mapping[str, Any], *, lang: str, illustrative: bool) -> str:
-    """The issuer line, title, authors and (on the sample) the illustrative banner and page mark."""
+    """The issuer line, title, authors and (on the sample) the illustrative banner.
+
+    The block also names the PDF's running bands (:func:`krihs_analysis.pdf.print_pdf`): the illustrative notice in
+    the header of every page, the series and number beside the page number in the foot.
+    """
+    check_lang(lang)
     notice = html.escape(load_codebook().notice("illustrative", lang))
+    short = _pick(meta.get("short_series", meta.get("series", "")), lang)
+    foot = html.escape(_w("page_label", lang, series=short, number=meta["number"]) if short else "")
+    running = (f'<div hidden data-running-header="{notice if illustrative else ""}" '
+               f'data-running-footer="{foot}"></div>')
     mark = (f'<div class="kb-illustrative">{notice}</div><div class="banner">{notice}</div>') if illustrative else ""
     authors = ", ".join(_pick(a, lang) for a in meta["authors"])
-    return (
-        f'{CSS}<div class="kb">{mark}'
-        f'<div class="issuer">{html.escape(_pick(meta["series"], lang)) if "series" in meta else ""} • '
-        f'No. {html.escape(str(meta["number"]))} • {html.escape(_pick(meta["issuer"], lang))}'
+    series = html.escape(_pick(meta["series"], lang)) if "series" in meta else ""
+    ref = f'<div class="reference">{html.escape(_pick(meta["reference"], lang))}</div>' if meta.get("reference") else ""
+    return _css() + running + _kb(
+        f'{mark}<div class="issuer">{series} • No. {html.escape(str(meta["number"]))} • '
+        f'{html.escape(_pick(meta["issuer"], lang))}'
         f'{" • " + html.escape(str(meta["date"])) if meta.get("date") else ""}</div>'
         f'<h1>{html.escape(_pick(meta["title"], lang))}</h1>'
-        f'<div class="authors">{html.escape(authors)}</div></div>'
-    )
+        f'<div class="authors">{html.escape(authors)}</div>{ref}', lang)
 
 
 def summary_box(findings: pd.DataFrame, *, lang: str) -> str:
     """The numbered findings in a box; weak findings are marked."""
-    w = words(lang)
     weak_attr = ' class="weak"'
     items = "".join(
         f"<li{weak_attr if row.weak else ''}>{html.escape(row.text)}</li>" for row in findings.itertuples()
     )
-    return f'<div class="kb"><div class="summary"><b>{w["summary"]}</b><ol>{items}</ol></div></div>'
+    return _kb(f'<div class="summary" data-keep><b>{_w("summary", lang)}</b><ol>{items}</ol></div>', lang)
 
 
-def section(title: str, paragraphs: list[str] | str) -> str:
+def section(title: str, paragraphs: list[str] | str, *, lang: str = "en") -> str:
     """A numbered-section heading with paragraphs (plain text, escaped)."""
     paras = [paragraphs] if isinstance(paragraphs, str) else paragraphs
     body = "".join(f"<p>{html.escape(p)}</p>" for p in paras)
-    return f'<div class="kb"><h2>{html.escape(title)}</h2>{body}</div>'
+    return _kb(f"<h2>{html.escape(title)}</h2>{body}", lang)
 
 
-def figure_block(fig: Any, *, number: int, caption: str, lang: str, dpi: int = 170) -> str:
+def figure_block(fig: Any, *, number: int, caption: str, lang: str, dpi: int = 170,
+                 max_width_mm: float = 180.0) -> str:
     """A numbered figure (a matplotlib Figure, embedded as PNG at its own printed width) with its caption.
 
     The figure carries its source note (and the illustrative-data note) itself, so none is repeated here.
@@ -178,57 +139,234 @@ def figure_block(fig: Any, *, number: int, caption: str, lang: str, dpi: int = 1
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", pad_inches=0.04, metadata={"Software": None})
     from PIL import Image
 
-    width_mm = Image.open(io.BytesIO(buf.getvalue())).size[0] / dpi * 25.4
+    width_mm = min(Image.open(io.BytesIO(buf.getvalue())).size[0] / dpi * 25.4, max_width_mm)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    w = words(lang)
-    return (
-        f'<div class="kb"><figure><figcaption><b>{w["figure"]} {number}.</b> {html.escape(caption)}</figcaption>'
-        f'<img src="data:image/png;base64,{data}" style="width:{width_mm:.0f}mm" alt="{html.escape(caption)}"/>'
-        f'</figure></div>'
-    )
+    return _kb(
+        f'<figure><figcaption><b>{html.escape(_w("figure_number", lang, n=number))}</b> {html.escape(caption)}'
+        f'</figcaption><img src="data:image/png;base64,{data}" style="width:{width_mm:.0f}mm" '
+        f'alt="{html.escape(caption)}"/></figure>', lang)
 
 
-def _table_html(frame: pd.DataFrame, *, css_class: str = "", widths: tuple[int, ...] = ()) -> str:
+def _table_html(frame: pd.DataFrame, *, css_class: str = "", widths: tuple[int, ...] = (),
+                numeric: tuple[str, ...] = ()) -> str:
     cols = "".join(f'<col style="width:{w}%">' for w in widths)
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r) + "</tr>"
+
+    def cell(tag: str, col: Any, value: Any) -> str:
+        cls = ' class="num"' if col in numeric else ""
+        return f"<{tag}{cls}>{html.escape(str(value))}</{tag}>"
+
+    head = "".join(cell("th", c, c) for c in frame.columns)
+    rows = "".join("<tr>" + "".join(cell("td", c, v) for c, v in zip(frame.columns, r, strict=True)) + "</tr>"
                    for r in frame.itertuples(index=False))
     cls = f' class="{css_class}"' if css_class else ""
-    return f"<table{cls}>{'<colgroup>' + cols + '</colgroup>' if cols else ''}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    colgroup = f"<colgroup>{cols}</colgroup>" if cols else ""
+    return f"<table{cls}>{colgroup}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
-def context_box(*, lang: str) -> str:
+def context_box(*, lang: str, figures: list[str] = ()) -> str:
     """The context box: the MIC survey of regional management organisations and the FY2021 fiscal indicators
-    of the Japanese case municipalities (real published figures, with their sources)."""
-    w = words(lang)
+    of the Japanese case municipalities (real published figures, with their sources).
+
+    `figures` are figure blocks (:func:`figure_block`) shown inside the box after the tables.
+    """
+    check_lang(lang)
     rmo = read_context("rmo_survey")
-    t1 = pd.DataFrame({w["year"]: rmo["fiscal_year_label"], w["orgs"]: rmo["organisations"].map("{:,}".format),
-                       w["munis"]: rmo["municipalities"]})
+    year, orgs, munis = _w("col_year", lang), _w("col_orgs", lang), _w("col_munis", lang)
+    t1 = pd.DataFrame({year: rmo["fiscal_year_label"], orgs: rmo["organisations"].map("{:,}".format),
+                       munis: rmo["municipalities"]})
     fiscal = read_context("jp_fiscal_fy2021")
-    t2 = pd.DataFrame({w["muni"]: fiscal["prefecture"] + " " + fiscal["municipality"],
-                       w["fs"]: fiscal["fiscal_strength_index"].map("{:.2f}".format),
-                       w["cb"]: fiscal["current_balance_ratio_pct"].map("{:.1f}".format)})
-    return (
-        f'<div class="kb"><div class="context"><b>{w["context"]}</b>'
-        f'<div>{html.escape(w["rmo"])}</div>{_table_html(t1)}'
-        f'<div class="srcnote">{w["source"]}: {html.escape(rmo.attrs["source"][lang])}</div>'
-        f'<div style="margin-top:2mm">{html.escape(w["fiscal"])}</div>{_table_html(t2)}'
-        f'<div class="srcnote">{w["source"]}: {html.escape(fiscal.attrs["source"][lang])}</div></div></div>'
-    )
+    muni, fs, cb = _w("col_muni", lang), _w("col_fiscal_strength", lang), _w("col_current_balance", lang)
+    t2 = pd.DataFrame({muni: fiscal["prefecture"] + " " + fiscal["municipality"],
+                       fs: fiscal["fiscal_strength_index"].map("{:.2f}".format),
+                       cb: fiscal["current_balance_ratio_pct"].map("{:.1f}".format)})
+    src = _w("source", lang)
+    sep = "：" if lang == "ja" else ": "
+    # The survey's table and its trend figure side by side: the box stays short enough to share a page.
+    beside = f'<div class="beside">{figures[0]}</div>' if figures else ""
+    rest = "".join(figures[1:])
+    return _kb(
+        f'<div class="context" data-keep><b>{_w("context", lang)}</b>'
+        f'<div class="part row" data-keep><div><div>{html.escape(_w("rmo_title", lang))}</div>'
+        f'{_table_html(t1, numeric=(orgs, munis))}'
+        f'<div class="srcnote">{src}{sep}{html.escape(rmo.attrs["source"][lang])}</div></div>{beside}</div>'
+        f'<div class="part" data-keep><div>{html.escape(_w("fiscal_title", lang))}</div>'
+        f'{_table_html(t2, numeric=(fs, cb))}'
+        f'<div class="srcnote">{src}{sep}{html.escape(fiscal.attrs["source"][lang])}</div></div>'
+        f'{rest}</div>', lang)
 
 
-def appendix(findings: pd.DataFrame, *, lang: str) -> str:
-    """The appendix table: each finding with the result it came from."""
-    w = words(lang)
+# ------------------------------------------------------------------------------------------------------------
+# The appendix: every finding with the result behind it, the multiplicity family, what the run recorded.
+
+
+def _first(row: Mapping | pd.Series, names: tuple[str, ...]) -> Any:
+    for name in names:
+        value = row.get(name)
+        if value is not None and not is_missing(value) and str(value) != "":
+            return value
+    return None
+
+
+def _reader_name(token: Any, lang: str) -> str | None:
+    """A codebook name (variable, core task, derived index) as the reader calls it; None when it is not one."""
+    try:
+        return load_codebook().label(str(token), lang)
+    except ValueError:
+        return None
+
+
+def _step_label(step: Any, lang: str) -> str:
+    """What a step of the run is called (``qca`` -> "QCA minimisation"); variables by their codebook label."""
+    if step is None:
+        return _a("step_run", lang)
+    text = str(step)
+    for key in ("qca", "model", "comparison", "association", "profile", "robustness"):
+        if key in text.lower():
+            base = _a(f"step_{key}", lang)
+            # "comparison:integration" -> "Korea–Japan comparison – Project integration"
+            tail = text.split(":", 1)[1] if ":" in text else ""
+            named = _reader_name(tail, lang) if tail else None
+            return f"{base} – {named}" if named else base
+    return _reader_name(text, lang) or _a("step_run", lang)
+
+
+def _why(reason: str, lang: str) -> str:
+    """A reason recorded in English by the analysis code, in the brief's language where it is a known one."""
+    m = re.search(r"too small.*?n\s*=\s*(\d+)", reason)
+    return _a("why_small_group", lang, n=int(m.group(1))) if m else reason
+
+
+def run_notes(tables: Mapping[str, pd.DataFrame], *, lang: str) -> list[str]:
+    """What the run recorded about its computations, as sentences in `lang`.
+
+    Reads the run's ``diagnostics`` table when there is one (one row per event, with a ``kind`` such as
+    ``truncated``, ``not_converged``, ``reused`` or ``skipped`` and the ``step`` it happened in), a ``truncated``
+    flag on the ``qca`` table, and the p-value and interval methods of the comparison and association tables
+    (Monte Carlo p-values, percentile intervals, missing intervals). Empty when nothing was recorded.
+
+    Examples
+    --------
+    >>> diag = pd.DataFrame([{"step": "qca", "kind": "truncated", "n": 20}])
+    >>> run_notes({"diagnostics": diag}, lang="en")
+    ['QCA minimisation: only the first 20 minimal covers were listed (the cap was reached); other equally minimal solutions may exist.']
+    """
+    check_lang(lang)
+    notes: list[str] = []
+    for name in ("diagnostics", "warnings", "run_notes"):
+        diag = tables.get(name)
+        if diag is None or not len(diag):
+            continue
+        for _, row in diag.iterrows():
+            kind = str(_first(row, ("kind", "category", "event", "warning")) or "").lower()
+            what = _step_label(_first(row, ("step", "result", "source", "analysis")), lang)
+            n = _first(row, ("n", "n_models", "cap", "count"))
+            if "trunc" in kind or "covercap" in kind or "cap" == kind:
+                notes.append(_a("note_truncated", lang, what=what, n=int(n)) if n is not None
+                             else _a("note_truncated_plain", lang, what=what))
+            elif "converg" in kind:
+                notes.append(_a("note_not_converged", lang, what=what))
+            elif "reuse" in kind or "cache" in kind:
+                notes.append(_a("note_reused", lang, what=what))
+            elif "skip" in kind:
+                notes.append(_a("note_skipped", lang, what=what))
+            else:
+                notes.append(_a("note_other", lang, what=what))
+    qca = tables.get("qca")
+    if qca is not None and "truncated" in qca.columns and qca["truncated"].fillna(False).astype(bool).any():
+        notes.append(_a("note_truncated_plain", lang, what=_a("step_qca", lang)))
+    for name, step in (("comparison", "comparison"), ("association", "association")):
+        frame = tables.get(name)
+        if frame is None or not len(frame):
+            continue
+        for _, row in frame.iterrows():
+            if name == "comparison":
+                what = f"{_a(f'step_{step}', lang)} – {_reader_name(row['variable'], lang) or row['variable']}"
+            else:
+                x, y = (_reader_name(row[k], lang) or str(row[k]) for k in ("x", "y"))
+                what = f"{_a(f'step_{step}', lang)} – {x} – {y}"
+            if str(row.get("p_method", "")).lower().replace("-", " ").startswith("monte carlo"):
+                notes.append(_a("note_monte_carlo", lang, what=what))
+            ci_method = str(row.get("ci_method", "") or "")
+            if is_missing(row.get("ci_low")) or is_missing(row.get("ci_high")):
+                if ci_method:
+                    notes.append(_a("note_no_interval", lang, what=what, why=_why(ci_method, lang)))
+            elif "percentile" in ci_method.lower():
+                notes.append(_a("note_percentile", lang, what=what))
+    return notes
+
+
+def _family_member(row: Mapping | pd.Series, lang: str) -> str:
+    """One test of the multiplicity family as the reader names it."""
+    x, y = _first(row, ("x",)), _first(row, ("y",))
+    if x is not None and y is not None:
+        return f"{_reader_name(x, lang) or x} – {_reader_name(y, lang) or y}"
+    for col in ("variable", "item", "key", "term"):
+        value = _first(row, (col,))
+        if value is None:
+            continue
+        named = _reader_name(value, lang)
+        if named:
+            return named
+        text = str(value)
+        if "~" in text or ":" in text or "|" in text:  # a coded key such as "x~y:kendall|programme"
+            names = [n for n in (_reader_name(t, lang) for t in re.split(r"[~:|*+ ]+", text)) if n]
+            if names:
+                return " – ".join(names)
+    result = _first(row, ("result", "analysis", "family"))
+    if result is not None:
+        try:
+            return _a(f"result_{result}", lang)
+        except ValueError:
+            pass
+    return _a("step_run", lang)
+
+
+def family_note(tables: Mapping[str, pd.DataFrame], *, lang: str, max_members: int = 8) -> str:
+    """The multiplicity family the headline findings were adjusted over, in one sentence.
+
+    With a ``family`` table (one row per test the run made), the sentence names the family and its adjustment;
+    without one, it says that the Holm adjustment was made within the Korea–Japan comparisons only.
+
+    Examples
+    --------
+    >>> fam = pd.DataFrame({"variable": ["integration", "resident_org"], "method": ["holm", "holm"]})
+    >>> family_note({"family": fam}, lang="en")
+    'Headline findings were selected from a family of 2 tests made by this run; their adjusted p-values (Holm) are adjusted over that whole family: Project integration; Representative resident organisation.'
+    """
+    check_lang(lang)
+    fam = tables.get("family")
+    if fam is not None and len(fam):
+        method_col = next((c for c in ("adjustment", "p_adjust", "method_adjust", "method") if c in fam.columns), None)
+        method = str(fam[method_col].dropna().iloc[0]) if method_col and fam[method_col].notna().any() else "Holm"
+        method = method[0].upper() + method[1:] if method.islower() else method
+        members = list(dict.fromkeys(_family_member(r, lang) for _, r in fam.iterrows()))
+        shown = _a("list_sep", lang).join(members[:max_members])
+        if len(members) > max_members:
+            shown = _a("family_members_more", lang, shown=shown, more=len(members) - max_members)
+        return _a("family_whole", lang, n=len(fam), method=method, members=shown)
+    comp = tables.get("comparison")
+    return _a("family_per_table", lang, n=len(comp) if comp is not None else 0)
+
+
+def appendix(findings: pd.DataFrame, *, lang: str, tables: Mapping[str, pd.DataFrame] | None = None) -> str:
+    """The appendix: each finding with the analysis and item behind it (named as a reader names them, in
+    `lang`), the multiplicity family, and what the run recorded about its computations (:func:`run_notes`)."""
+    check_lang(lang)
+    tables = tables or {}
     frame = pd.DataFrame({
-        "#": findings["number"],
-        w["finding"]: findings["text"],
-        w["result"]: findings["result"],
-        w["key"]: findings["key"],
-        w["evidence"]: findings["evidence"].map(w),
+        _a("col_number", lang): findings["number"],
+        _a("col_finding", lang): findings["text"],
+        _a("col_analysis", lang): [_a(f"result_{r}", lang) for r in findings["result"]],
+        _a("col_item", lang): findings["item"] if "item" in findings else findings["key"],
+        _a("col_evidence", lang): [_a(f"evidence_{e}", lang) for e in findings["evidence"]],
     })
-    table = _table_html(frame, css_class="appendix", widths=(4, 58, 13, 15, 10))
-    return f'<div class="kb"><h2>{w["appendix"]}</h2>{table}</div>'
+    table = _table_html(frame, css_class="appendix", widths=(6, 50, 14, 18, 12))
+    notes = run_notes(tables, lang=lang) or [_a("notes_none", lang)]
+    items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+    return _kb(
+        f'<h2>{_a("title", lang)}</h2>{table}<div class="appendix-notes">'
+        f'<h3>{_a("family_title", lang)}</h3><p>{html.escape(family_note(tables, lang=lang))}</p>'
+        f'<h3>{_a("notes_title", lang)}</h3><ul>{items}</ul></div>', lang)
 
 
 def save_results(results: Mapping[str, pd.DataFrame], out_dir: str | Path) -> Path:

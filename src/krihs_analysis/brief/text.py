@@ -1,8 +1,10 @@
-"""The brief's sentences: each one a ko/en template filled from one named result.
+"""The brief's sentences: each one a template of ``locale/brief.yaml`` filled from one named result.
 
 Every finding states its number with its uncertainty and is worded as weak evidence when the confidence interval
 includes zero (or one, for odds ratios) or the exact p-value exceeds the chosen level. No sentence is written
-without a result behind it: each :class:`Finding` carries the name and key of the result it came from.
+without a result behind it: each :class:`Finding` carries the name and key of the result it came from. Numbers are
+written by :mod:`krihs_analysis._format`; variable and task names come from the codebook; every other word comes
+from the locale file, in every language of :data:`krihs_analysis.codebook.LANGS`.
 
 Examples
 --------
@@ -11,68 +13,40 @@ Examples
 ...                  "ci_low": -0.98, "ci_high": -0.55, "p_value": 0.0004, "p_holm": 0.004, "p_method": "exact"})
 >>> print(comparison_sentence(row, lang="en"))
 Korean cases score lower than Japanese cases on representative resident organisation (median 1 vs 3; Cliff's δ = −0.85, 95% CI −0.98 to −0.55; exact p < 0.001, Holm-adjusted p = 0.004).
+>>> print(comparison_sentence(row, lang="ja"))
+地域を代表する住民組織では、韓国の事例は日本の事例より低い（中央値 1対3；Cliff's δ = −0.85、95%信頼区間 −0.98~−0.55；正確p < 0.001、Holm補正p = 0.004）。
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from ..codebook import load_codebook
+from .._format import fmt_ci, fmt_median, fmt_num, fmt_p, is_missing
+from ..codebook import LANGS, check_lang, load_codebook
+from ..wording import phrase
 
-BRIEF_LANGS = ("ko", "en")
-
-
-def check_brief_lang(lang: str) -> str:
-    """Briefs are drafted in Korean and English (KRIHS's publication languages)."""
-    if lang not in BRIEF_LANGS:
-        raise ValueError(f"unknown brief language {lang!r}: expected 'ko' or 'en'")
-    return lang
+# Kept for callers of the former ko/en-only names (brief.build); the one list of languages is codebook.LANGS.
+BRIEF_LANGS = LANGS
+check_brief_lang = check_lang
 
 
-def fmt_num(x: float, digits: int = 2) -> str:
-    """A number with `digits` decimals and a typographic minus sign.
-
-    Examples
-    --------
-    >>> fmt_num(-0.5), fmt_num(0.444, 3)
-    ('−0.50', '0.444')
-    """
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    return f"{float(x):.{digits}f}".replace("-", "−")
-
-
-def fmt_median(x: float) -> str:
-    """A median of 0-3 codes: whole codes without decimals, half codes with one.
-
-    Examples
-    --------
-    >>> fmt_median(3.0), fmt_median(2.5)
-    ('3', '2.5')
-    """
-    x = float(x)
-    return f"{x:.0f}" if x.is_integer() else f"{x:.1f}"
-
-
-def fmt_p(p: float) -> str:
-    """``= 0.012`` or ``< 0.001``.
-
-    Examples
-    --------
-    >>> fmt_p(0.0123), fmt_p(0.0004)
-    ('= 0.012', '< 0.001')
-    """
-    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+def _w(key: str, lang: str, **fields) -> str:
+    return phrase("brief", key, lang, **fields)
 
 
 def _var_label(name: str, lang: str) -> str:
     label = load_codebook().label(name, lang)
-    # Sentence case inside a sentence (English labels are written in sentence case in the codebook).
+    # Sentence case inside a sentence (English labels are written in title case in the codebook).
     return label[0].lower() + label[1:] if lang == "en" and not label[:2].isupper() else label
+
+
+def _task_label(task: str, lang: str) -> str:
+    label = load_codebook().core_tasks[task][lang]
+    return label[0].lower() + label[1:] if lang == "en" else label
 
 
 def is_weak(ci_low: float, ci_high: float, p: float, *, alpha: float = 0.05, null: float = 0.0) -> bool:
@@ -83,7 +57,7 @@ def is_weak(ci_low: float, ci_high: float, p: float, *, alpha: float = 0.05, nul
     >>> is_weak(-0.1, 0.5, 0.01), is_weak(0.2, 0.6, 0.01), is_weak(0.2, 0.6, 0.2)
     (True, False, True)
     """
-    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (ci_low, ci_high, p)):
+    if any(is_missing(v) for v in (ci_low, ci_high, p)):
         return True
     return bool(ci_low <= null <= ci_high or p > alpha)
 
@@ -91,16 +65,19 @@ def is_weak(ci_low: float, ci_high: float, p: float, *, alpha: float = 0.05, nul
 QCA_CONSISTENCY_CUT = 0.8  # below it a QCA solution is worded as weak evidence
 
 
+def _adjusted_p(row: Mapping | pd.Series) -> float:
+    return float(row.get("p_holm", row["p_value"]))
+
+
 def comparison_is_weak(row: Mapping | pd.Series, *, alpha: float = 0.05) -> bool:
     """A comparison row is weak evidence when its Cliff's delta CI includes 0 or its Holm-adjusted p > `alpha`."""
-    p_adj = float(row.get("p_holm", row["p_value"]))
-    return is_weak(float(row["ci_low"]), float(row["ci_high"]), p_adj, alpha=alpha)
+    return is_weak(float(row["ci_low"]), float(row["ci_high"]), _adjusted_p(row), alpha=alpha)
 
 
 def association_is_weak(row: Mapping | pd.Series, *, alpha: float = 0.05) -> bool:
     """An association row is weak evidence when its CI includes the null (1 for an odds ratio, else 0) or p > `alpha`."""
     null = 1.0 if str(row["method"]) == "fisher" else 0.0
-    return is_weak(float(row["ci_low"]), float(row["ci_high"]), float(row["p_value"]), alpha=alpha, null=null)
+    return is_weak(float(row["ci_low"]), float(row["ci_high"]), _adjusted_p(row), alpha=alpha, null=null)
 
 
 def rank_comparisons(comparison: pd.DataFrame) -> pd.DataFrame:
@@ -114,18 +91,33 @@ def largest_gap(gaps: pd.DataFrame) -> pd.Series:
     return gaps.loc[(gaps["benchmark"] - gaps["mean"]).idxmax()]
 
 
-_P_NAMES = {
-    "en": {"exact": "exact p", "monte carlo": "Monte Carlo p", "monte-carlo": "Monte Carlo p"},
-    "ko": {"exact": "정확 p", "monte carlo": "몬테카를로 p", "monte-carlo": "몬테카를로 p"},
-}
+def p_name(method: str, lang: str) -> str:
+    """How a p-value's method reads before it: ``exact p``, ``Monte Carlo p`` (or a bare ``p``).
+
+    Examples
+    --------
+    >>> p_name("exact (tie-conditioned)", "ko"), p_name("monte carlo", "ja"), p_name("asymptotic", "en")
+    ('정확 p', 'モンテカルロp', 'p')
+    """
+    key = str(method).lower().replace("-", " ")
+    if key.startswith("exact"):
+        return _w("p_exact", lang)
+    if key.startswith("monte carlo"):
+        return _w("p_monte_carlo", lang)
+    return _w("p_plain", lang)
 
 
-def _p_name(method: str, lang: str) -> str:
-    key = str(method).lower()
-    for k, v in _P_NAMES[lang].items():
-        if key.startswith(k):
-            return v
-    return "p"
+def _ci_or_reason(lo, hi, row: Mapping | pd.Series, lang: str) -> str:
+    """The interval, or (when the analysis gave none, e.g. for a group too small to bootstrap) why not."""
+    ci = fmt_ci(lo, hi, lang=lang)
+    if ci:
+        return ci
+    why = row.get("ci_method")
+    return _w("no_interval", lang, why=str(why)) if isinstance(why, str) and why else ""
+
+
+def _join(parts: Sequence[str], key: str, lang: str) -> str:
+    return _w(key, lang).join(p for p in parts if p)
 
 
 def comparison_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: float = 0.05) -> str:
@@ -133,39 +125,41 @@ def comparison_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: fl
 
     Strong wording needs the Cliff's δ CI to exclude zero and the Holm-adjusted p to be at most `alpha`.
     """
-    check_brief_lang(lang)
-    d, lo, hi = float(row["cliffs_delta"]), float(row["ci_low"]), float(row["ci_high"])
-    p, p_adj = float(row["p_value"]), float(row.get("p_holm", row["p_value"]))
+    check_lang(lang)
+    d = float(row["cliffs_delta"])
+    medians = _w("comparison_medians", lang, kr=fmt_median(row["median_kr"]), jp=fmt_median(row["median_jp"]))
+    delta = _join([f"Cliff's δ = {fmt_num(d)}", _ci_or_reason(row["ci_low"], row["ci_high"], row, lang)],
+                  "stats_comma", lang)
+    ps = _join([f"{p_name(row.get('p_method', 'exact'), lang)} {fmt_p(row['p_value'], prefix=False)}",
+                _w("holm_p", lang, p=fmt_p(_adjusted_p(row), prefix=False))], "stats_comma", lang)
+    stats = _join([medians, delta, ps], "stats_sep", lang)
     label = _var_label(row["variable"], lang)
-    weak = comparison_is_weak(row, alpha=alpha)
-    pn = _p_name(row.get("p_method", "exact"), lang)
-    if lang == "en":
-        direction = "lower" if d < 0 else "higher"
-        stats = (f"median {fmt_median(row['median_kr'])} vs {fmt_median(row['median_jp'])}; Cliff's δ = {fmt_num(d)}, "
-                 f"95% CI {fmt_num(lo)} to {fmt_num(hi)}; {pn} {fmt_p(p)}, Holm-adjusted p {fmt_p(p_adj)}")
-        if d == 0:
-            return f"Korean and Japanese cases show no difference on {label} in this sample ({stats})."
-        if weak:
-            return (f"Korean cases tend to score {direction} than Japanese cases on {label}, "
-                    f"but the evidence is weak ({stats}).")
-        return f"Korean cases score {direction} than Japanese cases on {label} ({stats})."
-    direction = "낮다" if d < 0 else "높다"
-    stats = (f"중앙값 {fmt_median(row['median_kr'])} 대 {fmt_median(row['median_jp'])}; Cliff's δ = {fmt_num(d)}, "
-             f"95% 신뢰구간 {fmt_num(lo)}~{fmt_num(hi)}; {pn} {fmt_p(p)}, Holm 보정 p {fmt_p(p_adj)}")
     if d == 0:
-        return f"{label}에서 한국과 일본 사례 간 차이가 나타나지 않았다 ({stats})."
-    if weak:
-        tend = "낮은" if d < 0 else "높은"
-        return f"{label}에서 한국 사례가 일본 사례보다 {tend} 경향이 있으나 근거는 약하다 ({stats})."
-    return f"{label}에서 한국 사례는 일본 사례보다 {direction} ({stats})."
+        key = "comparison_none"
+    else:
+        key = ("comparison_weak_" if comparison_is_weak(row, alpha=alpha) else "comparison_") + (
+            "lower" if d < 0 else "higher")
+    return _w(key, lang, label=label, stats=stats)
 
 
-_METHOD_NAMES = {
-    "kendall": {"en": "Kendall's τ-b", "ko": "Kendall τ-b"},
-    "spearman": {"en": "Spearman's ρ", "ko": "Spearman ρ"},
-    "fisher": {"en": "odds ratio", "ko": "오즈비"},
-    "trend": {"en": "Cochran–Armitage Z", "ko": "Cochran–Armitage Z"},
-}
+def method_name(method: str, lang: str) -> str:
+    """The name of an association measure in `lang` (``Kendall's τ-b``, ``オッズ比``, ...)."""
+    try:
+        return _w(f"method_{method}", lang)
+    except ValueError:
+        return str(method)
+
+
+def strata_label(strata: str, lang: str) -> str:
+    """What a stratifying column is called in a sentence ("programmes", "사업", "事業")."""
+    try:
+        return _w(f"strata_{strata}", lang)
+    except ValueError:
+        return load_codebook().label(strata, lang)
+
+
+def _has(value) -> bool:
+    return isinstance(value, str) and value not in ("", "None", "nan")
 
 
 def association_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: float = 0.05) -> str:
@@ -178,71 +172,65 @@ def association_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: f
     >>> print(association_sentence(row, lang="ko"))
     사업 간 연계·통합 수준이 높은 사례일수록 종합 지속가능성 수준이 높다 (Kendall τ-b = 0.52, 95% 신뢰구간 0.25~0.74; 정확 p = 0.003; n = 26).
     """
-    check_brief_lang(lang)
+    check_lang(lang)
     method = str(row["method"])
-    stat, lo, hi, p = (float(row[k]) for k in ("statistic", "ci_low", "ci_high", "p_value"))
-    weak = association_is_weak(row, alpha=alpha)
+    stat = float(row["statistic"])
     positive = stat > (1.0 if method == "fisher" else 0.0)
-    xl, yl = _var_label(row["x"], lang), _var_label(row["y"], lang)
-    mname = _METHOD_NAMES.get(method, {"en": method, "ko": method})[lang]
     strata = row.get("strata")
-    has_strata = isinstance(strata, str) and strata not in ("", "None", "nan")
-    pn = _p_name(row.get("p_method", "exact"), lang)
-    if lang == "en":
-        within = f", permuted within {strata}s" if has_strata else ""
-        stats = (f"{mname} = {fmt_num(stat)}, 95% CI {fmt_num(lo)} to {fmt_num(hi)}; {pn} {fmt_p(p)}{within}; "
-                 f"n = {int(row['n'])}")
-        more = "higher" if positive else "lower"
-        if weak:
-            return (f"Cases with more {xl} tend to show {more} {yl}, but the evidence is weak ({stats}).")
-        return f"Cases with more {xl} show {more} {yl} ({stats})."
-    within = f", {'사업' if strata == 'programme' else strata} 내 순열검정" if has_strata else ""
-    stats = (f"{mname} = {fmt_num(stat)}, 95% 신뢰구간 {fmt_num(lo)}~{fmt_num(hi)}; {pn} {fmt_p(p)}{within}; "
-             f"n = {int(row['n'])}")
-    more = "높다" if positive else "낮다"
-    if weak:
-        tend = "높은" if positive else "낮은"
-        return f"{xl} 수준이 높은 사례일수록 {yl} 수준이 {tend} 경향이 있으나 근거는 약하다 ({stats})."
-    return f"{xl} 수준이 높은 사례일수록 {yl} 수준이 {more} ({stats})."
+    estimate = _join([f"{method_name(method, lang)} = {fmt_num(stat)}",
+                      _ci_or_reason(row["ci_low"], row["ci_high"], row, lang)], "stats_comma", lang)
+    adjusted = row.get("p_holm")
+    test = _join([f"{p_name(row.get('p_method', 'exact'), lang)} {fmt_p(row['p_value'], prefix=False)}",
+                  _w("permuted_within", lang, strata=strata_label(strata, lang)) if _has(strata) else "",
+                  _w("holm_p", lang, p=fmt_p(adjusted, prefix=False)) if not is_missing(adjusted) else ""],
+                 "stats_comma", lang)
+    stats = _join([estimate, test, f"n = {int(row['n'])}"], "stats_sep", lang)
+    key = ("association_weak_" if association_is_weak(row, alpha=alpha) else "association_") + (
+        "positive" if positive else "negative")
+    return _w(key, lang, x=_var_label(row["x"], lang), y=_var_label(row["y"], lang), stats=stats)
+
+
+def qca_words(model: str, lang: str) -> str:
+    """A QCA solution (``A*B + C*~D``) in words, with codebook labels; ``~X`` reads "low X" (ko 미흡, ja 不足).
+
+    Examples
+    --------
+    >>> qca_words("resident_org*intermediary + ~gov_role", "ja")
+    '「地域を代表する住民組織と中間支援組織」または「行政の伴走的役割の不足」'
+    """
+    check_lang(lang)
+    paths = []
+    terms = [t.strip() for t in str(model).split("+")]
+    for term in terms:
+        parts = []
+        for lit in term.split("*"):
+            name = lit.strip().lstrip("~").split("[")[0]
+            lab = _var_label(name, lang)
+            parts.append(_w("qca_negated", lang, label=lab) if lit.strip().startswith("~") else lab)
+        paths.append(_w("qca_path", lang, path=_w("qca_and", lang).join(parts)))
+    return _w("qca_or", lang).join(paths)
 
 
 def qca_sentence(model: str, fit: Mapping | pd.Series, *, outcome: str = "sustainability", lang: str = "en",
                  consistency_cut: float = QCA_CONSISTENCY_CUT) -> str:
     """A QCA sufficiency solution with its consistency and coverage as a sentence.
 
-    The configuration is written with codebook labels; "~X" reads "low X" ("X 미흡"). Consistency below
-    `consistency_cut` is worded as weak evidence.
+    The configuration is written with codebook labels (:func:`qca_words`). Consistency below `consistency_cut` is
+    worded as weak evidence.
 
     Examples
     --------
     >>> print(qca_sentence("resident_org*intermediary", {"consistency": 0.92, "coverage": 0.71}, lang="en"))
     Cases with the combination of representative resident organisation and intermediate support organisation are mostly sustained (consistency 0.92, coverage 0.71).
     """
-    check_brief_lang(lang)
+    check_lang(lang)
     cons, cov = float(fit["consistency"]), float(fit["coverage"])
-    terms = [t.strip() for t in model.split("+")]
-    words = []
-    for term in terms:
-        parts = []
-        for lit in term.split("*"):
-            neg = lit.startswith("~")
-            name = lit.lstrip("~").split("[")[0]
-            lab = _var_label(name, lang)
-            parts.append((f"low {lab}" if neg else lab) if lang == "en" else (f"{lab} 미흡" if neg else lab))
-        words.append(" and ".join(parts) if lang == "en" else ", ".join(parts))
-    weak = cons < consistency_cut
-    if lang == "en":
-        combo = "; or ".join(words)
-        kind = "the combination of " if len(terms) == 1 and "*" in terms[0] else ""
-        stats = f"consistency {cons:.2f}, coverage {cov:.2f}"
-        if weak:
-            return f"Cases with {kind}{combo} tend to be sustained, but the evidence is weak ({stats})."
-        return f"Cases with {kind}{combo} are mostly sustained ({stats})."
-    combo = " 또는 ".join(f"[{w}]" for w in words) if len(words) > 1 else f"[{words[0]}]"
-    stats = f"일관성 {cons:.2f}, 포괄성 {cov:.2f}"
-    if weak:
-        return f"{combo} 조건을 함께 갖춘 사례는 지속가능성이 높은 경향이 있으나 근거는 약하다 ({stats})."
-    return f"{combo} 조건을 함께 갖춘 사례는 대체로 지속가능성이 높다 ({stats})."
+    combo = qca_words(model, lang)
+    terms = [t.strip() for t in str(model).split("+")]
+    if len(terms) == 1 and "*" in terms[0]:
+        combo = _w("qca_combination", lang, terms=combo)
+    stats = _w("qca_stats", lang, consistency=fmt_num(cons), coverage=fmt_num(cov))
+    return _w("qca_weak" if cons < consistency_cut else "qca_strong", lang, combo=combo, stats=stats)
 
 
 def core_task_sentence(row: Mapping | pd.Series, *, lang: str = "en") -> str:
@@ -255,15 +243,9 @@ def core_task_sentence(row: Mapping | pd.Series, *, lang: str = "en") -> str:
     >>> print(core_task_sentence({"group": "KR-P2", "task": "task4_intermediary", "mean": 0.5, "benchmark": 2.1}))
     The largest single gap to the Japanese benchmark is programme KR-P2's score on intermediate support organisations: 0.50 against 2.10 on the 0–3 scale.
     """
-    check_brief_lang(lang)
-    task = load_codebook().core_tasks[row["task"]][lang]
-    task = task[0].lower() + task[1:] if lang == "en" else task
-    m, b = float(row["mean"]), float(row["benchmark"])
-    if lang == "en":
-        return (f"The largest single gap to the Japanese benchmark is programme {row['group']}'s score on {task}: "
-                f"{m:.2f} against {b:.2f} on the 0–3 scale.")
-    return (f"사업별·과제별로 일본 사례와의 격차가 가장 큰 것은 {row['group']} 사업의 ‘{task}’ 과제로, "
-            f"사업 평균 {m:.2f}점, 일본 평균 {b:.2f}점이다(0~3 척도).")
+    check_lang(lang)
+    return _w("core_task_gap", lang, group=row["group"], task=_task_label(row["task"], lang),
+              mean=fmt_num(row["mean"]), benchmark=fmt_num(row["benchmark"]))
 
 
 def status_sentence(summary: Mapping | pd.Series, *, lang: str = "en") -> str:
@@ -276,17 +258,10 @@ def status_sentence(summary: Mapping | pd.Series, *, lang: str = "en") -> str:
     ...                        "n_continued_kr": 9, "n_continued_jp": 11}))
     The analysis covers 14 Korean cases of 7 programmes run by 3 ministries and 12 Japanese regional management organisations; activity continued after national support ended in 9 of 14 Korean and 11 of 12 Japanese cases.
     """
-    check_brief_lang(lang)
-    k = {key: int(summary[key]) for key in ("n_kr", "n_jp", "n_programmes", "n_ministries", "n_continued_kr",
-                                             "n_continued_jp")}
-    if lang == "en":
-        return (f"The analysis covers {k['n_kr']} Korean cases of {k['n_programmes']} programmes run by "
-                f"{k['n_ministries']} ministries and {k['n_jp']} Japanese regional management organisations; "
-                f"activity continued after national support ended in {k['n_continued_kr']} of {k['n_kr']} Korean and "
-                f"{k['n_continued_jp']} of {k['n_jp']} Japanese cases.")
-    return (f"분석 대상은 {k['n_ministries']}개 부처 {k['n_programmes']}개 사업의 한국 사례 {k['n_kr']}개와 일본 "
-            f"지역운영조직 {k['n_jp']}개이다. 국비 지원 종료 후 활동이 지속된 사례는 한국 {k['n_kr']}개 중 "
-            f"{k['n_continued_kr']}개, 일본 {k['n_jp']}개 중 {k['n_continued_jp']}개이다.")
+    check_lang(lang)
+    counts = {key: int(summary[key]) for key in ("n_kr", "n_jp", "n_programmes", "n_ministries", "n_continued_kr",
+                                                  "n_continued_jp")}
+    return _w("status", lang, **counts)
 
 
 def implication_sentence(row: Mapping | pd.Series, *, rank: int, lang: str = "en") -> str:
@@ -301,15 +276,27 @@ def implication_sentence(row: Mapping | pd.Series, *, rank: int, lang: str = "en
     ...                             "n_programmes": 7}, rank=1))
     Priority 1 — intermediate support organisations: Korean programmes trail the Japanese cases by 0.90 points on average (7 of 7 programmes below the benchmark).
     """
-    check_brief_lang(lang)
-    task = load_codebook().core_tasks[row["task"]][lang]
-    gap, below, total = float(row["gap"]), int(row["n_programmes_below"]), int(row["n_programmes"])
-    if lang == "en":
-        task = task[0].lower() + task[1:]
-        return (f"Priority {rank} — {task}: Korean programmes trail the Japanese cases by {gap:.2f} points on average "
-                f"({below} of {total} programmes below the benchmark).")
-    return (f"우선순위 {rank} — {task}: 한국 사업은 일본 사례보다 평균 {gap:.2f}점 낮다 "
-            f"({total}개 사업 중 {below}개가 기준 미만).")
+    check_lang(lang)
+    return _w("implication", lang, rank=rank, task=_task_label(row["task"], lang), gap=fmt_num(row["gap"]),
+              below=int(row["n_programmes_below"]), total=int(row["n_programmes"]))
+
+
+def association_item(row: Mapping | pd.Series, lang: str) -> str:
+    """An association row as a reader names it: ``X – Y (measure, permuted within strata)``.
+
+    Examples
+    --------
+    >>> association_item({"x": "integration", "y": "sustainability", "method": "kendall", "strata": "programme"},
+    ...                  "en")
+    "Project integration – Overall sustainability (Kendall's τ-b, permuted within programmes)"
+    """
+    cb = load_codebook()
+    strata = row.get("strata")
+    how = _join([method_name(str(row["method"]), lang),
+                 _w("permuted_within", lang, strata=strata_label(strata, lang)) if _has(strata) else ""],
+                "stats_comma", lang)
+    open_, close = ("（", "）") if lang == "ja" else (" (", ")")
+    return f"{cb.label(str(row['x']), lang)} – {cb.label(str(row['y']), lang)}{open_}{how}{close}"
 
 
 @dataclass(frozen=True)
@@ -319,9 +306,43 @@ class Finding:
     number: int
     text: str
     result: str
-    key: str
+    key: str  # the result's row, as the code names it (for tracing, never shown to a reader)
     weak: bool
     evidence: str  # "supported" (a test passed), "weak" (it did not), "descriptive" (no test behind it)
+    item: str  # the same row as a reader names it, in the brief's language (what the appendix shows)
+
+
+def family_adjusted(results: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The result tables with each test's adjusted p (``p_holm``) taken from the run's multiplicity family.
+
+    The brief picks its headline findings from every test the run made, so a finding's adjusted p is the Holm
+    adjustment over that whole family (``family`` table, ``p_family``), not over its own table. Without a family
+    table the tables are returned as they are.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> comp = pd.DataFrame({"variable": ["integration"], "p_value": [0.01], "p_holm": [0.01]})
+    >>> fam = pd.DataFrame({"result": ["comparison"], "key": ["integration"], "p_family": [0.03]})
+    >>> family_adjusted({"comparison": comp, "family": fam})["comparison"]["p_holm"].tolist()
+    [0.03]
+    """
+    from ..pipeline import association_key
+
+    out = dict(results)
+    fam = results.get("family")
+    if fam is None or not len(fam) or "p_family" not in fam:
+        return out
+    by_key = {(r, k): p for r, k, p in zip(fam["result"], fam["key"].astype(str), fam["p_family"])}
+    comp = results.get("comparison")
+    if comp is not None and len(comp):
+        p = [by_key.get(("comparison", str(v)), np.nan) for v in comp["variable"]]
+        out["comparison"] = comp.assign(p_holm=pd.Series(p, index=comp.index).fillna(comp.get("p_holm", comp["p_value"])))
+    assoc = results.get("association")
+    if assoc is not None and len(assoc):
+        p = [by_key.get(("association", association_key(r)), np.nan) for _, r in assoc.iterrows()]
+        out["association"] = assoc.assign(p_holm=pd.Series(p, index=assoc.index).fillna(assoc["p_value"]))
+    return out
 
 
 def draft_findings(
@@ -340,15 +361,16 @@ def draft_findings(
         more), ``qca`` (one row per model: ``model``, ``consistency``, ``coverage``), ``core_task_gaps`` (group, task, mean,
         benchmark). Missing entries are skipped.
     lang
-        ``"ko"`` or ``"en"``.
+        One of :data:`krihs_analysis.codebook.LANGS`.
     alpha
         Level above which a p-value makes the finding weak.
 
     Returns
     -------
     pandas.DataFrame
-        ``number, text, result, key, weak, evidence``: the text, where it came from, and whether a test
-        supports it (``supported``), does not (``weak``) or none stands behind it (``descriptive``).
+        ``number, text, result, key, weak, evidence, item``: the text, where it came from (``key`` as the code names
+        the row, ``item`` as a reader names it in `lang`), and whether a test supports it (``supported``), does not
+        (``weak``) or none stands behind it (``descriptive``).
 
     Examples
     --------
@@ -358,38 +380,41 @@ def draft_findings(
     >>> draft_findings({"comparison": comp})["result"].tolist()
     ['comparison']
     """
-    check_brief_lang(lang)
+    check_lang(lang)
+    results = family_adjusted(results)
     out: list[Finding] = []
 
-    def add(text: str, result: str, key: str, weak: bool, evidence: str | None = None) -> None:
-        out.append(Finding(len(out) + 1, text, result, key, weak, evidence or ("weak" if weak else "supported")))
+    def add(text: str, result: str, key: str, weak: bool, item: str, evidence: str | None = None) -> None:
+        out.append(Finding(len(out) + 1, text, result, key, weak, evidence or ("weak" if weak else "supported"),
+                           item))
 
     comp = results.get("comparison")
     if comp is not None and len(comp):
         for _, row in rank_comparisons(comp).head(2).iterrows():
             add(comparison_sentence(row, lang=lang, alpha=alpha), "comparison", str(row["variable"]),
-                comparison_is_weak(row, alpha=alpha))
+                comparison_is_weak(row, alpha=alpha), load_codebook().label(str(row["variable"]), lang))
     assoc = results.get("association")
     if assoc is not None and len(assoc):
         row = assoc.iloc[0]
         weak = association_is_weak(row, alpha=alpha)
-        key = f"{row['x']}~{row['y']}:{row['method']}" + (f"|{row['strata']}" if isinstance(row.get("strata"), str) and row.get("strata") else "")
-        add(association_sentence(row, lang=lang, alpha=alpha), "association", key, weak)
+        key = f"{row['x']}~{row['y']}:{row['method']}" + (f"|{row['strata']}" if _has(row.get("strata")) else "")
+        add(association_sentence(row, lang=lang, alpha=alpha), "association", key, weak, association_item(row, lang))
     qca = results.get("qca")
     if qca is not None and len(qca):
         row = qca.iloc[0]
         add(qca_sentence(row["model"], row, lang=lang), "qca", str(row["model"]),
-            float(row["consistency"]) < QCA_CONSISTENCY_CUT)
+            float(row["consistency"]) < QCA_CONSISTENCY_CUT, qca_words(row["model"], lang))
     gaps = results.get("core_task_gaps")
     if gaps is not None and len(gaps):
         worst = largest_gap(gaps)
         add(core_task_sentence(worst, lang=lang), "core_task_gaps", f"{worst['group']}:{worst['task']}", False,
-            "descriptive")
-    frame = pd.DataFrame([f.__dict__ for f in out[:max_findings]], columns=["number", "text", "result", "key", "weak", "evidence"])
+            f"{worst['group']}: {load_codebook().core_tasks[worst['task']][lang]}", "descriptive")
+    frame = pd.DataFrame([f.__dict__ for f in out[:max_findings]],
+                         columns=["number", "text", "result", "key", "weak", "evidence", "item"])
     return frame
 
 
 __all__: Sequence[str] = (
-    "BRIEF_LANGS", "Finding", "association_sentence", "comparison_sentence", "core_task_sentence", "draft_findings",
-    "fmt_num", "fmt_p", "is_weak", "qca_sentence",
+    "Finding", "association_sentence", "comparison_sentence", "core_task_sentence", "draft_findings",
+    "implication_sentence", "is_weak", "qca_sentence", "qca_words", "status_sentence",
 )

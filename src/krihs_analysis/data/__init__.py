@@ -20,10 +20,10 @@ from .context import context_sources, read_context
 from .errors import PROBLEM_COLUMNS, CaseDataError
 from .read import RawSheet, read_raw
 from .schema import is_jp_local_government_code, read_cases
-from .tidy import core_task_indices, is_illustrative, numeric_codes, to_long
+from .tidy import core_task_indices, default_clusters, is_illustrative, numeric_codes, to_long
 
 __all__ = [
-    "PROBLEM_COLUMNS", "CaseDataError", "RawSheet", "build", "context_sources", "core_task_indices",
+    "PROBLEM_COLUMNS", "CaseDataError", "RawSheet", "build", "context_sources", "core_task_indices", "default_clusters",
     "is_illustrative", "is_jp_local_government_code", "numeric_codes", "read_cases", "read_context",
     "read_processed", "read_raw", "to_long",
 ]

@@ -17,7 +17,7 @@ from .._io import sha256_file, write_atomic
 from ..codebook import Codebook, load_codebook
 from .errors import PROBLEM_COLUMNS, CaseDataError, _problem
 from .schema import read_cases
-from .tidy import core_task_indices, is_illustrative
+from .tidy import core_task_indices, default_clusters, is_illustrative
 
 
 def _parquet_bytes(frame: pd.DataFrame) -> bytes:
@@ -83,7 +83,7 @@ def build(
             [_problem(r.source_file, r.source_row, "case_id", r.case_id, "a case id not used in another sheet")
              for r in cases[dup].itertuples()], columns=PROBLEM_COLUMNS))
     indices = core_task_indices(cases, codebook=cb).drop(columns="case_id")
-    processed = pd.concat([cases, indices], axis=1)
+    processed = pd.concat([cases, indices, default_clusters(cases)], axis=1)
     out = Path(out_dir) if out_dir is not None else paths.DATA_PROCESSED
     manifest = {
         "package_version": __version__,

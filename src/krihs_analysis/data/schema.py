@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -162,6 +164,7 @@ def _validate_cells(raw: RawSheet, cb: Codebook) -> pd.DataFrame:
                     raise RuntimeError(f"validation check {rec.check!r} on {column!r} failed to run: {rec.failure_case}")
                 problems.append(_problem(raw.file, int(index), str(column), cells.at[int(index), column], str(rec.check)))
         problems.extend(_cross_checks(raw.file, cells))
+        problems.extend(_lost_characters(raw.file, cells))
     _raise(problems)
     return cells
 
@@ -179,10 +182,89 @@ def _cross_checks(file: str, cells: pd.DataFrame) -> list[dict[str, Any]]:
     if "municipality_code" in cells and "country" in cells:
         code = cells["municipality_code"].str.strip()
         jp = (cells["country"].str.strip() == "JP") & code.str.fullmatch(r"[0-9]+")
-        for row in cells.index[jp & ~code.map(is_jp_local_government_code)]:
+        valid = code.map(is_jp_local_government_code)
+        for row in cells.index[jp & ~valid]:
             out.append(_problem(file, row, "municipality_code", cells.at[row, "municipality_code"],
                                 "a Japanese local government code: 6 digits with a valid check digit "
                                 "(a lost leading zero? format the column as Text)"))
+        out.extend(_jp_codes_in_mic_list(file, cells, cells.index[jp & valid]))
+    return out
+
+
+def _jp_codes_in_mic_list(file: str, cells: pd.DataFrame, rows: pd.Index) -> list[dict[str, Any]]:
+    """Japanese codes must be in MIC's list of municipalities, and the case's municipality must be the one MIC
+    gives that code (a copy-paste slip otherwise files the case under another municipality's fiscal figures)."""
+    if not len(rows):
+        return []
+    from .context import jp_municipality_names, read_context
+
+    names = jp_municipality_names()
+    prefecture = dict(zip(*read_context("jp_municipalities")[["code", "prefecture"]].to_numpy().T, strict=True))
+    out = []
+    for row in rows:
+        code = cells.at[row, "municipality_code"].strip()
+        if code not in names:
+            out.append(_problem(file, row, "municipality_code", cells.at[row, "municipality_code"],
+                                "a code in MIC's list of municipalities (全国地方公共団体コード); a prefecture's "
+                                "or a designated city ward's code is not a municipality"))
+            continue
+        if "municipality" not in cells:
+            continue
+        given = cells.at[row, "municipality"]
+        if given.strip() and not same_jp_municipality(given, names[code], prefecture[code]):
+            out.append(_problem(file, row, "municipality", given,
+                                f"{names[code]} ({prefecture[code]}), MIC's name for code {code} "
+                                "(or correct municipality_code)"))
+    return out
+
+
+def _fold_name(s: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s)).replace("ヶ", "ケ")
+
+
+def same_jp_municipality(given: str, expected: str, prefecture: str) -> bool:
+    """True when `given` names the municipality `expected` of `prefecture`, allowing what people add or leave out:
+    the prefecture in front (広島県安芸高田市), a district (東置賜郡川西町), no type suffix (安芸高田), spaces, ヶ/ケ.
+
+    Examples
+    --------
+    >>> same_jp_municipality("広島県 安芸高田市", "安芸高田市", "広島県"), same_jp_municipality("安芸高田", "安芸高田市", "広島県")
+    (True, True)
+    >>> same_jp_municipality("東置賜郡川西町", "川西町", "山形県"), same_jp_municipality("小郡市", "小郡市", "福岡県")
+    (True, True)
+    >>> same_jp_municipality("雲南市", "安芸高田市", "広島県")
+    False
+    """
+    g, e = _fold_name(given), _fold_name(expected)
+    p = _fold_name(prefecture)
+    if g.startswith(p) and len(g) > len(p):
+        g = g[len(p):]
+    # Strip a district only as an alternative: 小郡市 contains 郡 but names no district.
+    candidates = {g, re.sub(r"^[^市区町村郡]+郡(?=.)", "", g)}
+    return any(c == e or (e[-1] in "市区町村" and c == e[:-1]) for c in candidates)
+
+
+# A `?` standing where a CJK character was: CP949 (Korean Excel's encoding) has no 総, so 総務省 becomes ?務省.
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+_HANGUL = "\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f"
+_LOST = re.compile(f"\ufffd|\\?(?=[{_CJK}{_HANGUL}])|(?<=[{_CJK}])\\?")
+
+
+def _lost_characters(file: str, cells: pd.DataFrame) -> list[dict[str, Any]]:
+    """Cells that lost characters in an encoding conversion: U+FFFD, or a `?` next to CJK text.
+
+    A question mark after Hangul and before a space or the end ("무엇인가?") is a Korean question, not a loss,
+    and is left alone.
+    """
+    out = []
+    for column in cells.columns:
+        hit = cells[column].str.contains(_LOST, regex=True)
+        for row in cells.index[hit]:
+            value = cells.at[row, column]
+            what = "U+FFFD (a replacement character)" if "\ufffd" in value else "a '?' next to CJK characters"
+            out.append(_problem(file, row, column, value,
+                                f"the original text: {what} stands for a character lost in an encoding "
+                                "conversion (e.g. CP949 has no 総); re-save the sheet as UTF-8 CSV or XLSX"))
     return out
 
 

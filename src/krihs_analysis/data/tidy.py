@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from ..codebook import Codebook, load_codebook
@@ -59,6 +60,47 @@ def core_task_indices(cases: pd.DataFrame, *, codebook: Codebook | None = None) 
             raise ValueError(f"cannot compute {task}: columns {missing} are missing from the case data")
         out[task] = numeric_codes(cases, items).mean(axis=1)
     return out
+
+
+def default_clusters(cases: pd.DataFrame) -> pd.Series:
+    """The codebook's default cluster of every case (derived column ``cluster``): which cases are not independent.
+
+    The two sites of a Korean programme share the programme (``KR`` cases: the ``programme``); Japanese cases in
+    one municipality share it (``JP`` cases: ``JP:`` + the ``municipality_code`` where it is known); every other
+    case is its own cluster (its ``case_id``).  See ``derived: cluster`` in ``codebook.yaml``.
+
+    Returns
+    -------
+    pandas.Series
+        ``cluster`` (strings), same index as `cases`; `cases` is not modified.
+
+    Examples
+    --------
+    >>> from krihs_analysis.data import read_cases
+    >>> c = default_clusters(read_cases())
+    >>> c.nunique(), int(c.value_counts().max())
+    (15, 3)
+    """
+    from .._validate import check_columns, check_frame
+
+    check_columns(check_frame(cases, "cases"), ["case_id", "country"])
+    country = cases["country"].astype("object").astype(str).to_numpy()
+    case = cases["case_id"].astype("object").astype(str).to_numpy()
+
+    def known(col: str) -> pd.Series:
+        if col not in cases.columns:
+            return pd.Series([""] * len(cases), index=cases.index)
+        raw = cases[col].astype("object")
+        return raw.where(raw.notna(), "").astype(str).str.strip()
+
+    programme = known("programme").to_numpy()
+    code = known("municipality_code").to_numpy()
+    out = case.copy().astype(object)
+    kr = (country == "KR") & (programme != "")
+    out[kr] = programme[kr]
+    jp = (country == "JP") & (code != "")
+    out[jp] = np.char.add("JP:", code[jp].astype(str)).astype(object)
+    return pd.Series(out, index=cases.index, name="cluster", dtype="str")
 
 
 def to_long(cases: pd.DataFrame, *, variables: Sequence[str] | None = None,

@@ -147,6 +147,7 @@ def draw(name: str, lang: str):
                                      illustrative=True),
         "truth_table_heatmap": lambda: cat.truth_table_heatmap(truth_table(), lang=lang, illustrative=True),
         "rmo_trend": lambda: cat.rmo_trend(rmo(), lang=lang),
+        "fiscal_context": lambda: cat.fiscal_context(lang=lang),  # real MIC data, as shipped in data/raw/context
     }
     result = calls[name]()
     return result if hasattr(result, "savefig") else result.figure

@@ -27,9 +27,12 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import check_lang, load_codebook
+from .._format import fmt_num, fmt_p, fmt_pct
+from ..wording import phrases
 from . import style as st
 from .qca_groups import _analysis_input as _qca_groups_input, qca_groups  # noqa: F401 (catalogue entry)
 from .style import COUNTRY_COLORS, COUNTRY_MARKERS, house_style, text
+from .fiscal import fiscal_context  # noqa: F401  (issue 15: MIC fiscal context, real data)
 
 CATALOGUE: tuple[str, ...] = (
     "country_profile",
@@ -39,6 +42,7 @@ CATALOGUE: tuple[str, ...] = (
     "qca_xy",
     "truth_table_heatmap",
     "rmo_trend",
+    "fiscal_context",
     "qca_groups",
 )
 __all__ = ["CATALOGUE", *CATALOGUE, "build_catalogue"]
@@ -107,6 +111,18 @@ def _n_cases(frame: pd.DataFrame, lang: str) -> str:
     return ""
 
 
+def _points(ax, x: Any, y: Any, *, gid: str, **kwargs: Any):
+    """One layer of points drawn by seaborn (no legend: the figures label directly), tagged with `gid`."""
+    import seaborn as sns
+
+    before = len(ax.collections)
+    sns.scatterplot(x=np.asarray(x, dtype="float64"), y=np.asarray(y, dtype="float64"), ax=ax, legend=False,
+                    **kwargs)
+    layer = ax.collections[before]
+    layer.set_gid(gid)
+    return layer
+
+
 def _check_variables(names: Sequence[str], lang: str) -> list[str]:
     return [_label(v, lang) for v in names]
 
@@ -151,10 +167,10 @@ def country_profile(comparison: pd.DataFrame, *, lang: str = "en", ax=None, titl
         for i in range(n):
             ax_m.plot([kr[i], jp[i]], [y[i] - off, y[i] + off], color="#bbbbbb", lw=1.2, zorder=1,
                       solid_capstyle="round")
-        ax_m.scatter(kr, y - off, s=26, marker=COUNTRY_MARKERS["KR"], color=COUNTRY_COLORS["KR"], zorder=3,
-                     label=st.country_label("KR", lang), gid="median-KR")
-        ax_m.scatter(jp, y + off, s=24, marker=COUNTRY_MARKERS["JP"], color=COUNTRY_COLORS["JP"], zorder=3,
-                     label=st.country_label("JP", lang), gid="median-JP")
+        _points(ax_m, kr, y - off, s=26, marker=COUNTRY_MARKERS["KR"], color=COUNTRY_COLORS["KR"], zorder=3,
+                linewidth=0, gid="median-KR")
+        _points(ax_m, jp, y + off, s=24, marker=COUNTRY_MARKERS["JP"], color=COUNTRY_COLORS["JP"], zorder=3,
+                linewidth=0, gid="median-JP")
         ax_m.set_xlim(-0.3, 3.3)
         ax_m.set_xticks([0, 1, 2, 3])
         ax_m.xaxis.grid(True)
@@ -184,11 +200,11 @@ def country_profile(comparison: pd.DataFrame, *, lang: str = "en", ax=None, titl
         ax_d.hlines(y, lo, hi, color="#666666", lw=1.1, zorder=2)
         colors = [COUNTRY_COLORS["KR"] if v > 0 else COUNTRY_COLORS["JP"] if v < 0 else st.NEUTRAL for v in d]
         face = [c if s else "white" for c, s in zip(colors, sig)]
-        ax_d.scatter(d, y, s=28, marker="D", facecolors=face, edgecolors=colors, linewidths=1.2, zorder=3,
-                     gid="delta")
+        _points(ax_d, d, y, s=28, marker="D", facecolors=face, edgecolors=colors, linewidths=1.2, zorder=3,
+                gid="delta")
         ax_d.set_xlim(-1.05, 1.05)
         ax_d.set_xticks([-1, -0.5, 0, 0.5, 1])
-        ax_d.xaxis.set_major_formatter(lambda v, _pos: st.fmt_num(v, 1) if v != 0 else "0")
+        ax_d.xaxis.set_major_formatter(lambda v, _pos: fmt_num(v, 1) if v != 0 else "0")
         ax_d.xaxis.grid(True)
         ax_d.set_xlabel(text("profile_direction", lang))
         ax_d.set_title(text("profile_delta", lang), fontsize=8)
@@ -256,7 +272,7 @@ def level_distributions(levels: pd.DataFrame, *, lang: str = "en", ax=None, titl
                     ax.barh(yy, share, left=left, height=0.82, color=st.LEVEL_COLORS[ci], edgecolor="white",
                             linewidth=0.4, gid=f"bar-{var}-{g}-{code}")
                     if share >= 0.1:
-                        ax.text(left + share / 2, yy, st.fmt_pct(share), ha="center", va="center", fontsize=6,
+                        ax.text(left + share / 2, yy, fmt_pct(share), ha="center", va="center", fontsize=6,
                                 color="white" if ci >= 2 else st.INK)
                     left += share
                 ax.text(1.01, yy, _group_label(g, lang), ha="left", va="center", fontsize=6.5,
@@ -283,8 +299,8 @@ def level_distributions(levels: pd.DataFrame, *, lang: str = "en", ax=None, titl
                 top = top[top["top"] == 3]
                 high = top[top["code"] >= 2].groupby(["group", "variable"])["share"].sum()
                 mean = high.groupby(level="group").mean()
-                default = text("levels_title", lang, share_kr=st.fmt_pct(mean.get("KR", 0.0)),
-                               share_jp=st.fmt_pct(mean.get("JP", 0.0)))
+                default = text("levels_title", lang, share_kr=fmt_pct(mean.get("KR", 0.0)),
+                               share_jp=fmt_pct(mean.get("JP", 0.0)))
             else:
                 default = text("levels_title_generic", lang)
             cases = ""
@@ -374,7 +390,8 @@ def core_task_gaps(profile: pd.DataFrame, *, lang: str = "en", ax=None, benchmar
             lo, hi = rows["ci_low"].astype("float64").to_numpy(), rows["ci_high"].astype("float64").to_numpy()
             ok = np.isfinite(lo) & np.isfinite(hi)
             a.hlines(y[ok], lo[ok], hi[ok], color=COUNTRY_COLORS["KR"], lw=1.1, alpha=0.8, zorder=2)
-            a.scatter(m, y, s=22, marker=COUNTRY_MARKERS["KR"], color=COUNTRY_COLORS["KR"], zorder=3, gid="kr")
+            _points(a, m, y, s=22, marker=COUNTRY_MARKERS["KR"], color=COUNTRY_COLORS["KR"], zorder=3, linewidth=0,
+                    gid="kr")
             below += int((m < bm).sum())
             total += int(np.isfinite(m).sum())
             a.set_title(_wrap(tlab, panel_w - 0.05, lang, 7.5), fontsize=7.5, fontweight="bold", loc="left")
@@ -387,9 +404,15 @@ def core_task_gaps(profile: pd.DataFrame, *, lang: str = "en", ax=None, benchmar
         for a in axs:
             a.set_xlabel(text("gaps_axis", lang), fontsize=7)
         if own:
+            # Groups too small for a bootstrap interval are drawn without a whisker; the note says why.
+            small = []
+            if "ci_method" in df:
+                tiny = df["ci_method"].astype(str).str.startswith("group too small") & df["group"].isin(programmes)
+                small = list(dict.fromkeys(df.loc[tiny, "group"]))
+            extra = [text("gaps_small", lang, groups=", ".join(small))] if small else []
             _finish(fig, "core_task_gaps", lang, title=title or text("gaps_title", lang, k=below, m=total),
                     subtitle=text("gaps_subtitle", lang),
-                    notes=_notes(lang, source=source, illustrative=_illustrative(illustrative, profile)))
+                    notes=_notes(lang, source=source, illustrative=_illustrative(illustrative, profile), extra=extra))
     return fig
 
 
@@ -453,8 +476,8 @@ def integration_sustainability(cases: pd.DataFrame, association: pd.DataFrame, *
         for c in [c for c in st.COUNTRY_ORDER if c in set(data["country"])] + \
                  sorted(set(data["country"]) - set(st.COUNTRY_ORDER)):
             sub = data[data["country"] == c]
-            ax.scatter(sub["px"], sub["py"], s=22, marker=COUNTRY_MARKERS.get(c, "o"), color=_group_color(c),
-                       edgecolors="white", linewidths=0.4, zorder=3, label=_group_label(c, lang), gid=f"cases-{c}")
+            _points(ax, sub["px"], sub["py"], s=22, marker=COUNTRY_MARKERS.get(c, "o"), color=_group_color(c),
+                    edgecolors="white", linewidths=0.4, zorder=3, gid=f"cases-{c}")
             if label_cases:
                 for _, r in sub.iterrows():
                     ax.annotate(r["case_id"], (r["px"], r["py"]), xytext=(3.5, 0), textcoords="offset points",
@@ -487,15 +510,15 @@ def integration_sustainability(cases: pd.DataFrame, association: pd.DataFrame, *
             stat, p = float(r["statistic"]), float(r["p_value"])
             method = str(r["method"]).lower()
             mkey = f"method_{method}"
-            mname = text(mkey, lang) if mkey in st.TEXT else str(r["method"])
+            mname = text(mkey, lang) if mkey in phrases("figures") else str(r["method"])
             ci = ""
             if {"ci_low", "ci_high"} <= set(assoc.columns) and np.isfinite([r["ci_low"], r["ci_high"]]).all():
-                ci = text("ci_range", lang, lo=st.fmt_num(float(r["ci_low"])), hi=st.fmt_num(float(r["ci_high"])))
+                ci = text("ci_range", lang, lo=fmt_num(float(r["ci_low"])), hi=fmt_num(float(r["ci_high"])))
             n = int(r["n"]) if "n" in assoc.columns and pd.notna(r["n"]) else len(data)
             key = "link_title_none" if not (p < 0.05) else ("link_title_pos" if stat > 0 else "link_title_neg")
             _finish(fig, "integration_sustainability", lang, title=title or text(key, lang),
-                    subtitle=text("link_subtitle", lang, method=mname, statistic=st.fmt_num(stat), ci=ci,
-                                  p=st.fmt_p(p), n=n),
+                    subtitle=text("link_subtitle", lang, method=mname, statistic=fmt_num(stat), ci=ci,
+                                  p=fmt_p(p), n=n),
                     notes=_notes(lang, source=source, illustrative=_illustrative(
                         illustrative if illustrative is not None else _cases_illustrative(cases), association)))
     return ax
@@ -589,8 +612,8 @@ def qca_xy(xy: pd.DataFrame, fit: Any, *, lang: str = "en", ax=None, solution: s
         for c in [c for c in st.COUNTRY_ORDER if c in set(df["country"])] + \
                  sorted(set(df["country"]) - set(st.COUNTRY_ORDER)):
             sub = df[df["country"] == c]
-            ax.scatter(sub["px"], sub["py"], s=18, marker=COUNTRY_MARKERS.get(c, "o"), color=_group_color(c),
-                       edgecolors="white", linewidths=0.4, zorder=3, gid=f"xy-{c}", clip_on=False)
+            _points(ax, sub["px"], sub["py"], s=18, marker=COUNTRY_MARKERS.get(c, "o"), color=_group_color(c),
+                    edgecolors="white", linewidths=0.4, zorder=3, gid=f"xy-{c}", clip_on=False)
             if label_cases and "case_id" in sub:
                 for _, r in sub.iterrows():
                     ax.annotate(str(r["case_id"]), (r["px"], r["py"]), xytext=(3, 0), textcoords="offset points",
@@ -674,17 +697,23 @@ def truth_table_heatmap(tt: Any, *, lang: str = "en", ax=None, conditions: Seque
             fig, axes = st.new_figure(min(st.DOUBLE, 0.85 * nc + 3.0), 0.2 * nr + 0.55)
             ax = axes[0, 0]
         fig = ax.figure
+        import seaborn as sns
         from matplotlib.colors import ListedColormap
 
         cmap = ListedColormap(["#f4f4f4", *st.LEVEL_COLORS[1:]])
-        ax.imshow(scaled, cmap=cmap, vmin=0, vmax=1, aspect="auto", interpolation="nearest",
-                  extent=(-0.5, nc - 0.5, nr - 0.5, -0.5), gid="tt-conditions")
-        for i in range(nr):
-            for j in range(nc):
-                v = values[i, j]
-                if np.isfinite(v):
-                    ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=6.5,
-                            color="white" if scaled[i, j] >= 0.6 else st.INK)
+        # seaborn draws cells at integer edges; shift by half a cell so that cell (i, j) is centred on (j, i),
+        # where the annotation columns to its right are placed.
+        sns.heatmap(pd.DataFrame(scaled, dtype="float64"), ax=ax, cmap=cmap, vmin=0, vmax=1, cbar=False,
+                    annot=np.vectorize(lambda v: f"{v:g}" if np.isfinite(v) else "")(values), fmt="",
+                    annot_kws={"fontsize": 6.5}, linewidths=0, square=False, xticklabels=False, yticklabels=False)
+        mesh = ax.collections[-1]
+        mesh.set_gid("tt-conditions")
+        from matplotlib.transforms import Affine2D
+
+        shift = Affine2D().translate(-0.5, -0.5)
+        mesh.set_transform(shift + ax.transData)
+        for t in ax.texts:
+            t.set_position((t.get_position()[0] - 0.5, t.get_position()[1] - 0.5))
         # Right-hand columns: cases, consistency, outcome
         xn, xi, xo = nc + 0.25, nc + 1.05, nc + 1.85
         out_colors = {"1": "#3f007d", "0": "white", "C": "#bbbbbb", "?": "#eeeeee"}
@@ -749,7 +778,13 @@ def rmo_trend(context: pd.DataFrame, *, lang: str = "en", ax=None, title: str | 
             fig, axes = st.new_figure(st.SINGLE, 1.9)
             ax = axes[0, 0]
         fig = ax.figure
-        ax.bar(years, orgs, width=0.72, color=COUNTRY_COLORS["JP"], gid="rmo-bars")
+        import seaborn as sns
+
+        # native_scale keeps the survey years on a numeric axis (gaps between survey years stay visible)
+        sns.barplot(x=years, y=orgs, ax=ax, native_scale=True, width=0.72, color=COUNTRY_COLORS["JP"],
+                    errorbar=None, saturation=1)
+        for bar in ax.patches:
+            bar.set_gid("rmo-bars")
         for yr, v in zip(years, orgs):
             ax.annotate(f"{v:,.0f}", (yr, v), xytext=(0, 2), textcoords="offset points", ha="center",
                         va="bottom", fontsize=6.5, color=st.INK)
@@ -788,12 +823,14 @@ def _analysis_inputs(results) -> dict[str, tuple]:
                                            "illustrative": ill}),
         "truth_table_heatmap": ((results.truth_table,), {"illustrative": ill}),
         "rmo_trend": ((results.context,), {}),
+        "fiscal_context": ((), {"cases": results.cases}),
         "qca_groups": _qca_groups_input(results),
     }
 
 
 def build_catalogue(cases: pd.DataFrame | None = None, *, lang: str = "en",
-                    include: Sequence[str] | None = None, results=None) -> dict[str, Any]:
+                    include: Sequence[str] | None = None, results=None, seed: int = 0,
+                    n_boot: int = 9999) -> dict[str, Any]:
     """Compute the inputs from `cases` with the analysis modules and draw the catalogue.
 
     Parameters
@@ -804,6 +841,9 @@ def build_catalogue(cases: pd.DataFrame | None = None, *, lang: str = "en",
         Figure names (see :data:`CATALOGUE`); all of them when None.
     results
         A :class:`krihs_analysis.pipeline.Results` already computed from `cases` (computed here when None).
+    seed, n_boot
+        Seed and bootstrap draws of the analysis when `results` is None (ignored otherwise, since `results`
+        already fixed them).
 
     Returns
     -------
@@ -819,7 +859,7 @@ def build_catalogue(cases: pd.DataFrame | None = None, *, lang: str = "en",
         from ..data import read_cases
         from ..pipeline import analyse
 
-        results = analyse(cases if cases is not None else read_cases())
+        results = analyse(cases if cases is not None else read_cases(), seed=seed, n_boot=n_boot)
     inputs = _analysis_inputs(results)
     functions = {name: globals()[name] for name in CATALOGUE}
     out: dict[str, Any] = {}

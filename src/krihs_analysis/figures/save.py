@@ -178,6 +178,8 @@ def write_catalogue(
     formats: Sequence[str] = FORMATS,
     dpi: float = 300,
     include: Sequence[str] | None = None,
+    seed: int = 0,
+    n_boot: int = 9999,
 ) -> dict[str, Any]:
     """Draw the whole catalogue for every language and write it with its manifest (the CLI's ``figures``).
 
@@ -189,6 +191,8 @@ def write_catalogue(
         ``"all"``, one language or a sequence of ``en``, ``ko``, ``ja``.
     out_dir
         Output folder (``reports/figures`` by default).
+    seed, n_boot
+        Seed and bootstrap draws of the intervals the figures draw.
 
     Returns
     -------
@@ -201,7 +205,8 @@ def write_catalogue(
 
     langs = check_langs(langs)
     folder = Path(out_dir) if out_dir is not None else default_out_dir()
-    results = analyse(cases if cases is not None else read_cases())  # once, for every language
+    # once, for every language
+    results = analyse(cases if cases is not None else read_cases(), seed=seed, n_boot=n_boot)
     # Draw and render every language first: a failure leaves the folder and its manifest as they were.
     entries: dict[str, dict[str, Any]] = {}
     payloads: dict[str, bytes] = {}

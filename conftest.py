@@ -1,0 +1,50 @@
+"""Project-wide pytest hooks.
+
+nbval re-executes every notebook cell but compares only text and HTML: a figure that fails to appear passes it.
+This hook fails any executed cell that calls a figure function and displays fewer images than it draws.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "tests"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if call.when != "call" or not report.passed or type(item).__name__ != "IPyNbCell":
+        return
+    from notebook_checks import expected_images, image_count
+
+    want = expected_images(item.cell.source)
+    got = image_count(item.test_outputs or [])
+    if got < want:
+        report.outcome = "failed"
+        report.longrepr = (f"{item.nodeid}: the cell draws {want} figure(s) but displays {got} image(s) — a figure "
+                           f"vanished (see figures.style.house_style)")
+
+
+# Markers for the fast inner loop (`make test-fast` deselects them): what renders figures, runs notebooks, a report,
+# a browser or a subprocess of the whole package. Applied here by location so that no test can forget its marker.
+_HEAVY_FILES = {
+    "test_figures.py": "figures", "test_figures_io.py": "figures", "test_figures_fiscal.py": "figures",
+    "test_figures_qca_groups.py": "figures", "test_pdf.py": "slow", "test_brief.py": "slow",
+    "test_reports.py": "slow", "test_reports_features.py": "slow", "test_cli.py": "slow",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = Path(str(item.fspath))
+        if type(item).__name__ in ("IPyNbCell", "IPyNbFile") or path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.notebook)
+        elif path.name in _HEAVY_FILES:
+            item.add_marker(getattr(pytest.mark, _HEAVY_FILES[path.name]))
+        elif "figures" in path.parts and path.suffix == ".py" and "src" in path.parts:
+            item.add_marker(pytest.mark.figures)  # the figure modules' doctests draw

@@ -1,0 +1,239 @@
+"""The fiscal context of the Japanese cases: MIC's fiscal strength index of every municipality (real data).
+
+:func:`fiscal_context` draws two panels: the distribution of the fiscal strength index (財政力指数) of every
+municipality in the latest fiscal year by municipal type (a stand-in for size), with the case municipalities
+marked and labelled; and the case municipalities' FY2005-FY2021 trajectories against the national median and
+the middle half of all municipalities. Its wording is in ``locale/fig_fiscal.yaml``.
+
+Examples
+--------
+>>> from krihs_analysis.figures.fiscal import fiscal_context
+>>> fig = fiscal_context(lang="en")
+>>> [ax.get_gid() for ax in fig.axes]
+['fiscal-distribution', 'fiscal-trajectories']
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._format import fmt_num
+from ..codebook import check_lang
+from ..wording import phrase
+from . import style as st
+from .style import house_style, text
+
+TYPES: tuple[str, ...] = ("designated_city", "city", "special_ward", "town", "village")
+#: Okabe-Ito colours other than the Korean blue, one per case municipality (with a marker shape each).
+CASE_COLORS: tuple[str, ...] = ("#E69F00", "#D55E00", "#CC79A7", "#009E73", "#56B4E9", "#F0E442", "#000000")
+CASE_MARKERS: tuple[str, ...] = ("s", "D", "^", "v", "o", "P", "X")
+_NEEDED = ["code", "prefecture", "municipality", "fiscal_year", "fiscal_strength_index"]
+
+
+def _w(key: str, lang: str, **fields: Any) -> str:
+    return phrase("fig_fiscal", key, lang, **fields)
+
+
+def _case_codes(cases: pd.DataFrame | Sequence[str] | None) -> list[str]:
+    """The Japanese municipality codes of `cases` (a case sheet or codes), in first-seen order."""
+    if cases is None:
+        from ..data import read_context
+
+        return list(read_context("jp_fiscal_fy2021")["code"])
+    if isinstance(cases, pd.DataFrame):
+        if "municipality_code" not in cases:
+            raise ValueError("fiscal_context: cases need a 'municipality_code' column (read_cases gives one)")
+        jp = cases if "country" not in cases else cases[cases["country"].astype(str) == "JP"]
+        codes = jp["municipality_code"].astype(str).str.strip()
+        return list(dict.fromkeys(c for c in codes if c and c != "nan"))
+    return list(dict.fromkeys(str(c) for c in cases))
+
+
+def _spread(values: Sequence[float], gap: float) -> list[float]:
+    """Label positions: `values` moved apart to at least `gap`, keeping their order (for direct labels)."""
+    if not len(values):
+        return []
+    order = np.argsort(values, kind="stable")
+    pos = np.asarray(values, dtype="float64")[order].copy()
+    for i in range(1, len(pos)):
+        pos[i] = max(pos[i], pos[i - 1] + gap)
+    shift = (pos - np.asarray(values, dtype="float64")[order]).mean() / 2  # centre the block on the data
+    out = np.empty_like(pos)
+    out[order] = pos - shift
+    return out.tolist()
+
+
+def fiscal_context(
+    panel: pd.DataFrame | None = None,
+    municipalities: pd.DataFrame | None = None,
+    *,
+    cases: pd.DataFrame | Sequence[str] | None = None,
+    lang: str = "en",
+    year: int | None = None,
+    title: str | None = None,
+):
+    """The fiscal strength index of every Japanese municipality, with the case municipalities marked.
+
+    Parameters
+    ----------
+    panel
+        ``data.read_context("jp_municipal_fiscal")`` (read when None): ``code, prefecture, municipality,
+        fiscal_year, fiscal_strength_index``.
+    municipalities
+        ``data.read_context("jp_municipalities")`` (read when None): ``code, municipality_type``.
+    cases
+        The case municipalities: a case sheet (its Japanese ``municipality_code`` values, e.g. ``read_cases()``)
+        or a list of codes. The five of ``read_context("jp_fiscal_fy2021")`` when None.
+    lang
+        ``en``, ``ko`` or ``ja``.
+    year
+        The fiscal year of the distribution (the panel's latest when None). Municipal types are those of MIC's
+        current code list; municipalities no longer in it are typed by their name (市, 町, 村, Tokyo's 区).
+    title
+        Headline; by default it states how many case municipalities are below the national median.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes (gids ``fiscal-distribution`` and ``fiscal-trajectories``), framed with title, subtitle, the
+        notes and MIC as the source; the alt text is in the figure's metadata for :func:`save_figure`.
+
+    Raises
+    ------
+    ValueError
+        A panel without the needed columns, a year not in it, or a case code that is not in the panel's year.
+    """
+    check_lang(lang)
+    import seaborn as sns
+
+    from ..data import read_context
+
+    panel = read_context("jp_municipal_fiscal") if panel is None else panel
+    municipalities = read_context("jp_municipalities") if municipalities is None else municipalities
+    if not isinstance(panel, pd.DataFrame) or panel.empty:
+        raise ValueError("fiscal_context: the panel is empty, so there is nothing to draw")
+    missing = [c for c in _NEEDED if c not in panel.columns]
+    if missing:
+        raise ValueError(f"fiscal_context: panel missing column(s) {missing}; use read_context('jp_municipal_fiscal')")
+    year = int(panel["fiscal_year"].max()) if year is None else int(year)
+    if year not in set(panel["fiscal_year"]):
+        raise ValueError(f"fiscal_context: no fiscal year {year} in the panel")
+    codes = _case_codes(cases)
+    latest = panel[panel["fiscal_year"] == year].merge(
+        municipalities[["code", "municipality_type"]], on="code", how="left", validate="many_to_one")
+    unknown = [c for c in codes if c not in set(latest["code"])]
+    if unknown:
+        raise ValueError(f"fiscal_context: case code(s) {unknown} not in MIC's FY{year} table")
+    # Types are those of MIC's current code list (designated cities as of 2018-10); a municipality of an earlier
+    # year that is no longer in it is typed by the last character of its name, so that no row drops out.
+    untyped = latest["municipality_type"].isna()
+    latest.loc[untyped, "municipality_type"] = [
+        "special_ward" if p == "東京都" and m.endswith("区") else {"市": "city", "町": "town", "村": "village"}.get(m[-1])
+        for p, m in zip(latest.loc[untyped, "prefecture"], latest.loc[untyped, "municipality"], strict=True)]
+    latest = latest.dropna(subset=["fiscal_strength_index", "municipality_type"])
+    latest["fiscal_strength_index"] = latest["fiscal_strength_index"].astype("float64")
+    by_year = panel.groupby("fiscal_year")["fiscal_strength_index"]
+    summary = pd.DataFrame({"median": by_year.median(), "q1": by_year.quantile(0.25), "q3": by_year.quantile(0.75),
+                            "n": by_year.size()}).astype("float64")
+    median = float(summary.at[year, "median"])
+    y0, y1 = int(summary.index.min()), int(summary.index.max())
+    counts = latest["municipality_type"].value_counts()
+    types = [t for t in TYPES if counts.get(t, 0)]
+    labels = {t: _w("count", lang, label=_w(t, lang), n=int(counts[t])) for t in types}
+    latest["type_label"] = latest["municipality_type"].map(labels)
+    case_rows = latest.set_index("code").loc[codes]
+    cases_below = int((case_rows["fiscal_strength_index"] < median).sum())
+
+    with house_style(lang):
+        fig, axes = st.new_figure(st.DOUBLE, 3.0, ncols=2, width_ratios=(1.05, 1.0))
+        left, right = axes[0, 0], axes[0, 1]
+        left.set_gid("fiscal-distribution")
+        right.set_gid("fiscal-trajectories")
+
+        # Left: the distribution of the latest year by municipal type; seaborn computes the boxes.
+        order = [labels[t] for t in types]
+        with warnings.catch_warnings():
+            # seaborn 0.13.2 passes `vert` to Axes.bxp, deprecated since matplotlib 3.11 (pinned below 3.13,
+            # where it goes); the warning is seaborn's, not something a caller can act on.
+            warnings.filterwarnings("ignore", message=r"vert: bool was deprecated", category=DeprecationWarning)
+            sns.boxplot(data=latest, x="fiscal_strength_index", y="type_label", order=order, ax=left,
+                        color="#d9d9d9", linecolor=st.MUTED, linewidth=0.7, width=0.55, fliersize=1.2,
+                        flierprops={"marker": ".", "markeredgecolor": st.NEUTRAL, "alpha": 0.6}, whis=1.5)
+        left.axvline(median, color=st.INK, lw=0.8, ls="--", zorder=1, gid="fiscal-national-median")
+        left.annotate(f"{_w('national_median', lang)} {fmt_num(median, 2)}", (median, 1.0),
+                      xycoords=("data", "axes fraction"), xytext=(3, -2), textcoords="offset points",
+                      ha="left", va="top", fontsize=6.5, color=st.INK)
+        row_of = {labels[t]: i for i, t in enumerate(types)}
+        style_of = {code: (CASE_COLORS[k % len(CASE_COLORS)], CASE_MARKERS[k % len(CASE_MARKERS)])
+                    for k, code in enumerate(codes)}
+        xmax = max(1.6, float(latest["fiscal_strength_index"].max()) * 1.03)
+        for yrow in sorted({row_of[t] for t in case_rows["type_label"]}):
+            here = case_rows[case_rows["type_label"].map(row_of) == yrow].sort_values("fiscal_strength_index")
+            for code, rec in here.iterrows():
+                color, marker = style_of[code]
+                left.scatter([rec["fiscal_strength_index"]], [yrow], s=26, color=color, marker=marker,
+                             edgecolor="white", linewidth=0.6, zorder=5, gid=f"fiscal-case-{code}")
+            # Labels alternate above and below the box, spread sideways so that neighbours do not collide.
+            for side, sub in ((-1, here.iloc[0::2]), (1, here.iloc[1::2])):
+                xs = _spread(sub["fiscal_strength_index"].tolist(), 0.17 * xmax)
+                for x, (code, rec) in zip(xs, sub.iterrows(), strict=True):
+                    left.annotate(rec["municipality"], (rec["fiscal_strength_index"], yrow),
+                                  xytext=(max(x, 0.07 * xmax), yrow + side * 0.46), textcoords="data",
+                                  ha="center", va="center", fontsize=6.5, color=st.INK,
+                                  arrowprops={"arrowstyle": "-", "color": style_of[code][0], "lw": 0.6,
+                                              "shrinkA": 1, "shrinkB": 3},
+                                  gid=f"fiscal-case-label-{code}")
+        left.set_xlabel(_w("fsi", lang), fontsize=7)
+        left.set_ylabel("")
+        left.set_xlim(0, xmax)
+        left.tick_params(axis="y", length=0, labelsize=7)
+        left.grid(axis="x", color="#e6e6e6", lw=0.5)
+        left.set_axisbelow(True)
+
+        # Right: the case municipalities over time against the national median and quartiles.
+        years = summary.index.to_numpy()
+        right.fill_between(years, summary["q1"], summary["q3"], color="#e6e6e6", lw=0, gid="fiscal-iqr",
+                           label=_w("iqr", lang))
+        right.plot(years, summary["median"], color=st.INK, lw=1.4, ls="--", gid="fiscal-median-line",
+                   label=_w("national_median", lang))
+        ends, names, colors = [], [], []
+        for k, code in enumerate(codes):
+            series = panel[panel["code"] == code].sort_values("fiscal_year")
+            color, marker = CASE_COLORS[k % len(CASE_COLORS)], CASE_MARKERS[k % len(CASE_MARKERS)]
+            right.plot(series["fiscal_year"], series["fiscal_strength_index"], color=color, lw=1.0,
+                       marker=marker, markersize=2.6, markevery=[len(series) - 1], gid=f"fiscal-trajectory-{code}")
+            ends.append(float(series["fiscal_strength_index"].iloc[-1]))
+            names.append(str(case_rows.at[code, "municipality"]))
+            colors.append(color)
+        for pos, name, color, end in zip(_spread(ends, 0.04), names, colors, ends, strict=True):
+            right.annotate(name, (y1, end), xytext=(y1 + 0.9, pos), textcoords="data", va="center", ha="left",
+                           fontsize=6.5, color=st.INK, annotation_clip=False,
+                           arrowprops={"arrowstyle": "-", "color": color, "lw": 0.5, "shrinkA": 0, "shrinkB": 0})
+        right.set_xlim(y0 - 0.5, y1 + 0.5)
+        right.set_xticks([y for y in years if (y - y0) % 4 == 0 or y == y1])
+        right.set_xlabel(_w("fiscal_year", lang), fontsize=7)
+        right.set_ylabel(_w("fsi", lang), fontsize=7)
+        case_values = panel.loc[panel["code"].isin(codes), "fiscal_strength_index"].dropna()
+        top = max([float(summary["q3"].max()), *case_values.astype("float64").tolist()])
+        right.set_ylim(0, top * 1.15)
+        right.legend(loc="upper left", fontsize=6.5, frameon=False, handlelength=1.8)
+        right.grid(axis="y", color="#e6e6e6", lw=0.5)
+        right.set_axisbelow(True)
+        right.margins(x=0)
+
+        fields = dict(year=year, y0=y0, y1=y1)
+        key = "title_none" if not codes else "title_all" if cases_below == len(codes) else "title"
+        headline = title or _w(key, lang, n_below=cases_below, n=len(codes), median=fmt_num(median, 2), year=year)
+        subtitle = _w("subtitle", lang, **fields)
+        notes = [_w("note_type", lang, n0=int(summary.at[y0, "n"]), n1=int(summary.at[year, "n"]), year=year),
+                 text("source", lang, source=_w("source", lang, y0=y0, y1=y1))]
+        st.decorate(fig, title=headline, subtitle=subtitle, notes=notes, lang=lang)
+        fig._krihs.update(name="fiscal_context", alt=st.sentence([_w("alt", lang), headline, subtitle], lang),
+                          national_median=median, cases=codes)
+        fig.canvas.draw()
+    return fig

@@ -1,0 +1,120 @@
+"""The house rules, read from the code: layers import only downward, one Papermill caller, one argument parser,
+and every runtime dependency is used.
+
+Imports are read with ``ast`` (module level and inside functions, absolute and relative), so a lazy import
+inside a function counts as much as one at the top.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from krihs_analysis import paths
+
+PKG = paths.PACKAGE_DIR
+MODULES = sorted(p for p in PKG.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def module_name(path: Path) -> str:
+    rel = path.relative_to(PKG.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def imports(path: Path, name: str | None = None) -> set[str]:
+    """Every module `path` (the module `name`) imports, as absolute dotted names."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    here = (name or module_name(path)).split(".")
+    package = here if path.name == "__init__.py" else here[:-1]
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            mod = ".".join([*base, *(node.module.split(".") if node.module else [])])
+            out.add(mod)
+            out.update(f"{mod}.{a.name}" for a in node.names)  # `from . import qca` names a module
+    return out
+
+
+def layer(name: str) -> str | None:
+    """The layer a krihs_analysis module belongs to."""
+    parts = name.split(".")
+    if parts[0] != "krihs_analysis" or len(parts) < 2:
+        return None
+    top = parts[1]
+    if top in ("data", "codebook", "paths", "_io", "_validate", "_format", "wording", "template"):
+        return "data"
+    if top in ("compare", "linkage", "models", "reliability", "qca", "_exact"):
+        return "statistics"
+    if top in ("figures", "brief", "display", "pdf", "pipeline"):
+        return top if top in ("figures", "brief") else "presentation"
+    if top == "reports":
+        return "runner"
+    if top == "cli":
+        return "cli"
+    return None
+
+
+FORBIDDEN = {
+    "data": {"statistics", "figures", "brief", "presentation", "runner", "cli"},
+    "statistics": {"figures", "brief", "presentation", "runner", "cli"},
+    "figures": {"runner", "cli"},
+    "brief": {"runner", "cli"},
+    "presentation": {"runner", "cli"},
+}
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: module_name(p))
+def test_layers_import_only_downward(path):
+    mine = layer(module_name(path))
+    bad = sorted(m for m in imports(path) if layer(m) in FORBIDDEN.get(mine, set()))
+    assert not bad, f"{module_name(path)} ({mine}) must not import {bad}"
+
+
+def _importers(top: str) -> list[str]:
+    return sorted(module_name(p) for p in MODULES if any(m == top or m.startswith(top + ".") for m in imports(p)))
+
+
+def test_papermill_is_imported_only_by_the_runner():
+    assert all(m.startswith("krihs_analysis.reports") for m in _importers("papermill")), _importers("papermill")
+
+
+def test_only_the_cli_parses_arguments():
+    assert _importers("argparse") == ["krihs_analysis.cli"]
+
+
+# The import name of each distribution, where it differs from the distribution's name.
+IMPORT_NAMES = {"pillow": "PIL", "pyyaml": "yaml", "distributed": "dask.distributed", "python-calamine": "python_calamine"}
+# Installed for the package to work, never imported by it (say why).
+NOT_IMPORTED = {"ipykernel": "the kernel the report runner executes notebooks on"}
+
+
+def runtime_dependencies() -> list[str]:
+    project = tomllib.loads((paths.ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return [re.match(r"[A-Za-z0-9_.\-]+", s).group(0).lower() for s in project["dependencies"]]
+
+
+@pytest.mark.parametrize("dist", runtime_dependencies())
+def test_every_runtime_dependency_is_imported_by_the_package(dist):
+    if dist in NOT_IMPORTED:
+        return
+    name = IMPORT_NAMES.get(dist, dist.replace("-", "_"))
+    used = set().union(*(imports(p) for p in MODULES))
+    assert any(m == name or m.startswith(name + ".") for m in used), (
+        f"{dist} is a runtime dependency that nothing in src/ imports: move it to an extra or drop it")
+
+
+def test_the_architecture_check_sees_a_forbidden_import(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("def f():\n    from ..figures import style\n", encoding="utf-8")
+    bad = sorted(m for m in imports(probe, "krihs_analysis.data.probe") if layer(m) in FORBIDDEN["data"])
+    assert bad == ["krihs_analysis.figures", "krihs_analysis.figures.style"]

@@ -1,0 +1,44 @@
+"""What notebooks show: tables, prose and banners in the reader's language."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from krihs_analysis.display import header, labelled, prose
+
+
+def test_labelled_reads_in_korean_with_labels_for_names_methods_and_headers():
+    t = pd.DataFrame({"variable": ["integration"], "ci_method": ["group too small: n = 2 cases"],
+                      "p_value": [0.00002], "p_holm": [0.04], "ci_low": [np.nan], "strata": [None]})
+    out = labelled(t, lang="ko")
+    assert out.index.tolist() == ["사업 간 연계·통합"] and out.index.name == "변수"
+    assert out.columns.tolist() == ["구간 추정 방법", "p값", "p값(Holm 보정)", "95% 신뢰구간 하한", "층"]
+    assert out.iloc[0].tolist() == ["집단이 작아 구간 없음: 사례 2개", "< 0.001", "0.040", "–", "–"]
+
+
+def test_labelled_never_shows_pandas_positions_and_leaves_the_input_alone():
+    t = pd.DataFrame({"n": [3, 4], "share": [0.25, 0.75]})
+    out = labelled(t, lang="ja")
+    assert out.index.tolist() == [1, 2] and out.columns.tolist() == ["事例数", "割合"]
+    assert t.columns.tolist() == ["n", "share"]
+
+
+def test_a_method_word_nobody_translated_stays_as_it_is():
+    assert labelled(pd.DataFrame({"variable": ["integration"], "ci_method": ["jackknife"]}), lang="ko").iloc[0, 0] == "jackknife"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko", "ja"])
+def test_prose_joins_the_wrapped_lines_of_a_paragraph_as_the_language_writes(lang):
+    text = prose("nb01_intro", lang=lang).data
+    assert "\n" not in text
+    if lang == "ja":
+        assert not re.search(r"[\u3040-\u9fff] [\u3040-\u9fff]", text)  # no space where the file broke a line
+
+
+def test_header_falls_back_to_the_codebook_then_to_the_name():
+    assert header("gov_role", "en") == "Enabling government role"
+    assert header("no_such_column", "ko") == "no_such_column"

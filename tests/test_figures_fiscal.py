@@ -1,0 +1,179 @@
+"""The fiscal_context figure (issue 15): artists, wording in three languages, no missing glyphs, image baseline.
+
+References: the national medians are recomputed here from MIC's raw tables read with openpyxl / xlrd (not with
+the package's reader); the case municipalities' FY2021 values are MIC's published figures (全市町村の主要財政指標,
+令和3年度). The image baseline is ``tests/baseline/fiscal_context_en.png``; after an intended change of the figure
+regenerate it with ``python -c "from tests.test_figures_fiscal import write_baseline; write_baseline()"`` and look
+at it before committing.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("matplotlib")
+
+from krihs_analysis import paths  # noqa: E402
+from krihs_analysis.codebook import LANGS  # noqa: E402
+from krihs_analysis.data import read_cases, read_context  # noqa: E402
+from krihs_analysis.figures import style as st  # noqa: E402
+from krihs_analysis.figures.fiscal import fiscal_context  # noqa: E402
+from krihs_analysis.wording import phrase  # noqa: E402
+
+BASELINE = Path(__file__).parent / "baseline" / "fiscal_context_en.png"
+BASELINE_DPI = 72
+RAW = paths.CONTEXT / "jp_mic_fiscal_city_fy2005_fy2021"
+# MIC, 全市町村の主要財政指標 (令和3年度): 財政力指数 of the five case municipalities.
+PUBLISHED_FSI_2021 = {"342149": 0.32, "322091": 0.25, "063827": 0.25, "432105": 0.43, "262137": 0.31}
+NAMES = {"342149": "安芸高田市", "322091": "雲南市", "063827": "川西町", "432105": "菊池市", "262137": "南丹市"}
+
+
+def by_gid(fig, gid):
+    return [a for a in fig.findobj() if a.get_gid() == gid]
+
+
+def texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text") and a.get_text())]
+
+
+@pytest.fixture(scope="module")
+def figure_en():
+    return fiscal_context(lang="en")
+
+
+def raw_fsi(file: str) -> list[float]:
+    """财政力指数 of every municipal row of one MIC table, read with openpyxl (.xlsx) or xlrd (.xls)."""
+    path = RAW / file
+    if file.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        rows = [list(r) for r in load_workbook(path, read_only=True, data_only=True).worksheets[0].iter_rows(
+            values_only=True)]
+    else:
+        import xlrd
+
+        sheet = xlrd.open_workbook(str(path)).sheet_by_index(0)
+        rows = [sheet.row_values(i) for i in range(sheet.nrows)]
+    header = [str(h).strip() for h in rows[1]]
+    first = 1 if header[0] == "団体コード" else 0
+    j = header.index("財政力指数")
+    out = []
+    for r in rows[2:]:
+        if str(r[first]).strip().endswith(("都", "道", "府", "県")) and str(r[first + 1] or "").strip():
+            s = str(r[j]).strip().strip("()")
+            if s not in ("-", "－", ""):
+                out.append(round(float(s), 2))
+    return out
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_renders_in_every_language_without_missing_glyphs_or_warnings(lang):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font(s)" and seaborn/matplotlib warnings fail
+        fig = fiscal_context(lang=lang)
+        fig.canvas.draw()
+    meta = st.frame_texts(fig)
+    assert meta["lang"] == lang
+    assert meta["title"] == phrase("fig_fiscal", "title_all", lang, n=5, median="0.45", year=2021)
+    assert phrase("fig_fiscal", "fsi", lang) in texts(fig)
+    source = meta["notes"][-1]
+    assert source.startswith(st.text("source", lang, source="")) and "全市町村の主要財政指標" in source
+    assert fig._krihs["alt"].startswith(phrase("fig_fiscal", "alt", lang))
+
+
+def test_the_distribution_has_one_box_per_municipal_type_with_its_count(figure_en):
+    left = by_gid(figure_en, "fiscal-distribution")[0]
+    labels = [t.get_text() for t in left.get_yticklabels()]
+    assert labels == ["Designated cities (20)", "Other cities (772)", "Tokyo special wards (23)", "Towns (743)",
+                      "Villages (183)"]
+    from matplotlib.patches import PathPatch
+
+    assert len([p for p in left.patches if isinstance(p, PathPatch)]) == 5
+
+
+def test_case_municipalities_are_marked_at_mics_published_values_and_labelled(figure_en):
+    for code, value in PUBLISHED_FSI_2021.items():
+        (marker,) = by_gid(figure_en, f"fiscal-case-{code}")
+        assert marker.get_offsets()[0][0] == pytest.approx(value, abs=1e-12)
+        (label,) = by_gid(figure_en, f"fiscal-case-label-{code}")
+        assert label.get_text() == NAMES[code]
+    assert set(NAMES.values()) <= set(texts(figure_en))
+
+
+def test_national_median_is_the_median_of_mics_table_read_independently(figure_en):
+    median_2021 = float(np.median(raw_fsi("R3.xlsx")))
+    (vline,) = by_gid(figure_en, "fiscal-national-median")
+    assert vline.get_xdata()[0] == pytest.approx(median_2021, abs=1e-12)
+    (line,) = by_gid(figure_en, "fiscal-median-line")
+    years, medians = line.get_xdata(), line.get_ydata()
+    assert list(years) == list(range(2005, 2022))
+    # FY2005 (H17.xls, 1,844 municipalities before the mergers), FY2015 (H27.xls) and FY2021 (R3.xlsx).
+    for year, file in ((2005, "H17.xls"), (2015, "H27.xls"), (2021, "R3.xlsx")):
+        assert medians[year - 2005] == pytest.approx(float(np.median(raw_fsi(file))), abs=1e-12), file
+
+
+def test_trajectories_run_fy2005_to_fy2021_with_the_panels_values(figure_en):
+    panel = read_context("jp_municipal_fiscal")
+    for code in PUBLISHED_FSI_2021:
+        (line,) = by_gid(figure_en, f"fiscal-trajectory-{code}")
+        expected = panel[panel["code"] == code].sort_values("fiscal_year")
+        assert list(line.get_xdata()) == list(range(2005, 2022))
+        assert list(line.get_ydata()) == expected["fiscal_strength_index"].tolist()
+        assert line.get_ydata()[-1] == PUBLISHED_FSI_2021[code]
+
+
+def test_case_codes_come_from_a_case_sheet():
+    fig = fiscal_context(cases=read_cases(), lang="ja")
+    assert fig._krihs["cases"] == ["342149", "322091", "063827", "432105", "262137"]
+
+
+def test_the_headline_counts_the_cases_below_the_median():
+    # 札幌市 0.72 and 安芸高田市 0.32 against the FY2021 median 0.45: one of two below.
+    fig = fiscal_context(cases=["011002", "342149"], lang="en")
+    assert fig._krihs["title"] == phrase("fig_fiscal", "title", "en", n_below=1, n=2, median="0.45", year=2021)
+
+
+def test_bad_input_is_a_clear_error():
+    with pytest.raises(ValueError, match="not in MIC's FY2021 table"):
+        fiscal_context(cases=["999999"], lang="en")
+    with pytest.raises(ValueError, match="missing column"):
+        fiscal_context(read_context("jp_municipal_fiscal").drop(columns="fiscal_strength_index"), lang="en")
+    with pytest.raises(ValueError, match="empty"):
+        fiscal_context(pd.DataFrame(), lang="en")
+    with pytest.raises(ValueError, match="unknown language"):
+        fiscal_context(lang="fr")
+
+
+def baseline_bytes() -> bytes:
+    from krihs_analysis.figures.save import figure_bytes
+
+    return figure_bytes(fiscal_context(lang="en"), "png", dpi=BASELINE_DPI)
+
+
+def write_baseline() -> Path:
+    from krihs_analysis._io import write_atomic
+
+    return write_atomic(BASELINE, baseline_bytes())
+
+
+def test_image_baseline(tmp_path):
+    from matplotlib.testing.compare import compare_images
+
+    if not BASELINE.exists():
+        pytest.fail(f"no baseline {BASELINE.name}: see this module's docstring")
+    actual = tmp_path / BASELINE.name
+    actual.write_bytes(baseline_bytes())
+    result = compare_images(str(BASELINE), str(actual), tol=6)
+    assert result is None, result
+
+
+def test_an_early_year_keeps_every_pre_merger_municipality_in_the_distribution():
+    fig = fiscal_context(year=2005, lang="en")
+    left = by_gid(fig, "fiscal-distribution")[0]
+    counts = [int(t.get_text().rsplit("(", 1)[1].rstrip(")").replace(",", "")) for t in left.get_yticklabels()]
+    assert sum(counts) == 1844  # MIC's FY2005 table (H17.xls), including municipalities merged away later

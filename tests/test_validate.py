@@ -1,0 +1,102 @@
+"""Tests of krihs_analysis._validate: the package's one set of input checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from krihs_analysis._validate import (
+    check_alpha,
+    check_choice,
+    check_columns,
+    check_count,
+    check_frame,
+    check_seed,
+)
+
+
+@pytest.mark.parametrize("bad", [[1, 2], None, {"a": [1]}, np.array([1, 2]), "cases.csv"])
+def test_check_frame_rejects_what_is_not_a_dataframe_and_names_the_argument(bad):
+    with pytest.raises(ValueError, match=r"cases must be a pandas DataFrame .*got an? \w+.*read_cases"):
+        check_frame(bad, "cases")
+
+
+def test_check_frame_returns_the_same_object_unmodified():
+    df = pd.DataFrame({"a": [1, 2]})
+    assert check_frame(df) is df
+
+
+def test_check_frame_rejects_an_empty_frame_unless_allowed():
+    empty = pd.DataFrame({"a": []})
+    with pytest.raises(ValueError, match="no rows"):
+        check_frame(empty, "cases")
+    assert check_frame(empty, allow_empty=True) is empty
+
+
+def test_check_columns_names_every_missing_column_and_the_present_ones():
+    df = pd.DataFrame({"country": ["KR"], "integration": [1]})
+    with pytest.raises(ValueError) as info:
+        check_columns(df, ["country", "cluster", "strata"])
+    msg = str(info.value)
+    assert "'cluster'" in msg and "'strata'" in msg and "'country'" in msg and "'integration'" in msg
+
+
+def test_check_columns_accepts_a_single_name_as_a_string():
+    df = pd.DataFrame({"country": ["KR"]})
+    assert check_columns(df, "country") is df
+    with pytest.raises(ValueError, match="'cou'"):
+        check_columns(df, "cou")
+
+
+@pytest.mark.parametrize("seed", [0, 7, np.int64(3), None])
+def test_check_seed_accepts_non_negative_integers_and_none(seed):
+    out = check_seed(seed)
+    assert out == (None if seed is None else int(seed))
+    assert out is None or type(out) is int
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
+def test_check_seed_rejects_other_values_saying_what_to_pass(seed):
+    with pytest.raises(ValueError, match=r"seed must be a non-negative whole number.*seed=0"):
+        check_seed(seed)
+
+
+@pytest.mark.parametrize("alpha", [0.05, 0.5, np.float64(0.01), 1e-9])
+def test_check_alpha_accepts_levels_strictly_between_zero_and_one(alpha):
+    assert check_alpha(alpha) == pytest.approx(float(alpha), abs=0)
+
+
+@pytest.mark.parametrize("alpha", [0, 1, 5, -0.1, 1.0, float("nan"), "0.05", None, True])
+def test_check_alpha_rejects_values_outside_the_open_unit_interval(alpha):
+    with pytest.raises(ValueError, match=r"alpha is a significance level .*between 0 and 1.*alpha=0.05"):
+        check_alpha(alpha)
+
+
+def test_check_alpha_uses_the_argument_name_in_the_message():
+    with pytest.raises(ValueError, match="level is a significance level"):
+        check_alpha(2, "level")
+
+
+@pytest.mark.parametrize("n,expected", [(0, 0), (9999, 9999), (np.int32(5), 5), (1e4, 10000), (2.0, 2)])
+def test_check_count_accepts_whole_numbers_at_or_above_the_minimum(n, expected):
+    out = check_count(n, "n_boot", minimum=0)
+    assert out == expected and type(out) is int
+
+
+@pytest.mark.parametrize("n", [-5, 2.5, "100", None, True, float("nan")])
+def test_check_count_rejects_negative_fractional_and_non_numbers(n):
+    with pytest.raises(ValueError, match=r"n_boot must be a whole number of at least 0.*n_boot="):
+        check_count(n, "n_boot", minimum=0)
+
+
+def test_check_count_enforces_its_minimum():
+    assert check_count(1, "n_permutations", minimum=1) == 1
+    with pytest.raises(ValueError, match="at least 1"):
+        check_count(0, "n_permutations", minimum=1)
+
+
+def test_check_choice_lists_the_allowed_values():
+    assert check_choice("KR", "country", ["KR", "JP"]) == "KR"
+    with pytest.raises(ValueError, match="'KR', 'JP'"):
+        check_choice("kr", "country", ["KR", "JP"])

@@ -1,0 +1,54 @@
+"""The locale files: every phrase in every language, with the same format fields in each."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+import yaml
+
+from krihs_analysis import wording
+from krihs_analysis.codebook import LANGS
+
+
+def _fields(template: str) -> set[str]:
+    return {f[1] for f in string.Formatter().parse(template) if f[1]}
+
+
+@pytest.mark.parametrize("domain", wording.domains())
+def test_every_phrase_has_every_language_with_the_same_fields(domain):
+    for key, entry in wording.phrases(domain).items():
+        assert set(entry) == set(LANGS), (domain, key)
+        assert len({frozenset(_fields(entry[lang])) for lang in LANGS}) == 1, (domain, key, dict(entry))
+
+
+def test_a_phrase_missing_a_language_is_an_error_when_the_file_loads(tmp_path, monkeypatch):
+    (tmp_path / "broken.yaml").write_text(yaml.safe_dump({"hello": {"en": "Hello", "ko": "안녕"}}), encoding="utf-8")
+    monkeypatch.setattr(wording, "LOCALE_DIR", tmp_path)
+    wording.phrases.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"broken.yaml: 'hello' lacks its text in ja"):
+            wording.phrases("broken")
+    finally:
+        wording.phrases.cache_clear()
+
+
+def test_an_unknown_phrase_names_the_file():
+    with pytest.raises(ValueError, match=r"no phrase 'nope' in locale/figures.yaml"):
+        wording.phrase("figures", "nope", "en")
+
+
+def test_no_python_module_keeps_a_trilingual_dictionary_of_sentences():
+    # The wording lives in locale files: a dict literal keyed by every language is a phrase table in code.
+    import ast
+
+    from krihs_analysis import paths
+
+    offenders = []
+    for path in paths.PACKAGE_DIR.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict) and {getattr(k, "value", None) for k in node.keys} >= set(LANGS):
+                if all(isinstance(v, ast.Constant) and isinstance(v.value, str) and " " in v.value
+                       for v in node.values):
+                    offenders.append(f"{path.relative_to(paths.PACKAGE_DIR)}:{node.lineno}")
+    assert not offenders, offenders
