@@ -42,6 +42,7 @@ _EXPORTS = {
     "rmo_trend": "catalogue",
     "case_card": "case_card",
     "fiscal_context": "fiscal",
+    "qca_groups": "qca_groups",
     "build_catalogue": "catalogue",
     "save_figure": "save",
     "close_figure": "save",
