@@ -21,6 +21,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .codebook import LANGS
+
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE, EXIT_LOCKED, EXIT_SCHEDULER, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 #: ``krihs-analysis report`` / ``refresh-notebooks`` / ``brief``: what each exit code means.
 REPORT_EXIT_CODES = {"ok": 0, "failed": 1, "usage": 2, "lock_held": 3, "scheduler": 4, "interrupted": 130}
@@ -113,7 +115,7 @@ def _cmd_figures(args: argparse.Namespace) -> int:
     from .figures import write_catalogue
     from . import paths
 
-    langs = ("en", "ko", "ja") if args.lang == "all" else (args.lang,)
+    langs = LANGS if args.lang == "all" else (args.lang,)
     try:
         cases = read_cases(args.data)
     except CaseDataError as err:
@@ -124,7 +126,7 @@ def _cmd_figures(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     out = Path(args.out) if args.out else paths.REPORTS / "figures"
     try:
-        manifest = write_catalogue(cases, langs=langs, out_dir=out)
+        manifest = write_catalogue(cases, langs=langs, out_dir=out, dpi=args.dpi, seed=args.seed, n_boot=args.n_boot)
     except ValueError as err:  # data the analyses cannot use (e.g. no Japanese cases)
         _err(f"cannot draw the figures from {cases.attrs['source']}: {err}")
         return EXIT_INVALID
@@ -133,11 +135,10 @@ def _cmd_figures(args: argparse.Namespace) -> int:
 
 
 def _cmd_brief(args: argparse.Namespace) -> int:
-    from .brief.build import BriefFailed, rebuild
-    from .brief.text import BRIEF_LANGS
+    from .reports.brief import BriefFailed, rebuild
     from .reports import ConfigError
 
-    langs = BRIEF_LANGS if args.lang == "all" else (args.lang,)
+    langs = LANGS if args.lang == "all" else (args.lang,)
     try:
         written = rebuild(args.run, langs=langs, out_dir=args.out, data_path=args.data)
     except FileNotFoundError as err:
@@ -294,7 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("template", help="write an Excel coding sheet generated from the codebook")
     p.add_argument("path")
-    p.add_argument("--lang", choices=("ko", "en", "ja"), default="ko")
+    p.add_argument("--lang", choices=LANGS, default="ko")
     p.set_defaults(func=_cmd_template)
 
     p = sub.add_parser("agreement", help="inter-coder agreement between sheets coding the same cases")
@@ -303,7 +304,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_agreement)
 
     p = sub.add_parser("figures", help="write the policy-brief figure catalogue")
-    p.add_argument("--lang", choices=("ko", "en", "ja", "all"), default="all")
+    p.add_argument("--dpi", type=float, default=300, help="resolution of the PNG files (default: 300)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap intervals the figures draw")
+    p.add_argument("--n-boot", type=int, default=9999, help="bootstrap draws of those intervals")
+    p.add_argument("--lang", choices=(*LANGS, "all"), default="all")
     p.add_argument("--out", default=None)
     p.add_argument("--data", default=None, help="case sheet (default: the illustrative sample)")
     p.set_defaults(func=_cmd_figures)
@@ -328,7 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="exit codes: 0 ok, 1 the brief notebook failed, 2 a run, file or folder problem",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--run", default=None, help="a report run folder (default: reports/latest)")
-    p.add_argument("--lang", choices=("ko", "en", "ja", "all"), default="all")
+    p.add_argument("--lang", choices=(*LANGS, "all"), default="all")
     p.add_argument("--out", default=None, help="output folder (default: <run>/brief)")
     p.add_argument("--data", default=None, help="the case sheet the run used (default: the illustrative sample)")
     p.set_defaults(func=_cmd_brief)

@@ -16,7 +16,6 @@ The library raises :mod:`.errors` exceptions (``ConfigError``, ``LockHeld``, ``O
 from __future__ import annotations
 
 import datetime as _dt
-import errno
 import hashlib
 import json
 import os
@@ -31,7 +30,7 @@ from typing import Any, Iterator, Mapping, Sequence
 from .. import paths
 from .config import ReportConfig, RunSpec, load_config, plan_runs
 from .errors import OutputError, SchedulerError
-from .store import (LATEST_NAME, PARTIAL_SUFFIX, RUN_ID_RE, Lock, clean_partials, latest_run, list_runs,
+from .store import (LATEST_NAME, PARTIAL_SUFFIX, RUN_ID_RE, Lock, clean_partials, list_runs,
                     point_latest, prune)
 from .worker import crashed_record, is_disk_full, now_iso, rel
 

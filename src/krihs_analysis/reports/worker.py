@@ -1,7 +1,7 @@
 """The one Papermill caller: execute a notebook (kernel, timeouts, retries), export it, describe what happened.
 
 Report runs (:mod:`.runset`), ``refresh-notebooks`` (:mod:`.refresh`) and the brief rebuild
-(:mod:`krihs_analysis.brief.build`) all execute notebooks through :func:`execute_notebook`. Work runs in worker
+(:mod:`krihs_analysis.reports.brief`) all execute notebooks through :func:`execute_notebook`. Work runs in worker
 processes that die with their parent (:func:`die_with_parent`), so a ``SIGKILL`` of ``krihs-analysis report``
 leaves nothing running: pool workers get ``SIGKILL`` from the kernel, and their Jupyter kernels stop by
 themselves when their parent goes (ipykernel's parent poller).

@@ -1,5 +1,8 @@
 """Rebuild the drafted brief from an existing report run, without re-running the analysis notebooks.
 
+This is the runner's job (it executes a notebook), so it lives here and not in :mod:`krihs_analysis.brief`,
+which only writes sentences and documents.
+
 The report run's brief notebook saved its result tables under ``figures/06_policy_brief_<lang>/results``; this
 re-executes only ``notebooks/06_policy_brief.ipynb`` on those tables, through the report runner's worker (the
 kernel, cell timeout, start timeout and retries of ``reports.yaml``), and exports HTML (without inputs) and PDF.
@@ -12,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import paths
-from .text import BRIEF_LANGS, check_brief_lang
+from ..codebook import LANGS, check_lang
 
 NOTEBOOK = "06_policy_brief.ipynb"
 
@@ -33,7 +36,7 @@ def results_dir(run_dir: Path, lang: str) -> Path:
 def rebuild(
     run_dir: str | Path | None = None,
     *,
-    langs: Sequence[str] = BRIEF_LANGS,
+    langs: Sequence[str] = LANGS,
     out_dir: str | Path | None = None,
     data_path: str | None = None,
     config: str | Path | None = None,
@@ -65,8 +68,8 @@ def rebuild(
     import nbformat
 
     from .._io import write_atomic
-    from ..reports.refresh import runner_settings
-    from ..reports.worker import execute_notebook, export_html, export_pdf, quiet_worker
+    from .refresh import runner_settings
+    from .worker import execute_notebook, export_html, export_pdf, quiet_worker
 
     quiet_worker()
     settings = runner_settings(config)
@@ -78,7 +81,7 @@ def rebuild(
     out = Path(out_dir).resolve() if out_dir is not None else run / "brief"
     written: list[Path] = []
     for lang in langs:
-        check_brief_lang(lang)
+        check_lang(lang)
         saved = results_dir(run, lang)
         if not saved.is_dir():
             raise FileNotFoundError(f"{run.name} has no saved brief results for {lang!r} (expected {saved})")
