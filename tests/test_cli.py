@@ -50,7 +50,7 @@ def test_figures_command_writes_seven_figures_in_three_languages_and_formats_wit
         warnings.simplefilter("error")
         assert main(["figures", "--lang", "all", "--out", str(tmp_path), "--dpi", "60", "--n-boot", "499"]) == 0
     manifest = json.loads((tmp_path / "figures.json").read_text(encoding="utf-8"))["figures"]
-    assert len(manifest) == 8 * 3  # issue 15 adds fiscal_context
+    assert len(manifest) == len(CATALOGUE) * 3  # issue 15 adds fiscal_context
     for name, entry in manifest.items():
         assert set(entry["files"]) == {"png", "svg", "pdf"}
         assert all((tmp_path / f).stat().st_size > 0 for f in entry["files"].values())
