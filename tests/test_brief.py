@@ -126,6 +126,51 @@ def test_run_record_lists_both_pdfs(run):
 
 @needs_pdf
 @pytest.mark.parametrize("lang", LANGS)
+def test_no_pdf_page_but_the_last_is_left_half_empty(pdfs, lang):
+    # Rendered ink, not the fit pass's own numbers: every page but the last is filled at least to half its height.
+    from krihs_analysis.pdf import page_fill
+
+    fills = page_fill(pdfs[lang])
+    assert len(fills) >= 2 and all(f >= 0.5 for f in fills[:-1]), [round(f, 2) for f in fills]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_context_box_shows_the_fiscal_figure_of_the_sheets_own_cases_with_its_source(sample, lang, monkeypatch):
+    from krihs_analysis import figures
+    from krihs_analysis.data import read_context
+    from krihs_analysis.wording import phrase
+
+    cases, tables = sample
+    # A sheet of other Japanese municipalities than the sample's: the figure must mark these, not the sample's five.
+    jp = cases["country"].astype(str) == "JP"
+    other = cases.copy()
+    other.loc[jp, "municipality_code"] = ["011002", "131016"] * (int(jp.sum()) // 2) + ["011002"] * (int(jp.sum()) % 2)
+    seen = []
+    draw = figures.fiscal_context
+
+    def spy(*args, **kwargs):
+        fig = draw(*args, **kwargs)
+        seen.append(fig._krihs["cases"])
+        return fig
+
+    monkeypatch.setattr(figures, "fiscal_context", spy)
+    box = text_of(compose(tables, other, lang=lang)[-2])
+    assert seen == [["011002", "131016"]]
+    assert "".join(phrase("brief", "caption_fiscal", lang).split()) in "".join(box.split())
+    assert "".join(read_context("jp_municipal_fiscal").attrs["source"][lang].split()) in "".join(box.split())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_clustered_association_p_is_worded_as_permuting_whole_clusters(lang):
+    from krihs_analysis.wording import phrase
+
+    assert phrase("brief", "p_clusters", "en", p="exact p < 0.001") == "exact p < 0.001 with whole clusters permuted"
+    for key in ("p_clusters", "p_clusters_within"):
+        assert "{p}" in phrase("brief", key, lang) and "X1" in phrase("brief", key, lang, p="X1", strata="S")
+
+
+@needs_pdf
+@pytest.mark.parametrize("lang", LANGS)
 def test_pdf_has_two_to_six_pages_with_cjk_fonts_embedded(pdfs, lang):
     pdf = pdfs[lang]
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
