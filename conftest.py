@@ -35,7 +35,7 @@ def pytest_runtest_makereport(item, call):
 _HEAVY_FILES = {
     "test_figures.py": "figures", "test_figures_io.py": "figures", "test_figures_fiscal.py": "figures",
     "test_figures_qca_groups.py": "figures", "test_pdf.py": "slow", "test_brief.py": "slow",
-    "test_reports.py": "slow", "test_cli.py": "slow",
+    "test_reports.py": "slow", "test_reports_features.py": "slow", "test_cli.py": "slow",
 }
 
 

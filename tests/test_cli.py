@@ -48,10 +48,35 @@ def test_figures_command_writes_seven_figures_in_three_languages_and_formats_wit
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert main(["figures", "--lang", "all", "--out", str(tmp_path)]) == 0
+        assert main(["figures", "--lang", "all", "--out", str(tmp_path), "--dpi", "60", "--n-boot", "499"]) == 0
     manifest = json.loads((tmp_path / "figures.json").read_text(encoding="utf-8"))["figures"]
     assert len(manifest) == 8 * 3  # issue 15 adds fiscal_context
     for name, entry in manifest.items():
         assert set(entry["files"]) == {"png", "svg", "pdf"}
         assert all((tmp_path / f).stat().st_size > 0 for f in entry["files"].values())
         assert entry["alt_text"], name
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["report", "--help"], ["refresh-notebooks", "--help"]])
+def test_help_lists_the_report_exit_codes(capsys, argv):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    for line in ("0 every run succeeded", "1 a notebook failed", "2 usage, configuration, input sheet or output",
+                 "3 another report run holds the lock", "4 the Dask scheduler cannot be reached"):
+        assert line in out
+
+
+def test_report_options_are_in_the_help(capsys):
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    out = capsys.readouterr().out
+    for opt in ("--data SHEET", "-p NAME VALUE", "--force", "--keep N", "--scheduler ADDRESS"):
+        assert opt in out
+
+
+def test_report_rejects_a_keep_below_one_before_running(capsys, tmp_path):
+    assert main(["report", "--keep", "0", "--out", str(tmp_path / "r")]) == 2
+    assert "--keep must be at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()

@@ -281,21 +281,21 @@ def test_necessity_lists_negations_and_multivalue_levels(LM):
 
 @pytest.mark.parametrize(("column", "expected"), [("consistency", 0.7746), ("PRI", 0.7431)])
 def test_sufficiency_of_dev_matches_r(LF, column, expected):
-    row = qca.fit("DEV", LF, "SURV").iloc[-1]
+    row = qca.fit(LF, "DEV", outcome="SURV").iloc[-1]
     assert row[column] == pytest.approx(expected, abs=5e-5)
 
 
 def test_fit_reproduces_minimize_fit_for_the_parsimonious_expression(LF):
-    f = qca.fit("DEV*~IND + URB*STB", LF, "SURV").set_index("term")
+    f = qca.fit(LF, "DEV*~IND + URB*STB", outcome="SURV").set_index("term")
     assert f.loc["URB*STB", "unique_coverage"] == pytest.approx(0.430, abs=5e-4)
     assert f.loc["DEV*~IND + URB*STB", "coverage"] == pytest.approx(0.714, abs=5e-4)
 
 
 def test_fit_reads_multivalue_literals_and_negated_outcomes(LM):
-    f = qca.fit("DEV[2] + DEV[1]*IND[0]", LM, "SURV")
+    f = qca.fit(LM, "DEV[2] + DEV[1]*IND[0]", outcome="SURV")
     # CZ survives but shares its configuration with DE, so 7 of the 8 surviving cases are covered.
     assert f.iloc[-1]["consistency"] == pytest.approx(1.0) and f.iloc[-1]["coverage"] == pytest.approx(7 / 8)
-    g = qca.fit("DEV[0]", LM, "~SURV")
+    g = qca.fit(LM, "DEV[0]", outcome="~SURV")
     assert g.iloc[-1]["consistency"] == pytest.approx(1.0)
 
 
@@ -475,8 +475,8 @@ BAD_INPUT = [
     ("no positive rows", lambda d: qca.minimize(qca.truth_table(d, "SURV", ["LIT"])), "lower incl_cut"),
     ("bad kind", lambda d: qca.minimize(qca.truth_table(d, "SURV", C5), kind="complex"), "kind"),
     ("bad cap", lambda d: qca.minimize(qca.truth_table(d, "SURV", C5), max_covers=0), "max_covers"),
-    ("bad expression", lambda d: qca.fit("DEV*(URB + LIT)", d, "SURV"), "parentheses"),
-    ("bad literal", lambda d: qca.fit("DEV*#", d, "SURV"), "literal"),
+    ("bad expression", lambda d: qca.fit(d, "DEV*(URB + LIT)", outcome="SURV"), "parentheses"),
+    ("bad literal", lambda d: qca.fit(d, "DEV*#", outcome="SURV"), "literal"),
     ("bad max_order", lambda d: qca.necessity(d, "SURV", C5, max_order=0), "max_order"),
     ("not a data frame", lambda d: qca.truth_table(d.to_numpy(), "SURV", C5), "DataFrame"),
     ("values above 1", lambda d: qca.truth_table(d.assign(DEV=d.DEV * 2.5), "SURV", C5), "calibrate"),
@@ -492,3 +492,35 @@ def test_user_errors_raise_valueerror_saying_what_to_change(LF, label, call, mes
     data = LF if label != "no positive rows" else LF.assign(SURV=0.0)
     with pytest.raises(ValueError, match=message):
         call(data)
+
+
+@pytest.mark.parametrize("label", ["NA", "N/A", "null", "None", "nan"])
+def test_case_labels_that_look_missing_stay_labels(label):
+    df = pd.DataFrame({"A": [1, 0, 1], "Y": [1, 0, 1]}, index=pd.Index([label, "B", "C"], dtype="str"))
+    tt = qca.truth_table(df, "Y", ["A"])
+    assert label in tt.table["cases"].iloc[-1].split(",")
+    assert label in qca.case_roles(df, "Y", "A")["case_id"].tolist()
+
+
+def test_a_missing_case_label_says_how_to_keep_na_labels():
+    df = pd.DataFrame({"A": [1, 0], "Y": [1, 0]}, index=pd.Index([np.nan, "B"], dtype=object))
+    with pytest.raises(ValueError, match="keep_default_na=False"):
+        qca.truth_table(df, "Y", ["A"])
+
+
+def test_fit_in_the_old_argument_order_warns_and_gives_the_same_table(LF):
+    new = qca.fit(LF, "DEV*~IND + URB*STB", outcome="SURV")
+    with pytest.warns(FutureWarning, match="data, expression, outcome"):
+        old = qca.fit("DEV*~IND + URB*STB", LF, "SURV")
+    pd.testing.assert_frame_equal(new, old)
+
+
+def test_solution_exposes_its_fit_as_table(LF):
+    sol = qca.minimize(qca.truth_table(LF, "SURV", C5, incl_cut=0.8), kind="parsimonious")
+    assert sol.table is sol.fit
+
+
+def test_exclude_rows_are_never_covered(LF):
+    tt = qca.truth_table(LF, "SURV", C5, incl_cut=0.8)
+    sol = qca.minimize(tt, kind="parsimonious", exclude=[30])
+    assert 30 not in sol.simplifying_assumptions

@@ -20,6 +20,7 @@ nbf = pytest.importorskip("nbformat")
 pytest.importorskip("papermill")
 
 from krihs_analysis import paths, reports  # noqa: E402
+from krihs_analysis.cli import main  # noqa: E402
 
 PY = sys.executable
 
@@ -131,8 +132,9 @@ def test_config_reports_every_problem_at_once(nbdir):
 
 def test_bad_config_exits_2_before_running(nbdir, tmp_path, capsys):
     cfg = write_config(nbdir, "runs:\n  - {name: a, notebook: nope.ipynb}\n", "bad_exit.yaml")
-    result = reports.run_reports(cfg, out_dir=tmp_path / "reports", progress=False)
-    assert result.exit_code == 2
+    with pytest.raises(reports.ConfigError, match="nope.ipynb"):
+        reports.run_reports(cfg, out_dir=tmp_path / "reports", progress=False)
+    assert main(["report", "--config", str(cfg), "--out", str(tmp_path / "reports")]) == 2
     assert "nope.ipynb" in capsys.readouterr().err
     assert not (tmp_path / "reports").exists()
 
@@ -172,9 +174,8 @@ def test_dry_run_prints_plan_and_runs_nothing(nbdir, tmp_path, capsys):
         runs:
           - {name: ok, notebook: ok.ipynb, matrix: {lang: [en, ko]}, parameters: {items: [1]}}
         """, "dry.yaml")
-    result = reports.run_reports(cfg, dry_run=True, out_dir=tmp_path / "reports", progress=False)
+    assert main(["report", "--config", str(cfg), "--dry-run", "--out", str(tmp_path / "reports")]) == 0
     out = capsys.readouterr().out
-    assert result.exit_code == 0
     assert "2 planned run(s)" in out and "ok-en" in out and "ok-ko" in out and '"items": [1]' in out
     assert "-> ok_ko" in out
     assert not (tmp_path / "reports").exists()
@@ -230,10 +231,10 @@ def good_run(nbdir, tmp_path_factory):
 @needs_kernel
 def test_successful_run_set(good_run, nbdir):
     result, out, printed = good_run
-    assert result.exit_code == 0, printed
+    assert result.status == "ok", printed
     run_dir = out / result.run_id
     assert run_dir.is_dir() and not list(out.glob(".*.partial"))
-    assert reports._RUN_ID_RE.match(result.run_id)
+    assert reports.RUN_ID_RE.match(result.run_id)
     assert (out / "latest").is_symlink() and (out / "latest").resolve() == run_dir.resolve()
     assert reports.latest_run(out).resolve() == run_dir.resolve()
     meta = json.loads((run_dir / "run.json").read_text())
@@ -244,10 +245,16 @@ def test_successful_run_set(good_run, nbdir):
     assert [r["name"] for r in meta["runs"]] == ["ok-en", "ok-ko", "card-KR-P1-A", "card-KR-P1-B"]
     for r in meta["runs"]:
         assert r["status"] == "ok" and r["error"] is None and r["duration_s"] > 0
+        assert " pid " in r["worker"] and [a["worker"] for a in r["attempts"]] == [r["worker"]]
         for rel in r["outputs"]:
             assert (run_dir / rel).is_file(), rel
     ok_en = meta["runs"][0]
-    assert ok_en["parameters"]["out_dir"] == str(run_dir / "figures" / "ok_en")
+    assert ok_en["parameters"]["out_dir"] == "figures/ok_en"  # the final folder, relative to the run
+    for f in ("notebooks/ok_en.ipynb", "html/ok_en.html"):  # never the temporary folder (issue 10, item 6)
+        assert ".partial" not in (run_dir / f).read_text(), f
+    injected = [c for c in nbf.read(run_dir / "notebooks" / "ok_en.ipynb", as_version=4).cells
+                if "injected-parameters" in c.metadata.get("tags", [])]
+    assert 'out_dir = "figures/ok_en"' in injected[0].source
     assert {"notebooks/ok_en.ipynb", "html/ok_en.html", "html/ok_en.brief.html",
             "figures/ok_en/types.json"} <= set(ok_en["outputs"])
     # the pdf hook without a browser: HTML still produced, skip recorded and printed plainly
@@ -319,14 +326,14 @@ def test_failing_notebook(nbdir, tmp_path, capsys):
           - {name: bad, notebook: bad.ipynb, parameters: {lang: ko}}
           - {name: ok, notebook: ok.ipynb}
         """, "failing.yaml")
-    result = reports.run_reports(cfg, out_dir=out, jobs=2, progress=False)
+    result = reports.run_reports(cfg, out_dir=out, jobs=2, progress=False, stream=sys.stdout)
     captured = capsys.readouterr()
-    assert result.exit_code == 1
+    assert result.status == "failed"
     assert os.readlink(out / "latest") == old.name  # latest did not move
     assert not leftover.exists() and "removed the partial folder" in captured.out  # cleaned under the lock
     run_dir = out / result.run_id
     meta = json.loads((run_dir / "run.json").read_text())
-    assert meta["status"] == "failed" and meta["summary"] == {"total": 2, "ok": 1, "failed": 1}
+    assert meta["status"] == "failed" and meta["summary"] == {"total": 2, "ok": 1, "failed": 1, "reused": 0}
     bad, ok = meta["runs"]
     assert ok["status"] == "ok"  # the others finish
     err = bad["error"]
@@ -334,13 +341,12 @@ def test_failing_notebook(nbdir, tmp_path, capsys):
     # cell 3 of the source notebook (markdown, parameters, x = 1, raise); 4 after papermill's injected cell
     assert err["cell_index"] == 3 and err["executed_cell_index"] == 4
     assert err["ename"] == "ValueError" and err["line"] == "ValueError: boom ko"
-    assert bad["attempts"] == 1  # a cell error is not retried
+    assert [a["status"] for a in bad["attempts"]] == ["cell"]  # a cell error is not retried
     kept = nbf.read(run_dir / "notebooks" / "bad.ipynb", as_version=4)  # kept, with its error
     assert any(o.get("ename") == "ValueError" for c in kept.cells if c.cell_type == "code"
                for o in c.get("outputs", []))
     assert (run_dir / "html" / "bad.html").is_file()
     assert "FAILED bad: bad.ipynb: cell 3" in captured.out and "ValueError: boom ko" in captured.out
-    assert "not moved" in captured.out
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -350,12 +356,14 @@ def test_failing_notebook(nbdir, tmp_path, capsys):
 def test_second_concurrent_run_is_refused(nbdir, tmp_path, capsys):
     out = tmp_path / "reports"
     cfg = write_config(nbdir, "runs:\n  - {name: ok, notebook: ok.ipynb}\n", "lock.yaml")
-    held = reports._Lock(out).acquire(note="test holder")
+    held = reports.Lock(out).acquire(note="test holder")
     try:
-        result = reports.run_reports(cfg, out_dir=out, progress=False)
+        with pytest.raises(reports.LockHeld):
+            reports.run_reports(cfg, out_dir=out, progress=False)
+        code = main(["report", "--config", str(cfg), "--out", str(out), "--no-progress"])
     finally:
         held.release()
-    assert result.exit_code == 3
+    assert code == 3
     err = capsys.readouterr().err
     assert "another report run is in progress" in err and "test holder" in err
     assert reports.list_runs(out) == []
@@ -363,10 +371,10 @@ def test_second_concurrent_run_is_refused(nbdir, tmp_path, capsys):
 
 def test_lock_refused_across_processes(tmp_path):
     out = tmp_path / "reports"
-    held = reports._Lock(out).acquire()
+    held = reports.Lock(out).acquire()
     try:
         code = ("import sys; from krihs_analysis import reports as r\n"
-                f"try:\n    r._Lock(__import__('pathlib').Path({str(out)!r})).acquire()\n"
+                f"try:\n    r.Lock(__import__('pathlib').Path({str(out)!r})).acquire()\n"
                 "except r.LockHeld as e:\n    print(e); sys.exit(3)\n")
         proc = subprocess.run([PY, "-c", code], capture_output=True, text=True, timeout=60)
     finally:
@@ -385,7 +393,7 @@ def test_killed_run_leaves_latest_intact(nbdir, tmp_path):
         runs:
           - {{name: slow, notebook: {nbdir / 'slow.ipynb'}, parameters: {{marker: {str(marker)!r}}}}}
         """, "kill.yaml")
-    proc = subprocess.Popen([PY, "-m", "krihs_analysis.reports", "report", "--config", str(cfg), "--out", str(out),
+    proc = subprocess.Popen([PY, "-m", "krihs_analysis.cli", "report", "--config", str(cfg), "--out", str(out),
                              "--no-progress"], start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
@@ -401,7 +409,7 @@ def test_killed_run_leaves_latest_intact(nbdir, tmp_path):
     assert os.readlink(out / "latest") == old.name
     assert [p.name for p in reports.list_runs(out)] == [old.name]
     # the lock died with the process
-    reports._Lock(out).acquire().release()
+    reports.Lock(out).acquire().release()
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -416,9 +424,12 @@ def test_dask_local_cluster(nbdir, tmp_path):
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as cluster:
         result = reports.run_reports(cfg, out_dir=out, scheduler=cluster.scheduler_address, progress=False)
-    assert result.exit_code == 0, result.results
+    assert result.status == "ok", result.results
     meta = json.loads((out / result.run_id / "run.json").read_text())
     assert meta["scheduler"].startswith("tcp://127.0.0.1:")
+    rec = meta["runs"][0]
+    assert rec["worker"].startswith("tcp://127.0.0.1:")  # which worker ran it
+    assert [a["status"] for a in rec["attempts"]] == ["ok"] and rec["attempts"][0]["worker"] == rec["worker"]
     seen = json.loads((out / result.run_id / "figures" / "ok" / "types.json").read_text())
     assert seen["items"] == ["list", [3]]
 
@@ -434,7 +445,8 @@ def test_refresh_notebooks_in_place_skips_explore(tmp_path, capsys):
     book = make_notebook(d / "01_a.ipynb", "n = 2", "print('refreshed', n * 21)")
     scratch = make_notebook(d / "explore" / "scratch.ipynb", None, "raise RuntimeError('must not run')")
     before = scratch.read_text()
-    assert reports.refresh_notebooks(d, jobs=1, progress=False) == 0
+    records = reports.refresh_notebooks(d, jobs=1, progress=False)
+    assert [r["status"] for r in records] == ["ok"]
     nb = nbf.read(book, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert any("refreshed 42" in o.get("text", "") for o in outputs)
@@ -476,9 +488,9 @@ def test_kernel_start_failure_is_retried_once(nbdir, tmp_path, monkeypatch):
             "kernel": "broken", "timeout": 30, "start_timeout": 20, "export": {"html": False, "brief_html": False},
             "takes_out_dir": False, "run_dir": str(tmp_path / "run")}
     rec = reports.execute_run(task)
-    assert rec["status"] == "failed" and rec["attempts"] == 2
+    assert rec["status"] == "failed" and [a["status"] for a in rec["attempts"]] == ["kernel_start"] * 2
     assert rec["error"]["kind"] == "kernel_start" and "kernel start" in rec["error"]["message"]
-    assert any("retrying once" in n for n in rec["notes"])
+    assert any("retrying (1 of 1)" in n for n in rec["notes"])
 
 
 def test_latest_falls_back_to_a_text_file_without_symlinks(tmp_path, monkeypatch):
@@ -488,7 +500,7 @@ def test_latest_falls_back_to_a_text_file_without_symlinks(tmp_path, monkeypatch
         raise OSError("symlinks not supported")
 
     monkeypatch.setattr(os, "symlink", no_symlinks)
-    where = reports._point_latest(tmp_path, "20260101T000000Z-00aa11bb")
+    where = reports.point_latest(tmp_path, "20260101T000000Z-00aa11bb")
     assert where.endswith("LATEST")
     assert (tmp_path / "LATEST").read_text().strip() == "20260101T000000Z-00aa11bb"
     assert reports.latest_run(tmp_path).name == "20260101T000000Z-00aa11bb"
@@ -497,17 +509,17 @@ def test_latest_falls_back_to_a_text_file_without_symlinks(tmp_path, monkeypatch
 
 def test_cli_dry_run_and_exit_codes(nbdir, tmp_path, capsys):
     cfg = write_config(nbdir, "runs:\n  - {name: ok, notebook: ok.ipynb}\n", "cli.yaml")
-    assert reports.main(["report", "--config", str(cfg), "--dry-run", "--out", str(tmp_path)]) == 0
+    assert main(["report", "--config", str(cfg), "--dry-run", "--out", str(tmp_path)]) == 0
     assert "ok: " in capsys.readouterr().out
-    assert reports.main(["report", "--config", str(cfg), "--dry-run", "--only", "zzz"]) == 2
+    assert main(["report", "--config", str(cfg), "--dry-run", "--only", "zzz"]) == 2
     assert "--only 'zzz' matches no run" in capsys.readouterr().err
-    assert reports.main(["report", "--config", str(tmp_path / "nope.yaml"), "--dry-run"]) == 2
+    assert main(["report", "--config", str(tmp_path / "nope.yaml"), "--dry-run"]) == 2
     assert "config file not found" in capsys.readouterr().err
 
 
 def test_unreadable_config_is_a_config_error_not_a_traceback(nbdir, tmp_path, capsys):
     # a folder given as --config
-    assert reports.main(["report", "--config", str(tmp_path), "--dry-run"]) == 2
+    assert main(["report", "--config", str(tmp_path), "--dry-run"]) == 2
     err = capsys.readouterr().err
     assert "config path is a directory" in err and "Traceback" not in err
     with pytest.raises(reports.ConfigError, match="is a directory"):
@@ -515,7 +527,7 @@ def test_unreadable_config_is_a_config_error_not_a_traceback(nbdir, tmp_path, ca
     # a config that is not UTF-8 text
     bad = tmp_path / "latin1.yaml"
     bad.write_bytes("runs:\n  - {name: caf\u00e9, notebook: ok.ipynb}\n".encode("latin-1"))
-    assert reports.main(["report", "--config", str(bad), "--dry-run"]) == 2
+    assert main(["report", "--config", str(bad), "--dry-run"]) == 2
     err = capsys.readouterr().err
     assert "not UTF-8 text" in err and "Traceback" not in err
     with pytest.raises(reports.ConfigError, match="not UTF-8"):
@@ -527,12 +539,11 @@ def test_invalid_scheduler_address_exits_4_and_leaves_no_partial_folder(nbdir, t
     pytest.importorskip("distributed")
     cfg = write_config(nbdir, "runs:\n  - {name: ok, notebook: ok.ipynb}\n", "bad_scheduler.yaml")
     out = tmp_path / "reports"
-    code = reports.main(["report", "--config", str(cfg), "--out", str(out), "--scheduler", address,
-                         "--no-progress"])
-    assert code == reports.EXIT_CODES["scheduler"] == 4
+    code = main(["report", "--config", str(cfg), "--out", str(out), "--scheduler", address, "--no-progress"])
+    assert code == 4
     err = capsys.readouterr().err
     lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert lines == [lines[0]] and lines[0].startswith("error: ") and address in lines[0]
+    assert lines == [lines[0]] and lines[0].startswith("krihs-analysis: ") and address in lines[0]
     assert "invalid scheduler address" in lines[0]
-    assert not list(out.glob(f"*{reports.PARTIAL_SUFFIX}"))
+    assert not list(out.glob(f".*{reports.PARTIAL_SUFFIX}"))
     assert not [p for p in out.iterdir() if p.is_dir()]  # no run folder either

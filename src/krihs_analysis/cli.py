@@ -1,7 +1,9 @@
 """The ``krihs-analysis`` command line.
 
-Exit codes: 0 success; 1 invalid data or a failed run (the problem is printed, no traceback); 2 a file that is
-missing or unreadable, or bad arguments; 3 another report run holds the lock.
+Exit codes: 0 success; 1 invalid data or a failed notebook (the problem is printed, no traceback); 2 a file
+that is missing or unreadable, bad arguments, an invalid report configuration or input sheet, or an output folder
+that cannot be written; 3 another report run holds the lock; 4 the Dask scheduler cannot be reached;
+130 interrupted.
 
 Examples
 --------
@@ -19,7 +21,18 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE, EXIT_LOCKED = 0, 1, 2, 3
+from .codebook import LANGS
+
+EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE, EXIT_LOCKED, EXIT_SCHEDULER, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+#: ``krihs-analysis report`` / ``refresh-notebooks`` / ``brief``: what each exit code means.
+REPORT_EXIT_CODES = {"ok": 0, "failed": 1, "usage": 2, "lock_held": 3, "scheduler": 4, "interrupted": 130}
+REPORT_EXIT_HELP = """exit codes:
+  0  every run succeeded (or --dry-run)
+  1  a notebook failed (the others finished; the failing cell is printed and kept in run.json)
+  2  usage, configuration, input sheet or output folder problem (nothing ran, or nothing was kept)
+  3  another report run holds the lock
+  4  the Dask scheduler cannot be reached
+  130 interrupted"""
 
 
 def _err(msg: str) -> None:
@@ -102,7 +115,7 @@ def _cmd_figures(args: argparse.Namespace) -> int:
     from .figures import write_catalogue
     from . import paths
 
-    langs = ("en", "ko", "ja") if args.lang == "all" else (args.lang,)
+    langs = LANGS if args.lang == "all" else (args.lang,)
     try:
         cases = read_cases(args.data)
     except CaseDataError as err:
@@ -113,7 +126,7 @@ def _cmd_figures(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     out = Path(args.out) if args.out else paths.REPORTS / "figures"
     try:
-        manifest = write_catalogue(cases, langs=langs, out_dir=out)
+        manifest = write_catalogue(cases, langs=langs, out_dir=out, dpi=args.dpi, seed=args.seed, n_boot=args.n_boot)
     except ValueError as err:  # data the analyses cannot use (e.g. no Japanese cases)
         _err(f"cannot draw the figures from {cases.attrs['source']}: {err}")
         return EXIT_INVALID
@@ -122,29 +135,151 @@ def _cmd_figures(args: argparse.Namespace) -> int:
 
 
 def _cmd_brief(args: argparse.Namespace) -> int:
-    from .brief.build import rebuild
+    from .reports.brief import BriefFailed, rebuild
+    from .reports import ConfigError
 
-    langs = ("ko", "en") if args.lang == "all" else (args.lang,)
-    from papermill.exceptions import PapermillExecutionError
-
+    langs = LANGS if args.lang == "all" else (args.lang,)
     try:
         written = rebuild(args.run, langs=langs, out_dir=args.out, data_path=args.data)
     except FileNotFoundError as err:
         _err(str(err))
         return EXIT_UNREADABLE
-    except PapermillExecutionError as err:
-        _err(f"the brief notebook failed in cell {err.exec_count}: {err.ename}: {err.evalue}; "
-             "the previous brief was left in place")
+    except (ConfigError, ValueError) as err:
+        _err(str(err))
+        return EXIT_UNREADABLE
+    except BriefFailed as err:
+        _err(f"{err}; the previous brief was left in place")
         return EXIT_INVALID
+    except OSError as err:
+        _err(f"cannot write the brief: {err.strerror or err}; the previous brief was left in place")
+        return EXIT_UNREADABLE
     for path in written:
         print(path)
     return EXIT_OK
+
+
+# ------------------------------------------------------------------------------------------------------------
+# report / refresh-notebooks
+
+
+def _add_report_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", default=None, help="report configuration (default: reports.yaml at the root)")
+    p.add_argument("--only", nargs="+", default=None, metavar="NAME",
+                   help="run only these entries / run names / shell patterns")
+    p.add_argument("--data", default=None, metavar="SHEET",
+                   help="run the set on this case sheet (CSV/XLSX; every notebook that declares data_path)")
+    p.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                   help="set a notebook parameter, typed as papermill does (True/False, None, numbers, text); "
+                        "repeatable; applied where a notebook declares NAME")
+    p.add_argument("--jobs", type=int, default=2, help="local worker processes (default 2)")
+    p.add_argument("--out", default=None, metavar="DIR", help="reports folder (default: reports/)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="Dask scheduler address (tcp://HOST:PORT); default: local processes")
+    p.add_argument("--force", action="store_true", help="execute every run; reuse nothing from earlier runs")
+    p.add_argument("--keep", type=int, default=None, metavar="N",
+                   help="after a successful run keep only the newest N run folders (default: keep: in the config)")
+    p.add_argument("--dry-run", action="store_true", help="validate and print the planned runs only")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _print_plan(specs, stream) -> None:
+    import json
+
+    from . import paths
+
+    print(f"{len(specs)} planned run(s):", file=stream)
+    for s in specs:
+        params = json.dumps(s.parameters, ensure_ascii=False)
+        try:
+            nb = s.notebook.relative_to(paths.ROOT)
+        except ValueError:
+            nb = s.notebook
+        extra = " +out_dir" if s.takes_out_dir else ""
+        extra += f" ({len(s.cases)} cards)" if s.kind == "cards" else ""
+        pdf = " +pdf" if s.export.get("pdf") else ""
+        print(f"  {s.name}: {nb} {params}{extra} -> {s.output}{pdf}", file=stream)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .data import CaseDataError
+    from .reports import ConfigError, LockHeld, OutputError, SchedulerError, parse_parameter, run_reports
+
+    if args.jobs < 1:
+        _err("--jobs must be at least 1")
+        return REPORT_EXIT_CODES["usage"]
+    if args.keep is not None and args.keep < 1:
+        _err("--keep must be at least 1")
+        return REPORT_EXIT_CODES["usage"]
+    try:
+        overrides = dict(parse_parameter(n, v) for n, v in args.parameter)
+        result = run_reports(args.config, only=args.only, jobs=args.jobs, out_dir=args.out, scheduler=args.scheduler,
+                             dry_run=args.dry_run, force=args.force, keep=args.keep, data=args.data,
+                             parameters=overrides, progress=not args.no_progress, stream=sys.stdout)
+    except CaseDataError as err:
+        print(err, file=sys.stderr)
+        _err("the case sheet has problems; nothing ran")
+        return REPORT_EXIT_CODES["usage"]
+    except ConfigError as err:
+        _err(str(err))
+        return REPORT_EXIT_CODES["usage"]
+    except OutputError as err:
+        _err(str(err))
+        return REPORT_EXIT_CODES["usage"]
+    except LockHeld as err:
+        _err(str(err))
+        return REPORT_EXIT_CODES["lock_held"]
+    except SchedulerError as err:
+        _err(" ".join(str(err).split()))
+        return REPORT_EXIT_CODES["scheduler"]
+    except KeyboardInterrupt:
+        _err("interrupted: the partial run is removed by the next run; latest unchanged")
+        return REPORT_EXIT_CODES["interrupted"]
+    if result.status == "dry_run":
+        _print_plan(result.plan, sys.stdout)
+        print("dry run: nothing executed")
+        return REPORT_EXIT_CODES["ok"]
+    n, reused = len(result.results), len(result.reused)
+    if result.failed:
+        print(f"report run {result.run_id}: {len(result.failed)} of {n} run(s) FAILED -> {result.run_dir}")
+        for r in result.failed:
+            err = r.get("error") or {}
+            kept = next((o for o in r.get("outputs", []) if o.endswith(".ipynb")), None)
+            print(f"  FAILED {r['name']}: {err.get('message', 'unknown error')}"
+                  + (f" (executed notebook kept: {result.run_dir / kept})" if kept else ""))
+        print(f"  {result.run_dir.parent / 'latest'} not moved")
+        return REPORT_EXIT_CODES["failed"]
+    print(f"report run {result.run_id}: {n} run(s) ok ({reused} reused) in {result.duration_s:.1f} s -> "
+          f"{result.run_dir} ({result.latest} updated; front page {result.run_dir / 'index.html'})")
+    if result.removed:
+        print(f"retention: removed {len(result.removed)} old run folder(s): {', '.join(result.removed)}")
+    return REPORT_EXIT_CODES["ok"]
+
+
+def _cmd_refresh(args: argparse.Namespace) -> int:
+    from .reports import ConfigError, refresh_notebooks
+
+    try:
+        records = refresh_notebooks(args.dir, only=args.only, jobs=max(1, args.jobs), config=args.config,
+                                    progress=not args.no_progress)
+    except ConfigError as err:
+        _err(str(err))
+        return REPORT_EXIT_CODES["usage"]
+    except KeyboardInterrupt:
+        _err("interrupted: notebooks not yet refreshed were left unchanged")
+        return REPORT_EXIT_CODES["interrupted"]
+    failed = [r for r in records if r["status"] != "ok"]
+    for r in failed:
+        print(f"FAILED {r['error']} (notebook left unchanged)")
+    print(f"refreshed {len(records) - len(failed)} of {len(records)} notebook(s)")
+    return REPORT_EXIT_CODES["failed"] if failed else REPORT_EXIT_CODES["ok"]
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="krihs-analysis",
         description="Coded community-building case sheets -> validated data, comparisons, QCA, figures, reports.",
+        epilog="report " + REPORT_EXIT_HELP.replace("exit codes:", "exit codes (report, refresh-notebooks):"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -160,7 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("template", help="write an Excel coding sheet generated from the codebook")
     p.add_argument("path")
-    p.add_argument("--lang", choices=("ko", "en", "ja"), default="ko")
+    p.add_argument("--lang", choices=LANGS, default="ko")
     p.set_defaults(func=_cmd_template)
 
     p = sub.add_parser("agreement", help="inter-coder agreement between sheets coding the same cases")
@@ -169,24 +304,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_agreement)
 
     p = sub.add_parser("figures", help="write the policy-brief figure catalogue")
-    p.add_argument("--lang", choices=("ko", "en", "ja", "all"), default="all")
+    p.add_argument("--dpi", type=float, default=300, help="resolution of the PNG files (default: 300)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap intervals the figures draw")
+    p.add_argument("--n-boot", type=int, default=9999, help="bootstrap draws of those intervals")
+    p.add_argument("--lang", choices=(*LANGS, "all"), default="all")
     p.add_argument("--out", default=None)
     p.add_argument("--data", default=None, help="case sheet (default: the illustrative sample)")
     p.set_defaults(func=_cmd_figures)
 
-    from . import reports  # light: the runner imports papermill, nbconvert and dask only when it runs
+    p = sub.add_parser("report", help="run the report notebooks with Papermill -> reports/<run-id>, reports/latest",
+                       description="Run the report set of reports.yaml into reports/<run-id>/ (reusing unchanged "
+                                   "runs), move reports/latest on success, prune old runs.",
+                       epilog=REPORT_EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_report_arguments(p)
+    p.set_defaults(func=_cmd_report)
 
-    p = sub.add_parser("report", help="run the report notebooks with Papermill -> reports/<run-id>, reports/latest")
-    reports.add_report_arguments(p)
-    p.set_defaults(func=reports.main_report)
+    p = sub.add_parser("refresh-notebooks", help="re-execute notebooks/ in place (refresh committed outputs)",
+                       epilog=REPORT_EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--dir", default=None, help="notebook folder (default: notebooks/)")
+    p.add_argument("--only", nargs="+", default=None, metavar="NAME", help="notebook names or patterns")
+    p.add_argument("--config", default=None, help="kernel, timeouts and retries from this report config")
+    p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--no-progress", action="store_true")
+    p.set_defaults(func=_cmd_refresh)
 
-    p = sub.add_parser("refresh-notebooks", help="re-execute notebooks/ in place (refresh committed outputs)")
-    reports.add_refresh_arguments(p)
-    p.set_defaults(func=reports.main_refresh)
-
-    p = sub.add_parser("brief", help="rebuild the drafted policy brief from an existing report run")
+    p = sub.add_parser("brief", help="rebuild the drafted policy brief from an existing report run",
+                       epilog="exit codes: 0 ok, 1 the brief notebook failed, 2 a run, file or folder problem",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--run", default=None, help="a report run folder (default: reports/latest)")
-    p.add_argument("--lang", choices=("ko", "en", "all"), default="all")
+    p.add_argument("--lang", choices=(*LANGS, "all"), default="all")
     p.add_argument("--out", default=None, help="output folder (default: <run>/brief)")
     p.add_argument("--data", default=None, help="the case sheet the run used (default: the illustrative sample)")
     p.set_defaults(func=_cmd_brief)

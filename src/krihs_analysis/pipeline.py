@@ -44,6 +44,15 @@ class Results:
     illustrative: bool
     settings: dict = field(default_factory=dict)
     family: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # QCA diagnostics of the first model (krihs_analysis.qca; see analyse for the choices).
+    qca_cluster: pd.DataFrame = field(default_factory=pd.DataFrame)
+    qca_cluster_test: pd.DataFrame = field(default_factory=pd.DataFrame)
+    qca_skewness: pd.DataFrame = field(default_factory=pd.DataFrame)
+    qca_ranges: pd.DataFrame = field(default_factory=pd.DataFrame)
+    qca_robustness: pd.DataFrame = field(default_factory=pd.DataFrame)
+    qca_robust_cases: pd.DataFrame = field(default_factory=pd.DataFrame)
+    qca_case_roles: pd.DataFrame = field(default_factory=pd.DataFrame)
+    qca_warnings: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def core_task_gaps(self) -> pd.DataFrame:
         """Each Korean programme's core-task mean against the Japanese mean (``group, task, mean, benchmark``)."""
@@ -68,6 +77,14 @@ class Results:
             "truth_table": self.truth_table.table.astype({"cases": "str"}),
             "core_task_gaps": self.core_task_gaps(),
             "family": self.family,
+            "qca_cluster": self.qca_cluster,
+            "qca_cluster_test": self.qca_cluster_test,
+            "qca_skewness": self.qca_skewness,
+            "qca_ranges": self.qca_ranges,
+            "qca_robustness": self.qca_robustness,
+            "qca_robust_cases": self.qca_robust_cases,
+            "qca_case_roles": self.qca_case_roles,
+            "qca_warnings": self.qca_warnings,
         }
 
 
@@ -174,8 +191,9 @@ def analyse(
     conditions = tuple(qca_conditions) if qca_conditions is not None else qca.DEFAULT_CONDITIONS
     data = qca.from_cases(cases, kind=qca_kind, conditions=conditions)
     tt = qca.truth_table(data, "sustainability", list(conditions), incl_cut=incl_cut, pri_cut=pri_cut)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", qca.CoverCapWarning)
+    with warnings.catch_warnings(record=True) as caught:
+        # A cap on the number of covers is expected on some data: it is recorded (qca_warnings), not printed.
+        warnings.simplefilter("always", qca.CoverCapWarning)
         solution = qca.minimize(tt, kind="parsimonious")
     if not solution.models:
         raise ValueError(f"QCA: no truth-table row passes consistency {incl_cut} and PRI {pri_cut}; lower the cuts")
@@ -188,6 +206,13 @@ def analyse(
     comparison = compare_countries(work, cluster=cluster, n_boot=n_boot, n_permutations=n_permutations, seed=seed)
     assoc = association(work, x="integration", y="sustainability", method="kendall", strata=strata,
                         cluster=cluster, seed=seed, n_boot=n_boot, n_permutations=n_permutations)
+    diagnostics = _qca_diagnostics(qca, cases, data, list(conditions), model, incl_cut=incl_cut, pri_cut=pri_cut,
+                                   seed=seed, n_permutations=n_permutations)
+    qca_warnings = pd.DataFrame(
+        {"source": pd.array(["minimize"] * len(caught), dtype="str"),
+         "category": pd.array([w.category.__name__ for w in caught], dtype="str"),
+         "message": pd.array([str(w.message) for w in caught], dtype="str")}
+    )
     return Results(
         cases=cases,
         comparison=comparison,
@@ -199,12 +224,54 @@ def analyse(
         truth_table=tt,
         solution=solution,
         qca_model=model,
-        qca_fit=qca.fit(model, data, "sustainability"),
-        qca_xy=qca.xy_data(model, data, "sustainability"),
+        qca_fit=qca.fit(data, model, outcome="sustainability"),
+        qca_xy=qca.xy_data(data, model, outcome="sustainability"),
         context=read_context("rmo_survey"),
         illustrative=is_illustrative(cases),
         settings={"seed": seed, "n_boot": n_boot, "n_permutations": n_permutations, "cluster": cluster,
                   "strata": strata, "qca_kind": qca_kind, "incl_cut": incl_cut, "pri_cut": pri_cut,
-                  "qca_conditions": list(conditions)},
+                  "qca_conditions": list(conditions), "qca_truncated": bool(solution.truncated),
+                  "qca_n_models": len(solution.models), "qca_robustness_tests": diagnostics.pop("tests")},
         family=family_table(comparison, assoc),
+        qca_warnings=qca_warnings,
+        **diagnostics,
     )
+
+
+def _qca_diagnostics(qca, cases, data, conditions, model, *, incl_cut, pri_cut, seed, n_permutations) -> dict:
+    """Pooled vs per-country fit with a permutation p for the gap, skewness, cut ranges, robust core, case roles.
+
+    The robustness test set is documented here: the first model at consistency cuts incl_cut - 0.05 and
+    incl_cut + 0.05 (PRI cut unchanged), the smallest changes a reviewer would try. The permutation p is exact
+    when at most a million relabellings exist, else Monte Carlo with ``n_permutations`` seeded draws.
+    """
+    outcome = "sustainability"
+    country = cases.set_index(cases["case_id"].astype("str"))["country"].astype("str").reindex(data.index.astype(str))
+    groups = country.to_list()
+    try:
+        test = qca.cluster_permutation_test(data, outcome, model, groups=groups, permutations="exact")
+    except ValueError:
+        test = qca.cluster_permutation_test(data, outcome, model, groups=groups, permutations=n_permutations,
+                                            seed=seed)
+    tests = []
+    for cut in (round(incl_cut - 0.05, 10), round(incl_cut + 0.05, 10)):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", qca.CoverCapWarning)  # only the first model is used
+                tt = qca.truth_table(data, outcome, conditions, incl_cut=cut, pri_cut=pri_cut)
+                tests.append(qca.minimize(tt, kind="parsimonious").models[0])
+        except ValueError:
+            continue
+    out = {
+        "qca_cluster": qca.cluster_diagnostics(data, outcome, model, groups=groups),
+        "qca_cluster_test": test,
+        "qca_skewness": qca.skewness(data),
+        "qca_ranges": qca.threshold_ranges(data, outcome, conditions, incl_cut=incl_cut, kind="parsimonious",
+                                           pri_cut=pri_cut, incl_step=0.05),
+        "qca_case_roles": qca.case_roles(data, outcome, model),
+        "tests": tests,
+    }
+    if tests:
+        out["qca_robustness"] = qca.robustness(data, outcome, model, tests)
+        out["qca_robust_cases"] = qca.robust_cases(data, outcome, model, tests)
+    return out

@@ -1,7 +1,6 @@
 """The drafted policy brief: sentences from results (:mod:`.text`) and the assembled document (:mod:`.document`)."""
 
 from .text import (
-    BRIEF_LANGS,
     association_sentence,
     comparison_sentence,
     core_task_sentence,
@@ -10,7 +9,6 @@ from .text import (
 )
 
 __all__ = [
-    "BRIEF_LANGS",
     "association_sentence",
     "comparison_sentence",
     "core_task_sentence",

@@ -26,12 +26,8 @@ import numpy as np
 import pandas as pd
 
 from .._format import fmt_ci, fmt_median, fmt_num, fmt_p, is_missing
-from ..codebook import LANGS, check_lang, load_codebook
+from ..codebook import check_lang, load_codebook
 from ..wording import phrase
-
-# Kept for callers of the former ko/en-only names (brief.build); the one list of languages is codebook.LANGS.
-BRIEF_LANGS = LANGS
-check_brief_lang = check_lang
 
 
 def _w(key: str, lang: str, **fields) -> str:

@@ -30,6 +30,7 @@ from ..codebook import check_lang, load_codebook
 from .._format import fmt_num, fmt_p, fmt_pct
 from ..wording import phrases
 from . import style as st
+from .qca_groups import _analysis_input as _qca_groups_input, qca_groups  # noqa: F401 (catalogue entry)
 from .style import COUNTRY_COLORS, COUNTRY_MARKERS, house_style, text
 from .fiscal import fiscal_context  # noqa: F401  (issue 15: MIC fiscal context, real data)
 
@@ -42,6 +43,7 @@ CATALOGUE: tuple[str, ...] = (
     "truth_table_heatmap",
     "rmo_trend",
     "fiscal_context",
+    "qca_groups",
 )
 __all__ = ["CATALOGUE", *CATALOGUE, "build_catalogue"]
 
@@ -822,6 +824,7 @@ def _analysis_inputs(results) -> dict[str, tuple]:
         "truth_table_heatmap": ((results.truth_table,), {"illustrative": ill}),
         "rmo_trend": ((results.context,), {}),
         "fiscal_context": ((), {"cases": results.cases}),
+        "qca_groups": _qca_groups_input(results),
     }
 
 

@@ -22,6 +22,10 @@ from .fit import fit, necessity, xy_data
 from .minimize import CoverCapWarning, Solution, minimize
 from .robustness import braumoeller_test, incl_cut_robustness
 from .truthtable import TruthTable, truth_table
+from .cases_roles import case_roles
+from .diagnostics import cluster_diagnostics, cluster_permutation_test, skewness, theory_evaluation
+from .esa import enhanced_minimize, esa_exclusions
+from .robust import calibration_ranges, robust_cases, robustness, threshold_ranges
 
 __all__ = [
     "calibrate",
@@ -38,4 +42,15 @@ __all__ = [
     "CoverCapWarning",
     "incl_cut_robustness",
     "braumoeller_test",
+    "cluster_diagnostics",
+    "cluster_permutation_test",
+    "skewness",
+    "threshold_ranges",
+    "calibration_ranges",
+    "robustness",
+    "robust_cases",
+    "case_roles",
+    "esa_exclusions",
+    "enhanced_minimize",
+    "theory_evaluation",
 ]

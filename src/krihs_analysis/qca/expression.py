@@ -89,12 +89,37 @@ def parse(expression: str) -> tuple[Term, ...]:
     return tuple(terms)
 
 
+# A don't-care value ("-" or "dc", as R QCA reads them) is coded DONT_CARE: no literal on it is satisfied.
+DONT_CARE = -1.0
+_DONT_CARE_TEXT = ("-", "dc")
+
+
 def _literal_membership(lit: Literal, col: np.ndarray) -> np.ndarray:
     if lit.levels is None:
         m = col.astype(np.float64)
     else:
         m = np.isin(col, lit.levels).astype(np.float64)
-    return 1.0 - m if lit.negated else m
+    m = 1.0 - m if lit.negated else m
+    return np.where(col == DONT_CARE, 0.0, m)
+
+
+def _numeric(col: pd.Series, name: str) -> np.ndarray:
+    """A column as float64, with R's don't-care text ("-", "dc") coded DONT_CARE."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        col = col.astype("float64")
+    if col.dtype.kind in "biuf":
+        return np.asarray(col, dtype=np.float64)
+    text = col.astype("str").str.strip()
+    dc = text.isin(_DONT_CARE_TEXT).to_numpy()
+    values = pd.to_numeric(text.where(~dc, "nan"), errors="coerce").to_numpy(dtype=np.float64, copy=True)
+    bad = np.isnan(values) & ~dc & ~col.isna().to_numpy()
+    if bad.any():
+        raise ValueError(
+            f"column {name!r} has non-numeric value(s) {sorted(set(text[bad]))[:5]}; use memberships, level codes "
+            "or '-' for don't care."
+        )
+    values[dc] = DONT_CARE
+    return values
 
 
 def _columns(data: pd.DataFrame, names: Sequence[str]) -> dict[str, np.ndarray]:
@@ -103,10 +128,7 @@ def _columns(data: pd.DataFrame, names: Sequence[str]) -> dict[str, np.ndarray]:
         raise ValueError(f"column(s) {missing} not in the data; available columns are {list(data.columns)}.")
     out = {}
     for n in names:
-        col = data[n]
-        if isinstance(col.dtype, pd.CategoricalDtype):
-            col = col.astype("float64")
-        arr = np.asarray(col, dtype=np.float64)
+        arr = _numeric(data[n], n)
         if np.isnan(arr).any():
             raise ValueError(f"column {n!r} has missing values; drop or impute those cases first.")
         out[n] = arr

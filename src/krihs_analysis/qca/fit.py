@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from itertools import combinations
 
@@ -19,15 +20,34 @@ def _literal_text(lit: Literal) -> str:
     return ("~" if lit.negated else "") + lit.name + lv
 
 
-def fit(expression: str, data: pd.DataFrame, outcome: str) -> pd.DataFrame:
+def _data_first(name: str, data, expression, outcome):
+    """Accept the old order ``name(expression, data, outcome)`` for one release, with a FutureWarning."""
+    if isinstance(data, str) and isinstance(expression, pd.DataFrame):
+        warnings.warn(
+            f"qca.{name}(expression, data, outcome) is deprecated; call qca.{name}(data, expression, outcome=...).",
+            FutureWarning,
+            stacklevel=3,
+        )
+        data, expression = expression, data
+    if not isinstance(data, pd.DataFrame):
+        raise ValueError(f"qca.{name} takes the calibrated data first: qca.{name}(data, 'A*~B', outcome='Y').")
+    if outcome is None:
+        raise ValueError(f"qca.{name} needs the outcome column: outcome='NAME' (or '~NAME').")
+    from ._sets import expression_text
+
+    return data, expression_text(expression), outcome
+
+
+def fit(data: pd.DataFrame, expression: str, outcome: str | None = None, **kwargs) -> pd.DataFrame:
     """Sufficiency parameters of fit of an expression for an outcome.
 
     Parameters
     ----------
-    expression : str
-        Sum of products in R syntax, e.g. ``"DEV*~URB + LIT"`` or ``"DEV[2]*LIT[1]"``.
     data : pandas.DataFrame
         Calibrated data (crisp, multi-value or fuzzy).
+    expression : str or Solution
+        Sum of products in R syntax, e.g. ``"DEV*~URB + LIT"`` or ``"DEV[2]*LIT[1]"``; a Solution means
+        its first model.
     outcome : str
         Outcome column, ``"~NAME"`` for its negation.
 
@@ -43,9 +63,13 @@ def fit(expression: str, data: pd.DataFrame, outcome: str) -> pd.DataFrame:
     --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"A": [1, 1, 0, 0], "B": [1, 0, 1, 0], "Y": [1, 1, 1, 0]})
-    >>> fit("A + B", df, "Y")[["term", "consistency", "coverage"]].round(3).values.tolist()
+    >>> fit(df, "A + B", outcome="Y")[["term", "consistency", "coverage"]].round(3).values.tolist()
     [['A', 1.0, 0.667], ['B', 1.0, 0.667], ['A + B', 1.0, 1.0]]
     """
+    outcome = kwargs.pop("outcome", outcome)
+    if kwargs:
+        raise ValueError(f"unexpected option(s) {sorted(kwargs)}; fit takes data, expression, outcome=.")
+    data, expression, outcome = _data_first("fit", data, expression, outcome)
     terms = parse(expression)
     names = sorted({lit.name for t in terms for lit in t})
     q = prepare(data, outcome, names if names else None)
@@ -66,15 +90,15 @@ def fit(expression: str, data: pd.DataFrame, outcome: str) -> pd.DataFrame:
     ).astype({"term": "str", "level": "str"})
 
 
-def xy_data(expression: str, data: pd.DataFrame, outcome: str) -> pd.DataFrame:
+def xy_data(data: pd.DataFrame, expression: str, outcome: str | None = None, **kwargs) -> pd.DataFrame:
     """Each case's membership in an expression (x) and in the outcome (y): the data of an XY plot.
 
     Parameters
     ----------
-    expression : str
-        Sum of products in R syntax (e.g. a solution's model).
     data : pandas.DataFrame
         Calibrated data indexed by case id (as :func:`~krihs_analysis.qca.from_cases` returns).
+    expression : str or Solution
+        Sum of products in R syntax (e.g. a solution's model).
     outcome : str
         Outcome column, ``"~NAME"`` for its negation.
 
@@ -87,9 +111,13 @@ def xy_data(expression: str, data: pd.DataFrame, outcome: str) -> pd.DataFrame:
     --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"A": [1, 0], "Y": [1, 0]}, index=["KR-1", "JP-1"])
-    >>> xy_data("A", df, "Y").values.tolist()
+    >>> xy_data(df, "A", outcome="Y").values.tolist()
     [['KR-1', 1.0, 1.0, 'KR'], ['JP-1', 0.0, 0.0, 'JP']]
     """
+    outcome = kwargs.pop("outcome", outcome)
+    if kwargs:
+        raise ValueError(f"unexpected option(s) {sorted(kwargs)}; xy_data takes data, expression, outcome=.")
+    data, expression, outcome = _data_first("xy_data", data, expression, outcome)
     terms = parse(expression)
     names = sorted({lit.name for t in terms for lit in t})
     q = prepare(data, outcome, names if names else None)

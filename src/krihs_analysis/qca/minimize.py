@@ -13,12 +13,12 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import islice, product
 
 import numpy as np
 import pandas as pd
 
-from .expression import format_term, term_sort_key
+from .expression import format_term, parse, term_sort_key
 from .truthtable import QCAData, TruthTable, sufficiency_scores
 
 __all__ = ["Solution", "minimize", "CoverCapWarning"]
@@ -282,7 +282,7 @@ def _term_membership(q: QCAData, codes: np.ndarray) -> np.ndarray:
             continue
         col = q.X[:, j][:, None]
         v = (cj - 1)[None, :]
-        if q.is_mv[j]:
+        if q.is_mv[j] or q.dont_care[j]:
             m = (col == v).astype(np.float64)
         else:
             m = np.where(v == 1, col, 1.0 - col)
@@ -328,6 +328,9 @@ class Solution:
         in line with the directional expectations.
     truncated : bool
         True when more than ``max_covers`` minimal covers exist and only the first were kept.
+    easy_by_pair : mapping of str to tuple of int
+        Intermediate solutions: the easy counterfactuals of each (conservative, parsimonious) model
+        pair, keyed as R names them ("C1P1", "C1P2", ...).
     """
 
     kind: str
@@ -341,6 +344,12 @@ class Solution:
     difficult_counterfactuals: tuple[int, ...] = ()
     truncated: bool = False
     assumptions_by_model: Mapping[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    easy_by_pair: Mapping[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The parameters of fit (same as :attr:`fit`): the tidy table every result object exposes."""
+        return self.fit
 
     def __str__(self) -> str:
         lines = [f"{self.kind.capitalize()} solution for {self.outcome}"]
@@ -410,42 +419,129 @@ def _fit_table(q: QCAData, codes: np.ndarray, covers: list[tuple[int, ...]], ter
     return pd.DataFrame(cols).astype({"model": "str", "level": "str", "term": "str"})
 
 
-def _expectations(dir_exp, q: QCAData) -> list[set[int] | None]:
+_NO_EXPECTATION = ("-", "", "dc")
+
+
+def _expectation_matrix(dir_exp, q: QCAData) -> np.ndarray:
+    """Directional expectations as R QCA's matrix: one row per expectation, codes 0 = none, v + 1 = level v.
+
+    A row with one non-zero code is an individual expectation, a row with several a conjunctural one
+    (e.g. ``"~LIT*IND"``), as R's ``verify.dir.exp`` builds it.
+    """
     if dir_exp is None:
         raise ValueError(
-            "an intermediate solution needs dir_exp, e.g. dir_exp={'DEV': 1, 'URB': 1} "
-            "(1 = presence expected to contribute, 0 = absence, '-' = no expectation)."
+            "an intermediate solution needs dir_exp, e.g. dir_exp={'DEV': 1, 'URB': 1} or "
+            "dir_exp='DEV + STB + ~LIT*IND' (1 = presence expected to contribute, 0 = absence, '-' = no expectation)."
         )
-    if isinstance(dir_exp, Mapping):
-        unknown = [c for c in dir_exp if c not in q.conditions]
-        if unknown:
-            raise ValueError(f"dir_exp names {unknown}, which are not conditions {list(q.conditions)}.")
-        values = [dir_exp.get(c, "-") for c in q.conditions]
+    k = len(q.conditions)
+    index = {c: j for j, c in enumerate(q.conditions)}
+    rows: list[tuple[int, ...]] = []
+
+    def add_literals(lits) -> None:
+        # A multi-level literal (DEV[1,2]) expands into one row per level, as admisc::simplify does.
+        choices = []
+        for lit in lits:
+            if lit.name not in index:
+                raise ValueError(f"dir_exp names {lit.name!r}, which is not a condition {list(q.conditions)}.")
+            j = index[lit.name]
+            lv = int(q.levels[j])
+            if lit.levels is not None:
+                vals = set(lit.levels)
+                if q.is_mv[j] and lit.negated:
+                    vals = set(range(lv)) - vals
+                elif lit.negated:
+                    vals = {1 - v for v in vals}
+            elif q.is_mv[j]:
+                raise ValueError(
+                    f"dir_exp for multi-value condition {lit.name!r} must name its level, e.g. '{lit.name}[2]'."
+                )
+            else:
+                vals = {0 if lit.negated else 1}
+            if not all(0 <= v < lv for v in vals):
+                raise ValueError(f"dir_exp for {lit.name!r} names level(s) {sorted(vals)} outside 0..{lv - 1}.")
+            choices.append([(j, v) for v in sorted(vals)])
+        for combo in product(*choices):
+            code = [0] * k
+            for j, v in combo:
+                if code[j] and code[j] != v + 1:
+                    break  # contradictory conjunction (A*~A): R drops it
+                code[j] = v + 1
+            else:
+                if any(code):
+                    rows.append(tuple(code))
+
+    def expression_mode(values) -> bool:
+        return any(isinstance(v, str) and v.strip() not in _NO_EXPECTATION and not v.strip().isdigit()
+                   for v in values)
+
+    if isinstance(dir_exp, str):
+        for term in parse(dir_exp.replace(",", "+") if "[" not in dir_exp else dir_exp):
+            add_literals(term)
+    elif isinstance(dir_exp, Mapping) or not expression_mode(list(dir_exp)):
+        if isinstance(dir_exp, Mapping):
+            unknown = [c for c in dir_exp if c not in q.conditions]
+            if unknown:
+                raise ValueError(f"dir_exp names {unknown}, which are not conditions {list(q.conditions)}.")
+            values = [dir_exp.get(c, "-") for c in q.conditions]
+        else:
+            values = list(dir_exp)
+            if len(values) != k:
+                raise ValueError(
+                    f"dir_exp has {len(values)} entries for {k} conditions; give one per condition, a dict "
+                    "or an expression such as 'DEV + ~LIT*IND'."
+                )
+        for j, (c, v, lv) in enumerate(zip(q.conditions, values, q.levels)):
+            if v is None or (isinstance(v, str) and v.strip() in _NO_EXPECTATION):
+                continue
+            vals = v if isinstance(v, (list, tuple, set, frozenset)) else [v]
+            try:
+                s = {int({"+": 1, "present": 1, "absent": 0}.get(x, x) if isinstance(x, str) else x) for x in vals}
+            except (TypeError, ValueError):
+                raise ValueError(f"dir_exp for {c!r} must be 1, 0, a level or '-'; got {v!r}.") from None
+            if not all(0 <= x < lv for x in s):
+                raise ValueError(f"dir_exp for {c!r} names level(s) {sorted(s)} outside 0..{lv - 1}.")
+            for x in sorted(s):
+                code = [0] * k
+                code[j] = x + 1
+                rows.append(tuple(code))
     else:
-        values = list(dir_exp)
-        if len(values) != len(q.conditions):
-            raise ValueError(
-                f"dir_exp has {len(values)} entries for {len(q.conditions)} conditions; give one per condition or a dict."
-            )
-    out: list[set[int] | None] = []
-    for c, v, lv in zip(q.conditions, values, q.levels):
-        if v is None or (isinstance(v, str) and v.strip() in ("-", "", "dc")):
-            out.append(None)
-            continue
-        vals = v if isinstance(v, (list, tuple, set, frozenset)) else [v]
-        try:
-            s = {int({"+": 1, "present": 1, "absent": 0}.get(x, x) if isinstance(x, str) else x) for x in vals}
-        except (TypeError, ValueError):
-            raise ValueError(f"dir_exp for {c!r} must be 1, 0, a level or '-'; got {v!r}.") from None
-        if not all(0 <= x < lv for x in s):
-            raise ValueError(f"dir_exp for {c!r} names level(s) {sorted(s)} outside 0..{lv - 1}.")
-        out.append(s)
-    return out
+        for item in dir_exp:
+            if isinstance(item, str) and item.strip() in _NO_EXPECTATION:
+                continue
+            if not isinstance(item, str):
+                raise ValueError(f"dir_exp mixes expressions and {item!r}; write every entry as an expression.")
+            for term in parse(item):
+                add_literals(term)
+    uniq = list(dict.fromkeys(rows))
+    return np.array(uniq, dtype=np.int64).reshape(len(uniq), k)
 
 
-def _solve(pos, levels, *, off=None, allowed=None, max_covers):
+def row_dominance(chart: np.ndarray) -> np.ndarray:
+    """Indices of the prime implicants that survive row dominance (R QCA's ``rowDominance``).
+
+    A prime implicant is dropped when the positive rows it covers are a strict subset of those covered
+    by another prime implicant; prime implicants with identical coverage are all kept.
+    """
+    chart = np.asarray(chart, dtype=bool)
+    sums = chart.sum(axis=1)
+    keep = []
+    for i in range(len(chart)):
+        bigger = (sums > sums[i]) & np.all(chart[:, chart[i]], axis=1)
+        if not bigger.any():
+            keep.append(i)
+    return np.array(keep, dtype=np.int64)
+
+
+def _solve(pos, levels, *, off=None, allowed=None, max_covers, row_dom=False):
     """Prime implicants sorted in R order, and every minimum cover as sorted index tuples."""
     codes, chart = prime_implicants(pos, levels, off=off, allowed=allowed)
+    # Prime implicants that cover no positive row (possible in a closed world with easy counterfactuals)
+    # are dropped from the chart, as R's getSolution does.
+    used = chart.any(axis=1)
+    codes, chart = codes[used], chart[used]
+    if row_dom and len(codes):
+        keep = row_dominance(chart)
+        codes, chart = codes[keep], chart[keep]
     order = sorted(range(len(codes)), key=lambda i: term_sort_key(codes[i]))
     codes, chart = codes[order], chart[order]
     covers, truncated = minimum_covers(chart, max_covers=max_covers)
@@ -457,8 +553,10 @@ def minimize(
     tt: TruthTable,
     *,
     kind: str = "conservative",
-    dir_exp: Mapping[str, object] | Sequence[object] | None = None,
+    dir_exp: Mapping[str, object] | Sequence[object] | str | None = None,
     max_covers: int = 1000,
+    row_dom: bool = False,
+    exclude: Sequence[int] = (),
 ) -> Solution:
     """Minimise a truth table into the conservative, parsimonious or intermediate solution.
 
@@ -472,10 +570,18 @@ def minimize(
     dir_exp : dict or sequence, optional
         Directional expectations for the intermediate solution: per condition 1 (presence expected
         to contribute to the outcome), 0 (absence), a level or list of levels for multi-value
-        conditions, or "-" (no expectation; conditions missing from a dict count as "-").
+        conditions, or "-" (no expectation; conditions missing from a dict count as "-"). Or, as R
+        writes them, an expression or list of expressions: ``"DEV + STB + ~LIT*IND"`` or
+        ``["DEV", "STB", "~LIT*IND"]``, where a conjunction is a conjunctural expectation.
     max_covers : int, default 1000
         Stop after this many minimal covers; a :class:`CoverCapWarning` is issued and
         ``Solution.truncated`` is True.
+    row_dom : bool, default False
+        Drop prime implicants dominated by another (covering a strict subset of its positive rows)
+        before solving the chart, as R's ``row.dom = TRUE``.
+    exclude : sequence of int, default ()
+        Truth-table row numbers treated as OUT = 0: never covered and never a simplifying
+        assumption (the exclusions of enhanced standard analysis, see :func:`enhanced_minimize`).
 
     Returns
     -------
@@ -500,15 +606,55 @@ def minimize(
         raise ValueError(f"kind must be one of {_KINDS}; got {kind!r}.")
     if not (isinstance(max_covers, (int, np.integer)) and max_covers >= 1):
         raise ValueError(f"max_covers must be a whole number of at least 1; got {max_covers!r}.")
+    if not isinstance(row_dom, (bool, np.bool_)):
+        raise ValueError(f"row_dom must be True or False; got {row_dom!r}.")
     q = tt.qdata
-    pos = tt.configs(["1"])
-    if len(pos) == 0:
+    levels, w = q.levels, q.weights
+    space = int(np.prod(levels))
+    if isinstance(exclude, (int, np.integer)):
+        exclude = (exclude,)
+    try:
+        excluded = sorted({int(r) for r in exclude})
+    except (TypeError, ValueError):
+        raise ValueError(f"exclude must be truth-table row numbers such as (3, 7); got {exclude!r}.") from None
+    if excluded and not (1 <= excluded[0] and excluded[-1] <= space):
+        raise ValueError(f"exclude names rows outside 1..{space}: {excluded}.")
+    dc = q.dont_care
+    if dc.any():
+        # A configuration with a don't care stands for every value of that condition (R QCA's "-"): rows are
+        # expanded into the space without the don't-care level, where the minimisation runs. Row numbers of
+        # simplifying assumptions and counterfactuals then count in that space.
+        tt_levels, tt_w = levels, w
+        levels = q.real_levels
+        w = np.ones(len(levels), dtype=np.int64)
+        for i in range(len(levels) - 2, -1, -1):
+            w[i] = w[i + 1] * levels[i + 1]
+        space = int(np.prod(levels))
+
+        def expand(rows_tt) -> list[int]:
+            out: list[int] = []
+            for r in rows_tt:
+                cfg = _decode(int(r), tt_levels, tt_w)[0]
+                choices = [range(levels[j]) if dc[j] and cfg[j] == tt_levels[j] - 1 else [cfg[j]]
+                           for j in range(len(cfg))]
+                out.extend(int(np.dot(c, w)) + 1 for c in product(*choices))
+            return out
+    else:
+        def expand(rows_tt) -> list[int]:
+            return [int(r) for r in rows_tt]
+    rows_out = tt.table.set_index("row")["OUT"]
+    neg_rows = sorted(set(expand(rows_out.index[rows_out.isin(["0", "C"])].tolist())) | set(expand(excluded)))
+    # Where an expanded positive row meets a negative one, the negative wins (the configuration is not sufficient).
+    pos_rows = sorted(set(expand([r for r in rows_out.index[rows_out == "1"] if r not in set(excluded)]))
+                      - set(neg_rows))
+    if not pos_rows:
         raise ValueError(
             f"no truth-table row has OUT = 1 for {tt.outcome}; lower incl_cut (now {tt.incl_cut[0]:g}) or n_cut."
         )
-    neg = tt.configs(["0", "C"])
-    observed = set(tt.table.loc[tt.table["OUT"] != "?", "row"].tolist())
-    levels, w = q.levels, q.weights
+    pos = np.vstack([_decode(int(r), levels, w) for r in pos_rows])
+    neg = (np.vstack([_decode(int(r), levels, w) for r in neg_rows]) if neg_rows
+           else np.zeros((0, len(levels)), dtype=np.int64))
+    observed = set(expand(tt.table.loc[tt.table["OUT"] != "?", "row"].tolist())) | set(expand(excluded))
     mv = q.multivalue
 
     def covered_remainders(terms) -> tuple[int, ...]:
@@ -520,46 +666,53 @@ def minimize(
             rows.update(int(r) for r in mt)
         return tuple(sorted(rows - observed))
 
+    pair_by_name: dict[str, tuple[int, ...]] = {}
     easy: tuple[int, ...] = ()
     difficult: tuple[int, ...] = ()
     truncated = False
     if kind == "conservative":
-        codes, covers, truncated = _solve(pos, levels, allowed=pos, max_covers=max_covers)
+        codes, covers, truncated = _solve(pos, levels, allowed=pos, max_covers=max_covers, row_dom=row_dom)
     elif kind == "parsimonious":
-        codes, covers, truncated = _solve(pos, levels, off=neg, max_covers=max_covers)
+        codes, covers, truncated = _solve(pos, levels, off=neg, max_covers=max_covers, row_dom=row_dom)
     else:
-        expect = _expectations(dir_exp, q)
-        c_codes, c_covers, t1 = _solve(pos, levels, allowed=pos, max_covers=max_covers)
-        p_codes, p_covers, t2 = _solve(pos, levels, off=neg, max_covers=max_covers)
+        dem = _expectation_matrix(dir_exp, q)
+        c_codes, c_covers, t1 = _solve(pos, levels, allowed=pos, max_covers=max_covers, row_dom=row_dom)
+        p_codes, p_covers, t2 = _solve(pos, levels, off=neg, max_covers=max_covers, row_dom=row_dom)
         truncated = t1 or t2
-        ec: set[int] = set()
-        sa: set[int] = set()
+        sa_by_p = [covered_remainders([p_codes[j] for j in pc]) for pc in p_covers]
         found: dict[tuple, None] = {}
-        solved: set[frozenset[int]] = set()
-        pairs = [(pc, cc) for pc in p_covers for cc in c_covers]
-        if len(pairs) > max_covers:
-            # R solves every (conservative, parsimonious) pair; beyond the cap we keep the first ones.
-            pairs, truncated = pairs[:max_covers], True
-        for pc, cc in pairs:
-            pm = [p_codes[j] for j in pc]
-            sa.update(covered_remainders(pm))
-            terms = [t for j in cc for t in _intermediate_terms(c_codes[j], pm, expect)]
-            ec_here = frozenset(covered_remainders(terms))
-            ec.update(ec_here)
-            if ec_here in solved:
-                continue
-            solved.add(ec_here)
-            allowed = np.vstack([pos] + [_decode(r, levels, w) for r in sorted(ec_here)])
-            i_codes, i_covers, t3 = _solve(pos, levels, allowed=allowed, max_covers=max_covers)
-            truncated = truncated or t3
-            for cov in i_covers:
-                found.setdefault(tuple(tuple(int(v) for v in i_codes[j]) for j in cov), None)
+        ec: set[int] = set()
+        if len(dem) == 0 or not any(sa_by_p):
+            # No expectation, or no simplifying assumption at all: R returns the conservative models.
+            for cc in c_covers:
+                found.setdefault(tuple(tuple(int(v) for v in c_codes[j]) for j in cc), None)
+        else:
+            pairs = [(ci, pi) for ci in range(len(c_covers)) for pi in range(len(p_covers))]
+            if len(pairs) > max_covers:
+                # R solves every (conservative, parsimonious) pair; beyond the cap we keep the first ones.
+                pairs, truncated = pairs[:max_covers], True
+            solved: dict[frozenset[int], list[tuple]] = {}
+            for ci, pi in pairs:
+                pm = [p_codes[j] for j in p_covers[pi]]
+                terms = _intermediate_terms([c_codes[j] for j in c_covers[ci]], pm, dem)
+                ec_here = frozenset(r for r in sa_by_p[pi] if any(_in_cube(r, t, levels, w) for t in terms))
+                ec.update(ec_here)
+                pair_by_name[f"C{ci + 1}P{pi + 1}"] = tuple(sorted(ec_here))
+                if ec_here not in solved:
+                    # The same easy counterfactuals give the same models: each set is solved once.
+                    allowed = np.vstack([pos] + [_decode(r, levels, w) for r in sorted(ec_here)])
+                    i_codes, i_covers, t3 = _solve(pos, levels, allowed=allowed, max_covers=max_covers,
+                                                   row_dom=row_dom)
+                    truncated = truncated or t3
+                    solved[ec_here] = [tuple(tuple(int(v) for v in i_codes[j]) for j in cov) for cov in i_covers]
+                for m in solved[ec_here]:
+                    found.setdefault(m, None)
         uniq = sorted({t for m in found for t in m}, key=term_sort_key)
         pos_of = {t: i for i, t in enumerate(uniq)}
         codes = np.array(uniq, dtype=np.int64).reshape(len(uniq), -1)
         covers = sorted(tuple(sorted(pos_of[t] for t in m)) for m in found)
         easy = tuple(sorted(ec))
-        difficult = tuple(sorted(sa - ec))
+        difficult = tuple(sorted(set().union(*sa_by_p) - ec))
         if len(covers) > max_covers:
             covers, truncated = covers[:max_covers], True
     if truncated:
@@ -587,6 +740,7 @@ def minimize(
         difficult_counterfactuals=difficult,
         truncated=truncated,
         assumptions_by_model=by_model,
+        easy_by_pair=pair_by_name,
     )
 
 
@@ -594,27 +748,40 @@ def _decode(row: int, levels: np.ndarray, w: np.ndarray) -> np.ndarray:
     return (((row - 1) // w) % levels)[None, :].astype(np.int64)
 
 
-def _intermediate_terms(c: np.ndarray, p_model: list[np.ndarray], expect: list[set[int] | None]) -> list[np.ndarray]:
-    """Ragin-Sonnett: keep the parsimonious literals, and those complex literals that agree with
-    (or have no) directional expectation; drop the ones running against it."""
+def _in_cube(row: int, term: np.ndarray, levels: np.ndarray, w: np.ndarray) -> bool:
+    config = ((row - 1) // w) % levels
+    return bool(np.all((term == 0) | (term == config + 1)))
 
-    def subsumes(p):
-        return all(pj == 0 or pj == cj for pj, cj in zip(p, c))
 
-    def compatible(p):
-        return all(pj == 0 or cj == 0 or pj == cj for pj, cj in zip(p, c))
+def _intermediate_terms(c_model: list[np.ndarray], p_model: list[np.ndarray], dem: np.ndarray) -> list[np.ndarray]:
+    """The terms whose remainders are the easy counterfactuals of one (conservative, parsimonious) pair.
 
-    # A complex term normally lies inside one parsimonious term; if it straddles several, each
-    # compatible one contributes its share.
-    ps = [p for p in p_model if subsumes(p)] or [p for p in p_model if compatible(p)]
+    As R QCA's ``C_getEC``: for every conservative term and every parsimonious term containing it, the
+    conservative term keeps its literals except those (outside the parsimonious term) that run against
+    an individual expectation. A conjunctural expectation (a ``dem`` row with several codes) drops its
+    literals from the conservative term when they do not all agree with it. A conservative term inside no
+    parsimonious term yields no counterfactual. R applies the conjunctural rows each to the unmodified
+    conservative term, so when conjunctural expectations are given the last one decides the term and
+    individual expectations do not act on it; this is reproduced exactly.
+    """
+    single = [r for r in dem if np.count_nonzero(r) == 1]
+    conj = [r for r in dem if np.count_nonzero(r) > 1]
     terms = []
-    for p in ps:
-        t = np.zeros_like(c)
-        for j in range(len(c)):
-            if p[j]:
-                t[j] = p[j]
-            elif c[j]:
-                e = expect[j]
-                t[j] = c[j] if (e is None or (int(c[j]) - 1) in e) else 0
-        terms.append(t)
+    for comp in c_model:
+        for pars in p_model:
+            if not np.all((pars == 0) | (pars == comp)):
+                continue
+            free = (comp > 0) & (pars == 0)
+            res = comp.copy()
+            if single:
+                for j in np.flatnonzero(free):
+                    des = [int(r[j]) for r in single if r[j] > 0]
+                    if des and int(comp[j]) not in des:
+                        res[j] = 0
+            for r in conj:
+                res = comp.copy()
+                hit = free & (r > 0)
+                if not np.all(r[hit] == comp[hit]):
+                    res[hit] = 0
+            terms.append(res)
     return terms

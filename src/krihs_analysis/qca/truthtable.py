@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .expression import Literal, _columns, parse
+from .expression import DONT_CARE, Literal, _columns, parse
 
 __all__ = ["TruthTable", "truth_table"]
 
@@ -28,6 +28,17 @@ class QCAData:
     is_mv: np.ndarray  # (k,) condition coded with more than two crisp levels
     fuzzy: bool
     cases: pd.Index
+    # Conditions with don't-care values ("-"): their last truth-table level is the don't care (as R numbers rows).
+    dc: np.ndarray | None = None
+
+    @property
+    def dont_care(self) -> np.ndarray:
+        return np.zeros(len(self.levels), dtype=bool) if self.dc is None else self.dc
+
+    @property
+    def real_levels(self) -> np.ndarray:
+        """Levels of each condition without the don't-care level (the space minimisation works in)."""
+        return self.levels - self.dont_care.astype(np.int64)
 
     @property
     def multivalue(self) -> bool:
@@ -49,10 +60,13 @@ class QCAData:
     def corner_membership(self, configs: np.ndarray) -> np.ndarray:
         """Membership of every case in every configuration (corner of the property space); (n_cases, n_configs)."""
         out = np.ones((self.X.shape[0], configs.shape[0]))
+        dc = self.dont_care
         for j in range(self.X.shape[1]):
             col = self.X[:, j][:, None]
             v = configs[:, j][None, :]
-            if self.is_mv[j]:
+            if dc[j]:
+                m = (np.where(col == DONT_CARE, self.levels[j] - 1, col) == v).astype(np.float64)
+            elif self.is_mv[j]:
                 m = (col == v).astype(np.float64)
             else:
                 m = np.where(v == 1, col, 1.0 - col)
@@ -89,15 +103,20 @@ def prepare(data: pd.DataFrame, outcome: str, conditions: Sequence[str] | None) 
         raise ValueError(f"the outcome {lit.name!r} cannot also be a condition.")
     cols = _columns(data, [*conditions, lit.name])
     X = np.column_stack([cols[c] for c in conditions])
-    integer = np.all(X == np.round(X), axis=0)
-    if (X < 0).any():
+    dc = np.any(X == DONT_CARE, axis=0)
+    real = np.where(X == DONT_CARE, 0.0, X)
+    integer = np.all(real == np.round(real), axis=0)
+    if (dc & ~integer).any():
+        raise ValueError("don't-care values ('-') are only read in crisp or multi-value conditions.")
+    if (real < 0).any():
         raise ValueError("condition values must be memberships in [0, 1] or non-negative multi-value codes.")
     fuzzy_cols = ~integer
     if (X[:, fuzzy_cols] > 1).any():
         bad = [c for c, f in zip(conditions, fuzzy_cols) if f and (cols[c] > 1).any()]
         raise ValueError(f"fuzzy condition(s) {bad} have values above 1; calibrate them into [0, 1] first.")
-    levels = np.where(integer, np.maximum(X.max(axis=0), 1) + 1, 2).astype(np.int64)
+    levels = np.where(integer, np.maximum(real.max(axis=0), 1) + 1, 2).astype(np.int64)
     is_mv = levels > 2
+    levels = levels + dc.astype(np.int64)
     ycol = cols[lit.name]
     if lit.levels is not None:
         y = np.isin(ycol, lit.levels).astype(np.float64)
@@ -119,8 +138,20 @@ def prepare(data: pd.DataFrame, outcome: str, conditions: Sequence[str] | None) 
         levels=levels,
         is_mv=is_mv,
         fuzzy=bool(fuzzy_cols.any() or ((y > 0) & (y < 1)).any()),
-        cases=pd.Index(data.index.astype(str)),
+        cases=pd.Index(_case_labels(data.index), dtype="str"),
+        dc=dc,
     )
+
+
+def _case_labels(index: pd.Index) -> list[str]:
+    """Case labels exactly as written: "NA", "N/A" and "null" are labels (Namibia is "NA"); a missing one is an error."""
+    missing = [i + 1 for i, v in enumerate(index) if v is None or v is pd.NA or (isinstance(v, float) and v != v)]
+    if missing:
+        raise ValueError(
+            f"case label(s) missing in row(s) {missing}; a case labelled 'NA', 'N/A' or 'null' was probably read as "
+            "missing: read the file with pandas keep_default_na=False (and na_values=['']) to keep the labels."
+        )
+    return [str(v) for v in index]
 
 
 def sufficiency_scores(memb: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -180,7 +211,9 @@ class TruthTable:
     def configs(self, which: Sequence[str]) -> np.ndarray:
         """Configurations (as level codes) of the rows whose OUT is in ``which``."""
         sel = self.table["OUT"].isin(list(which))
-        return self.table.loc[sel, list(self.conditions)].to_numpy(dtype=np.int64)
+        rows = self.table.loc[sel, "row"].to_numpy(dtype=np.int64)
+        q = self.qdata
+        return ((rows[:, None] - 1) // q.weights[None, :]) % q.levels[None, :]
 
     def __str__(self) -> str:
         head = (
@@ -258,6 +291,7 @@ def truth_table(
         raise ValueError(f"pri_cut must be in [0, 1]; got {pri_cut!r}.")
     q = prepare(data, outcome, conditions)
     crisp_code = np.where(q.is_mv, q.X, np.where(q.X > 0.5, 1.0, 0.0))
+    crisp_code = np.where(q.X == DONT_CARE, (q.levels - 1)[None, :], crisp_code)
     assigned = ~np.any(~q.is_mv & (q.X == 0.5), axis=1)
     codes = crisp_code[assigned].astype(np.int64)
     w = q.weights
@@ -276,7 +310,12 @@ def truth_table(
     cases = [",".join(labels[row_of_case == r]) for r in uniq]
     table = pd.DataFrame({"row": uniq.astype(np.int64)})
     for j, c in enumerate(q.conditions):
-        table[c] = configs[:, j].astype(np.int64)
+        if q.dont_care[j]:
+            # As R prints it: the don't-care level shows as "-".
+            vals = configs[:, j].astype(np.int64)
+            table[c] = pd.array(["-" if v == q.levels[j] - 1 else str(v) for v in vals], dtype="str")
+        else:
+            table[c] = configs[:, j].astype(np.int64)
     table["OUT"] = pd.array(out.tolist(), dtype="str") if len(out) else pd.array([], dtype="str")
     table["n"] = n.astype(np.int64)
     table["incl"] = incl

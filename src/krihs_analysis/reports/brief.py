@@ -1,7 +1,11 @@
 """Rebuild the drafted brief from an existing report run, without re-running the analysis notebooks.
 
+This is the runner's job (it executes a notebook), so it lives here and not in :mod:`krihs_analysis.brief`,
+which only writes sentences and documents.
+
 The report run's brief notebook saved its result tables under ``figures/06_policy_brief_<lang>/results``; this
-re-executes only ``notebooks/06_policy_brief.ipynb`` on those tables and exports HTML (without inputs) and PDF.
+re-executes only ``notebooks/06_policy_brief.ipynb`` on those tables, through the report runner's worker (the
+kernel, cell timeout, start timeout and retries of ``reports.yaml``), and exports HTML (without inputs) and PDF.
 """
 
 from __future__ import annotations
@@ -11,9 +15,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import paths
-from .text import BRIEF_LANGS, check_brief_lang
+from ..codebook import LANGS, check_lang
 
 NOTEBOOK = "06_policy_brief.ipynb"
+
+
+class BriefFailed(RuntimeError):
+    """The brief notebook failed; ``.error`` is the worker's error record (cell, exception, message)."""
+
+    def __init__(self, error: dict):
+        self.error = error
+        super().__init__(f"the brief notebook failed: {error.get('message')}")
 
 
 def results_dir(run_dir: Path, lang: str) -> Path:
@@ -24,9 +36,10 @@ def results_dir(run_dir: Path, lang: str) -> Path:
 def rebuild(
     run_dir: str | Path | None = None,
     *,
-    langs: Sequence[str] = BRIEF_LANGS,
+    langs: Sequence[str] = LANGS,
     out_dir: str | Path | None = None,
     data_path: str | None = None,
+    config: str | Path | None = None,
 ) -> list[Path]:
     """Re-execute the brief notebook on a run's saved results; return the files written.
 
@@ -35,20 +48,31 @@ def rebuild(
     run_dir
         A report run folder (``reports/latest`` by default).
     langs
-        Brief languages (``ko``, ``en``).
+        Brief languages.
     out_dir
         Output folder (``<run>/brief`` by default).
     data_path
         The case sheet the run used (the sample when None); read for the case counts and points, not re-analysed.
+    config
+        The report configuration whose ``defaults`` give kernel, timeouts and retries (``reports.yaml``).
+
+    Raises
+    ------
+    FileNotFoundError
+        No such run, or it saved no brief results for a language.
+    BriefFailed
+        The notebook failed; nothing of that language was replaced.
     """
     import tempfile
 
     import nbformat
-    import papermill as pm
 
     from .._io import write_atomic
-    from ..reports import export_html, export_pdf
+    from .refresh import runner_settings
+    from .worker import execute_notebook, export_html, export_pdf, quiet_worker
 
+    quiet_worker()
+    settings = runner_settings(config)
     # Resolve in this process: the notebook runs in notebooks/, where relative paths would mean something else.
     run = (Path(run_dir) if run_dir is not None else paths.REPORTS / "latest").resolve()
     if not run.is_dir():
@@ -57,7 +81,7 @@ def rebuild(
     out = Path(out_dir).resolve() if out_dir is not None else run / "brief"
     written: list[Path] = []
     for lang in langs:
-        check_brief_lang(lang)
+        check_lang(lang)
         saved = results_dir(run, lang)
         if not saved.is_dir():
             raise FileNotFoundError(f"{run.name} has no saved brief results for {lang!r} (expected {saved})")
@@ -65,9 +89,13 @@ def rebuild(
         # Build everything in a scratch folder; replace the previous brief only when all of it succeeded.
         with tempfile.TemporaryDirectory(prefix="krihs-brief-") as tmp:
             scratch = Path(tmp)
-            pm.execute_notebook(paths.NOTEBOOKS / NOTEBOOK, scratch / f"{stem}.ipynb", kernel_name="krihs-analysis",
-                                parameters={"lang": lang, "results_dir": str(saved), "data_path": data},
-                                cwd=str(paths.NOTEBOOKS), progress_bar=False, log_output=False)
+            error, _, _ = execute_notebook(paths.NOTEBOOKS / NOTEBOOK, scratch / f"{stem}.ipynb",
+                                           parameters={"lang": lang, "results_dir": str(saved), "data_path": data},
+                                           kernel=settings["kernel"], timeout=settings["timeout"],
+                                           start_timeout=settings["start_timeout"], retries=settings["retries"],
+                                           cwd=paths.NOTEBOOKS)
+            if error is not None:
+                raise BriefFailed(error)
             nb = nbformat.read(scratch / f"{stem}.ipynb", as_version=4)
             export_html(nb, scratch / f"{stem}.brief.html", brief=True)
             note = export_pdf(nb, scratch / f"{stem}.pdf", brief=True)

@@ -1,0 +1,203 @@
+"""The case card's small figure: one case's codes against its country's and its programme's medians.
+
+:func:`case_card` draws one card's figure from a :func:`krihs_analysis.compare.case_profile` table.
+:class:`CaseCardFigure` is the same figure built once and re-used for many cases (the report runner's card
+renderer draws thousands of cards; only the points move from card to card, so the frame, fonts and layout are
+computed once per language).
+
+Examples
+--------
+>>> from krihs_analysis.compare import case_profile
+>>> from krihs_analysis.data import read_cases
+>>> from krihs_analysis.figures.case_card import case_card
+>>> ax = case_card(case_profile(read_cases(), "KR-P1-A"), country="KR", lang="ko")
+>>> ax.figure._krihs["title"]
+'이 사례와 국가·사업 중앙값'
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from ..codebook import load_codebook
+from ..wording import phrase
+from .style import COUNTRY_COLORS, COUNTRY_MARKERS, INK, NEUTRAL, SINGLE, decorate, house_style, new_figure, text
+
+#: SVG with text kept as text: a card is read in a browser, where this keeps the file small and the text
+#: selectable (the house style's glyph paths would make every card ~5x larger).
+_SVG_RC = {"svg.fonttype": "none"}
+
+
+def ordinal_items(variables: Sequence[str]) -> list[str]:
+    """The variables the figure shows: the ordinal (0-3) ones, in the order given."""
+    cb = load_codebook()
+    return [v for v in variables if cb[v].type == "ordinal"]
+
+
+class CaseCardFigure:
+    """The card figure for `variables` in `lang`, drawn once; :meth:`update` moves the points to one case.
+
+    Parameters
+    ----------
+    variables
+        Ordinal variables, top to bottom.
+    lang
+        ``en``, ``ko`` or ``ja``.
+    illustrative
+        Add the illustrative-data note.
+    """
+
+    def __init__(self, variables: Sequence[str], *, lang: str = "en", illustrative: bool = False, ax=None):
+        cb = load_codebook()
+        self.variables = list(variables)
+        self.lang = lang
+        n = len(self.variables)
+        with house_style(lang):
+            if ax is None:
+                fig, axes = new_figure(SINGLE, 0.18 * n + 0.45)
+                ax = axes[0, 0]
+                own = True
+            else:
+                fig, own = ax.figure, False
+            ys = list(range(n))[::-1]
+            self._ys = ys
+            ax.set_yticks(ys, [cb[v].label(lang) for v in self.variables])
+            ax.set_xlim(-0.3, 3.3)
+            ax.set_xticks([0, 1, 2, 3])
+            ax.set_ylim(-0.7, n - 0.3)
+            ax.grid(axis="x")
+            ax.tick_params(axis="y", length=0)
+            self._programme = ax.scatter([0] * n, ys, s=28, marker="D", facecolors="none", edgecolors=NEUTRAL,
+                                         linewidths=0.9, label=phrase("case_card", "fig_programme", lang), zorder=2)
+            self._country = ax.scatter([0] * n, ys, s=40, marker="o", facecolors="none",
+                                       edgecolors=COUNTRY_COLORS["KR"], linewidths=1.2,
+                                       label=phrase("case_card", "fig_country", lang), zorder=3)
+            self._case = ax.scatter([0] * n, ys, s=16, marker="o", color=INK,
+                                    label=phrase("case_card", "fig_case", lang), zorder=4)
+            ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, frameon=False, fontsize=6.5,
+                      handletextpad=0.2, columnspacing=0.8, borderaxespad=0.2)
+            if own:
+                notes = [text("source", lang, source=text("source_cases", lang))]
+                if illustrative:
+                    notes.append(text("illustrative", lang))
+                decorate(fig, title=phrase("case_card", "fig_title", lang),
+                         subtitle=phrase("case_card", "fig_subtitle", lang), notes=notes, lang=lang)
+        self.fig, self.ax = fig, ax
+
+    def update(self, values: Sequence[float], country_medians: Sequence[float],
+               programme_medians: Sequence[float], *, country: str) -> "CaseCardFigure":
+        """Move the points to one case (values in the order of :attr:`variables`)."""
+        ys = self._ys
+        self._case.set_offsets(list(zip(values, ys)))
+        self._country.set_offsets(list(zip(country_medians, ys)))
+        self._programme.set_offsets(list(zip(programme_medians, ys)))
+        self._set_country(self._country, country)
+        return self
+
+    @staticmethod
+    def _set_country(artist, country: str) -> None:
+        from matplotlib.markers import MarkerStyle
+
+        m = MarkerStyle(COUNTRY_MARKERS.get(country, "o"))
+        artist.set_edgecolor(COUNTRY_COLORS.get(country, NEUTRAL))
+        artist.set_paths([m.get_path().transformed(m.get_transform())])
+
+    def svg(self) -> str:
+        """The figure as SVG text (text kept as text; deterministic ids)."""
+        import matplotlib as mpl
+
+        buf = io.StringIO()
+        with house_style(self.lang), mpl.rc_context(_SVG_RC):
+            self.fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "krihs-analysis (matplotlib)"})
+        out = buf.getvalue()
+        return out[out.index("<svg"):]  # drop the XML prolog and DOCTYPE: the SVG is embedded in HTML
+
+    # -- many cards: the frame is drawn by matplotlib once per country, the points written directly ------------
+
+    def frame(self, country: str) -> str:
+        """The figure without its points (legend in `country`'s colours), SVG up to its closing tag."""
+        cache = self.__dict__.setdefault("_frames", {})
+        if country not in cache:
+            if not cache:  # lay the figure out once, then freeze it: points never move axes or labels
+                self.svg()
+                self.fig.set_layout_engine("none")
+            for coll in (self._case, self._country, self._programme):
+                coll.set_visible(False)
+            leg = self.ax.get_legend()
+            self._set_country(leg.legend_handles[1], country)
+            svg = self.svg()
+            for coll in (self._case, self._country, self._programme):
+                coll.set_visible(True)
+            cache[country] = svg[: svg.rindex("</svg>")]
+        return cache[country]
+
+    def points_svg(self, values: Sequence[float], country_medians: Sequence[float],
+                   programme_medians: Sequence[float], *, country: str) -> str:
+        """SVG elements for one case's points, at the positions matplotlib would draw them."""
+        w_pt, h_pt = self.fig.get_figwidth() * 72, self.fig.get_figheight() * 72
+        pos = self.ax.get_position()
+        x0, x1 = self.ax.get_xlim()
+        y0, y1 = self.ax.get_ylim()
+
+        def xy(x: float, y: float) -> tuple[float, float]:
+            fx = pos.x0 + (x - x0) / (x1 - x0) * pos.width
+            fy = pos.y0 + (y - y0) / (y1 - y0) * pos.height
+            return round(fx * w_pt, 2), round(h_pt - fy * h_pt, 2)
+
+        color = COUNTRY_COLORS.get(country, NEUTRAL)
+        square = COUNTRY_MARKERS.get(country, "o") == "s"
+        out = ['<g id="krihs-case-points">']
+        for p, y in zip(programme_medians, self._ys):
+            if p == p:
+                cx, cy = xy(p, y)
+                r = 3.7  # s=28 pt^2 diamond: half-diagonal sqrt(28)/sqrt(2)
+                out.append(f'<path d="M{cx} {cy - r}L{cx + r} {cy}L{cx} {cy + r}L{cx - r} {cy}Z" '
+                           f'fill="none" stroke="{NEUTRAL}" stroke-width="0.9"/>')
+        for c, y in zip(country_medians, self._ys):
+            if c == c:
+                cx, cy = xy(c, y)
+                if square:  # s=40: side sqrt(40)
+                    h = 3.16
+                    out.append(f'<rect x="{round(cx - h, 2)}" y="{round(cy - h, 2)}" width="6.32" height="6.32" '
+                               f'fill="none" stroke="{color}" stroke-width="1.2"/>')
+                else:
+                    out.append(f'<circle cx="{cx}" cy="{cy}" r="3.16" fill="none" stroke="{color}" '
+                               'stroke-width="1.2"/>')
+        for v, y in zip(values, self._ys):
+            if v == v:
+                cx, cy = xy(v, y)
+                out.append(f'<circle cx="{cx}" cy="{cy}" r="2" fill="{INK}"/>')
+        out.append("</g>")
+        return "".join(out)
+
+    def card_svg(self, values: Sequence[float], country_medians: Sequence[float],
+                 programme_medians: Sequence[float], *, country: str) -> str:
+        """One case's figure as SVG: the frame drawn once, the points written in (about 1 ms a card)."""
+        return (self.frame(country) + self.points_svg(values, country_medians, programme_medians, country=country)
+                + "</svg>\n")
+
+
+def case_card(profile: Any, *, country: str, lang: str = "en", illustrative: bool = False, ax=None):
+    """Draw one case's codes against its country's and programme's medians; returns the Axes.
+
+    Parameters
+    ----------
+    profile
+        The tidy table of :func:`krihs_analysis.compare.case_profile` (``variable, value, country_median,
+        programme_median``); only its ordinal variables are drawn.
+    country
+        The case's country code (``KR`` or ``JP``): the colour and marker of the country median.
+    lang
+        ``en``, ``ko`` or ``ja``.
+    illustrative
+        Add the illustrative-data note (sample data).
+    ax
+        Draw into this Axes (no title or notes then).
+    """
+    rows = profile[profile["variable"].isin(ordinal_items(profile["variable"].tolist()))]
+    fig = CaseCardFigure(rows["variable"].tolist(), lang=lang, illustrative=illustrative, ax=ax)
+    fig.update(rows["value"].astype(float).tolist(), rows["country_median"].astype(float).tolist(),
+               rows["programme_median"].astype(float).tolist(), country=country)
+    return fig.ax

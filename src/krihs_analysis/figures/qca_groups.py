@@ -1,0 +1,131 @@
+"""Per-country fit of the QCA solution: pooled and per-country consistency and coverage, with the permutation p
+of the country gap (the figure behind the brief's "does the recipe hold in both countries?").
+
+Plain seaborn point layer inside the house style; wording in ``locale/fig_qca_groups.yaml``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from .._format import fmt_num, fmt_p
+from ..codebook import check_lang, load_codebook
+from ..wording import phrase
+from . import style as st
+
+__all__ = ["qca_groups"]
+
+_CUT = 0.8
+
+
+def _solution_label(solution: str, lang: str) -> str:
+    book = load_codebook()
+
+    def lit(x: str) -> str:
+        name = x.strip().lstrip("~")
+        label = book.label(name, lang) if name in book else name
+        return ("~" if x.strip().startswith("~") else "") + label
+
+    return " + ".join("·".join(lit(x) for x in term.split("*")) for term in solution.split("+"))
+
+
+def qca_groups(cluster: pd.DataFrame, test: pd.DataFrame | None = None, *, lang: str = "en", ax=None,
+               illustrative: bool | None = None, source: str | None = None):
+    """Dot chart of the solution's consistency and coverage, pooled and for each country.
+
+    Parameters
+    ----------
+    cluster
+        :func:`krihs_analysis.qca.cluster_diagnostics` output; its ``level == "expression"`` rows are drawn.
+    test
+        :func:`krihs_analysis.qca.cluster_permutation_test` output (the gap and its p in the notes), optional.
+    lang
+        "en", "ko" or "ja".
+    ax
+        Draw into this Axes (no frame) instead of a new brief-sized figure.
+    illustrative
+        Say that the data are illustrative (default: the frame's ``attrs['illustrative']``, else True).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from krihs_analysis import qca
+    >>> df = pd.DataFrame({"A": [1, 1, 0, 1], "Y": [1, 0, 0, 1], "country": ["KR", "KR", "JP", "JP"]})
+    >>> ax = qca_groups(qca.cluster_diagnostics(df, "Y", "A"), lang="ko")
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['전체', '한국', '일본']
+    """
+    import seaborn as sns
+
+    check_lang(lang)
+    if not isinstance(cluster, pd.DataFrame) or cluster.empty:
+        raise ValueError("qca_groups: expected the non-empty DataFrame of qca.cluster_diagnostics")
+    missing = [c for c in ("term", "level", "group", "consistency", "coverage") if c not in cluster.columns]
+    if missing:
+        raise ValueError(f"qca_groups: missing column(s) {missing}; pass qca.cluster_diagnostics output")
+    rows = cluster[cluster["level"] == "expression"]
+    solution = str(rows["term"].iloc[0])
+    long = rows.melt(id_vars=["group"], value_vars=["consistency", "coverage"], var_name="measure",
+                     value_name="value")
+    long["value"] = long["value"].astype("float64")
+    long["measure"] = [phrase("fig_qca_groups", m, lang) for m in long["measure"]]
+    groups = ["pooled", *[g for g in st.COUNTRY_ORDER if g in set(rows["group"])],
+              *sorted(set(rows["group"]) - {"pooled", *st.COUNTRY_ORDER})]
+    names = {g: phrase("fig_qca_groups", "pooled", lang) if g == "pooled" else st.country_label(g, lang)
+             if g in st.COUNTRY_COLORS else g for g in groups}
+    long["group"] = long["group"].map(names)
+    palette = {names[g]: ("#777777" if g == "pooled" else st.COUNTRY_COLORS.get(g, "#444444")) for g in groups}
+    countries = rows[rows["group"] != "pooled"].set_index("group")["consistency"].astype("float64")
+    with st.house_style(lang):
+        own = ax is None
+        if own:
+            fig, axes = st.new_figure(st.SINGLE + 0.6, 2.2)
+            ax = axes[0, 0]
+        fig = ax.figure
+        sns.pointplot(data=long, x="value", y="measure", hue="group", hue_order=[names[g] for g in groups],
+                      palette=palette, dodge=0.45, linestyle="none", markers="o", markersize=5, ax=ax,
+                      legend=True)
+        ax.axvline(_CUT, color="#999999", lw=0.8, ls="--", zorder=0)
+        ax.text(_CUT, -0.6, phrase("fig_qca_groups", "cut_line", lang), fontsize=6, color=st.MUTED, ha="center",
+                va="bottom")
+        ax.set_xlim(0, 1.02)
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        ax.legend(title=None, fontsize=6.5, frameon=False, loc="lower left")
+        if own:
+            notes = []
+            if test is not None and len(test):
+                t = test[test["level"] == "expression"].iloc[0]
+                method = (phrase("fig_qca_groups", "exact", lang) if bool(t["exact"])
+                          else phrase("fig_qca_groups", "monte_carlo", lang, n=f"{int(t['n_permutations']):,}"))
+                notes.append(phrase("fig_qca_groups", "gap_note", lang, gap=fmt_num(float(t["gap"])),
+                                    p=fmt_p(float(t["p_value"])), method=method))
+            notes.append(st.text("source", lang, source=source or st.text("source_cases", lang)))
+            ill = illustrative if illustrative is not None else bool(cluster.attrs.get("illustrative", True))
+            if ill:
+                notes.append(st.text("illustrative", lang))
+            p_value = float(test[test["level"] == "expression"]["p_value"].iloc[0]) if test is not None else 1.0
+            best = countries.idxmax() if len(countries) else ""
+            best_label = st.country_label(best, lang) if best in st.COUNTRY_COLORS else best
+            if len(countries) and (countries >= _CUT).all():
+                key = "title_holds" if p_value >= 0.05 else "title_holds_gap"
+            else:
+                key = "title_one"
+            title = phrase("fig_qca_groups", key, lang, country=best_label)
+            subtitle = phrase("fig_qca_groups", "subtitle", lang, solution=_solution_label(solution, lang))
+            st.decorate(fig, title=title, subtitle=subtitle, notes=notes, lang=lang)
+            fig._krihs.update(name="qca_groups", alt=st.sentence([phrase("fig_qca_groups", "alt", lang), title,
+                                                                  subtitle], lang))
+            fig.canvas.draw()
+    return ax
+
+
+def _analysis_input(results) -> tuple[tuple, dict[str, Any]]:
+    """The catalogue's arguments for this figure, from one :class:`krihs_analysis.pipeline.Results`."""
+    return (results.qca_cluster, results.qca_cluster_test), {"illustrative": results.illustrative}

@@ -1,0 +1,324 @@
+"""Set-theoretic diagnostics after SetMethods 4.0 (Oana and Schneider): fit by group, skewness, theory evaluation.
+
+``cluster_diagnostics`` answers whether a solution fits every group (country) as well as the pooled data
+(SetMethods ``cluster()``); ``cluster_permutation_test`` adds what SetMethods lacks, a permutation p for the
+between-group consistency gap; ``skewness`` is ``skew.check()``; ``theory_evaluation`` is
+``theory.evaluation()``. Specification: ``shared/qca-diagnostics-api.md`` sections 1-3 and 10.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import combinations
+from math import factorial, prod
+
+import numpy as np
+import pandas as pd
+
+from ._sets import TINY, case_ids, expression_text, membership, outcome_membership, term_memberships
+from .expression import _columns
+
+__all__ = ["cluster_diagnostics", "cluster_permutation_test", "skewness", "theory_evaluation"]
+
+_MAX_EXACT = 1_000_000
+
+
+def _group_labels(data: pd.DataFrame, groups) -> np.ndarray:
+    if isinstance(groups, str):
+        if groups not in data.columns:
+            raise ValueError(f"groups={groups!r} is not a column of the data; columns are {list(data.columns)}.")
+        labels = data[groups]
+    else:
+        labels = pd.Series(list(groups)) if not isinstance(groups, pd.Series) else groups
+        if len(labels) != len(data):
+            raise ValueError(f"groups has {len(labels)} labels for {len(data)} cases; give one label per row.")
+    labels = np.asarray([str(v) for v in labels], dtype=object)
+    return labels
+
+
+def _units(data, outcome, expression, groups, necessity):
+    text, labels, memb = term_memberships(expression, data)
+    y = outcome_membership(data, outcome)
+    g = _group_labels(data, groups)
+    units = [(lab, "term", memb[:, j]) for j, lab in enumerate(labels)]
+    units.append((text, "expression", memb.max(axis=1)))
+    return units, y, g
+
+
+def _ratio(sxy, sx, sy, necessity):
+    num = sxy + TINY
+    return (num / (sy + TINY), num / (sx + TINY)) if necessity else (num / (sx + TINY), num / (sy + TINY))
+
+
+def cluster_diagnostics(
+    data: pd.DataFrame,
+    outcome: str,
+    expression,
+    *,
+    groups="country",
+    necessity: bool = False,
+) -> pd.DataFrame:
+    """Pooled and per-group consistency and coverage of each term and of the whole expression.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Calibrated data indexed by case id; each case is its own unit and belongs to one group.
+    outcome : str
+        Outcome column, ``"~NAME"`` for its negation.
+    expression : str or Solution
+        Sum of products in R syntax; a Solution means its first model.
+    groups : str or array-like, default "country"
+        Column of ``data`` or labels aligned with the rows (turned into ``str``).
+    necessity : bool, default False
+        Fit for necessity instead of sufficiency.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``term, level, group, n, consistency, coverage, dBP, dWP``: per term (in written order) then
+        for the expression, the pooled row then one row per group (sorted). ``dBP`` / ``dWP`` are
+        SetMethods' distances between-to-pooled and within-to-pooled.
+
+    Notes
+    -----
+    SetMethods ``cluster()`` with ``unit_id`` the case id and ``cluster_id`` the group; its 1e-10 terms
+    are kept, so an empty group has consistency 1.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"A": [1, 1, 0, 1], "Y": [1, 0, 0, 1], "country": ["KR", "KR", "JP", "JP"]})
+    >>> cluster_diagnostics(df, "Y", "A")[["group", "n", "consistency"]].round(3).values.tolist()
+    [['pooled', 4, 0.667], ['JP', 2, 1.0], ['KR', 2, 0.5], ['pooled', 4, 0.667], ['JP', 2, 1.0], ['KR', 2, 0.5]]
+    """
+    units, y, g = _units(data, outcome, expression, groups, necessity)
+    names = sorted(set(g))
+    n_all = len(y)
+    rows = []
+    for term, level, x in units:
+        xy = np.minimum(x, y)
+        pc, pv = _ratio(xy.sum(), x.sum(), y.sum(), necessity)
+        b = []
+        group_rows = []
+        for name in names:
+            sel = g == name
+            c, v = _ratio(xy[sel].sum(), x[sel].sum(), y[sel].sum(), necessity)
+            b.append(c)
+            group_rows.append((name, int(sel.sum()), c, v))
+        b = np.asarray(b)
+        dbp = float(np.sqrt(np.sum(((b + TINY) / (b.sum() + TINY) - 1.0 / len(b)) ** 2)))
+        w = (xy + TINY) / ((y if necessity else x) + TINY)
+        dwp = float(np.sqrt(np.sum(((w + TINY) / (w.sum() + TINY) - 1.0 / n_all) ** 2)))
+        rows.append((term, level, "pooled", n_all, pc, pv, dbp, dwp))
+        rows.extend((term, level, name, n, c, v, dbp, dwp) for name, n, c, v in group_rows)
+    return pd.DataFrame.from_records(
+        rows, columns=["term", "level", "group", "n", "consistency", "coverage", "dBP", "dWP"]
+    ).astype({"term": "str", "level": "str", "group": "str", "n": "int64"})
+
+
+def _assignments(codes: np.ndarray) -> np.ndarray:
+    """Every distinct size-preserving assignment of the group codes to the cases, (n_assign, n_cases)."""
+    n = len(codes)
+    sizes = np.bincount(codes)
+    out = []
+
+    def rec(free: tuple[int, ...], j: int, current: np.ndarray) -> None:
+        if j == len(sizes) - 1:
+            current = current.copy()
+            current[list(free)] = j
+            out.append(current)
+            return
+        for chosen in combinations(free, int(sizes[j])):
+            nxt = current.copy()
+            nxt[list(chosen)] = j
+            rest = tuple(i for i in free if i not in set(chosen))
+            rec(rest, j + 1, nxt)
+
+    rec(tuple(range(n)), 0, np.full(n, -1, dtype=np.int64))
+    return np.vstack(out)
+
+
+def _gaps(assign: np.ndarray, xy: np.ndarray, denom: np.ndarray, n_groups: int) -> np.ndarray:
+    cons = np.empty((assign.shape[0], n_groups))
+    for j in range(n_groups):
+        mask = (assign == j).astype(np.float64)
+        cons[:, j] = (mask @ xy + TINY) / (mask @ denom + TINY)
+    return cons.max(axis=1) - cons.min(axis=1)
+
+
+def cluster_permutation_test(
+    data: pd.DataFrame,
+    outcome: str,
+    expression,
+    *,
+    groups="country",
+    permutations="exact",
+    seed: int | None = None,
+    necessity: bool = False,
+) -> pd.DataFrame:
+    """Permutation test of the between-group consistency gap of each term and of the expression.
+
+    Parameters
+    ----------
+    data, outcome, expression, groups, necessity
+        As for :func:`cluster_diagnostics`.
+    permutations : "exact" or int, default "exact"
+        ``"exact"`` enumerates every size-preserving relabelling (at most 1,000,000); an int ``B`` draws
+        ``B`` random relabellings.
+    seed : int, optional
+        Seed of ``numpy.random.default_rng`` for the Monte Carlo draws (one generator for the call).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``term, level, gap, p_value, n_permutations, exact``; ``gap`` = max - min of the group
+        consistencies of :func:`cluster_diagnostics`; exact ``p_value`` = share of relabellings with a gap
+        at least as large (observed included); Monte Carlo ``p_value`` = (1 + count) / (B + 1).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"A": [1, 1, 0, 1], "Y": [1, 0, 0, 1], "country": ["KR", "KR", "JP", "JP"]})
+    >>> res = cluster_permutation_test(df, "Y", "A")
+    >>> round(float(res.loc[0, "gap"]), 3), float(res.loc[0, "p_value"]), int(res.loc[0, "n_permutations"])
+    (0.5, 1.0, 6)
+    """
+    units, y, g = _units(data, outcome, expression, groups, necessity)
+    names = sorted(set(g))
+    code_of = {name: j for j, name in enumerate(names)}
+    codes = np.array([code_of[v] for v in g], dtype=np.int64)
+    exact = isinstance(permutations, str)
+    if exact:
+        if permutations != "exact":
+            raise ValueError(f"permutations must be 'exact' or a whole number of draws; got {permutations!r}.")
+        sizes = np.bincount(codes)
+        count = factorial(len(codes)) // prod(factorial(int(s)) for s in sizes)
+        if count > _MAX_EXACT:
+            raise ValueError(
+                f"exact enumeration needs {count:,} relabellings (more than {_MAX_EXACT:,}); "
+                "pass permutations=9999 (Monte Carlo) with a seed instead."
+            )
+        assign = _assignments(codes)
+    else:
+        if isinstance(permutations, bool) or not isinstance(permutations, (int, np.integer)) or permutations < 1:
+            raise ValueError(f"permutations must be 'exact' or a whole number of at least 1; got {permutations!r}.")
+        rng = np.random.default_rng(seed)
+    rows = []
+    for term, level, x in units:
+        xy = np.minimum(x, y)
+        denom = y if necessity else x
+        observed = _gaps(codes[None, :], xy, denom, len(names))[0]
+        if exact:
+            gaps = _gaps(assign, xy, denom, len(names))
+            hits = int(np.sum(gaps >= observed - 1e-9))
+            rows.append((term, level, observed, hits / len(assign), len(assign), True))
+        else:
+            draws = np.vstack([rng.permutation(codes) for _ in range(int(permutations))])
+            gaps = _gaps(draws, xy, denom, len(names))
+            hits = int(np.sum(gaps >= observed - 1e-9))
+            rows.append((term, level, observed, (1 + hits) / (int(permutations) + 1), int(permutations), False))
+    return pd.DataFrame.from_records(
+        rows, columns=["term", "level", "gap", "p_value", "n_permutations", "exact"]
+    ).astype({"term": "str", "level": "str", "n_permutations": "int64", "exact": "bool"})
+
+
+def skewness(data: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Share of cases with membership above 0.5 in each set (SetMethods ``skew.check()``).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Calibrated memberships.
+    columns : sequence of str, optional
+        Sets to check; default every column, in order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``set, n, n_above, percent`` (percent = 100 * n_above / n, unrounded).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> skewness(pd.DataFrame({"A": [0.9, 0.2, 0.7, 0.5]})).values.tolist()
+    [['A', 4, 2, 50.0]]
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise ValueError("data must be a pandas DataFrame of calibrated memberships.")
+    columns = list(data.columns) if columns is None else ([columns] if isinstance(columns, str) else list(columns))
+    cols = _columns(data, columns)
+    rows = []
+    for c in columns:
+        v = cols[c]
+        if (v < 0).any() or (v > 1).any():
+            raise ValueError(f"column {c!r} has values outside [0, 1]; skewness needs calibrated memberships.")
+        above = int((v > 0.5).sum())
+        rows.append((str(c), len(v), above, 100.0 * above / len(v)))
+    return pd.DataFrame.from_records(rows, columns=["set", "n", "n_above", "percent"]).astype(
+        {"set": "str", "n": "int64", "n_above": "int64", "percent": "float64"}
+    )
+
+
+def theory_evaluation(data: pd.DataFrame, outcome: str, theory, solution) -> pd.DataFrame:
+    """Fit and cases of the intersections of a theory and a solution (SetMethods ``theory.evaluation()``).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Calibrated data indexed by case id.
+    outcome : str
+        Outcome column, ``"~NAME"`` for its negation.
+    theory, solution : str or Solution
+        Expressions (a Solution means its first model).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``intersection, consistency, PRI, coverage, cases_Y, cases_y`` for T, S, T*S, ~T*S, T*~S, ~T*~S;
+        ``cases_Y`` / ``cases_y`` list the ids of cases in the intersection (> 0.5) with the outcome above /
+        below 0.5 (none for T and S).
+
+    Notes
+    -----
+    SetMethods 4.0 never lists cases of T*S with the outcome below 0.5 (it tests a column that does not
+    exist); here they are listed as for the other intersections.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"A": [1, 1, 0, 0], "B": [1, 0, 1, 0], "Y": [1, 1, 0, 0]}, index=list("abcd"))
+    >>> theory_evaluation(df, "Y", "A", "A*B")[["intersection", "cases_Y", "cases_y"]].values.tolist()[2:]
+    [['T*S', 'a', ''], ['~T*S', '', ''], ['T*~S', 'b', ''], ['~T*~S', '', 'c,d']]
+    """
+    t = membership(expression_text(theory), data)
+    s = membership(expression_text(solution), data)
+    y = outcome_membership(data, outcome)
+    ids = np.asarray(case_ids(data), dtype=object)
+    sets = {
+        "T": t, "S": s,
+        "T*S": np.minimum(t, s), "~T*S": np.minimum(1 - t, s),
+        "T*~S": np.minimum(t, 1 - s), "~T*~S": np.minimum(1 - t, 1 - s),
+    }
+    rows = []
+    for name, x in sets.items():
+        sx = x.sum()
+        xy = np.minimum(x, y)
+        if sx == 0:
+            cons = pri = np.nan
+            cov = 0.0
+        else:
+            cons = xy.sum() / sx
+            xyny = np.minimum(xy, 1 - y).sum()
+            with np.errstate(invalid="ignore", divide="ignore"):
+                pri = (xy.sum() - xyny) / (sx - xyny)
+            cov = xy.sum() / y.sum() if y.sum() else np.nan
+        if name in ("T", "S"):
+            big, small = "", ""
+        else:
+            big = ",".join(ids[(x > 0.5) & (y > 0.5)])
+            small = ",".join(ids[(x > 0.5) & (y < 0.5)])
+        rows.append((name, cons, pri, cov, big, small))
+    return pd.DataFrame.from_records(
+        rows, columns=["intersection", "consistency", "PRI", "coverage", "cases_Y", "cases_y"]
+    ).astype({"intersection": "str", "cases_Y": "str", "cases_y": "str"})

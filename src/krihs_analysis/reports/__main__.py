@@ -1,0 +1,18 @@
+"""``python -m krihs_analysis.reports _worker TASK.json RESULT.json``: one run in a fresh process (the Dask path).
+
+Everything a person runs goes through ``krihs-analysis`` (:mod:`krihs_analysis.cli`).
+"""
+
+import json
+import sys
+from pathlib import Path
+
+from .worker import execute_run
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4 or sys.argv[1] != "_worker":
+        print("usage: python -m krihs_analysis.reports _worker TASK.json RESULT.json (internal; use krihs-analysis)",
+              file=sys.stderr)
+        sys.exit(2)
+    rec = execute_run(json.loads(Path(sys.argv[2]).read_text(encoding="utf-8")))
+    Path(sys.argv[3]).write_text(json.dumps(rec), encoding="utf-8")

@@ -1,0 +1,315 @@
+"""Case cards at survey scale: one HTML page per case, rendered directly (no Papermill kernel per card).
+
+The run set reads and validates the sheet once (while planning), computes every case's codes and its country's
+and programme's medians in one pass (:func:`card_data`), and hands shards of plain records to worker processes.
+Each worker draws the card figure's frame once per language and country (:class:`~krihs_analysis.figures.
+case_card.CaseCardFigure`) and writes the points of each case into it, so a card costs milliseconds.
+
+Layout in a run folder::
+
+    cards/card.css                                 the one stylesheet every card links to
+    cards/<output>/index.html                      every card of one language, linked
+    cards/<output>/s000/<output>_<case id>.html    one page per case; shards of at most ``shard_size`` cards
+
+``notebooks/10_case_card.ipynb`` shows the same card for one case (:func:`card_view`).
+
+Examples
+--------
+>>> from krihs_analysis.data import read_cases
+>>> from krihs_analysis.reports.cards import card_data
+>>> card = card_data(read_cases())[0]
+>>> card["case_id"], card["codes"]["integration"], card["programme_median"]["integration"]
+('KR-P1-A', 1.0, 1.5)
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import time
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from ..wording import phrase
+
+CSS_NAME = "card.css"
+_META = ("country", "programme", "ministry", "municipality", "start_year", "support_years", "continued",
+         "years_after_support", "self_funded_pct")
+
+CSS = """\
+/* krihs-analysis case cards: one stylesheet shared by every card of a run (cards/card.css) */
+body { font-family: "Noto Sans CJK KR", "Noto Sans CJK JP", "NanumGothic", "IPAGothic", sans-serif;
+       color: #222; max-width: 46rem; margin: 1.5rem auto; padding: 0 1rem; line-height: 1.45; font-size: 15px; }
+h1 { font-size: 1.35rem; margin: 0 0 .25rem; }
+h2 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
+.lede, .note { color: #555; }
+.note { font-size: .85rem; }
+.banner { background: #fff4e5; border: 1px solid #e69f00; padding: .35rem .6rem; font-size: .85rem; }
+figure { margin: .6rem 0; }
+figure svg { width: 100%; max-width: 24rem; height: auto; }
+table { border-collapse: collapse; width: 100%; font-size: .85rem; }
+th, td { text-align: left; padding: .2rem .4rem; border-bottom: 1px solid #ddd; vertical-align: top; }
+td.n { text-align: right; white-space: nowrap; }
+.outcome { font-weight: 600; }
+ul.cards { columns: 3; font-size: .85rem; }
+@media print { body { margin: 0; max-width: none; } }
+"""
+
+
+def safe_id(case_id: str) -> str:
+    """A case id as it appears in a file name: as it is when it is letters, digits, ``.``, ``_`` and ``-`` (as
+    the codebook's pattern requires), else cleaned and made unique with a short hash of the original.
+
+    Examples
+    --------
+    >>> safe_id("KR-P1-A"), safe_id("시 A/1")
+    ('KR-P1-A', 'A-1-a83054')
+    """
+    import hashlib
+    import re
+
+    text = str(case_id)
+    out = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.") or "x"
+    if out != text:
+        out += "-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:6]
+    return out
+
+
+def card_data(cases, *, variables: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Every case's card as a plain record: codes, medians of its country and programme, and its outcome.
+
+    The medians include the case itself, as :func:`krihs_analysis.compare.case_profile` computes them; this does
+    it for all cases in one pass (a groupby), not one pass per case.
+    """
+    from ..compare import default_variables
+    from ..data import is_illustrative, numeric_codes
+
+    names = list(variables) if variables is not None else default_variables()
+    codes = numeric_codes(cases, names)
+    country = cases["country"].astype(str)
+    programme = cases["programme"].astype(str)
+    by_country = codes.groupby(country.to_numpy()).median()
+    by_programme = codes.groupby(programme.to_numpy()).median()
+    n_country = country.value_counts()
+    n_programme = programme.value_counts()
+    illustrative = bool(is_illustrative(cases))
+    meta = {c: cases[c].tolist() for c in _META if c in cases.columns}
+    out = []
+    for i, (cid, ctry, prog) in enumerate(zip(cases["case_id"].astype(str), country, programme)):
+        row = codes.iloc[i]
+        out.append({
+            "case_id": cid, "variables": names,
+            "codes": {v: _num(row[v]) for v in names},
+            "country_median": {v: _num(by_country.at[ctry, v]) for v in names},
+            "programme_median": {v: _num(by_programme.at[prog, v]) for v in names},
+            "n_country": int(n_country[ctry]), "n_programme": int(n_programme[prog]),
+            "meta": {c: _plain(vals[i]) for c, vals in meta.items()},
+            "illustrative": illustrative,
+        })
+    return out
+
+
+def _num(x: Any) -> float | None:
+    x = float(x)
+    return None if x != x else x
+
+
+def _plain(x: Any) -> Any:
+    if x is None:
+        return None
+    try:
+        if x != x:  # NaN / NA
+            return None
+    except (TypeError, ValueError):
+        return None
+    if hasattr(x, "item"):
+        return x.item()
+    return x if isinstance(x, (int, float, bool)) else str(x)
+
+
+def _level(variable: str, code: float | None, lang: str) -> str:
+    from ..codebook import load_codebook
+
+    if code is None:
+        return "–"
+    var = load_codebook()[variable]
+    key = int(code) if float(code).is_integer() else code
+    try:
+        return var.level_label(key, lang)
+    except ValueError:
+        return str(code)
+
+
+def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
+    """The card's HTML body: heading, the case in one sentence, its outcome in words, the figure, the codes."""
+    from .._format import fmt_median, fmt_num
+    from ..codebook import load_codebook
+
+    cb = load_codebook()
+    e = html.escape
+    m = card["meta"]
+    country_name = cb["country"].level_label(m.get("country"), lang) if m.get("country") in cb["country"].levels \
+        else str(m.get("country"))
+    parts = []
+    if card.get("illustrative"):
+        parts.append(f'<p class="banner">{e(cb.notice("illustrative", lang))}</p>')
+    parts.append(f'<h1>{e(phrase("case_card", "title", lang, case_id=card["case_id"]))}</h1>')
+    lede = phrase("case_card", "lede", lang, programme=m.get("programme", "–"), country=country_name,
+                  ministry=m.get("ministry") or "–", municipality=m.get("municipality") or "–",
+                  start_year=m.get("start_year") if m.get("start_year") is not None else "–",
+                  support_years=m.get("support_years") if m.get("support_years") is not None else "–")
+    parts.append(f'<p class="lede">{e(lede)}</p>')
+    # The outcome in words, from the codebook's anchors
+    cont = m.get("continued")
+    continued = phrase("case_card", "continued_yes" if cont in (1, 1.0, True) else "continued_no", lang)
+    pct = m.get("self_funded_pct")
+    outcome = phrase("case_card", "outcome_sentence", lang,
+                     level=_level("sustainability", card["codes"].get("sustainability"), lang), continued=continued,
+                     years=fmt_num(m.get("years_after_support"), 0) if m.get("years_after_support") is not None
+                     else "–", pct="–" if pct is None else f"{fmt_num(pct, 0)}%")
+    parts.append(f'<h2>{e(phrase("case_card", "outcome_heading", lang))}</h2><p class="outcome">{e(outcome)}</p>')
+    parts.append(f'<h2>{e(phrase("case_card", "codes_heading", lang))}</h2>')
+    if svg:
+        alt = phrase("case_card", "fig_alt", lang, case_id=card["case_id"],
+                     n=sum(1 for v in card["variables"] if cb[v].type == "ordinal"))
+        parts.append(f'<figure role="img" aria-label="{e(alt)}">{svg}</figure>')
+    head = [phrase("case_card", k, lang, country=country_name) for k in
+            ("col_variable", "col_code", "col_level", "col_country", "col_programme")]
+    rows = ["<tr>" + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>"]
+    for v in card["variables"]:
+        code = card["codes"][v]
+        rows.append(f"<tr><td>{e(cb[v].label(lang))}</td><td class=\"n\">{fmt_median(code)}</td>"
+                    f"<td>{e(_level(v, code, lang))}</td><td class=\"n\">{fmt_median(card['country_median'][v])}</td>"
+                    f"<td class=\"n\">{fmt_median(card['programme_median'][v])}</td></tr>")
+    parts.append("<table>" + "".join(rows) + "</table>")
+    parts.append(f'<p class="note">{e(phrase("case_card", "medians_note", lang, n_country=card["n_country"], n_programme=card["n_programme"]))} '
+                 f'{e(phrase("case_card", "qca_pending", lang))}</p>')
+    return "\n".join(parts)
+
+
+def card_page(card: Mapping[str, Any], *, lang: str, svg: str | None, css_href: str, back_href: str | None) -> str:
+    """A complete card page linking the shared stylesheet."""
+    e = html.escape
+    back = (f'<p class="note"><a href="{e(back_href)}">{e(phrase("case_card", "back", lang))}</a></p>'
+            if back_href else "")
+    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>{e(phrase("case_card", "title", lang, case_id=card["case_id"]))}</title>'
+            f'<link rel="stylesheet" href="{e(css_href)}"></head>\n<body>\n{back}{card_body(card, lang=lang, svg=svg)}'
+            "\n</body></html>\n")
+
+
+class CardView:
+    """One card in a notebook: the page body as HTML (``_repr_html_``), styled by the cards' stylesheet."""
+
+    def __init__(self, body: str, case_id: str = ""):
+        self.body = body
+        self.case_id = case_id
+
+    def __repr__(self) -> str:  # a stable text form (no address) for notebook outputs
+        return f"CardView({self.case_id!r})"
+
+    def _repr_html_(self) -> str:
+        return f"<div class=\"krihs-card\"><style>{CSS.replace('body {', '.krihs-card {')}</style>{self.body}</div>"
+
+
+def card_view(cases, case_id: str, *, lang: str = "en") -> CardView:
+    """The card of `case_id` for display in a notebook (the figure is drawn separately by
+    :func:`krihs_analysis.figures.case_card`, so that the notebook shows it as an image)."""
+    from ..codebook import check_lang
+
+    check_lang(lang)
+    hit = [c for c in card_data(cases) if c["case_id"] == str(case_id)]
+    if not hit:
+        raise ValueError(f"case {case_id!r} is not in the data; known cases: "
+                         f"{', '.join(map(str, cases['case_id'].head(5)))}, ...")
+    return CardView(card_body(hit[0], lang=lang, svg=None), str(case_id))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Run-set side: shards out, pages in
+
+
+def shard_tasks(spec_task: Mapping[str, Any], cards: Sequence[Mapping[str, Any]], shard_size: int) -> list[dict]:
+    """Split one cards run into shard tasks (plain dicts a worker process can take)."""
+    tasks = []
+    for k in range(0, len(cards), shard_size):
+        shard = f"s{k // shard_size:03d}"
+        tasks.append({**spec_task, "kind": "cards_shard", "shard": shard, "cards": list(cards[k:k + shard_size]),
+                      "name": f"{spec_task['name']}#{shard}"})
+    return tasks
+
+
+_FIGURES: dict[tuple, Any] = {}  # per worker process: one figure per (language, variables, illustrative)
+
+
+def render_shard(task: Mapping[str, Any]) -> dict[str, Any]:
+    """Worker: write the card pages of one shard; returns a record like a notebook run's."""
+    from .._io import write_atomic
+    from ..figures.case_card import CaseCardFigure, ordinal_items
+    from .worker import is_disk_full, now_iso, rel
+
+    t0 = time.time()
+    run_dir = Path(task["run_dir"])
+    lang = task["parameters"].get("lang", "en")
+    output = task["output"]
+    folder = run_dir / "cards" / output / task["shard"]
+    record: dict[str, Any] = {"name": task["name"], "entry": task["entry"], "notebook": task["notebook"],
+                              "output": output, "parameters": task["parameters"], "kernel": None,
+                              "status": "failed", "started": now_iso(), "notes": [], "outputs": [], "error": None,
+                              "worker": f"{os.uname().nodename} pid {os.getpid()}"}
+    try:
+        for card in task["cards"]:
+            items = ordinal_items(card["variables"])
+            key = (lang, tuple(items), card["illustrative"])
+            if key not in _FIGURES:
+                _FIGURES[key] = CaseCardFigure(items, lang=lang, illustrative=card["illustrative"])
+            fig = _FIGURES[key]
+            svg = fig.card_svg([_nan(card["codes"][v]) for v in items],
+                               [_nan(card["country_median"][v]) for v in items],
+                               [_nan(card["programme_median"][v]) for v in items],
+                               country=str(card["meta"].get("country")))
+            page = card_page(card, lang=lang, svg=svg, css_href=f"../../{CSS_NAME}", back_href="../index.html")
+            path = write_atomic(folder / f"{output}_{safe_id(card['case_id'])}.html", page)
+            record["outputs"].append(rel(path, run_dir))
+        record["status"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - reported in the record, like a notebook failure
+        kind = "disk" if is_disk_full(exc) else "render"
+        record["error"] = {"kind": kind, "notebook": Path(task["notebook"]).name, "cell_index": None,
+                           "execution_count": None, "ename": type(exc).__name__, "evalue": str(exc),
+                           "line": f"{type(exc).__name__}: {exc}",
+                           "message": (f"cards {task['shard']}: no space left on the device writing {folder}"
+                                       if kind == "disk" else f"cards {task['shard']}: {type(exc).__name__}: {exc}")}
+    record["attempts"] = [{"attempt": 1, "status": record["status"], "worker": record["worker"],
+                           "error": (record["error"] or {}).get("line")}]
+    record["ended"] = now_iso()
+    record["duration_s"] = round(time.time() - t0, 3)
+    return record
+
+
+def _nan(x: float | None) -> float:
+    return float("nan") if x is None else x
+
+
+def write_index(run_dir: Path, output: str, cards: Sequence[Mapping[str, Any]], *, lang: str,
+                shard_size: int) -> Path:
+    """``cards/<output>/index.html``: every card of the run, linked (and the shared stylesheet beside it)."""
+    from .._io import write_atomic
+
+    e = html.escape
+    items = []
+    for k, card in enumerate(cards):
+        shard = f"s{k // shard_size:03d}"
+        href = f"{shard}/{output}_{safe_id(card['case_id'])}.html"
+        items.append(f'<li><a href="{e(href)}">{e(card["case_id"])}</a></li>')
+    title = phrase("case_card", "index_title", lang, n=len(cards))
+    page = (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{e(title)}</title>'
+            f'<link rel="stylesheet" href="../{CSS_NAME}"></head>\n<body><h1>{e(title)}</h1>\n'
+            f'<ul class="cards">{"".join(items)}</ul>\n</body></html>\n')
+    return write_atomic(run_dir / "cards" / output / "index.html", page)
+
+
+def write_css(run_dir: Path) -> Path:
+    from .._io import write_atomic
+
+    return write_atomic(run_dir / "cards" / CSS_NAME, CSS)

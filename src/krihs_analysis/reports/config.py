@@ -1,0 +1,597 @@
+"""The report configuration (``reports.yaml``): schema, validation, overrides and the expanded run plan.
+
+Everything here runs before any notebook: a bad key, a missing notebook, an undeclared parameter, a ``-p`` value
+of the wrong type or an unreadable ``--data`` sheet raises :class:`~krihs_analysis.reports.errors.ConfigError`
+listing every problem at once.
+
+Examples
+--------
+>>> from krihs_analysis.reports.config import parse_parameter
+>>> parse_parameter("seed", "7"), parse_parameter("lang", "ko"), parse_parameter("x", "None")
+(('seed', 7), ('lang', 'ko'), ('x', None))
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import hashlib
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from .. import paths
+from .errors import ConfigError
+
+DEFAULT_KERNEL = "krihs-analysis"
+DEFAULT_TIMEOUT = 900  # seconds per cell
+DEFAULT_START_TIMEOUT = 60  # seconds for the kernel to start
+DEFAULT_RETRIES = 1  # extra attempts, only when the kernel failed to start
+DEFAULT_KEEP = 10  # run folders kept after a successful run (retention)
+FOR_EACH = ("case_id",)
+RENDERERS = ("papermill", "cards")
+RUNNER_PARAMETERS = ("out_dir",)  # set by the runner, never by the config
+DEFAULT_EXPORT = {"html": True, "brief_html": True, "pdf": False, "pdf_source": "brief"}
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+_TOP_KEYS = {"version", "defaults", "runs", "keep"}
+_DEFAULT_KEYS = {"kernel", "timeout", "start_timeout", "retries", "parameters", "export"}
+_RUN_KEYS = {"name", "notebook", "parameters", "output", "for_each", "matrix", "export", "timeout", "kernel",
+             "enabled", "render", "shard_size"}
+_EXPORT_KEYS = set(DEFAULT_EXPORT)
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One planned run: a notebook executed once with one set of parameters (or, with ``kind="cards"``, the
+    case cards of every case in ``cases`` rendered directly, in shards)."""
+
+    name: str  # unique; the config entry's name plus matrix / for_each suffixes
+    entry: str  # the config entry's name
+    notebook: Path
+    parameters: dict[str, Any]
+    output: str  # file stem of every output of this run
+    kernel: str = DEFAULT_KERNEL
+    timeout: float = DEFAULT_TIMEOUT
+    start_timeout: float = DEFAULT_START_TIMEOUT
+    retries: int = DEFAULT_RETRIES
+    export: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_EXPORT))
+    takes_out_dir: bool = False
+    kind: str = "papermill"
+    cases: tuple[str, ...] = ()
+    shard_size: int = 250
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "entry": self.entry, "notebook": str(self.notebook), "kind": self.kind,
+                "parameters": self.parameters, "output": self.output, "kernel": self.kernel,
+                "timeout": self.timeout, "export": self.export}
+
+
+@dataclass
+class ReportConfig:
+    """A validated configuration: its source file, the expanded runs in config order, and settings."""
+
+    path: Path | None
+    runs: list[RunSpec]
+    text_sha256: str
+    keep: int = DEFAULT_KEEP
+    kernel: str = DEFAULT_KERNEL
+    timeout: float = DEFAULT_TIMEOUT
+    start_timeout: float = DEFAULT_START_TIMEOUT
+    retries: int = DEFAULT_RETRIES
+    #: case sheets read (and validated) while planning, by resolved path ("" = the embedded sample): read once
+    frames: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+def parse_parameter(name: str, value: str) -> tuple[str, Any]:
+    """Type a ``-p NAME VALUE`` pair as Papermill's command line does.
+
+    ``True``/``False`` become booleans, ``None`` becomes None, integers and floats become numbers, and anything
+    else stays a string (quote nothing: ``-p lang ko``).
+
+    Examples
+    --------
+    >>> parse_parameter("alpha", "0.05"), parse_parameter("flag", "True"), parse_parameter("n", "-3")
+    (('alpha', 0.05), ('flag', True), ('n', -3))
+    """
+    if not _IDENT_RE.match(name):
+        raise ConfigError([f"-p {name!r}: a parameter name must be a Python identifier"])
+    if value in ("True", "False"):
+        return name, value == "True"
+    if value == "None":
+        return name, None
+    for cast in (int, float):
+        try:
+            return name, cast(value)
+        except ValueError:
+            pass
+    return name, value
+def _is_json_value(v: Any) -> bool:
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return True
+    if isinstance(v, list):
+        return all(_is_json_value(x) for x in v)
+    if isinstance(v, dict):
+        return all(isinstance(k, str) and _is_json_value(x) for k, x in v.items())
+    return False
+
+
+def _type_name(v: Any) -> str:
+    return "null" if v is None else type(v).__name__
+
+
+def _notebook_parameters(path: Path) -> tuple[set[str] | None, str | None]:
+    """Names assigned in the notebook's cell tagged ``parameters`` (None when it has none), or an error."""
+    import ast
+
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return None, f"cannot read notebook {path}: {exc}"
+    cells = [c for c in nb.get("cells", []) if "parameters" in (c.get("metadata", {}).get("tags") or [])]
+    if not cells:
+        return None, None
+    names: set[str] = set()
+    for cell in cells:
+        src = cell.get("source", "")
+        src = "".join(src) if isinstance(src, list) else src
+        try:
+            tree = ast.parse(src)
+        except SyntaxError as exc:
+            return None, f"notebook {path.name}: the parameters cell is not valid Python ({exc.msg}, line {exc.lineno})"
+        for node in tree.body:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+                node, ast.AnnAssign) else []
+            for t in targets:
+                if isinstance(t, ast.Name):
+                    names.add(t.id)
+    return names, None
+
+
+def _check_export(value: Any, where: str, problems: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if value is None:
+        return out
+    if not isinstance(value, dict):
+        problems.append(f"{where}: 'export' must be a mapping (got {_type_name(value)})")
+        return out
+    for k, v in value.items():
+        if k not in _EXPORT_KEYS:
+            problems.append(f"{where}: unknown export option {k!r} (allowed: {', '.join(sorted(_EXPORT_KEYS))})")
+        elif k == "pdf_source":
+            if v not in ("brief", "full"):
+                problems.append(f"{where}: export.pdf_source must be 'brief' or 'full' (got {v!r})")
+            else:
+                out[k] = v
+        elif not isinstance(v, bool):
+            problems.append(f"{where}: export.{k} must be true or false (got {_type_name(v)} {v!r})")
+        else:
+            out[k] = v
+    return out
+
+
+def _check_params(value: Any, where: str, problems: list[str]) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(f"{where}: 'parameters' must be a mapping of name: value (got {_type_name(value)})")
+        return {}
+    out = {}
+    for k, v in value.items():
+        if not isinstance(k, str) or not _IDENT_RE.match(k):
+            problems.append(f"{where}: parameter name {k!r} is not a Python identifier")
+        elif k in RUNNER_PARAMETERS:
+            problems.append(f"{where}: parameter {k!r} is set by the runner (the run's figures folder); remove it")
+        elif not _is_json_value(v):
+            problems.append(f"{where}: parameter {k!r} has unsupported type {_type_name(v)} "
+                            "(use null, true/false, numbers, strings, lists or mappings)")
+        else:
+            out[k] = v
+    return out
+
+
+def _check_number(value: Any, key: str, where: str, problems: list[str]) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        problems.append(f"{where}: {key!r} must be a positive number of seconds (got {_type_name(value)} {value!r})")
+        return None
+    return value
+
+
+def _resolve_data_path(value: Any, base: Path) -> Any:
+    if isinstance(value, str) and value:
+        p = Path(value).expanduser()
+        return str(p if p.is_absolute() else (base / p).resolve())
+    return value
+
+
+
+
+def _notebook_defaults(path: Path) -> dict[str, Any]:
+    """Literal default values of the parameters cell (names whose default is not a literal are left out)."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    out: dict[str, Any] = {}
+    for cell in nb.get("cells", []):
+        if "parameters" not in (cell.get("metadata", {}).get("tags") or []):
+            continue
+        src = cell.get("source", "")
+        try:
+            tree = ast.parse("".join(src) if isinstance(src, list) else src)
+        except SyntaxError:
+            return {}
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                try:
+                    out[node.targets[0].id] = ast.literal_eval(node.value)
+                except ValueError:
+                    pass
+    return out
+
+
+def _type_matches(value: Any, default: Any) -> bool:
+    """Whether an override fits the notebook's literal default (None defaults accept anything)."""
+    if default is None or value is None:
+        return True
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float))
+    return isinstance(value, type(default))
+
+
+def read_sheet(data_path: Any):
+    """Read and validate one case sheet (None or "" = the embedded sample); raises ``CaseDataError``."""
+    from ..data import read_cases  # pandas: only when a sheet is needed
+
+    return read_cases(data_path if data_path else None)
+
+
+def _frame_key(data_path: Any) -> str:
+    return str(data_path) if data_path else ""
+def _safe(value: Any) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", str(value)).strip("-") or "x"
+
+
+def load_config(path: str | Path | None = None, *, text: str | None = None, base_dir: str | Path | None = None,
+                check_kernel: bool = False, data: str | Path | None = None,
+                parameters: Mapping[str, Any] | None = None) -> ReportConfig:
+    """Read and validate a report configuration; expand ``matrix`` and ``for_each`` into :class:`RunSpec` s.
+
+    Parameters
+    ----------
+    path
+        The YAML file (``reports.yaml`` at the project root by default).
+    text
+        The YAML text itself instead of a file (relative paths then resolve against `base_dir`).
+    base_dir
+        Folder that relative ``notebook`` and ``data_path`` values resolve against (the config's folder).
+    check_kernel
+        Also check that the named Jupyter kernels are installed here.
+    data
+        ``--data SHEET``: the case sheet for every run whose notebook declares ``data_path`` (read and validated
+        here, once; relative to the working directory).
+    parameters
+        ``-p NAME VALUE`` overrides (typed, see :func:`parse_parameter`), applied to every run whose notebook
+        declares the name, after the config's own values; a matrix over the same name collapses to the value.
+        Each name must be declared by some notebook, and each value must fit the type of the notebook's literal
+        default.
+
+    Raises
+    ------
+    ConfigError
+        Listing every problem: unknown keys, bad types, missing notebook files, duplicate names or outputs,
+        unknown ``for_each``, parameters the notebook does not declare, bad overrides.
+    CaseDataError
+        When the ``--data`` sheet (or a ``for_each`` sheet) has problems: its table of every problem.
+    """
+    from ..data import CaseDataError
+    import yaml
+
+    if text is None:
+        path = Path(path) if path is not None else paths.REPORTS_CONFIG
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError([f"config file not found: {path}"], path) from None
+        except IsADirectoryError:
+            raise ConfigError([f"config path is a directory, not a YAML file: {path}"], path) from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError([f"config file is not UTF-8 text (byte {exc.start}: {exc.reason}): {path}"],
+                              path) from None
+        except OSError as exc:
+            raise ConfigError([f"cannot read config file {path}: {exc.strerror or exc}"], path) from None
+        base = Path(base_dir) if base_dir is not None else path.resolve().parent
+    else:
+        base = Path(base_dir) if base_dir is not None else Path.cwd()
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError([f"not valid YAML: {exc}"], path) from None
+
+    problems: list[str] = []
+    if not isinstance(doc, dict):
+        raise ConfigError([f"the top level must be a mapping with a 'runs' list (got {_type_name(doc)})"], path)
+    overrides = dict(parameters or {})
+    if data is not None:
+        overrides["data_path"] = str(Path(data).expanduser().resolve())
+    elif isinstance(overrides.get("data_path"), str) and overrides["data_path"]:
+        data = overrides["data_path"] = str(Path(overrides["data_path"]).expanduser().resolve())
+    frames: dict[str, Any] = {}
+    if data is not None:
+        if not Path(overrides["data_path"]).is_file():
+            raise ConfigError([f"--data: case sheet not found: {overrides['data_path']}"], path)
+        frames[_frame_key(overrides["data_path"])] = read_sheet(overrides["data_path"])  # validated once
+    for k in overrides:
+        if k in RUNNER_PARAMETERS:
+            problems.append(f"-p {k}: set by the runner (the run's figures folder); remove it")
+    keep = doc.get("keep", DEFAULT_KEEP)
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
+        problems.append(f"'keep' must be a whole number of run folders, at least 1 (got {_type_name(keep)} {keep!r})")
+        keep = DEFAULT_KEEP
+    used_overrides: set[str] = set()
+    for k in doc:
+        if k not in _TOP_KEYS:
+            problems.append(f"unknown top-level key {k!r} (allowed: {', '.join(sorted(_TOP_KEYS))})")
+    if doc.get("version", 1) != 1:
+        problems.append(f"unsupported config version {doc.get('version')!r} (this runner reads version 1)")
+
+    defaults = doc.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        problems.append(f"'defaults' must be a mapping (got {_type_name(defaults)})")
+        defaults = {}
+    for k in defaults:
+        if k not in _DEFAULT_KEYS:
+            problems.append(f"defaults: unknown key {k!r} (allowed: {', '.join(sorted(_DEFAULT_KEYS))})")
+    d_kernel = defaults.get("kernel", DEFAULT_KERNEL)
+    if not isinstance(d_kernel, str) or not d_kernel:
+        problems.append(f"defaults: 'kernel' must be a kernel name (got {_type_name(d_kernel)})")
+        d_kernel = DEFAULT_KERNEL
+    d_timeout = _check_number(defaults.get("timeout"), "timeout", "defaults", problems) or DEFAULT_TIMEOUT
+    d_start = _check_number(defaults.get("start_timeout"), "start_timeout", "defaults",
+                            problems) or DEFAULT_START_TIMEOUT
+    d_retries = defaults.get("retries", DEFAULT_RETRIES)
+    if isinstance(d_retries, bool) or not isinstance(d_retries, int) or not 0 <= d_retries <= 5:
+        problems.append(f"defaults: 'retries' must be a whole number from 0 to 5 (got {d_retries!r})")
+        d_retries = DEFAULT_RETRIES
+    d_params = _check_params(defaults.get("parameters"), "defaults", problems)
+    d_export = {**DEFAULT_EXPORT, **_check_export(defaults.get("export"), "defaults", problems)}
+
+    runs = doc.get("runs")
+    if runs is None:
+        problems.append("missing 'runs': a list of named runs (name, notebook, parameters, output)")
+        runs = []
+    elif not isinstance(runs, list):
+        problems.append(f"'runs' must be a list (got {_type_name(runs)})")
+        runs = []
+
+    specs: list[RunSpec] = []
+    seen_entries: dict[str, int] = {}
+    nb_cache: dict[Path, tuple[set[str] | None, str | None]] = {}
+    nb_defaults: dict[Path, dict[str, Any]] = {}
+    kernels: set[str] = set()
+    for i, entry in enumerate(runs):
+        where = f"runs[{i}]"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: each run must be a mapping (got {_type_name(entry)})")
+            continue
+        name = entry.get("name")
+        if isinstance(name, str):
+            where = f"runs[{i}] ({name})"
+        n_before = len(problems)
+        for k in entry:
+            if k not in _RUN_KEYS:
+                problems.append(f"{where}: unknown key {k!r} (allowed: {', '.join(sorted(_RUN_KEYS))})")
+        if not isinstance(name, str) or not _NAME_RE.match(name):
+            problems.append(f"{where}: 'name' must be a string of letters, digits, '.', '_' or '-' "
+                            f"(got {_type_name(name)} {name!r})")
+            name = None
+        elif name in seen_entries:
+            problems.append(f"{where}: duplicate run name {name!r} (also runs[{seen_entries[name]}])")
+        else:
+            seen_entries[name] = i
+        enabled = entry.get("enabled", True)
+        if not isinstance(enabled, bool):
+            problems.append(f"{where}: 'enabled' must be true or false (got {_type_name(enabled)})")
+        nb_value = entry.get("notebook")
+        notebook: Path | None = None
+        declared: set[str] | None = None
+        if not isinstance(nb_value, str) or not nb_value:
+            problems.append(f"{where}: 'notebook' must be a path to an .ipynb file (got {_type_name(nb_value)})")
+        else:
+            notebook = Path(nb_value).expanduser()
+            notebook = (notebook if notebook.is_absolute() else base / notebook).resolve()
+            if notebook.suffix != ".ipynb":
+                problems.append(f"{where}: notebook {nb_value!r} is not an .ipynb file")
+                notebook = None
+            elif not notebook.is_file():
+                problems.append(f"{where}: notebook file not found: {notebook}")
+                notebook = None
+            else:
+                if notebook not in nb_cache:
+                    nb_cache[notebook] = _notebook_parameters(notebook)
+                declared, err = nb_cache[notebook]
+                if notebook not in nb_defaults:
+                    nb_defaults[notebook] = _notebook_defaults(notebook)
+                if err:
+                    problems.append(f"{where}: {err}")
+        params = _check_params(entry.get("parameters"), where, problems)
+        output = entry.get("output", name)
+        if not isinstance(output, str) or not output or "/" in output or "\\" in output:
+            problems.append(f"{where}: 'output' must be a file name stem without '/' (got {_type_name(output)} "
+                            f"{output!r})")
+            output = None
+        for_each = entry.get("for_each")
+        if for_each is not None and for_each not in FOR_EACH:
+            problems.append(f"{where}: unknown for_each {for_each!r} (allowed: {', '.join(FOR_EACH)})")
+            for_each = None
+        matrix = entry.get("matrix") or {}
+        if not isinstance(matrix, dict):
+            problems.append(f"{where}: 'matrix' must map a parameter to a list of values (got {_type_name(matrix)})")
+            matrix = {}
+        for k, vals in list(matrix.items()):
+            if not isinstance(k, str) or not _IDENT_RE.match(k) or k in RUNNER_PARAMETERS:
+                problems.append(f"{where}: matrix parameter {k!r} is not a usable parameter name")
+                matrix.pop(k)
+            elif not isinstance(vals, list) or not vals or not all(
+                    v is None or isinstance(v, (str, int, float, bool)) for v in vals):
+                problems.append(f"{where}: matrix.{k} must be a non-empty list of scalar values (got {vals!r})")
+                matrix.pop(k)
+            elif k in params:
+                problems.append(f"{where}: parameter {k!r} is given both in 'parameters' and in 'matrix'")
+            elif k == for_each:
+                problems.append(f"{where}: {k!r} is both a matrix parameter and the for_each parameter")
+        if for_each and for_each in params:
+            problems.append(f"{where}: parameter {for_each!r} is set by for_each; remove it from 'parameters'")
+        render = entry.get("render", "papermill")
+        if render not in RENDERERS:
+            problems.append(f"{where}: unknown render {render!r} (allowed: {', '.join(RENDERERS)})")
+            render = "papermill"
+        if render == "cards" and for_each != "case_id":
+            problems.append(f"{where}: render: cards needs for_each: case_id")
+        shard_size = entry.get("shard_size", 250)
+        if isinstance(shard_size, bool) or not isinstance(shard_size, int) or not 1 <= shard_size <= 1000:
+            problems.append(f"{where}: 'shard_size' must be a whole number from 1 to 1000 (got {shard_size!r})")
+            shard_size = 250
+        # -p overrides: where the notebook declares them; a matrix over the same name collapses to the value.
+        if declared is not None:
+            for k, v in overrides.items():
+                if k in declared and k != for_each:
+                    used_overrides.add(k)
+                    default = nb_defaults.get(notebook, {}).get(k) if notebook else None
+                    if k != "data_path" and not _type_matches(v, default):
+                        problems.append(f"{where}: -p {k} {v!r} is {_type_name(v)}, but {notebook.name} declares "
+                                        f"{k} = {default!r} ({_type_name(default)})")
+                    if k in matrix:
+                        matrix[k] = [v]
+                    else:
+                        params[k] = v
+                elif k == for_each:
+                    problems.append(f"{where}: -p {k}: set per case by for_each; use --only {name}-<case id>")
+        timeout = _check_number(entry.get("timeout"), "timeout", where, problems) or d_timeout
+        kernel = entry.get("kernel", d_kernel)
+        if not isinstance(kernel, str) or not kernel:
+            problems.append(f"{where}: 'kernel' must be a kernel name (got {_type_name(kernel)})")
+            kernel = d_kernel
+        export = {**d_export, **_check_export(entry.get("export"), where, problems)}
+
+        # Parameters must exist in the notebook's parameters cell; defaults apply where declared.
+        if notebook is not None and not (declared is None and nb_cache[notebook][1]):
+            explicit = [*params, *matrix, *([for_each] if for_each else [])]
+            if declared is None and explicit:
+                problems.append(f"{where}: notebook {notebook.name} has no cell tagged 'parameters' but the config "
+                                f"sets {', '.join(explicit)}")
+            elif declared is not None:
+                unknown = [p for p in explicit if p not in declared]
+                if unknown:
+                    problems.append(f"{where}: notebook {notebook.name} does not declare parameter(s) "
+                                    f"{', '.join(unknown)} in its parameters cell "
+                                    f"(it declares: {', '.join(sorted(declared)) or 'nothing'})")
+        if len(problems) > n_before or not enabled or notebook is None or name is None or output is None:
+            continue
+
+        base_params = {k: v for k, v in d_params.items() if declared is not None and k in declared}
+        base_params.update(params)
+        if "data_path" in base_params and "data_path" not in overrides:
+            base_params["data_path"] = _resolve_data_path(base_params["data_path"], base)
+        combos: list[list[tuple[str, Any]]] = [list(zip(matrix, vals))
+                                               for vals in itertools.product(*matrix.values())] or [[]]
+        fan: list[Any] = [None]
+        fan_cases: tuple[str, ...] = ()
+        if for_each:
+            key = _frame_key(base_params.get("data_path"))
+            try:
+                if key not in frames:
+                    frames[key] = read_sheet(base_params.get("data_path"))
+                fan = [str(c) for c in frames[key]["case_id"].tolist()]
+            except CaseDataError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - reported as a config problem
+                problems.append(f"{where}: for_each {for_each}: cannot read the cases of "
+                                f"{base_params.get('data_path') or 'the embedded sample'}: {exc}")
+                continue
+            if render == "cards":  # one run per combination; the renderer shards the cases itself
+                fan_cases, fan = tuple(fan), [None]
+        for combo in combos:
+            for item in fan:
+                p = dict(base_params)
+                suffix = [v for _, v in combo]
+                p.update(combo)
+                if for_each and render != "cards":
+                    p[for_each] = item
+                    suffix.append(item)
+                run_name = "-".join([name, *(_safe(s) for s in suffix)])
+                if "{" in output:
+                    try:
+                        out_name = _safe(output.format(name=name, **p))
+                    except (KeyError, IndexError, ValueError) as exc:
+                        problems.append(f"{where}: output template {output!r} cannot be filled: {exc!r}")
+                        break
+                else:
+                    out_name = "_".join([output, *(_safe(s) for s in suffix)])
+                specs.append(RunSpec(name=run_name, entry=name, notebook=notebook, parameters=p, output=out_name,
+                                     kernel=kernel, timeout=float(timeout), start_timeout=float(d_start),
+                                     retries=d_retries, export=export,
+                                     takes_out_dir=bool(declared and "out_dir" in declared), kind=render,
+                                     cases=fan_cases if render == "cards" else (), shard_size=shard_size))
+                kernels.add(kernel)
+
+    names: dict[str, str] = {}
+    outputs: dict[str, str] = {}
+    for s in specs:
+        if s.name in names and names[s.name] != s.entry:
+            problems.append(f"run {s.name!r} (from {s.entry}) has the same name as a run from {names[s.name]}")
+        names.setdefault(s.name, s.entry)
+        if s.output in outputs:
+            problems.append(f"runs {outputs[s.output]!r} and {s.name!r} write the same output {s.output!r}")
+        outputs.setdefault(s.output, s.name)
+    if not problems and not specs and runs:
+        problems.append("no enabled runs")
+    unused = sorted(set(overrides) - used_overrides - {"data_path"})
+    if unused:
+        problems.append(f"-p {', '.join(unused)}: no notebook of the report set declares "
+                        f"{'it' if len(unused) == 1 else 'them'} in its parameters cell")
+    if data is not None and "data_path" not in used_overrides:
+        problems.append("--data: no notebook of the report set declares data_path")
+    if check_kernel and kernels and not problems:
+        problems.extend(_kernel_problems(kernels))
+    if problems:
+        raise ConfigError(problems, path)
+    return ReportConfig(path=Path(path) if path is not None else None, runs=specs,
+                        text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), keep=keep, kernel=d_kernel,
+                        timeout=float(d_timeout), start_timeout=float(d_start), retries=d_retries, frames=frames)
+
+
+def _kernel_problems(kernels: Iterable[str]) -> list[str]:
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+    except ImportError:
+        return []
+    available = set(KernelSpecManager().find_kernel_specs())
+    return [f"Jupyter kernel {k!r} is not installed (available: {', '.join(sorted(available)) or 'none'}); "
+            f"run `make setup`" for k in sorted(kernels) if k not in available]
+
+
+def plan_runs(config: ReportConfig, only: Sequence[str] | None = None) -> list[RunSpec]:
+    """The runs of `config` selected by `only` (entry names, run names or shell patterns; all when empty)."""
+    if not only:
+        return list(config.runs)
+    chosen, unmatched = [], []
+    for pattern in only:
+        hits = [s for s in config.runs if fnmatch.fnmatchcase(s.name, pattern) or s.entry == pattern]
+        if not hits:
+            unmatched.append(pattern)
+        chosen.extend(hits)
+    if unmatched:
+        known = sorted({s.entry for s in config.runs})
+        raise ConfigError([f"--only {p!r} matches no run (entries: {', '.join(known)}; run names are "
+                           f"<entry>-<value>..., shell patterns allowed)" for p in unmatched], config.path)
+    seen: set[str] = set()
+    return [s for s in chosen if not (s.name in seen or seen.add(s.name))]

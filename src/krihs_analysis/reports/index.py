@@ -1,0 +1,211 @@
+"""Front pages: each run's ``index.html`` (in en, ko and ja) and ``reports/index.html`` over all runs.
+
+A run's page links every HTML and PDF it wrote (case cards through their own index page, which links every
+card), with each run's status (ok, failed with its cell, reused from an earlier run), duration, figure
+thumbnails and the run's provenance. The list of runs says, for each run, which headline results changed
+against the run before it, read from the result tables the pipeline saved (``figures/*/results/*.json``), not
+from the HTML.
+
+Examples
+--------
+>>> from krihs_analysis.reports.index import headline_changes
+>>> old = {"qca": [{"model": "A*B", "consistency": 0.91, "coverage": 0.6}]}
+>>> new = {"qca": [{"model": "A*C", "consistency": 0.91, "coverage": 0.6}]}
+>>> headline_changes(old, new, lang="en")
+['QCA solution: A*B → A*C']
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any, Mapping
+
+from .._format import fmt_num, fmt_p
+from ..codebook import LANGS
+from ..wording import phrase
+
+_e = html.escape
+STYLE = """body{font-family:"Noto Sans CJK KR","Noto Sans CJK JP",sans-serif;color:#222;margin:1.5rem;line-height:1.4}
+table{border-collapse:collapse;font-size:.9rem}th,td{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;
+vertical-align:top}.ok{color:#1a7f37}.failed{color:#b00020;font-weight:600}.reused{color:#555}img{height:64px;
+margin:2px;border:1px solid #eee}.langs a{margin-right:.6rem}code{font-size:.85em}"""
+
+
+def _page_name(lang: str) -> str:
+    return "index.html" if lang == "en" else f"index.{lang}.html"
+
+
+def _langs_bar(lang: str) -> str:
+    links = [f'<a href="{_page_name(x)}">{x}</a>' if x != lang else f"<strong>{x}</strong>" for x in LANGS]
+    return f'<p class="langs">{_e(phrase("reports", "languages", lang))}: {" ".join(links)}</p>'
+
+
+def _page(lang: str, title: str, body: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{_e(title)}</title>'
+            f"<style>{STYLE}</style></head>\n<body>\n{_langs_bar(lang)}<h1>{_e(title)}</h1>\n{body}\n</body></html>\n")
+
+
+def _status_cell(rec: Mapping[str, Any], lang: str) -> str:
+    if rec.get("reused_from"):
+        return f'<span class="reused">{_e(phrase("reports", "status_reused", lang, run=rec["reused_from"]))}</span>'
+    if rec.get("status") == "ok":
+        return f'<span class="ok">{_e(phrase("reports", "status_ok", lang))}</span>'
+    err = rec.get("error") or {}
+    cell = err.get("cell_index")
+    text = phrase("reports", "failed_cell", lang, cell=cell) if cell is not None else phrase(
+        "reports", "status_failed", lang)
+    return f'<span class="failed" title="{_e(err.get("message", ""))}">{_e(text)}</span>'
+
+
+def _output_links(rec: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    links, thumbs = [], []
+    for o in rec.get("outputs", []):
+        name = Path(o).name
+        if o.startswith("cards/"):
+            if name == "index.html" and o.count("/") == 2:
+                links.append(f'<a href="{_e(o)}">{_e(o)}</a>')
+            continue
+        if o.endswith((".html", ".pdf")):
+            links.append(f'<a href="{_e(o)}">{_e(name)}</a>')
+        elif o.endswith(".png") and o.startswith("figures/") and len(thumbs) < 6:
+            thumbs.append(f'<a href="{_e(o)}"><img src="{_e(o)}" alt="{_e(name)}" loading="lazy"></a>')
+    return links, thumbs
+
+
+def write_run_index(run_dir: Path, meta: Mapping[str, Any]) -> list[Path]:
+    """Write ``index.html`` (en), ``index.ko.html`` and ``index.ja.html`` of one run folder."""
+    from .._io import write_atomic
+
+    written = []
+    s = meta.get("summary", {})
+    for lang in LANGS:
+        p = lambda key, **kw: phrase("reports", key, lang, **kw)  # noqa: E731
+        rows = [f"<tr><th>{_e(p('run'))}</th><th>{_e(p('status'))}</th><th>{_e(p('duration'))}</th>"
+                f"<th>{_e(p('outputs'))}</th><th>{_e(p('figures'))}</th></tr>"]
+        for rec in meta.get("runs", []):
+            links, thumbs = _output_links(rec)
+            dur = rec.get("duration_s")
+            rows.append(f"<tr><td>{_e(rec['name'])}</td><td>{_status_cell(rec, lang)}</td>"
+                        f"<td>{_e(p('seconds', s=fmt_num(dur, 1))) if dur is not None else '–'}</td>"
+                        f"<td>{' · '.join(links)}</td><td>{''.join(thumbs)}</td></tr>")
+        git = meta.get("git") or {}
+        prov = [(p("started"), meta.get("started")), (p("duration"), p("seconds", s=fmt_num(meta.get("duration_s"), 1))),
+                (p("commit"), f"{git.get('commit') or '–'}{' (dirty)' if git.get('dirty') else ''}"),
+                (p("package"), f"{meta.get('package_version')} · source sha256 "
+                               f"{(meta.get('package_source_sha256') or '')[:12]} · Python {meta.get('python')}")]
+        prov += [(p("inputs"), f"{Path(k).name}: {(v or '–')[:16]}") for k, v in meta.get("inputs_sha256", {}).items()]
+        body = (f"<p>{_e(p('summary', ok=s.get('ok', 0), total=s.get('total', 0), failed=s.get('failed', 0), reused=s.get('reused', 0)))}</p>"
+                f"<table>{''.join(rows)}</table>\n<h2>{_e(p('provenance'))}</h2><table>"
+                + "".join(f"<tr><th>{_e(k)}</th><td><code>{_e(str(v))}</code></td></tr>" for k, v in prov)
+                + "</table>")
+        written.append(write_atomic(run_dir / _page_name(lang),
+                                    _page(lang, p("run_title", run_id=meta.get("run_id")), body)))
+    return written
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The list of runs, with what changed
+
+
+def saved_results(run_dir: Path) -> dict[str, list[dict[str, Any]]]:
+    """The headline tables a run saved (comparison, association, qca), as row dicts; {} when none."""
+    folders = sorted(Path(run_dir).glob("figures/*/results"))
+    folders.sort(key=lambda f: (not f.parent.name.endswith("_en"), f.parent.name))  # one language suffices
+    for folder in folders:
+        out = {}
+        for name in ("comparison", "association", "qca"):
+            f = folder / f"{name}.json"
+            try:
+                out[name] = json.loads(f.read_text(encoding="utf-8"))["data"]
+            except (OSError, ValueError, KeyError):
+                continue
+        if out:
+            return out
+    return {}
+
+
+def headline_changes(old: Mapping[str, list], new: Mapping[str, list], *, lang: str) -> list[str]:
+    """Which headline results differ, as they print (a change beyond the printed digits counts, no less)."""
+    from ..codebook import load_codebook
+
+    cb = load_codebook()
+
+    def label(v: str) -> str:
+        return cb[v].label(lang) if v in cb else v
+
+    changes = []
+    o = {r.get("variable"): r for r in old.get("comparison", [])}
+    for r in new.get("comparison", []):
+        v, before = r.get("variable"), o.get(r.get("variable"))
+        if before is None:
+            continue
+        d0, d1 = fmt_num(before.get("cliffs_delta")), fmt_num(r.get("cliffs_delta"))
+        p0, p1 = fmt_p(before.get("p_holm")), fmt_p(r.get("p_holm"))
+        if (d0, p0) != (d1, p1):
+            changes.append(f"{label(v)}: Cliff's δ {d0} → {d1}, Holm {p0} → {p1}")
+    oa = {(r.get("x"), r.get("y"), r.get("method")): r for r in old.get("association", [])}
+    for r in new.get("association", []):
+        before = oa.get((r.get("x"), r.get("y"), r.get("method")))
+        if before is None:
+            continue
+        s0, s1 = fmt_num(before.get("statistic")), fmt_num(r.get("statistic"))
+        p0, p1 = fmt_p(before.get("p_value")), fmt_p(r.get("p_value"))
+        if (s0, p0) != (s1, p1):
+            changes.append(f"{label(r.get('x'))} ~ {label(r.get('y'))}: {r.get('method')} {s0} → {s1}, {p0} → {p1}")
+    m0 = " + ".join(str(r.get("model")) for r in old.get("qca", []))
+    m1 = " + ".join(str(r.get("model")) for r in new.get("qca", []))
+    if old.get("qca") is not None and new.get("qca") is not None:
+        if m0 != m1:
+            changes.append(f"QCA solution: {m0} → {m1}")
+        else:
+            for a, b in zip(old["qca"], new["qca"]):
+                c0, c1 = fmt_num(a.get("consistency")), fmt_num(b.get("consistency"))
+                v0, v1 = fmt_num(a.get("coverage")), fmt_num(b.get("coverage"))
+                if (c0, v0) != (c1, v1):
+                    changes.append(f"QCA {b.get('model')}: consistency {c0} → {c1}, coverage {v0} → {v1}")
+    return changes
+
+
+def write_root_index(root: Path) -> list[Path]:
+    """Write ``reports/index.html`` (and ``.ko``/``.ja``): every run, newest first, with its changes."""
+    from .._io import write_atomic
+    from .store import latest_run, list_runs, read_meta
+
+    runs = list_runs(root)
+    latest = latest_run(root)
+    metas = [(r, read_meta(r) or {}) for r in runs]
+    results = [saved_results(r) for r, _ in metas]
+    written = []
+    for lang in LANGS:
+        p = lambda key, **kw: phrase("reports", key, lang, **kw)  # noqa: E731
+        rows = [f"<tr><th>{_e(p('run'))}</th><th>{_e(p('status'))}</th><th>{_e(p('started'))}</th>"
+                f"<th>{_e(p('duration'))}</th><th>{_e(p('changes'))}</th></tr>"]
+        prev: dict | None = None
+        lines: list[str] = []
+        for (run, meta), res in zip(metas, results):
+            if not res:
+                change = _e(p("no_results"))
+            elif prev is None:
+                change = _e(p("no_previous"))
+            else:
+                diff = headline_changes(prev, res, lang=lang)
+                change = "<br>".join(_e(d) for d in diff) if diff else _e(p("no_changes"))
+            if res:
+                prev = res
+            s = meta.get("summary", {})
+            status = meta.get("status", "?")
+            cls = "ok" if status == "ok" else "failed"
+            tag = f" ({_e(p('latest'))})" if latest is not None and latest.name == run.name else ""
+            summary = p("summary", ok=s.get("ok", 0), total=s.get("total", 0), failed=s.get("failed", 0),
+                        reused=s.get("reused", 0))
+            dur = meta.get("duration_s")
+            lines.append(f'<tr><td><a href="{_e(run.name)}/{_page_name(lang)}">{_e(run.name)}</a>{tag}</td>'
+                         f'<td class="{cls}">{_e(summary)}</td><td>{_e(str(meta.get("started", "")))}</td>'
+                         f"<td>{_e(p('seconds', s=fmt_num(dur, 1))) if dur is not None else '–'}</td>"
+                         f"<td>{change}</td></tr>")
+        rows.extend(reversed(lines))
+        written.append(write_atomic(root / _page_name(lang), _page(lang, p("runs_title"),
+                                                                   f"<table>{''.join(rows)}</table>")))
+    return written

@@ -1,0 +1,443 @@
+"""The one Papermill caller: execute a notebook (kernel, timeouts, retries), export it, describe what happened.
+
+Report runs (:mod:`.runset`), ``refresh-notebooks`` (:mod:`.refresh`) and the brief rebuild
+(:mod:`krihs_analysis.reports.brief`) all execute notebooks through :func:`execute_notebook`. Work runs in worker
+processes that die with their parent (:func:`die_with_parent`), so a ``SIGKILL`` of ``krihs-analysis report``
+leaves nothing running: pool workers get ``SIGKILL`` from the kernel, and their Jupyter kernels stop by
+themselves when their parent goes (ipykernel's parent poller).
+
+Examples
+--------
+>>> from krihs_analysis.reports.worker import is_disk_full
+>>> import errno
+>>> is_disk_full(OSError(errno.ENOSPC, "No space left on device"))
+True
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Mapping
+
+# The kernel's own start-up log (e.g. "Kernel is running over TCP without encryption") is noise in a report run.
+KERNEL_QUIET = ("--IPKernelApp.log_level=CRITICAL",)
+_PR_SET_PDEATHSIG = 1
+
+
+def now_iso() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def rel(p: Path, base: Path) -> str:
+    try:
+        return str(p.relative_to(base))
+    except ValueError:
+        return str(p)
+
+
+def die_with_parent(parent_pid: int | None = None) -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (``prctl(PR_SET_PDEATHSIG)``); no-op elsewhere.
+
+    Called first in every worker process. When the parent is already gone (the race between fork and prctl),
+    exits at once.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(1)
+
+
+def worker_init(parent_pid: int) -> None:
+    """Initializer of local pool workers: die with the parent, quiet logging."""
+    die_with_parent(parent_pid)
+    quiet_worker()
+
+
+def quiet_worker() -> None:
+    import logging
+    import warnings
+
+    for name in ("papermill", "traitlets", "nbclient", "jupyter_client", "nbconvert", "asyncio", "tornado"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message=".*Kernel is running over TCP without encryption.*")
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    # jsonschema (via nbformat) builds ~40 Lark grammars at import when rfc3987_syntax is installed, only to
+    # check the "iri" format that notebook schemas never use: ~1 s per worker. Workers are ours; skip it.
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True for "no space left" / "quota exceeded" errors, however deeply wrapped."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if "No space left on device" in str(exc):
+            return True
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+        seen += 1
+    return False
+
+
+def _started_any_cell(output: Path) -> bool:
+    """True when Papermill marked any cell of `output` as started (so a failure was not a kernel start)."""
+    try:
+        nb = json.loads(output.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    for cell in nb.get("cells", []):
+        pm = cell.get("metadata", {}).get("papermill", {})
+        if pm.get("status") in ("running", "completed", "failed") or pm.get("start_time"):
+            return True
+    return False
+
+
+def _source_cell_index(nb_path: Path, executed_index: int) -> int:
+    """Index in the source notebook of cell `executed_index` of the executed one (minus injected cells)."""
+    try:
+        cells = json.loads(nb_path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return executed_index
+    injected = sum(1 for c in cells[:executed_index]
+                   if "injected-parameters" in (c.get("metadata", {}).get("tags") or []))
+    return executed_index - injected
+
+
+def _failing_cell(nb_path: Path) -> int | None:
+    try:
+        nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    for i, cell in enumerate(nb.get("cells", [])):
+        if cell.get("metadata", {}).get("papermill", {}).get("status") in ("running", "failed"):
+            return i
+    return None
+
+
+def execute_notebook(notebook: str | Path, output: str | Path, *, parameters: Mapping[str, Any] | None = None,
+                     kernel: str, timeout: float, start_timeout: float, retries: int = 1,
+                     cwd: str | Path | None = None) -> tuple[dict[str, Any] | None, list[dict[str, Any]], list[str]]:
+    """Execute `notebook` into `output` with Papermill; ``(error or None, attempts, notes)``.
+
+    ``attempts`` lists every attempt (``attempt``, ``status`` ok / kernel_start / cell / disk, ``error``).
+
+    A cell error, a timeout or a kernel death during execution is reported at once; a kernel that fails to start
+    is retried `retries` times. The error is a dict (``kind`` ``cell`` / ``kernel_start`` / ``disk``,
+    ``cell_index`` in the source notebook, ``ename``, ``evalue``, ``line``, ``message``). Never raises for what
+    the notebook does.
+    """
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    notebook, output = Path(notebook), Path(output)
+    notes: list[str] = []
+    log: list[dict[str, Any]] = []
+    error: dict[str, Any] | None = None
+    for attempt in range(1, retries + 2):
+        error = _execute_once(pm, PapermillExecutionError, notebook, output, parameters, kernel=kernel,
+                              timeout=timeout, start_timeout=start_timeout, cwd=cwd)
+        log.append({"attempt": attempt, "status": "ok" if error is None else error["kind"],
+                    "error": None if error is None else error["line"]})
+        if error is None or error["kind"] != "kernel_start" or attempt > retries:
+            break
+        notes.append(f"kernel start failed ({error['line']}); retrying ({attempt} of {retries})")
+        time.sleep(0.5)
+    return error, log, notes
+
+
+def _execute_once(pm, PapermillExecutionError, notebook: Path, output: Path, parameters, *, kernel: str,
+                  timeout: float, start_timeout: float, cwd) -> dict[str, Any] | None:
+    """One Papermill execution; the error record, or None."""
+    try:
+        pm.execute_notebook(
+            str(notebook), str(output), parameters=dict(parameters or {}), kernel_name=kernel,
+            cwd=str(cwd if cwd is not None else notebook.parent), progress_bar=False, log_output=False,
+            request_save_on_cell_execute=False, execution_timeout=timeout, start_timeout=start_timeout,
+            extra_arguments=list(KERNEL_QUIET),
+        )
+        return None
+    except PapermillExecutionError as exc:
+        line = f"{exc.ename}: {exc.evalue}".strip()
+        src_index = _source_cell_index(output, exc.cell_index)
+        also = f"; cell {exc.cell_index} of the executed notebook" if src_index != exc.cell_index else ""
+        return {"kind": "cell", "notebook": notebook.name, "cell_index": src_index,
+                "executed_cell_index": exc.cell_index, "execution_count": exc.exec_count,
+                "ename": exc.ename, "evalue": exc.evalue, "line": line,
+                "message": f"{notebook.name}: cell {src_index} (execution count {exc.exec_count}{also}) "
+                           f"raised {line}"}
+    except Exception as exc:  # noqa: BLE001 - kernel death, timeout, kernel start failure, full disk
+        ename = type(exc).__name__
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        line = f"{ename}: {first}".rstrip(": ")
+        if is_disk_full(exc):
+            return {"kind": "disk", "notebook": notebook.name, "cell_index": None, "execution_count": None,
+                    "ename": ename, "evalue": str(exc), "line": line,
+                    "message": f"{notebook.name}: no space left on the device writing {output}"}
+        started = _started_any_cell(output)
+        cell_index = _failing_cell(output) if started else None
+        where = f"cell {cell_index}" if cell_index is not None else (
+            "during execution" if started else "kernel start")
+        return {"kind": "cell" if started else "kernel_start", "notebook": notebook.name,
+                "cell_index": cell_index, "execution_count": None, "ename": ename, "evalue": str(exc),
+            "line": line, "message": f"{notebook.name}: {where}: {line}"}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Exports
+
+
+def _brief_notebook(nb):
+    nb = copy.deepcopy(nb)
+    # The reader's version: no parameters, and no cells the author tagged as notes to analysts.
+    drop = {"injected-parameters", "parameters", "remove-in-brief"}
+    nb.cells = [c for c in nb.cells if not drop & set(c.get("metadata", {}).get("tags", []) or [])]
+    return nb
+
+
+_EXPORTERS: dict[str, Any] = {}  # per worker process: building an exporter loads and compiles its templates
+
+
+def _html_exporter(brief: bool):
+    key = "brief" if brief else "full"
+    if key not in _EXPORTERS:
+        from nbconvert import HTMLExporter
+
+        _EXPORTERS[key] = (HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+                           if brief else HTMLExporter())
+    return _EXPORTERS[key]
+
+
+def export_html(nb, path: Path, *, brief: bool) -> None:
+    """Write `nb` as HTML; `brief` drops inputs, prompts and the parameters cells (the reader's version)."""
+    from .._io import write_atomic
+
+    if brief:
+        nb = _brief_notebook(nb)
+    body, _ = _html_exporter(brief).from_notebook_node(nb)
+    write_atomic(path, body)
+
+
+def export_pdf(nb, path: Path, *, brief: bool) -> str:
+    """Write a PDF of `nb` with the system Chromium; returns a note (``"pdf skipped: ..."`` when impossible)."""
+    from ..pdf import find_chromium, print_pdf
+
+    chromium = find_chromium()
+    if not chromium:
+        return "pdf skipped: no chromium"
+    if brief:
+        nb = _brief_notebook(nb)
+    exclude = {"exclude_input": True, "exclude_input_prompt": True, "exclude_output_prompt": True} if brief else {}
+    from nbconvert import HTMLExporter
+
+    # nbconvert's webpdf template, printed by the system Chromium (as webpdf does, without playwright).
+    html, _ = HTMLExporter(template_name="webpdf", **exclude).from_notebook_node(nb)
+    try:
+        print_pdf(html, path)
+    except RuntimeError as exc:
+        if is_disk_full(exc):
+            raise OSError(errno.ENOSPC, f"No space left on device writing {path}") from exc
+        return f"pdf failed: {exc}"
+    return f"pdf: headless {chromium} (nbconvert webpdf template)"
+
+
+def relativise_paths(nb_path: Path, replacements: Mapping[str, str]) -> None:
+    """Show the run's final, relative output paths in an executed notebook instead of the temporary folder.
+
+    The run executes inside ``reports/.<run-id>.partial/``; the injected-parameters cell and any printed output
+    would otherwise name that folder, which no longer exists once the run is renamed into place.
+    """
+    import nbformat
+
+    from .._io import write_atomic
+
+    nb = nbformat.read(nb_path, as_version=4)
+    changed = False
+
+    def sub(text: str) -> str:
+        for old, new in replacements.items():
+            text = text.replace(repr(old), repr(new)).replace(old, new)
+        return text
+
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", []) or []
+        if "injected-parameters" in tags:
+            new = sub(cell.source)
+            if new != cell.source:
+                cell.source = new + "\n# paths relative to the run folder"
+                changed = True
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if "text" in out and any(o in out["text"] for o in replacements):
+                out["text"] = sub(out["text"])
+                changed = True
+    pm_meta = nb.metadata.get("papermill")
+    if pm_meta:  # Papermill records where it wrote the notebook and with which parameters
+        text = json.dumps(dict(pm_meta), ensure_ascii=False)
+        new = text
+        for old, rep in replacements.items():
+            new = new.replace(json.dumps(old)[1:-1], json.dumps(rep)[1:-1])
+        if new != text:
+            nb.metadata["papermill"] = json.loads(new)
+            changed = True
+    if changed:
+        write_atomic(nb_path, nbformat.writes(nb) + "\n")
+
+
+def _disk_error(name: str, exc: BaseException, what: str) -> dict[str, Any]:
+    return {"kind": "disk", "notebook": name, "cell_index": None, "execution_count": None,
+            "ename": type(exc).__name__, "evalue": str(exc), "line": f"{type(exc).__name__}: {exc}",
+            "message": f"{name}: no space left on the device writing {what}"}
+
+
+def execute_run(task: Mapping[str, Any]) -> dict[str, Any]:
+    """Execute one planned run (a plain dict from the run set) and export it; returns its result record.
+
+    Runs in a worker process. Never raises for notebook problems: they are reported in the record.
+    """
+    quiet_worker()
+    if task.get("kind") == "cards_shard":
+        from .cards import render_shard
+
+        return render_shard(task)
+    t0 = time.time()
+    run_dir = Path(task["run_dir"])
+    output = task["output"]
+    notebook = Path(task["notebook"])
+    nb_out = run_dir / "notebooks" / f"{output}.ipynb"
+    params = dict(task["parameters"])
+    record: dict[str, Any] = {
+        "name": task["name"], "entry": task["entry"], "notebook": str(notebook), "output": output,
+        "parameters": dict(params), "kernel": task["kernel"], "status": "failed", "attempts": 0,
+        "started": now_iso(), "notes": [], "outputs": [], "error": None,
+    }
+    fig_rel = f"figures/{output}"
+    try:
+        nb_out.parent.mkdir(parents=True, exist_ok=True)
+        if task.get("takes_out_dir"):
+            (run_dir / fig_rel).mkdir(parents=True, exist_ok=True)
+            params["out_dir"] = str(run_dir / fig_rel)
+            record["parameters"]["out_dir"] = fig_rel
+    except OSError as exc:
+        record.update(error=_disk_error(notebook.name, exc, str(run_dir)) if is_disk_full(exc) else {
+            "kind": "output", "notebook": notebook.name, "cell_index": None, "execution_count": None,
+            "ename": type(exc).__name__, "evalue": str(exc), "line": str(exc),
+            "message": f"{notebook.name}: cannot write {run_dir}: {exc.strerror or exc}"},
+            ended=now_iso(), duration_s=round(time.time() - t0, 3))
+        return record
+    error, attempts, notes = execute_notebook(
+        notebook, nb_out, parameters=params, kernel=task["kernel"], timeout=task["timeout"],
+        start_timeout=task["start_timeout"], retries=int(task.get("retries", 1)))
+    record["worker"] = f"{os.uname().nodename} pid {os.getpid()}"  # a Dask run overwrites it with the address
+    record["attempts"] = [{**a, "worker": record["worker"]} for a in attempts]
+    record["notes"].extend(notes)
+    if nb_out.is_file() and (error is None or error["kind"] != "disk"):
+        record["outputs"].append(rel(nb_out, run_dir))
+        export = task["export"]
+        try:
+            relativise_paths(nb_out, {str(run_dir / fig_rel): fig_rel, str(run_dir) + os.sep: ""})
+            import nbformat
+
+            nb = nbformat.read(nb_out, as_version=4)
+            if export.get("html", True):
+                p = run_dir / "html" / f"{output}.html"
+                export_html(nb, p, brief=False)
+                record["outputs"].append(rel(p, run_dir))
+            if export.get("brief_html", True):
+                p = run_dir / "html" / f"{output}.brief.html"
+                export_html(nb, p, brief=True)
+                record["outputs"].append(rel(p, run_dir))
+            if export.get("pdf") and error is None:
+                p = run_dir / "pdf" / f"{output}.pdf"
+                note = export_pdf(nb, p, brief=export.get("pdf_source", "brief") == "brief")
+                record["notes"].append(note)
+                if p.is_file():
+                    record["outputs"].append(rel(p, run_dir))
+        except Exception as exc:  # noqa: BLE001
+            if is_disk_full(exc):
+                error = _disk_error(notebook.name, exc, f"the exports of {output}")
+            else:
+                record["notes"].append(f"export failed: {type(exc).__name__}: {exc}")
+                if error is None:
+                    error = {"kind": "export", "notebook": notebook.name, "cell_index": None,
+                             "execution_count": None, "ename": type(exc).__name__, "evalue": str(exc),
+                             "line": f"{type(exc).__name__}: {exc}",
+                             "message": f"{notebook.name}: export failed: {type(exc).__name__}: {exc}"}
+    fig_dir = run_dir / fig_rel
+    if fig_dir.is_dir():
+        record["outputs"].extend(rel(p, run_dir) for p in sorted(fig_dir.rglob("*"))
+                                 if p.is_file() and not p.name.startswith("."))
+    record["status"] = "ok" if error is None else "failed"
+    record["error"] = error
+    record["ended"] = now_iso()
+    record["duration_s"] = round(time.time() - t0, 3)
+    return record
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Dask: each task runs the worker in a fresh process (Dask runs tasks in threads), and leaves attempt markers on
+# the shared file system so that the run set can tell which worker ran what, and which attempts were lost.
+
+
+def _dask_worker_address() -> str | None:
+    try:
+        from distributed import get_worker
+
+        return get_worker().address
+    except (ImportError, ValueError):
+        return None
+
+
+def execute_run_subprocess(task: Mapping[str, Any]) -> dict[str, Any]:
+    """Dask task: run :func:`execute_run` in a fresh Python process; records this attempt's worker."""
+    worker = _dask_worker_address()
+    attempts_dir = Path(task["run_dir"]) / ".attempts"
+    attempts_dir.mkdir(parents=True, exist_ok=True)
+    n = len(list(attempts_dir.glob(f"{task['name']}.*.json"))) + 1
+    marker = attempts_dir / f"{task['name']}.{n}.json"
+    marker.write_text(json.dumps({"attempt": n, "worker": worker, "host": os.uname().nodename,
+                                  "pid": os.getpid(), "started": now_iso(), "status": "running"}), encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="krihs-report-task-") as tmp:
+        task_file, result_file = Path(tmp) / "task.json", Path(tmp) / "result.json"
+        task_file.write_text(json.dumps(dict(task)), encoding="utf-8")
+        parent = os.getpid()
+        proc = subprocess.run([sys.executable, "-m", "krihs_analysis.reports", "_worker", str(task_file),
+                               str(result_file)], capture_output=True, text=True,
+                              preexec_fn=lambda: die_with_parent(parent))
+        if result_file.is_file():
+            rec = json.loads(result_file.read_text(encoding="utf-8"))
+        else:
+            line = (proc.stderr.strip().splitlines() or [f"exit code {proc.returncode}"])[-1]
+            rec = crashed_record(task, f"worker process failed: {line}")
+    rec["worker"] = worker
+    marker.write_text(json.dumps({"attempt": n, "worker": worker, "host": os.uname().nodename, "pid": os.getpid(),
+                                  "started": json.loads(marker.read_text())["started"], "ended": now_iso(),
+                                  "status": rec["status"]}), encoding="utf-8")
+    return rec
+
+
+def crashed_record(task: Mapping[str, Any], line: str) -> dict[str, Any]:
+    name = Path(task["notebook"]).name
+    return {"name": task["name"], "entry": task["entry"], "notebook": task["notebook"], "output": task["output"],
+            "parameters": task["parameters"], "kernel": task["kernel"], "status": "failed",
+            "attempts": [{"attempt": 1, "status": "worker", "error": line}],
+            "notes": [], "outputs": [], "duration_s": None,
+            "error": {"kind": "worker", "notebook": name, "cell_index": None, "execution_count": None,
+                      "ename": "WorkerError", "evalue": line, "line": line, "message": f"{name}: {line}"}}

@@ -1,0 +1,236 @@
+"""Set-theoretic diagnostics against SetMethods 4.0, enumeration and sums computed in the test.
+
+SetMethods values: tests/data/qca/setmethods_reference.json, written by tests/r/setmethods_reference.R (the R
+code behind every expected number; rerun with `Rscript tests/r/setmethods_reference.R`) on data it generated
+with set.seed (tests/data/qca/setmethods_data.csv; the package never saw them). Unrounded SetMethods values
+are compared to 1e-6, values SetMethods rounds to 3 decimals to 5e-4.
+"""
+
+from __future__ import annotations
+
+import json
+from itertools import permutations
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from krihs_analysis import qca
+
+HERE = Path(__file__).parent / "data" / "qca"
+REF = json.loads((HERE / "setmethods_reference.json").read_text(encoding="utf-8"))
+CONDS = ["A", "B", "C", "D"]
+
+
+@pytest.fixture(scope="module")
+def raw() -> pd.DataFrame:
+    # keep_default_na=False: the case labelled "NA" stays a label.
+    return pd.read_csv(HERE / "setmethods_data.csv", keep_default_na=False).set_index("id")
+
+
+@pytest.fixture(scope="module")
+def data(raw) -> pd.DataFrame:
+    return raw[[*CONDS, "Y"]].astype("float64")
+
+
+@pytest.fixture(scope="module")
+def solution(data) -> qca.Solution:
+    return qca.minimize(qca.truth_table(data, "Y", CONDS, incl_cut=0.8), kind="parsimonious")
+
+
+def test_case_labelled_na_is_read_as_a_label(raw):
+    assert "NA" in raw.index
+
+
+def test_first_model_equals_setmethods_input(solution):
+    assert set(solution.models[0].split(" + ")) == set(REF["expression"].split(" + "))
+
+
+@pytest.mark.parametrize("necessity", [False, True])
+def test_cluster_diagnostics_match_setmethods_cluster(data, raw, necessity):
+    ref = REF["cluster_necessity" if necessity else "cluster"]
+    out = qca.cluster_diagnostics(data, "Y", REF["expression"], groups=raw["country"], necessity=necessity)
+    groups = REF["cluster_groups"]
+    for term in REF["cluster_names"]:
+        rows = out[(out["term"] == term) & (out["level"] == "term")]
+        r = ref[term]
+        assert rows["group"].tolist() == ["pooled", *groups]
+        assert rows["consistency"].tolist() == pytest.approx([r["pooled"], *r["between"]], abs=1e-6)
+        assert rows["coverage"].tolist() == pytest.approx([r["cov_pooled"], *r["cov_between"]], abs=1e-6)
+        assert rows["dBP"].iloc[0] == pytest.approx(r["dBP"], abs=1e-6)
+        assert rows["dWP"].iloc[0] == pytest.approx(r["dWP"], abs=1e-6)
+
+
+def test_cluster_diagnostics_columns_and_group_sizes(data, raw):
+    out = qca.cluster_diagnostics(data, "Y", "B + A*C", groups=raw["country"])
+    assert list(out.columns) == ["term", "level", "group", "n", "consistency", "coverage", "dBP", "dWP"]
+    assert out["level"].tolist() == ["term"] * 6 + ["expression"] * 3
+    assert out.loc[out["group"] == "pooled", "n"].tolist() == [26, 26, 26]
+    assert out.loc[out["group"] == "KR", "n"].tolist() == [14, 14, 14]
+
+
+def _brute_p(x, y, labels):
+    """Exact p by listing every distinct permutation of the labels (independent of the package's enumeration)."""
+    xy = np.minimum(x, y)
+
+    def gap(lab):
+        lab = np.asarray(lab)
+        cons = [(xy[lab == g].sum() + 1e-10) / (x[lab == g].sum() + 1e-10) for g in sorted(set(labels))]
+        return max(cons) - min(cons)
+
+    obs = gap(labels)
+    perms = set(permutations(labels))
+    return obs, sum(gap(p) >= obs - 1e-9 for p in perms) / len(perms), len(perms)
+
+
+@pytest.mark.parametrize("groups", [["KR"] * 4 + ["JP"] * 4, ["KR"] * 3 + ["JP"] * 3 + ["CN"] * 2])
+def test_exact_permutation_p_equals_enumeration(groups):
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame({"A": rng.random(8).round(2), "B": rng.random(8).round(2), "Y": rng.random(8).round(2)})
+    res = qca.cluster_permutation_test(df, "Y", "A + B", groups=groups)
+    for term, x in (("A", df["A"].to_numpy()), ("B", df["B"].to_numpy()),
+                    ("A + B", np.maximum(df["A"], df["B"]).to_numpy())):
+        obs, p, count = _brute_p(x, df["Y"].to_numpy(), groups)
+        row = res[res["term"] == term].iloc[0]
+        assert row["gap"] == pytest.approx(obs, abs=1e-12)
+        assert row["p_value"] == pytest.approx(p, abs=1e-12)
+        assert row["n_permutations"] == count and bool(row["exact"])
+
+
+def test_monte_carlo_permutation_p_is_seeded_and_near_the_exact_p():
+    rng = np.random.default_rng(6)
+    df = pd.DataFrame({"A": rng.random(10).round(2), "Y": rng.random(10).round(2)})
+    groups = ["KR"] * 5 + ["JP"] * 5
+    exact = qca.cluster_permutation_test(df, "Y", "A", groups=groups).loc[0, "p_value"]
+    a = qca.cluster_permutation_test(df, "Y", "A", groups=groups, permutations=4000, seed=1)
+    b = qca.cluster_permutation_test(df, "Y", "A", groups=groups, permutations=4000, seed=1)
+    assert a.equals(b)
+    assert not a.loc[0, "exact"] and a.loc[0, "n_permutations"] == 4000
+    assert abs(a.loc[0, "p_value"] - exact) < 4 * np.sqrt(exact * (1 - exact) / 4000) + 1e-3
+
+
+def test_exact_permutation_refuses_more_than_a_million_relabellings():
+    df = pd.DataFrame({"A": np.linspace(0, 1, 26), "Y": np.linspace(1, 0, 26)})
+    with pytest.raises(ValueError, match="permutations=9999"):
+        qca.cluster_permutation_test(df, "Y", "A", groups=["KR"] * 14 + ["JP"] * 12)
+
+
+def test_skewness_matches_setmethods_skew_check(data):
+    out = qca.skewness(data)
+    assert list(out.columns) == ["set", "n", "n_above", "percent"]
+    for line, row in zip(REF["skew"], out.itertuples()):
+        counts, pct = line.split(":")[1].split("=")
+        above, n = (int(v) for v in counts.split("/"))
+        assert (row.n_above, row.n) == (above, n)
+        assert row.percent == pytest.approx(float(pct.strip(" %")), abs=5e-3)
+
+
+def test_skewness_refuses_uncalibrated_values():
+    with pytest.raises(ValueError, match="outside"):
+        qca.skewness(pd.DataFrame({"A": [0.2, 3.0]}))
+
+
+def test_threshold_ranges_match_setmethods_inclrange_and_ncutrange(data):
+    out = qca.threshold_ranges(data, "Y", CONDS, incl_cut=0.8, kind="parsimonious")
+    assert out["parameter"].tolist() == ["incl_cut", "n_cut"]
+    assert out.loc[0, ["lower", "upper"]].tolist() == pytest.approx(REF["inclrange"], abs=1e-12)
+    assert out.loc[1, ["lower", "upper"]].tolist() == pytest.approx(REF["ncutrange"], abs=1e-12)
+
+
+def test_calibration_ranges_match_setmethods_calibrange(data, raw):
+    out = qca.calibration_ranges(data, "Y", CONDS, condition="A", raw=raw["raw_A"], thresholds=(20, 50, 80),
+                                 step=5, max_runs=10, incl_cut=0.8, kind="parsimonious")
+    assert out["anchor"].tolist() == ["exclusion", "crossover", "inclusion"]
+    for (_, row), key in zip(out.iterrows(), ["E", "C", "I"]):
+        expected = [np.nan if v == "NA" else float(v) for v in REF["calibrange"][key]]
+        assert [row["lower"], row["upper"]] == pytest.approx(expected, nan_ok=True)
+
+
+def test_robustness_matches_setmethods_rob_fit_corefit_and_case_ratio(data):
+    out = qca.robustness(data, "Y", REF["expression"], REF["tests"])
+    assert list(out.columns) == ["RF_cov", "RF_cons", "RF_SC_minTS", "RF_SC_maxTS", "RCR_typ", "RCR_dev",
+                                 "RCC_rank", "core_consistency", "core_coverage"]
+    r = out.iloc[0]
+    for k in ("RF_cov", "RF_cons", "RF_SC_minTS", "RF_SC_maxTS"):
+        assert r[k] == pytest.approx(REF["rob_fit"][k], abs=5e-4)
+    assert [r["core_consistency"], r["core_coverage"]] == pytest.approx(REF["rob_corefit"][:2], abs=5e-4)
+    assert r["RCR_typ"] == pytest.approx(REF["rob_case_ratio"]["RCR_typ"], abs=5e-4)
+    assert r["RCR_dev"] == pytest.approx(REF["rob_case_ratio"]["RCR_dev"], abs=5e-4)
+    assert r["RCC_rank"] == REF["rob_case_ratio"]["RCC_Rank"]
+
+
+def test_robust_cases_memberships_match_setmethods_rob_evaluation(data):
+    out = qca.robust_cases(data, "Y", REF["expression"], REF["tests"])
+    ev = REF["rob_evaluation"]
+    assert list(out.columns) == ["case_id", "IS", "min_TS", "max_TS", "outcome", "type"]
+    assert out["IS"].tolist() == pytest.approx(ev["Sol.Formula1"], abs=1e-6)
+    assert np.minimum(out["IS"], out["min_TS"]).tolist() == pytest.approx(ev["S1*S2"], abs=1e-6)
+    assert np.minimum(out["IS"], out["max_TS"]).tolist() == pytest.approx(ev["S1*S3"], abs=1e-6)
+    assert np.minimum(1 - out["IS"], out["max_TS"]).tolist() == pytest.approx(ev["s1*S3"], abs=1e-6)
+    typ = out["type"]
+    robust_y = np.sum((np.asarray(ev["S1*S2"]) > 0.5) & (np.asarray(ev["Outcome"]) > 0.5))
+    assert (typ == "robust_typical").sum() == robust_y
+
+
+def test_case_roles_match_setmethods_smmr(data):
+    out = qca.case_roles(data, "Y", REF["expression"])
+    assert list(out.columns) == ["role", "term", "case_id", "term_membership", "outcome_membership", "score",
+                                 "most", "unique", "row"]
+    typ = REF["smmr_1"]
+    got = out[out["role"] == "typical"].set_index(["term", "case_id"])
+    assert set(got.index) == set(zip(typ["Term"], typ["Case"]))
+    for term, case, best, most, uniq in zip(typ["Term"], typ["Case"], typ["Best"], typ["MostTyp"], typ["UniqCov"]):
+        assert got.loc[(term, case), "score"] == pytest.approx(best, abs=1e-6)
+        assert got.loc[(term, case), "most"] == most
+        assert got.loc[(term, case), "unique"] == uniq
+    dev = REF["smmr_3"]
+    got = out[out["role"] == "deviant_consistency"].set_index(["term", "case_id"])
+    assert set(got.index) == set(zip(dev["Term"], dev["Cases"]))
+    for term, case, best, most in zip(dev["Term"], dev["Cases"], dev["Best"], dev["MostDCONS"]):
+        assert got.loc[(term, case), "score"] == pytest.approx(best, abs=5e-4)
+        assert got.loc[(term, case), "most"] == most
+    assert (out["role"] == "deviant_coverage").sum() == len(REF["smmr_4"])
+    irr = REF["smmr_5"]
+    got = out[out["role"] == "irrelevant"].set_index("case_id")
+    assert set(got.index) == set(irr["Case"])
+    for case, tt_row in zip(irr["Case"], irr["TT_row"]):
+        assert got.loc[case, "term_membership"] == pytest.approx(dict(zip(irr["Case"], irr["Sol"]))[case], abs=5e-3)
+    # the irrelevant cases' truth-table rows: SetMethods lists each case's row configuration
+    w = [8, 4, 2, 1]
+    for case, a, b, c, d in zip(irr["Case"], irr["TT_A"], irr["TT_B"], irr["TT_C"], irr["TT_D"]):
+        assert got.loc[case, "row"] == 1 + a * w[0] + b * w[1] + c * w[2] + d * w[3]
+
+
+def test_esa_models_match_setmethods_esa(data):
+    tt = qca.truth_table(data, "Y", CONDS, incl_cut=0.8)
+    sol = qca.enhanced_minimize(tt, untenable=["~B*C"], necessary=["A + C"], kind="parsimonious")
+    assert {frozenset(m.split(" + ")) for m in sol.models} == {frozenset(m.split(" + ")) for m in REF["esa_models"]}
+    changed = qca.esa_exclusions(tt, untenable=["~B*C"], necessary=["A + C"])
+    expected = tuple(i + 1 for i, (a, b) in enumerate(zip(REF["tt_out"], REF["esa_out"])) if a != b)
+    assert changed == expected
+
+
+def test_theory_evaluation_equals_sums_computed_here(data):
+    out = qca.theory_evaluation(data, "Y", "A*B + C", REF["expression"])
+    t = np.maximum(np.minimum(data["A"], data["B"]), data["C"]).to_numpy()
+    s = qca.evaluate(REF["expression"], data).to_numpy()
+    y = data["Y"].to_numpy()
+    x = np.minimum(1 - t, s)
+    row = out.set_index("intersection").loc["~T*S"]
+    assert row["consistency"] == pytest.approx(np.minimum(x, y).sum() / x.sum(), abs=1e-12)
+    assert row["coverage"] == pytest.approx(np.minimum(x, y).sum() / y.sum(), abs=1e-12)
+    ids = data.index[(np.minimum(t, 1 - s) > 0.5) & (y < 0.5)].tolist()
+    assert out.set_index("intersection").loc["T*~S", "cases_y"] == ",".join(ids)
+    assert out["intersection"].tolist() == ["T", "S", "T*S", "~T*S", "T*~S", "~T*~S"]
+
+
+@pytest.mark.parametrize("fn", [
+    lambda d: qca.cluster_diagnostics(d, "Y", "A", groups="nation"),
+    lambda d: qca.cluster_permutation_test(d, "Y", "A", groups=["KR"] * len(d), permutations=0),
+    lambda d: qca.robustness(d, "Y", "A", "B"),
+    lambda d: qca.threshold_ranges(d, "Y", CONDS, incl_step=0),
+])
+def test_user_mistakes_raise_value_error_saying_what_to_change(data, fn):
+    with pytest.raises(ValueError):
+        fn(data)

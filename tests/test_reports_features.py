@@ -1,0 +1,450 @@
+"""Report runner: overrides (--data, -p), reuse, retention, front pages, case cards and faults.
+
+Reference for the parameter typing is Papermill's own command line (``papermill.cli._resolve_type``); for the
+card medians, :func:`krihs_analysis.compare.case_profile` (a separate code path) and medians by hand; for the card
+figure's point positions, matplotlib's own data transform.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+nbf = pytest.importorskip("nbformat")
+pytest.importorskip("papermill")
+
+from krihs_analysis import paths, reports  # noqa: E402
+from krihs_analysis.cli import main  # noqa: E402
+
+PY = sys.executable
+
+
+def _kernel_available() -> bool:
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return reports.DEFAULT_KERNEL in KernelSpecManager().find_kernel_specs()
+
+
+needs_kernel = pytest.mark.skipif(not _kernel_available(), reason="the krihs-analysis kernel is not installed")
+
+
+def make_notebook(path: Path, params: str, *cells: str) -> Path:
+    nb = nbf.v4.new_notebook()
+    p = nbf.v4.new_code_cell(params)
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [nbf.v4.new_markdown_cell("# Test"), p, *(nbf.v4.new_code_cell(c) for c in cells)]
+    nb.metadata["kernelspec"] = {"name": "krihs-analysis", "display_name": "Python (krihs-analysis)",
+                                 "language": "python"}
+    nbf.write(nb, path)
+    return path
+
+
+COUNT = textwrap.dedent("""\
+    import os, pathlib
+    if counter:
+        with open(counter, "a") as fh:
+            fh.write(f"{lang}\\n")
+    if out_dir:
+        pathlib.Path(out_dir, "seen.txt").write_text(f"{lang} {seed} {data_path}")
+    print("ran", lang, seed, out_dir)
+""")
+
+
+@pytest.fixture(scope="module")
+def nbdir(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("nb")
+    make_notebook(d / "count.ipynb", 'lang = "en"\nseed = 0\ndata_path = None\ncounter = None\nout_dir = None',
+                  COUNT)
+    make_notebook(d / "big.ipynb", "n = 8", "print('x' * (n * 1024 * 1024))")
+    make_notebook(d / "card.ipynb", 'case_id = "KR-P1-A"\nlang = "en"\ndata_path = None', "print(case_id)")
+    make_notebook(d / "slow.ipynb", "marker = None", "import pathlib, time\npathlib.Path(marker).write_text('x')\n"
+                  "time.sleep(60)")
+    lines = paths.SAMPLE_CASES.read_text(encoding="utf-8").splitlines()
+    (d / "five.csv").write_text("\n".join(lines[:4] + lines[-2:]) + "\n", encoding="utf-8")
+    return d
+
+
+def cfg(d: Path, text: str, name: str) -> Path:
+    p = d / name
+    p.write_text(textwrap.dedent(text), encoding="utf-8")
+    return p
+
+
+# ------------------------------------------------------------------------------------------------------------
+# -p and --data: typed, validated before anything runs
+
+
+@pytest.mark.parametrize("value", ["True", "False", "None", "7", "-3", "0.05", "1e3", "ko", "nan", "07", ""])
+def test_parameters_are_typed_as_papermill_types_them(value):
+    from papermill.cli import _resolve_type
+
+    name, typed = reports.parse_parameter("x", value)
+    expected = _resolve_type(value)
+    assert type(typed) is type(expected)
+    assert typed == expected or (typed != typed and expected != expected)  # nan
+
+
+def test_overrides_apply_where_declared_and_collapse_the_matrix(nbdir):
+    c = cfg(nbdir, """\
+        runs:
+          - {name: count, notebook: count.ipynb, matrix: {lang: [en, ko]}}
+          - {name: card, notebook: card.ipynb, for_each: case_id}
+        """, "over.yaml")
+    plan = reports.load_config(c, parameters={"lang": "ja", "seed": 5}, data=nbdir / "five.csv")
+    assert [s.name for s in plan.runs] == ["count-ja", "card-KR-P1-A", "card-KR-P1-B", "card-KR-P2-A",
+                                           "card-JP-11", "card-JP-12"]
+    assert plan.runs[0].parameters == {"lang": "ja", "seed": 5, "data_path": str(nbdir / "five.csv")}
+    assert "seed" not in plan.runs[1].parameters  # card.ipynb does not declare seed
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["-p", "colour", "red"], "-p colour: no notebook of the report set declares it"),
+    (["-p", "seed", "abc"], "-p seed 'abc' is str, but count.ipynb declares seed = 0 (int)"),
+    (["-p", "out_dir", "/tmp"], "set by the runner"),
+    (["--data", "missing.csv"], "--data: case sheet not found"),
+])
+def test_bad_overrides_exit_2_before_anything_runs(nbdir, tmp_path, capsys, args, expected):
+    c = cfg(nbdir, "runs:\n  - {name: count, notebook: count.ipynb}\n", "bad_over.yaml")
+    code = main(["report", "--config", str(c), "--out", str(tmp_path / "r"), "--no-progress", *args])
+    assert code == 2
+    assert expected in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
+
+
+def test_an_invalid_data_sheet_prints_its_problems_and_exits_2(nbdir, tmp_path, capsys):
+    bad = Path(__file__).parent / "data" / "bad_code.csv"
+    c = cfg(nbdir, "runs:\n  - {name: count, notebook: count.ipynb}\n", "bad_sheet.yaml")
+    assert main(["report", "--config", str(c), "--out", str(tmp_path / "r"), "--data", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "bad_code.csv" in err and "Traceback" not in err
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Reuse, --force, retention, front pages: one sequence of runs
+
+
+@pytest.fixture(scope="module")
+def sequence(nbdir, tmp_path_factory):
+    """Four runs into one folder: first, unchanged (reused), -p seed (re-runs), --force, and --keep 2."""
+    out = tmp_path_factory.mktemp("seq") / "reports"
+    counter = tmp_path_factory.mktemp("counter") / "count.txt"
+    c = cfg(nbdir, f"""\
+        keep: 5
+        runs:
+          - {{name: count, notebook: count.ipynb, matrix: {{lang: [en, ko]}}, parameters: {{counter: {str(counter)!r}}}}}
+        """, "seq.yaml")
+    runs, seen = [], []
+
+    def run(**kw):
+        res = reports.run_reports(c, out_dir=out, progress=False, **kw)
+        meta = json.loads((res.run_dir / "run.json").read_text())
+        present = all((res.run_dir / o).is_file() for r in meta["runs"] for o in r["outputs"])
+        inodes = {o: (res.run_dir / o).stat().st_ino for r in meta["runs"] for o in r["outputs"]}
+        runs.append(res)
+        seen.append((meta, present, inodes))
+
+    run()
+    run()
+    run(parameters={"seed": 3})
+    run(force=True, keep=2)
+    return out, counter, runs, seen
+
+
+def lines(p: Path) -> list[str]:
+    return p.read_text().split() if p.exists() else []
+
+
+@needs_kernel
+def test_an_unchanged_run_reuses_every_output_and_names_the_run_that_made_it(sequence):
+    out, counter, runs, seen = sequence
+    first, second = runs[0], runs[1]
+    assert first.status == second.status == "ok"
+    assert [r["reused_from"] for r in first.results] == [None, None]
+    assert [r["reused_from"] for r in second.results] == [first.run_id, first.run_id]
+    meta, present, inodes = seen[1]
+    assert meta["summary"]["reused"] == 2 and meta["package_source_sha256"] and meta["environment_sha256"]
+    assert present and inodes == seen[0][2]  # the same files, hard-linked, not copies
+
+
+@needs_kernel
+def test_a_changed_parameter_reruns_and_force_reruns_everything(sequence):
+    out, counter, runs, _ = sequence
+    # executions: 2 (first) + 0 (unchanged) + 2 (seed changed) + 2 (--force)
+    assert sorted(lines(counter)) == ["en"] * 3 + ["ko"] * 3
+    assert [r["reused_from"] for r in runs[2].results] == [None, None]
+    assert [r["reused_from"] for r in runs[3].results] == [None, None]
+
+
+@needs_kernel
+def test_keep_2_leaves_two_run_folders_and_a_working_latest(sequence):
+    out, _, runs, _ = sequence
+    assert [p.name for p in reports.list_runs(out)] == [runs[2].run_id, runs[3].run_id]
+    assert reports.latest_run(out).name == runs[3].run_id
+    assert runs[3].removed == [runs[0].run_id, runs[1].run_id]
+    assert (out / "latest" / "html" / "count_en.html").is_file()
+
+
+def test_retention_keeps_the_target_of_latest_and_the_newest_failed_run(tmp_path):
+    names = [f"2026010{i}T000000Z-0000000{i}" for i in range(1, 7)]
+    for i, n in enumerate(names):
+        (tmp_path / n).mkdir()
+        status = "failed" if i in (1, 2) else "ok"
+        (tmp_path / n / "run.json").write_text(json.dumps({"run_id": n, "status": status}))
+    reports.point_latest(tmp_path, names[0])
+    removed = reports.prune(tmp_path, 2)
+    # newest two (5, 6), latest's target (1), newest failed (3); 2 and 4 go
+    assert removed == [names[1], names[3]]
+    assert [p.name for p in reports.list_runs(tmp_path)] == [names[0], names[2], names[4], names[5]]
+
+
+@needs_kernel
+def test_the_run_front_page_links_every_html_and_pdf_in_three_languages(sequence):
+    out, _, runs, _ = sequence
+    run_dir = out / runs[3].run_id
+    import re
+
+    for page in ("index.html", "index.ko.html", "index.ja.html"):
+        text = (run_dir / page).read_text(encoding="utf-8")
+        hrefs = set(re.findall(r'href="([^"]+)"', text))
+        wanted = {str(p.relative_to(run_dir)) for p in run_dir.rglob("*") if p.suffix in (".html", ".pdf")
+                  and p.parent != run_dir}
+        assert wanted and wanted <= hrefs, wanted - hrefs
+    assert "성공" in (run_dir / "index.ko.html").read_text(encoding="utf-8")
+    root = (out / "index.html").read_text(encoding="utf-8")
+    assert runs[3].run_id in root and runs[2].run_id in root and "(latest)" in root
+
+
+def test_headline_changes_read_the_saved_result_tables(tmp_path):
+    from krihs_analysis.reports.index import headline_changes, saved_results
+
+    def save(run: Path, delta: float, model: str):
+        d = run / "figures" / "06_policy_brief_en" / "results"
+        d.mkdir(parents=True)
+        (d / "comparison.json").write_text(json.dumps({"data": [
+            {"variable": "integration", "cliffs_delta": delta, "p_holm": 0.002}]}))
+        (d / "qca.json").write_text(json.dumps({"data": [{"model": model, "consistency": 0.9, "coverage": 0.7}]}))
+
+    save(tmp_path / "a", -0.551, "intermediary*integration")
+    save(tmp_path / "b", -0.554, "intermediary*integration")  # same to two decimals: not a change
+    save(tmp_path / "c", -0.61, "integration")
+    a, b, c = (saved_results(tmp_path / x) for x in "abc")
+    assert headline_changes(a, b, lang="en") == []
+    assert headline_changes(b, c, lang="en") == [
+        "Project integration: Cliff's δ −0.55 → −0.61, Holm p = 0.002 → p = 0.002",
+        "QCA solution: intermediary*integration → integration"]
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Case cards
+
+
+def test_card_medians_agree_with_case_profile_and_by_hand():
+    from krihs_analysis.compare import case_profile
+    from krihs_analysis.data import read_cases
+    from krihs_analysis.reports.cards import card_data
+
+    cases = read_cases()
+    cards = {c["case_id"]: c for c in card_data(cases)}
+    for cid in ("KR-P1-A", "JP-12"):
+        prof = case_profile(cases, cid).set_index("variable")
+        for v in prof.index:
+            assert cards[cid]["codes"][v] == prof.at[v, "value"]
+            assert cards[cid]["country_median"][v] == prof.at[v, "country_median"]
+            assert cards[cid]["programme_median"][v] == prof.at[v, "programme_median"]
+    # KR-P1 has two sites with integration 1 and 2 (sample rows 2-3): the programme median is 1.5 by hand
+    assert cards["KR-P1-A"]["programme_median"]["integration"] == 1.5
+
+
+def test_card_figure_points_sit_where_matplotlib_draws_them():
+    from krihs_analysis.figures.case_card import CaseCardFigure
+
+    fig = CaseCardFigure(["integration", "leadership", "sustainability"], lang="en")
+    svg = fig.card_svg([0, 2, 3], [1, 1.5, 2], [2, 2, 2], country="JP")
+    import re
+
+    dots = [tuple(map(float, m)) for m in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="2"', svg)]
+    h_pt = fig.fig.get_figheight() * 72
+    for (x, y), value, row in zip(dots, [0, 2, 3], fig._ys):
+        px, py = fig.ax.transData.transform((value, row))  # pixels at fig.dpi
+        assert x == pytest.approx(px * 72 / fig.fig.dpi, abs=0.05)
+        assert y == pytest.approx(h_pt - py * 72 / fig.fig.dpi, abs=0.05)
+    assert svg.split("krihs-case-points")[1].count("<rect ") == 3  # Japan's median: squares
+
+
+@pytest.fixture(scope="module")
+def card_run(nbdir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("cards") / "reports"
+    c = cfg(nbdir, """\
+        runs:
+          - {name: card, notebook: card.ipynb, for_each: case_id, render: cards, shard_size: 2,
+             matrix: {lang: [en, ko]}}
+        """, "cards.yaml")
+    return out, reports.run_reports(c, out_dir=out, data=nbdir / "five.csv", progress=False)
+
+
+def test_every_case_gets_its_card_page_in_shards_with_one_stylesheet(card_run):
+    out, res = card_run
+    assert res.status == "ok", res.failed
+    run = out / res.run_id
+    pages = sorted(p.relative_to(run).as_posix() for p in run.glob("cards/*/s*/*.html"))
+    assert len(pages) == 10
+    assert "cards/card_ko/s000/card_ko_KR-P1-A.html" in pages and "cards/card_en/s002/card_en_JP-12.html" in pages
+    assert max(len(list(d.iterdir())) for d in run.glob("cards/*/s*")) == 2
+    page = (run / "cards/card_ko/s000/card_ko_KR-P1-A.html").read_text(encoding="utf-8")
+    assert '<link rel="stylesheet" href="../../card.css">' in page
+    assert "<style" not in page.split("<svg")[0] and len(page.encode()) < 40_000  # styling is shared, not inline
+    assert (run / "cards" / "card.css").is_file()
+    assert "사례 카드: KR-P1-A" in page and "<svg" in page
+    assert "취약: 소수에 의한 잔여 활동" in page  # KR-P1-A's sustainability 1, as the codebook anchors it
+    index = (run / "cards" / "card_en" / "index.html").read_text(encoding="utf-8")
+    assert index.count("<li>") == 5
+    meta = json.loads((run / "run.json").read_text())
+    assert [r["name"] for r in meta["runs"]] == ["card-en", "card-ko"]
+    assert meta["runs"][0]["cards"] == 5 and meta["runs"][0]["shards"] == 3
+    assert [a["shard"] for a in meta["runs"][0]["attempts"]] == ["s000", "s001", "s002"]
+    assert all(" pid " in w for w in meta["runs"][0]["worker"])
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Faults
+
+
+@pytest.mark.parametrize("where", ["file", "proc"])
+def test_an_unwritable_out_exits_2_with_one_line(nbdir, tmp_path, capsys, where):
+    c = cfg(nbdir, "runs:\n  - {name: count, notebook: count.ipynb}\n", "unwritable.yaml")
+    if where == "file":
+        (tmp_path / "afile").write_text("x")
+        out = tmp_path / "afile" / "reports"
+    else:
+        out = Path("/proc/krihs-reports-test")
+    assert main(["report", "--config", str(c), "--out", str(out), "--no-progress"]) == 2
+    err = [ln for ln in capsys.readouterr().err.splitlines() if ln.strip()]
+    assert len(err) == 1 and str(out) in err[0] and "cannot write the reports folder" in err[0]
+
+
+def _mount_tmpfs(path: Path, size: str) -> bool:
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        return False
+    path.mkdir(parents=True, exist_ok=True)
+    return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+                          capture_output=True).returncode == 0
+
+
+@needs_kernel
+def test_a_full_disk_is_one_clear_message_and_leaves_no_half_written_folder(nbdir, tmp_path, capsys):
+    disk = tmp_path / "disk"
+    if not _mount_tmpfs(disk, "6m"):
+        pytest.skip("needs root and tmpfs mounts")
+    try:
+        out = disk / "reports"
+        old = out / "20200101T000000Z-0123abcd"
+        old.mkdir(parents=True)
+        os.symlink(old.name, out / "latest")
+        c = cfg(nbdir, "runs:\n  - {name: big, notebook: big.ipynb}\n"
+                       "  - {name: count, notebook: count.ipynb}\n", "full.yaml")
+        code = main(["report", "--config", str(c), "--out", str(out), "--no-progress"])
+        captured = capsys.readouterr()
+        assert code == 2
+        err = [ln for ln in captured.err.splitlines() if ln.strip()]
+        assert len(err) == 1 and "no space left on the device" in err[0] and "Traceback" not in captured.err
+        assert os.readlink(out / "latest") == old.name
+        assert sorted(p.name for p in out.iterdir()) == sorted([old.name, "latest", ".lock"])
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)
+
+
+def _tagged(tag: str) -> list[int]:
+    pids = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                if tag.encode() in Path(f"/proc/{d}/environ").read_bytes():
+                    pids.append(int(d))
+            except OSError:
+                pass
+    return pids
+
+
+@needs_kernel
+def test_sigkill_of_report_leaves_nothing_running(nbdir, tmp_path):
+    marker = tmp_path / "running.txt"
+    c = cfg(tmp_path, f"""\
+        runs:
+          - {{name: slow, notebook: {nbdir / 'slow.ipynb'}, parameters: {{marker: {str(marker)!r}}}}}
+          - {{name: slow2, notebook: {nbdir / 'slow.ipynb'}, parameters: {{marker: {str(marker) + '2'!r}}}}}
+        """, "sigkill.yaml")
+    tag = f"KRIHS_TEST_TAG={uuid.uuid4().hex}"
+    env = {**os.environ, tag.split("=")[0]: tag.split("=")[1]}
+    proc = subprocess.Popen([PY, "-m", "krihs_analysis.cli", "report", "--config", str(c), "--out",
+                             str(tmp_path / "reports"), "--no-progress", "--jobs", "2"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 90
+    while time.time() < deadline and not marker.exists():
+        time.sleep(0.2)
+    assert marker.exists(), "the notebook never started"
+    assert len(_tagged(tag)) >= 3  # the runner, its workers and their kernels
+    os.kill(proc.pid, signal.SIGKILL)  # the runner only, as `kill -9 PID` would
+    proc.wait(timeout=30)
+    deadline = time.time() + 20
+    while time.time() < deadline and _tagged(tag):
+        time.sleep(0.3)
+    assert _tagged(tag) == []
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Dask: a worker killed under a run is recorded as a lost attempt
+
+
+@needs_kernel
+def test_a_lost_dask_worker_is_recorded_as_an_attempt_with_its_error(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    flag = tmp_path / "flag"
+    nb = make_notebook(tmp_path / "once_slow.ipynb", "flag = None",
+                       "import pathlib, time\nif not pathlib.Path(flag).exists():\n"
+                       "    pathlib.Path(flag).write_text('x')\n    time.sleep(120)\nprint('done')")
+    c = cfg(tmp_path, f"runs:\n  - {{name: once, notebook: {nb}, parameters: {{flag: {str(flag)!r}}}}}\n", "d.yaml")
+    out = tmp_path / "reports"
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        import threading
+
+        box = {}
+        th = threading.Thread(target=lambda: box.update(
+            res=reports.run_reports(c, out_dir=out, scheduler=cluster.scheduler_address, progress=False)))
+        th.start()
+        deadline = time.time() + 120
+        markers = []
+        while time.time() < deadline and not (flag.exists() and markers):
+            markers = list(out.glob(".*.partial/.attempts/once.1.json"))
+            time.sleep(0.2)
+        assert flag.exists() and markers, "the first attempt never started"
+        os.kill(json.loads(markers[0].read_text())["pid"], signal.SIGKILL)  # the Dask worker process
+        th.join(timeout=240)
+    res = box["res"]
+    assert res.status == "ok", res.failed
+    rec = json.loads((res.run_dir / "run.json").read_text())["runs"][0]
+    assert [a["status"] for a in rec["attempts"]] == ["lost", "ok"]
+    lost = rec["attempts"][0]
+    assert lost["worker"].startswith("tcp://127.0.0.1:") and "was lost while running" in lost["error"]
+    assert rec["worker"] == rec["attempts"][1]["worker"]
+
+
+def test_the_environment_key_does_not_depend_on_how_python_was_named(tmp_path):
+    # cron runs .venv/bin/krihs-analysis (python3 in its shebang), a person .venv/bin/python: the same environment
+    code = "from krihs_analysis.reports.reuse import environment_hash; print(environment_hash(('krihs-analysis',)))"
+    exe = Path(sys.executable)
+    names = [exe, exe.with_name("python3"), Path(os.path.relpath(exe, tmp_path))]
+    keys = {subprocess.run([str(n), "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
+                           ).stdout.strip() for n in names if (tmp_path / n).exists() or n.is_absolute()}
+    assert len(keys) == 1
