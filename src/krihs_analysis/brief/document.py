@@ -36,7 +36,9 @@ TEMPLATES = Path(__file__).with_name("templates")
 # Japanese: Latin letters, digits and Greek in DejaVu (IPA fonts draw "~" as a raised tilde and δ full-width), kana
 # and kanji in IPA P Gothic (proportional), so kanji take Japanese glyph forms, never Nanum's Korean ones.
 FONTS = {
-    "ko": ("NanumGothic", "Noto Sans CJK KR", "IPAPGothic", "DejaVu Sans"),
+    # NanumGothic has no minus sign (U+2212): DejaVu Sans draws it (and other symbols), not Noto CJK, whose Type 3
+    # glyphs poppler reads out of order ("δ = 0.93 ... −").
+    "ko": ("NanumGothic", "DejaVu Sans", "Noto Sans CJK KR", "IPAPGothic"),
     "ja": ("DejaVu Sans", "IPAPGothic", "IPAGothic", "Noto Sans CJK JP", "NanumGothic"),
     "en": ("DejaVu Sans", "NanumGothic", "IPAPGothic", "Noto Sans CJK KR"),
 }
