@@ -508,8 +508,9 @@ def glyph_box(word: dict) -> tuple[float, float]:
 def layout_problems(pdf_path: str | Path, *, banner: str | None = None) -> list[str]:
     """What is wrong with a printed PDF's running bands, one sentence per problem (empty when none).
 
-    Every page must end with its number, ``n / N``, in the bottom margin. With `banner`, every page must carry it
-    in the top margin, and no other word may share the banner's band (overlap its height).
+    Every page must end with its number, ``n / N``, in the bottom margin, and no word may run from the text area
+    into that margin (cut off at the page's foot). With `banner`, every page must carry it in the top margin, and no
+    other word may share the banner's band (overlap its height).
 
     Examples
     --------
@@ -535,6 +536,10 @@ def layout_problems(pdf_path: str | Path, *, banner: str | None = None) -> list[
         foot = [w["word"] for w in sorted(on_page, key=lambda w: w["x0"]) if w["y0"] >= height - bottom_band]
         if not re.search(rf"(^|\s){page} / {n_pages}(\s|$)", " ".join(foot)):
             problems.append(f"page {page} lacks its number '{page} / {n_pages}' in the foot")
+        # A word that starts in the text area and runs into the bottom margin is cut off at the page's foot.
+        for w in on_page:
+            if w["y0"] < height - bottom_band - 0.5 < height - bottom_band + 0.5 < w["y1"]:
+                problems.append(f"page {page}: {w['word']!r} is cut off at the foot of the text area")
         if not banner:
             continue
         head = [w for w in on_page if w["y1"] <= top_band]

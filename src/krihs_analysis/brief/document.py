@@ -190,8 +190,8 @@ def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None
 
     `figures` are figure blocks (:func:`figure_block`): the first is shown beside the survey's table, any others
     after it. `fiscal_figure` is the block of :func:`krihs_analysis.figures.fiscal_context`, shown with the source
-    of MIC's fiscal table in place of the five-row FY2021 table (which is shown without it). The box may break
-    between its parts, never inside one, so that a page is not left half empty before it.
+    of MIC's fiscal table in place of the five-row FY2021 table (which is shown without it). The box is drawn as
+    two framed parts, each kept whole: the second may start a new page without leaving an empty frame behind.
     """
     check_lang(lang)
     rmo = read_context("rmo_survey")
@@ -219,7 +219,7 @@ def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None
         f'<div class="row"><div><div>{html.escape(_w("rmo_title", lang))}</div>'
         f'{_table_html(t1, numeric=(orgs, munis))}'
         f'{source_note(rmo.attrs["source"][lang], lang=lang)}</div>{beside}</div></div>'
-        f'{rest}{fiscal}</div>', lang)
+        f'</div><div class="context">{rest}{fiscal}</div>', lang)
 
 
 # ------------------------------------------------------------------------------------------------------------
