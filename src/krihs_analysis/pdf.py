@@ -536,9 +536,11 @@ def layout_problems(pdf_path: str | Path, *, banner: str | None = None) -> list[
         foot = [w["word"] for w in sorted(on_page, key=lambda w: w["x0"]) if w["y0"] >= height - bottom_band]
         if not re.search(rf"(^|\s){page} / {n_pages}(\s|$)", " ".join(foot)):
             problems.append(f"page {page} lacks its number '{page} / {n_pages}' in the foot")
-        # A word that starts in the text area and runs into the bottom margin is cut off at the page's foot.
+        # A word that starts in the text area and runs into the bottom margin by more than half its height is cut
+        # off at the page's foot (a descent reaching a little past the last line is normal).
+        foot_edge = height - bottom_band
         for w in on_page:
-            if w["y0"] < height - bottom_band - 0.5 < height - bottom_band + 0.5 < w["y1"]:
+            if w["y0"] < foot_edge - 0.5 and w["y1"] - foot_edge > 0.5 * (w["y1"] - w["y0"]):
                 problems.append(f"page {page}: {w['word']!r} is cut off at the foot of the text area")
         if not banner:
             continue
