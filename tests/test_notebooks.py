@@ -61,18 +61,17 @@ def run_nbval(path: Path) -> subprocess.CompletedProcess:
 
 
 def test_nbval_fails_when_a_checked_number_changes(tmp_path):
-    nb = nbformat.read(paths.NOTEBOOKS / "10_case_card.ipynb", as_version=4)
-    good = tmp_path / "good" / "card.ipynb"
-    bad = tmp_path / "bad" / "card.ipynb"
+    nb = nbformat.read(paths.NOTEBOOKS / "01_case_data_overview.ipynb", as_version=4)
+    good = tmp_path / "good" / "overview.ipynb"
+    bad = tmp_path / "bad" / "overview.ipynb"
     for p in (good, bad):
         p.parent.mkdir()
     nbformat.write(nb, good)
-    # Change one checked number: the case's sustainability code in the outcome table.
-    cell = next(c for c in nb.cells if c.cell_type == "code" and "sustainability" in c.source
-                and "to_frame(\"outcome\")" in c.source)
-    out = cell.outputs[0]
-    changed = re.sub(r"(sustainability\s+)(\d)", lambda m: m.group(1) + str((int(m.group(2)) + 1) % 4),
-                     out["data"]["text/plain"])
+    # Change one checked number: the count of Japanese cases in the table of cases by programme.
+    cell = next(c for c in nb.cells if c.cell_type == "code" and "labelled(counts" in c.source)
+    out = next(o for o in cell.outputs if "JP-RMO" in o.get("data", {}).get("text/plain", ""))
+    changed = re.sub(r"(JP-RMO.*?)(\d+)\s*$", lambda m: m.group(1) + str(int(m.group(2)) + 1),
+                     out["data"]["text/plain"], flags=re.M)
     assert changed != out["data"]["text/plain"]
     out["data"]["text/plain"] = changed
     out["data"].pop("text/html", None)
@@ -80,7 +79,9 @@ def test_nbval_fails_when_a_checked_number_changes(tmp_path):
     assert run_nbval(good).returncode == 0
     result = run_nbval(bad)
     assert result.returncode != 0
-    assert "sustainability" in result.stdout
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    assert f"Cell {code_cells.index(cell)} " in result.stdout  # the changed cell, and only it, fails
+    assert result.stdout.count("FAILED") == 1
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -48,7 +48,10 @@ def banner(cases: pd.DataFrame | bool, *, lang: str = "en") -> Banner:
 NAME_COLUMNS: tuple[str, ...] = ("variable", "task", "group", "reference", "x", "y", "country", "strata",
                                   "cluster")
 #: Columns whose values are method words (shown in the reader's language from ``locale/table_values.yaml``).
-VALUE_COLUMNS: tuple[str, ...] = ("ci_method", "p_method", "alternative", "level", "method", "kind")
+VALUE_COLUMNS: tuple[str, ...] = ("ci_method", "p_method", "alternative", "level", "method", "kind", "role", "type",
+                                   "parameter")
+#: Columns whose values are QCA expressions or model terms (condition names shown as their labels).
+EXPRESSION_COLUMNS: tuple[str, ...] = ("term", "expression", "model", "solution", "set")
 
 
 def _name_label(cb, v: Any, lang: str) -> Any:
@@ -58,7 +61,18 @@ def _name_label(cb, v: Any, lang: str) -> Any:
         return cb.label(v, lang)
     if v in cb["country"].codes:
         return cb["country"].level_label(v, lang)
-    return v
+    return _value_label(v, lang)  # "pooled" and other words of the result tables
+
+
+def _expression_label(v: Any, lang: str) -> Any:
+    if not isinstance(v, str):
+        return v
+    from .figures.catalogue import expression_label  # numpy/pandas only; matplotlib stays unloaded
+
+    try:
+        return expression_label(v, lang)
+    except ValueError:  # not an expression of codebook names (a threshold "0|1", "(Intercept)")
+        return v
 
 
 def _value_label(v: Any, lang: str) -> Any:
@@ -130,6 +144,9 @@ def labelled(
         if col not in names and col in cb and cb[col].type == "category" and cb[col].codes:
             out[col] = [cb[col].level_label(v, lang) if isinstance(v, str) and v in cb[col].codes else v
                         for v in out[col].astype(object)]
+    for col in EXPRESSION_COLUMNS:
+        if col in out.columns and col not in names and out[col].dtype != "float64":
+            out[col] = [_expression_label(v, lang) for v in out[col]]
     for col in VALUE_COLUMNS:
         if col in out.columns and out[col].dtype != "float64":
             out[col] = [_value_label(v, lang) for v in out[col]]

@@ -50,7 +50,11 @@ _EXPORTS = {
     "MissingFontWarning": "fonts",
 }
 
-__all__ = sorted(_EXPORTS)
+#: Drawing functions outside the brief's catalogue (the catalogue's are in ``CATALOGUE``): a notebook cell calling one
+#: must show its image (tests check every executed notebook for it).
+PLOTS: tuple[str, ...] = ("case_card",)
+
+__all__ = sorted([*_EXPORTS, "PLOTS"])
 
 
 def __getattr__(name: str) -> Any:

@@ -29,6 +29,8 @@ BASELINE_LANG: dict[str, str] = {
     "qca_xy": "ko",
     "truth_table_heatmap": "ja",
     "rmo_trend": "ja",
+    "fiscal_context": "en",
+    "qca_groups": "ko",
 }
 
 
@@ -137,6 +139,7 @@ def rmo() -> pd.DataFrame:
 def draw(name: str, lang: str):
     """The baseline figure `name` in `lang` from the synthetic inputs; returns the Figure."""
     from . import catalogue as cat
+    from .qca_groups import baseline_input as qca_groups_input
 
     calls: dict[str, Any] = {
         "country_profile": lambda: cat.country_profile(comparison(), lang=lang, illustrative=True),
@@ -148,6 +151,7 @@ def draw(name: str, lang: str):
         "truth_table_heatmap": lambda: cat.truth_table_heatmap(truth_table(), lang=lang, illustrative=True),
         "rmo_trend": lambda: cat.rmo_trend(rmo(), lang=lang),
         "fiscal_context": lambda: cat.fiscal_context(lang=lang),  # real MIC data, as shipped in data/raw/context
+        "qca_groups": lambda: cat.qca_groups(*qca_groups_input(), lang=lang, illustrative=True),
     }
     result = calls[name]()
     return result if hasattr(result, "savefig") else result.figure

@@ -129,3 +129,15 @@ def qca_groups(cluster: pd.DataFrame, test: pd.DataFrame | None = None, *, lang:
 def _analysis_input(results) -> tuple[tuple, dict[str, Any]]:
     """The catalogue's arguments for this figure, from one :class:`krihs_analysis.pipeline.Results`."""
     return (results.qca_cluster, results.qca_cluster_test), {"illustrative": results.illustrative}
+
+
+def baseline_input() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fixed synthetic inputs for the image baseline (figures/baselines.py), independent of the statistics."""
+    cluster = pd.DataFrame({
+        "term": ["intermediary*integration"] * 3, "level": ["expression"] * 3, "group": ["pooled", "JP", "KR"],
+        "n": [26, 12, 14], "consistency": [0.96, 1.0, 0.90], "coverage": [0.82, 0.83, 0.82],
+        "dBP": [0.04] * 3, "dWP": [0.02] * 3,
+    })
+    test = pd.DataFrame({"term": ["intermediary*integration"], "level": ["expression"], "gap": [0.10],
+                         "p_value": [0.031], "n_permutations": [9999], "exact": [False]})
+    return cluster, test
