@@ -64,3 +64,68 @@ def test_content_printed_into_the_banner_band_is_reported(tmp_path):
     html = "<style>@page { margin: 9mm 15mm 16mm 15mm; }</style>" + LONG
     pdf = print_pdf(html, tmp_path / "tight.pdf", header=BANNER)
     assert any("banner" in p for p in layout_problems(pdf, banner=BANNER))
+
+
+# --- the fit pass (print_pdf(fit_figures=...)): measured on the printed PDF, not on the pass's own numbers ---------
+
+def _png(width: int, height: int) -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("L", (width, height), 90).save(buf, format="PNG")
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _page(figure_mm: float, *, marker: bool = False, after: str = "") -> str:
+    """A page of nbconvert's shape: blocks inside scroll containers (overflow: auto / hidden, as its output areas
+    are), a 140 mm block of text, then a figure whose image is `figure_mm` wide and 1.2 times as tall."""
+    kb = '<div class="kb">{}</div>'
+    blocks = [kb.format('<div data-keep style="height:140mm;background:#bbb"></div>'),
+              kb.format(f'<figure style="margin:0;break-inside:avoid"><figcaption>Figure 1. A figure</figcaption>'
+                        f'<img src="data:image/png;base64,{_png(100, 120)}" style="width:{figure_mm}mm"></figure>')]
+    if after:
+        blocks.append(kb.format(f"<p>{after}</p>"))
+    cells = "".join(f'<div style="overflow-y:auto"><div style="overflow:hidden">{b}</div></div>' for b in blocks)
+    return ("<style>@page { size: A4; margin: 17mm 15mm 16mm 15mm; } body { margin: 0; }</style>"
+            + ('<div hidden data-print-fit></div>' if marker else "") + f'<div style="overflow:auto">{cells}</div>')
+
+
+def _pages_of(pdf) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+@needs_pdf
+def test_a_figure_that_nearly_fits_is_scaled_onto_the_page_instead_of_leaving_it_half_empty(tmp_path):
+    from krihs_analysis.pdf import page_fill
+
+    # 140 mm of text + caption + a 144 mm tall figure overflow the 264 mm text area by about 25 mm.
+    plain = print_pdf(_page(120), tmp_path / "plain.pdf", fit_figures=False)
+    assert _pages_of(plain) == 2 and page_fill(plain)[0] < 0.6  # the figure was pushed: page 1 is half empty
+    fitted = print_pdf(_page(120, marker=True), tmp_path / "fitted.pdf")  # the page asks for the pass
+    assert _pages_of(fitted) == 1 and page_fill(fitted)[0] > 0.9
+    assert layout_problems(fitted) == []
+
+
+@needs_pdf
+def test_a_figure_too_tall_to_scale_lets_the_text_after_it_fill_the_gap(tmp_path):
+    # A 180 mm tall figure would need less than 0.7 of its size to fit the 120 mm left: the text after it floats up.
+    words = "FLOATED words of a short paragraph after the figure."
+    plain = print_pdf(_page(150, after=words), tmp_path / "plain.pdf", fit_figures=False)
+    fitted = print_pdf(_page(150, after=words), tmp_path / "fitted.pdf", fit_figures=True)
+    page_of = lambda pdf: next(w["page"] for w in word_boxes(pdf) if w["word"] == "FLOATED")  # noqa: E731
+    assert page_of(plain) == 2 and page_of(fitted) == 1
+    assert _pages_of(fitted) == 2  # the figure itself is printed whole on the next page, not shrunk
+
+
+@needs_pdf
+def test_the_fit_pass_leaves_a_page_that_already_fits_unchanged(tmp_path):
+    from krihs_analysis.pdf import page_fill
+
+    plain = print_pdf(_page(60), tmp_path / "plain.pdf", fit_figures=False)
+    fitted = print_pdf(_page(60), tmp_path / "fitted.pdf", fit_figures=True)
+    assert _pages_of(plain) == _pages_of(fitted) == 1
+    assert page_fill(plain) == pytest.approx(page_fill(fitted), abs=0.01)

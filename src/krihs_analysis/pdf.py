@@ -48,48 +48,104 @@ BAND_FONTS = "'DejaVu Sans', 'IPAPGothic', 'NanumGothic', 'IPAGothic', sans-seri
 # Page margins (mm) when the HTML sets none with CSS @page; the bands sit inside the top and bottom margins.
 MARGIN_MM = {"top": 17.0, "bottom": 16.0, "left": 15.0, "right": 15.0}
 
-# The page-fitting pass run in the page before printing (see :func:`print_pdf`, `fit_figures`). It walks the
-# blocks that must not break (figures, and elements marked data-keep) in document order, laid out at the printed
-# width with print styles, and tracks where Chromium's pagination will put each one. A figure that would be pushed
-# to the next page, leaving a gap, is (1) scaled down to fill the space left when that keeps at least MIN_SCALE of
-# its size, else (2) floated past the text blocks that follow it (``.kb`` blocks without figures) while they fit
-# in the gap, as a typesetter floats a figure to the next page; a block that still has to move gets (3) an explicit
-# spacer, so the blocks after it are measured where print puts them. Each change restarts the walk.
+# The page-fitting pass run in the page before printing (see :func:`print_pdf`, `fit_figures`). It measures the
+# real pagination: the page's body is laid out as a multi-column box, one column per printed page (the text area's
+# width and height), so Chromium's own fragmentation engine -- the one printing uses, with break-inside: avoid,
+# orphans and widows, and whatever the page's own CSS says (nbconvert's output areas included) -- decides where each
+# block falls; getClientRects() then gives every fragment's page. Where a page ends more than MIN_GAP short of the
+# bottom because the block that starts the next page did not fit (a figure, or an element marked data-keep), the
+# pass (1) scales that block's largest image down until the block fits the page it was pushed from, when that keeps
+# at least MIN_SCALE of its width, else (2) when it is a figure, floats the following top-level block of text (one
+# without figures, kept parts or tables) ahead of it, as a typesetter floats a figure to the next page. Each change is measured again and kept only
+# when the pushed block now starts on the earlier page (1) or the gap shrinks without adding a page (2). The body's
+# own style is restored before printing; the pass returns a log of what it did and the page count it measured.
 FIT_SCRIPT = """
 (() => {
-  const H = %(page_px)f, MIN_SCALE = %(min_scale)f, MIN_GAP = 0.12 * H;
+  const H = %(page_px)f, W = %(width_px)f, MIN_SCALE = %(min_scale)f, MIN_GAP = %(min_gap)f * H, GAP = 40;
+  const body = document.body, saved = new Map();
+  // A scroll container (overflow other than visible; nbconvert's output areas are ones) is monolithic in a
+  // multi-column box, though printing breaks it: while measuring, such blocks show their overflow and keep
+  // their own formatting context (flow-root), as they do in print.
+  for (const el of [body, ...body.querySelectorAll('*')]) {
+    const cs = getComputedStyle(el);
+    if (cs.overflowX === 'visible' && cs.overflowY === 'visible') continue;
+    if (cs.display !== 'block' && cs.display !== 'flow-root' && el !== body) continue;
+    saved.set(el, el.getAttribute('style'));
+    el.style.setProperty('overflow', 'visible', 'important');
+    if (el !== body) el.style.setProperty('display', 'flow-root', 'important');
+  }
+  if (!saved.has(body)) saved.set(body, body.getAttribute('style'));
+  body.style.cssText += `;margin:0;padding:0;width:${W}px;height:${H}px;column-width:${W}px;` +
+                        `column-gap:${GAP}px;column-fill:auto`;
   const topLevel = () => [...document.querySelectorAll('.kb')].filter(e => !e.parentElement.closest('.kb'));
-  const box = el => { const r = el.getBoundingClientRect(); return {top: r.top + window.scrollY, h: r.height}; };
+  const units = () => [...document.querySelectorAll('.kb figure, .kb [data-keep]')]
+    .filter(e => !e.parentElement.closest('figure, [data-keep]'));
+  const place = r => {
+    const b = body.getBoundingClientRect();
+    return {col: Math.floor((r.left - b.left + 1) / (W + GAP)), top: r.top - b.top, bottom: r.bottom - b.top};
+  };
+  const measure = () => {
+    const fill = [];
+    for (const el of document.querySelectorAll('.kb *')) {
+      if (el.childElementCount && el.tagName !== 'TR') continue;
+      for (const r of el.getClientRects()) {
+        if (!r.width || !r.height) continue;
+        const p = place(r);
+        fill[p.col] = Math.max(fill[p.col] || 0, p.bottom);
+      }
+    }
+    for (let i = 0; i < fill.length; i++) fill[i] = fill[i] || 0;
+    return fill;
+  };
+  const start = el => { const r = el.getClientRects()[0]; return r ? place(r) : null; };
   const log = [];
+  const tried = new Set();
+  let fill = measure();
   for (let pass = 0; pass < 40; pass++) {
-    let changed = false;
-    for (const el of document.querySelectorAll('figure, [data-keep]')) {
-      if (el.dataset.fitDone) continue;
-      const {top, h} = box(el);
-      const left = H - (top %% H);
-      if (h <= left || h > H) continue;
-      const img = el.tagName === 'FIGURE' ? el.querySelector('img') : null;
-      if (img) {
-        const ir = img.getBoundingClientRect();
-        const scale = (ir.height - (h - left) - 4) / ir.height;
-        if (scale >= MIN_SCALE) {
-          img.style.width = (ir.width * scale) + 'px'; img.style.height = 'auto';
-          el.dataset.fitDone = 1; log.push('scaled ' + scale.toFixed(2)); changed = true; break;
-        }
-        const unit = el.closest('.kb'), blocks = topLevel(), i = blocks.indexOf(unit);
-        const next = blocks[i + 1];
-        if (left > MIN_GAP && next && !next.querySelector('figure, [data-keep]') && box(next).h <= left - 2) {
-          unit.parentNode.insertBefore(next, unit); log.push('floated'); changed = true; break;
+    let target = null;
+    for (const u of units()) {
+      if (tried.has(u)) continue;
+      const s = start(u);
+      if (!s || s.col < 1 || s.top > 40) continue;
+      const left = H - fill[s.col - 1];
+      if (left > MIN_GAP) { target = {u, s, left}; break; }
+    }
+    if (!target) break;
+    const {u, s, left} = target;
+    tried.add(u);
+    const h = u.getBoundingClientRect().height;
+    const imgs = [...u.querySelectorAll('img')].sort((a, b) => b.offsetHeight - a.offsetHeight);
+    let done = false;
+    if (imgs.length && h <= H) {
+      const img = imgs[0], w0 = img.style.width, ih = img.getBoundingClientRect().height;
+      const iw = img.getBoundingClientRect().width;
+      for (const slack of [6, 14, 24, 40]) {
+        const scale = (ih - (h - left) - slack) / ih;
+        if (scale < MIN_SCALE) break;
+        img.style.width = (iw * scale) + 'px'; img.style.height = 'auto';
+        const now = start(u);
+        if (now && now.col === s.col - 1) {
+          log.push('scaled ' + scale.toFixed(2)); done = true; break;
         }
       }
-      const spacer = document.createElement('div');
-      spacer.style.height = Math.max(0, left - 1) + 'px';
-      el.parentNode.insertBefore(spacer, el);
-      el.dataset.fitDone = 1; log.push('moved'); changed = true; break;
+      if (!done) img.style.width = w0;
     }
-    if (!changed) break;
+    if (!done) {
+      const unit = u.closest('.kb'), blocks = topLevel(), next = blocks[blocks.indexOf(unit) + 1];
+      if (u.tagName === 'FIGURE' && next && !next.querySelector('figure, [data-keep], table')) {
+        const pages = fill.length, before = left;
+        unit.parentNode.insertBefore(next, unit);
+        const after = measure();
+        if (after.length <= pages && H - after[s.col - 1] < before - 1) { log.push('floated'); done = true; }
+        else unit.parentNode.insertBefore(unit, next);
+      }
+    }
+    if (!done) log.push('kept');
+    fill = measure();
   }
-  return log;
+  const pages = fill.length;
+  for (const [el, style] of saved) { if (style === null) el.removeAttribute('style'); else el.setAttribute('style', style); }
+  return {log, pages};
 })()
 """
 
@@ -242,7 +298,11 @@ def _print_page(dt: _DevTools, url: str, options: dict, fit: dict | None = None)
         dt.call("Emulation.setEmulatedMedia", {"media": "print"}, session=session)
         dt.call("Emulation.setDeviceMetricsOverride", {"width": round(fit["width_px"]), "height": 1000,
                                                        "deviceScaleFactor": 1, "mobile": False}, session=session)
-        dt.call("Runtime.evaluate", {"expression": FIT_SCRIPT % fit, "returnByValue": True}, session=session)
+        result = dt.call("Runtime.evaluate", {"expression": FIT_SCRIPT % fit, "returnByValue": True},
+                         session=session)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"the page-fitting pass failed: {result['exceptionDetails'].get('text', '')}")
+        fit["result"] = result.get("result", {}).get("value")
         dt.call("Emulation.clearDeviceMetricsOverride", session=session)
     data = dt.call("Page.printToPDF", options, session=session)["data"]
     try:
@@ -258,8 +318,9 @@ def print_pdf(
     *,
     header: str | None = None,
     footer: str | None = None,
-    fit_figures: bool = False,
+    fit_figures: bool | None = None,
     min_scale: float = 0.7,
+    min_gap: float = 0.12,
     timeout: float = 180,
 ) -> Path:
     """Print `html` (markup, or a path to an HTML file) to `pdf_path`, atomically, with running bands.
@@ -277,12 +338,16 @@ def print_pdf(
         A label left of the page number in the foot of every page. None: the HTML's ``data-running-footer``.
         The page number, ``n / N``, is always printed.
     fit_figures
-        Before printing, scale a ``<figure>`` down (to no less than `min_scale` of its width) where that lets it
-        finish the page it starts on instead of leaving a gap (the page margins are :data:`MARGIN_MM`). Off by
-        default: it measures plain HTML correctly, but mis-measures nbconvert's webpdf page (its output areas),
-        where it made the brief longer, so the report runner does not use it yet.
+        Before printing, fit the blocks that must not break to the pages (see :data:`FIT_SCRIPT`): where a page
+        would end more than `min_gap` of its height short because the next figure or ``data-keep`` block did not
+        fit, scale that block's image down (to no less than `min_scale` of its width) so that it does, or float
+        the text block after it ahead of it. The pass measures Chromium's own pagination of the page as printed
+        (nbconvert's webpdf output areas included). None: on when the HTML has a ``data-print-fit`` attribute
+        (the drafted brief's title block sets one), off otherwise.
     min_scale
         The smallest scale a figure is printed at by `fit_figures`.
+    min_gap
+        The share of a page's height that `fit_figures` leaves empty before it acts.
     timeout
         Seconds before an unresponsive browser is given up.
 
@@ -309,8 +374,11 @@ def print_pdf(
             **{f"margin{side.title()}": mm / inch for side, mm in MARGIN_MM.items()},
         }
         px = 96 / inch  # CSS pixels per mm
+        if fit_figures is None:
+            fit_figures = "data-print-fit" in markup
         fit = ({"page_px": (297 - MARGIN_MM["top"] - MARGIN_MM["bottom"]) * px,
-                "width_px": (210 - MARGIN_MM["left"] - MARGIN_MM["right"]) * px, "min_scale": min_scale}
+                "width_px": (210 - MARGIN_MM["left"] - MARGIN_MM["right"]) * px, "min_scale": min_scale,
+                "min_gap": min_gap}
                if fit_figures else None)
         try:
             pdf = _print(browser, src.as_uri(), tmp, options, timeout, fit)
@@ -378,6 +446,39 @@ def word_boxes(pdf_path: str | Path) -> list[dict]:
     return words
 
 
+def page_fill(pdf_path: str | Path, *, dpi: int = 30) -> list[float]:
+    """How far down each page of a PDF its content reaches: the lowest ink in the text area, as a share of it.
+
+    The pages are rendered with poppler's ``pdftoppm`` (images and drawings count, not only words); the running
+    bands in the margins (:data:`MARGIN_MM`) are left out. 1.0 is a full page, 0.3 a page left 70 % empty.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "fill.pdf"
+    >>> (find_chromium() is None or shutil.which("pdftoppm") is None
+    ...  or [round(f, 1) for f in page_fill(print_pdf('<div style="height:130mm;background:#000"></div>', out))])
+    [0.5]
+    """
+    import numpy as np
+    from PIL import Image
+
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        raise RuntimeError("pdftoppm not found: install poppler-utils (make setup)")
+    fills = []
+    with tempfile.TemporaryDirectory(prefix="krihs-fill-") as tmp:
+        subprocess.run([tool, "-r", str(dpi), "-gray", "-png", str(pdf_path), f"{tmp}/p"], check=True,
+                       capture_output=True)
+        for png in sorted(Path(tmp).glob("p-*.png"), key=lambda f: int(f.stem.rsplit("-", 1)[1])):
+            page = np.asarray(Image.open(png).convert("L"))
+            px_mm = page.shape[0] / 297
+            top, bottom = round(MARGIN_MM["top"] * px_mm), page.shape[0] - round(MARGIN_MM["bottom"] * px_mm)
+            inked = np.flatnonzero((page[top:bottom] < 235).any(axis=1))
+            fills.append(float((inked[-1] + 1) / (bottom - top)) if inked.size else 0.0)
+    return fills
+
+
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
 
@@ -407,8 +508,9 @@ def glyph_box(word: dict) -> tuple[float, float]:
 def layout_problems(pdf_path: str | Path, *, banner: str | None = None) -> list[str]:
     """What is wrong with a printed PDF's running bands, one sentence per problem (empty when none).
 
-    Every page must end with its number, ``n / N``, in the bottom margin. With `banner`, every page must carry it
-    in the top margin, and no other word may share the banner's band (overlap its height).
+    Every page must end with its number, ``n / N``, in the bottom margin, and no word may run from the text area
+    into that margin (cut off at the page's foot). With `banner`, every page must carry it in the top margin, and no
+    other word may share the banner's band (overlap its height).
 
     Examples
     --------
@@ -434,6 +536,12 @@ def layout_problems(pdf_path: str | Path, *, banner: str | None = None) -> list[
         foot = [w["word"] for w in sorted(on_page, key=lambda w: w["x0"]) if w["y0"] >= height - bottom_band]
         if not re.search(rf"(^|\s){page} / {n_pages}(\s|$)", " ".join(foot)):
             problems.append(f"page {page} lacks its number '{page} / {n_pages}' in the foot")
+        # A word that starts in the text area and runs into the bottom margin by more than half its height is cut
+        # off at the page's foot (a descent reaching a little past the last line is normal).
+        foot_edge = height - bottom_band
+        for w in on_page:
+            if w["y0"] < foot_edge - 0.5 and w["y1"] - foot_edge > 0.5 * (w["y1"] - w["y0"]):
+                problems.append(f"page {page}: {w['word']!r} is cut off at the foot of the text area")
         if not banner:
             continue
         head = [w for w in on_page if w["y1"] <= top_band]

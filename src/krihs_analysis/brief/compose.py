@@ -45,29 +45,6 @@ CAPTIONS = ("caption_profile", "caption_integration", "caption_qca", "caption_ta
             "caption_fiscal")
 
 
-def _fiscal_context_figure(lang: str, illustrative: bool):
-    """The context helper's ``fiscal_context`` figure, when the catalogue has it (None otherwise)."""
-    import inspect
-
-    from .. import figures
-
-    if "fiscal_context" not in getattr(figures, "CATALOGUE", ()):
-        return None
-    draw = figures.fiscal_context
-    params = inspect.signature(draw).parameters
-    first = next(iter(params.values()), None)
-    args = ()
-    # It draws what it is given: the published fiscal table when it takes one (as every context figure does).
-    if first is not None and first.kind in (first.POSITIONAL_ONLY, first.POSITIONAL_OR_KEYWORD) \
-            and first.default is first.empty:
-        args = (read_context("jp_fiscal_fy2021"),)
-    kwargs = {"lang": lang}
-    if "illustrative" in params:
-        kwargs["illustrative"] = False  # published statistics, not the illustrative sample
-    out = draw(*args, **kwargs)
-    return getattr(out, "figure", out)
-
-
 def case_summary(cases: pd.DataFrame) -> dict[str, int]:
     """Counts behind the status sentence."""
     kr = cases[cases["country"].astype(str) == "KR"]
@@ -108,7 +85,15 @@ def compose(
     alpha
         Level above which a p-value makes a finding weak.
     """
-    from ..figures import close_figure, core_task_gaps, country_profile, integration_sustainability, qca_xy, rmo_trend
+    from ..figures import (
+        close_figure,
+        core_task_gaps,
+        country_profile,
+        fiscal_context,
+        integration_sustainability,
+        qca_xy,
+        rmo_trend,
+    )
 
     check_lang(lang)
     meta = meta if meta is not None else doc.load_metadata()
@@ -161,10 +146,10 @@ def compose(
     prio = priorities(gaps)
     blocks.append(section(sec[5], [implication_sentence(r, rank=i + 1, lang=lang) for i, r in prio.iterrows()]
                           + [w("note_plans")]))
-    context_figures = [fig_block(rmo_trend(context, lang=lang).figure, 5, cap[4])]
-    fiscal = _fiscal_context_figure(lang, ill)
-    if fiscal is not None:
-        context_figures.append(fig_block(fiscal, 6, cap[5]))
-    blocks.append(doc.context_box(lang=lang, figures=context_figures))
+    # Published statistics, not the sample: the fiscal figure marks the sheet's own Japanese municipalities
+    # (a real sheet's cases, not the five of the sample), so neither figure carries the illustrative mark.
+    rmo = fig_block(rmo_trend(context, lang=lang).figure, 5, cap[4])
+    fiscal = fig_block(fiscal_context(cases=cases, lang=lang), 6, cap[5])
+    blocks.append(doc.context_box(lang=lang, figures=[rmo], fiscal_figure=fiscal))
     blocks.append(doc.appendix(findings, lang=lang, tables=tables))
     return blocks

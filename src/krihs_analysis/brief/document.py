@@ -36,7 +36,9 @@ TEMPLATES = Path(__file__).with_name("templates")
 # Japanese: Latin letters, digits and Greek in DejaVu (IPA fonts draw "~" as a raised tilde and δ full-width), kana
 # and kanji in IPA P Gothic (proportional), so kanji take Japanese glyph forms, never Nanum's Korean ones.
 FONTS = {
-    "ko": ("NanumGothic", "Noto Sans CJK KR", "IPAPGothic", "DejaVu Sans"),
+    # NanumGothic has no minus sign (U+2212): DejaVu Sans draws it (and other symbols), not Noto CJK, whose Type 3
+    # glyphs poppler reads out of order ("δ = 0.93 ... −").
+    "ko": ("NanumGothic", "DejaVu Sans", "Noto Sans CJK KR", "IPAPGothic"),
     "ja": ("DejaVu Sans", "IPAPGothic", "IPAGothic", "Noto Sans CJK JP", "NanumGothic"),
     "en": ("DejaVu Sans", "NanumGothic", "IPAPGothic", "Noto Sans CJK KR"),
 }
@@ -92,14 +94,16 @@ def title_block(meta: Mapping[str, Any], *, lang: str, illustrative: bool) -> st
     """The issuer line, title, authors and (on the sample) the illustrative banner.
 
     The block also names the PDF's running bands (:func:`krihs_analysis.pdf.print_pdf`): the illustrative notice in
-    the header of every page, the series and number beside the page number in the foot.
+    the header of every page, the series and number beside the page number in the foot; and asks for its
+    figure-fitting pass.
     """
     check_lang(lang)
     notice = html.escape(load_codebook().notice("illustrative", lang))
     short = _pick(meta.get("short_series", meta.get("series", "")), lang)
     foot = html.escape(_w("page_label", lang, series=short, number=meta["number"]) if short else "")
+    # data-print-fit: print_pdf fits the figures to the pages (no page left half empty before a figure).
     running = (f'<div hidden data-running-header="{notice if illustrative else ""}" '
-               f'data-running-footer="{foot}"></div>')
+               f'data-running-footer="{foot}" data-print-fit></div>')
     mark = (f'<div class="kb-illustrative">{notice}</div><div class="banner">{notice}</div>') if illustrative else ""
     authors = ", ".join(_pick(a, lang) for a in meta["authors"])
     series = html.escape(_pick(meta["series"], lang)) if "series" in meta else ""
@@ -163,36 +167,59 @@ def _table_html(frame: pd.DataFrame, *, css_class: str = "", widths: tuple[int, 
     return f"<table{cls}>{colgroup}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
-def context_box(*, lang: str, figures: list[str] = ()) -> str:
-    """The context box: the MIC survey of regional management organisations and the FY2021 fiscal indicators
-    of the Japanese case municipalities (real published figures, with their sources).
+def source_note(source: str, *, lang: str) -> str:
+    """A source line under a table or figure ("Source: ..."), its label in `lang` unless the text has one.
 
-    `figures` are figure blocks (:func:`figure_block`) shown inside the box after the tables.
+    Examples
+    --------
+    >>> source_note("MIC", lang="en")
+    '<div class="srcnote">Source: MIC</div>'
+    >>> source_note("出典：総務省", lang="ja")
+    '<div class="srcnote">出典：総務省</div>'
+    """
+    label = _w("source", lang)
+    text = source.strip()
+    if not text.startswith(label):
+        text = f"{label}{'：' if lang == 'ja' else ': '}{text}"
+    return f'<div class="srcnote">{html.escape(text)}</div>'
+
+
+def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None = None) -> str:
+    """The context box: the MIC survey of regional management organisations and the fiscal strength of the
+    Japanese case municipalities (real published figures, with their sources).
+
+    `figures` are figure blocks (:func:`figure_block`): the first is shown beside the survey's table, any others
+    after it. `fiscal_figure` is the block of :func:`krihs_analysis.figures.fiscal_context`, shown with the source
+    of MIC's fiscal table in place of the five-row FY2021 table (which is shown without it). The box is drawn as
+    two framed parts, each kept whole: the second may start a new page without leaving an empty frame behind.
     """
     check_lang(lang)
     rmo = read_context("rmo_survey")
     year, orgs, munis = _w("col_year", lang), _w("col_orgs", lang), _w("col_munis", lang)
     t1 = pd.DataFrame({year: rmo["fiscal_year_label"], orgs: rmo["organisations"].map("{:,}".format),
                        munis: rmo["municipalities"]})
-    fiscal = read_context("jp_fiscal_fy2021")
-    muni, fs, cb = _w("col_muni", lang), _w("col_fiscal_strength", lang), _w("col_current_balance", lang)
-    t2 = pd.DataFrame({muni: fiscal["prefecture"] + " " + fiscal["municipality"],
-                       fs: fiscal["fiscal_strength_index"].map("{:.2f}".format),
-                       cb: fiscal["current_balance_ratio_pct"].map("{:.1f}".format)})
-    src = _w("source", lang)
-    sep = "：" if lang == "ja" else ": "
     # The survey's table and its trend figure side by side: the box stays short enough to share a page.
     beside = f'<div class="beside">{figures[0]}</div>' if figures else ""
-    rest = "".join(figures[1:])
+    rest = "".join(f'<div class="part" data-keep>{f}</div>' for f in figures[1:])
+    if fiscal_figure is not None:
+        panel = read_context("jp_municipal_fiscal")
+        fiscal = (f'<div class="part" data-keep>{fiscal_figure}'
+                  f'{source_note(panel.attrs["source"][lang], lang=lang)}</div>')
+    else:
+        table = read_context("jp_fiscal_fy2021")
+        muni, fs, cb = _w("col_muni", lang), _w("col_fiscal_strength", lang), _w("col_current_balance", lang)
+        t2 = pd.DataFrame({muni: table["prefecture"] + " " + table["municipality"],
+                           fs: table["fiscal_strength_index"].map("{:.2f}".format),
+                           cb: table["current_balance_ratio_pct"].map("{:.1f}".format)})
+        fiscal = (f'<div class="part" data-keep><div>{html.escape(_w("fiscal_title", lang))}</div>'
+                  f'{_table_html(t2, numeric=(fs, cb))}{source_note(table.attrs["source"][lang], lang=lang)}</div>')
     return _kb(
-        f'<div class="context" data-keep><b>{_w("context", lang)}</b>'
-        f'<div class="part row" data-keep><div><div>{html.escape(_w("rmo_title", lang))}</div>'
+        # The box's title is part of its first part, so that it never stays behind alone at a page's foot.
+        f'<div class="context"><div class="part" data-keep><b>{_w("context", lang)}</b>'
+        f'<div class="row"><div><div>{html.escape(_w("rmo_title", lang))}</div>'
         f'{_table_html(t1, numeric=(orgs, munis))}'
-        f'<div class="srcnote">{src}{sep}{html.escape(rmo.attrs["source"][lang])}</div></div>{beside}</div>'
-        f'<div class="part" data-keep><div>{html.escape(_w("fiscal_title", lang))}</div>'
-        f'{_table_html(t2, numeric=(fs, cb))}'
-        f'<div class="srcnote">{src}{sep}{html.escape(fiscal.attrs["source"][lang])}</div></div>'
-        f'{rest}</div>', lang)
+        f'{source_note(rmo.attrs["source"][lang], lang=lang)}</div>{beside}</div></div>'
+        f'</div><div class="context">{rest}{fiscal}</div>', lang)
 
 
 # ------------------------------------------------------------------------------------------------------------
