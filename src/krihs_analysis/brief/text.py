@@ -176,8 +176,14 @@ def association_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: f
     estimate = _join([f"{method_name(method, lang)} = {fmt_num(stat)}",
                       _ci_or_reason(row["ci_low"], row["ci_high"], row, lang)], "stats_comma", lang)
     adjusted = row.get("p_holm")
-    test = _join([f"{p_name(row.get('p_method', 'exact'), lang)} {fmt_p(row['p_value'], prefix=False)}",
-                  _w("permuted_within", lang, strata=strata_label(strata, lang)) if _has(strata) else "",
+    clustered = _has(row.get("cluster"))
+    p_text = f"{p_name(row.get('p_method', 'exact'), lang)} {fmt_p(row['p_value'], prefix=False)}"
+    if clustered:  # linkage.association(cluster=...) permuted whole clusters
+        p_text = _w("p_clusters_within" if _has(strata) else "p_clusters", lang, p=p_text,
+                    strata=strata_label(strata, lang) if _has(strata) else "")
+    test = _join([p_text,
+                  _w("permuted_within", lang, strata=strata_label(strata, lang)) if _has(strata) and not clustered
+                  else "",
                   _w("holm_p", lang, p=fmt_p(adjusted, prefix=False)) if not is_missing(adjusted) else ""],
                  "stats_comma", lang)
     stats = _join([estimate, test, f"n = {int(row['n'])}"], "stats_sep", lang)
