@@ -41,6 +41,27 @@ def _initial(solve) -> frozenset[str]:
     return init
 
 
+def _bound(solve_at, start: float, step: float, direction: int, *, init, max_runs: int, stop,
+           on_none: bool = True) -> float:
+    """Walk from `start` by `step` (down for `direction` -1, up for +1) while the solution keeps its terms; the
+    last value that kept them, NaN when it still holds after `max_runs` steps (unbounded). The walk ends where
+    `stop` says the cut leaves its range, or (with `on_none`) where no truth-table row passes any more.
+    The arithmetic is SetMethods' (repeated addition of the step), so the bounds agree bit for bit."""
+    v = start
+    while True:
+        v = v + direction * step
+        if stop(v):
+            break
+        s = solve_at(v)
+        if on_none and s is None:
+            break
+        if abs(v - start) >= max_runs * step:
+            return np.nan
+        if s != init:
+            break
+    return v - direction * step
+
+
 def threshold_ranges(
     data: pd.DataFrame,
     outcome: str,
@@ -91,65 +112,12 @@ def threshold_ranges(
         return _terms(data, outcome, conditions, c, m, kind, dir_exp, pri_cut)
 
     init = _initial(solve)
-    # incl_cut downward
-    c = incl_cut
-    lower = None
-    while True:
-        c = c - incl_step
-        if c <= 0:
-            break
-        s = solve(c=c)
-        if incl_cut - c >= max_runs * incl_step:
-            lower = np.nan
-            break
-        if s != init:
-            break
-    lower = c + incl_step if lower is None else lower
-    c = incl_cut
-    upper = None
-    while True:
-        c = c + incl_step
-        if c >= 1:
-            break
-        s = solve(c=c)
-        if s is None:
-            break
-        if c - incl_cut >= max_runs * incl_step:
-            upper = np.nan
-            break
-        if s != init:
-            break
-    upper = c - incl_step if upper is None else upper
+    walk = dict(init=init, max_runs=max_runs)
+    lower = _bound(lambda c: solve(c=c), incl_cut, incl_step, -1, stop=lambda c: c <= 0, on_none=False, **walk)
+    upper = _bound(lambda c: solve(c=c), incl_cut, incl_step, +1, stop=lambda c: c >= 1, **walk)
     rows = [("incl_cut", float(incl_cut), float(lower), float(upper))]
-    # n_cut downward and upward
-    m = n_cut
-    nlow = None
-    while True:
-        m = m - n_step
-        if m < 1:
-            break
-        s = solve(m=m)
-        if s is None:
-            break
-        if n_cut - m >= max_runs * n_step:
-            nlow = np.nan
-            break
-        if s != init:
-            break
-    nlow = m + n_step if nlow is None else nlow
-    m = n_cut
-    nup = None
-    while True:
-        m = m + n_step
-        s = solve(m=m)
-        if s is None:
-            break
-        if m - n_cut >= max_runs * n_step:
-            nup = np.nan
-            break
-        if s != init:
-            break
-    nup = m - n_step if nup is None else nup
+    nlow = _bound(lambda m: solve(m=m), n_cut, n_step, -1, stop=lambda m: m < 1, **walk)
+    nup = _bound(lambda m: solve(m=m), n_cut, n_step, +1, stop=lambda m: False, **walk)
     rows.append(("n_cut", float(n_cut), float(nlow), float(nup)))
     return pd.DataFrame.from_records(rows, columns=["parameter", "value", "lower", "upper"]).astype(
         {"parameter": "str"}
