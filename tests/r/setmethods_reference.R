@@ -85,6 +85,6 @@ ref$esa_out <- ett$tt$OUT
 ref$tt_out <- tt$tt$OUT
 
 # theory.evaluation() is not called: on these data it did not return within 150 s (SetMethods 4.0 on R 4.2.2),
-# so tests/test_qca_diagnostics.py checks theory_evaluation against sums computed in the test instead.
+# so tests/r/theory_evaluation_reference.R makes its reference on smaller (3-condition) data.
 writeLines(toJSON(ref, auto_unbox = TRUE, digits = NA, pretty = TRUE, dataframe = "columns"),
            file.path(out, "setmethods_reference.json"))
