@@ -3,6 +3,8 @@
 Expected values: tests/data/qca/minimize_reference.json, written by tests/r/minimize_reference.R (the R code
 that made every number here; rerun it with `Rscript tests/r/minimize_reference.R`). The data sets are
 tests/data/qca/*.csv, written by the same script; the package never saw them while it was written.
+Multi-value intermediate solutions: tests/data/qca/minimize_mv_intermediate_reference.json and random_mvi_*.csv,
+written by tests/r/minimize_mv_intermediate_reference.R.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from krihs_analysis import qca
 
 HERE = Path(__file__).parent / "data" / "qca"
 REF = json.loads((HERE / "minimize_reference.json").read_text(encoding="utf-8"))
+MVI_REF = json.loads((HERE / "minimize_mv_intermediate_reference.json").read_text(encoding="utf-8"))
+RANDOM = {**REF["random"], **MVI_REF["random"]}
 
 
 def _read(name: str) -> pd.DataFrame:
@@ -31,7 +35,12 @@ def _models(models) -> set[frozenset[str]]:
 
 
 def _dir_exp(values, conditions):
-    return {c: v for c, v in zip(conditions, values) if v != "-"} if all("[" not in str(v) for v in values) else None
+    """The expectations as R was given them: a string or bracket expressions as they are, else a dict."""
+    if isinstance(values, str):
+        return values
+    if any("[" in str(v) for v in values):
+        return [v for v in values if v != "-"]
+    return {c: v for c, v in zip(conditions, values) if v != "-"}
 
 
 def test_conjunctural_directional_expectation_matches_r_lf_example():
@@ -57,13 +66,13 @@ def test_cvf_parsimonious_models_with_and_without_row_dominance_match_r(row_dom,
     assert _models(sol.models) == _models(REF[key]["models"])
 
 
-CASES = [(name, kind) for name, entry in REF["random"].items()
+CASES = [(name, kind) for name, entry in RANDOM.items()
          for kind in ("conservative", "parsimonious", "intermediate") if kind in entry]
 
 
 @pytest.mark.parametrize(("name", "kind"), CASES)
 def test_random_data_models_and_easy_counterfactuals_match_r(name, kind):
-    entry = REF["random"][name]
+    entry = RANDOM[name]
     df = _read(name)
     conds = [c for c in df.columns if c != "Y"]
     tt = qca.truth_table(df, "Y", conds, incl_cut=entry["incl_cut"])
@@ -84,6 +93,14 @@ def test_random_data_models_and_easy_counterfactuals_match_r(name, kind):
     assert whole["consistency"] == pytest.approx(ref["inclS"], abs=1e-3)
     assert whole["PRI"] == pytest.approx(ref["PRI"], abs=1e-3)
     assert whole["coverage"] == pytest.approx(ref["covS"], abs=1e-3)
+
+
+def test_multi_value_intermediate_references_cover_both_of_rs_dir_exp_forms():
+    # R takes multi-value expectations as a vector c("A[2]", "B[1]") or one string "A[2], B[1]"; the
+    # references above must hold both, or one form would go unchecked.
+    forms = {type(e["dir_exp"]) for e in MVI_REF["random"].values()}
+    assert forms == {list, str}
+    assert all("intermediate" in e for e in MVI_REF["random"].values())
 
 
 def test_dont_care_values_are_read_as_r_does_on_the_rs_example():

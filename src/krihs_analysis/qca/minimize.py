@@ -10,6 +10,7 @@ branch-and-bound search over bitsets of the positive rows.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -475,7 +476,9 @@ def _expectation_matrix(dir_exp, q: QCAData) -> np.ndarray:
                    for v in values)
 
     if isinstance(dir_exp, str):
-        for term in parse(dir_exp.replace(",", "+") if "[" not in dir_exp else dir_exp):
+        # R reads "DEV, STB" and "A[2], B[1]" as separate expectations; a comma inside brackets
+        # ("A[1,2]") lists levels of one condition and is kept.
+        for term in parse(re.sub(r",(?![^\[]*\])", "+", dir_exp)):
             add_literals(term)
     elif isinstance(dir_exp, Mapping) or not expression_mode(list(dir_exp)):
         if isinstance(dir_exp, Mapping):
@@ -572,7 +575,8 @@ def minimize(
         to contribute to the outcome), 0 (absence), a level or list of levels for multi-value
         conditions, or "-" (no expectation; conditions missing from a dict count as "-"). Or, as R
         writes them, an expression or list of expressions: ``"DEV + STB + ~LIT*IND"`` or
-        ``["DEV", "STB", "~LIT*IND"]``, where a conjunction is a conjunctural expectation.
+        ``["DEV", "STB", "~LIT*IND"]``, where a conjunction is a conjunctural expectation; commas
+        separate expectations as in R (``"DEV, STB"``, multi-value ``"A[2], B[1]"``).
     max_covers : int, default 1000
         Stop after this many minimal covers; a :class:`CoverCapWarning` is issued and
         ``Solution.truncated`` is True.
