@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from krihs_analysis.cli import main
+from krihs_analysis.figures import CATALOGUE
 
 DATA = Path(__file__).parent / "data"
 

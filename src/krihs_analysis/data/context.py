@@ -148,7 +148,10 @@ def _checked_files(folder: Path, entry: dict[str, Any]) -> dict[str, Path]:
 def _rows(path: Path) -> list[list[Any]]:
     from python_calamine import CalamineWorkbook
 
-    return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    # Read through a file we close ourselves: a workbook opened by path keeps its handle until garbage collection,
+    # which surfaces as a ResourceWarning (an error where warnings are errors, as in the figures test).
+    with open(path, "rb") as fh:
+        return CalamineWorkbook.from_filelike(fh).get_sheet_by_index(0).to_python()
 
 
 def fiscal_year_of(file: str) -> int:
