@@ -41,6 +41,13 @@ def sample():
 
 
 @pytest.fixture(scope="module")
+def composed_en(sample):
+    """The English brief composed once for the tests that only read it (composing draws every figure)."""
+    cases, tables = sample
+    return "\n".join(compose(tables, cases, lang="en"))
+
+
+@pytest.fixture(scope="module")
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     result = run_reports(only=["policy-brief"], out_dir=out, progress=False)
@@ -67,10 +74,8 @@ def pdfs(run):
     return out
 
 
-def test_composed_brief_has_five_numbered_figures_and_the_sections_in_order(sample):
-    cases, tables = sample
-    blocks = compose(tables, cases, lang="en")
-    html = "\n".join(blocks)
+def test_composed_brief_has_five_numbered_figures_and_the_sections_in_order(composed_en):
+    html = composed_en
     # issue 15: fiscal_context is in the catalogue, so the context box carries it as figure 6
     assert [int(n) for n in re.findall(r"<b>Figure (\d)\.</b>", html)] == [1, 2, 3, 4, 5, 6]
     heads = re.findall(r"<h2>(\d)\. ", html)
@@ -78,9 +83,9 @@ def test_composed_brief_has_five_numbered_figures_and_the_sections_in_order(samp
     assert "Appendix: where each finding comes from" in html
 
 
-def test_composed_brief_states_the_numbers_of_its_results(sample):
+def test_composed_brief_states_the_numbers_of_its_results(sample, composed_en):
     cases, tables = sample
-    text = text_of("\n".join(compose(tables, cases, lang="en")))
+    text = text_of(composed_en)
     assoc = tables["association"].iloc[0]
     assert f"Kendall's τ-b = {fmt_num(assoc['statistic'])}" in text
     top = tables["comparison"].sort_values("p_holm").iloc[0]
