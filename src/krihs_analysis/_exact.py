@@ -598,6 +598,28 @@ def _sgn(d: np.ndarray) -> np.ndarray:
     return (d > 0).astype(np.int8) - (d < 0).astype(np.int8)
 
 
+def _tables_S(N: np.ndarray) -> np.ndarray:
+    """Kendall's S of each cross-table ``N[b, g, l]`` (counts of x = u_g and y = v_l):
+    ``S = sum N[g,l] (sum_{g'>g,l'>l} N - sum_{g'>g,l'<l} N)``."""
+    above_g = np.flip(np.cumsum(np.flip(N, 1), 1), 1) - N  # sum over g' > g
+    cl = np.cumsum(above_g, 2)
+    less = cl - above_g  # l' < l
+    more = cl[:, :, -1:] - cl  # l' > l
+    return np.einsum("bgl,bgl->b", N, more - less)
+
+
+def _tables_tau_b(N: np.ndarray) -> np.ndarray:
+    """Kendall's tau_b of each cross-table ``N[b, g, l]``; NaN where x or y is constant."""
+    s = _tables_S(N)
+    tot = N.sum(axis=(1, 2))
+    pairs = tot * (tot - 1) / 2.0
+    rx, ry = N.sum(axis=2), N.sum(axis=1)
+    n1 = pairs - (rx * (rx - 1) / 2).sum(axis=1)
+    n2 = pairs - (ry * (ry - 1) / 2).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where((n1 > 0) & (n2 > 0), s / np.sqrt(n1 * n2), np.nan)
+
+
 def kendall_S_rows(x: np.ndarray, Y: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
     """Kendall's S of fixed `x` with every row of `Y` (k x n).
 
@@ -609,11 +631,7 @@ def kendall_S_rows(x: np.ndarray, Y: np.ndarray, values: np.ndarray | None = Non
         ux, ix = np.unique(x, return_inverse=True)
         Xo = np.eye(len(ux))[ix]
         N = np.stack([(Y == v).astype("float64") @ Xo for v in uy], axis=2)  # k x Kx x Ky
-        above_g = np.flip(np.cumsum(np.flip(N, 1), 1), 1) - N  # sum over g' > g
-        cl = np.cumsum(above_g, 2)
-        less = cl - above_g  # l' < l
-        more = cl[:, :, -1:] - cl  # l' > l
-        return np.einsum("bgl,bgl->b", N, more - less)
+        return _tables_S(N)
     i, j = pair_index(len(x))
     dx = _sgn(x[i] - x[j]).astype("float64")
     return _sgn(Y[:, i] - Y[:, j]) @ dx
@@ -631,15 +649,7 @@ def kendall_tau_b_rows(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
         k, n = X.shape
         codes = (np.arange(k)[:, None] * (kx * ky) + ix.reshape(X.shape) * ky + iy.reshape(Y.shape)).ravel()
         N = np.bincount(codes, minlength=k * kx * ky).reshape(k, kx, ky).astype("float64")
-        above_g = np.flip(np.cumsum(np.flip(N, 1), 1), 1) - N
-        cl = np.cumsum(above_g, 2)
-        s = np.einsum("bgl,bgl->b", N, (cl[:, :, -1:] - cl) - (cl - above_g))
-        pairs = n * (n - 1) / 2.0
-        rx, ry = N.sum(axis=2), N.sum(axis=1)
-        n1 = pairs - (rx * (rx - 1) / 2).sum(axis=1)
-        n2 = pairs - (ry * (ry - 1) / 2).sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where((n1 > 0) & (n2 > 0), s / np.sqrt(n1 * n2), np.nan)
+        return _tables_tau_b(N)
     i, j = pair_index(X.shape[1])
     dx = _sgn(X[:, i] - X[:, j])
     dy = _sgn(Y[:, i] - Y[:, j])
@@ -1042,17 +1052,7 @@ def weighted_tau_b_rows(x: np.ndarray, y: np.ndarray, W: np.ndarray) -> np.ndarr
     kx, ky = len(ux), len(uy)
     onehot = np.zeros((len(x), kx * ky))
     onehot[np.arange(len(x)), ix * ky + iy] = 1.0
-    N = (W @ onehot).reshape(len(W), kx, ky)
-    above_g = np.flip(np.cumsum(np.flip(N, 1), 1), 1) - N
-    cl = np.cumsum(above_g, 2)
-    s = np.einsum("bgl,bgl->b", N, (cl[:, :, -1:] - cl) - (cl - above_g))
-    tot = N.sum(axis=(1, 2))
-    pairs = tot * (tot - 1) / 2.0
-    rx, ry = N.sum(axis=2), N.sum(axis=1)
-    n1 = pairs - (rx * (rx - 1) / 2).sum(axis=1)
-    n2 = pairs - (ry * (ry - 1) / 2).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where((n1 > 0) & (n2 > 0), s / np.sqrt(n1 * n2), np.nan)
+    return _tables_tau_b((W @ onehot).reshape(len(W), kx, ky))
 
 
 def weighted_spearman_rows(x: np.ndarray, y: np.ndarray, W: np.ndarray) -> np.ndarray:
