@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .codebook import check_lang
 from .wording import phrase
 
 MISSING = "–"
@@ -86,8 +87,8 @@ def fmt_ci(lo: Any, hi: Any, *, lang: str = "en", digits: int = 2, level: int = 
     >>> fmt_ci(0.1, 0.52, lang="ja"), fmt_ci(float("nan"), 1.0)
     ('95%信頼区間 0.10~0.52', '')
     """
+    check_lang(lang)
     if is_missing(lo) or is_missing(hi):
-        phrase("common", "ci", lang, level=level, lo="", hi="")  # still checks `lang`
         return ""
     return phrase("common", "ci", lang, level=level, lo=fmt_num(lo, digits), hi=fmt_num(hi, digits))
 

@@ -9,6 +9,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -77,8 +78,6 @@ def _expression_label(v: Any, lang: str) -> Any:
 
 def _value_label(v: Any, lang: str) -> Any:
     """A method word in `lang`; a number inside it ("group too small: n = 2") is kept and filled back in."""
-    import re
-
     if not isinstance(v, str):
         return v
     words = phrases("table_values")
@@ -201,8 +200,6 @@ def prose(key: str, *, lang: str = "en", **fields: Any) -> Prose:
     >>> prose("nb05_intro", lang="en").data[:47]
     'The whole figure catalogue in one language, com'
     """
-    import re
-
     text = phrase("notebooks", key, lang, **fields)
     # The locale file wraps long paragraphs; Markdown reads a single line break as a space, which Japanese does
     # not put between words. Join the lines of a paragraph the way the language writes.
