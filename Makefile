@@ -5,6 +5,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.krihs-installed
+# JupyterLab lives in an environment of its own: its server stack (jupyter_server, jupyter-events) pulls in
+# jsonschema's format validators, whose import alone costs every process that reads a notebook about a second
+# (nbformat imports jsonschema). The lab finds the project's kernel through JUPYTER_PATH.
+LABVENV := .venv-lab
+LABSTAMP := $(LABVENV)/.krihs-lab-installed
 SYSSTAMP := $(VENV)/.krihs-system
 KERNEL := krihs-analysis
 JOBS   ?= 2
@@ -33,7 +38,7 @@ $(VENV)/bin/python:
 
 $(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
-	$(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -e ".[test,lab]"
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -e ".[test]"
 	@# setqca (test-only cross-check of the QCA module) pins pandas<3 in its metadata; it is installed without
 	@# its dependencies and used only on plain arrays.
 	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps setqca==0.2.0
@@ -62,11 +67,17 @@ baselines: setup
 # JupyterLab refuses to start as root unless told; the set-up assumes a root Debian machine, so say it when we are.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_ARGS ?=
-lab: setup
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ROOT) $(LAB_ARGS)
+$(LABSTAMP): pyproject.toml | $(STAMP)
+	$(PYTHON) -m venv $(LABVENV)
+	$(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["lab"], sep="\n")' > $(LABVENV)/requirements.txt
+	$(BIN)/uv pip install --python $(LABVENV)/bin/python --quiet --compile-bytecode -r $(LABVENV)/requirements.txt
+	@touch $@
+
+lab: setup $(LABSTAMP)
+	JUPYTER_PATH=$(abspath $(VENV))/share/jupyter $(LABVENV)/bin/jupyter lab --notebook-dir=notebooks --MultiKernelManager.default_kernel_name=$(KERNEL) $(LAB_ROOT) $(LAB_ARGS)
 
 bench: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) data/processed/*.parquet data/processed/manifest.json
+	rm -rf $(VENV) $(LABVENV) data/processed/*.parquet data/processed/manifest.json

@@ -48,3 +48,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(getattr(pytest.mark, _HEAVY_FILES[path.name]))
         elif "figures" in path.parts and path.suffix == ".py" and "src" in path.parts:
             item.add_marker(pytest.mark.figures)  # the figure modules' doctests draw
+        elif type(item).__name__ == "DoctestItem":
+            source = "".join(example.source for example in item.dtest.examples)
+            if "find_chromium()" in source:
+                item.add_marker(pytest.mark.slow)  # the example prints a PDF with Chromium
+            elif "compose(" in source:
+                item.add_marker(pytest.mark.figures)  # composing a brief draws every figure

@@ -8,6 +8,7 @@ inside a function counts as much as one at the top.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import tomllib
 from pathlib import Path
@@ -28,7 +29,8 @@ def module_name(path: Path) -> str:
     return ".".join(parts)
 
 
-def imports(path: Path, name: str | None = None) -> set[str]:
+@functools.cache  # every test reads the same files: parse each once per session
+def imports(path: Path, name: str | None = None) -> frozenset[str]:
     """Every module `path` (the module `name`) imports, as absolute dotted names."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     here = (name or module_name(path)).split(".")
@@ -42,7 +44,7 @@ def imports(path: Path, name: str | None = None) -> set[str]:
             mod = ".".join([*base, *(node.module.split(".") if node.module else [])])
             out.add(mod)
             out.update(f"{mod}.{a.name}" for a in node.names)  # `from . import qca` names a module
-    return out
+    return frozenset(out)
 
 
 def layer(name: str) -> str | None:

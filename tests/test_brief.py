@@ -41,10 +41,16 @@ def sample():
 
 
 @pytest.fixture(scope="module")
-def composed_en(sample):
-    """The English brief composed once for the tests that only read it (composing draws every figure)."""
+def composed(sample):
+    """The brief of the sample composed once per language for the tests that only read it (composing draws every
+    figure, about 3 s a language)."""
     cases, tables = sample
-    return "\n".join(compose(tables, cases, lang="en"))
+    return {lang: compose(tables, cases, lang=lang) for lang in LANGS}
+
+
+@pytest.fixture(scope="module")
+def composed_en(composed):
+    return "\n".join(composed["en"])
 
 
 @pytest.fixture(scope="module")
@@ -93,9 +99,9 @@ def test_composed_brief_states_the_numbers_of_its_results(sample, composed_en):
     assert f"consistency {tables['qca'].iloc[0]['consistency']:.2f}" in text
 
 
-def test_sample_brief_carries_the_illustrative_mark_and_real_data_does_not(sample):
+def test_sample_brief_carries_the_illustrative_mark_and_real_data_does_not(sample, composed):
     cases, tables = sample
-    assert 'class="kb-illustrative"' in compose(tables, cases, lang="ko")[0]
+    assert all('class="kb-illustrative"' in composed[lang][0] for lang in LANGS)
     real = cases.assign(data_status=pd.Categorical(["coded"] * len(cases), categories=["illustrative", "coded"]))
     assert 'class="kb-illustrative"' not in compose(tables, real, lang="ko")[0]
 
@@ -140,11 +146,8 @@ def test_no_pdf_page_but_the_last_is_left_half_empty(pdfs, lang):
     assert len(fills) >= 2 and all(f >= 0.5 for f in fills[:-1]), [round(f, 2) for f in fills]
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_context_box_shows_the_fiscal_figure_of_the_sheets_own_cases_with_its_source(sample, lang, monkeypatch):
+def test_context_box_shows_the_fiscal_figure_of_the_sheets_own_cases(sample, monkeypatch):
     from krihs_analysis import figures
-    from krihs_analysis.data import read_context
-    from krihs_analysis.wording import phrase
 
     cases, tables = sample
     # A sheet of other Japanese municipalities than the sample's: the figure must mark these, not the sample's five.
@@ -160,10 +163,18 @@ def test_context_box_shows_the_fiscal_figure_of_the_sheets_own_cases_with_its_so
         return fig
 
     monkeypatch.setattr(figures, "fiscal_context", spy)
-    box = text_of(compose(tables, other, lang=lang)[-2])
+    compose(tables, other, lang="ja")
     assert seen == [["011002", "131016"]]
-    assert "".join(phrase("brief", "caption_fiscal", lang).split()) in "".join(box.split())
-    assert "".join(read_context("jp_municipal_fiscal").attrs["source"][lang].split()) in "".join(box.split())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_context_box_shows_the_fiscal_figure_with_its_caption_and_source(composed, lang):
+    from krihs_analysis.data import read_context
+    from krihs_analysis.wording import phrase
+
+    box = "".join(text_of(composed[lang][-2]).split())
+    assert "".join(phrase("brief", "caption_fiscal", lang).split()) in box
+    assert "".join(read_context("jp_municipal_fiscal").attrs["source"][lang].split()) in box
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -204,9 +215,8 @@ def test_japanese_pdf_reads_in_japanese_with_its_title_block(pdfs):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_no_appendix_text_contains_an_internal_identifier(sample, lang):
-    cases, tables = sample
-    appendix = text_of(compose(tables, cases, lang=lang)[-1])
+def test_no_appendix_text_contains_an_internal_identifier(composed, lang):
+    appendix = text_of(composed[lang][-1])
     # "x~y:kendall|programme"-like keys; a Korean or Japanese range of numbers ("−1.00~−0.76") is no identifier
     assert re.search(r"[a-z_]~[a-z_]|\||\b[a-z]+_[a-z0-9_]+\b|:[a-z]", appendix) is None, appendix
     cb = load_codebook()
@@ -238,17 +248,41 @@ def test_every_character_of_the_brief_is_covered_by_its_fonts(run, lang):
     assert missing_glyphs(brief_text, FONT_FAMILIES) == set()
 
 
-def test_rebuild_from_a_run_reuses_its_saved_results_without_reanalysing(run, tmp_path, monkeypatch):
-    from krihs_analysis.reports.brief import rebuild
+@pytest.fixture(scope="module")
+def rebuilt(run, tmp_path_factory):
+    """One rebuild of the English brief from the run's saved results, as a user makes it: the CLI, started in the
+    run's parent folder with a relative ``--run`` (shared by the rebuild tests: a rebuild runs the notebook and
+    prints a PDF, about 9 s)."""
+    import os
 
-    written = rebuild(run, langs=["en"], out_dir=tmp_path)
-    html = next(p for p in written if p.name.endswith(".brief.html")).read_text(encoding="utf-8")
+    from krihs_analysis.cli import main
+
+    out = tmp_path_factory.mktemp("rebuilt")
+    here = os.getcwd()
+    os.chdir(run.parent)
+    try:
+        code = main(["brief", "--run", run.name, "--lang", "en", "--out", str(out)])
+    finally:
+        os.chdir(here)
+    return code, out
+
+
+def test_rebuild_resolves_a_relative_run_folder_against_the_callers_directory(rebuilt):
+    code, out = rebuilt
+    assert code == 0
+    assert (out / "06_policy_brief_en.brief.html").is_file()
+
+
+def test_rebuild_from_a_run_reuses_its_saved_results_without_reanalysing(run, rebuilt):
+    code, out = rebuilt
+    assert code == 0
+    html = (out / "06_policy_brief_en.brief.html").read_text(encoding="utf-8")
     original = (run / "html" / "06_policy_brief_en.brief.html").read_text(encoding="utf-8")
     summary = lambda h: re.search(r'<div class="summary"[^>]*>.*?</ol>', h, flags=re.S).group(0)  # noqa: E731
     assert summary(html) == summary(original)
     import nbformat
 
-    nb = nbformat.read(next(p for p in written if p.suffix == ".ipynb"), as_version=4)
+    nb = nbformat.read(next(out.glob("*.ipynb")), as_version=4)
     injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
     assert "results_dir" in injected.source and str(run) in injected.source
 
@@ -266,28 +300,19 @@ def test_brief_metadata_is_read_from_the_yaml_file():
     assert set(LANGS) <= set(meta["title"]) and set(LANGS) <= set(meta["issuer"])
 
 
-def test_a_failed_rebuild_leaves_the_previous_brief_in_place(run, tmp_path, monkeypatch):
+def test_a_failed_rebuild_leaves_the_previous_brief_in_place(run, rebuilt, tmp_path, monkeypatch):
     import papermill as pm
 
-    from krihs_analysis.reports.brief import rebuild
+    from krihs_analysis.reports.brief import BriefFailed, rebuild
 
-    rebuild(run, langs=["en"], out_dir=tmp_path)
+    shutil.copytree(rebuilt[1], tmp_path, dirs_exist_ok=True)  # the previous brief: a good rebuild's files
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert any(name.endswith(".brief.html") for name in before)
 
     def broken(*args, **kwargs):
         raise pm.exceptions.PapermillExecutionError(3, 3, "boom", "ValueError", "boom", [])
 
     monkeypatch.setattr(pm, "execute_notebook", broken)
-    from krihs_analysis.reports.brief import BriefFailed
-
     with pytest.raises(BriefFailed, match="ValueError: boom"):
         rebuild(run, langs=["en"], out_dir=tmp_path)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
-
-
-def test_rebuild_resolves_a_relative_run_folder_against_the_callers_directory(run, tmp_path, monkeypatch):
-    from krihs_analysis.cli import main
-
-    monkeypatch.chdir(run.parent)
-    assert main(["brief", "--run", run.name, "--lang", "en", "--out", str(tmp_path)]) == 0
-    assert (tmp_path / "06_policy_brief_en.brief.html").is_file()
