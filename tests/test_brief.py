@@ -23,7 +23,6 @@ from krihs_analysis._format import fmt_num
 from krihs_analysis.codebook import LANGS, load_codebook
 from krihs_analysis.data import read_cases
 from krihs_analysis.pdf import find_chromium, layout_problems, missing_glyphs
-from krihs_analysis.pipeline import analyse
 from krihs_analysis.reports import run_reports
 
 needs_pdf = pytest.mark.skipif(find_chromium() is None or shutil.which("pdftotext") is None,
@@ -35,22 +34,55 @@ def text_of(html: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def sample():
-    cases = read_cases()
-    return cases, analyse(cases, n_boot=499).tables()
+def composed(run):
+    """The blocks :func:`compose` returned in each language of the report run: the brief notebook displays them
+    one by one, so its outputs are compose's list in order. The tests of the composition read these instead of
+    composing the brief again (composing draws every figure, about 4 s a language)."""
+    import nbformat
 
-
-@pytest.fixture(scope="module")
-def composed(sample):
-    """The brief of the sample composed once per language for the tests that only read it (composing draws every
-    figure, about 3 s a language)."""
-    cases, tables = sample
-    return {lang: compose(tables, cases, lang=lang) for lang in LANGS}
+    out = {}
+    for lang in LANGS:
+        nb = nbformat.read(run / "notebooks" / f"06_policy_brief_{lang}.ipynb", as_version=4)
+        cell = next(c for c in nb.cells if c.cell_type == "code" and "compose(" in c.source)
+        out[lang] = [o["data"]["text/html"] for o in cell.outputs if "text/html" in o.get("data", {})]
+    return out
 
 
 @pytest.fixture(scope="module")
 def composed_en(composed):
     return "\n".join(composed["en"])
+
+
+@pytest.fixture(scope="module")
+def run_tables(run):
+    """The result tables the run's English brief was composed from."""
+    from krihs_analysis.reports.brief import results_dir
+
+    return load_results(results_dir(run, "en"))
+
+
+@pytest.fixture(scope="module")
+def composed_other(run_tables):
+    """The brief of a sheet that is not the sample: its Japanese cases are in other municipalities and its status
+    is 'coded' (not illustrative), composed once with a spy on the fiscal figure."""
+    from krihs_analysis import figures
+
+    cases, tables = read_cases(), run_tables
+    jp = cases["country"].astype(str) == "JP"
+    other = cases.assign(data_status=pd.Categorical(["coded"] * len(cases), categories=["illustrative", "coded"]))
+    other.loc[jp, "municipality_code"] = ["011002", "131016"] * (int(jp.sum()) // 2) + ["011002"] * (int(jp.sum()) % 2)
+    seen = []
+    draw = figures.fiscal_context
+
+    def spy(*args, **kwargs):
+        fig = draw(*args, **kwargs)
+        seen.append(fig._krihs["cases"])
+        return fig
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(figures, "fiscal_context", spy)
+        blocks = compose(tables, other, lang="ja")
+    return blocks, seen
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +121,8 @@ def test_composed_brief_has_five_numbered_figures_and_the_sections_in_order(comp
     assert "Appendix: where each finding comes from" in html
 
 
-def test_composed_brief_states_the_numbers_of_its_results(sample, composed_en):
-    cases, tables = sample
+def test_composed_brief_states_the_numbers_of_its_results(run_tables, composed_en):
+    tables = run_tables
     text = text_of(composed_en)
     assoc = tables["association"].iloc[0]
     assert f"Kendall's τ-b = {fmt_num(assoc['statistic'])}" in text
@@ -99,11 +131,10 @@ def test_composed_brief_states_the_numbers_of_its_results(sample, composed_en):
     assert f"consistency {tables['qca'].iloc[0]['consistency']:.2f}" in text
 
 
-def test_sample_brief_carries_the_illustrative_mark_and_real_data_does_not(sample, composed):
-    cases, tables = sample
+def test_sample_brief_carries_the_illustrative_mark_and_real_data_does_not(composed, composed_other):
     assert all('class="kb-illustrative"' in composed[lang][0] for lang in LANGS)
-    real = cases.assign(data_status=pd.Categorical(["coded"] * len(cases), categories=["illustrative", "coded"]))
-    assert 'class="kb-illustrative"' not in compose(tables, real, lang="ko")[0]
+    blocks, _ = composed_other
+    assert 'class="kb-illustrative"' not in blocks[0]
 
 
 def test_priorities_rank_core_tasks_by_their_mean_gap():
@@ -146,24 +177,9 @@ def test_no_pdf_page_but_the_last_is_left_half_empty(pdfs, lang):
     assert len(fills) >= 2 and all(f >= 0.5 for f in fills[:-1]), [round(f, 2) for f in fills]
 
 
-def test_context_box_shows_the_fiscal_figure_of_the_sheets_own_cases(sample, monkeypatch):
-    from krihs_analysis import figures
-
-    cases, tables = sample
+def test_context_box_shows_the_fiscal_figure_of_the_sheets_own_cases(composed_other):
     # A sheet of other Japanese municipalities than the sample's: the figure must mark these, not the sample's five.
-    jp = cases["country"].astype(str) == "JP"
-    other = cases.copy()
-    other.loc[jp, "municipality_code"] = ["011002", "131016"] * (int(jp.sum()) // 2) + ["011002"] * (int(jp.sum()) % 2)
-    seen = []
-    draw = figures.fiscal_context
-
-    def spy(*args, **kwargs):
-        fig = draw(*args, **kwargs)
-        seen.append(fig._krihs["cases"])
-        return fig
-
-    monkeypatch.setattr(figures, "fiscal_context", spy)
-    compose(tables, other, lang="ja")
+    _, seen = composed_other
     assert seen == [["011002", "131016"]]
 
 
