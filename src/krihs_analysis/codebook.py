@@ -217,10 +217,9 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Codebook:
 
 @lru_cache(maxsize=8)
 def _load(path: Path) -> Codebook:
-    import yaml
+    from ._io import read_yaml
 
-    with open(path, encoding="utf-8") as fh:
-        return _parse(yaml.safe_load(fh), path)
+    return _parse(read_yaml(path), path)
 
 
 def load_codebook(path: str | Path | None = None) -> Codebook:

@@ -46,13 +46,12 @@ def phrases(domain: str) -> MappingProxyType:
     >>> sorted(phrases("common")["illustrative_short"])
     ['en', 'ja', 'ko']
     """
-    import yaml
+    from ._io import read_yaml
 
     path = LOCALE_DIR / f"{domain}.yaml"
     if not path.is_file():
         raise ValueError(f"no locale file {domain!r}; known: {', '.join(domains())}")
-    with open(path, encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh) or {}
+    raw = read_yaml(path) or {}
     out = {}
     for key, entry in raw.items():
         if not isinstance(entry, dict):

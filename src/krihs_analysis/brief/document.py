@@ -61,13 +61,12 @@ def load_metadata(path: str | Path | None = None) -> dict[str, Any]:
     >>> load_metadata()["number"]
     '736-R'
     """
-    import yaml
+    from .._io import read_yaml
 
     p = Path(path) if path is not None else DEFAULT_METADATA
     if not p.is_file():
         raise FileNotFoundError(f"brief metadata file not found: {p}")
-    with open(p, encoding="utf-8") as fh:
-        meta = yaml.safe_load(fh)
+    meta = read_yaml(p)
     missing = [k for k in ("number", "issuer", "title", "authors") if k not in meta]
     if missing:
         raise ValueError(f"{p.name}: missing keys {missing}")

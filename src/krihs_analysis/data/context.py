@@ -64,11 +64,10 @@ def context_sources(context_dir: str | Path | None = None) -> dict[str, dict[str
     >>> sorted(context_sources())  # doctest: +NORMALIZE_WHITESPACE
     ['jp_fiscal_fy2021', 'jp_municipal_fiscal', 'jp_municipalities', 'kr_extinction_risk', 'rmo_survey']
     """
-    import yaml
+    from .._io import read_yaml
 
     folder = Path(context_dir) if context_dir is not None else paths.CONTEXT
-    with open(folder / "sources.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return read_yaml(folder / "sources.yaml")
 
 
 def read_context(name: str, *, context_dir: str | Path | None = None) -> pd.DataFrame:
