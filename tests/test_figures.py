@@ -398,7 +398,7 @@ def test_save_figure_needs_alt_text(tmp_path):
 
 
 def test_build_catalogue_uses_what_exists():
-    figs = cat.build_catalogue(None, lang="en", include=["rmo_trend", "truth_table_heatmap"])
+    figs = cat.build_catalogue(None, lang="en", include=["rmo_trend", "truth_table_heatmap"], n_boot=99)
     assert list(figs) == ["rmo_trend", "truth_table_heatmap"]
     assert all(hasattr(f, "savefig") for f in figs.values())
 
@@ -407,7 +407,7 @@ def test_write_catalogue(tmp_path):
     from krihs_analysis.figures import write_catalogue
 
     manifest = write_catalogue(langs="all", out_dir=tmp_path, formats=("png",), dpi=30,
-                               include=["rmo_trend", "qca_xy"])
+                               include=["rmo_trend", "qca_xy"], n_boot=99)
     assert set(manifest["figures"]) == {f"{n}_{lang}" for n in ("rmo_trend", "qca_xy") for lang in LANGS}
     assert all((tmp_path / e["files"]["png"]).exists() for e in manifest["figures"].values())
     with pytest.raises(ValueError, match="unknown language"):

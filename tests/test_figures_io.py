@@ -11,7 +11,7 @@ def test_a_catalogue_that_fails_in_one_language_writes_nothing(tmp_path, monkeyp
     from krihs_analysis.figures import catalogue, save
 
     save.write_catalogue(read_cases(), langs=["en"], out_dir=tmp_path, formats=("png",), dpi=40,
-                         include=["rmo_trend"])
+                         include=["rmo_trend"], n_boot=99)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     real = catalogue.build_catalogue
 
@@ -23,5 +23,5 @@ def test_a_catalogue_that_fails_in_one_language_writes_nothing(tmp_path, monkeyp
     monkeypatch.setattr(catalogue, "build_catalogue", fails_in_korean)
     with pytest.raises(RuntimeError, match="drawing failed"):
         save.write_catalogue(read_cases(), langs=["en", "ko"], out_dir=tmp_path, formats=("png",), dpi=60,
-                             include=["rmo_trend"])
+                             include=["rmo_trend"], n_boot=99)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
