@@ -1,7 +1,10 @@
 """The drafted brief: composed from results, run by the report runner, exported to HTML and PDF, rebuilt.
 
-One report run of the brief entry is shared by the tests of this module; the Japanese brief is rebuilt from that
-run's saved results when the run's language matrix does not include it.
+Composing draws every figure (about 4 s a language), so the module composes as little as it can: one report run
+of the brief entry (en, ko, ja, with PDFs) is shared by every test here, and the tests of the composition read the
+blocks that run's notebooks displayed; one rebuild through the CLI is shared by the rebuild tests; one composition
+of a coded sheet from other municipalities serves the illustrative-mark and fiscal-figure checks. The Japanese
+brief is rebuilt from the run's saved results when the run's language matrix does not include it.
 """
 
 from __future__ import annotations
