@@ -211,6 +211,24 @@ def test_cli_validate_exits_2_for_a_missing_file_in_one_line():
 # --- build ----------------------------------------------------------------------------------------------------
 
 
+def test_a_sheet_read_again_is_a_fresh_copy_and_an_edited_sheet_is_validated_again(tmp_path):
+    sheet = tmp_path / "cases.csv"
+    shutil.copy2(paths.SAMPLE_CASES, sheet)
+    first = read_cases(sheet)
+    first.loc[0, "case_id"] = "changed by the caller"
+    first.attrs["source"] = "changed by the caller"
+    again = read_cases(sheet)
+    assert again.loc[0, "case_id"] != "changed by the caller" and again.attrs["source"] == "cases.csv"
+    pd.testing.assert_frame_equal(again, read_cases(paths.SAMPLE_CASES), check_exact=True)
+    # Same path, new bytes: the edit is seen, and a bad edit is reported, not answered from memory.
+    lines = sheet.read_text(encoding="utf-8").splitlines(keepends=True)
+    sheet.write_text("".join(lines[:3]), encoding="utf-8")
+    assert len(read_cases(sheet)) == 2
+    sheet.write_text(lines[0] + lines[1].replace("KR-", "XX-", 1), encoding="utf-8")
+    with pytest.raises(CaseDataError):
+        read_cases(sheet)
+
+
 def test_build_twice_gives_identical_bytes_and_leaves_raw_untouched(tmp_path):
     raw = tmp_path / "cases_sample.csv"
     shutil.copy2(paths.SAMPLE_CASES, raw)

@@ -347,14 +347,23 @@ def read_cases(
     CaseDataError
         The sheet has problems: ``.problems`` lists all of them (file, row, column, value, expected).
 
+    Notes
+    -----
+    With the package's codebook, a sheet whose path, sheet and bytes are unchanged is validated once per process;
+    later calls return a copy of that result (an edited file is read again).
+
     Examples
     --------
     >>> cases = read_cases()
     >>> cases.groupby("country", observed=True).size().to_dict()
     {'KR': 14, 'JP': 12}
     """
+    source = Path(path) if path is not None else paths.SAMPLE_CASES
+    key = _memo_key(source, sheet) if codebook is None else None
+    if key is not None and key in _READ_MEMO:
+        return _READ_MEMO[key].copy(deep=True)
     cb = codebook or load_codebook()
-    raw = read_raw(path if path is not None else paths.SAMPLE_CASES, sheet=sheet)
+    raw = read_raw(source, sheet=sheet)
     cells = _validate_cells(raw, cb)
     cases = _typed(cells, cb)
     cases.attrs.update(
@@ -363,4 +372,25 @@ def read_cases(
         sheet=raw.sheet,
         illustrative=bool((cases["data_status"] == "illustrative").any()),
     )
+    if key is not None:
+        while len(_READ_MEMO) >= _READ_MEMO_SIZE:
+            _READ_MEMO.pop(next(iter(_READ_MEMO)))
+        _READ_MEMO[key] = cases.copy(deep=True)
     return cases
+
+
+# Sheets already validated in this process, by path, sheet and content: a notebook, the pipeline and the figures
+# each read the same sheet, and validation is most of the cost of a read (about 0.1 s for the sample). The key is
+# the file's bytes, so an edited sheet is always read and validated again; callers get a copy to change freely.
+_READ_MEMO: dict[tuple[str, str | int | None, str], pd.DataFrame] = {}
+_READ_MEMO_SIZE = 16
+
+
+def _memo_key(source: Path, sheet: str | int | None) -> tuple[str, str | int | None, str] | None:
+    import hashlib
+
+    try:
+        data = source.read_bytes()
+    except OSError:
+        return None  # read_raw says what is wrong with the path
+    return str(source.resolve()), sheet, hashlib.sha256(data).hexdigest()
