@@ -39,15 +39,33 @@ _HEAVY_FILES = {
 }
 
 
+def _file_marker(path: Path) -> str | None:
+    if path.name in _HEAVY_FILES:
+        return _HEAVY_FILES[path.name]
+    if path.suffix == ".py" and "figures" in path.parts and "src" in path.parts:
+        return "figures"
+    return None
+
+
+def pytest_ignore_collect(collection_path, config):
+    """A file whose every test the -m expression deselects is not imported at all (the fast loop skips importing
+    the report, brief and figure test modules: about half a second per worker)."""
+    expr = config.getoption("markexpr")
+    marker = _file_marker(Path(collection_path)) if expr else None
+    if marker is None:
+        return None
+    from _pytest.mark.expression import Expression
+
+    return True if not Expression.compile(expr).evaluate(lambda name, **kw: name == marker) else None
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         path = Path(str(item.fspath))
         if type(item).__name__ in ("IPyNbCell", "IPyNbFile") or path.suffix == ".ipynb":
             item.add_marker(pytest.mark.notebook)
-        elif path.name in _HEAVY_FILES:
-            item.add_marker(getattr(pytest.mark, _HEAVY_FILES[path.name]))
-        elif "figures" in path.parts and path.suffix == ".py" and "src" in path.parts:
-            item.add_marker(pytest.mark.figures)  # the figure modules' doctests draw
+        elif _file_marker(path):
+            item.add_marker(getattr(pytest.mark, _file_marker(path)))  # the figure modules' doctests draw
         elif type(item).__name__ == "DoctestItem":
             source = "".join(example.source for example in item.dtest.examples)
             if "find_chromium()" in source:
