@@ -98,7 +98,7 @@ def _finish(fig, name: str, lang: str, *, title: str, subtitle: str | None, note
     st.decorate(fig, title=title, subtitle=subtitle, notes=notes, lang=lang)
     fig._krihs.update(name=name, alt=st.sentence([text("alt_" + name, lang), title, subtitle or ""], lang))
     # Draw once inside the style: tick labels are created lazily with the rcParams in force at draw time.
-    fig.canvas.draw()
+    fig.draw_without_rendering()
 
 
 def _wrap(s: str, width_in: float, lang: str, size: float = 7.5) -> str:

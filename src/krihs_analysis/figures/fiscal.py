@@ -235,5 +235,5 @@ def fiscal_context(
         st.decorate(fig, title=headline, subtitle=subtitle, notes=notes, lang=lang)
         fig._krihs.update(name="fiscal_context", alt=st.sentence([_w("alt", lang), headline, subtitle], lang),
                           national_median=median, cases=codes)
-        fig.canvas.draw()
+        fig.draw_without_rendering()
     return fig

@@ -122,7 +122,7 @@ def qca_groups(cluster: pd.DataFrame, test: pd.DataFrame | None = None, *, lang:
             st.decorate(fig, title=title, subtitle=subtitle, notes=notes, lang=lang)
             fig._krihs.update(name="qca_groups", alt=st.sentence([phrase("fig_qca_groups", "alt", lang), title,
                                                                   subtitle], lang))
-            fig.canvas.draw()
+            fig.draw_without_rendering()
     return ax
 
 
