@@ -70,5 +70,7 @@ def pytest_collection_modifyitems(config, items):
             source = "".join(example.source for example in item.dtest.examples)
             if "find_chromium()" in source:
                 item.add_marker(pytest.mark.slow)  # the example prints a PDF with Chromium
+            elif "worker_pool(" in source:
+                item.add_marker(pytest.mark.slow)  # the example starts the runner's fork server and a worker
             elif "compose(" in source:
                 item.add_marker(pytest.mark.figures)  # composing a brief draws every figure

@@ -126,6 +126,23 @@ def test_every_declared_parameter_is_used_by_the_notebook(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_papermill_reads_every_parameter_with_its_help(path, caplog):
+    """`papermill --help-notebook` lists what Papermill's own parser finds; it skips (with a warning) a line with a
+    second "=", as in a comment "None = the sample", and then calls a passed value an unknown parameter."""
+    import logging
+
+    from papermill.inspection import inspect_notebook  # what `papermill --help-notebook` prints
+
+    caplog.set_level(logging.WARNING, logger="papermill")
+    params, _ = _parameters_and_later_names(path)
+    found = inspect_notebook(str(path))
+    assert list(found) == params and not caplog.records, [r.getMessage() for r in caplog.records]
+    nb = nbformat.read(path, as_version=4)
+    commented = {ln.split("=")[0].strip() for ln in nb.cells[1].source.splitlines() if "#" in ln}
+    assert {name for name, p in found.items() if p["help"]} == commented
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_no_report_notebook_reloads_modules_behind_the_kernel(path):
     nb = nbformat.read(path, as_version=4)
     assert not any("autoreload" in c.source for c in nb.cells if c.cell_type == "code")

@@ -547,3 +547,23 @@ def test_invalid_scheduler_address_exits_4_and_leaves_no_partial_folder(nbdir, t
     assert "invalid scheduler address" in lines[0]
     assert not list(out.glob(f".*{reports.PARTIAL_SUFFIX}"))
     assert not [p for p in out.iterdir() if p.is_dir()]  # no run folder either
+
+
+def _worker_view(name: str) -> tuple[str | None, str]:
+    return os.environ.get(name), os.getcwd()
+
+
+def test_a_pool_worker_sees_the_callers_environment_and_folder_as_they_are_now(tmp_path, monkeypatch):
+    """Workers fork from a fork server started by the first pool; a later pool's workers must still see the
+    caller's current environment and working directory, as freshly spawned ones would."""
+    from krihs_analysis.reports.pool import worker_pool
+
+    with worker_pool(1) as pool:  # starts the fork server (if this process has none yet)
+        pool.submit(os.getpid).result()
+    monkeypatch.setenv("KRIHS_POOL_PROBE", "after-the-server-started")
+    monkeypatch.chdir(tmp_path)
+    with worker_pool(2) as pool:
+        seen = [pool.submit(_worker_view, "KRIHS_POOL_PROBE").result() for _ in range(2)]
+    assert set(seen) == {("after-the-server-started", str(tmp_path))}
+    with pytest.raises(ValueError, match="at least 1"):
+        worker_pool(0)

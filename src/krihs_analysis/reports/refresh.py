@@ -87,17 +87,15 @@ def refresh_notebooks(notebooks_dir: str | Path | None = None, *, only: Sequence
         settings["kernel"] = kernel
     if timeout:
         settings["timeout"] = timeout
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
 
     from tqdm.auto import tqdm
 
-    from .worker import worker_init
+    from .pool import worker_pool
 
     tasks = [{"notebook": str(p), **settings} for p in books]
     records = []
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))), mp_context=mp.get_context("spawn"),
-                             initializer=worker_init, initargs=(os.getpid(),)) as pool, \
+    with worker_pool(max(1, min(jobs, len(tasks)))) as pool, \
             tqdm(total=len(tasks), desc="notebooks", unit="nb", disable=None if progress else True) as bar:
         for fut in as_completed([pool.submit(refresh_one, t) for t in tasks]):
             records.append(fut.result())

@@ -104,7 +104,7 @@ def _task(spec: RunSpec, run_dir: Path) -> dict[str, Any]:
 
 def _execute_all(tasks: list[dict[str, Any]], *, jobs: int, scheduler: str | None, progress: bool
                  ) -> Iterator[dict[str, Any]]:
-    """Yield result records as tasks finish, on a local spawn pool or a Dask cluster."""
+    """Yield result records as tasks finish, on local worker processes (:mod:`.pool`) or a Dask cluster."""
     from tqdm.auto import tqdm
 
     bar = tqdm(total=len(tasks), desc="reports", unit="run", disable=None if progress else True, file=sys.stderr,
@@ -119,14 +119,13 @@ def _execute_all(tasks: list[dict[str, Any]], *, jobs: int, scheduler: str | Non
 
 
 def _execute_local(tasks, jobs: int, bar):
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
     from concurrent.futures.process import BrokenProcessPool
 
-    from .worker import execute_run, worker_init
+    from .pool import worker_pool
+    from .worker import execute_run
 
-    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))), mp_context=mp.get_context("spawn"),
-                               initializer=worker_init, initargs=(os.getpid(),))
+    pool = worker_pool(max(1, min(jobs, len(tasks))))
     futures = {pool.submit(execute_run, t): t for t in tasks}
     clean = False
     try:

@@ -2,8 +2,8 @@
 
 Report runs (:mod:`.runset`), ``refresh-notebooks`` (:mod:`.refresh`) and the brief rebuild
 (:mod:`krihs_analysis.reports.brief`) all execute notebooks through :func:`execute_notebook`. Work runs in worker
-processes that die with their parent (:func:`die_with_parent`), so a ``SIGKILL`` of ``krihs-analysis report``
-leaves nothing running: pool workers get ``SIGKILL`` from the kernel, and their Jupyter kernels stop by
+processes (:mod:`.pool`) that die with the process that started them (:func:`worker_init`), so a ``SIGKILL`` of
+``krihs-analysis report`` leaves nothing running: pool workers kill themselves, and their Jupyter kernels stop by
 themselves when their parent goes (ipykernel's parent poller).
 
 Examples
@@ -64,10 +64,53 @@ def die_with_parent(parent_pid: int | None = None) -> None:
         os._exit(1)
 
 
-def worker_init(parent_pid: int) -> None:
-    """Initializer of local pool workers: die with the parent, quiet logging."""
-    die_with_parent(parent_pid)
+def worker_init(parent_pid: int, environ: Mapping[str, str] | None = None) -> None:
+    """Initializer of local pool workers (:func:`.pool.worker_pool`): die with the caller, quiet logging.
+
+    A worker forked from the fork server is the server's child, not the caller's, and it holds the server open:
+    so besides the kernel's death signal (for its own parent) it watches the caller itself (:func:`die_with`).
+    It takes the caller's `environ` as it is now: multiprocessing hands over the working directory and
+    ``sys.path``, but the environment a forked worker inherits is the server's, from when the server started.
+    """
+    die_with_parent()
+    die_with(parent_pid)
+    if environ is not None:
+        os.environ.clear()
+        os.environ.update(environ)
     quiet_worker()
+
+
+def die_with(pid: int) -> None:
+    """SIGKILL this process as soon as process `pid` has ended (a daemon thread waits for it).
+
+    Works for any process, not only the parent, and on platforms without ``prctl``: on Linux the thread sleeps on
+    a pidfd until `pid` exits; elsewhere it checks twice a second. A `pid` already gone kills at once.
+    """
+    import threading
+
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(pid)
+        except (AttributeError, OSError):  # not Linux >= 5.3, or already gone
+            while _is_running(pid):
+                time.sleep(0.5)
+        else:
+            import select
+
+            select.select([fd], [], [])  # a pidfd turns readable when its process ends
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name=f"die-with-{pid}", daemon=True).start()
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
 
 
 def quiet_worker() -> None:
