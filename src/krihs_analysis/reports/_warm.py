@@ -22,4 +22,7 @@ def _compile_templates() -> None:
         _html_exporter(brief).from_notebook_node(nb)
 
 
-_compile_templates()
+try:
+    _compile_templates()
+except Exception:  # noqa: BLE001 - a fork server that dies here takes the pool with it; a worker that meets the
+    pass           # same problem records it against its run, with the notebook's name
