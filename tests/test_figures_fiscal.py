@@ -30,7 +30,15 @@ BASELINE_DPI = 72
 RAW = paths.CONTEXT / "jp_mic_fiscal_city_fy2005_fy2021"
 # MIC, 全市町村の主要財政指標 (令和3年度): 財政力指数 of the five case municipalities.
 PUBLISHED_FSI_2021 = {"342149": 0.32, "322091": 0.25, "063827": 0.25, "432105": 0.43, "262137": 0.31}
-NAMES = {"342149": "安芸高田市", "322091": "雲南市", "063827": "川西町", "432105": "菊池市", "262137": "南丹市"}
+# The names each reader sees: MIC's kanji for Japanese readers; for English readers the municipalities' own English
+# names (their official sites: Akitakata City, Unnan City, Kawanishi Town, Kikuchi City, Nantan City); for Korean
+# readers the titles Korean Wikipedia gives them (아키타카타시, 운난시, 가와니시정, 기쿠치시, 난탄시).
+NAMES = {
+    "ja": {"342149": "安芸高田市", "322091": "雲南市", "063827": "川西町", "432105": "菊池市", "262137": "南丹市"},
+    "en": {"342149": "Akitakata City", "322091": "Unnan City", "063827": "Kawanishi Town", "432105": "Kikuchi City",
+           "262137": "Nantan City"},
+    "ko": {"342149": "아키타카타시", "322091": "운난시", "063827": "가와니시정", "432105": "기쿠치시", "262137": "난탄시"},
+}
 
 
 def by_gid(fig, gid):
@@ -101,8 +109,35 @@ def test_case_municipalities_are_marked_at_mics_published_values_and_labelled(fi
         (marker,) = by_gid(figure_en, f"fiscal-case-{code}")
         assert marker.get_offsets()[0][0] == pytest.approx(value, abs=1e-12)
         (label,) = by_gid(figure_en, f"fiscal-case-label-{code}")
-        assert label.get_text() == NAMES[code]
-    assert set(NAMES.values()) <= set(texts(figure_en))
+        assert label.get_text() == NAMES["en"][code]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_reader_sees_the_case_municipalities_named_in_their_own_script(lang):
+    fig = fiscal_context(lang=lang)
+    for code, name in NAMES[lang].items():
+        (label,) = by_gid(fig, f"fiscal-case-label-{code}")
+        assert label.get_text() == name
+    # ... in both panels (the trajectories are labelled at their FY2021 end)
+    assert sum(t == name for t in texts(fig) for name in NAMES[lang].values()) == 2 * len(NAMES[lang])
+    others = {n for other, names in NAMES.items() if other != lang for n in names.values()}
+    assert not others & set(texts(fig))
+
+
+def test_labels_in_one_row_do_not_overlap_in_any_language():
+    from matplotlib.text import Text
+
+    # English names are longer than kanji: four case municipalities share the "Other cities" row.
+    for lang in LANGS:
+        fig = fiscal_context(lang=lang)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        # Text's own extent: an annotation's includes its leader line
+        boxes = [Text.get_window_extent(t, renderer) for code in NAMES[lang]
+                 for t in by_gid(fig, f"fiscal-case-label-{code}")]
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                assert not a.overlaps(b), (lang, a, b)
 
 
 def test_national_median_is_the_median_of_mics_table_read_independently(figure_en):

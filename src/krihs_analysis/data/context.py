@@ -7,7 +7,8 @@ published them (their sha256 is in ``sources.yaml`` and checked on reading):
 - ``jp_municipal_fiscal``: 全市町村の主要財政指標 for every fiscal year FY2005-FY2021, one row per municipality and
   year (the pre-merger municipalities of the early years included);
 - ``jp_municipalities``: MIC's 全国地方公共団体コード with kana, plus the hiragana and coordinates of the CC0
-  Code for FUKUI list;
+  Code for FUKUI list, and each name as English and Korean readers write it (``municipality_en``,
+  ``municipality_ko``), written by rule from MIC's kana (:mod:`.placenames`);
 - ``jp_fiscal_fy2021``: the FY2021 rows of the panel for the Japanese case municipalities (a view, checked
   against the published figures kept in ``jp_fiscal_fy2021.csv``).
 
@@ -36,6 +37,7 @@ from typing import Any
 import pandas as pd
 
 from .. import paths
+from .placenames import municipality_name
 
 #: The panel's columns, in order.
 FISCAL_COLUMNS = [
@@ -297,16 +299,22 @@ def _municipalities(folder: str) -> pd.DataFrame:
     out = mic.merge(extra, on="code", how="left", validate="one_to_one")
     out["municipality_type"] = [_municipality_type(p, m, designated)
                                 for p, m in zip(out["prefecture"], out["municipality"], strict=True)]
-    mic_src = "MIC, 全国地方公共団体コード (version after 2018-10), MIC site terms (compatible with CC BY 4.0)"
+    # Names English and Korean readers can read, written by rule from MIC's reading (see placenames).
+    for lang in ("en", "ko"):
+        out[f"municipality_{lang}"] = [municipality_name(k, t, lang=lang) for k, t in
+                                       zip(out["municipality_kana"], out["municipality_type"], strict=True)]
+    mic_src = ("MIC, 全国地方公共団体コード (version after 2018-10), MIC site terms (compatible with CC BY 4.0); English "
+               "and Korean names written from MIC's kana by krihs-analysis (modified Hepburn; 외래어 표기법)")
     both = mic_src + "; hiragana and coordinates: Code for FUKUI, localgovjp, CC0 1.0"
     out["source"] = [both if h == h else mic_src for h in out["municipality_hiragana"]]
     for col in ("code", "prefecture", "municipality", "prefecture_kana", "municipality_kana",
-                "municipality_hiragana", "municipality_type", "source"):
+                "municipality_hiragana", "municipality_type", "municipality_en", "municipality_ko", "source"):
         out[col] = out[col].astype("str")
     for col in ("lat", "lng"):
         out[col] = out[col].astype("float64")
     return out[["code", "prefecture", "municipality", "prefecture_kana", "municipality_kana",
-                "municipality_hiragana", "municipality_type", "lat", "lng", "source"]]
+                "municipality_hiragana", "municipality_type", "municipality_en", "municipality_ko", "lat", "lng",
+                "source"]]
 
 
 def _case_view(folder: Path, entry: dict[str, Any]) -> pd.DataFrame:

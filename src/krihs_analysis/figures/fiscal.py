@@ -85,7 +85,9 @@ def fiscal_context(
         ``data.read_context("jp_municipal_fiscal")`` (read when None): ``code, prefecture, municipality,
         fiscal_year, fiscal_strength_index``.
     municipalities
-        ``data.read_context("jp_municipalities")`` (read when None): ``code, municipality_type``.
+        ``data.read_context("jp_municipalities")`` (read when None): ``code, municipality_type``, and
+        ``municipality_en``/``municipality_ko`` for the case labels in English and Korean (the labels stay as MIC
+        prints the names when the table has no such column).
     cases
         The case municipalities: a case sheet (its Japanese ``municipality_code`` values, e.g. ``read_cases()``)
         or a list of codes. The five of ``read_context("jp_fiscal_fy2021")`` when None.
@@ -124,6 +126,11 @@ def fiscal_context(
     if year not in set(panel["fiscal_year"]):
         raise ValueError(f"fiscal_context: no fiscal year {year} in the panel")
     codes = _case_codes(cases)
+    # English and Korean readers get the name written in their script (data.placenames), Japanese readers the
+    # name itself; a code list without those columns leaves the name as MIC prints it.
+    name_col = f"municipality_{lang}"
+    names_of = (municipalities.set_index("code")[name_col] if lang != "ja" and name_col in municipalities
+                else pd.Series(dtype="str"))
     latest = panel[panel["fiscal_year"] == year].merge(
         municipalities[["code", "municipality_type"]], on="code", how="left", validate="many_to_one")
     unknown = [c for c in codes if c not in set(latest["code"])]
@@ -147,6 +154,7 @@ def fiscal_context(
     labels = {t: _w("count", lang, label=_w(t, lang), n=int(counts[t])) for t in types}
     latest["type_label"] = latest["municipality_type"].map(labels)
     case_rows = latest.set_index("code").loc[codes]
+    case_rows["label"] = [names_of.get(c, m) for c, m in zip(case_rows.index, case_rows["municipality"], strict=True)]
     cases_below = int((case_rows["fiscal_strength_index"] < median).sum())
 
     with house_style(lang):
@@ -172,6 +180,11 @@ def fiscal_context(
         style_of = {code: (CASE_COLORS[k % len(CASE_COLORS)], CASE_MARKERS[k % len(CASE_MARKERS)])
                     for k, code in enumerate(codes)}
         xmax = max(1.6, float(latest["fiscal_strength_index"].max()) * 1.03)
+        # Neighbouring labels sit at least their own width apart (English names are longer than kanji ones); the
+        # axes' width before layout stands in for the final one, with room to spare.
+        axes_in = left.get_position().width * fig.get_figwidth()
+        widest = max((st.text_width(str(n), fontsize=6.5) for n in case_rows["label"]), default=0.0)
+        gap = max(0.17 * xmax, (widest + 0.1) / axes_in * xmax)
         for yrow in sorted({row_of[t] for t in case_rows["type_label"]}):
             here = case_rows[case_rows["type_label"].map(row_of) == yrow].sort_values("fiscal_strength_index")
             for code, rec in here.iterrows():
@@ -180,9 +193,9 @@ def fiscal_context(
                              edgecolor="white", linewidth=0.6, zorder=5, gid=f"fiscal-case-{code}")
             # Labels alternate above and below the box, spread sideways so that neighbours do not collide.
             for side, sub in ((-1, here.iloc[0::2]), (1, here.iloc[1::2])):
-                xs = _spread(sub["fiscal_strength_index"].tolist(), 0.17 * xmax)
+                xs = _spread(sub["fiscal_strength_index"].tolist(), gap)
                 for x, (code, rec) in zip(xs, sub.iterrows(), strict=True):
-                    left.annotate(rec["municipality"], (rec["fiscal_strength_index"], yrow),
+                    left.annotate(rec["label"], (rec["fiscal_strength_index"], yrow),
                                   xytext=(max(x, 0.07 * xmax), yrow + side * 0.46), textcoords="data",
                                   ha="center", va="center", fontsize=6.5, color=st.INK,
                                   arrowprops={"arrowstyle": "-", "color": style_of[code][0], "lw": 0.6,
@@ -208,7 +221,7 @@ def fiscal_context(
             right.plot(series["fiscal_year"], series["fiscal_strength_index"], color=color, lw=1.0,
                        marker=marker, markersize=2.6, markevery=[len(series) - 1], gid=f"fiscal-trajectory-{code}")
             ends.append(float(series["fiscal_strength_index"].iloc[-1]))
-            names.append(str(case_rows.at[code, "municipality"]))
+            names.append(str(case_rows.at[code, "label"]))
             colors.append(color)
         for pos, name, color, end in zip(_spread(ends, 0.04), names, colors, ends, strict=True):
             right.annotate(name, (y1, end), xytext=(y1 + 0.9, pos), textcoords="data", va="center", ha="left",

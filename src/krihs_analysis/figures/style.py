@@ -183,17 +183,28 @@ def _tokens(s: str, lang: str) -> list[str]:
     return re.findall(r"\S+\s*|\s+", s)
 
 
-def wrap_text(s: str, width_in: float, *, fontsize: float, lang: str, weight: str = "normal", fig=None) -> str:
-    """Greedy line wrapping of `s` to `width_in` inches at `fontsize`, measured with the current fonts."""
+def text_width(s: str, *, fontsize: float, weight: str = "normal") -> float:
+    """The width of one line of text in inches at `fontsize`, measured with the current fonts.
+
+    Examples
+    --------
+    >>> with house_style("en"):
+    ...     text_width("Unnan City", fontsize=10) < text_width("Akitakata City", fontsize=10)
+    True
+    """
     from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.font_manager import FontProperties
 
-    prop = FontProperties(size=fontsize, weight=weight)
     renderer = RendererAgg(10, 10, 72)  # 72 dpi: widths come out in points
+    w, _, _ = renderer.get_text_width_height_descent(s, FontProperties(size=fontsize, weight=weight), ismath=False)
+    return w / 72
+
+
+def wrap_text(s: str, width_in: float, *, fontsize: float, lang: str, weight: str = "normal", fig=None) -> str:
+    """Greedy line wrapping of `s` to `width_in` inches at `fontsize`, measured with the current fonts."""
 
     def width(t: str) -> float:
-        w, _, _ = renderer.get_text_width_height_descent(t, prop, ismath=False)
-        return w / 72
+        return text_width(t, fontsize=fontsize, weight=weight)
 
     out_lines = []
     for para in s.split("\n"):

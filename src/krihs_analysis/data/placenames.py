@@ -1,0 +1,224 @@
+"""Japanese municipality names for English and Korean readers, written from MIC's kana readings.
+
+A figure for an English or Korean reader should not label 雲南市 in kanji the reader cannot read. MIC's code list
+gives every municipality's reading in kana, from which both names follow by fixed rules:
+
+- **English**: modified Hepburn without macrons, as Japan's road signs and the municipalities' own English pages
+  write names (トウキョウ Tokyo, オオサカ Osaka, ニイガタ Niigata, テンエイ Ten'ei): long ``ō``/``ū`` become ``o``/``u``,
+  ``ei`` and ``ii`` stay; ッ doubles the next consonant (``tch`` before ``ch``); ン before a vowel or ``y`` is
+  ``n'``. The municipal type follows in English (``Unnan City``, ``Kawanishi Town``; Tokyo's wards call
+  themselves cities).
+- **Korean**: 외래어 표기법 (문교부 고시 제85-11호), 일본어의 표기: カ행, タ행, チャ행 take ㄱ, ㄷ, ㅈ at the start of a word
+  and ㅋ, ㅌ, ㅊ inside it; ツ is 쓰; ン and ッ are the final ㄴ and ㅅ; long vowels are not written (トウキョウ 도쿄,
+  ニイガタ 니가타, キュウシュウ 규슈). The type follows as 시, 정, 촌 or 구 (the form Korean reference works use for
+  市, 町, 村 and Tokyo's 区: 가와니시정, 지요다구).
+
+Examples
+--------
+>>> hepburn("ウンナン"), hangul("ウンナン")
+('Unnan', '운난')
+>>> municipality_name("カワニシマチ", "town", lang="en"), municipality_name("カワニシマチ", "town", lang="ko")
+('Kawanishi Town', '가와니시정')
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from ..codebook import check_lang
+
+#: The kana a municipality's reading ends with for each type (MIC's code list reads 町 as マチ or チョウ, 村 as
+#: ムラ or ソン), and the word each language writes for the type.
+TYPE_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "city": ("シ",), "designated_city": ("シ",), "special_ward": ("ク",), "town": ("マチ", "チョウ"),
+    "village": ("ムラ", "ソン"),
+}
+TYPE_WORDS: dict[str, dict[str, str]] = {
+    "en": {"city": "City", "designated_city": "City", "special_ward": "City", "town": "Town", "village": "Village"},
+    "ko": {"city": "시", "designated_city": "시", "special_ward": "구", "town": "정", "village": "촌"},
+}
+
+# Each syllable: (Hepburn, Korean at the start of a word, Korean inside a word).
+_SYLLABLES: dict[str, tuple[str, str, str]] = {}
+
+
+def _add(kana: str, romaji: str, initial: str, medial: str | None = None) -> None:
+    _SYLLABLES[kana] = (romaji, initial, medial if medial is not None else initial)
+
+
+for _k, _r, _h in zip("アイウエオ", ["a", "i", "u", "e", "o"], "아이우에오", strict=True):
+    _add(_k, _r, _h)
+for _k, _r, _i, _m in zip("カキクケコ", ["ka", "ki", "ku", "ke", "ko"], "가기구게고", "카키쿠케코", strict=True):
+    _add(_k, _r, _i, _m)
+for _k, _r, _h in zip("サシスセソ", ["sa", "shi", "su", "se", "so"], "사시스세소", strict=True):
+    _add(_k, _r, _h)
+for _k, _r, _i, _m in zip("タチテト", ["ta", "chi", "te", "to"], "다지데도", "타치테토", strict=True):
+    _add(_k, _r, _i, _m)
+_add("ツ", "tsu", "쓰")
+for _row, _cons, _hangul in (("ナニヌネノ", "n", "나니누네노"), ("マミムメモ", "m", "마미무메모"),
+                             ("ラリルレロ", "r", "라리루레로"), ("ガギグゲゴ", "g", "가기구게고"),
+                             ("バビブベボ", "b", "바비부베보"), ("パピプペポ", "p", "파피푸페포")):
+    for _k, _v, _h in zip(_row, "aiueo", _hangul, strict=True):
+        _add(_k, _cons + _v, _h)
+for _k, _r, _h in zip("ハヒフヘホ", ["ha", "hi", "fu", "he", "ho"], "하히후헤호", strict=True):
+    _add(_k, _r, _h)
+for _k, _r, _h in zip("ヤユヨ", ["ya", "yu", "yo"], "야유요", strict=True):
+    _add(_k, _r, _h)
+for _k, _r, _h in zip("ワヰヱヲ", ["wa", "i", "e", "o"], "와이에오", strict=True):
+    _add(_k, _r, _h)
+for _k, _r, _h in zip("ザジズゼゾ", ["za", "ji", "zu", "ze", "zo"], "자지즈제조", strict=True):
+    _add(_k, _r, _h)
+for _k, _r, _h in zip("ダヂヅデド", ["da", "ji", "zu", "de", "do"], "다지즈데도", strict=True):
+    _add(_k, _r, _h)
+_add("ヴ", "vu", "부")
+# Contracted syllables (拗音).
+for _k, _cons, _i, _m in (("キ", "ky", "갸규교", "캬큐쿄"), ("ギ", "gy", "갸규교", None), ("シ", "sh", "샤슈쇼", None),
+                          ("ジ", "j", "자주조", None), ("チ", "ch", "자주조", "차추초"), ("ヂ", "j", "자주조", None),
+                          ("ニ", "ny", "냐뉴뇨", None), ("ヒ", "hy", "햐휴효", None), ("ビ", "by", "뱌뷰뵤", None),
+                          ("ピ", "py", "퍄퓨표", None), ("ミ", "my", "먀뮤묘", None), ("リ", "ry", "랴류료", None)):
+    for _j, (_small, _v) in enumerate(zip("ャュョ", "auo", strict=True)):
+        _add(_k + _small, _cons + _v, _i[_j], (_m or _i)[_j])
+del _k, _r, _h, _i, _m, _row, _cons, _hangul, _j, _small, _v
+
+_MORA_N, _SOKUON, _CHOON = "ン", "ッ", "ー"
+# Long vowels, as vowel pairs of consecutive syllables: English drops the second of ou, oo, uu (no macrons; ei and ii
+# stay, as in Niigata); Korean writes no long vowel at all (ニイガタ 니가타), but keeps ei (メイジ 메이지).
+_LONG = {"en": {("o", "u"), ("o", "o"), ("u", "u")},
+         "ko": {("o", "u"), ("o", "o"), ("u", "u"), ("a", "a"), ("i", "i"), ("e", "e")}}
+
+
+def _katakana(reading: str) -> str:
+    """`reading` as full-width katakana (MIC prints half-width katakana; Code for FUKUI, hiragana)."""
+    if not isinstance(reading, str) or not reading.strip():
+        raise ValueError(f"expected a reading in kana, got {reading!r}")
+    s = unicodedata.normalize("NFKC", reading.strip())
+    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in s)
+
+
+def _syllables(reading: str) -> list[str]:
+    """The reading split into syllables (contracted ones kept whole), ン, ッ and ー as their own items."""
+    s = _katakana(reading)
+    out, i = [], 0
+    while i < len(s):
+        if s[i:i + 2] in _SYLLABLES:
+            out.append(s[i:i + 2])
+            i += 2
+        elif s[i] in _SYLLABLES or s[i] in (_MORA_N, _SOKUON, _CHOON):
+            out.append(s[i])
+            i += 1
+        else:
+            raise ValueError(f"{reading!r}: {s[i]!r} at position {i + 1} is not a kana this module can write; "
+                             "expected katakana or hiragana")
+    return out
+
+
+def _vowel(syllable: str) -> str:
+    return _SYLLABLES[syllable][0][-1]
+
+
+def _long(syllables: list[str], lang: str) -> list[bool]:
+    """Which syllables only lengthen the vowel before them (and are not written)."""
+    out = [False] * len(syllables)
+    for k in range(1, len(syllables)):
+        prev, cur = syllables[k - 1], syllables[k]
+        if cur == _CHOON:
+            out[k] = True
+        elif prev in _SYLLABLES and cur in "アイウエオ" and not out[k - 1]:
+            out[k] = (_vowel(prev), _SYLLABLES[cur][0]) in _LONG[lang]
+    return out
+
+
+def hepburn(reading: str) -> str:
+    """`reading` (katakana or hiragana) in modified Hepburn without macrons, capitalised.
+
+    Examples
+    --------
+    >>> [hepburn(k) for k in ("トウキョウ", "オオサカ", "ニイガタ", "ニッコウ", "テンエイ", "ハッチョウボリ")]
+    ['Tokyo', 'Osaka', 'Niigata', 'Nikko', "Ten'ei", 'Hatchobori']
+    """
+    syl = _syllables(reading)
+    skip = _long(syl, "en")
+    parts: list[str] = []
+    for k, s in enumerate(syl):
+        if skip[k] or s == _SOKUON:
+            continue
+        if s == _MORA_N:
+            nxt = next((t for t in syl[k + 1:] if t in _SYLLABLES), None)
+            parts.append("n'" if nxt is not None and _SYLLABLES[nxt][0][0] in "aiueoy" else "n")
+            continue
+        romaji = _SYLLABLES[s][0]
+        if k and syl[k - 1] == _SOKUON and romaji[0] not in "aiueo":
+            romaji = ("t" if romaji.startswith("ch") else romaji[0]) + romaji
+        parts.append(romaji)
+    return "".join(parts).capitalize()
+
+
+def _with_final(syllable: str, final: str) -> str:
+    """A Hangul syllable with a final consonant (받침) added: ㄴ or ㅅ."""
+    code = ord(syllable) - 0xAC00
+    if not 0 <= code < 11172 or code % 28:
+        raise ValueError(f"cannot add a final consonant to {syllable!r}")
+    return chr(ord(syllable) + {"ㄴ": 4, "ㅅ": 19}[final])
+
+
+def hangul(reading: str) -> str:
+    """`reading` (katakana or hiragana) in Hangul by the Korean rules for writing Japanese (외래어 표기법).
+
+    Examples
+    --------
+    >>> [hangul(k) for k in ("トウキョウ", "オオサカ", "キュウシュウ", "ニイガタ", "サッポロ", "トットリ")]
+    ['도쿄', '오사카', '규슈', '니가타', '삿포로', '돗토리']
+    """
+    syl = _syllables(reading)
+    skip = _long(syl, "ko")
+    out: list[str] = []
+    for k, s in enumerate(syl):
+        if skip[k]:
+            continue
+        if s in (_MORA_N, _SOKUON):
+            if out:  # a final consonant on the syllable before; nothing to attach to at the very start
+                out[-1] = _with_final(out[-1], "ㄴ" if s == _MORA_N else "ㅅ")
+            continue
+        _, initial, medial = _SYLLABLES[s]
+        out.append(medial if out else initial)
+    return "".join(out)
+
+
+def municipality_name(reading: str, municipality_type: str, *, lang: str) -> str:
+    """A Japanese municipality's name for a reader of `lang`, from its kana reading (type suffix included).
+
+    Parameters
+    ----------
+    reading
+        The reading as MIC's code list gives it, e.g. ``アキタカタシ`` (half-width, full-width or hiragana).
+    municipality_type
+        ``city``, ``designated_city``, ``special_ward``, ``town`` or ``village``.
+    lang
+        ``en`` (modified Hepburn and the type in English) or ``ko`` (Hangul and 시/정/촌/구). Japanese readers
+        read the name itself, so ``ja`` is an error here.
+
+    Raises
+    ------
+    ValueError
+        An unknown type, a reading that does not end with its type's kana (シ, ク, マチ/チョウ, ムラ/ソン), or a
+        character that is not kana.
+
+    Examples
+    --------
+    >>> municipality_name("ｱｷﾀｶﾀｼ", "city", lang="en"), municipality_name("チヨダク", "special_ward", lang="ko")
+    ('Akitakata City', '지요다구')
+    """
+    check_lang(lang)
+    if lang not in TYPE_WORDS:
+        raise ValueError(f"municipality_name writes names for en and ko readers; for {lang!r} use the name itself")
+    if municipality_type not in TYPE_SUFFIXES:
+        raise ValueError(f"unknown municipality type {municipality_type!r}; expected one of "
+                         f"{', '.join(TYPE_SUFFIXES)}")
+    kana = _katakana(reading)
+    suffix = next((s for s in TYPE_SUFFIXES[municipality_type] if kana.endswith(s) and len(kana) > len(s)), None)
+    if suffix is None:
+        raise ValueError(f"reading {reading!r} does not end with the kana of a {municipality_type} "
+                         f"({' or '.join(TYPE_SUFFIXES[municipality_type])})")
+    stem = kana[: -len(suffix)]
+    word = TYPE_WORDS[lang][municipality_type]
+    return f"{hepburn(stem)} {word}" if lang == "en" else f"{hangul(stem)}{word}"

@@ -1,0 +1,78 @@
+"""Japanese municipality names for English and Korean readers (krihs_analysis.data.placenames).
+
+References, none of them produced by the package:
+- English: the names municipalities and Japan's road signs use (modified Hepburn without macrons): the official
+  English names of the cities (Sapporo, Osaka, Kyoto, Niigata, Kōriyama → Koriyama, Chōshi → Choshi, Beppu,
+  Tottori, Nikkō → Nikko, Ōzu → Ozu, Ōmihachiman → Omihachiman) and Ten'ei Village (Fukushima), whose apostrophe
+  the Hepburn rule for ン before a vowel gives.
+- Korean: the examples printed in 외래어 표기법 (문교부 고시 제85-11호) itself, 제3장 제7절 and the 일본어 표기
+  table's notes (도쿄, 교토, 오사카, 규슈, 니가타, 삿포로, 돗토리, 욧카이치), and the titles Korean Wikipedia gives
+  municipalities (삿포로시, 지요다구, 가와니시정, 아키타카타시).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from krihs_analysis.data.placenames import hangul, hepburn, municipality_name
+
+
+@pytest.mark.parametrize("kana, name", [
+    ("サッポロ", "Sapporo"), ("オオサカ", "Osaka"), ("キョウト", "Kyoto"), ("ニイガタ", "Niigata"),
+    ("コオリヤマ", "Koriyama"), ("チョウシ", "Choshi"), ("ベップ", "Beppu"), ("トットリ", "Tottori"),
+    ("ニッコウ", "Nikko"), ("オオズ", "Ozu"), ("オウミハチマン", "Omihachiman"), ("テンエイ", "Ten'ei"),
+    ("ハッチョウボリ", "Hatchobori"), ("キュウシュウ", "Kyushu"), ("シンヨウ", "Shin'yo"), ("グンマ", "Gunma"),
+])
+def test_hepburn_writes_names_as_japan_spells_them_in_english(kana, name):
+    assert hepburn(kana) == name
+
+
+@pytest.mark.parametrize("kana, name", [
+    ("トウキョウ", "도쿄"), ("キョウト", "교토"), ("オオサカ", "오사카"), ("キュウシュウ", "규슈"), ("ニイガタ", "니가타"),
+    ("サッポロ", "삿포로"), ("トットリ", "돗토리"), ("ヨッカイチ", "욧카이치"), ("ホッカイドウ", "홋카이도"),
+    ("カナガワ", "가나가와"), ("タカタ", "다카타"), ("チバ", "지바"), ("ツクバ", "쓰쿠바"), ("メイジ", "메이지"),
+])
+def test_hangul_follows_the_korean_rules_for_writing_japanese(kana, name):
+    # Word-initial カ/タ/チ take ㄱ/ㄷ/ㅈ and inside a word ㅋ/ㅌ/ㅊ; ッ and ン are finals; long vowels vanish.
+    assert hangul(kana) == name
+
+
+@pytest.mark.parametrize("kana, kind, en, ko", [
+    ("サッポロシ", "designated_city", "Sapporo City", "삿포로시"),
+    ("チヨダク", "special_ward", "Chiyoda City", "지요다구"),
+    ("カワニシマチ", "town", "Kawanishi Town", "가와니시정"),
+    ("ハチジョウマチ", "town", "Hachijo Town", "하치조정"),
+    ("アヤチョウ", "town", "Aya Town", "아야정"),
+    ("ヒノエマタムラ", "village", "Hinoemata Village", "히노에마타촌"),
+    ("クニガミソン", "village", "Kunigami Village", "구니가미촌"),
+    ("あきたかたし", "city", "Akitakata City", "아키타카타시"),
+])
+def test_municipality_names_carry_the_type_in_the_readers_language(kana, kind, en, ko):
+    # The type's kana (シ, ク, マチ/チョウ, ムラ/ソン) is read off and the type written as the reader's language does.
+    assert municipality_name(kana, kind, lang="en") == en
+    assert municipality_name(kana, kind, lang="ko") == ko
+
+
+def test_half_width_katakana_as_mic_prints_it_is_read():
+    assert municipality_name("ｳﾝﾅﾝｼ", "city", lang="en") == "Unnan City"
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: municipality_name("ウンナンシ", "prefecture", lang="en"), "unknown municipality type"),
+    (lambda: municipality_name("ウンナンシ", "town", lang="en"), "does not end with the kana of a town"),
+    (lambda: municipality_name("ウンナンシ", "city", lang="ja"), "use the name itself"),
+    (lambda: hepburn("雲南"), r"'雲' at position 1 is not a kana"),
+    (lambda: hangul(""), "expected a reading in kana"),
+])
+def test_bad_input_says_what_is_wrong(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_every_municipality_in_mics_code_list_has_both_names():
+    from krihs_analysis.data import read_context
+
+    m = read_context("jp_municipalities")
+    assert m["municipality_en"].str.fullmatch(r"[A-Z][a-z']+ (City|Town|Village)").all()
+    assert m["municipality_ko"].str.fullmatch(r"[가-힣]+[시정촌구]").all()
+    assert m["source"].str.contains("written from MIC's kana").all()
