@@ -120,3 +120,38 @@ def test_the_architecture_check_sees_a_forbidden_import(tmp_path):
     probe.write_text("def f():\n    from ..figures import style\n", encoding="utf-8")
     bad = sorted(m for m in imports(probe, "krihs_analysis.data.probe") if layer(m) in FORBIDDEN["data"])
     assert bad == ["krihs_analysis.figures", "krihs_analysis.figures.style"]
+
+
+# Number formats a reader sees (decimals, thousands): written by _format (fmt_num, fmt_int, fmt_p ...), nowhere else.
+_READER_MODULES = [p for p in MODULES if p.relative_to(PKG).parts[0] in ("figures", "brief", "display.py")]
+_NUMBER_SPEC = re.compile(r"^[,_]|\.\d+[f%]|,")
+# Formats that are not numbers for a reader, with the reason.
+_NOT_FOR_READERS = {("brief/document.py", ".0f"): "the printed width of a figure in a CSS style attribute"}
+
+
+def _number_formats(path: Path, rel: str | None = None) -> list[tuple[int, str]]:
+    """(line, spec) of every f-string format spec and str.format template in `path` that writes decimals or
+    thousands separators."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FormattedValue) and isinstance(node.format_spec, ast.JoinedStr):
+            spec = "".join(v.value for v in node.format_spec.values if isinstance(v, ast.Constant))
+            if _NUMBER_SPEC.search(spec):
+                out.append((node.lineno, spec))
+        elif (isinstance(node, ast.Attribute) and node.attr == "format" and isinstance(node.value, ast.Constant)
+              and isinstance(node.value.value, str)):  # "{:,}".format(n), "{:.2f}".format
+            out.extend((node.lineno, m) for m in re.findall(r"\{[^{}]*:([^{}]*)\}", node.value.value)
+                       if _NUMBER_SPEC.search(m))
+    rel = rel or path.relative_to(PKG).as_posix()
+    return [(line, spec) for line, spec in out if (rel, spec) not in _NOT_FOR_READERS]
+
+
+@pytest.mark.parametrize("path", _READER_MODULES, ids=lambda p: module_name(p))
+def test_numbers_a_reader_sees_are_written_by_the_shared_formatters(path):
+    assert _number_formats(path) == [], "use krihs_analysis._format (fmt_num, fmt_int, fmt_p, fmt_sig)"
+
+
+def test_the_number_format_check_sees_a_hand_written_format(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text('a = f"{x:.2f}"\nb = "{:,}".format(n)\nc = f"{v:g}"\nd = f"{k:03d}"\n', encoding="utf-8")
+    assert _number_formats(probe, rel="probe.py") == [(1, ".2f"), (2, ",")]

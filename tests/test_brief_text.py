@@ -164,3 +164,27 @@ def test_findings_name_their_rows_in_the_readers_language_and_keep_the_code_key_
 def test_an_unknown_brief_language_is_refused_with_the_supported_ones():
     with pytest.raises(ValueError, match="en, ko, ja"):
         comparison_sentence(STRONG, lang="fr")
+
+
+@pytest.mark.parametrize("alpha", [5, 0, "x", None])
+def test_a_significance_level_outside_zero_to_one_is_refused_before_any_sentence_is_worded(alpha):
+    # alpha=5 used to make every finding "strong" (p <= 5 always); alpha="x" raised a TypeError from inside.
+    row = STRONG.copy()
+    row["p_holm"] = 0.6
+    for call in (lambda: comparison_sentence(row, lang="en", alpha=alpha),
+                 lambda: association_sentence(ASSOC, lang="en", alpha=alpha),
+                 lambda: draft_findings({"comparison": pd.DataFrame([row])}, alpha=alpha)):
+        with pytest.raises(ValueError, match="alpha is a significance level"):
+            call()
+
+
+def test_compose_refuses_a_bad_alpha_before_drawing_anything(monkeypatch):
+    from krihs_analysis import figures
+    from krihs_analysis.brief.compose import compose
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("compose drew a figure before checking alpha")
+
+    monkeypatch.setattr(figures, "country_profile", no_drawing)
+    with pytest.raises(ValueError, match="alpha is a significance level"):
+        compose({}, pd.DataFrame({"case_id": ["a"]}), lang="en", alpha=5)

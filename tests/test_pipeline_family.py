@@ -57,3 +57,63 @@ def test_the_standard_set_uses_the_default_clusters_and_reports_its_family():
     fam = res.tables()["family"]
     assert len(fam) == len(res.comparison) + len(res.association) == fam["family_size"].iloc[0]
     np.testing.assert_allclose(fam["p_family"], _holm_by_hand(fam["p_value"].tolist()), atol=1e-15)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    from krihs_analysis.data import read_cases
+
+    return read_cases()
+
+
+def test_a_robustness_check_that_cannot_run_is_recorded_and_named_in_the_appendix(sample):
+    from krihs_analysis.brief.document import run_notes
+    from krihs_analysis.pipeline import DIAGNOSTICS_COLUMNS, analyse
+
+    # At consistency 0.97 the upper robustness cut (1.02) does not exist: the check is skipped, not hidden.
+    res = analyse(sample, n_boot=99, n_permutations=99, incl_cut=0.97)
+    diag = res.tables()["diagnostics"]
+    assert list(diag.columns) == DIAGNOSTICS_COLUMNS
+    assert diag[["step", "kind"]].values.tolist() == [["robustness", "skipped"]]
+    assert "consistency cut 1.02" in diag["detail"].iloc[0]
+    assert run_notes(res.tables(), lang="en") == ["QCA robustness check: skipped."]
+    assert run_notes(res.tables(), lang="ko") == ["QCA 강건성 점검: 생략하였다."]
+
+
+def test_a_truncated_list_of_covers_is_recorded_and_named_in_the_appendix(sample, monkeypatch):
+    import dataclasses
+    import warnings
+
+    from krihs_analysis import qca
+    from krihs_analysis.brief.document import run_notes
+    from krihs_analysis.pipeline import analyse
+
+    real = qca.minimize
+
+    def capped(*args, **kwargs):  # as minimize reports a cover list cut at its cap
+        sol = real(*args, **kwargs)
+        warnings.warn("only the first 1 minimal covers were listed", qca.CoverCapWarning, stacklevel=2)
+        return dataclasses.replace(sol, truncated=True)
+
+    monkeypatch.setattr(qca, "minimize", capped)
+    res = analyse(sample, n_boot=99, n_permutations=99)
+    diag = res.tables()["diagnostics"]
+    assert diag[["step", "kind", "n"]].values.tolist() == [["qca", "truncated", len(res.solution.models)]]
+    assert "only the first 1 minimal covers" in diag["detail"].iloc[0]
+    n = len(res.solution.models)
+    assert run_notes(res.tables(), lang="en")[0] == (
+        f"QCA minimisation: only the first {n} minimal covers were listed (the cap was reached); other equally "
+        "minimal solutions may exist.")
+
+
+def test_results_read_back_from_a_run_say_they_were_reused(sample, tmp_path):
+    from krihs_analysis.brief.document import load_results, run_notes, save_results
+    from krihs_analysis.pipeline import analyse
+
+    res = analyse(sample, n_boot=99, n_permutations=99)
+    assert run_notes(res.tables(), lang="en") == []
+    save_results(res.tables(), tmp_path)
+    loaded = load_results(tmp_path)
+    assert loaded["diagnostics"][["step", "kind"]].values.tolist() == [["run", "reused"]]
+    assert run_notes(loaded, lang="en") == ["Analysis run: reused from an earlier computation of the same inputs."]
+    assert res.table is res.family  # the result object's one table, as on every other result object

@@ -122,3 +122,24 @@ def test_old_alpha_attribute_still_works_with_a_future_warning():
     with pytest.warns(FutureWarning, match="renamed Agreement.krippendorff"):
         old = res.alpha
     assert old["alpha"].tolist() == res.krippendorff["krippendorff_alpha"].tolist()
+
+
+_SHEET = pd.DataFrame({"case_id": ["a", "b", "c"], "integration": [1, 2, 3]})
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: agreement(None), "sheets must be a list of two or more case sheets"),
+    (lambda: agreement(_SHEET), "sheets must be a list of two or more case sheets"),
+    (lambda: weighted_kappa([0, 1], [0, 1, 2]), "a and b must code the same units"),
+    (lambda: weighted_kappa(["x"], [1]), "a must be a sequence of numeric codes"),
+    (lambda: weighted_kappa([[0, 1]], [[0, 1]]), "a must be one code per unit"),
+])
+def test_reliability_mistakes_are_value_errors_that_name_the_argument(call, match):
+    # These raised TypeError or numpy's "operands could not be broadcast" from inside.
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_one_variable_named_as_a_string_is_one_variable_not_its_letters():
+    res = agreement([_SHEET, _SHEET], variables="integration")
+    assert res.krippendorff["variable"].unique().tolist() == ["integration", "(all)"]

@@ -567,3 +567,26 @@ def test_a_pool_worker_sees_the_callers_environment_and_folder_as_they_are_now(t
     assert set(seen) == {("after-the-server-started", str(tmp_path))}
     with pytest.raises(ValueError, match="at least 1"):
         worker_pool(0)
+
+
+def test_work_in_the_callers_process_leaves_its_logging_and_warning_filters_as_they_were():
+    # brief.rebuild runs the notebook in the caller's process: its loggers come back, and no warning is hidden.
+    import logging
+    import warnings
+
+    from krihs_analysis.reports.worker import NOISY_LOGGERS, quiet_logs, quiet_worker
+
+    pm_log = logging.getLogger("papermill")
+    old = pm_log.level
+    try:
+        pm_log.setLevel(logging.INFO)
+        with warnings.catch_warnings():
+            before = list(warnings.filters)
+            with quiet_logs():
+                assert all(logging.getLogger(n).level == logging.ERROR for n in NOISY_LOGGERS)
+            assert pm_log.level == logging.INFO
+            quiet_worker()  # the workers' own set-up: loggers only, no blanket warning filter
+            assert warnings.filters == before
+    finally:
+        pm_log.setLevel(old)
+

@@ -93,6 +93,32 @@ def fmt_ci(lo: Any, hi: Any, *, lang: str = "en", digits: int = 2, level: int = 
     return phrase("common", "ci", lang, level=level, lo=fmt_num(lo, digits), hi=fmt_num(hi, digits))
 
 
+def fmt_int(x: Any) -> str:
+    """A count with thousands separators (the same in en, ko and ja); a dash when missing.
+
+    Examples
+    --------
+    >>> fmt_int(1844), fmt_int(3071.0), fmt_int(None)
+    ('1,844', '3,071', '–')
+    """
+    if is_missing(x):
+        return MISSING
+    return f"{int(round(float(x))):,}".replace("-", "−")
+
+
+def fmt_sig(x: Any, digits: int = 3) -> str:
+    """A small quantity to `digits` significant digits (a Monte Carlo standard error); a dash when missing.
+
+    Examples
+    --------
+    >>> fmt_sig(0.0021834), fmt_sig(-0.5), fmt_sig(float("nan"))
+    ('0.00218', '−0.5', '–')
+    """
+    if is_missing(x):
+        return MISSING
+    return f"{float(x):.{digits}g}".replace("-", "−")
+
+
 def fmt_pct(x: Any) -> str:
     """A share (0-1) as a whole percentage.
 

@@ -16,7 +16,9 @@ from typing import Any
 import pandas as pd
 
 from .codebook import check_lang, load_codebook
-from ._format import MISSING, fmt_p, is_missing
+# fmt_int, fmt_num and fmt_p are the package's one way of writing numbers; notebooks take them from here to fill
+# their prose, so a count or a median reads in a notebook as it does in the figures and the brief.
+from ._format import MISSING, fmt_int, fmt_num, fmt_p, fmt_sig, is_missing  # noqa: F401 (fmt_int, fmt_num)
 from .data import is_illustrative
 from .wording import phrase, phrases
 
@@ -124,7 +126,9 @@ def labelled(
     * method words (:data:`VALUE_COLUMNS`: "exact", "BCa", "two-sided" ...) come from ``locale/table_values.yaml``;
     * column headers come from ``locale/tables.yaml`` (or the codebook, for a variable's column);
     * the row index is the first name column (or `index`), never pandas' 0, 1, 2 ...;
-    * floats are rounded to `digits`; p-values (columns named ``p_*``) keep three significant digits.
+    * p-values (columns named ``p_*``) print as the package prints them everywhere (``0.012``, ``< 0.001``;
+      :func:`krihs_analysis._format.fmt_p`), a Monte Carlo standard error ``p_se`` with three significant
+      digits; other floats stay numbers (so a reader can still sort and compute), rounded to `digits`.
 
     Examples
     --------
@@ -156,7 +160,7 @@ def labelled(
     for c in pcols:
         out[c] = [fmt_p(v, cell=True) for v in out[c]]
     if "p_se" in floats:
-        out["p_se"] = [MISSING if is_missing(v) else f"{v:.3g}" for v in out["p_se"]]
+        out["p_se"] = [fmt_sig(v) for v in out["p_se"]]
     rest = [c for c in floats if c not in pcols and c != "p_se"]
     out[rest] = out[rest].round(digits)
     for c in rest:

@@ -53,6 +53,13 @@ class Results:
     qca_robust_cases: pd.DataFrame = field(default_factory=pd.DataFrame)
     qca_case_roles: pd.DataFrame = field(default_factory=pd.DataFrame)
     qca_warnings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # What the run did other than asked: truncated covers, skipped checks (step, kind, n, detail), for the appendix.
+    diagnostics: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DIAGNOSTICS_COLUMNS))
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The result table of the set: every test in one multiplicity family (:attr:`family`)."""
+        return self.family
 
     def core_task_gaps(self) -> pd.DataFrame:
         """Each Korean programme's core-task mean against the Japanese mean (``group, task, mean, benchmark``)."""
@@ -85,10 +92,13 @@ class Results:
             "qca_robust_cases": self.qca_robust_cases,
             "qca_case_roles": self.qca_case_roles,
             "qca_warnings": self.qca_warnings,
+            "diagnostics": self.diagnostics,
         }
 
 
 FAMILY = "standard set"
+#: One row per thing the run recorded about its computations (read by the brief's appendix, brief.document.run_notes).
+DIAGNOSTICS_COLUMNS = ["step", "kind", "n", "detail"]
 FAMILY_COLUMNS = ["family", "result", "key", "test", "estimate", "ci_low", "ci_high", "ci_method", "p_value",
                   "p_se", "p_method", "p_family", "family_size"]
 
@@ -213,6 +223,10 @@ def analyse(
          "category": pd.array([w.category.__name__ for w in caught], dtype="str"),
          "message": pd.array([str(w.message) for w in caught], dtype="str")}
     )
+    events = diagnostics.pop("events")
+    if solution.truncated:
+        events.insert(0, {"step": "qca", "kind": "truncated", "n": len(solution.models),
+                          "detail": "; ".join(qca_warnings["message"]) or "cover cap reached"})
     return Results(
         cases=cases,
         comparison=comparison,
@@ -234,6 +248,8 @@ def analyse(
                   "qca_n_models": len(solution.models), "qca_robustness_tests": diagnostics.pop("tests")},
         family=family_table(comparison, assoc),
         qca_warnings=qca_warnings,
+        diagnostics=pd.DataFrame(events, columns=DIAGNOSTICS_COLUMNS).astype(
+            {"step": "str", "kind": "str", "n": "Int64", "detail": "str"}),
         **diagnostics,
     )
 
@@ -253,15 +269,19 @@ def _qca_diagnostics(qca, cases, data, conditions, model, *, incl_cut, pri_cut, 
     except ValueError:
         test = qca.cluster_permutation_test(data, outcome, model, groups=groups, permutations=n_permutations,
                                             seed=seed)
-    tests = []
+    tests, events = [], []
     for cut in (round(incl_cut - 0.05, 10), round(incl_cut + 0.05, 10)):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", qca.CoverCapWarning)  # only the first model is used
                 tt = qca.truth_table(data, outcome, conditions, incl_cut=cut, pri_cut=pri_cut)
-                tests.append(qca.minimize(tt, kind="parsimonious").models[0])
-        except ValueError:
-            continue
+                models = qca.minimize(tt, kind="parsimonious").models
+            if not models:
+                raise ValueError("no truth-table row passes the cuts")
+            tests.append(models[0])
+        except ValueError as exc:  # no row passes this cut: the check is skipped, and the appendix says so
+            events.append({"step": "robustness", "kind": "skipped", "n": None,
+                           "detail": f"consistency cut {cut}: {exc}"})
     out = {
         "qca_cluster": qca.cluster_diagnostics(data, outcome, model, groups=groups),
         "qca_cluster_test": test,
@@ -270,6 +290,7 @@ def _qca_diagnostics(qca, cases, data, conditions, model, *, incl_cut, pri_cut, 
                                            pri_cut=pri_cut, incl_step=0.05),
         "qca_case_roles": qca.case_roles(data, outcome, model),
         "tests": tests,
+        "events": events,
     }
     if tests:
         out["qca_robustness"] = qca.robustness(data, outcome, model, tests)

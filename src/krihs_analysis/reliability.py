@@ -20,10 +20,11 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -92,6 +93,17 @@ def krippendorff_alpha(data: np.ndarray, *, metric: str = "nominal") -> float:
     return 1.0 - d_o / d_e
 
 
+def _codes(x: Any, name: str) -> np.ndarray:
+    """One coder's codes as a 1-d float array (NaN = missing), or a ValueError naming the argument."""
+    try:
+        out = np.asarray(x, dtype="float64")
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a sequence of numeric codes (NaN for missing), got {x!r:.80}") from None
+    if out.ndim != 1:
+        raise ValueError(f"{name} must be one code per unit (a 1-d sequence), got shape {out.shape}")
+    return out
+
+
 def weighted_kappa(a: Sequence[float], b: Sequence[float], *, weights: str | None = None,
                    categories: Sequence[float] | None = None) -> float:
     """Cohen's kappa of two coders, unweighted or with linear / quadratic disagreement weights (Cohen 1968).
@@ -111,7 +123,9 @@ def weighted_kappa(a: Sequence[float], b: Sequence[float], *, weights: str | Non
     >>> round(weighted_kappa([0, 1, 2, 2], [0, 1, 2, 1], weights="linear"), 3)
     0.714
     """
-    a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
+    a, b = _codes(a, "a"), _codes(b, "b")
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must code the same units, one code each: got {len(a)} and {len(b)} codes")
     ok = np.isfinite(a) & np.isfinite(b)
     a, b = a[ok], b[ok]
     if len(a) == 0:
@@ -218,6 +232,9 @@ def agreement(
     """
     from krihs_analysis.codebook import check_variables, load_codebook
 
+    if isinstance(sheets, pd.DataFrame) or not isinstance(sheets, Iterable) or isinstance(sheets, (str, bytes)):
+        raise ValueError(f"sheets must be a list of two or more case sheets (DataFrames), got {type(sheets).__name__}; "
+                         "read each coder's sheet with krihs_analysis.data.read_cases(path)")
     sheets = list(sheets)
     if len(sheets) < 2:
         raise ValueError(f"agreement needs at least two coders' sheets, got {len(sheets)}")
@@ -236,7 +253,7 @@ def agreement(
         if not variables:
             raise ValueError("the sheets share no coded variable")
     else:
-        variables = check_variables(list(variables), coded=True)
+        variables = check_variables([variables] if isinstance(variables, str) else list(variables), coded=True)
         for k, s in enumerate(sheets):
             missing = [v for v in variables if v not in s.columns]
             if missing:

@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._validate import check_alpha
 from ..codebook import check_lang
 from ..data import is_illustrative, read_context
 from ..wording import phrase
@@ -96,6 +97,7 @@ def compose(
     )
 
     check_lang(lang)
+    alpha = check_alpha(alpha)  # before any figure is drawn
     meta = meta if meta is not None else doc.load_metadata()
     ill = is_illustrative(cases)
 

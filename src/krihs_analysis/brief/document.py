@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from .. import paths
-from .._format import is_missing
+from .._format import fmt_int, fmt_num, is_missing
 from .._io import write_atomic
 from ..codebook import LANGS, check_lang, load_codebook
 from ..data import read_context
@@ -195,7 +195,7 @@ def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None
     check_lang(lang)
     rmo = read_context("rmo_survey")
     year, orgs, munis = _w("col_year", lang), _w("col_orgs", lang), _w("col_munis", lang)
-    t1 = pd.DataFrame({year: rmo["fiscal_year_label"], orgs: rmo["organisations"].map("{:,}".format),
+    t1 = pd.DataFrame({year: rmo["fiscal_year_label"], orgs: rmo["organisations"].map(fmt_int),
                        munis: rmo["municipalities"]})
     # The survey's table and its trend figure side by side: the box stays short enough to share a page.
     beside = f'<div class="beside">{figures[0]}</div>' if figures else ""
@@ -208,8 +208,8 @@ def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None
         table = read_context("jp_fiscal_fy2021")
         muni, fs, cb = _w("col_muni", lang), _w("col_fiscal_strength", lang), _w("col_current_balance", lang)
         t2 = pd.DataFrame({muni: table["prefecture"] + " " + table["municipality"],
-                           fs: table["fiscal_strength_index"].map("{:.2f}".format),
-                           cb: table["current_balance_ratio_pct"].map("{:.1f}".format)})
+                           fs: table["fiscal_strength_index"].map(fmt_num),
+                           cb: table["current_balance_ratio_pct"].map(lambda v: fmt_num(v, 1))})
         fiscal = (f'<div class="part" data-keep><div>{html.escape(_w("fiscal_title", lang))}</div>'
                   f'{_table_html(t2, numeric=(fs, cb))}{source_note(table.attrs["source"][lang], lang=lang)}</div>')
     return _kb(
@@ -246,7 +246,7 @@ def _step_label(step: Any, lang: str) -> str:
     if step is None:
         return _a("step_run", lang)
     text = str(step)
-    for key in ("qca", "model", "comparison", "association", "profile", "robustness"):
+    for key in ("robustness", "qca", "model", "comparison", "association", "profile"):  # robustness before qca
         if key in text.lower():
             base = _a(f"step_{key}", lang)
             # "comparison:integration" -> "Korea–Japan comparison – Project integration"
@@ -404,11 +404,18 @@ def save_results(results: Mapping[str, pd.DataFrame], out_dir: str | Path) -> Pa
 
 
 def load_results(results_dir: str | Path) -> dict[str, pd.DataFrame]:
-    """Read the tables written by :func:`save_results`."""
+    """Read the tables written by :func:`save_results`.
+
+    The ``diagnostics`` table comes back with one more row, ``kind`` ``reused``: a brief composed from these tables
+    says in its appendix that its results were computed earlier, not in this run.
+    """
     folder = Path(results_dir)
     if not folder.is_dir():
         raise FileNotFoundError(f"results folder not found: {folder}")
     out = {}
     for p in sorted(folder.glob("*.json")):
         out[p.stem] = pd.read_json(io.StringIO(p.read_text(encoding="utf-8")), orient="table")
+    reused = pd.DataFrame([{"step": "run", "kind": "reused", "n": None, "detail": f"results read from {folder}"}])
+    diag = out.get("diagnostics")
+    out["diagnostics"] = reused if diag is None or not len(diag) else pd.concat([diag, reused], ignore_index=True)
     return out

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .._format import fmt_ci, fmt_median, fmt_num, fmt_p, is_missing
+from .._validate import check_alpha, check_count
 from ..codebook import check_lang, load_codebook
 from ..wording import phrase
 
@@ -53,6 +54,7 @@ def is_weak(ci_low: float, ci_high: float, p: float, *, alpha: float = 0.05, nul
     >>> is_weak(-0.1, 0.5, 0.01), is_weak(0.2, 0.6, 0.01), is_weak(0.2, 0.6, 0.2)
     (True, False, True)
     """
+    alpha = check_alpha(alpha)  # every sentence's strength passes here, so alpha=5 cannot make all findings strong
     if any(is_missing(v) for v in (ci_low, ci_high, p)):
         return True
     return bool(ci_low <= null <= ci_high or p > alpha)
@@ -383,6 +385,8 @@ def draft_findings(
     ['comparison']
     """
     check_lang(lang)
+    alpha = check_alpha(alpha)
+    max_findings = check_count(max_findings, "max_findings", minimum=1)
     results = family_adjusted(results)
     out: list[Finding] = []
 

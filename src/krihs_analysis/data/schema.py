@@ -393,10 +393,10 @@ _READ_MEMO_SIZE = 16
 
 
 def _memo_key(source: Path, sheet: str | int | None) -> tuple[str, str | int | None, str] | None:
-    import hashlib
+    from .._io import sha256_file
 
     try:
-        data = source.read_bytes()
+        digest = sha256_file(source)
     except OSError:
         return None  # read_raw says what is wrong with the path
-    return str(source.resolve()), sheet, hashlib.sha256(data).hexdigest()
+    return str(source.resolve()), sheet, digest

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import check_lang, load_codebook
-from .._format import fmt_num, fmt_p, fmt_pct
+from .._format import fmt_int, fmt_num, fmt_p, fmt_pct
 from ..wording import phrases
 from . import style as st
 from .qca_groups import _analysis_input as _qca_groups_input, qca_groups  # noqa: F401 (catalogue entry)
@@ -620,7 +620,7 @@ def qca_xy(xy: pd.DataFrame, fit: Any, *, lang: str = "en", ax=None, solution: s
                                 fontsize=5, va="center", color=_group_color(c))
         ax.text(0.03, 0.97, _wrap(text("xy_diagonal", lang), 1.4, lang, 6.5), transform=ax.transAxes, ha="left",
                 va="top", fontsize=6.5, color=st.MUTED)
-        ax.text(0.97, 0.04, text("xy_fit", lang, consistency=f"{cons:.2f}", coverage=f"{cov:.2f}"),
+        ax.text(0.97, 0.04, text("xy_fit", lang, consistency=fmt_num(cons), coverage=fmt_num(cov)),
                 transform=ax.transAxes, ha="right", va="bottom", fontsize=7, color=st.INK, gid="xy-fit",
                 bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#cccccc", lw=0.5))
         ax.set_xlim(-0.04, 1.04)
@@ -639,9 +639,9 @@ def qca_xy(xy: pd.DataFrame, fit: Any, *, lang: str = "en", ax=None, solution: s
         if own:
             key = "xy_title_good" if cons >= 0.8 else "xy_title_weak"
             sol = expression_label(solution, lang) if solution else text("xy_x", lang).lower()
-            _finish(fig, "qca_xy", lang, title=title or text(key, lang, consistency=f"{cons:.2f}"),
+            _finish(fig, "qca_xy", lang, title=title or text(key, lang, consistency=fmt_num(cons)),
                     subtitle=text("xy_subtitle", lang, solution=sol, outcome=st.inline(out_label, lang),
-                                  consistency=f"{cons:.2f}", coverage=f"{cov:.2f}"),
+                                  consistency=fmt_num(cons), coverage=fmt_num(cov)),
                     notes=_notes(lang, source=source, illustrative=_illustrative(illustrative, xy)))
     return ax
 
@@ -718,8 +718,8 @@ def truth_table_heatmap(tt: Any, *, lang: str = "en", ax=None, conditions: Seque
         xn, xi, xo = nc + 0.25, nc + 1.05, nc + 1.85
         out_colors = {"1": "#3f007d", "0": "white", "C": "#bbbbbb", "?": "#eeeeee"}
         for i in range(nr):
-            ax.text(xn, i, f"{int(df['n'].iloc[i])}", ha="center", va="center", fontsize=6.5)
-            ax.text(xi, i, f"{float(df['incl'].iloc[i]):.2f}", ha="center", va="center", fontsize=6.5)
+            ax.text(xn, i, fmt_int(df['n'].iloc[i]), ha="center", va="center", fontsize=6.5)
+            ax.text(xi, i, fmt_num(df['incl'].iloc[i]), ha="center", va="center", fontsize=6.5)
             ax.add_patch(__import__("matplotlib.patches", fromlist=["Rectangle"]).Rectangle(
                 (xo - 0.35, i - 0.38), 0.7, 0.76, facecolor=out_colors.get(out[i], "white"), edgecolor="#3f007d",
                 lw=0.6, gid=f"tt-out-{out[i]}"))
@@ -786,7 +786,7 @@ def rmo_trend(context: pd.DataFrame, *, lang: str = "en", ax=None, title: str | 
         for bar in ax.patches:
             bar.set_gid("rmo-bars")
         for yr, v in zip(years, orgs):
-            ax.annotate(f"{v:,.0f}", (yr, v), xytext=(0, 2), textcoords="offset points", ha="center",
+            ax.annotate(fmt_int(v), (yr, v), xytext=(0, 2), textcoords="offset points", ha="center",
                         va="bottom", fontsize=6.5, color=st.INK)
         ax.set_xticks(years, [str(y) for y in years])
         ax.set_ylim(0, orgs.max() * 1.15)
@@ -796,11 +796,11 @@ def rmo_trend(context: pd.DataFrame, *, lang: str = "en", ax=None, title: str | 
         ax.set_xlabel(text("rmo_year", lang), fontsize=7)
         if own:
             ratio = orgs[-1] / orgs[0]
-            fields = dict(ratio=f"{ratio:.1f}", y0=int(years[0]), y1=int(years[-1]))
+            fields = dict(ratio=fmt_num(ratio, 1), y0=int(years[0]), y1=int(years[-1]))
             subtitle = text("rmo_subtitle", lang, m0="?", m1="?")
             if "municipalities" in df:
                 mun = df["municipalities"].astype("int64").to_numpy()
-                subtitle = text("rmo_subtitle", lang, m0=f"{mun[0]:,}", m1=f"{mun[-1]:,}")
+                subtitle = text("rmo_subtitle", lang, m0=fmt_int(mun[0]), m1=fmt_int(mun[-1]))
             _finish(fig, "rmo_trend", lang, title=title or text("rmo_title", lang, **fields), subtitle=subtitle,
                     notes=[text("source", lang, source=source or "MIC")])
     return ax

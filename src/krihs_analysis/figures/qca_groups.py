@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._format import fmt_num, fmt_p
+from .._format import fmt_int, fmt_num, fmt_p
 from ..codebook import check_lang, load_codebook
 from ..wording import phrase
 from . import style as st
@@ -103,7 +103,7 @@ def qca_groups(cluster: pd.DataFrame, test: pd.DataFrame | None = None, *, lang:
             if test is not None and len(test):
                 t = test[test["level"] == "expression"].iloc[0]
                 method = (phrase("fig_qca_groups", "exact", lang) if bool(t["exact"])
-                          else phrase("fig_qca_groups", "monte_carlo", lang, n=f"{int(t['n_permutations']):,}"))
+                          else phrase("fig_qca_groups", "monte_carlo", lang, n=fmt_int(t['n_permutations'])))
                 notes.append(phrase("fig_qca_groups", "gap_note", lang, gap=fmt_num(float(t["gap"])),
                                     p=fmt_p(float(t["p_value"])), method=method))
             notes.append(st.text("source", lang, source=source or st.text("source_cases", lang)))

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from .._io import write_atomic
 from .worker import execute_run
 
 if __name__ == "__main__":
@@ -15,4 +16,5 @@ if __name__ == "__main__":
               file=sys.stderr)
         sys.exit(2)
     rec = execute_run(json.loads(Path(sys.argv[2]).read_text(encoding="utf-8")))
-    Path(sys.argv[3]).write_text(json.dumps(rec), encoding="utf-8")
+    # Atomic: the runner reads this file as soon as the process ends, and a half-written one is not a record.
+    write_atomic(Path(sys.argv[3]), json.dumps(rec))

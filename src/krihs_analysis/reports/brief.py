@@ -69,9 +69,8 @@ def rebuild(
 
     from .._io import write_atomic
     from .refresh import runner_settings
-    from .worker import execute_notebook, export_html, export_pdf, quiet_worker
+    from .worker import execute_notebook, export_html, export_pdf, quiet_logs
 
-    quiet_worker()
     settings = runner_settings(config)
     # Resolve in this process: the notebook runs in notebooks/, where relative paths would mean something else.
     run = (Path(run_dir) if run_dir is not None else paths.REPORTS / "latest").resolve()
@@ -89,11 +88,13 @@ def rebuild(
         # Build everything in a scratch folder; replace the previous brief only when all of it succeeded.
         with tempfile.TemporaryDirectory(prefix="krihs-brief-") as tmp:
             scratch = Path(tmp)
-            error, _, _ = execute_notebook(paths.NOTEBOOKS / NOTEBOOK, scratch / f"{stem}.ipynb",
-                                           parameters={"lang": lang, "results_dir": str(saved), "data_path": data},
-                                           kernel=settings["kernel"], timeout=settings["timeout"],
-                                           start_timeout=settings["start_timeout"], retries=settings["retries"],
-                                           cwd=paths.NOTEBOOKS)
+            with quiet_logs():  # this is the caller's process: its logging comes back as it was
+                error, _, _ = execute_notebook(paths.NOTEBOOKS / NOTEBOOK, scratch / f"{stem}.ipynb",
+                                               parameters={"lang": lang, "results_dir": str(saved),
+                                                           "data_path": data},
+                                               kernel=settings["kernel"], timeout=settings["timeout"],
+                                               start_timeout=settings["start_timeout"], retries=settings["retries"],
+                                               cwd=paths.NOTEBOOKS)
             if error is not None:
                 raise BriefFailed(error)
             nb = nbformat.read(scratch / f"{stem}.ipynb", as_version=4)

@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as _dt
 import errno
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -113,14 +115,41 @@ def _is_running(pid: int) -> bool:
     return True
 
 
-def quiet_worker() -> None:
-    import logging
-    import warnings
+#: Loggers that report every cell and kernel message at INFO; a report run shows its own progress instead.
+NOISY_LOGGERS = ("papermill", "traitlets", "nbclient", "jupyter_client", "nbconvert", "asyncio", "tornado")
 
-    for name in ("papermill", "traitlets", "nbclient", "jupyter_client", "nbconvert", "asyncio", "tornado"):
+
+@contextlib.contextmanager
+def quiet_logs() -> Iterator[None]:
+    """Papermill's and Jupyter's INFO logging off within the block, each logger's level restored after.
+
+    For work done in the caller's own process (:func:`krihs_analysis.reports.brief.rebuild`), whose logging
+    setup is the caller's; the runner's worker processes use :func:`quiet_worker`.
+    """
+    import logging
+
+    loggers = [logging.getLogger(name) for name in NOISY_LOGGERS]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
+
+
+def quiet_worker() -> None:
+    """Set up one of the runner's own worker processes (never a caller's process): quiet loggers for good.
+
+    No warning filter is installed: the kernel's "running over TCP without encryption" is a log line of the
+    kernel process (silenced by ``KERNEL_QUIET``), and nothing the runner calls warns otherwise, so a warning that
+    does appear is news and reaches the worker's stderr.
+    """
+    import logging
+
+    for name in NOISY_LOGGERS:
         logging.getLogger(name).setLevel(logging.ERROR)
-    warnings.filterwarnings("ignore", message=".*Kernel is running over TCP without encryption.*")
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     # jsonschema (via nbformat) builds ~40 Lark grammars at import when rfc3987_syntax is installed, only to
     # check the "iri" format that notebook schemas never use: ~1 s per worker. Workers are ours; skip it.
@@ -450,13 +479,15 @@ def _dask_worker_address() -> str | None:
 
 def execute_run_subprocess(task: Mapping[str, Any]) -> dict[str, Any]:
     """Dask task: run :func:`execute_run` in a fresh Python process; records this attempt's worker."""
+    from .._io import write_atomic
+
     worker = _dask_worker_address()
     attempts_dir = Path(task["run_dir"]) / ".attempts"
     attempts_dir.mkdir(parents=True, exist_ok=True)
     n = len(list(attempts_dir.glob(f"{task['name']}.*.json"))) + 1
     marker = attempts_dir / f"{task['name']}.{n}.json"
-    marker.write_text(json.dumps({"attempt": n, "worker": worker, "host": os.uname().nodename,
-                                  "pid": os.getpid(), "started": now_iso(), "status": "running"}), encoding="utf-8")
+    write_atomic(marker, json.dumps({"attempt": n, "worker": worker, "host": os.uname().nodename,
+                                     "pid": os.getpid(), "started": now_iso(), "status": "running"}))
     with tempfile.TemporaryDirectory(prefix="krihs-report-task-") as tmp:
         task_file, result_file = Path(tmp) / "task.json", Path(tmp) / "result.json"
         task_file.write_text(json.dumps(dict(task)), encoding="utf-8")
@@ -470,9 +501,9 @@ def execute_run_subprocess(task: Mapping[str, Any]) -> dict[str, Any]:
             line = (proc.stderr.strip().splitlines() or [f"exit code {proc.returncode}"])[-1]
             rec = crashed_record(task, f"worker process failed: {line}")
     rec["worker"] = worker
-    marker.write_text(json.dumps({"attempt": n, "worker": worker, "host": os.uname().nodename, "pid": os.getpid(),
-                                  "started": json.loads(marker.read_text())["started"], "ended": now_iso(),
-                                  "status": rec["status"]}), encoding="utf-8")
+    write_atomic(marker, json.dumps({"attempt": n, "worker": worker, "host": os.uname().nodename, "pid": os.getpid(),
+                                     "started": json.loads(marker.read_text())["started"], "ended": now_iso(),
+                                     "status": rec["status"]}))
     return rec
 
 
