@@ -188,3 +188,13 @@ def test_compose_refuses_a_bad_alpha_before_drawing_anything(monkeypatch):
     monkeypatch.setattr(figures, "country_profile", no_drawing)
     with pytest.raises(ValueError, match="alpha is a significance level"):
         compose({}, pd.DataFrame({"case_id": ["a"]}), lang="en", alpha=5)
+
+
+def test_the_qca_sentence_names_its_cut_incl_cut_as_the_qca_module_does():
+    fit = {"consistency": 0.85, "coverage": 0.6}
+    # consistency 0.85 is below a cut of 0.9 (weak wording) and above one of 0.8 (strong wording)
+    assert qca_sentence("resident_org", fit, lang="en", incl_cut=0.9) != qca_sentence("resident_org", fit, lang="en",
+                                                                                       incl_cut=0.8)
+    with pytest.warns(FutureWarning, match="consistency_cut= is renamed incl_cut="):
+        old = qca_sentence("resident_org", fit, lang="en", consistency_cut=0.9)
+    assert old == qca_sentence("resident_org", fit, lang="en", incl_cut=0.9)

@@ -40,5 +40,10 @@ def test_prose_joins_the_wrapped_lines_of_a_paragraph_as_the_language_writes(lan
 
 
 def test_header_falls_back_to_the_codebook_then_to_the_name():
-    assert header("gov_role", "en") == "Enabling government role"
-    assert header("no_such_column", "ko") == "no_such_column"
+    assert header("gov_role", lang="en") == "Enabling government role"
+    assert header("no_such_column", lang="ko") == "no_such_column"
+
+
+def test_header_takes_lang_by_keyword_and_the_old_positional_form_warns():
+    with pytest.warns(FutureWarning, match="pass lang= by keyword"):
+        assert header("gov_role", "ko") == header("gov_role", lang="ko")

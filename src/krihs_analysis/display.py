@@ -93,14 +93,25 @@ def _value_label(v: Any, lang: str) -> Any:
     return v
 
 
-def header(name: Any, lang: str) -> Any:
+def header(name: Any, *args: str, lang: str = "en") -> Any:
     """A result column's header in `lang`: ``locale/tables.yaml``, else the codebook label, else unchanged.
+
+    `lang` is keyword-only, as everywhere in the package; ``header(name, "ko")`` still works for this release,
+    with a ``FutureWarning``.
 
     Examples
     --------
-    >>> header("p_holm", "ko"), header("resident_org", "en"), header("zzz", "ja")
+    >>> header("p_holm", lang="ko"), header("resident_org", lang="en"), header("zzz", lang="ja")
     ('p값(Holm 보정)', 'Representative resident organisation', 'zzz')
     """
+    if args:
+        if len(args) > 1:
+            raise ValueError(f"header() takes a name and lang=, got {len(args) + 1} positional arguments")
+        import warnings
+
+        warnings.warn("header(name, lang): pass lang= by keyword; the positional form stops working in the next "
+                      "release", FutureWarning, stacklevel=2)
+        lang = args[0]
     check_lang(lang)
     table = phrases("tables")
     if isinstance(name, str) and name in table:
@@ -176,8 +187,8 @@ def labelled(
         out = out.set_index(keys)
     elif isinstance(out.index, pd.RangeIndex):
         out.index = pd.RangeIndex(1, len(out) + 1)  # rows counted as a reader counts them
-    out.columns = [header(c, lang) for c in out.columns]
-    out.index.names = [header(n, lang) if n is not None else None for n in out.index.names]
+    out.columns = [header(c, lang=lang) for c in out.columns]
+    out.index.names = [header(n, lang=lang) if n is not None else None for n in out.index.names]
     return out
 
 

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .._format import fmt_ci, fmt_median, fmt_num, fmt_p, is_missing
-from .._validate import check_alpha, check_count
+from .._validate import check_alpha, check_count, renamed
 from ..codebook import check_lang, load_codebook
 from ..wording import phrase
 
@@ -216,11 +217,12 @@ def qca_words(model: str, lang: str) -> str:
 
 
 def qca_sentence(model: str, fit: Mapping | pd.Series, *, outcome: str = "sustainability", lang: str = "en",
-                 consistency_cut: float = QCA_CONSISTENCY_CUT) -> str:
+                 incl_cut: float = QCA_CONSISTENCY_CUT, **old: Any) -> str:
     """A QCA sufficiency solution with its consistency and coverage as a sentence.
 
-    The configuration is written with codebook labels (:func:`qca_words`). Consistency below `consistency_cut` is
-    worded as weak evidence.
+    The configuration is written with codebook labels (:func:`qca_words`). Consistency below `incl_cut` (the
+    sufficiency cut, named as in :mod:`krihs_analysis.qca`; ``consistency_cut=`` is its old name) is worded as
+    weak evidence.
 
     Examples
     --------
@@ -228,13 +230,14 @@ def qca_sentence(model: str, fit: Mapping | pd.Series, *, outcome: str = "sustai
     Cases with the combination of representative resident organisation and intermediate support organisation are mostly sustained (consistency 0.92, coverage 0.71).
     """
     check_lang(lang)
+    incl_cut = renamed(old, {"consistency_cut": "incl_cut"}, "qca_sentence").get("incl_cut", incl_cut)
     cons, cov = float(fit["consistency"]), float(fit["coverage"])
     combo = qca_words(model, lang)
     terms = [t.strip() for t in str(model).split("+")]
     if len(terms) == 1 and "*" in terms[0]:
         combo = _w("qca_combination", lang, terms=combo)
     stats = _w("qca_stats", lang, consistency=fmt_num(cons), coverage=fmt_num(cov))
-    return _w("qca_weak" if cons < consistency_cut else "qca_strong", lang, combo=combo, stats=stats)
+    return _w("qca_weak" if cons < incl_cut else "qca_strong", lang, combo=combo, stats=stats)
 
 
 def core_task_sentence(row: Mapping | pd.Series, *, lang: str = "en") -> str:
