@@ -41,8 +41,11 @@ def raw_rows(name: str) -> list[list]:
     if name.endswith(".xlsx"):
         from openpyxl import load_workbook
 
-        ws = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        return [["" if v is None else v for v in row] for row in ws.iter_rows(values_only=True)]
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:  # a read-only workbook holds its file open until closed
+            return [["" if v is None else v for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            book.close()
     import xlrd
 
     sheet = xlrd.open_workbook(str(path)).sheet_by_index(0)

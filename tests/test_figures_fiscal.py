@@ -60,8 +60,11 @@ def raw_fsi(file: str) -> list[float]:
     if file.endswith(".xlsx"):
         from openpyxl import load_workbook
 
-        rows = [list(r) for r in load_workbook(path, read_only=True, data_only=True).worksheets[0].iter_rows(
-            values_only=True)]
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:  # a read-only workbook holds its file open until closed
+            rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            book.close()
     else:
         import xlrd
 

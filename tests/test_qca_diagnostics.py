@@ -103,8 +103,8 @@ def test_monte_carlo_permutation_p_is_seeded_and_near_the_exact_p():
     df = pd.DataFrame({"A": rng.random(10).round(2), "Y": rng.random(10).round(2)})
     groups = ["KR"] * 5 + ["JP"] * 5
     exact = qca.cluster_permutation_test(df, "Y", "A", groups=groups).loc[0, "p_value"]
-    a = qca.cluster_permutation_test(df, "Y", "A", groups=groups, permutations=4000, seed=1)
-    b = qca.cluster_permutation_test(df, "Y", "A", groups=groups, permutations=4000, seed=1)
+    a = qca.cluster_permutation_test(df, "Y", "A", groups=groups, n_permutations=4000, seed=1)
+    b = qca.cluster_permutation_test(df, "Y", "A", groups=groups, n_permutations=4000, seed=1)
     assert a.equals(b)
     assert not a.loc[0, "exact"] and a.loc[0, "n_permutations"] == 4000
     assert abs(a.loc[0, "p_value"] - exact) < 4 * np.sqrt(exact * (1 - exact) / 4000) + 1e-3
@@ -214,7 +214,7 @@ def test_esa_models_match_setmethods_esa(data):
 def test_theory_evaluation_equals_sums_computed_here(data):
     out = qca.theory_evaluation(data, "Y", "A*B + C", REF["expression"])
     t = np.maximum(np.minimum(data["A"], data["B"]), data["C"]).to_numpy()
-    s = qca.evaluate(REF["expression"], data).to_numpy()
+    s = qca.evaluate(data, REF["expression"]).to_numpy()
     y = data["Y"].to_numpy()
     x = np.minimum(1 - t, s)
     row = out.set_index("intersection").loc["~T*S"]
@@ -227,7 +227,7 @@ def test_theory_evaluation_equals_sums_computed_here(data):
 
 @pytest.mark.parametrize("fn", [
     lambda d: qca.cluster_diagnostics(d, "Y", "A", groups="nation"),
-    lambda d: qca.cluster_permutation_test(d, "Y", "A", groups=["KR"] * len(d), permutations=0),
+    lambda d: qca.cluster_permutation_test(d, "Y", "A", groups=["KR"] * len(d), n_permutations=0),
     lambda d: qca.robustness(d, "Y", "A", "B"),
     lambda d: qca.threshold_ranges(d, "Y", CONDS, incl_step=0),
 ])

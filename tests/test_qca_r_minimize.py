@@ -118,5 +118,5 @@ def test_dont_care_values_are_read_as_r_does_on_the_rs_example():
 
 def test_fit_of_a_literal_on_a_dont_care_case_is_zero():
     rs = _read("RS")
-    memb = qca.evaluate("EBA + ~EBA", rs)
+    memb = qca.evaluate(rs, "EBA + ~EBA")
     assert (memb[rs["EBA"] == "-"] == 0).all()

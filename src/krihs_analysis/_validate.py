@@ -21,13 +21,15 @@ ValueError: cases must be a pandas DataFrame of cases (one row per case), got a 
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["check_alpha", "check_choice", "check_columns", "check_count", "check_frame", "check_seed", "renamed"]
+__all__ = ["check_alpha", "check_choice", "check_columns", "check_count", "check_frame", "check_number",
+           "check_numbers", "check_seed", "renamed"]
 
 
 def _describe(obj: Any) -> str:
@@ -69,10 +71,11 @@ def check_frame(obj: Any, name: str = "cases", *, allow_empty: bool = False) -> 
     ValueError: cases has no rows; pass a DataFrame with at least one case
     """
     if not isinstance(obj, pd.DataFrame):
-        raise ValueError(
-            f"{name} must be a pandas DataFrame of cases (one row per case), got {_describe(obj)}; read a case "
-            "sheet with krihs_analysis.data.read_cases(path) or pass pandas.DataFrame(...)"
-        )
+        # Case sheets come from read_cases; other tables (QCA set data, result tables) from the functions that
+        # make them, so only a `cases` argument points to read_cases.
+        how = ("read a case sheet with krihs_analysis.data.read_cases(path) or pass pandas.DataFrame(...)"
+               if name == "cases" else "pass the DataFrame itself (the function that made it returns one)")
+        raise ValueError(f"{name} must be a pandas DataFrame of cases (one row per case), got {_describe(obj)}; {how}")
     if not allow_empty and len(obj) == 0:
         raise ValueError(f"{name} has no rows; pass a DataFrame with at least one case")
     return obj
@@ -154,6 +157,10 @@ def check_alpha(alpha: Any, name: str = "alpha") -> float:
     return value
 
 
+#: Counts whose usual value is large: an error message suggests 9999 for these and the minimum for the rest.
+_DRAWS = ("n_boot", "n_permutations", "n_resamples")
+
+
 def check_count(n: Any, name: str, minimum: int = 0) -> int:
     """Accept a whole number ``>= minimum`` (numpy integers and integral floats such as ``1e4`` too); return ``int``.
 
@@ -172,7 +179,7 @@ def check_count(n: Any, name: str, minimum: int = 0) -> int:
     elif isinstance(n, numbers.Real) and not isinstance(n, bool) and float(n).is_integer():
         value = int(n)
     if value is None or value < minimum:
-        example = max(minimum, 9999 if name.startswith("n_") else minimum)
+        example = max(minimum, 9999 if name in _DRAWS else minimum)
         raise ValueError(
             f"{name} must be a whole number of at least {minimum}, got {n!r}; pass e.g. {name}={example}"
         )
@@ -245,3 +252,83 @@ def renamed(old: Mapping[str, Any], names: Mapping[str, str | tuple[str, ...]], 
         for n in new:
             out[n] = value
     return out
+
+
+# Real numbers in a range: QCA's cuts, thresholds, anchors and steps (incl_cut in [0, 1], idm in (0.5, 1), a step
+# above 0). Significance levels have check_alpha, whole numbers check_count.
+
+
+def _real_in(value: Any, lo: float, hi: float, strict: bool) -> bool:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
+        return False
+    v = float(value)
+    return lo < v < hi if strict else lo <= v <= hi
+
+
+def _range_words(lo: float, hi: float, strict: bool) -> str:
+    if math.isinf(lo) and math.isinf(hi):
+        return ""
+    if math.isinf(hi):
+        return f" above {lo:g}" if strict else f" of at least {lo:g}"
+    if math.isinf(lo):
+        return f" below {hi:g}" if strict else f" of at most {hi:g}"
+    return f" strictly between {lo:g} and {hi:g}" if strict else f" in [{lo:g}, {hi:g}]"
+
+
+def check_number(
+    value: Any, name: str, *, lo: float = -math.inf, hi: float = math.inf, strict: bool = False, example: str
+) -> float:
+    """Accept a finite real number (numpy numbers too, not ``bool``) in ``[lo, hi]``; return it as ``float``.
+
+    Parameters
+    ----------
+    value : object
+        What the caller passed.
+    name : str
+        The argument's name, used in the message.
+    lo, hi : float
+        The bounds (infinite: none).
+    strict : bool
+        Exclude the bounds themselves.
+    example : str
+        What to pass instead, e.g. ``"incl_cut=0.8"``.
+
+    Raises
+    ------
+    ValueError
+        Naming the argument, showing the value and saying what to pass.
+
+    Examples
+    --------
+    >>> check_number(0.5, "idm", lo=0.5, hi=1, strict=True, example="idm=0.95")
+    Traceback (most recent call last):
+    ...
+    ValueError: idm must be a number strictly between 0.5 and 1, got 0.5; pass e.g. idm=0.95
+    """
+    if not _real_in(value, lo, hi, strict):
+        raise ValueError(f"{name} must be a number{_range_words(lo, hi, strict)}, got {value!r}; pass e.g. {example}")
+    return float(value)
+
+
+def check_numbers(
+    values: Any, name: str, *, lo: float = -math.inf, hi: float = math.inf, strict: bool = False, example: str
+) -> tuple[float, ...]:
+    """Accept one number or a non-empty flat sequence of numbers, each as :func:`check_number`; return floats.
+
+    Examples
+    --------
+    >>> check_numbers(0.8, "incl_cuts", lo=0, hi=1, example="incl_cuts=[0.8, 0.9]")
+    (0.8,)
+    >>> check_numbers([0.8, "x"], "incl_cuts", lo=0, hi=1, example="incl_cuts=[0.8]")
+    Traceback (most recent call last):
+    ...
+    ValueError: incl_cuts must be one number or a list of numbers in [0, 1], got [0.8, 'x']; pass e.g. incl_cuts=[0.8]
+    """
+    # A string is iterable but is one (wrong) value, not a list of them.
+    items = list(values) if isinstance(values, Iterable) and not isinstance(values, (str, bytes)) else [values]
+    if not items or not all(_real_in(v, lo, hi, strict) for v in items):
+        raise ValueError(
+            f"{name} must be one number or a list of numbers{_range_words(lo, hi, strict)}, got {values!r}; "
+            f"pass e.g. {example}"
+        )
+    return tuple(float(v) for v in items)

@@ -265,9 +265,9 @@ def _qca_diagnostics(qca, cases, data, conditions, model, *, incl_cut, pri_cut, 
     country = cases.set_index(cases["case_id"].astype("str"))["country"].astype("str").reindex(data.index.astype(str))
     groups = country.to_list()
     try:
-        test = qca.cluster_permutation_test(data, outcome, model, groups=groups, permutations="exact")
+        test = qca.cluster_permutation_test(data, outcome, model, groups=groups, n_permutations="exact")
     except ValueError:
-        test = qca.cluster_permutation_test(data, outcome, model, groups=groups, permutations=n_permutations,
+        test = qca.cluster_permutation_test(data, outcome, model, groups=groups, n_permutations=n_permutations,
                                             seed=seed)
     tests, events = [], []
     for cut in (round(incl_cut - 0.05, 10), round(incl_cut + 0.05, 10)):

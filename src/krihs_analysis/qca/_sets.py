@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from krihs_analysis._validate import check_frame
+
 from .expression import Literal, _columns, evaluate_terms, parse
 from .truthtable import _outcome_literal
 
@@ -46,8 +48,7 @@ def membership(expression, data: pd.DataFrame) -> np.ndarray:
 
 def outcome_membership(data: pd.DataFrame, outcome: str) -> np.ndarray:
     """Membership in ``"NAME"``, ``"~NAME"`` or ``"NAME[v]"`` (as :func:`truth_table` reads the outcome)."""
-    if not isinstance(data, pd.DataFrame):
-        raise ValueError("data must be a pandas DataFrame of calibrated memberships, one row per case.")
+    check_frame(data, "data")
     lit = _outcome_literal(outcome)
     col = _columns(data, [lit.name])[lit.name]
     if lit.levels is not None:

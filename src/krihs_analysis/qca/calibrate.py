@@ -7,6 +7,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from krihs_analysis._validate import check_choice, check_number, check_numbers
+
+
 __all__ = ["calibrate"]
 
 # R snaps memberships this close to 0 or 1 onto the bound (calibrate(..., type = "fuzzy")).
@@ -55,10 +58,10 @@ def calibrate(
     >>> calibrate([400, 600, 900], thresholds=(550, 850), method="crisp").tolist()
     [0, 1, 2]
     """
-    values = np.asarray(x.astype("float64") if isinstance(x, pd.Series) else x, dtype=np.float64)
-    th = np.atleast_1d(np.asarray(thresholds, dtype=np.float64))
-    if th.ndim != 1 or th.size == 0 or np.isnan(th).any():
-        raise ValueError("thresholds must be one or more numbers, e.g. thresholds=(20, 50, 80).")
+    values = _raw_values(x, "x")
+    th = np.asarray(check_numbers(thresholds, "thresholds", example="thresholds=(20, 50, 80)"), dtype=np.float64)
+    check_choice(method, "method", ("direct", "crisp"))
+    idm = check_number(idm, "idm", lo=0.5, hi=1, strict=True, example="idm=0.95")
     if method == "crisp":
         if th.size > 1 and not np.all(np.diff(th) > 0):
             raise ValueError(f"crisp thresholds must be strictly increasing; got {th.tolist()}.")
@@ -66,7 +69,7 @@ def calibrate(
         out[np.isnan(values)] = np.nan
         if not np.isnan(out).any():
             out = out.astype(np.int64)
-    elif method == "direct":
+    else:
         if th.size != 3:
             raise ValueError(
                 f"direct calibration needs three anchors (exclusion, crossover, inclusion); got {th.size}."
@@ -76,8 +79,6 @@ def calibrate(
             raise ValueError(
                 f"anchors {th.tolist()} must be strictly monotone (exclusion < crossover < inclusion, or all decreasing)."
             )
-        if not 0.5 < idm < 1:
-            raise ValueError(f"idm must lie strictly between 0.5 and 1; got {idm}.")
         scale = np.log(idm / (1 - idm))
         # Above and below the crossover the log-odds are scaled separately, so each anchor hits +/-scale exactly.
         with np.errstate(invalid="ignore"):
@@ -88,8 +89,22 @@ def calibrate(
             out = 1.0 / (1.0 + np.exp(-logodds))
         out = np.where(out < _SNAP, 0.0, np.where(out > 1 - _SNAP, 1.0, out))
         out[np.isnan(values)] = np.nan
-    else:
-        raise ValueError(f"method must be 'direct' or 'crisp'; got {method!r}.")
     if isinstance(x, pd.Series):
         return pd.Series(out, index=x.index, name=x.name)
     return out
+
+
+def _raw_values(x, name: str) -> np.ndarray:
+    """Raw values as float64 (missing values NaN); anything that is not a number is the caller's mistake."""
+    if isinstance(x, (str, bytes)):
+        raise ValueError(
+            f"{name} must be raw values (a list, array or Series of numbers), got {type(x).__name__} {x!r:.60}; "
+            f"pass e.g. {name}=[12.5, 40, 87]"
+        )
+    try:
+        return np.asarray(x.astype("float64") if isinstance(x, pd.Series) else x, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        # numpy's own message shows the offending value ("could not convert string to float: 'a'").
+        raise ValueError(
+            f"{name} holds a value that is not a number ({err}); recode it, or give a missing value as NaN"
+        ) from None

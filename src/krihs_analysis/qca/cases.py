@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+
+from krihs_analysis._validate import check_choice, check_columns, check_frame, check_numbers
+
 
 __all__ = ["DEFAULT_CONDITIONS", "FUZZY_CODES", "from_cases"]
 
@@ -22,7 +25,7 @@ def from_cases(
     outcome: str = "sustainability",
     conditions: Sequence[str] = DEFAULT_CONDITIONS,
     kind: str = "crisp",
-    thresholds: int | Sequence[int] | Mapping[str, int | Sequence[int]] = 2,
+    thresholds: int | Sequence[int] | Mapping[str, int | Sequence[int]] | None = None,
 ) -> pd.DataFrame:
     """QCA data set (one row per case, indexed by ``case_id``) from the coded case data.
 
@@ -38,8 +41,9 @@ def from_cases(
         ``"crisp"``: a code at or above the threshold is 1, else 0 (several thresholds give
         multi-value codes 0, 1, 2, ...). ``"fuzzy"``: codes 0, 1, 2, 3 become memberships
         0, 0.33, 0.67, 1.
-    thresholds : int, sequence of int, or mapping of column to either, default 2
-        Crisp thresholds, one value for every column or per column (ignored for fuzzy).
+    thresholds : int, sequence of int, or mapping of column to either, optional
+        Crisp thresholds, one value for every column or per column (2 when None). Fuzzy sets have none: giving
+        thresholds with ``kind="fuzzy"`` is an error rather than a setting that silently does nothing.
 
     Returns
     -------
@@ -56,17 +60,34 @@ def from_cases(
     >>> from_cases(df, outcome="y", conditions=["x"], kind="fuzzy")["x"].tolist()
     [0.0, 0.67, 1.0]
     """
-    if not isinstance(cases, pd.DataFrame):
-        raise ValueError("cases must be a pandas DataFrame such as krihs_analysis.data.read_cases() returns.")
-    if kind not in ("crisp", "fuzzy"):
-        raise ValueError(f"kind must be 'crisp' or 'fuzzy'; got {kind!r}.")
-    conditions = [conditions] if isinstance(conditions, str) else list(conditions)
+    check_frame(cases, "cases")
+    check_choice(kind, "kind", ("crisp", "fuzzy"))
+    if isinstance(conditions, str):
+        conditions = [conditions]
+    elif not isinstance(conditions, Iterable):
+        raise ValueError(f"conditions must be a list of column names, got {conditions!r}; pass e.g. conditions=['x']")
+    conditions = list(conditions)
+    if not isinstance(outcome, str) or not all(isinstance(c, str) for c in conditions):
+        raise ValueError(
+            f"outcome and conditions must be column names (strings), got outcome={outcome!r}, "
+            f"conditions={conditions!r}; pass e.g. outcome='sustainability', conditions=['gov_role']"
+        )
     columns = [*conditions, outcome]
     if len(set(columns)) != len(columns):
         raise ValueError(f"the outcome and conditions {columns} must be distinct columns.")
-    missing = [c for c in columns if c not in cases.columns]
-    if missing:
-        raise ValueError(f"column(s) {missing} not in the case data; available: {list(cases.columns)}.")
+    check_columns(cases, columns, name="cases")
+    if kind == "fuzzy" and thresholds is not None:
+        raise ValueError(f"thresholds={thresholds!r} applies to crisp sets only; with kind='fuzzy' the codes 0-3 "
+                         "become memberships 0, 0.33, 0.67, 1, so drop thresholds or pass kind='crisp'")
+    thresholds = 2 if thresholds is None else thresholds
+    # Every threshold is checked before any column is coded, so a mistake names itself whichever column it is for.
+    per_column = isinstance(thresholds, Mapping)
+    limits = {
+        c: check_numbers(thresholds.get(c, 2) if per_column else thresholds,
+                         f"thresholds[{c!r}]" if per_column else "thresholds",
+                         example="thresholds=2 or thresholds={'gov_role': (1, 3)}")
+        for c in columns
+    }
     if "case_id" in cases.columns:
         labels = cases["case_id"].astype("str")
     else:
@@ -85,8 +106,7 @@ def from_cases(
         if kind == "fuzzy":
             out[c] = np.vectorize(FUZZY_CODES.get, otypes=[float])(v.astype(int))
         else:
-            th = thresholds.get(c, 2) if isinstance(thresholds, Mapping) else thresholds
-            th_arr = np.atleast_1d(np.asarray(th, dtype=np.float64))
+            th_arr = np.asarray(limits[c], dtype=np.float64)
             if th_arr.size > 1 and not np.all(np.diff(th_arr) > 0):
                 raise ValueError(f"thresholds for {c!r} must be strictly increasing; got {th_arr.tolist()}.")
             out[c] = (v[:, None] >= th_arr).sum(axis=1).astype(np.int64)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from krihs_analysis._validate import check_frame
+
 from ._sets import case_ids, term_memberships
 from .truthtable import _outcome_literal, prepare
 
@@ -43,6 +45,7 @@ def case_roles(data: pd.DataFrame, outcome: str, expression) -> pd.DataFrame:
     >>> case_roles(df, "Y", "A")[["role", "case_id", "score"]].round(2).values.tolist()
     [['typical', 'a', 0.3], ['deviant_consistency', 'b', 0.9], ['deviant_coverage', 'c', 0.2]]
     """
+    check_frame(data, "data")
     text, labels, memb = term_memberships(expression, data)
     lit = _outcome_literal(outcome)
     q = prepare(data, outcome, [c for c in data.columns if c != lit.name])

@@ -8,12 +8,14 @@ between-group consistency gap; ``skewness`` is ``skew.check()``; ``theory_evalua
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import combinations
 from math import factorial, prod
 
 import numpy as np
 import pandas as pd
+
+from krihs_analysis._validate import check_columns, check_count, check_frame, check_seed, renamed
 
 from ._sets import TINY, case_ids, expression_text, membership, outcome_membership, term_memberships
 from .expression import _columns
@@ -25,9 +27,11 @@ _MAX_EXACT = 1_000_000
 
 def _group_labels(data: pd.DataFrame, groups) -> np.ndarray:
     if isinstance(groups, str):
-        if groups not in data.columns:
-            raise ValueError(f"groups={groups!r} is not a column of the data; columns are {list(data.columns)}.")
-        labels = data[groups]
+        labels = check_columns(data, [groups], name="data")[groups]
+    elif not isinstance(groups, Iterable):
+        raise ValueError(
+            f"groups must be a column of data or one label per row, got {groups!r}; pass e.g. groups='country'"
+        )
     else:
         labels = pd.Series(list(groups)) if not isinstance(groups, pd.Series) else groups
         if len(labels) != len(data):
@@ -37,6 +41,7 @@ def _group_labels(data: pd.DataFrame, groups) -> np.ndarray:
 
 
 def _units(data, outcome, expression, groups, necessity):
+    check_frame(data, "data")
     text, labels, memb = term_memberships(expression, data)
     y = outcome_membership(data, outcome)
     g = _group_labels(data, groups)
@@ -153,9 +158,10 @@ def cluster_permutation_test(
     expression,
     *,
     groups="country",
-    permutations="exact",
-    seed: int | None = None,
+    n_permutations: int | str = "exact",
+    seed: int | None = 0,
     necessity: bool = False,
+    **old,
 ) -> pd.DataFrame:
     """Permutation test of the between-group consistency gap of each term and of the expression.
 
@@ -163,11 +169,12 @@ def cluster_permutation_test(
     ----------
     data, outcome, expression, groups, necessity
         As for :func:`cluster_diagnostics`.
-    permutations : "exact" or int, default "exact"
+    n_permutations : "exact" or int, default "exact"
         ``"exact"`` enumerates every size-preserving relabelling (at most 1,000,000); an int ``B`` draws
-        ``B`` random relabellings.
-    seed : int, optional
-        Seed of ``numpy.random.default_rng`` for the Monte Carlo draws (one generator for the call).
+        ``B`` random relabellings. (``permutations=`` is the old name; it works for one more release.)
+    seed : int or None, default 0
+        Seed of ``numpy.random.default_rng`` for the Monte Carlo draws (one generator for the call); ``None``
+        draws a fresh seed from the operating system, so the p-value differs from run to run.
 
     Returns
     -------
@@ -184,25 +191,31 @@ def cluster_permutation_test(
     >>> round(float(res.loc[0, "gap"]), 3), float(res.loc[0, "p_value"]), int(res.loc[0, "n_permutations"])
     (0.5, 1.0, 6)
     """
+    n_permutations = renamed(old, {"permutations": "n_permutations"}, "cluster_permutation_test").get(
+        "n_permutations", n_permutations
+    )
+    check_frame(data, "data")
+    exact = isinstance(n_permutations, str) and n_permutations == "exact"
+    if not exact:
+        try:
+            n_permutations = check_count(n_permutations, "n_permutations", minimum=1)
+        except ValueError as err:
+            raise ValueError(f"{err} (or n_permutations='exact' to enumerate every relabelling)") from None
+    seed = check_seed(seed)
     units, y, g = _units(data, outcome, expression, groups, necessity)
     names = sorted(set(g))
     code_of = {name: j for j, name in enumerate(names)}
     codes = np.array([code_of[v] for v in g], dtype=np.int64)
-    exact = isinstance(permutations, str)
     if exact:
-        if permutations != "exact":
-            raise ValueError(f"permutations must be 'exact' or a whole number of draws; got {permutations!r}.")
         sizes = np.bincount(codes)
         count = factorial(len(codes)) // prod(factorial(int(s)) for s in sizes)
         if count > _MAX_EXACT:
             raise ValueError(
                 f"exact enumeration needs {count:,} relabellings (more than {_MAX_EXACT:,}); "
-                "pass permutations=9999 (Monte Carlo) with a seed instead."
+                "pass n_permutations=9999 (Monte Carlo) with a seed instead."
             )
         assign = _assignments(codes)
     else:
-        if isinstance(permutations, bool) or not isinstance(permutations, (int, np.integer)) or permutations < 1:
-            raise ValueError(f"permutations must be 'exact' or a whole number of at least 1; got {permutations!r}.")
         rng = np.random.default_rng(seed)
     rows = []
     for term, level, x in units:
@@ -214,10 +227,10 @@ def cluster_permutation_test(
             hits = int(np.sum(gaps >= observed - 1e-9))
             rows.append((term, level, observed, hits / len(assign), len(assign), True))
         else:
-            draws = np.vstack([rng.permutation(codes) for _ in range(int(permutations))])
+            draws = np.vstack([rng.permutation(codes) for _ in range(n_permutations)])
             gaps = _gaps(draws, xy, denom, len(names))
             hits = int(np.sum(gaps >= observed - 1e-9))
-            rows.append((term, level, observed, (1 + hits) / (int(permutations) + 1), int(permutations), False))
+            rows.append((term, level, observed, (1 + hits) / (n_permutations + 1), n_permutations, False))
     return pd.DataFrame.from_records(
         rows, columns=["term", "level", "gap", "p_value", "n_permutations", "exact"]
     ).astype({"term": "str", "level": "str", "n_permutations": "int64", "exact": "bool"})
@@ -244,9 +257,15 @@ def skewness(data: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.Dat
     >>> skewness(pd.DataFrame({"A": [0.9, 0.2, 0.7, 0.5]})).values.tolist()
     [['A', 4, 2, 50.0]]
     """
-    if not isinstance(data, pd.DataFrame):
-        raise ValueError("data must be a pandas DataFrame of calibrated memberships.")
-    columns = list(data.columns) if columns is None else ([columns] if isinstance(columns, str) else list(columns))
+    check_frame(data, "data")
+    if columns is None:
+        columns = list(data.columns)
+    elif isinstance(columns, str):
+        columns = [columns]
+    elif isinstance(columns, Iterable):
+        columns = list(columns)
+    else:
+        raise ValueError(f"columns must be a list of column names, got {columns!r}; pass e.g. columns=['A', 'B']")
     cols = _columns(data, columns)
     rows = []
     for c in columns:
@@ -291,6 +310,7 @@ def theory_evaluation(data: pd.DataFrame, outcome: str, theory, solution) -> pd.
     >>> theory_evaluation(df, "Y", "A", "A*B")[["intersection", "cases_Y", "cases_y"]].values.tolist()[2:]
     [['T*S', 'a', ''], ['~T*S', '', ''], ['T*~S', 'b', ''], ['~T*~S', '', 'c,d']]
     """
+    check_frame(data, "data")
     t = membership(expression_text(theory), data)
     s = membership(expression_text(solution), data)
     y = outcome_membership(data, outcome)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .expression import evaluate_terms, parse
-from .minimize import Solution, minimize
+from .minimize import Solution, _check_truth_table, minimize
 from .truthtable import TruthTable
 
 __all__ = ["esa_exclusions", "enhanced_minimize"]
@@ -26,6 +26,18 @@ def _as_list(x, name) -> list:
         return list(x)
     except TypeError:
         raise ValueError(f"{name} must be a list; got {x!r}.") from None
+
+
+def _parse_on(expr, name: str, conditions: Sequence[str]):
+    """The terms of ``expr``; a literal on anything but a condition of the truth table is the caller's mistake."""
+    terms = parse(expr)
+    unknown = sorted({lit.name for t in terms for lit in t} - set(conditions))
+    if unknown:
+        raise ValueError(
+            f"{name} entry {expr!r} names {unknown}, which are not conditions of the truth table "
+            f"{list(conditions)}; name only those"
+        )
+    return terms
 
 
 def esa_exclusions(
@@ -61,8 +73,7 @@ def esa_exclusions(
     >>> esa_exclusions(truth_table(df, "Y", ["A", "B"]), untenable=["~A*B"])
     (2,)
     """
-    if not isinstance(tt, TruthTable):
-        raise ValueError("esa_exclusions needs a TruthTable; build one with truth_table(data, outcome, conditions).")
+    _check_truth_table(tt)
     q = tt.qdata
     space = int(np.prod(q.levels))
     if space > _MAX_SPACE:
@@ -74,12 +85,12 @@ def esa_exclusions(
     out[obs["row"].to_numpy() - 1] = obs["OUT"].to_numpy(dtype=object)
     zero = np.zeros(space, dtype=bool)
     for expr in _as_list(necessary, "necessary"):
-        terms = parse(expr)
+        terms = _parse_on(expr, "necessary", q.conditions)
         if any(len(t) != 1 for t in terms):
             raise ValueError(f"necessary condition {expr!r} must be a literal or a disjunction of literals ('A + ~C').")
         zero |= evaluate_terms(terms, grid).max(axis=1) < 0.5
     for expr in _as_list(untenable, "untenable"):
-        terms = parse(expr)
+        terms = _parse_on(expr, "untenable", q.conditions)
         if len(terms) != 1:
             raise ValueError(f"untenable assumption {expr!r} must be a literal or a conjunction ('~B*C').")
         zero |= (evaluate_terms(terms, grid)[:, 0] > 0.5) & (out == "?")

@@ -10,18 +10,21 @@ Examples
 >>> import pandas as pd
 >>> from krihs_analysis.qca.expression import parse, evaluate
 >>> df = pd.DataFrame({"A": [1, 0, 1], "B": [0, 0, 1]})
->>> evaluate(parse("A*~B + B"), df).tolist()
+>>> evaluate(df, parse("A*~B + B")).tolist()
 [1.0, 0.0, 1.0]
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from krihs_analysis._validate import check_columns, check_frame
 
 __all__ = ["Literal", "parse", "evaluate", "format_term", "term_sort_key"]
 
@@ -123,9 +126,7 @@ def _numeric(col: pd.Series, name: str) -> np.ndarray:
 
 
 def _columns(data: pd.DataFrame, names: Sequence[str]) -> dict[str, np.ndarray]:
-    missing = [n for n in names if n not in data.columns]
-    if missing:
-        raise ValueError(f"column(s) {missing} not in the data; available columns are {list(data.columns)}.")
+    check_columns(data, names, name="data")
     out = {}
     for n in names:
         arr = _numeric(data[n], n)
@@ -146,17 +147,47 @@ def evaluate_terms(terms: Sequence[Term], data: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def evaluate(terms: Sequence[Term] | str, data: pd.DataFrame) -> pd.Series:
+def evaluate(data: pd.DataFrame, terms: Sequence[Term] | str) -> pd.Series:
     """Fuzzy membership of each case in a sum of products (min for AND, max for OR, 1 - x for NOT).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Calibrated data, one row per case.
+    terms : str or tuple of terms
+        An expression in R syntax (``"A*~B + C"``) or what :func:`parse` returns.
+
+    Returns
+    -------
+    pandas.Series
+        Membership of each case, indexed as ``data``.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> evaluate("A + ~B", pd.DataFrame({"A": [0.2, 0.9], "B": [0.4, 1.0]})).round(2).tolist()
+    >>> evaluate(pd.DataFrame({"A": [0.2, 0.9], "B": [0.4, 1.0]}), "A + ~B").round(2).tolist()
     [0.6, 0.9]
     """
+    if isinstance(terms, pd.DataFrame) and not isinstance(data, pd.DataFrame):
+        # The order before this release was evaluate(terms, data); it keeps working for one release.
+        warnings.warn(
+            "qca.evaluate(terms, data) is deprecated; call qca.evaluate(data, terms).", FutureWarning, stacklevel=2
+        )
+        data, terms = terms, data
+    try:
+        check_frame(data, "data")
+    except ValueError as err:
+        raise ValueError(f"{err} (qca.evaluate takes the data first: qca.evaluate(data, 'A*~B'))") from None
     if isinstance(terms, str):
         terms = parse(terms)
+    elif not (
+        isinstance(terms, Sequence)
+        and all(isinstance(t, tuple) and all(isinstance(lit, Literal) for lit in t) for t in terms)
+    ):
+        raise ValueError(
+            f"terms must be an expression such as 'A*~B + C' (or what parse() returns), got {terms!r}; "
+            "pass e.g. qca.evaluate(data, 'A*~B + C')"
+        )
     m = evaluate_terms(terms, data)
     values = m.max(axis=1) if m.shape[1] else np.zeros(len(data))
     return pd.Series(values, index=data.index, name=None)

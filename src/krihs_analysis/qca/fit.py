@@ -9,6 +9,8 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from krihs_analysis._validate import check_count, check_frame
+
 from .expression import Literal, evaluate_terms, parse
 from .truthtable import prepare, sufficiency_scores
 
@@ -29,8 +31,10 @@ def _data_first(name: str, data, expression, outcome):
             stacklevel=3,
         )
         data, expression = expression, data
-    if not isinstance(data, pd.DataFrame):
-        raise ValueError(f"qca.{name} takes the calibrated data first: qca.{name}(data, 'A*~B', outcome='Y').")
+    try:
+        check_frame(data, "data")
+    except ValueError as err:
+        raise ValueError(f"{err} (qca.{name} takes the data first: qca.{name}(data, 'A*~B', outcome='Y'))") from None
     if outcome is None:
         raise ValueError(f"qca.{name} needs the outcome column: outcome='NAME' (or '~NAME').")
     from ._sets import expression_text
@@ -161,8 +165,8 @@ def necessity(
     >>> nec["expression"].tolist(), nec["consistency"].tolist()
     (['A', '~A', 'B', '~B'], [1.0, 0.0, 0.5, 0.5])
     """
-    if not (isinstance(max_order, (int, np.integer)) and max_order >= 1):
-        raise ValueError(f"max_order must be a whole number of at least 1; got {max_order!r}.")
+    check_frame(data, "data")
+    max_order = check_count(max_order, "max_order", minimum=1)
     q = prepare(data, outcome, conditions)
     literals: list[tuple[int, str, np.ndarray]] = []
     for j, c in enumerate(q.conditions):

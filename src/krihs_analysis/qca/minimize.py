@@ -19,6 +19,8 @@ from itertools import islice, product
 import numpy as np
 import pandas as pd
 
+from krihs_analysis._validate import check_choice, check_count
+
 from .expression import format_term, parse, term_sort_key
 from .truthtable import QCAData, TruthTable, sufficiency_scores
 
@@ -31,6 +33,22 @@ _MAX_LISTED_MINTERMS = 2_000_000
 
 class CoverCapWarning(UserWarning):
     """More minimal covers exist than ``max_covers``; only the first ones were kept."""
+
+
+class _NoPositiveRows(ValueError):
+    """No truth-table row is coded OUT = 1, so there is nothing to minimise.
+
+    A ValueError like every user-facing mistake here; the range searches of ``robust.py`` catch this one alone,
+    since at a moved cut it means "no solution here" rather than a mistake.
+    """
+
+
+def _check_truth_table(tt) -> None:
+    if not isinstance(tt, TruthTable):
+        raise ValueError(
+            f"tt must be a TruthTable, got {type(tt).__name__}; build one with "
+            "qca.truth_table(data, outcome, conditions)"
+        )
 
 
 # --------------------------------------------------------------------------- prime implicants
@@ -604,12 +622,9 @@ def minimize(
     >>> minimize(truth_table(df, "Y", ["A", "B"])).models
     ('A',)
     """
-    if not isinstance(tt, TruthTable):
-        raise ValueError("minimize needs a TruthTable; build one with truth_table(data, outcome, conditions).")
-    if kind not in _KINDS:
-        raise ValueError(f"kind must be one of {_KINDS}; got {kind!r}.")
-    if not (isinstance(max_covers, (int, np.integer)) and max_covers >= 1):
-        raise ValueError(f"max_covers must be a whole number of at least 1; got {max_covers!r}.")
+    _check_truth_table(tt)
+    check_choice(kind, "kind", _KINDS)
+    max_covers = check_count(max_covers, "max_covers", minimum=1)
     if not isinstance(row_dom, (bool, np.bool_)):
         raise ValueError(f"row_dom must be True or False; got {row_dom!r}.")
     q = tt.qdata
@@ -652,7 +667,7 @@ def minimize(
     pos_rows = sorted(set(expand([r for r in rows_out.index[rows_out == "1"] if r not in set(excluded)]))
                       - set(neg_rows))
     if not pos_rows:
-        raise ValueError(
+        raise _NoPositiveRows(
             f"no truth-table row has OUT = 1 for {tt.outcome}; lower incl_cut (now {tt.incl_cut[0]:g}) or n_cut."
         )
     pos = np.vstack([_decode(int(r), levels, w) for r in pos_rows])

@@ -11,23 +11,29 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from krihs_analysis._validate import check_choice, check_columns, check_count, check_frame, check_number, check_numbers
+
 from ._sets import case_ids, expression_text, membership, outcome_membership
-from .calibrate import calibrate
-from .minimize import CoverCapWarning, minimize
-from .truthtable import truth_table
+from .calibrate import _raw_values, calibrate
+from .minimize import _KINDS, CoverCapWarning, _NoPositiveRows, minimize
+from .truthtable import prepare, truth_table
 
 __all__ = ["threshold_ranges", "calibration_ranges", "robustness", "robust_cases"]
 
 
 def _terms(data, outcome, conditions, incl_cut, n_cut, kind, dir_exp, pri_cut=0.0) -> frozenset[str] | None:
-    """Terms of model M1, or None when no solution can be found at these settings."""
+    """Terms of model M1, or None when no solution can be found at these settings.
+
+    Only "no row is coded 1" means no solution; any other error is a mistake in the settings and is raised (the
+    callers check the settings before the search, so it cannot first appear half-way through a walk).
+    """
+    tt = truth_table(data, outcome, conditions, incl_cut=incl_cut, n_cut=n_cut, pri_cut=pri_cut)
     try:
-        tt = truth_table(data, outcome, conditions, incl_cut=incl_cut, n_cut=n_cut, pri_cut=pri_cut)
         with warnings.catch_warnings():
             # Only the first model is compared, so a cap on the number of covers changes nothing here.
             warnings.simplefilter("ignore", CoverCapWarning)
             sol = minimize(tt, kind=kind, dir_exp=dir_exp)
-    except ValueError:
+    except _NoPositiveRows:
         return None
     if not sol.models:
         return None
@@ -104,9 +110,15 @@ def threshold_ranges(
     >>> threshold_ranges(df, "Y", ["A", "B"]).round(2)[["parameter", "lower", "upper"]].values.tolist()
     [['incl_cut', 0.1, 1.0], ['n_cut', 1.0, 2.0]]
     """
-    for name, v in (("incl_step", incl_step), ("n_step", n_step), ("max_runs", max_runs)):
-        if not v > 0:
-            raise ValueError(f"{name} must be positive; got {v!r}.")
+    check_frame(data, "data")
+    prepare(data, outcome, conditions)  # the outcome and conditions: a missing column is named, not "no solution"
+    incl_cut = check_number(incl_cut, "incl_cut", lo=0, hi=1, example="incl_cut=0.8")
+    n_cut = check_count(n_cut, "n_cut", minimum=1)
+    pri_cut = check_number(pri_cut, "pri_cut", lo=0, hi=1, example="pri_cut=0.5")
+    check_choice(kind, "kind", _KINDS)
+    incl_step = check_number(incl_step, "incl_step", lo=0, strict=True, example="incl_step=0.05")
+    n_step = check_count(n_step, "n_step", minimum=1)
+    max_runs = check_count(max_runs, "max_runs", minimum=1)
 
     def solve(c=incl_cut, m=n_cut):
         return _terms(data, outcome, conditions, c, m, kind, dir_exp, pri_cut)
@@ -172,27 +184,35 @@ def calibration_ranges(
     ...                    step=5).values.tolist()
     [['crossover', 35.0, 25.0, 55.0]]
     """
-    if method not in ("direct", "crisp"):
-        raise ValueError(f"method must be 'direct' or 'crisp'; got {method!r}.")
-    if condition not in data.columns:
-        raise ValueError(f"condition {condition!r} is not a column of the data; columns are {list(data.columns)}.")
-    raw = np.asarray(raw, dtype=np.float64)
+    check_frame(data, "data")
+    check_columns(data, [condition], name="data")
+    check_choice(method, "method", ("direct", "crisp"))
+    raw = _raw_values(raw, "raw")
     if raw.shape != (len(data),):
         raise ValueError(f"raw has {raw.size} values for {len(data)} cases; give one raw value per row.")
-    th0 = np.atleast_1d(np.asarray(thresholds, dtype=np.float64))
+    th0 = np.asarray(check_numbers(thresholds, "thresholds", example="thresholds=(20, 50, 80)"), dtype=np.float64)
     if method == "direct" and th0.size != 3:
         raise ValueError("direct calibration needs three anchors (exclusion, crossover, inclusion).")
     if method == "crisp" and th0.size != 1:
         raise ValueError("crisp calibration_ranges takes one threshold.")
-    if not step > 0:
-        raise ValueError(f"step must be positive; got {step!r}.")
+    step = check_number(step, "step", lo=0, strict=True, example="step=1")
+    max_runs = check_count(max_runs, "max_runs", minimum=1)
+    incl_cut = check_number(incl_cut, "incl_cut", lo=0, hi=1, example="incl_cut=0.8")
+    n_cut = check_count(n_cut, "n_cut", minimum=1)
+    check_choice(kind, "kind", _KINDS)
+    # The anchors as given must calibrate (calibrate says what is wrong with them; only a moved anchor may run
+    # out of order below), and the outcome and conditions must be columns: checked once here, so a mistake is
+    # named instead of being read as "no solution". data[condition] may still hold the raw values: it is replaced.
+    d0 = data.copy()
+    d0[condition] = calibrate(raw, thresholds=th0 if method == "direct" else th0[0], method=method)
+    prepare(d0, outcome, conditions)
     rmin, rmax = float(np.nanmin(raw)), float(np.nanmax(raw))
 
     def solve(th):
-        try:
-            values = calibrate(raw, thresholds=th if method == "direct" else th[0], method=method)
-        except ValueError:
+        # Stepping one direct anchor past its neighbour leaves no calibration, which ends that walk.
+        if method == "direct" and not ((th[0] < th[1] < th[2]) or (th[0] > th[1] > th[2])):
             return None
+        values = calibrate(raw, thresholds=th if method == "direct" else th[0], method=method)
         d = data.copy()
         d[condition] = values
         return _terms(d, outcome, conditions, incl_cut, n_cut, kind, dir_exp)
@@ -224,6 +244,7 @@ def calibration_ranges(
 
 
 def _robust_sets(data, outcome, initial, tests):
+    check_frame(data, "data")
     if isinstance(tests, str) or not isinstance(tests, Sequence) or len(tests) == 0:
         raise ValueError("tests must be a non-empty list of expressions (the test sets), e.g. ['A*B', 'A*~C'].")
     is_ = membership(expression_text(initial), data)

@@ -8,8 +8,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .minimize import minimize
-from .truthtable import TruthTable, truth_table
+from krihs_analysis._validate import check_choice, check_count, check_frame, check_number, check_numbers
+
+from .minimize import _KINDS, CoverCapWarning, minimize
+from .truthtable import TruthTable, prepare, truth_table
 
 __all__ = ["incl_cut_robustness", "braumoeller_test"]
 
@@ -43,7 +45,11 @@ def incl_cut_robustness(
     -------
     pandas.DataFrame
         One row per cut and model: ``incl_cut``, ``n_positive_rows``, ``model`` ("M1", ... or
-        <NA> when no row passes the cut), ``solution``, ``consistency``, ``PRI``, ``coverage``.
+        <NA> when no row passes the cut), ``solution``, ``consistency``, ``PRI``, ``coverage`` and
+        ``truncated`` (bool): True on every row of a cut at which more than ``max_covers`` minimal models
+        exist, so only the first ``max_covers`` are listed (the :class:`CoverCapWarning` that
+        :func:`minimize` gives is not repeated; this column reports it); False where the list is complete
+        or no row passes the cut.
 
     Examples
     --------
@@ -52,24 +58,31 @@ def incl_cut_robustness(
     >>> incl_cut_robustness(df, "Y", ["A", "B"], incl_cuts=[0.5, 1.0], kind="conservative")["solution"].tolist()
     ['A', 'A*B']
     """
-    if len(incl_cuts) == 0:
-        raise ValueError("incl_cuts is empty; give at least one consistency cut such as [0.8, 0.9].")
+    check_frame(data, "data")
+    prepare(data, outcome, conditions)  # the outcome and conditions, once, before the first cut
+    incl_cuts = check_numbers(incl_cuts, "incl_cuts", lo=0, hi=1, example="incl_cuts=[0.8, 0.9]")
+    check_choice(kind, "kind", _KINDS)
+    n_cut = check_count(n_cut, "n_cut", minimum=1)
+    pri_cut = check_number(pri_cut, "pri_cut", lo=0, hi=1, example="pri_cut=0.5")
+    max_covers = check_count(max_covers, "max_covers", minimum=1)
     records = []
     for cut in incl_cuts:
         tt = truth_table(data, outcome, conditions, incl_cut=cut, n_cut=n_cut, pri_cut=pri_cut)
         npos = len(tt.positive_rows)
         if npos == 0:
-            records.append((float(cut), 0, pd.NA, pd.NA, np.nan, np.nan, np.nan))
+            records.append((cut, 0, pd.NA, pd.NA, np.nan, np.nan, np.nan, False))
             continue
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+            # A cap on the covers is reported in the `truncated` column, once per cut, instead of as a warning.
+            warnings.simplefilter("ignore", CoverCapWarning)
             sol = minimize(tt, kind=kind, dir_exp=dir_exp, max_covers=max_covers)
         mf = sol.fit[sol.fit["level"] == "model"]
         for (_, r), expr in zip(mf.iterrows(), sol.models):
-            records.append((float(cut), npos, r["model"], expr, r["consistency"], r["PRI"], r["coverage"]))
-    return pd.DataFrame.from_records(
-        records, columns=["incl_cut", "n_positive_rows", "model", "solution", "consistency", "PRI", "coverage"]
-    ).astype({"model": "str", "solution": "str"})
+            records.append((cut, npos, r["model"], expr, r["consistency"], r["PRI"], r["coverage"], sol.truncated))
+    columns = ["incl_cut", "n_positive_rows", "model", "solution", "consistency", "PRI", "coverage", "truncated"]
+    return pd.DataFrame.from_records(records, columns=columns).astype(
+        {"model": "str", "solution": "str", "truncated": "bool"}
+    )
 
 
 def _holm(p: np.ndarray, m: int) -> np.ndarray:
@@ -136,15 +149,15 @@ def braumoeller_test(
         if not isinstance(configs, Mapping) or not configs:
             raise ValueError("configs must be a non-empty mapping such as {'aB': 5, 'bCD': 3} or a TruthTable.")
         names = [str(k) for k in configs]
-        counts = np.asarray(list(configs.values()), dtype=np.int64)
+        # Every configuration needs at least one case.
+        counts = np.asarray([check_count(n, f"configs[{k!r}]", minimum=1) for k, n in configs.items()],
+                            dtype=np.int64)
         if freq_y is None:
             raise ValueError("give freq_y, the proportion of cases showing the outcome, e.g. freq_y=0.7.")
         if total_configs is None:
             total_configs = len(names)
-    if not 0 < freq_y < 1:
-        raise ValueError(f"freq_y must lie strictly between 0 and 1; got {freq_y!r}.")
-    if (counts < 1).any():
-        raise ValueError("every configuration needs at least one case.")
+    freq_y = check_number(freq_y, "freq_y", lo=0, hi=1, strict=True, example="freq_y=0.7")
+    total_configs = check_count(total_configs, "total_configs", minimum=1)
     if total_configs < len(names):
         raise ValueError(f"total_configs ({total_configs}) cannot be smaller than the {len(names)} configurations tested.")
     p_raw = (1.0 - freq_y) ** counts.astype(np.float64)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+from krihs_analysis._validate import check_count, check_frame, check_number, check_numbers
 
 from .expression import DONT_CARE, Literal, _columns, parse
 
@@ -85,16 +87,20 @@ def _outcome_literal(outcome: str) -> Literal:
 
 def prepare(data: pd.DataFrame, outcome: str, conditions: Sequence[str] | None) -> QCAData:
     """Validate and code the data for QCA (never modifies ``data``)."""
-    if not isinstance(data, pd.DataFrame):
-        raise ValueError("data must be a pandas DataFrame with one row per case.")
-    if len(data) == 0:
-        raise ValueError("data has no rows; QCA needs at least one case.")
+    check_frame(data, "data")
     lit = _outcome_literal(outcome)
     if conditions is None:
         conditions = [c for c in data.columns if c != lit.name]
     if isinstance(conditions, str):
         conditions = [conditions]
+    elif not isinstance(conditions, Iterable):
+        raise ValueError(
+            f"conditions must be a list of column names, got {conditions!r}; pass e.g. conditions=['A', 'B'] "
+            "(or None for every column but the outcome)"
+        )
     conditions = tuple(conditions)
+    if not all(isinstance(c, Hashable) for c in conditions):
+        raise ValueError(f"conditions must be column names, got {list(conditions)!r}; pass e.g. conditions=['A', 'B']")
     if not conditions:
         raise ValueError("give at least one condition.")
     if len(set(conditions)) != len(conditions):
@@ -278,17 +284,17 @@ def truth_table(
     >>> truth_table(df, "Y", ["A", "B"]).table[["row", "OUT", "cases"]].to_dict("list")
     {'row': [1, 2, 3, 4], 'OUT': ['0', '0', '1', '1'], 'cases': ['c4', 'c3', 'c2', 'c1']}
     """
-    ic = np.atleast_1d(np.asarray(incl_cut, dtype=np.float64))
+    check_frame(data, "data")
+    ic = np.asarray(check_numbers(incl_cut, "incl_cut", lo=0, hi=1, example="incl_cut=0.8"))
     if ic.size == 1:
         ic = np.array([ic[0], ic[0]])
-    if ic.size != 2 or not (0 <= ic[1] <= ic[0] <= 1):
+    if ic.size != 2 or not ic[1] <= ic[0]:
         raise ValueError(
-            f"incl_cut must be one number in [0, 1] or two (ic1, ic0) with ic0 <= ic1; got {np.atleast_1d(incl_cut).tolist()}."
+            f"incl_cut must be one number in [0, 1] or two (ic1, ic0) with ic0 <= ic1, got {incl_cut!r}; "
+            "pass e.g. incl_cut=0.8 or incl_cut=(0.8, 0.6)"
         )
-    if not (isinstance(n_cut, (int, np.integer)) and n_cut >= 1):
-        raise ValueError(f"n_cut must be a whole number of at least 1; got {n_cut!r}.")
-    if not 0 <= pri_cut <= 1:
-        raise ValueError(f"pri_cut must be in [0, 1]; got {pri_cut!r}.")
+    n_cut = check_count(n_cut, "n_cut", minimum=1)
+    pri_cut = check_number(pri_cut, "pri_cut", lo=0, hi=1, example="pri_cut=0.5")
     q = prepare(data, outcome, conditions)
     crisp_code = np.where(q.is_mv, q.X, np.where(q.X > 0.5, 1.0, 0.0))
     crisp_code = np.where(q.X == DONT_CARE, (q.levels - 1)[None, :], crisp_code)
