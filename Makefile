@@ -54,9 +54,10 @@ report: setup
 test: setup
 	$(BIN)/python -m pytest -n $(JOBS) --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
-# The inner loop while editing: no figures, notebooks, report runs or PDFs (markers set in conftest.py).
+# The inner loop while editing: no figures, notebooks, report runs or PDFs (markers set in conftest.py); without the
+# nbval plugin, which loads nbformat and jupyter_client in every worker for nothing here.
 test-fast: setup
-	$(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider -m "not figures and not notebook and not slow" tests src
+	$(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider -p no:nbval -m "not figures and not notebook and not slow" tests src
 
 notebooks: setup
 	$(BIN)/krihs-analysis refresh-notebooks

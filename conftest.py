@@ -47,9 +47,16 @@ def _file_marker(path: Path) -> str | None:
     return None
 
 
+# The fork server's preload: importing it loads Papermill and nbconvert and compiles their templates (about 0.8 s),
+# which is its whole job and no test's; it has no doctest.
+_NEVER_COLLECT = {"_warm.py"}
+
+
 def pytest_ignore_collect(collection_path, config):
     """A file whose every test the -m expression deselects is not imported at all (the fast loop skips importing
     the report, brief and figure test modules: about half a second per worker)."""
+    if Path(collection_path).name in _NEVER_COLLECT and "reports" in Path(collection_path).parts:
+        return True
     expr = config.getoption("markexpr")
     marker = _file_marker(Path(collection_path)) if expr else None
     if marker is None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import scipy.stats as st
 
 from krihs_analysis.compare import compare_countries, level_distribution
 from krihs_analysis.data import read_cases
@@ -46,6 +45,8 @@ def test_cliffs_delta_for_resident_organisation_matches_a_direct_pair_count(case
 
 
 def test_exact_rank_sum_p_agrees_with_scipy_permutation_test_within_monte_carlo_error(cases, comparison):
+    import scipy.stats as st  # here, not at the top: every xdist worker imports a module to collect it (0.6 s)
+
     kr = cases.loc[cases["country"] == "KR", "integration"].astype(float).to_numpy()
     jp = cases.loc[cases["country"] == "JP", "integration"].astype(float).to_numpy()
     expected_sum = len(kr) * (len(kr) + len(jp) + 1) / 2
@@ -63,6 +64,8 @@ def test_exact_rank_sum_p_agrees_with_scipy_permutation_test_within_monte_carlo_
 
 
 def test_kendall_tau_b_on_the_sample_equals_scipy(cases):
+    import scipy.stats as st
+
     res = association(cases, n_boot=999).iloc[0]
     ref = st.kendalltau(cases["integration"].astype(float), cases["sustainability"].astype(float))
     assert res["statistic"] == pytest.approx(ref.statistic, abs=1e-12)
