@@ -248,6 +248,9 @@ def test_successful_run_set(good_run, nbdir):
         assert " pid " in r["worker"] and [a["worker"] for a in r["attempts"]] == [r["worker"]]
         for rel in r["outputs"]:
             assert (run_dir / rel).is_file(), rel
+    table = result.table  # the run set as a tidy table, like every result object's .table
+    assert table[["name", "status", "attempts"]].values.tolist() == [[r["name"], "ok", 1] for r in meta["runs"]]
+    assert table["reused_from"].isna().all() and table["error"].isna().all()
     ok_en = meta["runs"][0]
     assert ok_en["parameters"]["out_dir"] == "figures/ok_en"  # the final folder, relative to the run
     for f in ("notebooks/ok_en.ipynb", "html/ok_en.html"):  # never the temporary folder (issue 10, item 6)
@@ -342,6 +345,8 @@ def test_failing_notebook(nbdir, tmp_path, capsys):
     assert err["cell_index"] == 3 and err["executed_cell_index"] == 4
     assert err["ename"] == "ValueError" and err["line"] == "ValueError: boom ko"
     assert [a["status"] for a in bad["attempts"]] == ["cell"]  # a cell error is not retried
+    rows = result.table.set_index("name")
+    assert rows.loc["bad", ["status", "error"]].tolist() == ["failed", "ValueError: boom ko"]
     kept = nbf.read(run_dir / "notebooks" / "bad.ipynb", as_version=4)  # kept, with its error
     assert any(o.get("ename") == "ValueError" for c in kept.cells if c.cell_type == "code"
                for o in c.get("outputs", []))

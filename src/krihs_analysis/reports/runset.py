@@ -25,7 +25,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from .. import paths
 from .config import ReportConfig, RunSpec, load_config, plan_runs
@@ -33,6 +33,9 @@ from .errors import OutputError, SchedulerError
 from .store import (LATEST_NAME, PARTIAL_SUFFIX, RUN_ID_RE, Lock, clean_partials, list_runs,
                     point_latest, prune)
 from .worker import crashed_record, is_disk_full, now_iso, rel
+
+if TYPE_CHECKING:  # pandas loads only when a caller asks for the table
+    import pandas as pd
 
 
 @dataclass
@@ -55,6 +58,20 @@ class RunResult:
     @property
     def reused(self) -> list[dict[str, Any]]:
         return [r for r in self.results if r.get("reused_from")]
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per notebook run: ``name, entry, status, attempts, duration_s, reused_from, error`` (the
+        error's one line), as every result object of the package gives its ``.table``."""
+        import pandas as pd
+
+        rows = [{"name": r.get("name"), "entry": r.get("entry"), "status": r.get("status"),
+                 "attempts": len(r.get("attempts") or []), "duration_s": r.get("duration_s"),
+                 "reused_from": r.get("reused_from"),
+                 "error": (r.get("error") or {}).get("line") if isinstance(r.get("error"), dict) else r.get("error")}
+                for r in self.results]
+        return pd.DataFrame(rows, columns=["name", "entry", "status", "attempts", "duration_s", "reused_from",
+                                           "error"])
 
 
 class _DiskFull(Exception):
