@@ -50,8 +50,21 @@ def texts(fig) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def figure_en():
-    return fiscal_context(lang="en")
+def drawn():
+    """The figure in every language, built and drawn once with every warning an error ("Glyph ... missing from
+    font(s)", seaborn's and matplotlib's warnings), shared by the tests that read what a reader sees."""
+    out = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for lang in LANGS:
+            out[lang] = fiscal_context(lang=lang)
+            out[lang].canvas.draw()
+    return out
+
+
+@pytest.fixture(scope="module")
+def figure_en(drawn):
+    return drawn["en"]
 
 
 def raw_fsi(file: str) -> list[float]:
@@ -83,11 +96,8 @@ def raw_fsi(file: str) -> list[float]:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_renders_in_every_language_without_missing_glyphs_or_warnings(lang):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # "Glyph ... missing from font(s)" and seaborn/matplotlib warnings fail
-        fig = fiscal_context(lang=lang)
-        fig.canvas.draw()
+def test_renders_in_every_language_without_missing_glyphs_or_warnings(drawn, lang):
+    fig = drawn[lang]  # drawn with warnings as errors
     meta = st.frame_texts(fig)
     assert meta["lang"] == lang
     assert meta["title"] == phrase("fig_fiscal", "title_all", lang, n=5, median="0.45", year=2021)
@@ -116,8 +126,8 @@ def test_case_municipalities_are_marked_at_mics_published_values_and_labelled(fi
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_each_reader_sees_the_case_municipalities_named_in_their_own_script(lang):
-    fig = fiscal_context(lang=lang)
+def test_each_reader_sees_the_case_municipalities_named_in_their_own_script(drawn, lang):
+    fig = drawn[lang]
     for code, name in NAMES[lang].items():
         (label,) = by_gid(fig, f"fiscal-case-label-{code}")
         assert label.get_text() == name
@@ -127,13 +137,11 @@ def test_each_reader_sees_the_case_municipalities_named_in_their_own_script(lang
     assert not others & set(texts(fig))
 
 
-def test_labels_in_one_row_do_not_overlap_in_any_language():
+def test_labels_in_one_row_do_not_overlap_in_any_language(drawn):
     from matplotlib.text import Text
 
     # English names are longer than kanji: four case municipalities share the "Other cities" row.
-    for lang in LANGS:
-        fig = fiscal_context(lang=lang)
-        fig.canvas.draw()
+    for lang, fig in drawn.items():
         renderer = fig.canvas.get_renderer()
         # Text's own extent: an annotation's includes its leader line
         boxes = [Text.get_window_extent(t, renderer) for code in NAMES[lang]
