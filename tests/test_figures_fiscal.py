@@ -137,6 +137,24 @@ def test_each_reader_sees_the_case_municipalities_named_in_their_own_script(draw
     assert not others & set(texts(fig))
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_labels_of_cases_near_the_left_edge_neither_overlap_nor_leave_the_axes(lang):
+    from matplotlib.text import Text
+
+    # Four small towns with an index of 0.11-0.12 share a row at the left edge (a real sheet's rural cases).
+    codes = ["325261", "015130", "014257", "014621"]
+    fig = fiscal_context(cases=codes, lang=lang)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    left = by_gid(fig, "fiscal-distribution")[0].get_window_extent(renderer)
+    boxes = [Text.get_window_extent(t, renderer) for c in codes for t in by_gid(fig, f"fiscal-case-label-{c}")]
+    assert len(boxes) == 4
+    for i, a in enumerate(boxes):
+        assert a.x0 >= left.x0 - 1, (lang, a, left)
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b), (lang, a, b)
+
+
 def test_labels_in_one_row_do_not_overlap_in_any_language(drawn):
     from matplotlib.text import Text
 

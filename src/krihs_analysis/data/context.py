@@ -8,7 +8,8 @@ published them (their sha256 is in ``sources.yaml`` and checked on reading):
   year (the pre-merger municipalities of the early years included);
 - ``jp_municipalities``: MIC's 全国地方公共団体コード with kana, plus the hiragana and coordinates of the CC0
   Code for FUKUI list, and each name as English and Korean readers write it (``municipality_en``,
-  ``municipality_ko``), written by rule from MIC's kana (:mod:`.placenames`);
+  ``municipality_ko``), written by rule from the hiragana with the word breaks of the Gazetteer of Japan
+  (:mod:`.placenames`);
 - ``jp_fiscal_fy2021``: the FY2021 rows of the panel for the Japanese case municipalities (a view, checked
   against the published figures kept in ``jp_fiscal_fy2021.csv``).
 
@@ -28,6 +29,7 @@ Examples
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from functools import cache
@@ -299,14 +301,21 @@ def _municipalities(folder: str) -> pd.DataFrame:
     out = mic.merge(extra, on="code", how="left", validate="one_to_one")
     out["municipality_type"] = [_municipality_type(p, m, designated)
                                 for p, m in zip(out["prefecture"], out["municipality"], strict=True)]
-    # Names English and Korean readers can read, written by rule from MIC's reading (see placenames).
+    # Names English and Korean readers can read (placenames): from the Code for FUKUI hiragana (MIC's half-width kana
+    # writes small ょ large), the word breaks settled by the Gazetteer of Japan's romanisation where it has the code.
+    romaji = {r["code"]: r["name_romaji"] for r in json.loads(files["jp_municipalities_romaji_gsi.json"].read_text(
+        encoding="utf-8"))}
+    readings = [h if isinstance(h, str) and h else k for h, k in
+                zip(out["municipality_hiragana"], out["municipality_kana"], strict=True)]
     for lang in ("en", "ko"):
-        out[f"municipality_{lang}"] = [municipality_name(k, t, lang=lang) for k, t in
-                                       zip(out["municipality_kana"], out["municipality_type"], strict=True)]
-    mic_src = ("MIC, 全国地方公共団体コード (version after 2018-10), MIC site terms (compatible with CC BY 4.0); English "
-               "and Korean names written from MIC's kana by krihs-analysis (modified Hepburn; 외래어 표기법)")
-    both = mic_src + "; hiragana and coordinates: Code for FUKUI, localgovjp, CC0 1.0"
-    out["source"] = [both if h == h else mic_src for h in out["municipality_hiragana"]]
+        out[f"municipality_{lang}"] = [municipality_name(r, t, lang=lang, romaji=romaji.get(c)) for r, t, c in
+                                       zip(readings, out["municipality_type"], out["code"], strict=True)]
+    mic_src = "MIC, 全国地方公共団体コード (version after 2018-10), MIC site terms (compatible with CC BY 4.0)"
+    fukui = "; hiragana and coordinates: Code for FUKUI, localgovjp, CC0 1.0"
+    names = "; English and Korean names written by krihs-analysis from the reading (modified Hepburn; 외래어 표기법)"
+    gsi = ", word breaks as in GSI's Gazetteer of Japan 2007 (2018 update), GSI terms (compatible with CC BY 4.0)"
+    out["source"] = [mic_src + (fukui if h == h else "") + names + (gsi if c in romaji else "")
+                     for h, c in zip(out["municipality_hiragana"], out["code"], strict=True)]
     for col in ("code", "prefecture", "municipality", "prefecture_kana", "municipality_kana",
                 "municipality_hiragana", "municipality_type", "municipality_en", "municipality_ko", "source"):
         out[col] = out[col].astype("str")

@@ -10,8 +10,13 @@ gives every municipality's reading in kana, from which both names follow by fixe
   themselves cities).
 - **Korean**: 외래어 표기법 (문교부 고시 제85-11호), 일본어의 표기: カ행, タ행, チャ행 take ㄱ, ㄷ, ㅈ at the start of a word
   and ㅋ, ㅌ, ㅊ inside it; ツ is 쓰; ン and ッ are the final ㄴ and ㅅ; long vowels are not written (トウキョウ 도쿄,
-  ニイガタ 니가타, キュウシュウ 규슈). The type follows as 시, 정, 촌 or 구 (the form Korean reference works use for
-  市, 町, 村 and Tokyo's 区: 가와니시정, 지요다구).
+  キュウシュウ 규슈). The type follows as 시, 정, 촌 or 구 (the form Korean reference works use for 市, 町, 村 and
+  Tokyo's 区: 가와니시정, 지요다구).
+
+Kana cannot show where one word of a name ends and the next begins: カツウラ is Katsu-ura (勝浦), not a long ū. The
+official romanisation, the Gazetteer of Japan's (国土地理院), settles it where it has the municipality
+(:func:`long_vowels_from`); the data layer passes it in. Readings come from the Code for FUKUI hiragana, which keeps
+the small ょ/ゅ/ゃ that MIC's half-width kana writes large (ギヨウダ for 行田, Gyoda).
 
 Examples
 --------
@@ -24,6 +29,8 @@ Examples
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
+from itertools import combinations
 
 from ..codebook import check_lang
 
@@ -81,10 +88,16 @@ for _k, _cons, _i, _m in (("キ", "ky", "갸규교", "캬큐쿄"), ("ギ", "gy",
 del _k, _r, _h, _i, _m, _row, _cons, _hangul, _j, _small, _v
 
 _MORA_N, _SOKUON, _CHOON = "ン", "ッ", "ー"
-# Long vowels, as vowel pairs of consecutive syllables: English drops the second of ou, oo, uu (no macrons; ei and ii
-# stay, as in Niigata); Korean writes no long vowel at all (ニイガタ 니가타), but keeps ei (メイジ 메이지).
-_LONG = {"en": {("o", "u"), ("o", "o"), ("u", "u")},
-         "ko": {("o", "u"), ("o", "o"), ("u", "u"), ("a", "a"), ("i", "i"), ("e", "e")}}
+# Long ō and ū, written as a following ウ or オ: modified Hepburn without macrons writes them as a single o or u
+# (トウキョウ Tokyo), and the Korean standard does not write long vowels (도쿄). Kana alone cannot tell a long vowel
+# from two vowels meeting across a word boundary (カツウラ is Katsu-ura, ヒロオ is Hiro-o): municipality_name settles
+# that with the official romanisation (the Gazetteer of Japan) when it has one. ii, ei and aa are always written
+# out (ニイミ Niimi, 니이미; イシイ Ishii, 이시이): the one exception is the Korean standard's own example ニイガタ 니가타.
+_LONG_PAIRS = {("o", "u"), ("o", "o"), ("u", "u")}
+_KOREAN_CONVENTIONAL = {"ニイガタ": "니가타"}
+# Names with a loanword, which no kana rule writes: the name the city gives itself in English (Minami-Alps City)
+# and the one Korean reference works use.
+_LOANWORD_NAMES = {"ミナミアルプス": {"en": "Minami-Alps", "ko": "미나미알프스"}}
 
 
 def _katakana(reading: str) -> str:
@@ -116,31 +129,42 @@ def _vowel(syllable: str) -> str:
     return _SYLLABLES[syllable][0][-1]
 
 
-def _long(syllables: list[str], lang: str) -> list[bool]:
-    """Which syllables only lengthen the vowel before them (and are not written)."""
-    out = [False] * len(syllables)
-    for k in range(1, len(syllables)):
-        prev, cur = syllables[k - 1], syllables[k]
-        if cur == _CHOON:
-            out[k] = True
-        elif prev in _SYLLABLES and cur in "アイウエオ" and not out[k - 1]:
-            out[k] = (_vowel(prev), _SYLLABLES[cur][0]) in _LONG[lang]
-    return out
+def long_vowel_positions(reading: str) -> frozenset[int]:
+    """Syllable positions of `reading` that may only lengthen the vowel before them (ō, ū, and ー).
+
+    Examples
+    --------
+    >>> sorted(long_vowel_positions("トウキョウ")), sorted(long_vowel_positions("カツウラ"))
+    ([1, 3], [2])
+    """
+    syl = _syllables(reading)
+    out = set()
+    for k in range(1, len(syl)):
+        prev, cur = syl[k - 1], syl[k]
+        if cur == _CHOON or (prev in _SYLLABLES and cur in ("ウ", "オ") and k - 1 not in out
+                             and (_vowel(prev), _SYLLABLES[cur][0]) in _LONG_PAIRS):
+            out.add(k)
+    return frozenset(out)
 
 
-def hepburn(reading: str) -> str:
+def hepburn(reading: str, *, long: Iterable[int] | None = None) -> str:
     """`reading` (katakana or hiragana) in modified Hepburn without macrons, capitalised.
+
+    `long`: the syllable positions that lengthen the vowel before them and are not written (every candidate of
+    :func:`long_vowel_positions` when None).
 
     Examples
     --------
     >>> [hepburn(k) for k in ("トウキョウ", "オオサカ", "ニイガタ", "ニッコウ", "テンエイ", "ハッチョウボリ")]
     ['Tokyo', 'Osaka', 'Niigata', 'Nikko', "Ten'ei", 'Hatchobori']
+    >>> hepburn("カツウラ"), hepburn("カツウラ", long=())
+    ('Katsura', 'Katsuura')
     """
     syl = _syllables(reading)
-    skip = _long(syl, "en")
+    skip = long_vowel_positions(reading) if long is None else frozenset(long)
     parts: list[str] = []
     for k, s in enumerate(syl):
-        if skip[k] or s == _SOKUON:
+        if k in skip or s in (_SOKUON, _CHOON):
             continue
         if s == _MORA_N:
             nxt = next((t for t in syl[k + 1:] if t in _SYLLABLES), None)
@@ -153,6 +177,26 @@ def hepburn(reading: str) -> str:
     return "".join(parts).capitalize()
 
 
+def long_vowels_from(reading: str, romaji: str) -> frozenset[int] | None:
+    """Which long-vowel candidates of `reading` an official romanisation `romaji` leaves unwritten.
+
+    The one set whose Hepburn spelling matches `romaji` (letters only, case ignored), preferring the most
+    collapsed; None when no set matches (the romanisation follows another convention, e.g. Minami-alps).
+
+    Examples
+    --------
+    >>> long_vowels_from("カツウラ", "Katsuura"), long_vowels_from("ギョウダ", "Gyoda")
+    (frozenset(), frozenset({1}))
+    """
+    target = "".join(c for c in str(romaji).lower() if "a" <= c <= "z")
+    cands = sorted(long_vowel_positions(reading))
+    for size in range(len(cands), -1, -1):
+        for subset in combinations(cands, size):
+            if "".join(c for c in hepburn(reading, long=subset).lower() if "a" <= c <= "z") == target:
+                return frozenset(subset)
+    return None
+
+
 def _with_final(syllable: str, final: str) -> str:
     """A Hangul syllable with a final consonant (받침) added: ㄴ or ㅅ."""
     code = ord(syllable) - 0xAC00
@@ -161,19 +205,26 @@ def _with_final(syllable: str, final: str) -> str:
     return chr(ord(syllable) + {"ㄴ": 4, "ㅅ": 19}[final])
 
 
-def hangul(reading: str) -> str:
+def hangul(reading: str, *, long: Iterable[int] | None = None) -> str:
     """`reading` (katakana or hiragana) in Hangul by the Korean rules for writing Japanese (외래어 표기법).
+
+    `long` as for :func:`hepburn`.
 
     Examples
     --------
     >>> [hangul(k) for k in ("トウキョウ", "オオサカ", "キュウシュウ", "ニイガタ", "サッポロ", "トットリ")]
     ['도쿄', '오사카', '규슈', '니가타', '삿포로', '돗토리']
+    >>> hangul("キタアキタ"), hangul("カツウラ", long=())
+    ('기타아키타', '가쓰우라')
     """
-    syl = _syllables(reading)
-    skip = _long(syl, "ko")
+    kana = _katakana(reading)
+    if long is None and kana in _KOREAN_CONVENTIONAL:
+        return _KOREAN_CONVENTIONAL[kana]
+    syl = _syllables(kana)
+    skip = long_vowel_positions(kana) if long is None else frozenset(long)
     out: list[str] = []
     for k, s in enumerate(syl):
-        if skip[k]:
+        if k in skip or s == _CHOON:
             continue
         if s in (_MORA_N, _SOKUON):
             if out:  # a final consonant on the syllable before; nothing to attach to at the very start
@@ -184,18 +235,26 @@ def hangul(reading: str) -> str:
     return "".join(out)
 
 
-def municipality_name(reading: str, municipality_type: str, *, lang: str) -> str:
+#: The type word the Gazetteer of Japan writes after a name (Sapporo Shi, Hiroo Cho, Kawanishi Machi).
+_ROMAJI_TYPE_WORDS = ("Shi", "Cho", "Machi", "Mura", "Son", "Ku")
+
+
+def municipality_name(reading: str, municipality_type: str, *, lang: str, romaji: str | None = None) -> str:
     """A Japanese municipality's name for a reader of `lang`, from its kana reading (type suffix included).
 
     Parameters
     ----------
     reading
-        The reading as MIC's code list gives it, e.g. ``アキタカタシ`` (half-width, full-width or hiragana).
+        The reading in kana, e.g. ``あきたかたし`` or MIC's ``ｱｷﾀｶﾀｼ`` (half-width, full-width or hiragana).
     municipality_type
         ``city``, ``designated_city``, ``special_ward``, ``town`` or ``village``.
     lang
         ``en`` (modified Hepburn and the type in English) or ``ko`` (Hangul and 시/정/촌/구). Japanese readers
         read the name itself, so ``ja`` is an error here.
+    romaji
+        The official romanisation (the Gazetteer of Japan's, e.g. ``Katsuura Shi``), when there is one: it settles
+        which ウ and オ lengthen a vowel and which start a new word (勝浦 Katsu-ura, not Katsura). Without it, every
+        ou, oo and uu is read as a long vowel.
 
     Raises
     ------
@@ -207,6 +266,8 @@ def municipality_name(reading: str, municipality_type: str, *, lang: str) -> str
     --------
     >>> municipality_name("ｱｷﾀｶﾀｼ", "city", lang="en"), municipality_name("チヨダク", "special_ward", lang="ko")
     ('Akitakata City', '지요다구')
+    >>> municipality_name("かつうらし", "city", lang="ko", romaji="Katsuura Shi")
+    '가쓰우라시'
     """
     check_lang(lang)
     if lang not in TYPE_WORDS:
@@ -221,4 +282,15 @@ def municipality_name(reading: str, municipality_type: str, *, lang: str) -> str
                          f"({' or '.join(TYPE_SUFFIXES[municipality_type])})")
     stem = kana[: -len(suffix)]
     word = TYPE_WORDS[lang][municipality_type]
-    return f"{hepburn(stem)} {word}" if lang == "en" else f"{hangul(stem)}{word}"
+    if stem in _LOANWORD_NAMES:
+        return f"{_LOANWORD_NAMES[stem][lang]}{' ' if lang == 'en' else ''}{word}"
+    long = None
+    if romaji:
+        words = str(romaji).split()
+        official = " ".join(words[:-1] if len(words) > 1 and words[-1] in _ROMAJI_TYPE_WORDS else words)
+        long = long_vowels_from(stem, official)
+    if lang == "en":
+        return f"{hepburn(stem, long=long)} {word}"
+    if stem in _KOREAN_CONVENTIONAL:
+        return f"{_KOREAN_CONVENTIONAL[stem]}{word}"
+    return f"{hangul(stem, long=long)}{word}"

@@ -180,11 +180,13 @@ def fiscal_context(
         style_of = {code: (CASE_COLORS[k % len(CASE_COLORS)], CASE_MARKERS[k % len(CASE_MARKERS)])
                     for k, code in enumerate(codes)}
         xmax = max(1.6, float(latest["fiscal_strength_index"].max()) * 1.03)
-        # Neighbouring labels sit at least their own width apart (English names are longer than kanji ones); the
-        # axes' width before layout stands in for the final one, with room to spare.
-        axes_in = left.get_position().width * fig.get_figwidth()
-        widest = max((st.text_width(str(n), fontsize=6.5) for n in case_rows["label"]), default=0.0)
-        gap = max(0.17 * xmax, (widest + 0.1) / axes_in * xmax)
+        # Neighbouring labels sit at least their own width apart (English names are longer than kanji ones). The
+        # axes shrink when the layout makes room for the tick labels (by about a tenth): 0.85 of the width before
+        # layout stands in for the final one.
+        axes_in = 0.85 * left.get_position().width * fig.get_figwidth()
+        half = {code: st.text_width(str(n), fontsize=6.5) / 2 / axes_in * xmax
+                for code, n in case_rows["label"].items()}
+        gap = max([0.17 * xmax, *((2 * h + 0.1 / axes_in * xmax) for h in half.values())])
         for yrow in sorted({row_of[t] for t in case_rows["type_label"]}):
             here = case_rows[case_rows["type_label"].map(row_of) == yrow].sort_values("fiscal_strength_index")
             for code, rec in here.iterrows():
@@ -194,9 +196,12 @@ def fiscal_context(
             # Labels alternate above and below the box, spread sideways so that neighbours do not collide.
             for side, sub in ((-1, here.iloc[0::2]), (1, here.iloc[1::2])):
                 xs = _spread(sub["fiscal_strength_index"].tolist(), gap)
+                # A block near the left edge moves right as a whole, so that no label leaves the axes and the
+                # spacing between them stays.
+                shift = max([0.0, *(half[c] + 0.02 * xmax - x for x, c in zip(xs, sub.index, strict=True))])
                 for x, (code, rec) in zip(xs, sub.iterrows(), strict=True):
                     left.annotate(rec["label"], (rec["fiscal_strength_index"], yrow),
-                                  xytext=(max(x, 0.07 * xmax), yrow + side * 0.46), textcoords="data",
+                                  xytext=(x + shift, yrow + side * 0.46), textcoords="data",
                                   ha="center", va="center", fontsize=6.5, color=st.INK,
                                   arrowprops={"arrowstyle": "-", "color": style_of[code][0], "lw": 0.6,
                                               "shrinkA": 1, "shrinkB": 3},
