@@ -100,3 +100,40 @@ def test_check_choice_lists_the_allowed_values():
     assert check_choice("KR", "country", ["KR", "JP"]) == "KR"
     with pytest.raises(ValueError, match="'KR', 'JP'"):
         check_choice("kr", "country", ["KR", "JP"])
+
+
+def _both_names(case: str, cases: pd.DataFrame):
+    from krihs_analysis import qca
+    from krihs_analysis.brief.text import qca_sentence
+    from krihs_analysis.compare import compare_countries
+    from krihs_analysis.linkage import association
+
+    if case == "compare_countries":
+        return compare_countries(cases, n_boot=99, n_resamples=199)
+    if case == "association":
+        return association(cases, n_permutations=99, n_resamples=9)
+    if case == "cluster_permutation_test":
+        return qca.cluster_permutation_test(qca.from_cases(cases), "sustainability", "integration",
+                                            groups=cases["country"].astype(str).tolist(), n_permutations=10,
+                                            permutations=50)
+    return qca_sentence("integration", {"consistency": 0.85, "coverage": 0.5}, incl_cut=0.9, consistency_cut=0.8)
+
+
+@pytest.mark.parametrize("case", ["compare_countries", "association", "cluster_permutation_test", "qca_sentence"])
+def test_an_old_and_a_new_name_together_are_refused_not_one_silently_dropped(case):
+    # The old name used to win (50 permutations ran where n_permutations=10 was asked for).
+    from krihs_analysis.data import read_cases
+
+    with pytest.raises(ValueError, match="is the old name of"):
+        _both_names(case, read_cases())
+
+
+def test_a_zero_dimensional_array_is_one_number_and_a_generator_a_seed():
+    from krihs_analysis._validate import check_number, check_numbers
+
+    # np.array(0.8) raised "iteration over a 0-d array" (a TypeError) from check_numbers
+    assert check_number(np.array(0.8), "incl_cut", lo=0, hi=1, example="incl_cut=0.8") == 0.8
+    assert check_numbers(np.array(50), "thresholds", example="thresholds=50") == (50.0,)
+    assert check_numbers((t for t in (20, 50)), "thresholds", example="thresholds=(20, 50)") == (20.0, 50.0)
+    rng = np.random.default_rng(3)
+    assert check_seed(rng) is rng  # one stream drawn across several calls, as association and compare allow

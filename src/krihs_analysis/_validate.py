@@ -26,6 +26,7 @@ import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["check_alpha", "check_choice", "check_columns", "check_count", "check_frame", "check_number",
@@ -111,8 +112,9 @@ def check_columns(frame: pd.DataFrame, cols: Iterable[str], *, name: str = "case
     return frame
 
 
-def check_seed(seed: Any, name: str = "seed") -> int | None:
-    """Accept ``None`` or a non-negative integer (numpy integers too); return it as ``int`` or ``None``.
+def check_seed(seed: Any, name: str = "seed") -> int | None | np.random.Generator:
+    """Accept ``None``, a non-negative integer (numpy integers too) or a numpy ``Generator`` (returned as it is,
+    for a caller that draws from one stream across several calls); return an ``int``, ``None`` or the Generator.
 
     Examples
     --------
@@ -123,8 +125,8 @@ def check_seed(seed: Any, name: str = "seed") -> int | None:
     ...
     ValueError: seed must be a non-negative whole number or None, got 1.5 (float); pass e.g. seed=0
     """
-    if seed is None:
-        return None
+    if seed is None or isinstance(seed, np.random.Generator):
+        return seed
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or int(seed) < 0:
         raise ValueError(
             f"{name} must be a non-negative whole number or None, got {seed!r} ({type(seed).__name__}); "
@@ -203,7 +205,8 @@ def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:
     return value
 
 
-def renamed(old: Mapping[str, Any], names: Mapping[str, str | tuple[str, ...]], func: str) -> dict[str, Any]:
+def renamed(old: Mapping[str, Any], names: Mapping[str, str | tuple[str, ...]], func: str, *,
+            current: Mapping[str, tuple[Any, Any]] | None = None) -> dict[str, Any]:
     """Translate keyword arguments renamed in this release (``FutureWarning``; they go in the next release).
 
     Parameters
@@ -214,6 +217,9 @@ def renamed(old: Mapping[str, Any], names: Mapping[str, str | tuple[str, ...]], 
         Old name -> new name (or several new names the old one used to set at once).
     func
         The function's name, for the messages.
+    current
+        New name -> (the value the call has for it, its default): a call that sets a new name away from its
+        default *and* passes its old name is refused, since one of the two values would be dropped silently.
 
     Returns
     -------
@@ -223,7 +229,7 @@ def renamed(old: Mapping[str, Any], names: Mapping[str, str | tuple[str, ...]], 
     Raises
     ------
     ValueError
-        A keyword that is neither a current nor a renamed one.
+        A keyword that is neither a current nor a renamed one, or an old and a new name given together.
 
     Examples
     --------
@@ -243,6 +249,10 @@ def renamed(old: Mapping[str, Any], names: Mapping[str, str | tuple[str, ...]], 
             raise ValueError(f"{func}() got an unknown keyword {key!r}; check the spelling against help({func})")
         new = names[key]
         new = (new,) if isinstance(new, str) else tuple(new)
+        both = [n for n in new if current and n in current and current[n][0] != current[n][1]]
+        if both:
+            raise ValueError(f"{func}() got both {key}= and {both[0]}=; {key} is the old name of {both[0]}, so pass "
+                             f"only {both[0]}=")
         warnings.warn(
             f"{func}(): {key}= is renamed {' and '.join(n + '=' for n in new)}; the old name stops working in the "
             "next release",
@@ -259,6 +269,8 @@ def renamed(old: Mapping[str, Any], names: Mapping[str, str | tuple[str, ...]], 
 
 
 def _real_in(value: Any, lo: float, hi: float, strict: bool) -> bool:
+    if isinstance(value, np.ndarray) and value.ndim == 0:  # np.array(0.8): one number
+        value = value.item()
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
         return False
     v = float(value)
@@ -325,7 +337,9 @@ def check_numbers(
     ValueError: incl_cuts must be one number or a list of numbers in [0, 1], got [0.8, 'x']; pass e.g. incl_cuts=[0.8]
     """
     # A string is iterable but is one (wrong) value, not a list of them.
-    items = list(values) if isinstance(values, Iterable) and not isinstance(values, (str, bytes)) else [values]
+    one = (isinstance(values, (str, bytes)) or not isinstance(values, Iterable)
+           or (isinstance(values, np.ndarray) and values.ndim == 0))  # np.array(50) is one number
+    items = [values] if one else list(values)
     if not items or not all(_real_in(v, lo, hi, strict) for v in items):
         raise ValueError(
             f"{name} must be one number or a list of numbers{_range_words(lo, hi, strict)}, got {values!r}; "

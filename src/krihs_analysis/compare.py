@@ -73,7 +73,7 @@ def _clusters(cases: pd.DataFrame, cluster: str | None) -> np.ndarray | None:
 
 def _options(n_boot, n_permutations, seed, alpha, enumeration_limit) -> tuple[int, int, int | None, float, int]:
     return (check_count(n_boot, "n_boot", 0), check_count(n_permutations, "n_permutations", 0),
-            check_seed(seed) if not isinstance(seed, np.random.Generator) else seed, check_alpha(alpha),
+            check_seed(seed), check_alpha(alpha),
             check_count(enumeration_limit, "enumeration_limit", 1))
 
 
@@ -306,7 +306,8 @@ def compare_countries(
     import warnings
 
     check_frame(cases, "cases")
-    opts = renamed(old, {"n_resamples": "n_boot"}, "compare_countries")
+    opts = renamed(old, {"n_resamples": "n_boot"}, "compare_countries",
+                   current={"n_boot": (n_boot, compare_countries.__kwdefaults__["n_boot"])})
     n_boot = opts.get("n_boot", n_boot)
     n_boot, n_permutations, seed, alpha, enumeration_limit = _options(n_boot, n_permutations, seed, alpha,
                                                                       enumeration_limit)
@@ -466,7 +467,7 @@ def core_task_profile(
     check_frame(cases, "cases")
     check_choice(by, "by", BY_VALUES)
     n_boot = check_count(n_boot, "n_boot", 0)
-    seed = seed if isinstance(seed, np.random.Generator) else check_seed(seed)
+    seed = check_seed(seed)
     alpha = check_alpha(alpha)
     _check_frame(cases, [by])
     clusters = _clusters(cases, cluster)

@@ -122,12 +122,15 @@ def association(
     >>> round(float(res["statistic"].iloc[0]), 3), res["p_method"].iloc[0]
     (0.846, 'exact')
     """
-    opts = renamed(old, {"n_resamples": ("n_boot", "n_permutations")}, "association")
+    defaults = association.__kwdefaults__
+    opts = renamed(old, {"n_resamples": ("n_boot", "n_permutations")}, "association",
+                   current={"n_boot": (n_boot, defaults["n_boot"]),
+                            "n_permutations": (n_permutations, defaults["n_permutations"])})
     n_boot = check_count(opts.get("n_boot", n_boot), "n_boot", 0)
     n_permutations = check_count(opts.get("n_permutations", n_permutations), "n_permutations", 0)
     enumeration_limit = check_count(enumeration_limit, "enumeration_limit", 1)
     alpha = check_alpha(alpha)
-    seed = seed if isinstance(seed, np.random.Generator) else check_seed(seed)
+    seed = check_seed(seed)
     check_choice(method, "method", METHODS)
     E.check_alternative(alternative)
     _check_columns(cases, [x, y])

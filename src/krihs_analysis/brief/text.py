@@ -230,7 +230,8 @@ def qca_sentence(model: str, fit: Mapping | pd.Series, *, outcome: str = "sustai
     Cases with the combination of representative resident organisation and intermediate support organisation are mostly sustained (consistency 0.92, coverage 0.71).
     """
     check_lang(lang)
-    incl_cut = renamed(old, {"consistency_cut": "incl_cut"}, "qca_sentence").get("incl_cut", incl_cut)
+    incl_cut = renamed(old, {"consistency_cut": "incl_cut"}, "qca_sentence",
+                       current={"incl_cut": (incl_cut, QCA_CONSISTENCY_CUT)}).get("incl_cut", incl_cut)
     cons, cov = float(fit["consistency"]), float(fit["coverage"])
     combo = qca_words(model, lang)
     terms = [t.strip() for t in str(model).split("+")]

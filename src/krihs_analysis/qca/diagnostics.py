@@ -191,9 +191,10 @@ def cluster_permutation_test(
     >>> round(float(res.loc[0, "gap"]), 3), float(res.loc[0, "p_value"]), int(res.loc[0, "n_permutations"])
     (0.5, 1.0, 6)
     """
-    n_permutations = renamed(old, {"permutations": "n_permutations"}, "cluster_permutation_test").get(
-        "n_permutations", n_permutations
-    )
+    n_permutations = renamed(
+        old, {"permutations": "n_permutations"}, "cluster_permutation_test",
+        current={"n_permutations": (n_permutations, cluster_permutation_test.__kwdefaults__["n_permutations"])},
+    ).get("n_permutations", n_permutations)
     check_frame(data, "data")
     exact = isinstance(n_permutations, str) and n_permutations == "exact"
     if not exact:
