@@ -116,4 +116,7 @@ def test_results_read_back_from_a_run_say_they_were_reused(sample, tmp_path):
     loaded = load_results(tmp_path)
     assert loaded["diagnostics"][["step", "kind"]].values.tolist() == [["run", "reused"]]
     assert run_notes(loaded, lang="en") == ["Analysis run: reused from an earlier computation of the same inputs."]
+    # saved again and read back (a rebuild of a rebuild): still said once
+    save_results(loaded, tmp_path / "again")
+    assert run_notes(load_results(tmp_path / "again"), lang="en") == run_notes(loaded, lang="en")
     assert res.table is res.family  # the result object's one table, as on every other result object

@@ -574,24 +574,30 @@ def test_a_pool_worker_sees_the_callers_environment_and_folder_as_they_are_now(t
         worker_pool(0)
 
 
-def test_work_in_the_callers_process_leaves_its_logging_and_warning_filters_as_they_were():
+def test_work_in_the_callers_process_leaves_its_logging_and_warning_filters_as_they_were(monkeypatch):
     # brief.rebuild runs the notebook in the caller's process: its loggers come back, and no warning is hidden.
     import logging
     import warnings
 
     from krihs_analysis.reports.worker import NOISY_LOGGERS, quiet_logs, quiet_worker
 
-    pm_log = logging.getLogger("papermill")
-    old = pm_log.level
+    loggers = [logging.getLogger(n) for n in NOISY_LOGGERS]
+    levels = [lg.level for lg in loggers]
+    # quiet_worker below sets up this test process as a worker: what it changes is put back afterwards
+    monkeypatch.delenv("PYDEVD_DISABLE_FILE_VALIDATION", raising=False)  # restored as it was at teardown
+    had_stub = "rfc3987_syntax" in sys.modules
     try:
-        pm_log.setLevel(logging.INFO)
+        loggers[0].setLevel(logging.INFO)
         with warnings.catch_warnings():
             before = list(warnings.filters)
             with quiet_logs():
-                assert all(logging.getLogger(n).level == logging.ERROR for n in NOISY_LOGGERS)
-            assert pm_log.level == logging.INFO
+                assert all(lg.level == logging.ERROR for lg in loggers)
+            assert loggers[0].level == logging.INFO and [lg.level for lg in loggers[1:]] == levels[1:]
             quiet_worker()  # the workers' own set-up: loggers only, no blanket warning filter
             assert warnings.filters == before
     finally:
-        pm_log.setLevel(old)
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
+        if not had_stub:
+            sys.modules.pop("rfc3987_syntax", None)
 

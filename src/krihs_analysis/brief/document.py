@@ -415,7 +415,9 @@ def load_results(results_dir: str | Path) -> dict[str, pd.DataFrame]:
     out = {}
     for p in sorted(folder.glob("*.json")):
         out[p.stem] = pd.read_json(io.StringIO(p.read_text(encoding="utf-8")), orient="table")
-    reused = pd.DataFrame([{"step": "run", "kind": "reused", "n": None, "detail": f"results read from {folder}"}])
     diag = out.get("diagnostics")
+    if diag is not None and len(diag) and "kind" in diag and (diag["kind"].astype(str) == "reused").any():
+        return out  # saved again after a reuse: it says so once already
+    reused = pd.DataFrame([{"step": "run", "kind": "reused", "n": None, "detail": f"results read from {folder}"}])
     out["diagnostics"] = reused if diag is None or not len(diag) else pd.concat([diag, reused], ignore_index=True)
     return out

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import check_lang, load_codebook
-from .._format import fmt_int, fmt_num, fmt_p, fmt_pct
+from .._format import fmt_int, fmt_num, fmt_p, fmt_pct, fmt_sig
 from ..wording import phrases
 from . import style as st
 from .qca_groups import _analysis_input as _qca_groups_input, qca_groups  # noqa: F401 (catalogue entry)
@@ -704,7 +704,7 @@ def truth_table_heatmap(tt: Any, *, lang: str = "en", ax=None, conditions: Seque
         # seaborn draws cells at integer edges; shift by half a cell so that cell (i, j) is centred on (j, i),
         # where the annotation columns to its right are placed.
         sns.heatmap(pd.DataFrame(scaled, dtype="float64"), ax=ax, cmap=cmap, vmin=0, vmax=1, cbar=False,
-                    annot=np.vectorize(lambda v: f"{v:g}" if np.isfinite(v) else "")(values), fmt="",
+                    annot=np.vectorize(lambda v: fmt_sig(v) if np.isfinite(v) else "")(values), fmt="",
                     annot_kws={"fontsize": 6.5}, linewidths=0, square=False, xticklabels=False, yticklabels=False)
         mesh = ax.collections[-1]
         mesh.set_gid("tt-conditions")
