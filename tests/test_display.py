@@ -47,3 +47,5 @@ def test_header_falls_back_to_the_codebook_then_to_the_name():
 def test_header_takes_lang_by_keyword_and_the_old_positional_form_warns():
     with pytest.warns(FutureWarning, match="pass lang= by keyword"):
         assert header("gov_role", "ko") == header("gov_role", lang="ko")
+    with pytest.raises(ValueError, match="pass the language once"):
+        header("gov_role", "ko", lang="ja")

@@ -93,7 +93,7 @@ def _value_label(v: Any, lang: str) -> Any:
     return v
 
 
-def header(name: Any, *args: str, lang: str = "en") -> Any:
+def header(name: Any, *args: str, lang: str | None = None) -> Any:
     """A result column's header in `lang`: ``locale/tables.yaml``, else the codebook label, else unchanged.
 
     `lang` is keyword-only, as everywhere in the package; ``header(name, "ko")`` still works for this release,
@@ -105,13 +105,14 @@ def header(name: Any, *args: str, lang: str = "en") -> Any:
     ('p값(Holm 보정)', 'Representative resident organisation', 'zzz')
     """
     if args:
-        if len(args) > 1:
-            raise ValueError(f"header() takes a name and lang=, got {len(args) + 1} positional arguments")
+        if len(args) > 1 or lang is not None:
+            raise ValueError("header() takes a name and lang=; pass the language once, by keyword")
         import warnings
 
         warnings.warn("header(name, lang): pass lang= by keyword; the positional form stops working in the next "
                       "release", FutureWarning, stacklevel=2)
         lang = args[0]
+    lang = "en" if lang is None else lang
     check_lang(lang)
     table = phrases("tables")
     if isinstance(name, str) and name in table:
