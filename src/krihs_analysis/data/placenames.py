@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import combinations
 
 from ..codebook import check_lang
@@ -108,7 +109,8 @@ def _katakana(reading: str) -> str:
     return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in s)
 
 
-def _syllables(reading: str) -> list[str]:
+@lru_cache(maxsize=8192)  # every name is split several times (candidates, each spelling tried, both languages)
+def _syllables(reading: str) -> tuple[str, ...]:
     """The reading split into syllables (contracted ones kept whole), ン, ッ and ー as their own items."""
     s = _katakana(reading)
     out, i = [], 0
@@ -122,7 +124,7 @@ def _syllables(reading: str) -> list[str]:
         else:
             raise ValueError(f"{reading!r}: {s[i]!r} at position {i + 1} is not a kana this module can write; "
                              "expected katakana or hiragana")
-    return out
+    return tuple(out)
 
 
 def _vowel(syllable: str) -> str:
@@ -177,6 +179,7 @@ def hepburn(reading: str, *, long: Iterable[int] | None = None) -> str:
     return "".join(parts).capitalize()
 
 
+@lru_cache(maxsize=4096)  # the English and the Korean name of a municipality ask the same question
 def long_vowels_from(reading: str, romaji: str) -> frozenset[int] | None:
     """Which long-vowel candidates of `reading` an official romanisation `romaji` leaves unwritten.
 
