@@ -100,3 +100,19 @@ def test_names_read_as_the_municipalities_write_them(municipalities, code, en, k
     # References: the municipalities' own English names (their official sites); the Korean standard's rules applied
     # by hand to the same readings (word-initial ㄱ/ㄷ/ㅈ, ツ 쓰, no long vowels), 니가타 as the standard prints it.
     assert municipalities.loc[code, ["municipality_en", "municipality_ko"]].tolist() == [en, ko]
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", "Unnan City (雲南市)"), ("ko", "운난시 (雲南市)"), ("ja", "、雲南市;"),
+])
+def test_a_case_card_names_a_japanese_municipality_in_the_readers_script(lang, expected):
+    import re
+
+    from krihs_analysis.data import read_cases
+    from krihs_analysis.reports.cards import card_view
+
+    html = card_view(read_cases(), "JP-02", lang=lang)._repr_html_()
+    lede = re.search(r'<p class="lede">(.*?)</p>', html).group(1)
+    assert expected in lede
+    if lang == "ja":
+        assert "Unnan" not in lede and "운난" not in lede

@@ -94,6 +94,7 @@ def card_data(cases, *, variables: Sequence[str] | None = None) -> list[dict[str
     n_programme = programme.value_counts()
     illustrative = bool(is_illustrative(cases))
     meta = {c: cases[c].tolist() for c in _META if c in cases.columns}
+    meta.update(_reader_names(cases))
     out = []
     for i, (cid, ctry, prog) in enumerate(zip(cases["case_id"].astype(str), country, programme)):
         row = codes.iloc[i]
@@ -107,6 +108,19 @@ def card_data(cases, *, variables: Sequence[str] | None = None) -> list[dict[str
             "illustrative": illustrative,
         })
     return out
+
+
+def _reader_names(cases) -> dict[str, list[str | None]]:
+    """``municipality_en``/``municipality_ko`` per case: the Japanese municipality's name for those readers (from
+    MIC's code list, :mod:`krihs_analysis.data.placenames`), None where a case has no Japanese code."""
+    if "municipality_code" not in cases.columns:
+        return {}
+    from ..data import read_context
+
+    names = read_context("jp_municipalities").set_index("code")
+    codes = cases["municipality_code"].astype(str).str.strip()
+    return {f"municipality_{lang}": [names.at[c, f"municipality_{lang}"] if c in names.index else None
+                                      for c in codes] for lang in ("en", "ko")}
 
 
 def _num(x: Any) -> float | None:
@@ -154,8 +168,11 @@ def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
     if card.get("illustrative"):
         parts.append(f'<p class="banner">{e(cb.notice("illustrative", lang))}</p>')
     parts.append(f'<h1>{e(phrase("case_card", "title", lang, case_id=card["case_id"]))}</h1>')
+    municipality = m.get("municipality") or "–"
+    if m.get(f"municipality_{lang}"):  # a Japanese municipality, in the reader's script with its own name after
+        municipality = f"{m[f'municipality_{lang}']} ({municipality})"
     lede = phrase("case_card", "lede", lang, programme=m.get("programme", "–"), country=country_name,
-                  ministry=m.get("ministry") or "–", municipality=m.get("municipality") or "–",
+                  ministry=m.get("ministry") or "–", municipality=municipality,
                   start_year=m.get("start_year") if m.get("start_year") is not None else "–",
                   support_years=m.get("support_years") if m.get("support_years") is not None else "–")
     parts.append(f'<p class="lede">{e(lede)}</p>')
