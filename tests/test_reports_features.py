@@ -415,6 +415,10 @@ def test_a_lost_dask_worker_is_recorded_as_an_attempt_with_its_error(tmp_path):
                        "    pathlib.Path(flag).write_text('x')\n    time.sleep(120)\nprint('done')")
     c = cfg(tmp_path, f"runs:\n  - {{name: once, notebook: {nb}, parameters: {{flag: {str(flag)!r}}}}}\n", "d.yaml")
     out = tmp_path / "reports"
+    import tempfile
+
+    # The killed worker cannot clean up: what it leaves must be inside the run folder, never in /tmp
+    scratch_before = set(Path(tempfile.gettempdir()).glob("krihs-report-task-*"))
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as cluster:
         import threading
@@ -438,6 +442,8 @@ def test_a_lost_dask_worker_is_recorded_as_an_attempt_with_its_error(tmp_path):
     lost = rec["attempts"][0]
     assert lost["worker"].startswith("tcp://127.0.0.1:") and "was lost while running" in lost["error"]
     assert rec["worker"] == rec["attempts"][1]["worker"]
+    assert set(Path(tempfile.gettempdir()).glob("krihs-report-task-*")) <= scratch_before
+    assert not (res.run_dir / ".attempts").exists()
 
 
 def test_the_environment_key_does_not_depend_on_how_python_was_named(tmp_path):

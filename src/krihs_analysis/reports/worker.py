@@ -22,10 +22,10 @@ import datetime as _dt
 import errno
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -488,8 +488,13 @@ def execute_run_subprocess(task: Mapping[str, Any]) -> dict[str, Any]:
     marker = attempts_dir / f"{task['name']}.{n}.json"
     write_atomic(marker, json.dumps({"attempt": n, "worker": worker, "host": os.uname().nodename,
                                      "pid": os.getpid(), "started": now_iso(), "status": "running"}))
-    with tempfile.TemporaryDirectory(prefix="krihs-report-task-") as tmp:
-        task_file, result_file = Path(tmp) / "task.json", Path(tmp) / "result.json"
+    # The hand-over files live in the run's own .attempts folder, not in /tmp: a worker killed mid-run (the case
+    # this path exists for) cannot clean up after itself, and the run removes .attempts, or the whole partial
+    # folder, whatever happened to the worker.
+    tmp = attempts_dir / f"{task['name']}.{n}.tmp"
+    tmp.mkdir(exist_ok=True)
+    try:
+        task_file, result_file = tmp / "task.json", tmp / "result.json"
         task_file.write_text(json.dumps(dict(task)), encoding="utf-8")
         parent = os.getpid()
         proc = subprocess.run([sys.executable, "-m", "krihs_analysis.reports", "_worker", str(task_file),
@@ -500,6 +505,8 @@ def execute_run_subprocess(task: Mapping[str, Any]) -> dict[str, Any]:
         else:
             line = (proc.stderr.strip().splitlines() or [f"exit code {proc.returncode}"])[-1]
             rec = crashed_record(task, f"worker process failed: {line}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     rec["worker"] = worker
     write_atomic(marker, json.dumps({"attempt": n, "worker": worker, "host": os.uname().nodename, "pid": os.getpid(),
                                      "started": json.loads(marker.read_text())["started"], "ended": now_iso(),
