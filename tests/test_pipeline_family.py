@@ -46,11 +46,17 @@ def test_a_stratified_association_is_keyed_as_the_brief_keys_it():
 
 
 @pytest.mark.slow
-def test_the_standard_set_uses_the_default_clusters_and_reports_its_family():
+@pytest.fixture(scope="module")
+def standard():
+    """The standard set on the sample, computed once for the tests that only read it."""
     from krihs_analysis.data import read_cases
     from krihs_analysis.pipeline import analyse
 
-    res = analyse(read_cases(), n_boot=99)
+    return analyse(read_cases(), n_boot=99)
+
+
+def test_the_standard_set_uses_the_default_clusters_and_reports_its_family(standard):
+    res = standard
     assert res.settings["cluster"] == "cluster"
     assert res.comparison["p_method"].str.startswith("exact (cluster permutation").all()
     assert res.association.loc[0, "cluster"] == "cluster"
@@ -106,11 +112,10 @@ def test_a_truncated_list_of_covers_is_recorded_and_named_in_the_appendix(sample
         "minimal solutions may exist.")
 
 
-def test_results_read_back_from_a_run_say_they_were_reused(sample, tmp_path):
+def test_results_read_back_from_a_run_say_they_were_reused(standard, tmp_path):
     from krihs_analysis.brief.document import load_results, run_notes, save_results
-    from krihs_analysis.pipeline import analyse
 
-    res = analyse(sample, n_boot=99, n_permutations=99)
+    res = standard
     assert run_notes(res.tables(), lang="en") == []
     save_results(res.tables(), tmp_path)
     loaded = load_results(tmp_path)
