@@ -45,7 +45,6 @@ def test_a_stratified_association_is_keyed_as_the_brief_keys_it():
     assert "within 'programme'" in fam.loc[0, "test"]
 
 
-@pytest.mark.slow
 @pytest.fixture(scope="module")
 def standard():
     """The standard set on the sample, computed once for the tests that only read it."""
@@ -55,6 +54,7 @@ def standard():
     return analyse(read_cases(), n_boot=99)
 
 
+@pytest.mark.slow
 def test_the_standard_set_uses_the_default_clusters_and_reports_its_family(standard):
     res = standard
     assert res.settings["cluster"] == "cluster"
