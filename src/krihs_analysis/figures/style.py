@@ -183,6 +183,15 @@ def _tokens(s: str, lang: str) -> list[str]:
     return re.findall(r"\S+\s*|\s+", s)
 
 
+def _text_points(s: str, *, fontsize: float, weight: str = "normal") -> tuple[float, float, float]:
+    """Width, height and descent of one line of text in points at `fontsize`, measured with the current fonts."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    renderer = RendererAgg(10, 10, 72)  # 72 dpi: extents come out in points
+    return renderer.get_text_width_height_descent(s, FontProperties(size=fontsize, weight=weight), ismath=False)
+
+
 def text_width(s: str, *, fontsize: float, weight: str = "normal") -> float:
     """The width of one line of text in inches at `fontsize`, measured with the current fonts.
 
@@ -192,12 +201,7 @@ def text_width(s: str, *, fontsize: float, weight: str = "normal") -> float:
     ...     text_width("Unnan City", fontsize=10) < text_width("Akitakata City", fontsize=10)
     True
     """
-    from matplotlib.backends.backend_agg import RendererAgg
-    from matplotlib.font_manager import FontProperties
-
-    renderer = RendererAgg(10, 10, 72)  # 72 dpi: widths come out in points
-    w, _, _ = renderer.get_text_width_height_descent(s, FontProperties(size=fontsize, weight=weight), ismath=False)
-    return w / 72
+    return _text_points(s, fontsize=fontsize, weight=weight)[0] / 72
 
 
 def wrap_text(s: str, width_in: float, *, fontsize: float, lang: str, weight: str = "normal", fig=None) -> str:
@@ -241,16 +245,11 @@ def decorate(fig, *, title: str, subtitle: str | None, notes: Sequence[str], lan
     width = fig.get_figwidth()
     plot_h = fig._krihs.get("plot_height", fig.get_figheight()) if hasattr(fig, "_krihs") else fig.get_figheight()
     avail = width - 2 * PAD
-    from matplotlib.backends.backend_agg import RendererAgg
-    from matplotlib.font_manager import FontProperties
-
-    renderer = RendererAgg(10, 10, 72)
 
     def block(s: str, size: float, weight: str = "normal") -> tuple[str, float]:
         wrapped = wrap_text(s, avail, fontsize=size, lang=lang, weight=weight)
-        prop = FontProperties(size=size, weight=weight)
         # Line height as matplotlib lays it out: 1.2 x the font's line spacing
-        _, h, d = renderer.get_text_width_height_descent("lp한日", prop, ismath=False)
+        _, h, _ = _text_points("lp한日", fontsize=size, weight=weight)
         nlines = wrapped.count("\n") + 1
         return wrapped, ((h) + (nlines - 1) * 1.2 * h) / 72 + 0.01
 
