@@ -191,11 +191,14 @@ def long_vowels_from(reading: str, romaji: str) -> frozenset[int] | None:
     >>> long_vowels_from("カツウラ", "Katsuura"), long_vowels_from("ギョウダ", "Gyoda")
     (frozenset(), frozenset({1}))
     """
-    target = "".join(c for c in str(romaji).lower() if "a" <= c <= "z")
+    def letters(s: str) -> str:  # spellings compared without case, spaces, hyphens or apostrophes
+        return "".join(c for c in s.lower() if "a" <= c <= "z")
+
+    target = letters(str(romaji))
     cands = sorted(long_vowel_positions(reading))
     for size in range(len(cands), -1, -1):
         for subset in combinations(cands, size):
-            if "".join(c for c in hepburn(reading, long=subset).lower() if "a" <= c <= "z") == target:
+            if letters(hepburn(reading, long=subset)) == target:
                 return frozenset(subset)
     return None
 
@@ -221,7 +224,7 @@ def hangul(reading: str, *, long: Iterable[int] | None = None) -> str:
     ('기타아키타', '가쓰우라')
     """
     kana = _katakana(reading)
-    if long is None and kana in _KOREAN_CONVENTIONAL:
+    if kana in _KOREAN_CONVENTIONAL:  # the standard's own spelling, whatever the word breaks
         return _KOREAN_CONVENTIONAL[kana]
     syl = _syllables(kana)
     skip = long_vowel_positions(kana) if long is None else frozenset(long)
@@ -294,6 +297,4 @@ def municipality_name(reading: str, municipality_type: str, *, lang: str, romaji
         long = long_vowels_from(stem, official)
     if lang == "en":
         return f"{hepburn(stem, long=long)} {word}"
-    if stem in _KOREAN_CONVENTIONAL:
-        return f"{_KOREAN_CONVENTIONAL[stem]}{word}"
     return f"{hangul(stem, long=long)}{word}"
