@@ -37,22 +37,26 @@ def _context():
     return ctx
 
 
-def worker_pool(jobs: int) -> ProcessPoolExecutor:
+def worker_pool(jobs: int, *, tasks: int | None = None) -> ProcessPoolExecutor:
     """A pool of `jobs` worker processes that die with this one (:func:`.worker.worker_init`).
 
     Parameters
     ----------
     jobs
         Number of worker processes (at least 1).
+    tasks
+        How many tasks the pool will run: no more workers than that are started (and at least one).
 
     Returns
     -------
     concurrent.futures.ProcessPoolExecutor
         Use it as a context manager, or shut it down yourself.
     """
+    from .._validate import check_count
     from .worker import worker_init
 
-    if jobs < 1:
-        raise ValueError(f"jobs must be at least 1, got {jobs}")
+    if tasks is not None:
+        jobs = max(1, min(jobs, tasks))
+    jobs = check_count(jobs, "jobs", minimum=1)
     return ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=worker_init,
                                initargs=(os.getpid(), dict(os.environ)))

@@ -95,7 +95,7 @@ def refresh_notebooks(notebooks_dir: str | Path | None = None, *, only: Sequence
 
     tasks = [{"notebook": str(p), **settings} for p in books]
     records = []
-    with worker_pool(max(1, min(jobs, len(tasks)))) as pool, \
+    with worker_pool(jobs, tasks=len(tasks)) as pool, \
             tqdm(total=len(tasks), desc="notebooks", unit="nb", disable=None if progress else True) as bar:
         for fut in as_completed([pool.submit(refresh_one, t) for t in tasks]):
             records.append(fut.result())

@@ -142,7 +142,7 @@ def _execute_local(tasks, jobs: int, bar):
     from .pool import worker_pool
     from .worker import execute_run
 
-    pool = worker_pool(max(1, min(jobs, len(tasks))))
+    pool = worker_pool(jobs, tasks=len(tasks))
     futures = {pool.submit(execute_run, t): t for t in tasks}
     clean = False
     try:
