@@ -81,3 +81,25 @@ def test_report_rejects_a_keep_below_one_before_running(capsys, tmp_path):
     assert main(["report", "--keep", "0", "--out", str(tmp_path / "r")]) == 2
     assert "--keep must be at least 1" in capsys.readouterr().err
     assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("command", ["report", "refresh-notebooks"])
+def test_a_jobs_below_one_is_a_usage_error_not_a_silent_single_worker(capsys, tmp_path, command):
+    # refresh-notebooks used to turn --jobs 0 into one worker without a word.
+    extra = ["--out", str(tmp_path / "r")] if command == "report" else ["--dir", str(tmp_path)]
+    assert main([command, "--jobs", "0", *extra]) == 2
+    assert "--jobs must be at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("jobs", [0, -1, 1.5, "2", None])
+def test_the_library_refuses_a_jobs_that_is_not_a_whole_number_of_at_least_one(tmp_path, jobs):
+    from krihs_analysis.reports import refresh_notebooks, run_reports
+    from krihs_analysis.reports.pool import worker_pool
+
+    for call in (lambda: run_reports(out_dir=tmp_path / "r", jobs=jobs, progress=False),
+                 lambda: refresh_notebooks(tmp_path, jobs=jobs, progress=False),
+                 lambda: worker_pool(jobs, tasks=3)):
+        with pytest.raises(ValueError, match="jobs must be a whole number of at least 1"):
+            call()
+    assert not (tmp_path / "r").exists()

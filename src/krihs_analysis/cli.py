@@ -258,8 +258,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_refresh(args: argparse.Namespace) -> int:
     from .reports import ConfigError, refresh_notebooks
 
+    if args.jobs < 1:
+        _err("--jobs must be at least 1")
+        return REPORT_EXIT_CODES["usage"]
     try:
-        records = refresh_notebooks(args.dir, only=args.only, jobs=max(1, args.jobs), config=args.config,
+        records = refresh_notebooks(args.dir, only=args.only, jobs=args.jobs, config=args.config,
                                     progress=not args.no_progress)
     except ConfigError as err:
         _err(str(err))

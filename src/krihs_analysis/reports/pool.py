@@ -55,8 +55,8 @@ def worker_pool(jobs: int, *, tasks: int | None = None) -> ProcessPoolExecutor:
     from .._validate import check_count
     from .worker import worker_init
 
+    jobs = check_count(jobs, "jobs", minimum=1)
     if tasks is not None:
         jobs = max(1, min(jobs, tasks))
-    jobs = check_count(jobs, "jobs", minimum=1)
     return ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=worker_init,
                                initargs=(os.getpid(), dict(os.environ)))

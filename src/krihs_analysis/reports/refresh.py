@@ -76,6 +76,9 @@ def refresh_notebooks(notebooks_dir: str | Path | None = None, *, only: Sequence
 
     A record has ``notebook``, ``status`` (ok / failed), ``error`` (one line) and ``duration_s``.
     """
+    from .._validate import check_count
+
+    jobs = check_count(jobs, "jobs", minimum=1)
     root = Path(notebooks_dir) if notebooks_dir is not None else paths.NOTEBOOKS
     books = sorted(p for p in root.glob("*.ipynb") if not p.name.startswith("."))
     if only:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from .. import paths
+from .._validate import check_count
 from .config import ReportConfig, RunSpec, load_config, plan_runs
 from .errors import OutputError, SchedulerError
 from .store import (LATEST_NAME, PARTIAL_SUFFIX, RUN_ID_RE, Lock, clean_partials, list_runs,
@@ -291,6 +292,8 @@ def run_reports(
         if stream is not None:
             print(msg, file=stream)
 
+    if scheduler is None:  # jobs is ignored with a scheduler
+        jobs = check_count(jobs, "jobs", minimum=1)
     if isinstance(config, ReportConfig):
         cfg = config
     else:
