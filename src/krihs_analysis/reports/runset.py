@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from .. import paths
-from .._validate import check_count
 from .config import ReportConfig, RunSpec, load_config, plan_runs
 from .errors import OutputError, SchedulerError
 from .store import (LATEST_NAME, PARTIAL_SUFFIX, RUN_ID_RE, Lock, clean_partials, list_runs,
@@ -293,6 +292,8 @@ def run_reports(
             print(msg, file=stream)
 
     if scheduler is None:  # jobs is ignored with a scheduler
+        from .._validate import check_count  # here: _validate imports pandas, which `import reports` must not
+
         jobs = check_count(jobs, "jobs", minimum=1)
     if isinstance(config, ReportConfig):
         cfg = config
