@@ -441,3 +441,15 @@ def test_core_task_gaps_draws_tiny_groups_without_a_whisker_and_says_so():
     assert whiskers == len(drawn)
     notes = " ".join(st.frame_texts(fig)["notes"])
     assert "No interval for groups of fewer than 5" in notes and n_tasks == 4
+
+
+def test_every_exported_figure_name_is_the_function_whatever_was_imported_first():
+    # A submodule named like the function it exports (figures/qca_groups.py) replaced the function on the package
+    # once anything imported the submodule: figures.qca_groups(...) then raised "'module' object is not callable".
+    code = ("import importlib, pkgutil, krihs_analysis.figures as f\n"
+            "for m in pkgutil.iter_modules(f.__path__): importlib.import_module('krihs_analysis.figures.' + m.name)\n"
+            "import types\n"
+            "print(sorted(n for n in f.__all__ if isinstance(getattr(f, n), types.ModuleType)))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

@@ -267,7 +267,7 @@ def test_card_medians_agree_with_case_profile_and_by_hand():
 
 
 def test_card_figure_points_sit_where_matplotlib_draws_them():
-    from krihs_analysis.figures.case_card import CaseCardFigure
+    from krihs_analysis.figures.cards import CaseCardFigure
 
     fig = CaseCardFigure(["integration", "leadership", "sustainability"], lang="en")
     svg = fig.card_svg([0, 2, 3], [1, 1.5, 2], [2, 2, 2], country="JP")

@@ -139,7 +139,7 @@ def rmo() -> pd.DataFrame:
 def draw(name: str, lang: str):
     """The baseline figure `name` in `lang` from the synthetic inputs; returns the Figure."""
     from . import catalogue as cat
-    from .qca_groups import baseline_input as qca_groups_input
+    from .qca_by_group import baseline_input as qca_groups_input
 
     calls: dict[str, Any] = {
         "country_profile": lambda: cat.country_profile(comparison(), lang=lang, illustrative=True),

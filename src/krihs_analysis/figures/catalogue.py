@@ -30,7 +30,7 @@ from ..codebook import check_lang, load_codebook
 from .._format import fmt_int, fmt_num, fmt_p, fmt_pct, fmt_sig
 from ..wording import phrases
 from . import style as st
-from .qca_groups import _analysis_input as _qca_groups_input, qca_groups  # noqa: F401 (catalogue entry)
+from .qca_by_group import _analysis_input as _qca_groups_input, qca_groups  # noqa: F401 (catalogue entry)
 from .style import COUNTRY_COLORS, COUNTRY_MARKERS, house_style, text
 from .fiscal import fiscal_context  # noqa: F401  (issue 15: MIC fiscal context, real data)
 

@@ -263,7 +263,7 @@ _FIGURES: dict[tuple, Any] = {}  # per worker process: one figure per (language,
 def render_shard(task: Mapping[str, Any]) -> dict[str, Any]:
     """Worker: write the card pages of one shard; returns a record like a notebook run's."""
     from .._io import write_atomic
-    from ..figures.case_card import CaseCardFigure, ordinal_items
+    from ..figures.cards import CaseCardFigure, ordinal_items
     from .worker import is_disk_full, now_iso, rel
 
     t0 = time.time()

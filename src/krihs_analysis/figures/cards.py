@@ -9,7 +9,7 @@ Examples
 --------
 >>> from krihs_analysis.compare import case_profile
 >>> from krihs_analysis.data import read_cases
->>> from krihs_analysis.figures.case_card import case_card
+>>> from krihs_analysis.figures.cards import case_card
 >>> ax = case_card(case_profile(read_cases(), "KR-P1-A"), country="KR", lang="ko")
 >>> ax.figure._krihs["title"]
 '이 사례와 국가·사업 중앙값'
