@@ -76,7 +76,10 @@ def check_frame(obj: Any, name: str = "cases", *, allow_empty: bool = False) -> 
         # make them, so only a `cases` argument points to read_cases.
         how = ("read a case sheet with krihs_analysis.data.read_cases(path) or pass pandas.DataFrame(...)"
                if name == "cases" else "pass the DataFrame itself (the function that made it returns one)")
-        raise ValueError(f"{name} must be a pandas DataFrame of cases (one row per case), got {_describe(obj)}; {how}")
+        if isinstance(getattr(obj, "table", None), pd.DataFrame):  # a result object: its table is one attribute away
+            how = f"pass one of its tables, e.g. {name}=result.table"
+        what = "a pandas DataFrame of cases (one row per case)" if name == "cases" else "a pandas DataFrame"
+        raise ValueError(f"{name} must be {what}, got {_describe(obj)}; {how}")
     if not allow_empty and len(obj) == 0:
         raise ValueError(f"{name} has no rows; pass a DataFrame with at least one case")
     return obj

@@ -242,20 +242,48 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     return _load(Path(path).resolve() if path is not None else DEFAULT_PATH)
 
 
-def check_variables(names: Iterable[str], *, codebook: Codebook | None = None, coded: bool = False) -> list[str]:
-    """Return `names` as a list after checking each is a codebook variable (and coded, when asked).
+def check_variables(names: Iterable[str] | str, *, codebook: Codebook | None = None, coded: bool = False,
+                    numeric: bool = False, name: str = "variables") -> list[str]:
+    """Return `names` as a list after checking each is a codebook variable (coded or numeric, when asked).
+
+    Parameters
+    ----------
+    names
+        Variable names; one string is one name.
+    coded
+        Only ordinal and binary codes (what the comparisons and agreement statistics work on).
+    numeric
+        Only variables with numbers for values: codes, counts, percents and years (what models and rank
+        statistics can use); category, text and identifier variables are refused.
+    name
+        The argument's name in the messages.
 
     Examples
     --------
-    >>> check_variables(["integration"], coded=True)
+    >>> check_variables("integration", coded=True)
     ['integration']
+    >>> check_variables(["city_size"], numeric=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: 'city_size' is a category variable; variables must be numeric (ordinal, binary, count, percent, year)
     """
+    if isinstance(names, str):
+        names = [names]
+    try:
+        names = list(names)
+    except TypeError:
+        raise ValueError(f"{name} must be a list of codebook variable names (e.g. ['integration']), "
+                         f"got {names!r:.80}") from None
     cb = codebook or load_codebook()
+    allowed = CODED_TYPES if coded else (*CODED_TYPES, *NUMERIC_TYPES) if numeric else None
     out = []
-    for name in names:
-        var = cb[name]
-        if coded and not var.is_coded:
-            raise ValueError(f"{name!r} is a {var.type} variable; expected an ordinal or binary code")
-        out.append(name)
+    for var_name in names:
+        if not isinstance(var_name, str):
+            raise ValueError(f"{name} must be codebook variable names (text), got {var_name!r:.80}")
+        var = cb[var_name]
+        if allowed is not None and var.type not in allowed:
+            raise ValueError(f"{var_name!r} is a {var.type} variable; {name} must be "
+                             f"{'coded' if coded else 'numeric'} ({', '.join(allowed)})")
+        out.append(var_name)
     return out
 

@@ -77,7 +77,9 @@ def _options(n_boot, n_permutations, seed, alpha, enumeration_limit) -> tuple[in
             check_count(enumeration_limit, "enumeration_limit", 1))
 
 
-def _resolve_variables(cases: pd.DataFrame, variables: Sequence[str] | None) -> tuple[list[str], bool]:
+def _resolve_variables(cases: pd.DataFrame, variables: Sequence[str] | None, *,
+                       coded: bool = False) -> tuple[list[str], bool]:
+    """The variables to compare and whether the caller chose them; numeric ones only (coded ones with `coded`)."""
     from krihs_analysis.codebook import check_variables
 
     if variables is None:
@@ -85,9 +87,9 @@ def _resolve_variables(cases: pd.DataFrame, variables: Sequence[str] | None) -> 
         if not names:
             raise ValueError("none of the codebook's coded variables is a column of the case data")
         return names, False
-    if isinstance(variables, str):
-        variables = [variables]
-    names = check_variables(list(variables))
+    names = check_variables(variables, coded=coded, numeric=True)
+    if not names:
+        raise ValueError("variables is empty; give at least one codebook variable, e.g. variables=['integration']")
     _check_frame(cases, names)
     return names, True
 
@@ -395,7 +397,7 @@ def level_distribution(
 
     check_frame(cases, "cases")
     check_choice(by, "by", BY_VALUES)
-    names, _ = _resolve_variables(cases, variables)
+    names, _ = _resolve_variables(cases, variables, coded=True)  # a distribution over the codebook's levels
     _check_frame(cases, [by])
     cb = load_codebook()
     groups = cases[by].astype("object")
@@ -558,7 +560,7 @@ def case_profile(cases: pd.DataFrame, case_id: str, *, variables: Sequence[str] 
     if len(hit) != 1:
         raise ValueError(f"case {case_id!r} is not in the data (or not unique); known cases: "
                          f"{', '.join(map(str, cases['case_id'].head(5)))}, ...")
-    names = list(variables) if variables is not None else default_variables()
+    names, _ = _resolve_variables(cases, variables)
     codes = numeric_codes(cases, names)
     row = cases.loc[hit[0]]
     same_country = (cases["country"].astype(str) == str(row["country"])).to_numpy()

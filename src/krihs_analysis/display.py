@@ -43,6 +43,7 @@ class Banner:
 
 def banner(cases: pd.DataFrame | bool, *, lang: str = "en") -> Banner:
     """The "illustrative data" banner when `cases` (or the flag) is illustrative; empty otherwise."""
+    check_lang(lang)
     flag = cases if isinstance(cases, bool) else is_illustrative(cases)
     return Banner(load_codebook().notice("illustrative", lang) if flag else "")
 
@@ -149,7 +150,16 @@ def labelled(
     >>> t.index.tolist(), t.columns.tolist(), float(t.iloc[0, 0])
     (['事業間の連携・統合'], ['p値'], 0.123)
     """
+    from ._validate import check_columns, check_count, check_frame
+
     check_lang(lang)
+    check_frame(frame, "frame", allow_empty=True)
+    digits = check_count(digits, "digits")
+    if columns is not None:
+        columns = [columns] if isinstance(columns, str) else list(columns)
+        check_columns(frame, columns, name="frame")  # a misspelt name would otherwise be ignored without a word
+    if index is not None:
+        check_columns(frame, [index] if isinstance(index, str) else list(index), name="frame")
     cb = load_codebook()
     out = frame.copy()
     names = [c for c in (NAME_COLUMNS if columns is None else columns) if c in out.columns]

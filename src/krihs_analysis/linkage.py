@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,11 +30,17 @@ __all__ = ["association", "ordinal_model", "firth_logit", "leave_one_out", "Mode
 METHODS = ("kendall", "spearman", "fisher", "trend")
 
 
+def _one_name(value: Any, what: str, example: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{what} must be one column name (e.g. {what}={example!r}), got {value!r:.80}")
+    return value
+
+
 def _check_columns(cases: pd.DataFrame, names: Sequence[str]) -> None:
     from krihs_analysis.codebook import check_variables
 
     check_frame(cases, "cases")
-    check_variables([n for n in names])
+    check_variables(names, numeric=True)
     check_columns(cases, names)
 
 
@@ -133,6 +140,9 @@ def association(
     seed = check_seed(seed)
     check_choice(method, "method", METHODS)
     E.check_alternative(alternative)
+    _one_name(x, "x", "integration"), _one_name(y, "y", "sustainability")
+    if x == y:
+        raise ValueError(f"x and y are both {x!r}; an association needs two different variables")
     _check_columns(cases, [x, y])
     for what, col in (("strata", strata), ("cluster", cluster)):
         if col is not None:
@@ -523,9 +533,17 @@ class ModelFit:
 def _model_frame(cases: pd.DataFrame, outcome: str, predictors: Sequence[str]) -> tuple[pd.Series, pd.DataFrame]:
     if isinstance(predictors, str):
         predictors = [predictors]
-    predictors = list(predictors)
+    _one_name(outcome, "outcome", "sustainability")
+    try:
+        predictors = list(predictors)
+    except TypeError:
+        raise ValueError(f"predictors must be a list of column names, got {predictors!r:.80}") from None
     if not predictors:
         raise ValueError("give at least one predictor")
+    if outcome in predictors:
+        raise ValueError(f"{outcome!r} is the outcome; it cannot also be a predictor")
+    if len(set(map(str, predictors))) < len(predictors):
+        raise ValueError(f"predictors name a variable twice: {predictors}")
     _check_columns(cases, [outcome, *predictors])
     yv = E.as_float(cases[outcome])
     X = np.column_stack([E.as_float(cases[p]) for p in predictors])

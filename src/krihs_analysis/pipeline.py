@@ -132,7 +132,17 @@ def family_table(comparison: pd.DataFrame, association: pd.DataFrame, *, family:
     [0.02, 0.4]
     """
     from ._exact import holm
+    from ._validate import check_columns, check_frame
 
+    shared = ["ci_low", "ci_high", "ci_method", "p_value", "p_se", "p_method"]
+    for name, frame, own in (("comparison", comparison, ["variable", "cliffs_delta"]),
+                             ("association", association, ["x", "y", "method", "statistic"])):
+        if len(check_frame(frame, name, allow_empty=True)):
+            check_columns(frame, [*own, *shared], name=name)
+    if len(comparison) and comparison["variable"].duplicated().any():
+        # Keys must be unique: the brief looks each test up by its variable.
+        raise ValueError("comparison has a variable twice: family_table reads compare_countries(cases) output "
+                         "(by='country', one row per variable), not a comparison by programme")
     rows = []
     for _, r in comparison.iterrows():
         how = "cluster permutation" if "n_clusters_kr" in comparison.columns else "exact rank sum"
@@ -198,6 +208,12 @@ def analyse(
     from .compare import compare_countries, core_task_profile, level_distribution
     from .linkage import association
 
+    from ._validate import check_count
+
+    # The QCA cluster test needs at least one draw; compare and association would accept 0.
+    n_permutations = check_count(n_permutations, "n_permutations", minimum=1)
+    if isinstance(qca_conditions, str):
+        qca_conditions = [qca_conditions]
     conditions = tuple(qca_conditions) if qca_conditions is not None else qca.DEFAULT_CONDITIONS
     data = qca.from_cases(cases, kind=qca_kind, conditions=conditions)
     tt = qca.truth_table(data, "sustainability", list(conditions), incl_cut=incl_cut, pri_cut=pri_cut)

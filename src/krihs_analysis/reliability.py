@@ -61,7 +61,11 @@ def krippendorff_alpha(data: np.ndarray, *, metric: str = "nominal") -> float:
     """
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
-    d = np.asarray(data, dtype="float64")
+    try:
+        d = np.asarray(data, dtype="float64")
+    except (TypeError, ValueError):
+        raise ValueError(f"data must be a coders x units array of numeric codes (NaN for missing), got "
+                         f"{type(data).__name__}; for case sheets use agreement(sheets)") from None
     if d.ndim != 2:
         raise ValueError("data must be a coders x units array")
     values = np.unique(d[np.isfinite(d)])
@@ -104,6 +108,14 @@ def _codes(x: Any, name: str) -> np.ndarray:
     return out
 
 
+def _is_number(x: Any) -> bool:
+    try:
+        float(x)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def weighted_kappa(a: Sequence[float], b: Sequence[float], *, weights: str | None = None,
                    categories: Sequence[float] | None = None) -> float:
     """Cohen's kappa of two coders, unweighted or with linear / quadratic disagreement weights (Cohen 1968).
@@ -130,9 +142,17 @@ def weighted_kappa(a: Sequence[float], b: Sequence[float], *, weights: str | Non
     a, b = a[ok], b[ok]
     if len(a) == 0:
         return float("nan")
-    cats = np.unique(np.concatenate([a, b])) if categories is None else np.asarray(categories, dtype="float64")
-    if not np.isin(np.concatenate([a, b]), cats).all():
-        raise ValueError("a code is not among the categories")
+    if categories is None:
+        cats = np.unique(np.concatenate([a, b]))
+    else:
+        cats = _codes(categories, "categories")
+        # The weights use each code's position on the scale: an unsorted list would silently change them.
+        if len(cats) == 0 or not (np.diff(cats) > 0).all():
+            raise ValueError(f"categories must be the ordered scale, ascending and without repeats or missing "
+                             f"values, e.g. categories=[0, 1, 2, 3]; got {list(categories)!r:.80}")
+    outside = sorted(set(np.concatenate([a, b])[~np.isin(np.concatenate([a, b]), cats)].tolist()))
+    if outside:
+        raise ValueError(f"code(s) {outside} are not among the categories {cats.tolist()}; add them to categories")
     k = len(cats)
     ia, ib = np.searchsorted(cats, a), np.searchsorted(cats, b)
     table = np.zeros((k, k))
@@ -243,6 +263,8 @@ def agreement(
             raise ValueError(f"sheet {k + 1} is not a case sheet with a case_id column")
         if s["case_id"].duplicated().any():
             raise ValueError(f"sheet {k + 1} has duplicated case_id values")
+    if isinstance(coders, str):
+        raise ValueError(f"coders must be a list of names, one per sheet (e.g. coders=['kim', 'sato']), got {coders!r}")
     names = tuple(coders) if coders is not None else tuple(f"coder{k + 1}" for k in range(len(sheets)))
     if len(names) != len(sheets) or len(set(names)) != len(names):
         raise ValueError("give one distinct coder name per sheet")
@@ -253,7 +275,7 @@ def agreement(
         if not variables:
             raise ValueError("the sheets share no coded variable")
     else:
-        variables = check_variables([variables] if isinstance(variables, str) else list(variables), coded=True)
+        variables = check_variables(variables, coded=True)
         for k, s in enumerate(sheets):
             missing = [v for v in variables if v not in s.columns]
             if missing:
@@ -264,7 +286,12 @@ def agreement(
         mat = np.full((len(sheets), len(ids)), np.nan)
         for k, s in enumerate(sheets):
             pos = pd.Index(ids).get_indexer(s["case_id"].astype(str))
-            mat[k, pos] = E.as_float(s[v])
+            try:
+                mat[k, pos] = E.as_float(s[v])
+            except (TypeError, ValueError):
+                bad = next(x for x in s[v].dropna() if not _is_number(x))
+                raise ValueError(f"sheet {k + 1} ({names[k]}): {v!r} has a non-numeric code {bad!r}; expected one of "
+                                 f"{list(cb[v].codes)} (read sheets with krihs_analysis.data.read_cases)") from None
         cubes[v] = mat
     alpha_rows, kappa_rows, dis_rows = [], [], []
     for v, mat in cubes.items():
@@ -310,6 +337,11 @@ def agreement_report(paths: Sequence[str | Path], *, variables: Sequence[str] | 
     """
     from krihs_analysis.data import read_cases
 
+    if isinstance(paths, (str, Path)) or not isinstance(paths, Iterable):
+        raise ValueError(f"paths must be a list of two or more sheet files, got {paths!r:.80}")
+    paths = list(paths)
+    if not all(isinstance(p, (str, Path)) for p in paths):
+        raise ValueError("paths must be file paths; for sheets already read (DataFrames) call agreement(sheets)")
     paths = [Path(p) for p in paths]
     if len(paths) < 2:
         raise ValueError("give at least two case sheets")

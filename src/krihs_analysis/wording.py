@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import string
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -72,9 +73,23 @@ def phrase(domain: str, key: str, lang: str, /, **fields: Any) -> str:
     'Illustrative data'
     """
     check_lang(lang)
+    if not isinstance(domain, str):
+        raise ValueError(f"domain must be the name of a locale file (e.g. 'common'), got {domain!r:.80}")
     table = phrases(domain)
     try:
         template = table[key][lang]
-    except KeyError:
+    except (KeyError, TypeError):
         raise ValueError(f"no phrase {key!r} in locale/{domain}.yaml") from None
-    return template.format(**fields) if fields else template
+    needed = _fields(template)
+    missing = [f for f in needed if f not in fields]
+    if missing:  # else a KeyError from str.format, or (with no fields at all) the template with its braces shown
+        raise ValueError(f"phrase {key!r} of locale/{domain}.yaml needs the field(s) {', '.join(missing)}; "
+                         f"pass them as keywords, e.g. {missing[0]}=...")
+    return template.format(**fields) if needed else template
+
+
+@cache
+def _fields(template: str) -> tuple[str, ...]:
+    """The names of a template's format fields, in order (``{n}`` and ``{n:,}`` both name ``n``)."""
+    return tuple(dict.fromkeys(name.split(".")[0].split("[")[0]
+                               for _, name, _, _ in string.Formatter().parse(template) if name))

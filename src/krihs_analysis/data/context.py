@@ -108,7 +108,12 @@ def read_context(name: str, *, context_dir: str | Path | None = None) -> pd.Data
     >>> read_context("jp_municipalities").set_index("code").loc["063827", ["municipality", "municipality_hiragana"]].tolist()
     ['川西町', 'かわにしまち']
     """
+    if not isinstance(name, str):
+        raise ValueError(f"name must be the name of one context table (e.g. 'rmo_survey'), got {name!r:.80}")
     folder = (Path(context_dir) if context_dir is not None else paths.CONTEXT).resolve()
+    if not (folder / "sources.yaml").is_file():
+        raise FileNotFoundError(f"context_dir {folder} has no sources.yaml: give the folder that holds the context "
+                                "tables and their sources.yaml (data/raw/context by default)")
     catalogue = context_sources(folder)
     if name not in catalogue:
         raise ValueError(f"unknown context table {name!r}; available: {', '.join(sorted(catalogue))}")

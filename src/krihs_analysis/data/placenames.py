@@ -149,6 +149,20 @@ def long_vowel_positions(reading: str) -> frozenset[int]:
     return frozenset(out)
 
 
+def _positions(long: Iterable[int] | None) -> frozenset[int] | None:
+    """`long` as a frozenset of syllable positions (None stays None), or a ValueError that says what it must be."""
+    if long is None:
+        return None
+    try:
+        out = frozenset(long)
+    except TypeError:
+        out = None
+    if out is None or not all(isinstance(k, int) and not isinstance(k, bool) for k in out):
+        raise ValueError(f"long must be syllable positions (whole numbers), e.g. long={{1, 3}} or long=(), "
+                         f"got {long!r:.80}")
+    return out
+
+
 def hepburn(reading: str, *, long: Iterable[int] | None = None) -> str:
     """`reading` (katakana or hiragana) in modified Hepburn without macrons, capitalised.
 
@@ -162,8 +176,9 @@ def hepburn(reading: str, *, long: Iterable[int] | None = None) -> str:
     >>> hepburn("カツウラ"), hepburn("カツウラ", long=())
     ('Katsura', 'Katsuura')
     """
+    long = _positions(long)
     syl = _syllables(reading)
-    skip = long_vowel_positions(reading) if long is None else frozenset(long)
+    skip = long_vowel_positions(reading) if long is None else long
     parts: list[str] = []
     for k, s in enumerate(syl):
         if k in skip or s in (_SOKUON, _CHOON):
@@ -223,11 +238,12 @@ def hangul(reading: str, *, long: Iterable[int] | None = None) -> str:
     >>> hangul("キタアキタ"), hangul("カツウラ", long=())
     ('기타아키타', '가쓰우라')
     """
+    long = _positions(long)
     kana = _katakana(reading)
     if kana in _KOREAN_CONVENTIONAL:  # the standard's own spelling, whatever the word breaks
         return _KOREAN_CONVENTIONAL[kana]
     syl = _syllables(kana)
-    skip = long_vowel_positions(kana) if long is None else frozenset(long)
+    skip = long_vowel_positions(kana) if long is None else long
     out: list[str] = []
     for k, s in enumerate(syl):
         if k in skip or s == _CHOON:
@@ -278,7 +294,7 @@ def municipality_name(reading: str, municipality_type: str, *, lang: str, romaji
     check_lang(lang)
     if lang not in TYPE_WORDS:
         raise ValueError(f"municipality_name writes names for en and ko readers; for {lang!r} use the name itself")
-    if municipality_type not in TYPE_SUFFIXES:
+    if not isinstance(municipality_type, str) or municipality_type not in TYPE_SUFFIXES:
         raise ValueError(f"unknown municipality type {municipality_type!r}; expected one of "
                          f"{', '.join(TYPE_SUFFIXES)}")
     kana = _katakana(reading)

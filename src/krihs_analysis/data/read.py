@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -126,6 +127,20 @@ def _read_xlsx_cells(path: Path, sheet: str | int | None) -> RawSheet:
     return RawSheet(name, cells[0], cells[1:], None, ws.title)
 
 
+def sheet_path(path: Any) -> Path:
+    """`path` as a Path, or a ValueError when it is not a file path (a DataFrame already read, a list ...).
+
+    Examples
+    --------
+    >>> sheet_path("cases.csv").name
+    'cases.csv'
+    """
+    if isinstance(path, (str, os.PathLike)):
+        return Path(path)
+    hint = "; it is already case data: use it as it is" if hasattr(path, "columns") else ""
+    raise ValueError(f"path must be the file path of a CSV or XLSX case sheet, got {type(path).__name__}{hint}")
+
+
 def read_raw(path: str | Path, *, sheet: str | int | None = None) -> RawSheet:
     """Read a CSV or XLSX sheet as text cells, detecting the CSV encoding.
 
@@ -138,7 +153,7 @@ def read_raw(path: str | Path, *, sheet: str | int | None = None) -> RawSheet:
     >>> raw.encoding, raw.header[0]
     ('utf-8', 'case_id')
     """
-    path = Path(path)
+    path = sheet_path(path)
     if not path.exists():
         raise FileNotFoundError(f"case sheet not found: {path}")
     if path.is_dir():
@@ -147,6 +162,8 @@ def read_raw(path: str | Path, *, sheet: str | int | None = None) -> RawSheet:
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx_cells(path, sheet)
     if suffix in (".csv", ".txt", ".tsv", ""):
+        if sheet is not None:  # else silently ignored: the user may believe another sheet was read
+            raise ValueError(f"{path.name}: sheet={sheet!r} applies to XLSX workbooks only; a CSV file has one sheet")
         return _read_csv_cells(path)
     if suffix == ".xls":
         raise _file_problem(path.name, "legacy .xls workbook", "save the sheet as .xlsx or CSV")

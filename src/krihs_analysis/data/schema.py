@@ -285,6 +285,8 @@ def is_jp_local_government_code(code: str) -> bool:
     >>> is_jp_local_government_code("342149"), is_jp_local_government_code("63827")
     (True, False)
     """
+    if not isinstance(code, str):
+        raise ValueError(f"code must be text, e.g. '131016' (a number loses the leading zero), got {code!r}")
     if len(code) != 6 or not code.isdigit():
         return False
     total = sum(int(d) * w for d, w in zip(code[:5], (6, 5, 4, 3, 2), strict=True))
@@ -335,7 +337,7 @@ def read_cases(
     sheet
         XLSX only: sheet name or 0-based index (the first sheet by default).
     codebook
-        The codebook to validate against (the package's own by default).
+        The codebook to validate against, or the path of its YAML (the package's own by default).
 
     Returns
     -------
@@ -364,7 +366,14 @@ def read_cases(
     >>> cases.groupby("country", observed=True).size().to_dict()
     {'KR': 14, 'JP': 12}
     """
-    source = Path(path) if path is not None else paths.SAMPLE_CASES
+    from .read import sheet_path
+
+    source = sheet_path(path) if path is not None else paths.SAMPLE_CASES
+    if isinstance(codebook, (str, Path)):
+        codebook = load_codebook(codebook)
+    elif codebook is not None and not isinstance(codebook, Codebook):
+        raise ValueError(f"codebook must be a Codebook (krihs_analysis.codebook.load_codebook(path)) or the path of a "
+                         f"codebook YAML, got {type(codebook).__name__}")
     key = _memo_key(source, sheet) if codebook is None else None
     if key is not None and key in _READ_MEMO:
         return _READ_MEMO[key].copy(deep=True)

@@ -19,6 +19,9 @@ def is_illustrative(cases: pd.DataFrame) -> bool:
     >>> is_illustrative(read_cases())
     True
     """
+    from .._validate import check_frame
+
+    check_frame(cases, "cases", allow_empty=True)
     if "data_status" in cases:
         return bool((cases["data_status"].astype(str) == "illustrative").any())
     return bool(cases.attrs.get("illustrative", False))
@@ -33,6 +36,10 @@ def numeric_codes(cases: pd.DataFrame, variables: Iterable[str]) -> pd.DataFrame
     >>> numeric_codes(read_cases(), ["integration"]).dtypes.iloc[0]
     dtype('float64')
     """
+    from .._validate import check_columns, check_frame
+
+    variables = [variables] if isinstance(variables, str) else list(variables)
+    check_columns(check_frame(cases, "cases", allow_empty=True), variables)
     return pd.DataFrame({v: cases[v].astype("float64") for v in variables}, index=cases.index)
 
 
@@ -51,7 +58,10 @@ def core_task_indices(cases: pd.DataFrame, *, codebook: Codebook | None = None) 
     >>> list(idx.columns)
     ['case_id', 'task1_capacity', 'task2_government', 'task3_planning', 'task4_intermediary']
     """
+    from .._validate import check_columns, check_frame
+
     cb = codebook or load_codebook()
+    check_columns(check_frame(cases, "cases", allow_empty=True), ["case_id"])
     out = pd.DataFrame({"case_id": cases["case_id"].to_numpy()}, index=cases.index)
     for task in cb.core_tasks:
         items = list(cb.items_for_task(task))
@@ -113,7 +123,11 @@ def to_long(cases: pd.DataFrame, *, variables: Sequence[str] | None = None,
     >>> to_long(read_cases(), variables=["integration"]).shape
     (26, 5)
     """
+    from .._validate import check_columns, check_frame
+
     cb = load_codebook()
     variables = list(variables) if variables is not None else [*cb.conditions, "sustainability"]
+    id_vars = [id_vars] if isinstance(id_vars, str) else list(id_vars)
+    check_columns(check_frame(cases, "cases", allow_empty=True), id_vars)
     wide = pd.concat([cases[list(id_vars)].astype(str), numeric_codes(cases, variables)], axis=1)
     return wide.melt(id_vars=list(id_vars), var_name="variable", value_name="value")

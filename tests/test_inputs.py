@@ -1,0 +1,167 @@
+"""Ordinary mistakes with the statistics, data and display functions: each is a ValueError that says what to change.
+
+Found by a sweep of about 700 wrong calls (issue 11: "never an AttributeError or TypeError from inside"); the QCA
+module has its own file (test_qca_inputs.py), the figures and the brief theirs. A few of these were not errors at
+all before: a wrong value was accepted and changed the result (marked "silent" below).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from krihs_analysis import compare, display, linkage, pipeline, reliability, wording
+from krihs_analysis.data import (
+    is_illustrative,
+    is_jp_local_government_code,
+    numeric_codes,
+    placenames,
+    read_cases,
+    read_context,
+    to_long,
+)
+from krihs_analysis.data.tidy import core_task_indices
+
+
+@pytest.fixture(scope="module")
+def cases():
+    return read_cases()
+
+
+def _two_coders(cases):
+    a = cases[["case_id", "integration"]].copy()
+    b = a.assign(integration=a["integration"].astype(object))
+    b.loc[b.index[0], "integration"] = "high"
+    return [a, b]
+
+
+# (id, call on the sample cases, fragment of the message)
+MISTAKES = [
+    # -- statistics: a variable that has no numbers, or one string where a list is meant ----------------------------
+    ("compare-category", lambda c: compare.compare_countries(c, variables=["city_size"], n_boot=0),
+     r"'city_size' is a category variable; variables must be numeric"),
+    ("compare-int", lambda c: compare.compare_countries(c, variables=5, n_boot=0),
+     "variables must be a list of codebook variable names"),
+    ("compare-empty", lambda c: compare.compare_countries(c, variables=[], n_boot=0), "give at least one"),
+    ("levels-count", lambda c: compare.level_distribution(c, variables=["support_years"]),
+     r"'support_years' is a count variable; variables must be coded"),
+    ("levels-empty", lambda c: compare.level_distribution(c, variables=[]), "give at least one"),
+    ("profile-misspelt", lambda c: compare.case_profile(c, "KR-P1-A", variables=["integraton"]),
+     "'integraton' is not a variable of the codebook"),
+    ("profile-text", lambda c: compare.case_profile(c, "KR-P1-A", variables=["municipality"]),
+     "is a text variable"),
+    ("association-category", lambda c: linkage.association(c, x="city_size", y="sustainability", n_boot=0),
+     "is a category variable"),
+    ("association-list", lambda c: linkage.association(c, x=["integration"], y="sustainability", n_boot=0),
+     r"x must be one column name \(e.g. x='integration'\)"),
+    ("association-same", lambda c: linkage.association(c, x="integration", y="integration", n_boot=0),
+     "x and y are both 'integration'"),  # silent: tau = 1 with an exact p
+    ("ordinal-swapped", lambda c: linkage.ordinal_model(c, ["integration"], "sustainability"),
+     "outcome must be one column name"),
+    ("ordinal-outcome-as-predictor", lambda c: linkage.ordinal_model(c, "sustainability",
+                                                                   ["integration", "sustainability"]),
+     "'sustainability' is the outcome; it cannot also be a predictor"),  # silent: a separated model
+    ("firth-text-outcome", lambda c: linkage.firth_logit(c, "municipality", ["integration"]),
+     "is a text variable"),
+    # -- reliability -----------------------------------------------------------------------------------------------
+    ("kappa-unsorted", lambda c: reliability.weighted_kappa([0, 1, 2, 3, 1], [0, 1, 2, 2, 1], weights="linear",
+                                                           categories=[0, 2, 1, 3]),
+     "categories must be the ordered scale, ascending"),  # silent: 1.0 instead of 0.8
+    ("kappa-repeated", lambda c: reliability.weighted_kappa([0, 1], [0, 1], categories=[0, 0, 1]),
+     "without repeats"),
+    ("kappa-outside", lambda c: reliability.weighted_kappa([0, 3], [0, 1], categories=[0, 1, 2]),
+     r"code\(s\) \[3.0\] are not among the categories"),
+    ("agreement-words", lambda c: reliability.agreement(_two_coders(c)),
+     r"sheet 2 \(coder2\): 'integration' has a non-numeric code 'high'"),
+    ("agreement-coders-string", lambda c: reliability.agreement(_two_coders(c)[:1] * 2, coders="ab"),
+     "coders must be a list of names"),  # silent: coders 'a' and 'b'
+    ("agreement-variables-int", lambda c: reliability.agreement(_two_coders(c)[:1] * 2, variables=5),
+     "variables must be a list of codebook variable names"),
+    ("report-one-path", lambda c: reliability.agreement_report("coder_a.csv"),
+     "paths must be a list of two or more sheet files"),
+    ("report-frames", lambda c: reliability.agreement_report(_two_coders(c)),
+     r"for sheets already read \(DataFrames\) call agreement\(sheets\)"),
+    ("report-none", lambda c: reliability.agreement_report(None), "paths must be a list"),
+    ("krippendorff-sheet", lambda c: reliability.krippendorff_alpha(c),
+     "data must be a coders x units array of numeric codes"),
+    # -- pipeline --------------------------------------------------------------------------------------------------
+    ("family-by-programme", lambda c: pipeline.family_table(
+        compare.compare_countries(c, by="programme", n_boot=0, n_permutations=0), pd.DataFrame()),
+     "not a comparison by programme"),  # silent: every programme row keyed 'integration'
+    ("family-result-object", lambda c: pipeline.family_table(linkage.ordinal_model(c, "sustainability",
+                                                                                   ["integration"]), pd.DataFrame()),
+     r"comparison must be a pandas DataFrame, got a ModelFit; pass one of its tables"),
+    ("family-missing-column", lambda c: pipeline.family_table(pd.DataFrame({"variable": ["a"]}), pd.DataFrame()),
+     "comparison lacks the column"),
+    ("analyse-no-draws", lambda c: pipeline.analyse(c, n_permutations=0),
+     "n_permutations must be a whole number of at least 1"),
+    # -- display ---------------------------------------------------------------------------------------------------
+    ("labelled-result-object", lambda c: display.labelled(linkage.ordinal_model(c, "sustainability",
+                                                                                ["integration"])),
+     r"frame must be a pandas DataFrame, got a ModelFit; pass one of its tables, e.g. frame=result.table"),
+    ("labelled-none", lambda c: display.labelled(None), "frame must be a pandas DataFrame, got a NoneType"),
+    ("labelled-misspelt-index", lambda c: display.labelled(pd.DataFrame({"variable": ["integration"]}),
+                                                           index="variabel"),
+     "frame lacks the column"),  # silent: ignored
+    ("labelled-misspelt-columns", lambda c: display.labelled(pd.DataFrame({"variable": ["integration"]}),
+                                                             columns=["variabel"]),
+     "frame lacks the column"),  # silent: ignored
+    ("labelled-digits", lambda c: display.labelled(pd.DataFrame({"p": [0.5]}), digits=2.5),
+     "digits must be a whole number"),
+    ("banner-none", lambda c: display.banner(None), "cases must be a pandas DataFrame"),
+    ("banner-lang", lambda c: display.banner(True, lang="fr"), "unknown language 'fr'"),
+    ("illustrative-list", lambda c: is_illustrative([1, 2]), "cases must be a pandas DataFrame"),
+    # -- data ------------------------------------------------------------------------------------------------------
+    ("read-frame", lambda c: read_cases(c), "it is already case data"),
+    ("read-codebook-object", lambda c: read_cases(codebook=5), "codebook must be a Codebook"),
+    ("read-csv-sheet", lambda c: read_cases(sheet=5), "applies to XLSX workbooks only"),  # silent: ignored
+    ("context-list", lambda c: read_context(["rmo_survey"]), "name must be the name of one context table"),
+    ("numeric-misspelt", lambda c: numeric_codes(c, ["integraton"]), "cases lacks the column"),
+    ("numeric-string", lambda c: numeric_codes(c, "integraton"), "cases lacks the column"),
+    ("long-misspelt-id", lambda c: to_long(c, id_vars=["case_idd"]), "cases lacks the column"),
+    ("indices-none", lambda c: core_task_indices(None), "cases must be a pandas DataFrame"),
+    ("code-number", lambda c: is_jp_local_government_code(131016), "a number loses the leading zero"),
+    ("hepburn-long", lambda c: placenames.hepburn("カツウラ", long=1), "long must be syllable positions"),
+    ("hangul-long", lambda c: placenames.hangul("カツウラ", long="12"), "long must be syllable positions"),
+    ("name-type-list", lambda c: placenames.municipality_name("かつうらし", ["city"], lang="en"),
+     "unknown municipality type"),
+    # -- wording ---------------------------------------------------------------------------------------------------
+    ("phrase-missing-field", lambda c: wording.phrase("figures", "n_cases", "ko", n_kr=14),
+     r"needs the field\(s\) n_jp"),
+    ("phrase-domain-list", lambda c: wording.phrase(["common"], "illustrative_short", "en"),
+     "domain must be the name of a locale file"),
+    ("prose-unfilled", lambda c: display.prose("nb01_read", lang="en"), "needs the field"),  # silent: braces shown
+]
+
+
+@pytest.mark.parametrize(("call", "match"), [m[1:] for m in MISTAKES], ids=[m[0] for m in MISTAKES])
+def test_a_mistake_is_a_value_error_that_says_what_to_change(cases, call, match):
+    with pytest.raises(ValueError, match=match):
+        call(cases)
+
+
+def test_the_cases_are_not_changed_by_a_refused_call(cases):
+    before = cases.copy(deep=True)
+    for _, call, _ in MISTAKES:
+        try:
+            call(cases)
+        except ValueError:
+            pass
+    pd.testing.assert_frame_equal(cases, before)
+
+
+def test_what_the_checks_accept_still_works(cases):
+    # One string is one variable; counts are numeric; a path of a codebook is read; a set of positions works.
+    one = compare.compare_countries(cases, variables="integration", n_boot=0)
+    assert one["variable"].tolist() == ["integration"]
+    counts = compare.compare_countries(cases, variables=["support_years"], n_boot=0)
+    assert np.isfinite(counts["cliffs_delta"]).all()
+    from krihs_analysis.codebook import DEFAULT_PATH
+
+    assert read_cases(codebook=DEFAULT_PATH).shape == cases.shape
+    assert placenames.hangul("カツウラ", long={1}) == placenames.hangul("カツウラ", long=[1])
+    # By hand: one disagreement (3 vs 2) of weight 1/3 in 5 pairs, Do = 1/15; from the margins De = 1/3.
+    assert reliability.weighted_kappa([0, 1, 2, 3, 1], [0, 1, 2, 2, 1], weights="linear",
+                                      categories=[0, 1, 2, 3]) == pytest.approx(1 - (1 / 15) / (1 / 3))
+    assert numeric_codes(cases, "integration").columns.tolist() == ["integration"]
