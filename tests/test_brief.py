@@ -198,11 +198,11 @@ def test_context_box_shows_the_fiscal_figure_with_its_caption_and_source(compose
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_clustered_association_p_is_worded_as_permuting_whole_clusters(lang):
-    from krihs_analysis.wording import phrase
+    from krihs_analysis.wording import phrase, phrases
 
     assert phrase("brief", "p_clusters", "en", p="exact p < 0.001") == "exact p < 0.001 with whole clusters permuted"
     for key in ("p_clusters", "p_clusters_within"):
-        assert "{p}" in phrase("brief", key, lang) and "X1" in phrase("brief", key, lang, p="X1", strata="S")
+        assert "{p}" in phrases("brief")[key][lang] and "X1" in phrase("brief", key, lang, p="X1", strata="S")
 
 
 @needs_pdf

@@ -42,7 +42,7 @@ MISTAKES = [
     ("compare-category", lambda c: compare.compare_countries(c, variables=["city_size"], n_boot=0),
      r"'city_size' is a category variable; variables must be numeric"),
     ("compare-int", lambda c: compare.compare_countries(c, variables=5, n_boot=0),
-     "variables must be a list of codebook variable names"),
+     r"variables must be one string or a list of strings, got 5; pass e.g. variables=\['integration'\]"),
     ("compare-empty", lambda c: compare.compare_countries(c, variables=[], n_boot=0), "give at least one"),
     ("levels-count", lambda c: compare.level_distribution(c, variables=["support_years"]),
      r"'support_years' is a count variable; variables must be coded"),
@@ -77,7 +77,7 @@ MISTAKES = [
     ("agreement-coders-string", lambda c: reliability.agreement(_two_coders(c)[:1] * 2, coders="ab"),
      "coders must be a list of names"),  # silent: coders 'a' and 'b'
     ("agreement-variables-int", lambda c: reliability.agreement(_two_coders(c)[:1] * 2, variables=5),
-     "variables must be a list of codebook variable names"),
+     "variables must be one string or a list of strings"),
     ("report-one-path", lambda c: reliability.agreement_report("coder_a.csv"),
      "paths must be a list of two or more sheet files"),
     ("report-frames", lambda c: reliability.agreement_report(_two_coders(c)),

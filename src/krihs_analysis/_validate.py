@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["check_alpha", "check_choice", "check_columns", "check_count", "check_frame", "check_number",
-           "check_numbers", "check_seed", "renamed"]
+           "check_numbers", "check_seed", "check_strings", "check_tables", "check_text", "renamed"]
 
 
 def _describe(obj: Any) -> str:
@@ -349,3 +349,137 @@ def check_numbers(
             f"pass e.g. {example}"
         )
     return tuple(float(v) for v in items)
+
+
+def check_tables(
+    obj: Any, name: str = "tables", *, required: Iterable[str] = (), sources: Mapping[str, str] | None = None,
+    how: str = "pass a dict such as {'comparison': frame}",
+) -> Mapping[str, pd.DataFrame]:
+    """Accept a mapping of table names to pandas DataFrames that holds every name of ``required``; return it.
+
+    Parameters
+    ----------
+    obj : object
+        What the caller passed.
+    name : str
+        The argument's name, used in the message.
+    required : iterable of str
+        Tables that must be there.
+    sources : mapping, optional
+        Table name -> what makes that table, named in the message when the table is missing.
+    how : str
+        What to pass instead, said when ``obj`` is not a mapping.
+
+    Returns
+    -------
+    Mapping
+        ``obj`` itself (never copied, never modified).
+
+    Raises
+    ------
+    ValueError
+        ``obj`` is not a mapping (a DataFrame, a list, an uncalled method), a name is not text, an entry is not a
+        DataFrame, or a required table is missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> sorted(check_tables({"qca": pd.DataFrame({"model": ["A"]})}, required=["qca"]))
+    ['qca']
+    >>> check_tables({"qca": pd.DataFrame()}, required=["qca", "comparison"],
+    ...              sources={"comparison": "compare_countries"})
+    Traceback (most recent call last):
+    ...
+    ValueError: tables lacks the table(s) 'comparison' (made by compare_countries); it has 'qca'
+    """
+    if isinstance(obj, pd.DataFrame) or not isinstance(obj, Mapping):
+        got = _describe(obj)
+        if callable(obj) and hasattr(obj, "__name__"):  # results.tables without the parentheses
+            got = f"the function {obj.__name__} itself; call it ({obj.__name__}())"
+        raise ValueError(f"{name} must be a mapping of table names to pandas DataFrames, got {got}; {how}")
+    for key, frame in obj.items():
+        if not isinstance(key, str) or not key:
+            raise ValueError(f"{name} has the table name {key!r}; every table name must be non-empty text")
+        if not isinstance(frame, pd.DataFrame):
+            raise ValueError(f"{name}[{key!r}] is {_describe(frame)}, not a table; every entry of {name} must be a "
+                             "pandas DataFrame")
+    missing = [t for t in dict.fromkeys(required) if t not in obj]
+    if missing:
+        made = [f"{t!r} (made by {sources[t]})" if sources and t in sources else repr(t) for t in missing]
+        have = ", ".join(repr(k) for k in obj) or "none"
+        raise ValueError(f"{name} lacks the table(s) {', '.join(made)}; it has {have}")
+    return obj
+
+
+def check_strings(values: Any, name: str, *, example: str, allow_empty: bool = False) -> list[str]:
+    """Accept one string or a flat collection of strings (list, tuple, Index...); return them as a list.
+
+    One string is one item, never split into its characters (``formats="png"`` is ``["png"]``, not
+    ``["p", "n", "g"]``).
+
+    Parameters
+    ----------
+    values : object
+        What the caller passed.
+    name : str
+        The argument's name, used in the message.
+    example : str
+        What to pass instead, e.g. ``"formats=['png', 'pdf']"``.
+    allow_empty : bool
+        Accept an empty collection.
+
+    Returns
+    -------
+    list of str
+        The strings, in the order given.
+
+    Raises
+    ------
+    ValueError
+        ``values`` is neither a string nor a collection of strings (``None``, a number, a mapping, a DataFrame),
+        holds something other than a string, or is empty.
+
+    Examples
+    --------
+    >>> check_strings("png", "formats", example="formats=['png', 'pdf']")
+    ['png']
+    >>> check_strings(("png", "svg"), "formats", example="formats=['png', 'pdf']")
+    ['png', 'svg']
+    >>> check_strings(None, "langs", example="langs=['en', 'ko']")
+    Traceback (most recent call last):
+    ...
+    ValueError: langs must be one string or a list of strings, got None; pass e.g. langs=['en', 'ko']
+    """
+    if isinstance(values, str):
+        return [values]
+    items: list[Any] | None = None
+    if isinstance(values, Iterable) and not isinstance(values, (bytes, Mapping, pd.DataFrame)):
+        try:
+            items = list(values)
+        except TypeError:  # a 0-d numpy array is iterable in name only
+            items = None
+    if items is None or not all(isinstance(v, str) for v in items):
+        shown = repr(values)
+        shown = shown if len(shown) <= 80 and "\n" not in shown else _describe(values)
+        raise ValueError(f"{name} must be one string or a list of strings, got {shown}; pass e.g. {example}")
+    if not items and not allow_empty:
+        raise ValueError(f"{name} is empty; give at least one, e.g. {example}")
+    return items
+
+
+def check_text(value: Any, name: str, *, example: str, optional: bool = False) -> str | None:
+    """Accept a string (or None when ``optional``); return it.
+
+    Examples
+    --------
+    >>> check_text("1. Status", "title", example="title='1. Status'")
+    '1. Status'
+    >>> check_text(5, "title", example="title='1. Status'")
+    Traceback (most recent call last):
+    ...
+    ValueError: title must be a string, got 5 (int); pass e.g. title='1. Status'
+    """
+    if (value is None and optional) or isinstance(value, str):
+        return value
+    raise ValueError(f"{name} must be a string{' or None' if optional else ''}, got {value!r:.80} "
+                     f"({type(value).__name__}); pass e.g. {example}")

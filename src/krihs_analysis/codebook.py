@@ -267,19 +267,13 @@ def check_variables(names: Iterable[str] | str, *, codebook: Codebook | None = N
     ...
     ValueError: 'city_size' is a category variable; variables must be numeric (ordinal, binary, count, percent, year)
     """
-    if isinstance(names, str):
-        names = [names]
-    try:
-        names = list(names)
-    except TypeError:
-        raise ValueError(f"{name} must be a list of codebook variable names (e.g. ['integration']), "
-                         f"got {names!r:.80}") from None
+    from ._validate import check_strings
+
+    names = check_strings(names, name, example=f"{name}=['integration']", allow_empty=True)
     cb = codebook or load_codebook()
     allowed = CODED_TYPES if coded else (*CODED_TYPES, *NUMERIC_TYPES) if numeric else None
     out = []
     for var_name in names:
-        if not isinstance(var_name, str):
-            raise ValueError(f"{name} must be codebook variable names (text), got {var_name!r:.80}")
         var = cb[var_name]
         if allowed is not None and var.type not in allowed:
             raise ValueError(f"{var_name!r} is a {var.type} variable; {name} must be "

@@ -208,12 +208,12 @@ def analyse(
     from .compare import compare_countries, core_task_profile, level_distribution
     from .linkage import association
 
-    from ._validate import check_count
+    from ._validate import check_count, check_strings
 
     # The QCA cluster test needs at least one draw; compare and association would accept 0.
     n_permutations = check_count(n_permutations, "n_permutations", minimum=1)
-    if isinstance(qca_conditions, str):
-        qca_conditions = [qca_conditions]
+    if qca_conditions is not None:
+        qca_conditions = check_strings(qca_conditions, "qca_conditions", example="qca_conditions=['integration']")
     conditions = tuple(qca_conditions) if qca_conditions is not None else qca.DEFAULT_CONDITIONS
     data = qca.from_cases(cases, kind=qca_kind, conditions=conditions)
     tt = qca.truth_table(data, "sustainability", list(conditions), incl_cut=incl_cut, pri_cut=pri_cut)

@@ -25,13 +25,15 @@ from .._validate import check_alpha
 from ..codebook import check_lang
 from ..data import is_illustrative, read_context
 from ..wording import phrase
+from . import _inputs
 from . import document as doc
 from .text import (
+    FINDINGS_TABLES,
+    _draft_findings,
     association_sentence,
     comparison_is_weak,
     comparison_sentence,
     core_task_sentence,
-    draft_findings,
     implication_sentence,
     largest_gap,
     qca_sentence,
@@ -44,10 +46,32 @@ SECTIONS = ("section_status", "section_comparison", "section_integration", "sect
             "section_implications")
 CAPTIONS = ("caption_profile", "caption_integration", "caption_qca", "caption_tasks", "caption_rmo",
             "caption_fiscal")
+#: The result tables compose reads, each needed with rows (the summary also reads ``family`` when there is one).
+TABLES = ("comparison", "association", "qca", "qca_fit", "qca_xy", "core_task_gaps", "profile_programme")
+#: The case columns behind the status sentence (:func:`case_summary`).
+SUMMARY_COLUMNS = ("country", "programme", "ministry", "continued")
+#: Every case column compose reads: the status sentence, the case points (figure 2), the case municipalities.
+CASE_COLUMNS = ("case_id", *SUMMARY_COLUMNS, "integration", "sustainability", "municipality_code")
 
 
 def case_summary(cases: pd.DataFrame) -> dict[str, int]:
-    """Counts behind the status sentence."""
+    """Counts behind the status sentence.
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        The case sheet (:func:`krihs_analysis.data.read_cases`), with ``country``, ``programme``, ``ministry``
+        and ``continued``.
+
+    Raises
+    ------
+    ValueError
+        `cases` is not a DataFrame with rows, or lacks one of those columns.
+    """
+    return _case_summary(_inputs.cases_frame(cases, SUMMARY_COLUMNS))
+
+
+def _case_summary(cases: pd.DataFrame) -> dict[str, int]:
     kr = cases[cases["country"].astype(str) == "KR"]
     jp = cases[cases["country"].astype(str) == "JP"]
     return {"n_kr": len(kr), "n_jp": len(jp), "n_programmes": kr["programme"].nunique(),
@@ -56,7 +80,24 @@ def case_summary(cases: pd.DataFrame) -> dict[str, int]:
 
 
 def priorities(gaps: pd.DataFrame) -> pd.DataFrame:
-    """Core tasks ranked by the mean gap of the Korean programmes to the Japanese benchmark."""
+    """Core tasks ranked by the mean gap of the Korean programmes to the Japanese benchmark.
+
+    Parameters
+    ----------
+    gaps : pandas.DataFrame
+        ``group, task, mean, benchmark``: the ``core_task_gaps`` table
+        (:meth:`krihs_analysis.pipeline.Results.core_task_gaps`, or ``tables["core_task_gaps"]``).
+
+    Raises
+    ------
+    ValueError
+        `gaps` is not that table (a Results, a dict of tables, a table without those columns).
+    """
+    cols, made = _inputs.TABLES["core_task_gaps"]
+    return _priorities(_inputs.result_frame(gaps, "gaps", cols, made, key="core_task_gaps"))
+
+
+def _priorities(gaps: pd.DataFrame) -> pd.DataFrame:
     g = gaps.assign(gap=gaps["benchmark"] - gaps["mean"], below=gaps["mean"] < gaps["benchmark"])
     out = g.groupby("task").agg(gap=("gap", "mean"), n_programmes_below=("below", "sum"),
                                 n_programmes=("group", "nunique")).reset_index()
@@ -75,16 +116,27 @@ def compose(
 
     Parameters
     ----------
-    tables
-        Named result tables (:meth:`krihs_analysis.pipeline.Results.tables`).
-    cases
-        The case data the results came from (for the case counts, the case points and the illustrative flag).
+    tables : Mapping of str to pandas.DataFrame, or krihs_analysis.pipeline.Results
+        Named result tables (:meth:`krihs_analysis.pipeline.Results.tables`, or
+        :func:`~krihs_analysis.brief.document.load_results`), or the Results itself (read as its ``tables()``).
+        Needs :data:`TABLES`, each with rows.
+    cases : pandas.DataFrame
+        The case data the results came from (for the case counts, the case points and the illustrative flag),
+        with the columns of :data:`CASE_COLUMNS`.
     lang
         One of :data:`krihs_analysis.codebook.LANGS` (``en``, ``ko``, ``ja``).
-    meta
-        Title and issuer block (:func:`~krihs_analysis.brief.document.load_metadata`; the project's by default).
+    meta : Mapping, optional
+        Title and issuer block with ``number``, ``issuer``, ``title`` and ``authors``
+        (:func:`~krihs_analysis.brief.document.load_metadata`; the project's by default).
     alpha
         Level above which a p-value makes a finding weak.
+
+    Raises
+    ------
+    ValueError
+        Before any figure is drawn: a missing or empty table, a table without the columns the brief reads (named
+        with the function that makes it), cases that are not a case sheet, metadata that are not a mapping with
+        its four keys, an unknown language or a bad `alpha`.
     """
     from ..figures import (
         close_figure,
@@ -97,8 +149,15 @@ def compose(
     )
 
     check_lang(lang)
-    alpha = check_alpha(alpha)  # before any figure is drawn
-    meta = meta if meta is not None else doc.load_metadata()
+    alpha = check_alpha(alpha)  # before any figure is drawn, as every check here
+    tables = _inputs.result_tables(tables, "tables", need=TABLES, read=FINDINGS_TABLES,
+                                   usage="compose(tables, cases)")
+    fit_rows = tables["qca_fit"]
+    if not (fit_rows["level"] == "expression").any():
+        raise ValueError("tables['qca_fit'] has no row of level 'expression' (the whole solution); pass the fit of "
+                         "the solution, krihs_analysis.qca.fit(data, model, outcome=...)")
+    cases = _inputs.cases_frame(cases, CASE_COLUMNS)
+    meta = _inputs.metadata(meta) if meta is not None else doc.load_metadata()
     ill = is_illustrative(cases)
 
     def w(key: str, **fields: Any) -> str:
@@ -106,12 +165,11 @@ def compose(
 
     sec = [w(k) for k in SECTIONS]
     cap = [w(k) for k in CAPTIONS]
-    findings = draft_findings(tables, lang=lang, alpha=alpha)
+    findings = _draft_findings(tables, lang=lang, alpha=alpha, max_findings=5)
     comp = tables["comparison"]
     assoc = tables["association"]
     qca = tables["qca"]
     gaps = tables["core_task_gaps"]
-    fit_rows = tables["qca_fit"]
     context = read_context("rmo_survey")
 
     def fig_block(fig, number: int, caption: str) -> str:
@@ -123,7 +181,7 @@ def compose(
         return doc.section(title, paras, lang=lang)
 
     blocks = [doc.title_block(meta, lang=lang, illustrative=ill), doc.summary_box(findings, lang=lang)]
-    blocks.append(section(sec[0], [status_sentence(case_summary(cases), lang=lang)]))
+    blocks.append(section(sec[0], [status_sentence(_case_summary(cases), lang=lang)]))
 
     ranked = [r for _, r in rank_comparisons(comp).iterrows()]
     strong = [r for r in ranked if not comparison_is_weak(r, alpha=alpha)]
@@ -145,7 +203,7 @@ def compose(
     blocks.append(section(sec[4], [core_task_sentence(largest_gap(gaps), lang=lang)]))
     blocks.append(fig_block(core_task_gaps(tables["profile_programme"], lang=lang, illustrative=ill), 4, cap[3]))
 
-    prio = priorities(gaps)
+    prio = _priorities(gaps)
     blocks.append(section(sec[5], [implication_sentence(r, rank=i + 1, lang=lang) for i, r in prio.iterrows()]
                           + [w("note_plans")]))
     # Published statistics, not the sample: the fiscal figure marks the sheet's own Japanese municipalities
@@ -153,5 +211,5 @@ def compose(
     rmo = fig_block(rmo_trend(context, lang=lang).figure, 5, cap[4])
     fiscal = fig_block(fiscal_context(cases=cases, lang=lang), 6, cap[5])
     blocks.append(doc.context_box(lang=lang, figures=[rmo], fiscal_figure=fiscal))
-    blocks.append(doc.appendix(findings, lang=lang, tables=tables))
+    blocks.append(doc._appendix(findings, lang=lang, tables=tables))
     return blocks

@@ -25,9 +25,11 @@ import pandas as pd
 from .. import paths
 from .._format import fmt_int, fmt_num, is_missing
 from .._io import write_atomic
+from .._validate import check_columns, check_count, check_number, check_strings, check_text
 from ..codebook import LANGS, check_lang, load_codebook
 from ..data import read_context
 from ..wording import phrase
+from . import _inputs
 
 DEFAULT_METADATA = paths.ROOT / "brief.yaml"
 TEMPLATES = Path(__file__).with_name("templates")
@@ -56,6 +58,18 @@ def _a(key: str, lang: str, **fields: Any) -> str:
 def load_metadata(path: str | Path | None = None) -> dict[str, Any]:
     """Read the brief's title and issuer block (``brief.yaml`` at the project root by default).
 
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        A YAML file with ``number``, ``issuer``, ``title`` and ``authors`` (a list); the project's by default.
+
+    Raises
+    ------
+    FileNotFoundError
+        No file at `path`.
+    ValueError
+        `path` is not a path, or the file is not a YAML mapping with those keys (an empty file, a list).
+
     Examples
     --------
     >>> load_metadata()["number"]
@@ -63,14 +77,15 @@ def load_metadata(path: str | Path | None = None) -> dict[str, Any]:
     """
     from .._io import read_yaml
 
-    p = Path(path) if path is not None else DEFAULT_METADATA
+    p = Path(_inputs.path(path, "path", "path='brief.yaml'")) if path is not None else DEFAULT_METADATA
     if not p.is_file():
         raise FileNotFoundError(f"brief metadata file not found: {p}")
     meta = read_yaml(p)
-    missing = [k for k in ("number", "issuer", "title", "authors") if k not in meta]
-    if missing:
-        raise ValueError(f"{p.name}: missing keys {missing}")
-    return meta
+    if not isinstance(meta, Mapping):  # an empty file reads as None
+        raise ValueError(f"{p.name} must hold the brief's metadata as a YAML mapping with the keys number, issuer, "
+                         f"title and authors, but it holds {'nothing' if meta is None else type(meta).__name__}; "
+                         f"write them in it (see {DEFAULT_METADATA.name} at the project root)")
+    return _inputs.metadata(meta, p.name)
 
 
 def _pick(value: Any, lang: str) -> str:
@@ -95,8 +110,19 @@ def title_block(meta: Mapping[str, Any], *, lang: str, illustrative: bool) -> st
     The block also names the PDF's running bands (:func:`krihs_analysis.pdf.print_pdf`): the illustrative notice in
     the header of every page, the series and number beside the page number in the foot; and asks for its
     figure-fitting pass.
+
+    Parameters
+    ----------
+    meta : Mapping
+        ``number``, ``issuer``, ``title`` and ``authors`` (a list), optionally ``series``, ``short_series``,
+        ``date`` and ``reference``: what :func:`load_metadata` reads. Texts may be mappings by language.
+    lang : str
+        One of :data:`krihs_analysis.codebook.LANGS`.
+    illustrative : bool
+        Mark the brief as drawn from illustrative data.
     """
     check_lang(lang)
+    _inputs.metadata(meta)
     notice = html.escape(load_codebook().notice("illustrative", lang))
     short = _pick(meta.get("short_series", meta.get("series", "")), lang)
     foot = html.escape(_w("page_label", lang, series=short, number=meta["number"]) if short else "")
@@ -115,8 +141,27 @@ def title_block(meta: Mapping[str, Any], *, lang: str, illustrative: bool) -> st
         f'<div class="authors">{html.escape(authors)}</div>{ref}', lang)
 
 
+#: The columns of :func:`~krihs_analysis.brief.text.draft_findings` that the summary box and the appendix read.
+FINDINGS_COLUMNS = ("number", "text", "result", "weak", "evidence")
+
+
+def _findings(findings: Any) -> pd.DataFrame:
+    return _inputs.result_frame(findings, "findings", FINDINGS_COLUMNS,
+                                "krihs_analysis.brief.text.draft_findings(tables)")
+
+
 def summary_box(findings: pd.DataFrame, *, lang: str) -> str:
-    """The numbered findings in a box; weak findings are marked."""
+    """The numbered findings in a box; weak findings are marked.
+
+    Parameters
+    ----------
+    findings : pandas.DataFrame
+        What :func:`krihs_analysis.brief.text.draft_findings` returns (not the result tables themselves).
+    lang : str
+        One of :data:`krihs_analysis.codebook.LANGS`.
+    """
+    check_lang(lang)
+    _findings(findings)
     weak_attr = ' class="weak"'
     items = "".join(
         f"<li{weak_attr if row.weak else ''}>{html.escape(row.text)}</li>" for row in findings.itertuples()
@@ -125,8 +170,21 @@ def summary_box(findings: pd.DataFrame, *, lang: str) -> str:
 
 
 def section(title: str, paragraphs: list[str] | str, *, lang: str = "en") -> str:
-    """A numbered-section heading with paragraphs (plain text, escaped)."""
-    paras = [paragraphs] if isinstance(paragraphs, str) else paragraphs
+    """A numbered-section heading with paragraphs (plain text, escaped).
+
+    Parameters
+    ----------
+    title : str
+        The heading.
+    paragraphs : str or list of str
+        One paragraph or several.
+    lang : str
+        One of :data:`krihs_analysis.codebook.LANGS`.
+    """
+    check_lang(lang)
+    check_text(title, "title", example="title='1. Status'")
+    paras = check_strings(paragraphs, "paragraphs", example="paragraphs=['First paragraph.', 'Second paragraph.']",
+                          allow_empty=True)
     body = "".join(f"<p>{html.escape(p)}</p>" for p in paras)
     return _kb(f"<h2>{html.escape(title)}</h2>{body}", lang)
 
@@ -136,7 +194,26 @@ def figure_block(fig: Any, *, number: int, caption: str, lang: str, dpi: int = 1
     """A numbered figure (a matplotlib Figure, embedded as PNG at its own printed width) with its caption.
 
     The figure carries its source note (and the illustrative-data note) itself, so none is repeated here.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure or matplotlib.axes.Axes
+        The figure, or an Axes of it (what most functions of :mod:`krihs_analysis.figures` return).
+    number : int
+        The figure's number (from 1).
+    caption : str
+        The caption (plain text, escaped).
+    lang : str
+        One of :data:`krihs_analysis.codebook.LANGS`.
+    dpi, max_width_mm : float
+        The PNG's resolution and the widest it is printed (both above 0).
     """
+    check_lang(lang)
+    fig = _inputs.figure(fig)
+    number = check_count(number, "number", minimum=1)
+    check_text(caption, "caption", example="caption='Korea–Japan comparison'")
+    check_number(dpi, "dpi", lo=0, strict=True, example="dpi=170")
+    check_number(max_width_mm, "max_width_mm", lo=0, strict=True, example="max_width_mm=180")
     buf = io.BytesIO()
     # "tight" keeps direct labels that reach the edge; the printed width follows the cropped image.
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", pad_inches=0.04, metadata={"Software": None})
@@ -176,6 +253,8 @@ def source_note(source: str, *, lang: str) -> str:
     >>> source_note("出典：総務省", lang="ja")
     '<div class="srcnote">出典：総務省</div>'
     """
+    check_lang(lang)
+    check_text(source, "source", example="source='MIC, survey of regional management organisations'")
     label = _w("source", lang)
     text = source.strip()
     if not text.startswith(label):
@@ -191,8 +270,22 @@ def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None
     after it. `fiscal_figure` is the block of :func:`krihs_analysis.figures.fiscal_context`, shown with the source
     of MIC's fiscal table in place of the five-row FY2021 table (which is shown without it). The box is drawn as
     two framed parts, each kept whole: the second may start a new page without leaving an empty frame behind.
+
+    Parameters
+    ----------
+    lang : str
+        One of :data:`krihs_analysis.codebook.LANGS`.
+    figures : list of str
+        Figure blocks (HTML text of :func:`figure_block`).
+    fiscal_figure : str, optional
+        The fiscal figure's block.
     """
     check_lang(lang)
+    figures = check_strings(figures, "figures", allow_empty=True,
+                            example="figures=[figure_block(fig, number=5, caption=..., lang=...)]")
+    if fiscal_figure is not None:
+        check_text(fiscal_figure, "fiscal_figure",
+                   example="fiscal_figure=figure_block(fig, number=6, caption=..., lang=...)")
     rmo = read_context("rmo_survey")
     year, orgs, munis = _w("col_year", lang), _w("col_orgs", lang), _w("col_munis", lang)
     t1 = pd.DataFrame({year: rmo["fiscal_year_label"], orgs: rmo["organisations"].map(fmt_int),
@@ -265,6 +358,9 @@ def _why(reason: str, lang: str) -> str:
 def run_notes(tables: Mapping[str, pd.DataFrame], *, lang: str) -> list[str]:
     """What the run recorded about its computations, as sentences in `lang`.
 
+    `tables` are the named result tables (:meth:`krihs_analysis.pipeline.Results.tables` or :func:`load_results`),
+    or the :class:`~krihs_analysis.pipeline.Results` itself.
+
     Reads the run's ``diagnostics`` table when there is one (one row per event, with a ``kind`` such as
     ``truncated``, ``not_converged``, ``reused`` or ``skipped`` and the ``step`` it happened in), a ``truncated``
     flag on the ``qca`` table, and the p-value and interval methods of the comparison and association tables
@@ -277,6 +373,15 @@ def run_notes(tables: Mapping[str, pd.DataFrame], *, lang: str) -> list[str]:
     ['QCA minimisation: only the first 20 minimal covers were listed (the cap was reached); other equally minimal solutions may exist.']
     """
     check_lang(lang)
+    return _run_notes(_inputs.result_tables(tables, "tables", read=NOTES_TABLES, usage="run_notes(tables, lang=...)"),
+                      lang=lang)
+
+
+#: The tables whose columns the appendix reads by name (the others it reads only where they have them).
+NOTES_TABLES = ("comparison", "association")
+
+
+def _run_notes(tables: Mapping[str, pd.DataFrame], *, lang: str) -> list[str]:
     notes: list[str] = []
     for name in ("diagnostics", "warnings", "run_notes"):
         diag = tables.get(name)
@@ -353,6 +458,15 @@ def family_note(tables: Mapping[str, pd.DataFrame], *, lang: str, max_members: i
     With a ``family`` table (one row per test the run made), the sentence names the family and its adjustment;
     without one, it says that the Holm adjustment was made within the Korea–Japan comparisons only.
 
+    Parameters
+    ----------
+    tables : Mapping of str to pandas.DataFrame, or krihs_analysis.pipeline.Results
+        The named result tables, or the Results itself.
+    lang : str
+        One of :data:`krihs_analysis.codebook.LANGS`.
+    max_members : int
+        The most tests named one by one (a whole number from 1); the others are counted.
+
     Examples
     --------
     >>> fam = pd.DataFrame({"variable": ["integration", "resident_org"], "method": ["holm", "holm"]})
@@ -360,6 +474,12 @@ def family_note(tables: Mapping[str, pd.DataFrame], *, lang: str, max_members: i
     'Headline findings were selected from a family of 2 tests made by this run; their adjusted p-values (Holm) are adjusted over that whole family: Project integration; Representative resident organisation.'
     """
     check_lang(lang)
+    max_members = check_count(max_members, "max_members", minimum=1)  # -1 used to drop the last member silently
+    tables = _inputs.result_tables(tables, "tables", usage="family_note(tables, lang=...)")
+    return _family_note(tables, lang=lang, max_members=max_members)
+
+
+def _family_note(tables: Mapping[str, pd.DataFrame], *, lang: str, max_members: int) -> str:
     fam = tables.get("family")
     if fam is not None and len(fam):
         method_col = next((c for c in ("adjustment", "p_adjust", "method_adjust", "method") if c in fam.columns), None)
@@ -376,9 +496,25 @@ def family_note(tables: Mapping[str, pd.DataFrame], *, lang: str, max_members: i
 
 def appendix(findings: pd.DataFrame, *, lang: str, tables: Mapping[str, pd.DataFrame] | None = None) -> str:
     """The appendix: each finding with the analysis and item behind it (named as a reader names them, in
-    `lang`), the multiplicity family, and what the run recorded about its computations (:func:`run_notes`)."""
+    `lang`), the multiplicity family, and what the run recorded about its computations (:func:`run_notes`).
+
+    Parameters
+    ----------
+    findings : pandas.DataFrame
+        What :func:`krihs_analysis.brief.text.draft_findings` returns.
+    lang : str
+        One of :data:`krihs_analysis.codebook.LANGS`.
+    tables : Mapping of str to pandas.DataFrame, or krihs_analysis.pipeline.Results, optional
+        The named result tables the findings came from (or the Results itself); none by default.
+    """
     check_lang(lang)
-    tables = tables or {}
+    _findings(findings)
+    tables = (_inputs.result_tables(tables, "tables", read=NOTES_TABLES,
+                                    usage="appendix(findings, lang=..., tables=tables)") if tables is not None else {})
+    return _appendix(findings, lang=lang, tables=tables)
+
+
+def _appendix(findings: pd.DataFrame, *, lang: str, tables: Mapping[str, pd.DataFrame]) -> str:
     frame = pd.DataFrame({
         _a("col_number", lang): findings["number"],
         _a("col_finding", lang): findings["text"],
@@ -387,17 +523,35 @@ def appendix(findings: pd.DataFrame, *, lang: str, tables: Mapping[str, pd.DataF
         _a("col_evidence", lang): [_a(f"evidence_{e}", lang) for e in findings["evidence"]],
     })
     table = _table_html(frame, css_class="appendix", widths=(6, 50, 14, 18, 12))
-    notes = run_notes(tables, lang=lang) or [_a("notes_none", lang)]
+    notes = _run_notes(tables, lang=lang) or [_a("notes_none", lang)]
     items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
     return _kb(
         f'<h2>{_a("title", lang)}</h2>{table}<div class="appendix-notes">'
-        f'<h3>{_a("family_title", lang)}</h3><p>{html.escape(family_note(tables, lang=lang))}</p>'
+        f'<h3>{_a("family_title", lang)}</h3><p>{html.escape(_family_note(tables, lang=lang, max_members=8))}</p>'
         f'<h3>{_a("notes_title", lang)}</h3><ul>{items}</ul></div>', lang)
 
 
 def save_results(results: Mapping[str, pd.DataFrame], out_dir: str | Path) -> Path:
-    """Write named result tables as JSON (one file each, atomically) so a brief can be rebuilt from a run."""
-    out = Path(out_dir)
+    """Write named result tables as JSON (one file each, atomically) so a brief can be rebuilt from a run.
+
+    Parameters
+    ----------
+    results : Mapping of str to pandas.DataFrame, or krihs_analysis.pipeline.Results
+        The named result tables (each name becomes a file name), or the Results itself.
+    out_dir : str or pathlib.Path
+        The folder to write them in (made if missing).
+
+    Returns
+    -------
+    pathlib.Path
+        The folder.
+    """
+    results = _inputs.result_tables(results, "results", usage="save_results(results.tables(), out_dir)")
+    out = Path(_inputs.path(out_dir, "out_dir", "out_dir='results'"))
+    bad = [name for name in results if Path(name).name != name or name in (".", "..")]
+    if bad:
+        raise ValueError(f"results has the table name {bad[0]!r}, which is not a plain file name; name each table "
+                         "with a plain word such as 'comparison'")
     for name, frame in results.items():
         write_atomic(out / f"{name}.json", frame.to_json(orient="table", index=False, force_ascii=False, indent=1))
     return out
@@ -408,13 +562,32 @@ def load_results(results_dir: str | Path) -> dict[str, pd.DataFrame]:
 
     The ``diagnostics`` table comes back with one more row, ``kind`` ``reused``: a brief composed from these tables
     says in its appendix that its results were computed earlier, not in this run.
+
+    Parameters
+    ----------
+    results_dir : str or pathlib.Path
+        The folder :func:`save_results` wrote.
+
+    Raises
+    ------
+    FileNotFoundError
+        No folder at `results_dir`.
+    ValueError
+        `results_dir` is not a path, the folder holds no tables, or a JSON file in it is not a table
+        :func:`save_results` wrote.
     """
-    folder = Path(results_dir)
+    folder = Path(_inputs.path(results_dir, "results_dir", "results_dir='runs/<run>/figures/<notebook>/results'"))
     if not folder.is_dir():
         raise FileNotFoundError(f"results folder not found: {folder}")
     out = {}
     for p in sorted(folder.glob("*.json")):
-        out[p.stem] = pd.read_json(io.StringIO(p.read_text(encoding="utf-8")), orient="table")
+        try:
+            out[p.stem] = pd.read_json(io.StringIO(p.read_text(encoding="utf-8")), orient="table")
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            raise ValueError(f"{p} is not a result table written by save_results ({type(e).__name__}: {e}); "
+                             "remove it from the folder, or pass the folder save_results wrote") from None
+    if not out:
+        raise ValueError(f"{folder} holds no result tables (*.json); pass the folder save_results wrote")
     diag = out.get("diagnostics")
     if diag is not None and len(diag) and "kind" in diag and (diag["kind"].astype(str) == "reused").any():
         return out  # saved again after a reuse: it says so once already

@@ -27,9 +27,10 @@ import numpy as np
 import pandas as pd
 
 from .._format import fmt_ci, fmt_median, fmt_num, fmt_p, is_missing
-from .._validate import check_alpha, check_count, renamed
+from .._validate import check_alpha, check_count, check_number, check_text, renamed
 from ..codebook import check_lang, load_codebook
 from ..wording import phrase
+from . import _inputs
 
 
 def _w(key: str, lang: str, **fields) -> str:
@@ -43,6 +44,7 @@ def _var_label(name: str, lang: str) -> str:
 
 
 def _task_label(task: str, lang: str) -> str:
+    _inputs.core_tasks([task], "row['task']")
     label = load_codebook().core_tasks[task][lang]
     return label[0].lower() + label[1:] if lang == "en" else label
 
@@ -50,12 +52,28 @@ def _task_label(task: str, lang: str) -> str:
 def is_weak(ci_low: float, ci_high: float, p: float, *, alpha: float = 0.05, null: float = 0.0) -> bool:
     """Weak evidence: the CI includes the null value, or p exceeds `alpha`, or the CI is undefined.
 
+    Parameters
+    ----------
+    ci_low, ci_high, p : float or None
+        The interval's bounds and the p-value (None or NaN: missing, so the evidence is weak).
+    alpha : float
+        The significance level, strictly between 0 and 1.
+    null : float
+        The value of no effect (0 for a difference or a correlation, 1 for an odds ratio).
+
+    Raises
+    ------
+    ValueError
+        A bound, the p-value or `null` that is not a number, or `alpha` outside (0, 1).
+
     Examples
     --------
     >>> is_weak(-0.1, 0.5, 0.01), is_weak(0.2, 0.6, 0.01), is_weak(0.2, 0.6, 0.2)
     (True, False, True)
     """
     alpha = check_alpha(alpha)  # every sentence's strength passes here, so alpha=5 cannot make all findings strong
+    for value, name in ((ci_low, "ci_low"), (ci_high, "ci_high"), (p, "p"), (null, "null")):
+        _inputs.real(value, name)
     if any(is_missing(v) for v in (ci_low, ci_high, p)):
         return True
     return bool(ci_low <= null <= ci_high or p > alpha)
@@ -123,8 +141,24 @@ def comparison_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: fl
     """One Korea–Japan comparison (a row of :func:`krihs_analysis.compare.compare_countries`) as a sentence.
 
     Strong wording needs the Cliff's δ CI to exclude zero and the Holm-adjusted p to be at most `alpha`.
+
+    Parameters
+    ----------
+    row : pandas.Series or Mapping
+        One row of the comparison table, e.g. ``table.iloc[0]`` (``variable, median_kr, median_jp, cliffs_delta,
+        ci_low, ci_high, p_value``; ``p_holm`` when adjusted, ``p_method`` and ``ci_method`` when known).
+    lang : str
+        One of :data:`krihs_analysis.codebook.LANGS`.
+    alpha : float
+        Level above which the adjusted p makes the finding weak.
+
+    Raises
+    ------
+    ValueError
+        `row` is not one row (a whole DataFrame, None) or lacks a field; an unknown language; a bad `alpha`.
     """
     check_lang(lang)
+    _inputs.one_row(row, "comparison")
     d = float(row["cliffs_delta"])
     medians = _w("comparison_medians", lang, kr=fmt_median(row["median_kr"]), jp=fmt_median(row["median_jp"]))
     delta = _join([f"Cliff's δ = {fmt_num(d)}", _ci_or_reason(row["ci_low"], row["ci_high"], row, lang)],
@@ -170,8 +204,24 @@ def association_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: f
     ...        "ci_high": 0.74, "p_value": 0.003, "p_method": "exact", "n": 26, "strata": None}
     >>> print(association_sentence(row, lang="ko"))
     사업 간 연계·통합 수준이 높은 사례일수록 종합 지속가능성 수준이 높다 (Kendall τ-b = 0.52, 95% 신뢰구간 0.25~0.74; 정확 p = 0.003; n = 26).
+
+    Parameters
+    ----------
+    row : pandas.Series or Mapping
+        One row of the association table, e.g. ``table.iloc[0]`` (``x, y, method, statistic, ci_low, ci_high,
+        p_value, n``; ``p_holm``, ``strata``, ``cluster``, ``p_method`` when known).
+    lang : str
+        One of :data:`krihs_analysis.codebook.LANGS`.
+    alpha : float
+        Level above which the p-value makes the finding weak.
+
+    Raises
+    ------
+    ValueError
+        `row` is not one row or lacks a field; an unknown language; a bad `alpha`.
     """
     check_lang(lang)
+    _inputs.one_row(row, "association")
     method = str(row["method"])
     stat = float(row["statistic"])
     positive = stat > (1.0 if method == "fisher" else 0.0)
@@ -204,6 +254,7 @@ def qca_words(model: str, lang: str) -> str:
     '「地域を代表する住民組織と中間支援組織」または「行政の伴走的役割の不足」'
     """
     check_lang(lang)
+    check_text(model, "model", example="model='resident_org*intermediary' (a QCA solution, R syntax)")
     paths = []
     terms = [t.strip() for t in str(model).split("+")]
     for term in terms:
@@ -224,6 +275,25 @@ def qca_sentence(model: str, fit: Mapping | pd.Series, *, outcome: str = "sustai
     sufficiency cut, named as in :mod:`krihs_analysis.qca`; ``consistency_cut=`` is its old name) is worded as
     weak evidence.
 
+    Parameters
+    ----------
+    model : str
+        The solution in R syntax (``A*B + ~C``), condition names as in the codebook.
+    fit : pandas.Series or Mapping
+        The solution's fit with ``consistency`` and ``coverage`` (a row of ``tables["qca"]`` or of
+        :func:`krihs_analysis.qca.fit`).
+    outcome : str
+        The outcome's codebook name.
+    lang : str
+        One of :data:`krihs_analysis.codebook.LANGS`.
+    incl_cut : float
+        The sufficiency cut, a number in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        `model` is not text, `fit` is not one row with consistency and coverage, `incl_cut` is not in [0, 1].
+
     Examples
     --------
     >>> print(qca_sentence("resident_org*intermediary", {"consistency": 0.92, "coverage": 0.71}, lang="en"))
@@ -232,6 +302,9 @@ def qca_sentence(model: str, fit: Mapping | pd.Series, *, outcome: str = "sustai
     check_lang(lang)
     incl_cut = renamed(old, {"consistency_cut": "incl_cut"}, "qca_sentence",
                        current={"incl_cut": (incl_cut, QCA_CONSISTENCY_CUT)}).get("incl_cut", incl_cut)
+    # 80 (a percentage) used to be accepted and made every solution weak
+    check_number(incl_cut, "incl_cut", lo=0, hi=1, example="incl_cut=0.8")
+    _inputs.one_row(fit, "qca_fit", "fit")  # the model is checked by qca_words
     cons, cov = float(fit["consistency"]), float(fit["coverage"])
     combo = qca_words(model, lang)
     terms = [t.strip() for t in str(model).split("+")]
@@ -244,7 +317,9 @@ def qca_sentence(model: str, fit: Mapping | pd.Series, *, outcome: str = "sustai
 def core_task_sentence(row: Mapping | pd.Series, *, lang: str = "en") -> str:
     """The largest core-task gap of a Korean programme against the Japanese benchmark.
 
-    `row` has ``group`` (programme), ``task``, ``mean`` and ``benchmark`` (the Japanese mean).
+    `row` has ``group`` (programme), ``task``, ``mean`` and ``benchmark`` (the Japanese mean): one row of
+    :meth:`krihs_analysis.pipeline.Results.core_task_gaps` (a pandas Series or a dict), its task one of the
+    codebook's core tasks. Anything else raises a ValueError that says what to pass.
 
     Examples
     --------
@@ -252,13 +327,14 @@ def core_task_sentence(row: Mapping | pd.Series, *, lang: str = "en") -> str:
     The largest single gap to the Japanese benchmark is programme KR-P2's score on intermediate support organisations: 0.50 against 2.10 on the 0–3 scale.
     """
     check_lang(lang)
+    _inputs.one_row(row, "core_task_gap")
     return _w("core_task_gap", lang, group=row["group"], task=_task_label(row["task"], lang),
               mean=fmt_num(row["mean"]), benchmark=fmt_num(row["benchmark"]))
 
 
 def status_sentence(summary: Mapping | pd.Series, *, lang: str = "en") -> str:
     """The case base in one sentence, from counts (``n_kr, n_jp, n_programmes, n_ministries, n_continued_kr,
-    n_continued_jp``).
+    n_continued_jp``), a mapping such as :func:`krihs_analysis.brief.compose.case_summary` returns.
 
     Examples
     --------
@@ -267,6 +343,7 @@ def status_sentence(summary: Mapping | pd.Series, *, lang: str = "en") -> str:
     The analysis covers 14 Korean cases of 7 programmes run by 3 ministries and 12 Japanese regional management organisations; activity continued after national support ended in 9 of 14 Korean and 11 of 12 Japanese cases.
     """
     check_lang(lang)
+    _inputs.one_row(summary, "status", "summary")
     counts = {key: int(summary[key]) for key in ("n_kr", "n_jp", "n_programmes", "n_ministries", "n_continued_kr",
                                                   "n_continued_jp")}
     return _w("status", lang, **counts)
@@ -276,7 +353,9 @@ def implication_sentence(row: Mapping | pd.Series, *, rank: int, lang: str = "en
     """A policy implication for one core task, ranked by its mean gap to the Japanese benchmark.
 
     `row` has ``task``, ``gap`` (Japanese mean minus Korean mean, 0-3 scale) and ``n_programmes_below`` (Korean
-    programmes under the benchmark) out of ``n_programmes``.
+    programmes under the benchmark) out of ``n_programmes``: one row of
+    :func:`krihs_analysis.brief.compose.priorities` (a pandas Series or a dict), its task one of the codebook's
+    core tasks. `rank` is a whole number from 1.
 
     Examples
     --------
@@ -285,6 +364,8 @@ def implication_sentence(row: Mapping | pd.Series, *, rank: int, lang: str = "en
     Priority 1 — intermediate support organisations: Korean programmes trail the Japanese cases by 0.90 points on average (7 of 7 programmes below the benchmark).
     """
     check_lang(lang)
+    _inputs.one_row(row, "priority")
+    rank = check_count(rank, "rank", minimum=1)
     return _w("implication", lang, rank=rank, task=_task_label(row["task"], lang), gap=fmt_num(row["gap"]),
               below=int(row["n_programmes_below"]), total=int(row["n_programmes"]))
 
@@ -327,6 +408,11 @@ def family_adjusted(results: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFra
     adjustment over that whole family (``family`` table, ``p_family``), not over its own table. Without a family
     table the tables are returned as they are.
 
+    Parameters
+    ----------
+    results : Mapping of str to pandas.DataFrame, or krihs_analysis.pipeline.Results
+        Named result tables (:meth:`krihs_analysis.pipeline.Results.tables`), or the Results itself.
+
     Examples
     --------
     >>> import pandas as pd
@@ -335,6 +421,10 @@ def family_adjusted(results: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFra
     >>> family_adjusted({"comparison": comp, "family": fam})["comparison"]["p_holm"].tolist()
     [0.03]
     """
+    return _family_adjusted(_inputs.result_tables(results, "results", read=["family"]))
+
+
+def _family_adjusted(results: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     from ..pipeline import association_key
 
     out = dict(results)
@@ -364,14 +454,17 @@ def draft_findings(
 
     Parameters
     ----------
-    results
+    results : Mapping of str to pandas.DataFrame, or krihs_analysis.pipeline.Results
         Named result tables: ``comparison`` (compare_countries), ``association`` (linkage.association, one row or
         more), ``qca`` (one row per model: ``model``, ``consistency``, ``coverage``), ``core_task_gaps`` (group, task, mean,
-        benchmark). Missing entries are skipped.
+        benchmark). Missing or empty entries are skipped; a ``family`` table with ``p_family`` gives the adjusted
+        p-values. A :class:`~krihs_analysis.pipeline.Results` is read as its ``tables()``.
     lang
         One of :data:`krihs_analysis.codebook.LANGS`.
     alpha
         Level above which a p-value makes the finding weak.
+    max_findings
+        At most this many findings (a whole number from 1).
 
     Returns
     -------
@@ -379,6 +472,12 @@ def draft_findings(
         ``number, text, result, key, weak, evidence, item``: the text, where it came from (``key`` as the code names
         the row, ``item`` as a reader names it in `lang`), and whether a test supports it (``supported``), does not
         (``weak``) or none stands behind it (``descriptive``).
+
+    Raises
+    ------
+    ValueError
+        `results` is not a mapping of DataFrames (nor a Results), or a table it has lacks the columns the findings
+        read (the message names the table, the columns and the function that makes it).
 
     Examples
     --------
@@ -391,7 +490,18 @@ def draft_findings(
     check_lang(lang)
     alpha = check_alpha(alpha)
     max_findings = check_count(max_findings, "max_findings", minimum=1)
-    results = family_adjusted(results)
+    results = _inputs.result_tables(results, "results", read=FINDINGS_TABLES, usage="draft_findings(tables)")
+    return _draft_findings(results, lang=lang, alpha=alpha, max_findings=max_findings)
+
+
+#: The tables :func:`draft_findings` reads (each when present and not empty).
+FINDINGS_TABLES = ("comparison", "association", "qca", "core_task_gaps", "family")
+
+
+def _draft_findings(results: Mapping[str, pd.DataFrame], *, lang: str, alpha: float,
+                    max_findings: int) -> pd.DataFrame:
+    """:func:`draft_findings` of tables already checked (compose checks them once, for all it reads)."""
+    results = _family_adjusted(results)
     out: list[Finding] = []
 
     def add(text: str, result: str, key: str, weak: bool, item: str, evidence: str | None = None) -> None:

@@ -36,9 +36,9 @@ def numeric_codes(cases: pd.DataFrame, variables: Iterable[str]) -> pd.DataFrame
     >>> numeric_codes(read_cases(), ["integration"]).dtypes.iloc[0]
     dtype('float64')
     """
-    from .._validate import check_columns, check_frame
+    from .._validate import check_columns, check_frame, check_strings
 
-    variables = [variables] if isinstance(variables, str) else list(variables)
+    variables = check_strings(variables, "variables", example="variables=['integration']", allow_empty=True)
     check_columns(check_frame(cases, "cases", allow_empty=True), variables)
     return pd.DataFrame({v: cases[v].astype("float64") for v in variables}, index=cases.index)
 
@@ -123,11 +123,11 @@ def to_long(cases: pd.DataFrame, *, variables: Sequence[str] | None = None,
     >>> to_long(read_cases(), variables=["integration"]).shape
     (26, 5)
     """
-    from .._validate import check_columns, check_frame
+    from .._validate import check_columns, check_frame, check_strings
 
     cb = load_codebook()
     variables = list(variables) if variables is not None else [*cb.conditions, "sustainability"]
-    id_vars = [id_vars] if isinstance(id_vars, str) else list(id_vars)
+    id_vars = check_strings(id_vars, "id_vars", example="id_vars=['case_id', 'country']")
     check_columns(check_frame(cases, "cases", allow_empty=True), id_vars)
     wide = pd.concat([cases[list(id_vars)].astype(str), numeric_codes(cases, variables)], axis=1)
     return wide.melt(id_vars=list(id_vars), var_name="variable", value_name="value")

@@ -21,9 +21,11 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from ..codebook import load_codebook
+from ..codebook import check_lang, load_codebook
 from ..wording import phrase
-from .style import COUNTRY_COLORS, COUNTRY_MARKERS, INK, NEUTRAL, SINGLE, decorate, house_style, new_figure, text
+from .._validate import check_choice
+from .style import (COUNTRY_COLORS, COUNTRY_MARKERS, COUNTRY_ORDER, INK, NEUTRAL, SINGLE, check_axes, check_result,
+                    decorate, house_style, new_figure, text)
 
 #: SVG with text kept as text: a card is read in a browser, where this keeps the file small and the text
 #: selectable (the house style's glyph paths would make every card ~5x larger).
@@ -196,6 +198,12 @@ def case_card(profile: Any, *, country: str, lang: str = "en", illustrative: boo
     ax
         Draw into this Axes (no title or notes then).
     """
+    check_lang(lang)
+    check_choice(country, "case_card: country", COUNTRY_ORDER)
+    ax = check_axes(ax, "case_card")
+    check_result(profile, ["variable", "value", "country_median", "programme_median"], "case_card", arg="profile",
+                 made_by="compare.case_profile(cases, case_id)",
+                 numeric=["value", "country_median", "programme_median"])
     rows = profile[profile["variable"].isin(ordinal_items(profile["variable"].tolist()))]
     fig = CaseCardFigure(rows["variable"].tolist(), lang=lang, illustrative=illustrative, ax=ax)
     fig.update(rows["value"].astype(float).tolist(), rows["country_median"].astype(float).tolist(),

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import check_lang, load_codebook
+from .._validate import check_strings
 from .._format import fmt_int, fmt_num, fmt_p, fmt_pct, fmt_sig
 from ..wording import phrases
 from . import style as st
@@ -51,16 +52,7 @@ __all__ = ["CATALOGUE", *CATALOGUE, "build_catalogue"]
 # Helpers
 
 
-def _frame(obj: Any, columns: Sequence[str], what: str) -> pd.DataFrame:
-    """Check a result frame: a DataFrame, not empty, with `columns`."""
-    if not isinstance(obj, pd.DataFrame):
-        raise ValueError(f"{what}: expected a pandas DataFrame, got {type(obj).__name__}")
-    if obj.empty:
-        raise ValueError(f"{what}: the result is empty, so there is nothing to draw")
-    missing = [c for c in columns if c not in obj.columns]
-    if missing:
-        raise ValueError(f"{what}: missing column(s) {missing}; got {list(obj.columns)}")
-    return obj
+_frame = st.check_result  # every result table a figure draws is checked there (issue 11)
 
 
 def _label(name: str, lang: str) -> str:
@@ -147,9 +139,11 @@ def country_profile(comparison: pd.DataFrame, *, lang: str = "en", ax=None, titl
     -------
     matplotlib.figure.Figure
     """
-    check_lang(lang)
+    st.check_call("country_profile", lang, title=title, source=source)
+    pair = st.check_axes(ax, "country_profile", count=2)
     cols = ["variable", "median_kr", "median_jp", "cliffs_delta", "ci_low", "ci_high"]
-    df = _frame(comparison, cols, "country_profile").reset_index(drop=True)
+    df = _frame(comparison, cols, "country_profile", arg="comparison", made_by="compare.compare_countries(cases)",
+                attr="comparison", numeric=[*cols[1:], "p_holm", "n_kr", "n_jp"]).reset_index(drop=True)
     labels = _check_variables(df["variable"].astype(str).tolist(), lang)
     n = len(df)
     with house_style(lang):
@@ -159,7 +153,7 @@ def country_profile(comparison: pd.DataFrame, *, lang: str = "en", ax=None, titl
                                       gridspec_kw={"width_ratios": [1, 1]})
             ax_m, ax_d = axes[0]
         else:
-            ax_m, ax_d = ax
+            ax_m, ax_d = pair
             fig = ax_m.figure
         y = np.arange(n, dtype=float)
         off = 0.13
@@ -239,8 +233,10 @@ def level_distributions(levels: pd.DataFrame, *, lang: str = "en", ax=None, titl
     -------
     matplotlib.axes.Axes
     """
-    check_lang(lang)
-    df = _frame(levels, ["variable", "group", "code", "share"], "level_distributions").copy()
+    ax = st.check_call("level_distributions", lang, ax=ax, title=title, source=source)
+    df = _frame(levels, ["variable", "group", "code", "share"], "level_distributions", arg="levels",
+                made_by="compare.level_distribution(cases)", attr="levels", numeric=["code", "share", "n"],
+                complete=["code"]).copy()
     df["variable"] = df["variable"].astype(str)
     df["group"] = df["group"].astype(str)
     df["code"] = df["code"].astype("float64").astype(int)
@@ -336,8 +332,12 @@ def core_task_gaps(profile: pd.DataFrame, *, lang: str = "en", ax=None, benchmar
     -------
     matplotlib.figure.Figure
     """
-    check_lang(lang)
-    df = _frame(profile, ["group", "task", "mean", "ci_low", "ci_high"], "core_task_gaps").copy()
+    st.check_call("core_task_gaps", lang, title=title, source=source)
+    if benchmark is not None:
+        st.check_text(benchmark, "benchmark", what="core_task_gaps")
+    df = _frame(profile, ["group", "task", "mean", "ci_low", "ci_high"], "core_task_gaps", arg="profile",
+                made_by="compare.core_task_profile(cases, by='programme')", attr="profile_programme",
+                numeric=["mean", "ci_low", "ci_high"]).copy()
     df["group"] = df["group"].astype(str)
     df["task"] = df["task"].astype(str)
     groups = list(dict.fromkeys(df["group"]))
@@ -355,6 +355,7 @@ def core_task_gaps(profile: pd.DataFrame, *, lang: str = "en", ax=None, benchmar
     tasks = list(dict.fromkeys(df["task"]))
     task_labels = _check_variables(tasks, lang)
     nt, npg = len(tasks), len(programmes)
+    given = st.check_axes(ax, "core_task_gaps", count=nt, exact=False)
     with house_style(lang):
         own = ax is None
         if own:
@@ -367,9 +368,7 @@ def core_task_gaps(profile: pd.DataFrame, *, lang: str = "en", ax=None, benchmar
                 extra.set_visible(False)
             axs = axs[:nt]
         else:
-            axs = list(ax)
-            if len(axs) < nt:
-                raise ValueError(f"core_task_gaps: {nt} tasks need {nt} Axes, got {len(axs)}")
+            axs = given
             fig = axs[0].figure
         panel_w = (st.DOUBLE - 0.8) / min(nt, 4)
         below, total = 0, 0
@@ -448,9 +447,12 @@ def integration_sustainability(cases: pd.DataFrame, association: pd.DataFrame, *
     -------
     matplotlib.axes.Axes
     """
-    check_lang(lang)
-    df = _frame(cases, ["case_id", "country", x, y], "integration_sustainability")
-    assoc = _frame(association, ["method", "statistic", "p_value"], "integration_sustainability (association)")
+    ax = st.check_call("integration_sustainability", lang, ax=ax, title=title, source=source)
+    df = _frame(cases, ["case_id", "country", x, y], "integration_sustainability", arg="cases",
+                made_by="data.read_cases(path)", attr="cases", numeric=[x, y])
+    assoc = _frame(association, ["method", "statistic", "p_value"], "integration_sustainability", arg="association",
+                   made_by="linkage.association(cases, ...)", attr="association",
+                   numeric=["statistic", "p_value", "ci_low", "ci_high", "n"])
     xlab, ylab = _label(x, lang), _label(y, lang)
     cb = load_codebook()
     xv = pd.to_numeric(df[x].astype("float64"), errors="coerce")
@@ -542,12 +544,26 @@ def _fit_value(fit: Any, what: str) -> float:
     if isinstance(fit, pd.DataFrame):
         if fit.empty:
             raise ValueError("qca_xy: the fit table is empty")
-        row = fit[fit["level"].isin(["expression", "model"])].iloc[-1] if "level" in fit else fit.iloc[-1]
+        if "level" in fit:
+            rows = fit[fit["level"].isin(["expression", "model"])]
+            if rows.empty:
+                levels = list(dict.fromkeys(fit["level"].astype(str)))
+                raise ValueError(f"qca_xy: the fit table has no 'expression' or 'model' row (its levels: {levels}); "
+                                 "pass the fit of the whole solution, e.g. qca.fit(data, expression) or res.qca_fit")
+            row = rows.iloc[-1]
+        else:
+            row = fit.iloc[-1]
         fit = row.to_dict()
-    if isinstance(fit, (Mapping, pd.Series)):
-        for k in _FIT_KEYS[what]:
-            if k in fit:
+    elif not isinstance(fit, (Mapping, pd.Series)):
+        raise ValueError(f"qca_xy: fit must be the solution's fit (qca.fit(...) or its 'expression' row, a dict or a "
+                         f"Series with consistency and coverage), got {type(fit).__name__}; pass e.g. "
+                         "fit={'consistency': 0.9, 'coverage': 0.8}")
+    for k in _FIT_KEYS[what]:
+        if k in fit:
+            try:
                 return float(fit[k])
+            except (TypeError, ValueError):
+                raise ValueError(f"qca_xy: the fit's {k} must be a number, got {fit[k]!r}") from None
     raise ValueError(f"qca_xy: the fit gives no {what} (expected one of {_FIT_KEYS[what]})")
 
 
@@ -582,8 +598,10 @@ def qca_xy(xy: pd.DataFrame, fit: Any, *, lang: str = "en", ax=None, solution: s
     -------
     matplotlib.axes.Axes
     """
-    check_lang(lang)
-    df = _frame(xy, ["x", "y"], "qca_xy").copy()
+    ax = st.check_call("qca_xy", lang, ax=ax, title=title, source=source, solution=solution)
+    st.check_text(outcome, "outcome", what="qca_xy", optional=False)
+    df = _frame(xy, ["x", "y"], "qca_xy", arg="xy", made_by="qca.xy_data(data, model, outcome=...)", attr="qca_xy",
+                numeric=["x", "y"]).copy()
     cons, cov = _fit_value(fit, "consistency"), _fit_value(fit, "coverage")
     out_label = _label(outcome, lang) if outcome in load_codebook() else outcome
     df["x"], df["y"] = df["x"].astype("float64"), df["y"].astype("float64")
@@ -671,17 +689,25 @@ def truth_table_heatmap(tt: Any, *, lang: str = "en", ax=None, conditions: Seque
     -------
     matplotlib.axes.Axes
     """
-    check_lang(lang)
-    table = tt.table if hasattr(tt, "table") else tt
-    df = _frame(table, ["OUT", "n", "incl"], "truth_table_heatmap").reset_index(drop=True)
+    ax = st.check_call("truth_table_heatmap", lang, ax=ax, title=title, source=source)
+    if labels is not None and not isinstance(labels, Mapping):
+        raise ValueError(f"truth_table_heatmap: labels must map condition -> label, got {type(labels).__name__}; "
+                         "pass e.g. labels={'INT': 'Integration'}")
+    table = tt.table if hasattr(tt, "table") and not st._is_results(tt) else tt
+    df = _frame(table, ["OUT", "n", "incl"], "truth_table_heatmap", arg="tt",
+                made_by="qca.truth_table(...) (or its .table)", attr="truth_table",
+                numeric=["n", "incl"]).reset_index(drop=True)
     if conditions is None:
         conditions = getattr(tt, "conditions", None) or [c for c in df.columns if c not in _TT_META]
+    else:
+        conditions = check_strings(conditions, "conditions", example="conditions=['resident_org', 'integration']")
     conditions = list(conditions)
     if not conditions:
         raise ValueError("truth_table_heatmap: the truth table has no condition columns")
     missing = [c for c in conditions if c not in df.columns]
     if missing:
         raise ValueError(f"truth_table_heatmap: condition column(s) {missing} not in the table")
+    _frame(df, conditions, "truth_table_heatmap", arg="tt", made_by="qca.truth_table(...)", numeric=conditions)
     labels = dict(labels or {})
     cond_labels = [labels[c] if c in labels else _label(c, lang) for c in conditions]
     values = df[conditions].to_numpy(dtype="float64")  # plain float64, never Arrow-backed
@@ -764,8 +790,11 @@ def rmo_trend(context: pd.DataFrame, *, lang: str = "en", ax=None, title: str | 
     -------
     matplotlib.axes.Axes
     """
-    check_lang(lang)
-    df = _frame(context, ["survey_year", "organisations"], "rmo_trend").sort_values("survey_year")
+    ax = st.check_call("rmo_trend", lang, ax=ax, title=title)
+    numbers = ["survey_year", "organisations", "municipalities"]
+    df = _frame(context, ["survey_year", "organisations"], "rmo_trend", arg="context",
+                made_by="data.read_context('rmo_survey')", attr="context", numeric=numbers,
+                complete=numbers).sort_values("survey_year")
     years = df["survey_year"].astype("int64").to_numpy()
     orgs = df["organisations"].astype("float64").to_numpy()
     src = context.attrs.get("source")
@@ -828,6 +857,23 @@ def _analysis_inputs(results) -> dict[str, tuple]:
     }
 
 
+def check_include(include: Any) -> list[str]:
+    """The figure names of `include` (one name or a list of them; every figure when None), each checked.
+
+    Examples
+    --------
+    >>> check_include("rmo_trend")
+    ['rmo_trend']
+    """
+    if include is None:
+        return list(CATALOGUE)
+    names = check_strings(include, "include", example="include=['rmo_trend', 'qca_xy']")
+    unknown = [n for n in names if n not in CATALOGUE]
+    if unknown:
+        raise ValueError(f"unknown figure(s) {unknown}; the catalogue has {', '.join(CATALOGUE)}")
+    return names
+
+
 def build_catalogue(cases: pd.DataFrame | None = None, *, lang: str = "en",
                     include: Sequence[str] | None = None, results=None, seed: int = 0,
                     n_boot: int = 9999) -> dict[str, Any]:
@@ -851,10 +897,11 @@ def build_catalogue(cases: pd.DataFrame | None = None, *, lang: str = "en",
         Figure name -> matplotlib Figure, in catalogue order.
     """
     check_lang(lang)
-    names = list(CATALOGUE if include is None else include)
-    unknown = [n for n in names if n not in CATALOGUE]
-    if unknown:
-        raise ValueError(f"unknown figure(s) {unknown}; the catalogue has {', '.join(CATALOGUE)}")
+    names = check_include(include)
+    if results is not None and not st._is_results(results):
+        got = "a dict (res.tables()?)" if isinstance(results, Mapping) else st._got(results)
+        raise ValueError(f"build_catalogue: results must be a krihs_analysis.pipeline.Results, what "
+                         f"pipeline.analyse(cases) returns, got {got}; pass results=res (or the case sheet as cases=)")
     if results is None:
         from ..data import read_cases
         from ..pipeline import analyse

@@ -15,15 +15,15 @@ Examples
 
 from __future__ import annotations
 
+import numbers
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .._format import fmt_num
-from ..codebook import check_lang
 from ..wording import phrase
 from . import style as st
 from .style import house_style, text
@@ -40,7 +40,7 @@ def _w(key: str, lang: str, **fields: Any) -> str:
 
 
 def _case_codes(cases: pd.DataFrame | Sequence[str] | None) -> list[str]:
-    """The Japanese municipality codes of `cases` (a case sheet or codes), in first-seen order."""
+    """The Japanese municipality codes of `cases` (a case sheet, one code or a list of codes), in first-seen order."""
     if cases is None:
         from ..data import read_context
 
@@ -51,7 +51,28 @@ def _case_codes(cases: pd.DataFrame | Sequence[str] | None) -> list[str]:
         jp = cases if "country" not in cases else cases[cases["country"].astype(str) == "JP"]
         codes = jp["municipality_code"].astype(str).str.strip()
         return list(dict.fromkeys(c for c in codes if c and c != "nan"))
-    return list(dict.fromkeys(str(c) for c in cases))
+    how = "pass a case sheet (data.read_cases()) or a list of 6-digit municipality codes, e.g. cases=['063827']"
+    if st._is_results(cases):
+        raise ValueError(f"fiscal_context: cases must be a case sheet or a list of 6-digit codes, got a Results; "
+                         "pass res.cases")
+    if isinstance(cases, str):
+        return [cases]
+    if not isinstance(cases, Iterable) or isinstance(cases, (bytes, Mapping)):
+        raise ValueError(f"fiscal_context: cases must be a case sheet or a list of 6-digit codes, got "
+                         f"{cases!r} ({type(cases).__name__}); {how}")
+    codes = list(cases)
+    odd = [c for c in codes if not isinstance(c, str)]
+    if odd:
+        raise ValueError(f"fiscal_context: municipality codes must be strings of 6 digits (a leading zero counts: "
+                         f"'063827', not 63827), got {odd[:3]!r}; {how}")
+    return list(dict.fromkeys(codes))
+
+
+def _fiscal_year(year: Any) -> int:
+    """A whole fiscal year (2021, numpy integers, 2021.0); anything else is a ValueError."""
+    if isinstance(year, numbers.Real) and not isinstance(year, bool) and float(year).is_integer():
+        return int(year)
+    raise ValueError(f"fiscal_context: year must be a whole fiscal year, e.g. year=2021, got {year!r}")
 
 
 def _spread(values: Sequence[float], gap: float) -> list[float]:
@@ -90,7 +111,8 @@ def fiscal_context(
         prints the names when the table has no such column).
     cases
         The case municipalities: a case sheet (its Japanese ``municipality_code`` values, e.g. ``read_cases()``)
-        or a list of codes. The five of ``read_context("jp_fiscal_fy2021")`` when None.
+        or a list of 6-digit codes as strings (one string is one code). The five of
+        ``read_context("jp_fiscal_fy2021")`` when None.
     lang
         ``en``, ``ko`` or ``ja``.
     year
@@ -108,23 +130,27 @@ def fiscal_context(
     Raises
     ------
     ValueError
-        A panel without the needed columns, a year not in it, or a case code that is not in the panel's year.
+        A panel or code list that is not what ``read_context`` gives, a year that is not a whole fiscal year of the
+        panel, cases that are neither a case sheet nor codes, or a case code that is not in the panel's year.
     """
-    check_lang(lang)
+    st.check_call("fiscal_context", lang, title=title)
     import seaborn as sns
 
     from ..data import read_context
 
+    if year is not None:
+        year = _fiscal_year(year)
     panel = read_context("jp_municipal_fiscal") if panel is None else panel
     municipalities = read_context("jp_municipalities") if municipalities is None else municipalities
-    if not isinstance(panel, pd.DataFrame) or panel.empty:
-        raise ValueError("fiscal_context: the panel is empty, so there is nothing to draw")
-    missing = [c for c in _NEEDED if c not in panel.columns]
-    if missing:
-        raise ValueError(f"fiscal_context: panel missing column(s) {missing}; use read_context('jp_municipal_fiscal')")
-    year = int(panel["fiscal_year"].max()) if year is None else int(year)
+    st.check_result(panel, _NEEDED, "fiscal_context", arg="panel", made_by="data.read_context('jp_municipal_fiscal')",
+                    numeric=["fiscal_year", "fiscal_strength_index"], complete=["fiscal_year"])
+    st.check_result(municipalities, ["code", "municipality_type"], "fiscal_context", arg="municipalities",
+                    made_by="data.read_context('jp_municipalities')")
+    year = int(panel["fiscal_year"].max()) if year is None else year
     if year not in set(panel["fiscal_year"]):
-        raise ValueError(f"fiscal_context: no fiscal year {year} in the panel")
+        first, last = int(panel["fiscal_year"].min()), int(panel["fiscal_year"].max())
+        raise ValueError(f"fiscal_context: no fiscal year {year} in the panel (it has FY{first}-FY{last}); pass one "
+                         "of those as year=")
     codes = _case_codes(cases)
     # English and Korean readers get the name written in their script (data.placenames), Japanese readers the
     # name itself; a code list without those columns leaves the name as MIC prints it.

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from .._format import fmt_int, fmt_num, fmt_p
-from ..codebook import check_lang, load_codebook
+from ..codebook import load_codebook
 from ..wording import phrase
 from . import style as st
 
@@ -63,13 +63,24 @@ def qca_groups(cluster: pd.DataFrame, test: pd.DataFrame | None = None, *, lang:
     """
     import seaborn as sns
 
-    check_lang(lang)
-    if not isinstance(cluster, pd.DataFrame) or cluster.empty:
-        raise ValueError("qca_groups: expected the non-empty DataFrame of qca.cluster_diagnostics")
-    missing = [c for c in ("term", "level", "group", "consistency", "coverage") if c not in cluster.columns]
-    if missing:
-        raise ValueError(f"qca_groups: missing column(s) {missing}; pass qca.cluster_diagnostics output")
+    ax = st.check_call("qca_groups", lang, ax=ax, source=source)
+    st.check_result(cluster, ("term", "level", "group", "consistency", "coverage"), "qca_groups", arg="cluster",
+                    made_by="qca.cluster_diagnostics(data, outcome, expression)", attr="qca_cluster",
+                    numeric=("consistency", "coverage"))
     rows = cluster[cluster["level"] == "expression"]
+    if rows.empty:
+        raise ValueError("qca_groups: cluster has no 'expression' row (the whole solution's fit); pass "
+                         "qca.cluster_diagnostics output for the solution, e.g. res.qca_cluster")
+    if test is not None:
+        how = "qca.cluster_permutation_test(data, outcome, expression)"
+        if isinstance(test, pd.DataFrame) and test.empty:
+            raise ValueError(f"qca_groups: test is empty; pass what {how} returns, or test=None to leave the gap "
+                             "note out")
+        st.check_result(test, ("level", "gap", "p_value", "n_permutations", "exact"), "qca_groups", arg="test",
+                        made_by=how, attr="qca_cluster_test", numeric=("gap", "p_value"))
+        if not (test["level"] == "expression").any():
+            raise ValueError(f"qca_groups: test has no 'expression' row; test must be what {how} returns "
+                             "(or None, to leave the gap note out)")
     solution = str(rows["term"].iloc[0])
     long = rows.melt(id_vars=["group"], value_vars=["consistency", "coverage"], var_name="measure",
                      value_name="value")

@@ -17,13 +17,15 @@ import contextlib
 import hashlib
 import io
 import json
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..codebook import LANGS
 from .._io import write_atomic
-from .style import check_langs, house_style
+from .._validate import check_choice, check_number, check_strings
+from .style import _got, check_langs, check_text, house_style
 
 MANIFEST = "figures.json"
 SOFTWARE = "krihs-analysis (matplotlib)"
@@ -50,10 +52,57 @@ def default_out_dir() -> Path:
     return paths.REPORTS / "figures"
 
 
+def _check_dpi(dpi: Any) -> float:
+    """A resolution: a positive number (passed on to matplotlib as given, so that files stay as they were)."""
+    return check_number(dpi, "dpi", lo=0, strict=True, example="dpi=300")
+
+
+def check_figure(fig: Any, what: str):
+    """The Figure to save or embed: a Figure, or the Figure of an Axes (what the single-panel functions return);
+    else a ValueError that says what to pass (`what` names the caller)."""
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    if isinstance(fig, Figure):
+        return fig
+    if isinstance(fig, Axes):
+        return fig.figure
+    if isinstance(fig, Mapping):
+        how = "save each one: for name, f in figures.items(): save_figure(f, name)"
+    elif isinstance(fig, (list, tuple)) or (hasattr(fig, "ravel") and not hasattr(fig, "columns")):
+        how = "pass their Figure, e.g. axes[0].figure"
+    else:
+        how = "pass what a figure function returns (its Axes or Figure)"
+    raise ValueError(f"{what}: fig must be a matplotlib Figure or one Axes, got {_got(fig)}; {how}")
+
+
+def _check_out_dir(out_dir: Any, what: str) -> Path:
+    """The output folder (``reports/figures`` when None): a path that is not an existing file."""
+    if out_dir is None:
+        return default_out_dir()
+    if not isinstance(out_dir, (str, os.PathLike)) or not str(out_dir):
+        raise ValueError(f"{what}: out_dir must be a folder path (a str or a Path), got {out_dir!r}; pass e.g. "
+                         "out_dir='reports/figures'")
+    folder = Path(out_dir)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"{what}: out_dir must be a folder, but {str(folder)!r} is a file; pass the folder to write "
+                         f"into, e.g. out_dir={str(folder.parent)!r}")
+    return folder
+
+
+def _check_formats(formats: Any) -> list[str]:
+    formats = check_strings(formats, "formats", example="formats=['png', 'pdf']")
+    for fmt in formats:
+        check_choice(fmt, "each of formats", FORMATS)
+    return formats
+
+
 def figure_bytes(fig, fmt: str, *, dpi: float = 300) -> bytes:
     """Render `fig` to `fmt` in memory, within the house style of the figure's language."""
-    if fmt not in METADATA:
+    if not isinstance(fmt, str) or fmt not in METADATA:
         raise ValueError(f"unknown figure format {fmt!r}; expected one of {', '.join(METADATA)}")
+    fig = check_figure(fig, "figure_bytes")
+    _check_dpi(dpi)
     lang = getattr(fig, "_krihs", {}).get("lang", "en")
     buf = io.BytesIO()
     with house_style(lang):
@@ -134,8 +183,8 @@ def save_figure(
     dict
         The manifest entry: ``alt_text, lang, title, files`` (format -> file name) and ``sha256`` per format.
     """
+    folder = _check_out_dir(out_dir, "save_figure")
     entry, payloads = render_figure(fig, name, formats=formats, dpi=dpi, alt_text=alt_text)
-    folder = Path(out_dir) if out_dir is not None else default_out_dir()
     for fname, data in payloads.items():
         write_atomic(folder / fname, data)
     if manifest:
@@ -147,17 +196,23 @@ def render_figure(
     fig, name: str, *, formats: Sequence[str] = FORMATS, dpi: float = 300, alt_text: str | None = None
 ) -> tuple[dict[str, Any], dict[str, bytes]]:
     """Render `fig` in memory: its manifest entry and the bytes of each file (nothing is written)."""
+    fig = check_figure(fig, "save_figure")
+    check_text(name, "name", what="save_figure", optional=False)
     if not name or "/" in name or "\\" in name:
         raise ValueError(f"figure name must be a plain file stem, got {name!r}")
-    if not hasattr(fig, "savefig") and hasattr(fig, "figure"):
-        fig = fig.figure
+    ext = next((f for f in FORMATS if name.lower().endswith(f".{f}")), None)
+    if ext:
+        raise ValueError(f"save_figure: name is the file stem, without the extension (one is added per format); "
+                         f"drop {name[-len(ext) - 1:]!r}: name={name[:-len(ext) - 1]!r}")
+    check_text(alt_text, "alt_text", what="save_figure")
+    if isinstance(formats, (list, tuple)) and not formats:
+        raise ValueError("save_figure: give at least one format")
+    formats = _check_formats(formats)
+    _check_dpi(dpi)
     meta = getattr(fig, "_krihs", {})
     alt = alt_text or meta.get("alt")
     if not alt:
         raise ValueError(f"{name}: give alt_text= (a short description for screen readers)")
-    formats = list(formats)
-    if not formats:
-        raise ValueError("save_figure: give at least one format")
     payloads = {f"{name}.{fmt}": figure_bytes(fig, fmt, dpi=dpi) for fmt in formats}
     entry = {
         "alt_text": " ".join(alt.split()),
@@ -201,10 +256,14 @@ def write_catalogue(
     """
     from ..data import read_cases
     from ..pipeline import analyse
-    from .catalogue import build_catalogue
+    from .catalogue import build_catalogue, check_include
 
+    # Every argument is checked before the analysis runs.
     langs = check_langs(langs)
-    folder = Path(out_dir) if out_dir is not None else default_out_dir()
+    folder = _check_out_dir(out_dir, "write_catalogue")
+    formats = _check_formats(formats)
+    _check_dpi(dpi)
+    include = check_include(include)
     # once, for every language
     results = analyse(cases if cases is not None else read_cases(), seed=seed, n_boot=n_boot)
     # Draw and render every language first: a failure leaves the folder and its manifest as they were.

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .._validate import _describe, check_strings
 from ..codebook import LANGS, check_lang, load_codebook
 from ..wording import phrase
 from . import fonts
@@ -287,7 +288,205 @@ def frame_texts(fig) -> dict[str, Any]:
 
 
 def check_langs(langs: Sequence[str] | str) -> list[str]:
-    """Expand ``"all"`` and check every language."""
-    if isinstance(langs, str):
-        langs = list(LANGS) if langs == "all" else [langs]
-    return [check_lang(lang) for lang in langs]
+    """Expand ``"all"`` and check every language (one language, or a list of them).
+
+    Examples
+    --------
+    >>> check_langs("all")
+    ['en', 'ko', 'ja']
+    >>> check_langs(None)
+    Traceback (most recent call last):
+    ...
+    ValueError: langs must be one string or a list of strings, got None; pass e.g. langs='all' or langs=['en', 'ko']
+    """
+    if isinstance(langs, str) and langs == "all":
+        return list(LANGS)
+    return [check_lang(lang) for lang in check_strings(langs, "langs", example="langs='all' or langs=['en', 'ko']")]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Input checks shared by every figure function (issue 11): a user's mistake is a ValueError that says what to pass,
+# raised before anything is drawn, never an AttributeError or a matplotlib/pandas error from inside.
+
+#: What to pass, for the text arguments of the figure functions.
+_TEXT_EXAMPLES = {
+    "title": "title='Korea trails Japan on most dimensions'",
+    "source": "source='KRIHS case survey 2024'",
+    "solution": "solution='intermediary*integration'",
+    "outcome": "outcome='sustainability'",
+    "name": "name='country_profile_en'",
+    "alt_text": "alt_text='Dot chart of ...'",
+}
+
+
+def _got(obj: Any) -> str:
+    """What the caller passed, for a message: ``None``, ``an array``, ``a DataFrame``..."""
+    if obj is None:
+        return "None"
+    return "an array" if type(obj).__name__ == "ndarray" else _describe(obj)
+
+
+def _is_results(obj: Any) -> bool:
+    """True for a :class:`krihs_analysis.pipeline.Results` (without importing the pipeline: none exists before)."""
+    import sys
+
+    pipeline = sys.modules.get("krihs_analysis.pipeline")
+    return pipeline is not None and isinstance(obj, pipeline.Results)
+
+
+def check_text(value: Any, name: str, *, what: str, optional: bool = True) -> str | None:
+    """Accept a string (or None when `optional`) for the text argument `name` of the figure function `what`.
+
+    Examples
+    --------
+    >>> check_text(5, "title", what="rmo_trend")
+    Traceback (most recent call last):
+    ...
+    ValueError: rmo_trend: title must be a string or None, got 5 (int); pass e.g. title='Korea trails Japan on most dimensions'
+    """
+    from .._validate import check_text as _check_text
+
+    try:
+        return _check_text(value, name, example=_TEXT_EXAMPLES.get(name, f"{name}='...'"), optional=optional)
+    except ValueError as err:
+        raise ValueError(f"{what}: {err}") from None
+
+
+def check_axes(ax: Any, what: str, *, count: int | None = None, exact: bool = True) -> Any:
+    """Accept what a figure function may draw into: None (a new figure), one Axes, or `count` Axes.
+
+    Parameters
+    ----------
+    ax
+        What the caller passed as ``ax``.
+    what
+        The figure function, for the message.
+    count
+        None for a function that draws one panel (one Axes); else the number of panels it draws (a sequence or an
+        array of that many Axes).
+    exact
+        Require exactly `count` Axes (else at least `count`).
+
+    Returns
+    -------
+    None, an Axes, or a list of Axes (an array of Axes flattened).
+
+    Examples
+    --------
+    >>> check_axes(None, "rmo_trend") is None
+    True
+    >>> check_axes("left", "rmo_trend")
+    Traceback (most recent call last):
+    ...
+    ValueError: rmo_trend: ax must be one matplotlib Axes or None, got a str; pass e.g. fig, ax = plt.subplots(); ax=ax
+    """
+    if ax is None:
+        return None
+    from matplotlib.axes import Axes
+
+    many = isinstance(ax, (list, tuple)) or (hasattr(ax, "ndim") and hasattr(ax, "ravel"))
+    if count is None:
+        if isinstance(ax, Axes):
+            return ax
+        if many:
+            n = len(list(ax.ravel() if hasattr(ax, "ravel") else ax))
+            kind = _got(ax)
+            raise ValueError(f"{what}: ax must be one matplotlib Axes, got {kind} of {n} Axes; {what} draws one "
+                             "panel, so pass one of them, e.g. ax=axes[0]")
+        raise ValueError(f"{what}: ax must be one matplotlib Axes or None, got {_got(ax)}; pass e.g. "
+                         "fig, ax = plt.subplots(); ax=ax")
+    panels = f"{count} panels"
+    how = (f"pass a sequence of {count} Axes, e.g. fig, axes = plt.subplots(1, {count}"
+           f"{', sharey=True' if count == 2 else ''}); ax=axes")
+    if not many:
+        raise ValueError(f"{what}: ax must be a sequence of Axes, got {_got(ax)}; {what} draws {panels}, so {how}")
+    axes = list(ax.ravel() if hasattr(ax, "ravel") else ax)
+    if not all(isinstance(a, Axes) for a in axes):
+        raise ValueError(f"{what}: every item of ax must be a matplotlib Axes; {how}")
+    if len(axes) < count or (exact and len(axes) != count):
+        raise ValueError(f"{what}: draws {panels}, got {len(axes)} Axes; {how}")
+    return axes
+
+
+def check_call(what: str, lang: str, *, ax: Any = None, **texts: Any) -> Any:
+    """The checks a figure function starts with: the language, its text arguments (each a string or None) and, for
+    a function that draws one panel, `ax` (None or one Axes; returned)."""
+    check_lang(lang)
+    for name, value in texts.items():
+        check_text(value, name, what=what)
+    return check_axes(ax, what)
+
+
+def check_result(obj: Any, columns: Sequence[str], what: str, *, arg: str, made_by: str, attr: str | None = None,
+                 numeric: Sequence[str] = (), complete: Sequence[str] = ()):
+    """Check a result table a figure draws: a DataFrame with rows and `columns`, numbers where numbers are drawn.
+
+    Parameters
+    ----------
+    obj
+        What the caller passed.
+    columns
+        Columns the figure needs.
+    what, arg
+        The figure function and the argument's name, for the messages.
+    made_by
+        What makes the table (``"compare.compare_countries(cases)"``): the messages say to pass it.
+    attr
+        The attribute of :class:`krihs_analysis.pipeline.Results` that holds the table (``res.<attr>``).
+    numeric
+        Columns that must hold numbers (or be missing), where present.
+    complete
+        Columns that must have no missing values, where present.
+
+    Returns
+    -------
+    pandas.DataFrame
+        `obj` itself, unchanged.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_result(pd.DataFrame({"x": ["a"]}), ["x"], "qca_xy", arg="xy", made_by="qca.xy_data(...)",
+    ...              numeric=["x"])
+    Traceback (most recent call last):
+    ...
+    ValueError: qca_xy: column 'x' of xy must be numeric, but it holds 'a'; convert it (pandas.to_numeric) or fix those rows
+    """
+    import numpy as np
+    import pandas as pd
+
+    if not isinstance(obj, pd.DataFrame):
+        if attr and _is_results(obj):
+            raise ValueError(f"{what}: {arg} must be a table, not the whole pipeline result; "
+                             f"pass res.{attr} (got a Results)")
+        hint = f" (res.{attr} of a pipeline result)" if attr else ""
+        raise ValueError(f"{what}: {arg} must be the pandas DataFrame that {made_by} returns{hint}, "
+                         f"got {_got(obj)}")
+    if obj.empty:
+        raise ValueError(f"{what}: {arg} is empty (no rows), so there is nothing to draw; pass what {made_by} "
+                         "returns")
+    missing = [c for c in columns if c not in obj.columns]
+    if missing:
+        have = [str(c) for c in obj.columns[:30]] + (["..."] if len(obj.columns) > 30 else [])
+        raise ValueError(f"{what}: missing column(s) {missing} in {arg} (it has {have}); pass what {made_by} "
+                         "returns")
+    for c in dict.fromkeys(numeric):
+        if c not in obj.columns:
+            continue
+        try:
+            obj[c].astype("float64")
+        except (TypeError, ValueError):
+            try:
+                bad = obj[c][pd.to_numeric(obj[c], errors="coerce").isna() & obj[c].notna()]
+            except (TypeError, ValueError):  # lists in cells, or two columns of that name
+                bad = obj[c]
+            shown = ", ".join(list(dict.fromkeys(map(repr, np.ravel(bad.to_numpy()).tolist())))[:3])
+            raise ValueError(f"{what}: column {c!r} of {arg} must be numeric, but it holds {shown}; convert it "
+                             "(pandas.to_numeric) or fix those rows") from None
+    for c in dict.fromkeys(complete):
+        if c in obj.columns and obj[c].isna().any():
+            rows = obj.index[obj[c].isna().to_numpy()].tolist()
+            more = ", ..." if len(rows) > 5 else ""
+            raise ValueError(f"{what}: column {c!r} of {arg} has missing values (row(s) "
+                             f"{', '.join(map(repr, rows[:5]))}{more}); drop or fill those rows")
+    return obj

@@ -1,0 +1,273 @@
+"""User mistakes at the brief's public functions: each raises a ValueError that says what to change.
+
+A Results where its tables go (accepted), an uncalled method, a missing or mis-shaped table, a whole table where one
+row goes, a file name where the metadata go, an Axes where a Figure goes: none may surface as a TypeError,
+KeyError, AttributeError or IndexError from inside (the package's rule, see ``krihs_analysis._validate``), nor be
+accepted silently (``incl_cut=80`` calling every solution weak, ``max_members=-1`` dropping a member). Wrong tables
+are refused before compose draws any figure: the figure functions are replaced by ones that fail.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+import pandas as pd
+import pytest
+
+matplotlib.use("Agg")
+
+from krihs_analysis import figures  # noqa: E402
+from krihs_analysis.brief import compose as compose_mod  # noqa: E402
+from krihs_analysis.brief import document as doc  # noqa: E402
+from krihs_analysis.brief import text  # noqa: E402
+from krihs_analysis.data import read_cases  # noqa: E402
+from krihs_analysis.pipeline import analyse  # noqa: E402
+
+CASES = read_cases()
+RES = analyse(CASES, n_boot=199, n_permutations=199)
+T = RES.tables()
+META = doc.load_metadata()
+COMP_ROW = T["comparison"].iloc[0]
+ASSOC_ROW = T["association"].iloc[0]
+GAP_ROW = T["core_task_gaps"].iloc[0]
+PRIO_ROW = compose_mod.priorities(T["core_task_gaps"]).iloc[0]
+FIT = {"consistency": 0.9, "coverage": 0.6}
+FINDINGS = text.draft_findings(T, lang="en")
+
+
+def without(name: str, *cols: str) -> dict:
+    return {**T, name: T[name].drop(columns=list(cols))}
+
+
+DRAWERS = ("close_figure", "core_task_gaps", "country_profile", "fiscal_context", "integration_sustainability",
+           "qca_xy", "rmo_trend")
+
+
+@pytest.fixture
+def no_drawing(monkeypatch):
+    """Every figure function compose calls fails: a refusal must come before any figure is drawn."""
+
+    def fail(*args, **kwargs):
+        raise AssertionError("compose drew a figure before checking its inputs")
+
+    for name in DRAWERS:
+        monkeypatch.setattr(figures, name, fail)
+
+
+# (call, a fragment of the message that says what to change)
+COMPOSE = {
+    "tables method not called": (lambda: compose_mod.compose(RES.tables, CASES), r"call it \(tables\(\)\)"),
+    "tables None": (lambda: compose_mod.compose(None, CASES), "mapping of table names to pandas DataFrames"),
+    "tables a list": (lambda: compose_mod.compose([T["qca"]], CASES), r"pass results\.tables\(\)"),
+    "swapped arguments": (lambda: compose_mod.compose(CASES, T), r"the call is compose\(tables, cases\)"),
+    "no tables": (lambda: compose_mod.compose({}, CASES), "lacks the table.*'comparison' .made by"),
+    "no qca": (lambda: compose_mod.compose({k: v for k, v in T.items() if k != "qca"}, CASES),
+               r"lacks the table\(s\) 'qca' \(made by krihs_analysis\.pipeline\.Results\.tables"),
+    "no core_task_gaps or qca_xy": (
+        lambda: compose_mod.compose({k: v for k, v in T.items() if k not in ("core_task_gaps", "qca_xy")}, CASES),
+        r"'qca_xy' \(made by krihs_analysis\.qca\.xy_data\), 'core_task_gaps'"),
+    "empty qca": (lambda: compose_mod.compose({**T, "qca": T["qca"].iloc[:0]}, CASES),
+                  r"tables\['qca'\] has no rows"),
+    "a table not a DataFrame": (lambda: compose_mod.compose({**T, "qca": [1, 2]}, CASES),
+                                r"tables\['qca'\] is a list, not a table"),
+    "qca_fit without the expression row": (
+        lambda: compose_mod.compose({**T, "qca_fit": T["qca_fit"][T["qca_fit"]["level"] != "expression"]}, CASES),
+        "no row of level 'expression'"),
+    "unknown core task": (
+        lambda: compose_mod.compose({**T, "core_task_gaps": T["core_task_gaps"].assign(task="task9")}, CASES),
+        "must be one of 'task1_capacity'"),
+    "cases None": (lambda: compose_mod.compose(T, None), r"read it with krihs_analysis\.data\.read_cases\(path\)"),
+    "cases a list": (lambda: compose_mod.compose(T, [1, 2]), "cases must be the case sheet the results came from"),
+    "cases a Results": (lambda: compose_mod.compose(T, RES),
+                        r"got Results \(a Results keeps its cases as results\.cases"),
+    "cases empty": (lambda: compose_mod.compose(T, CASES.iloc[:0]), "cases has no rows"),
+    "cases without ministry": (lambda: compose_mod.compose(T, CASES.drop(columns="ministry")),
+                               r"cases lacks the column\(s\) 'ministry'"),
+    "meta empty": (lambda: compose_mod.compose(T, CASES, meta={}),
+                   "lacks 'number', 'issuer', 'title', 'authors'.*load_metadata"),
+    "meta a file name": (lambda: compose_mod.compose(T, CASES, meta="brief.yaml"),
+                         r"meta must be the brief's metadata, got str.*load_metadata\(path\)"),
+    "lang fr": (lambda: compose_mod.compose(T, CASES, lang="fr"), "en, ko, ja"),
+}
+
+
+@pytest.mark.parametrize("case", COMPOSE)
+def test_compose_refuses_a_mistake_before_drawing_anything(case, no_drawing):
+    call, message = COMPOSE[case]
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+FINDINGS_CALLS = {
+    "a Results is accepted": None,
+    "method not called": (lambda: text.draft_findings(RES.tables), r"call it \(tables\(\)\)"),
+    "None": (lambda: text.draft_findings(None), "mapping of table names"),
+    "comparison without p_holm and median_kr": (
+        lambda: text.draft_findings(without("comparison", "p_holm", "median_kr")),
+        r"results\['comparison'\] \(made by krihs_analysis\.compare\.compare_countries\) lacks the column\(s\) "
+        r"'median_kr', 'p_holm'"),
+    "qca_fit where qca goes": (lambda: text.draft_findings({"qca": T["qca_fit"]}),
+                               r"results\['qca'\] .made by krihs_analysis\.pipeline\.Results\.tables\(\), one row per "
+                               r"QCA solution. lacks the column\(s\) 'model'"),
+    "family without its keys": (lambda: text.draft_findings(without("family", "key")),
+                                r"results\['family'\] .* lacks the column\(s\) 'key'"),
+    "family_adjusted of a list": (lambda: text.family_adjusted([T["comparison"]]), "mapping of table names"),
+}
+
+
+@pytest.mark.parametrize("case", FINDINGS_CALLS)
+def test_draft_findings_refuses_tables_of_the_wrong_shape(case):
+    if FINDINGS_CALLS[case] is None:
+        pd.testing.assert_frame_equal(text.draft_findings(RES, lang="ko"), text.draft_findings(T, lang="ko"))
+        return
+    call, message = FINDINGS_CALLS[case]
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+ONE_ROW = r"must be one row, e\.g\. table\.iloc\[0\]"
+SENTENCES = {
+    "comparison: a whole table": (lambda: text.comparison_sentence(T["comparison"]), ONE_ROW),
+    "comparison: None": (lambda: text.comparison_sentence(None), ONE_ROW),
+    "comparison: an association row": (lambda: text.comparison_sentence(ASSOC_ROW),
+                                       r"row lacks 'variable', 'median_kr'.*compare_countries"),
+    "association: a whole table": (lambda: text.association_sentence(T["association"]), ONE_ROW),
+    "association: a comparison row": (lambda: text.association_sentence(COMP_ROW),
+                                      r"row lacks 'x', 'y'.*linkage\.association"),
+    "core task: a whole table": (lambda: text.core_task_sentence(T["core_task_gaps"]), ONE_ROW),
+    "core task: task9": (lambda: text.core_task_sentence({**GAP_ROW.to_dict(), "task": "task9"}),
+                         "must be one of 'task1_capacity', 'task2_government'"),
+    "implication: a whole table": (lambda: text.implication_sentence(compose_mod.priorities(T["core_task_gaps"]),
+                                                                     rank=1), ONE_ROW),
+    "implication: task9": (lambda: text.implication_sentence({**PRIO_ROW.to_dict(), "task": "task9"}, rank=1),
+                           "must be one of 'task1_capacity'"),
+    "implication: rank first": (lambda: text.implication_sentence(PRIO_ROW, rank="first"),
+                                "rank must be a whole number of at least 1"),
+    "implication: rank 0": (lambda: text.implication_sentence(PRIO_ROW, rank=0), "rank must be a whole number"),
+    "implication: rank -1": (lambda: text.implication_sentence(PRIO_ROW, rank=-1), "rank must be a whole number"),
+    "status: None": (lambda: text.status_sentence(None), r"summary must be one row.*case_summary"),
+    "status: cases": (lambda: text.status_sentence(CASES), r"summary must be one row"),
+    "qca: R's names": (lambda: text.qca_sentence("resident_org", {"inclS": 0.9, "covS": 0.6}),
+                       r"fit lacks 'consistency', 'coverage'"),
+    "qca: incl_cut text": (lambda: text.qca_sentence("resident_org", FIT, incl_cut="x"),
+                           r"incl_cut must be a number in \[0, 1\].*incl_cut=0\.8"),
+    "qca: incl_cut a percentage": (lambda: text.qca_sentence("resident_org", FIT, incl_cut=80),
+                                   r"incl_cut must be a number in \[0, 1\], got 80"),
+    "qca: model not text": (lambda: text.qca_sentence(None, FIT), "model must be a string"),
+    "qca: a whole fit table": (lambda: text.qca_sentence("resident_org", T["qca"]), "fit must be one row"),
+    "is_weak: text bounds": (lambda: text.is_weak("-0.1", "0.5", 0.01), "ci_low must be a number"),
+    "is_weak: text p": (lambda: text.is_weak(-0.1, 0.5, "0.01"), "p must be a number"),
+}
+
+
+@pytest.mark.parametrize("case", SENTENCES)
+def test_sentences_refuse_what_is_not_one_row_of_their_table(case):
+    call, message = SENTENCES[case]
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_an_unbounded_odds_ratio_interval_is_still_judged():
+    # check on is_weak's numbers must let infinity through (Fisher's interval with an empty cell)
+    assert text.is_weak(1.5, float("inf"), 0.01, null=1.0) is False
+
+
+def _ax():
+    """A small figure outside pyplot's registry (nothing to close) and its Axes."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(2, 1))
+    return fig, fig.add_subplot()
+
+
+DOCUMENT = {
+    "priorities of a Results": (lambda: compose_mod.priorities(RES),
+                                r"gaps must be the DataFrame made by .*core_task_gaps\(\), got Results"),
+    "priorities of all the tables": (lambda: compose_mod.priorities(T),
+                                     r"pass tables\['core_task_gaps'\], not all the tables"),
+    "priorities of the wrong table": (lambda: compose_mod.priorities(T["comparison"]),
+                                      r"gaps \(made by .*core_task_gaps\(\)\) lacks the column\(s\) 'group', 'task'"),
+    "case_summary without ministry": (lambda: compose_mod.case_summary(CASES.drop(columns="ministry")),
+                                      r"cases lacks the column\(s\) 'ministry'"),
+    "title_block of None": (lambda: doc.title_block(None, lang="en", illustrative=True),
+                            r"meta must be the brief's metadata.*load_metadata\(path\)"),
+    "title_block with authors as text": (
+        lambda: doc.title_block({**META, "authors": "Kim"}, lang="en", illustrative=True),
+        r"meta\['authors'\] must be a list"),
+    "summary_box of the tables": (lambda: doc.summary_box(T, lang="en"),
+                                  r"findings must be the DataFrame made by .*draft_findings\(tables\), got dict"),
+    "appendix of the tables": (lambda: doc.appendix(T, lang="en", tables=T), "findings must be the DataFrame made by"),
+    "appendix of None": (lambda: doc.appendix(None, lang="en"), "findings must be the DataFrame made by"),
+    "appendix with a DataFrame as tables": (lambda: doc.appendix(FINDINGS, lang="en", tables=T["comparison"]),
+                                            "got a DataFrame; pass results.tables()"),
+    "run_notes of None": (lambda: doc.run_notes(None, lang="en"), "mapping of table names"),
+    "run_notes of a list": (lambda: doc.run_notes([T["qca"]], lang="en"), "mapping of table names"),
+    "family_note of None": (lambda: doc.family_note(None, lang="en"), "mapping of table names"),
+    "family_note max_members -1": (lambda: doc.family_note(T, lang="en", max_members=-1),
+                                   "max_members must be a whole number of at least 1"),
+    "family_note max_members text": (lambda: doc.family_note(T, lang="en", max_members="3"),
+                                     "max_members must be a whole number of at least 1"),
+    "save_results of a list": (lambda: doc.save_results([T["qca"]], "unused"), "mapping of table names"),
+    "save_results of None": (lambda: doc.save_results(None, "unused"), "mapping of table names"),
+    "save_results of lists": (lambda: doc.save_results({"a": [1, 2]}, "unused"), r"results\['a'\] is a list"),
+    "save_results out_dir None": (lambda: doc.save_results(T, None), "out_dir must be a path"),
+    "load_results of None": (lambda: doc.load_results(None), "results_dir must be a path"),
+    "load_metadata of a number": (lambda: doc.load_metadata(3), "path must be a path"),
+    "figure_block of None": (lambda: doc.figure_block(None, number=1, caption="c", lang="en"),
+                             "fig must be a matplotlib Figure or one Axes, got None"),
+    "figure_block caption None": (lambda: doc.figure_block(_ax()[0], number=1, caption=None, lang="en"),
+                                  "caption must be a string"),
+    "figure_block number 0": (lambda: doc.figure_block(_ax()[0], number=0, caption="c", lang="en"),
+                              "number must be a whole number of at least 1"),
+    "section lang fr": (lambda: doc.section("1.", ["p"], lang="fr"), "en, ko, ja"),
+    "section title None": (lambda: doc.section(None, ["p"]), "title must be a string"),
+    "section paragraphs numbers": (lambda: doc.section("1.", [1, 2]), "paragraphs must be one string or a list of strings"),
+    "source_note of None": (lambda: doc.source_note(None, lang="en"), "source must be a string"),
+}
+
+
+@pytest.mark.parametrize("case", DOCUMENT)
+def test_document_functions_refuse_a_mistake(case):
+    call, message = DOCUMENT[case]
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_figure_block_accepts_an_axes_as_its_figure():
+    fig, ax = _ax()
+    assert doc.figure_block(ax, number=1, caption="c", lang="en") == doc.figure_block(
+        fig, number=1, caption="c", lang="en")
+
+
+def test_save_and_load_accept_a_results_and_refuse_what_is_not_a_results_folder(tmp_path):
+    doc.save_results(RES, tmp_path / "run")
+    loaded = doc.load_results(tmp_path / "run")
+    assert set(loaded) == set(T)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "settings.json").write_text('{"seed": 0}', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"settings\.json is not a result table written by save_results"):
+        doc.load_results(tmp_path / "other")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match=r"holds no result tables .*pass the folder save_results wrote"):
+        doc.load_results(tmp_path / "empty")
+    with pytest.raises(ValueError, match="table name '../x', which is not a plain file name"):
+        doc.save_results({"../x": T["qca"]}, tmp_path / "bad")
+
+
+def test_an_empty_metadata_file_is_refused_with_what_to_write(tmp_path):
+    (tmp_path / "brief.yaml").write_text("", encoding="utf-8")
+    with pytest.raises(ValueError, match="holds nothing; write them in it"):
+        doc.load_metadata(tmp_path / "brief.yaml")
+    (tmp_path / "partial.yaml").write_text("number: '1'\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"partial\.yaml lacks 'issuer', 'title', 'authors'"):
+        doc.load_metadata(tmp_path / "partial.yaml")
+
+
+def test_the_run_notes_family_note_and_appendix_accept_a_results():
+    assert doc.run_notes(RES, lang="en") == doc.run_notes(T, lang="en")
+    assert doc.family_note(RES, lang="ko") == doc.family_note(T, lang="ko")
+    assert doc.appendix(FINDINGS, lang="en", tables=RES) == doc.appendix(FINDINGS, lang="en", tables=T)
+
+
+def test_compose_of_a_results_gives_the_blocks_of_its_tables():
+    # draws every figure once per call (a few seconds): the one composition of this file
+    assert compose_mod.compose(RES, CASES, lang="en") == compose_mod.compose(T, CASES, lang="en")

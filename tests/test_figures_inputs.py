@@ -1,0 +1,442 @@
+"""User mistakes at the figure functions are a ValueError that says what to change (issue 11).
+
+Never a TypeError, KeyError, AttributeError or IndexError from inside, nor matplotlib's or pandas' own message; and
+no silent acceptance (``name="x.png"`` written as ``x.png.png``, ``year=2021.5`` read as 2021, ``country="Korea"``
+drawn in the neutral colour). Every check here fails before anything is drawn, so the tests are quick.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("matplotlib")
+
+from krihs_analysis.compare import case_profile  # noqa: E402
+from krihs_analysis.data import read_cases, read_context  # noqa: E402
+from krihs_analysis.figures import baselines as bl  # noqa: E402
+from krihs_analysis.figures import catalogue as cat  # noqa: E402
+from krihs_analysis.figures import style as st  # noqa: E402
+from krihs_analysis.figures.cards import case_card  # noqa: E402
+from krihs_analysis.figures.fiscal import fiscal_context  # noqa: E402
+from krihs_analysis.figures.qca_by_group import baseline_input, qca_groups  # noqa: E402
+from krihs_analysis.figures.save import figure_bytes, save_figure, write_catalogue  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def res():
+    from krihs_analysis.pipeline import analyse
+
+    return analyse(read_cases(), n_boot=99)
+
+
+@pytest.fixture(scope="module")
+def fig():
+    return bl.draw("rmo_trend", "en")
+
+
+def one_axes():
+    return st.new_figure()[1][0, 0]
+
+
+def two_axes():
+    return st.new_figure(ncols=2)[1][0]  # an array of two Axes, as plt.subplots(1, 2) gives
+
+
+def with_value(frame: pd.DataFrame, column: str, value, row: int = 0) -> pd.DataFrame:
+    out = frame.copy()
+    out[column] = out[column].astype(object)
+    out.loc[out.index[row], column] = value
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 1. dpi
+
+
+@pytest.mark.parametrize("dpi", ["x", 0, -5, None, float("nan")])
+@pytest.mark.parametrize("call", ["figure_bytes", "save_figure", "write_catalogue"])
+def test_dpi_must_be_a_positive_number(call, dpi, fig, tmp_path):
+    calls = {
+        "figure_bytes": lambda: figure_bytes(fig, "png", dpi=dpi),
+        "save_figure": lambda: save_figure(fig, "x", dpi=dpi, out_dir=tmp_path),
+        "write_catalogue": lambda: write_catalogue(dpi=dpi, out_dir=tmp_path),  # refused before the analysis
+    }
+    with pytest.raises(ValueError, match=r"dpi must be a number above 0, got .*; pass e\.g\. dpi=300"):
+        calls[call]()
+    assert not list(tmp_path.iterdir())
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 2. save_figure
+
+
+@pytest.mark.parametrize(
+    "bad, fragment",
+    [
+        (None, "pass what a figure function returns"),
+        (pd.DataFrame({"a": [1]}), "pass what a figure function returns"),
+        ("two_axes", r"pass their Figure, e\.g\. axes\[0\]\.figure"),
+        ({"rmo_trend": None}, r"save each one: for name, f in figures\.items\(\)"),
+    ],
+    ids=["None", "DataFrame", "array-of-axes", "catalogue-dict"],
+)
+def test_save_figure_wants_a_figure_or_one_axes(bad, fragment, tmp_path):
+    bad = two_axes() if isinstance(bad, str) else bad
+    with pytest.raises(ValueError, match=r"fig must be a matplotlib Figure or one Axes.*" + fragment):
+        save_figure(bad, "x", out_dir=tmp_path, formats="png")
+
+
+@pytest.mark.parametrize(
+    "kwargs, fragment",
+    [
+        ({"name": 5}, r"name must be a string, got 5 \(int\); pass e\.g\. name="),
+        ({"name": "x.png"}, r"without the extension.*drop '\.png': name='x'"),
+        ({"name": "chart.PDF"}, r"drop '\.PDF': name='chart'"),
+        ({"alt_text": 5}, r"alt_text must be a string or None, got 5"),
+        ({"formats": ["png", "gif"]}, r"each of formats must be one of 'png', 'svg', 'pdf', got 'gif'"),
+        ({"formats": None}, r"formats must be one string or a list of strings, got None"),
+    ],
+    ids=["name-int", "name-with-extension", "name-with-upper-extension", "alt-text-int", "format-gif",
+         "formats-None"],
+)
+def test_save_figure_names_and_texts(kwargs, fragment, fig, tmp_path):
+    args = {"name": "x", "formats": "png", "out_dir": tmp_path, **kwargs}
+    with pytest.raises(ValueError, match=fragment):
+        save_figure(fig, **args)
+    assert not list(tmp_path.iterdir())  # nothing written, not even x.png.png
+
+
+@pytest.mark.parametrize("call", ["save_figure", "write_catalogue"])
+def test_out_dir_must_be_a_folder(call, fig, tmp_path):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"out_dir must be a folder, but .*notes\.txt' is a file; pass the folder"):
+        if call == "save_figure":
+            save_figure(fig, "x", out_dir=a_file, formats="png")
+        else:
+            write_catalogue(out_dir=a_file, include="rmo_trend")
+    with pytest.raises(ValueError, match=r"out_dir must be a folder path \(a str or a Path\), got 5"):
+        save_figure(fig, "x", out_dir=5, formats="png")
+
+
+def test_save_figure_takes_one_format_string_as_one_format(fig, tmp_path):
+    entry = save_figure(fig, "rmo", formats="png", dpi=20, out_dir=tmp_path)
+    assert entry["files"] == {"png": "rmo.png"}
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["figures.json", "rmo.png"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 3. write_catalogue: languages, formats, figures
+
+
+@pytest.mark.parametrize(
+    "kwargs, fragment",
+    [
+        ({"langs": None}, r"langs must be one string or a list of strings, got None; pass e\.g\. langs='all'"),
+        ({"langs": 5}, r"langs must be one string or a list of strings, got 5"),
+        ({"langs": []}, r"langs is empty; give at least one, e.g. langs="),
+        ({"formats": "gif"}, r"each of formats must be one of 'png', 'svg', 'pdf', got 'gif'"),
+        ({"include": "pie_chart"}, r"unknown figure\(s\) \['pie_chart'\]"),
+        ({"include": 5}, r"include must be one string or a list of strings, got 5; pass e\.g\. include=\["),
+    ],
+    ids=["langs-None", "langs-int", "langs-empty", "formats-gif", "include-unknown", "include-int"],
+)
+def test_write_catalogue_refuses_before_the_analysis(kwargs, fragment, tmp_path):
+    with pytest.raises(ValueError, match=fragment):
+        write_catalogue(out_dir=tmp_path, **kwargs)
+    assert not list(tmp_path.iterdir())
+
+
+def test_write_catalogue_takes_one_string_as_one_item(tmp_path):
+    manifest = write_catalogue(langs="en", formats="png", include="rmo_trend", dpi=20, out_dir=tmp_path, n_boot=99)
+    assert list(manifest["figures"]) == ["rmo_trend_en"]
+    assert manifest["figures"]["rmo_trend_en"]["files"] == {"png": "rmo_trend_en.png"}
+
+
+def test_build_catalogue_takes_one_figure_name(res):
+    assert list(cat.build_catalogue(include="rmo_trend", results=res)) == ["rmo_trend"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 4. build_catalogue(results=)
+
+
+@pytest.mark.parametrize("what", ["cases", "tables", "frame"])
+def test_build_catalogue_results_must_be_a_results(what, res):
+    bad = {"cases": res.cases, "tables": res.tables(), "frame": res.comparison}[what]
+    with pytest.raises(ValueError, match=r"results must be a krihs_analysis\.pipeline\.Results, what "
+                                         r"pipeline\.analyse\(cases\) returns, got a (DataFrame|dict)"):
+        cat.build_catalogue(results=bad, include="rmo_trend")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 5. ax
+
+
+@pytest.mark.parametrize("name", ["country_profile", "core_task_gaps"])
+def test_two_panel_figures_want_a_sequence_of_axes(name):
+    call = {"country_profile": lambda ax: cat.country_profile(bl.comparison(), ax=ax),
+            "core_task_gaps": lambda ax: cat.core_task_gaps(bl.task_profile(), ax=ax)}[name]
+    with pytest.raises(ValueError, match=rf"{name}: ax must be a sequence of Axes, got an Axes; {name} draws .*"
+                                         r"pass a sequence of \d Axes"):
+        call(one_axes())
+
+
+def test_country_profile_wants_exactly_a_pair():
+    three = st.new_figure(ncols=3)[1][0]
+    with pytest.raises(ValueError, match=r"country_profile: draws 2 panels, got 3 Axes; pass a sequence of 2 Axes"):
+        cat.country_profile(bl.comparison(), ax=three)
+
+
+def test_a_pair_of_axes_still_works():
+    fig = cat.country_profile(bl.comparison(), ax=two_axes())
+    assert len(fig.axes) == 2
+
+
+ONE_PANEL = {
+    "level_distributions": lambda ax: cat.level_distributions(bl.levels(), ax=ax),
+    "integration_sustainability": lambda ax: cat.integration_sustainability(bl.cases(), bl.association(), ax=ax),
+    "qca_xy": lambda ax: cat.qca_xy(bl.xy(), bl.xy_fit(), ax=ax),
+    "truth_table_heatmap": lambda ax: cat.truth_table_heatmap(bl.truth_table(), ax=ax),
+    "rmo_trend": lambda ax: cat.rmo_trend(bl.rmo(), ax=ax),
+    "qca_groups": lambda ax: qca_groups(*baseline_input(), ax=ax),
+    "case_card": lambda ax: case_card(case_profile(read_cases(), "KR-P1-A"), country="KR", ax=ax),
+}
+
+
+@pytest.mark.parametrize("name", list(ONE_PANEL))
+def test_one_panel_figures_want_one_axes(name):
+    with pytest.raises(ValueError, match=rf"{name}: ax must be one matplotlib Axes, got an array of 2 Axes; .*"
+                                         r"pass one of them, e\.g\. ax=axes\[0\]"):
+        ONE_PANEL[name](two_axes())
+    with pytest.raises(ValueError, match=rf"{name}: ax must be one matplotlib Axes or None, got a str"):
+        ONE_PANEL[name]("left")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 6. Text arguments
+
+
+TITLED = {
+    "country_profile": lambda **kw: cat.country_profile(bl.comparison(), **kw),
+    "level_distributions": lambda **kw: cat.level_distributions(bl.levels(), **kw),
+    "core_task_gaps": lambda **kw: cat.core_task_gaps(bl.task_profile(), **kw),
+    "integration_sustainability": lambda **kw: cat.integration_sustainability(bl.cases(), bl.association(), **kw),
+    "qca_xy": lambda **kw: cat.qca_xy(bl.xy(), bl.xy_fit(), **kw),
+    "truth_table_heatmap": lambda **kw: cat.truth_table_heatmap(bl.truth_table(), **kw),
+    "rmo_trend": lambda **kw: cat.rmo_trend(bl.rmo(), **kw),
+    "fiscal_context": lambda **kw: fiscal_context(**kw),
+}
+
+
+@pytest.mark.parametrize("name", list(TITLED))
+def test_title_must_be_text(name):
+    with pytest.raises(ValueError, match=rf"{name}: title must be a string or None, got 5 \(int\); pass e\.g\. "
+                                         "title='"):
+        TITLED[name](title=5)
+
+
+@pytest.mark.parametrize(
+    "call, fragment",
+    [
+        (lambda: cat.qca_xy(bl.xy(), bl.xy_fit(), solution=5), r"qca_xy: solution must be a string or None, got 5"),
+        (lambda: cat.qca_xy(bl.xy(), bl.xy_fit(), outcome=None), r"qca_xy: outcome must be a string, got None"),
+        (lambda: cat.country_profile(bl.comparison(), source=["MIC"]), r"source must be a string or None"),
+        (lambda: qca_groups(*baseline_input(), source=5), r"qca_groups: source must be a string or None"),
+        (lambda: cat.core_task_gaps(bl.task_profile(), benchmark=1), r"benchmark must be a string or None"),
+    ],
+    ids=["solution", "outcome", "source-list", "qca-groups-source", "benchmark"],
+)
+def test_other_texts_must_be_text(call, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        call()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 7. Numbers where numbers are drawn
+
+
+@pytest.mark.parametrize(
+    "call, fragment",
+    [
+        (lambda: cat.country_profile(with_value(bl.comparison(), "median_kr", "high")),
+         r"country_profile: column 'median_kr' of comparison must be numeric, but it holds 'high'"),
+        (lambda: cat.qca_xy(with_value(bl.xy(), "x", "much"), bl.xy_fit()),
+         r"qca_xy: column 'x' of xy must be numeric, but it holds 'much'"),
+        (lambda: cat.truth_table_heatmap(with_value(bl.truth_table(), "integration", "yes")),
+         r"truth_table_heatmap: column 'integration' of tt must be numeric, but it holds 'yes'"),
+        (lambda: cat.rmo_trend(with_value(bl.rmo(), "survey_year", "2016年")),
+         r"rmo_trend: column 'survey_year' of context must be numeric, but it holds '2016年'"),
+        (lambda: cat.core_task_gaps(with_value(bl.task_profile(), "mean", "n/a")),
+         r"core_task_gaps: column 'mean' of profile must be numeric"),
+        (lambda: cat.integration_sustainability(with_value(bl.cases(), "integration", "high"), bl.association()),
+         r"column 'integration' of cases must be numeric, but it holds 'high'"),
+        (lambda: qca_groups(with_value(baseline_input()[0], "coverage", "x"), baseline_input()[1]),
+         r"qca_groups: column 'coverage' of cluster must be numeric"),
+    ],
+    ids=["profile-median", "xy-x", "truth-table-condition", "rmo-year", "gaps-mean", "cases-code", "groups-coverage"],
+)
+def test_text_in_a_numeric_column(call, fragment):
+    with pytest.raises(ValueError, match=fragment + r".*convert it \(pandas\.to_numeric\) or fix those rows"):
+        call()
+
+
+@pytest.mark.parametrize(
+    "call, fragment",
+    [
+        (lambda: cat.level_distributions(with_value(bl.levels(), "code", np.nan, row=2)),
+         r"level_distributions: column 'code' of levels has missing values \(row\(s\) 2\)"),
+        (lambda: cat.rmo_trend(with_value(bl.rmo(), "organisations", np.nan)),
+         r"rmo_trend: column 'organisations' of context has missing values \(row\(s\) 0\)"),
+    ],
+    ids=["levels-code", "rmo-organisations"],
+)
+def test_missing_values_where_a_number_is_needed(call, fragment):
+    with pytest.raises(ValueError, match=fragment + "; drop or fill those rows"):
+        call()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 8. QCA fit and cluster tables
+
+
+def test_qca_xy_fit_table_without_the_solution_row(res):
+    terms = res.qca_fit[res.qca_fit["level"] == "term"]
+    with pytest.raises(ValueError, match=r"qca_xy: the fit table has no 'expression' or 'model' row \(its levels: "
+                                         r"\['term'\]\); pass the fit of the whole solution"):
+        cat.qca_xy(res.qca_xy, terms)
+    with pytest.raises(ValueError, match=r"qca_xy: fit must be the solution's fit .*got list"):
+        cat.qca_xy(res.qca_xy, [0.9, 0.8])
+    with pytest.raises(ValueError, match=r"qca_xy: the fit's consistency must be a number, got 'high'"):
+        cat.qca_xy(res.qca_xy, {"consistency": "high", "coverage": 0.8})
+
+
+def test_qca_xy_still_takes_the_fit_table(res):
+    assert cat.qca_xy(res.qca_xy, res.qca_fit).figure is not None
+
+
+@pytest.mark.parametrize(
+    "test, fragment",
+    [
+        ([0.1, 0.03], r"test must be the pandas DataFrame that qca\.cluster_permutation_test\(.*\) returns.*got a list"),
+        ("cluster", r"missing column\(s\) \['gap', 'p_value', 'n_permutations', 'exact'\] in test .*pass what "
+                    r"qca\.cluster_permutation_test"),
+        (pd.DataFrame(), r"test is empty; pass what qca\.cluster_permutation_test\(.*\) returns, or test=None"),
+        ("terms-only", r"test has no 'expression' row; test must be what qca\.cluster_permutation_test"),
+    ],
+    ids=["list", "wrong-table", "empty", "no-expression-row"],
+)
+def test_qca_groups_test_must_be_the_permutation_test(test, fragment):
+    cluster, good = baseline_input()
+    if isinstance(test, str):
+        test = {"cluster": cluster, "terms-only": good.assign(level="term")}[test]
+    with pytest.raises(ValueError, match=fragment):
+        qca_groups(cluster, test)
+
+
+def test_qca_groups_cluster_without_the_solution_row():
+    cluster, test = baseline_input()
+    with pytest.raises(ValueError, match=r"qca_groups: cluster has no 'expression' row .* e\.g\. res\.qca_cluster"):
+        qca_groups(cluster.assign(level="term"), test)
+    with pytest.raises(ValueError, match=r"qca_groups: cluster must be the pandas DataFrame that "
+                                         r"qca\.cluster_diagnostics"):
+        qca_groups(None)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 9. truth_table_heatmap
+
+
+def test_truth_table_heatmap_given_the_whole_results(res):
+    with pytest.raises(ValueError, match=r"pass res\.truth_table \(got a Results\)"):
+        cat.truth_table_heatmap(res)
+
+
+def test_truth_table_labels_must_be_a_mapping():
+    with pytest.raises(ValueError, match=r"labels must map condition -> label, got list; pass e\.g\. labels=\{"):
+        cat.truth_table_heatmap(bl.truth_table(), labels=["a", "b"])
+
+
+def test_truth_table_conditions_one_string_is_one_condition():
+    ax = cat.truth_table_heatmap(bl.truth_table(), conditions="integration")
+    assert len(ax.get_xticklabels()) == 4  # one condition, then cases, consistency, outcome
+
+
+@pytest.mark.parametrize(
+    "call, fragment",
+    [
+        (lambda res: cat.country_profile([1, 2]), r"comparison must be the pandas DataFrame that "
+                                                  r"compare\.compare_countries\(cases\) returns \(res\.comparison"),
+        (lambda res: cat.level_distributions(res), r"pass res\.levels \(got a Results\)"),
+        (lambda res: cat.core_task_gaps(res), r"pass res\.profile_programme \(got a Results\)"),
+        (lambda res: cat.qca_xy(res, {}), r"pass res\.qca_xy \(got a Results\)"),
+        (lambda res: cat.rmo_trend(res), r"pass res\.context \(got a Results\)"),
+    ],
+    ids=["list", "levels", "gaps", "xy", "rmo"],
+)
+def test_a_results_where_one_table_belongs(call, fragment, res):
+    with pytest.raises(ValueError, match=fragment):
+        call(res)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 10. fiscal_context
+
+
+@pytest.mark.parametrize(
+    "kwargs, fragment",
+    [
+        ({"municipalities": "<cases>"}, r"missing column\(s\) \['code', 'municipality_type'\] in municipalities .*"
+                                      r"pass what data\.read_context\('jp_municipalities'\) returns"),
+        ({"municipalities": ["063827"]}, r"municipalities must be the pandas DataFrame that "
+                                         r"data\.read_context\('jp_municipalities'\) returns, got a list"),
+        ({"municipalities": pd.DataFrame()}, r"municipalities is empty"),
+        ({"cases": 63827}, r"cases must be a case sheet or a list of 6-digit codes, got 63827 \(int\)"),
+        ({"cases": "<res>"}, r"cases must be a case sheet or a list of 6-digit codes, got a Results; pass res\.cases"),
+        ({"cases": [63827]}, r"municipality codes must be strings of 6 digits \(a leading zero counts"),
+        ({"panel": ["063827"]}, r"panel must be the pandas DataFrame that data\.read_context\('jp_municipal_fiscal'\) "
+                                r"returns, got a list"),
+        ({"panel": "jp_municipal_fiscal"}, r"panel must be the pandas DataFrame .* got a str"),
+        ({"year": "FY2021"}, r"year must be a whole fiscal year, e\.g\. year=2021, got 'FY2021'"),
+        ({"year": 2021.5}, r"year must be a whole fiscal year, e\.g\. year=2021, got 2021\.5"),
+        ({"year": 1990}, r"no fiscal year 1990 in the panel \(it has FY2005-FY2021\); pass one of those as year="),
+    ],
+    ids=["municipalities-cases", "municipalities-list", "municipalities-empty", "cases-int", "cases-results",
+         "cases-int-codes", "panel-list", "panel-str", "year-text", "year-fraction", "year-absent"],
+)
+def test_fiscal_context_inputs(kwargs, fragment, res):
+    stand_in = {"<cases>": read_cases, "<res>": lambda: res}
+    kwargs = {k: stand_in[v]() if isinstance(v, str) and v in stand_in else v for k, v in kwargs.items()}
+    with pytest.raises(ValueError, match=fragment):
+        fiscal_context(lang="en", **kwargs)
+
+
+def test_fiscal_context_takes_one_code_and_a_whole_float_year():
+    fig = fiscal_context(cases="063827", year=2021.0, lang="en")
+    assert fig._krihs["cases"] == ["063827"]
+
+
+def test_fiscal_context_panel_with_text_years():
+    panel = with_value(read_context("jp_municipal_fiscal"), "fiscal_strength_index", "high")
+    with pytest.raises(ValueError, match=r"column 'fiscal_strength_index' of panel must be numeric"):
+        fiscal_context(panel, lang="en")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 11. case_card
+
+
+@pytest.mark.parametrize("profile", ["cases", "list", None, "empty"])
+def test_case_card_profile_must_be_case_profile_output(profile):
+    cases = read_cases()
+    bad = {"cases": cases, "list": [1, 2], "empty": case_profile(cases, "KR-P1-A").iloc[0:0]}.get(profile, profile)
+    with pytest.raises(ValueError, match=r"case_card: .*(compare\.case_profile\(cases, case_id\)|profile is empty)"):
+        case_card(bad, country="KR")
+
+
+@pytest.mark.parametrize("country", ["Korea", "kr", None, 1])
+def test_case_card_country_is_kr_or_jp(country):
+    with pytest.raises(ValueError, match=r"country must be one of 'KR', 'JP', got"):
+        case_card(case_profile(read_cases(), "KR-P1-A"), country=country)
