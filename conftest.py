@@ -34,6 +34,7 @@ def pytest_runtest_makereport(item, call):
 # a browser or a subprocess of the whole package. Applied here by location so that no test can forget its marker.
 _HEAVY_FILES = {
     "test_figures.py": "figures", "test_figures_io.py": "figures", "test_figures_fiscal.py": "figures",
+    "test_figures_inputs.py": "figures",
     "test_pdf.py": "slow", "test_brief.py": "slow",
     "test_reports.py": "slow", "test_reports_features.py": "slow", "test_cli.py": "slow",
 }

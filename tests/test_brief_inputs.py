@@ -22,16 +22,22 @@ from krihs_analysis.brief import text  # noqa: E402
 from krihs_analysis.data import read_cases  # noqa: E402
 from krihs_analysis.pipeline import analyse  # noqa: E402
 
-CASES = read_cases()
-RES = analyse(CASES, n_boot=199, n_permutations=199)
-T = RES.tables()
-META = doc.load_metadata()
-COMP_ROW = T["comparison"].iloc[0]
-ASSOC_ROW = T["association"].iloc[0]
-GAP_ROW = T["core_task_gaps"].iloc[0]
-PRIO_ROW = compose_mod.priorities(T["core_task_gaps"]).iloc[0]
+# Filled by the module fixture below, not at import: collecting this file (in every worker) computes nothing. The
+# calls below are lambdas that read these names when a test runs.
+CASES = RES = T = META = COMP_ROW = ASSOC_ROW = GAP_ROW = PRIO_ROW = FINDINGS = None
 FIT = {"consistency": 0.9, "coverage": 0.6}
-FINDINGS = text.draft_findings(T, lang="en")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _results():
+    global CASES, RES, T, META, COMP_ROW, ASSOC_ROW, GAP_ROW, PRIO_ROW, FINDINGS
+    CASES = read_cases()
+    RES = analyse(CASES, n_boot=199, n_permutations=199)
+    T = RES.tables()
+    META = doc.load_metadata()
+    COMP_ROW, ASSOC_ROW, GAP_ROW = (T[k].iloc[0] for k in ("comparison", "association", "core_task_gaps"))
+    PRIO_ROW = compose_mod.priorities(T["core_task_gaps"]).iloc[0]
+    FINDINGS = text.draft_findings(T, lang="en")
 
 
 def without(name: str, *cols: str) -> dict:
@@ -268,6 +274,7 @@ def test_the_run_notes_family_note_and_appendix_accept_a_results():
     assert doc.appendix(FINDINGS, lang="en", tables=RES) == doc.appendix(FINDINGS, lang="en", tables=T)
 
 
+@pytest.mark.figures  # draws every figure twice: out of the fast loop
 def test_compose_of_a_results_gives_the_blocks_of_its_tables():
     # draws every figure once per call (a few seconds): the one composition of this file
     assert compose_mod.compose(RES, CASES, lang="en") == compose_mod.compose(T, CASES, lang="en")
