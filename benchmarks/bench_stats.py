@@ -8,7 +8,11 @@ Prints wall-clock figures for
 * the designs of issue 13 on the sample: the exact cluster-permutation p of Cliff's delta (C(15, 7) = 6435
   assignments) with its 9,999-draw whole-cluster BCa interval, Kendall's tau_b with whole-cluster permutation
   and bootstrap, the within-stratum tau_b with its exact p (convolution over the programmes), and the standard
-  analysis set with and without clusters.
+  analysis set with and without clusters;
+* a case where exact enumeration is out of reach: Kendall's tau_b of a percent (16 distinct values) with a code,
+  where the network algorithm works up to its budget before Monte Carlo takes over. Measured in stop 21, at half
+  the budget: 46.7 s and 5.3 GB while the algorithm kept one Python object per composition, 8.4 s and 1.6 GB since
+  it groups its states in numpy; the whole call took 130 s before and 19 s after.
 """
 
 from __future__ import annotations
@@ -102,6 +106,8 @@ def main() -> None:
     print(f"standard set, cases independent (n_boot = 9999):              {t:8.2f} s")
     t = _best(lambda: analyse(cases), 1)
     print(f"standard set, default clusters (n_boot = 9999):               {t:8.2f} s")
+    t = _best(lambda: association(cases, x="self_funded_pct", n_boot=0, n_permutations=999, cluster=None), 1)
+    print(f"Kendall of a percent, exact out of reach (budget, then MC):  {t:8.2f} s")
 
 
 if __name__ == "__main__":

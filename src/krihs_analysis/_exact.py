@@ -22,7 +22,6 @@ binomial standard error ``sqrt(p (1 - p) / B)``.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -183,12 +182,49 @@ def _log_hyper_weights(rem: np.ndarray, V: np.ndarray) -> np.ndarray:
     return num - (logfact(N) - logfact(c) - logfact(N - c))
 
 
-def _merge(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    keys = np.concatenate([k for k, _ in parts])
-    probs = np.concatenate([p for _, p in parts])
-    keys = np.round(keys, 9)
-    uniq, inv = np.unique(keys, return_inverse=True)
-    return uniq, np.bincount(inv, weights=probs, minlength=len(uniq))
+class _StateKeys:
+    """Integer keys of the network's states (vectors of remaining row totals) and back.
+
+    A state is coded in mixed radix (digit i runs 0..rows[i]), one int64 per state, so that numpy sorts and groups
+    states as plain integers; when the product of the radices would not fit in an int64, the key is the state's
+    bytes instead (slower to sort, any size).
+    """
+
+    def __init__(self, rows: np.ndarray) -> None:
+        bases = [int(r) + 1 for r in rows]
+        self.width = len(bases)
+        self.fits = math.prod(bases) < 2**62
+        self.bases = np.asarray(bases, dtype=np.int64)
+        self.radix = np.concatenate([[1], np.cumprod(self.bases[:-1])]).astype(np.int64) if self.fits else None
+
+    def encode(self, states: np.ndarray) -> np.ndarray:
+        if self.fits:
+            return states.astype(np.int64) @ self.radix
+        rows = np.ascontiguousarray(states, dtype=np.int32)
+        return rows.view(np.dtype((np.void, 4 * self.width))).ravel()
+
+    def decode(self, keys: np.ndarray) -> np.ndarray:
+        if self.fits:
+            return (keys[:, None] // self.radix) % self.bases
+        return keys.view(np.int32).reshape(len(keys), self.width)
+
+
+def _group(keys: np.ndarray, values: np.ndarray, probs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sum `probs` over equal (state key, statistic rounded to 9 decimals): the network algorithm's merge step.
+
+    Returned sorted by key, then by value, so that each state's values are one contiguous, ascending run.
+    """
+    values = np.round(values, 9)
+    ukeys, ids = np.unique(keys, return_inverse=True)
+    order = np.lexsort((values, ids))
+    ids, values, probs = ids[order], values[order], probs[order]
+    start = np.flatnonzero(np.concatenate([[True], (ids[1:] != ids[:-1]) | (values[1:] != values[:-1])]))
+    return ukeys[ids[start]], values[start], np.add.reduceat(probs, start)
+
+
+# Partial sums of one column are grouped once this many (state, value) pairs have piled up: bounds the memory of
+# a column (the pairs grow with the work budget) without grouping after every state.
+_GROUP_EVERY = 1_000_000
 
 
 Increment = Callable[[int, np.ndarray, np.ndarray], np.ndarray]
@@ -230,8 +266,12 @@ def network_tail(
         return float(t <= lo or t >= hi)
     states: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray]] = {tuple(rows.tolist()): (np.zeros(1), np.ones(1))}
     work = 0
+    codes = _StateKeys(rows)
     for j in range(len(cols) - 2):
-        new: dict[tuple[int, ...], list] = defaultdict(list)
+        # Every (next state, statistic so far, probability) of this column as flat arrays, grouped in numpy: a
+        # Python loop over the compositions cost ~5 us each (minutes near the budget).
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        pending = 0
         for rem_t, (K, P) in states.items():
             rem = np.asarray(rem_t, dtype=np.int64)
             V = compositions(cols[j], rem_t)
@@ -241,10 +281,16 @@ def network_tail(
             work += len(V) * len(K)
             if work > budget:
                 raise Infeasible(f"network algorithm exceeded its budget of {budget} operations")
-            nxt = rem - V
-            for v_i in range(len(V)):
-                new[tuple(nxt[v_i].tolist())].append((K + inc[v_i], P * w[v_i]))
-        states = {s: _merge(parts) for s, parts in new.items()}
+            parts.append((np.repeat(codes.encode(rem - V), len(K)), (inc[:, None] + K[None, :]).ravel(),
+                          (w[:, None] * P[None, :]).ravel()))
+            pending += len(V) * len(K)
+            if pending > _GROUP_EVERY:  # group what piled up; it is grouped again only once as much is new
+                parts = [_group(*(np.concatenate(a) for a in zip(*parts)))]
+                pending = -len(parts[0][0])
+        keys, values, probs = _group(*(np.concatenate(a) for a in zip(*parts)))
+        bounds = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1], [True]]))
+        at = codes.decode(keys[bounds[:-1]]).tolist()
+        states = {tuple(at[i]): (values[a:b], probs[a:b]) for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:]))}
     total = 0.0
     j = len(cols) - 2
     for rem_t, (K, P) in states.items():
