@@ -345,3 +345,26 @@ def test_within_kendall_rows_counts_only_pairs_inside_strata():
     # stratum a: 6 concordant pairs; stratum b: 1 discordant pair; cross pairs ignored
     assert E.within_kendall_rows(x, y[None, :], strata)[0] == 5.0
     assert E.within_kendall_rows(x, y[None, :], None)[0] == E.kendall_S(x, y)
+
+
+def test_network_states_keyed_by_their_bytes_give_the_same_p_as_integer_keys(monkeypatch):
+    # States are integers in mixed radix while the product of the radices fits an int64; beyond that (many
+    # distinct values) they are keyed by their bytes. Force the byte keys on tables where both work.
+    rng = np.random.default_rng(7)
+    tables = [rng.integers(0, 3, (3, 4)) + 1 for _ in range(3)]
+    xs = [rng.integers(0, 4, 14).astype(float) for _ in range(3)]
+    ys = [np.clip(x + rng.integers(-1, 2, 14), 0, 3) for x in xs]
+    as_ints = [E.fisher_exact_rxc(t) for t in tables] + [E.kendall_exact(x, y, "two-sided") for x, y in zip(xs, ys)]
+    monkeypatch.setattr(E._StateKeys, "__init__", _byte_keys(E._StateKeys.__init__))
+    as_bytes = [E.fisher_exact_rxc(t) for t in tables] + [E.kendall_exact(x, y, "two-sided") for x, y in zip(xs, ys)]
+    assert as_bytes == pytest.approx(as_ints, rel=1e-12)
+    keys = E._StateKeys(np.array([3, 2, 40]))
+    states = np.array([[0, 0, 0], [3, 2, 40], [1, 2, 3]])
+    assert not keys.fits and (keys.decode(keys.encode(states)) == states).all()
+
+
+def _byte_keys(init):
+    def forced(self, rows):
+        init(self, rows)
+        self.fits = False
+    return forced
