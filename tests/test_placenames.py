@@ -116,3 +116,43 @@ def test_a_case_card_names_a_japanese_municipality_in_the_readers_script(lang, e
     assert expected in lede
     if lang == "ja":
         assert "Unnan" not in lede and "운난" not in lede
+
+
+# The prefectures as English and Korean reference works name them (Japan's own English usage; the Korean
+# 외래어 표기법 names of 표준국어대사전), in MIC's code order.
+PREFECTURES_EN = (
+    "Hokkaido Aomori Iwate Miyagi Akita Yamagata Fukushima Ibaraki Tochigi Gunma Saitama Chiba Tokyo Kanagawa Niigata "
+    "Toyama Ishikawa Fukui Yamanashi Nagano Gifu Shizuoka Aichi Mie Shiga Kyoto Osaka Hyogo Nara Wakayama Tottori "
+    "Shimane Okayama Hiroshima Yamaguchi Tokushima Kagawa Ehime Kochi Fukuoka Saga Nagasaki Kumamoto Oita Miyazaki "
+    "Kagoshima Okinawa").split()
+PREFECTURES_KO = (
+    "홋카이도 아오모리현 이와테현 미야기현 아키타현 야마가타현 후쿠시마현 이바라키현 도치기현 군마현 사이타마현 지바현 도쿄도 가나가와현 "
+    "니가타현 도야마현 이시카와현 후쿠이현 야마나시현 나가노현 기후현 시즈오카현 아이치현 미에현 시가현 교토부 오사카부 효고현 나라현 "
+    "와카야마현 돗토리현 시마네현 오카야마현 히로시마현 야마구치현 도쿠시마현 가가와현 에히메현 고치현 후쿠오카현 사가현 나가사키현 "
+    "구마모토현 오이타현 미야자키현 가고시마현 오키나와현").split()
+
+
+def test_every_prefecture_is_named_as_english_and_korean_reference_works_name_it():
+    from krihs_analysis.data import read_context
+    from krihs_analysis.data.placenames import prefecture_name
+
+    frame = read_context("jp_municipalities").drop_duplicates("prefecture")
+    assert len(frame) == 47
+    for lang, expected in (("en", PREFECTURES_EN), ("ko", PREFECTURES_KO)):
+        got = [prefecture_name(k, p, lang=lang) for k, p in zip(frame["prefecture_kana"], frame["prefecture"])]
+        assert got == expected
+
+
+def test_municipality_names_for_each_reader_keep_mics_name_after_theirs():
+    from krihs_analysis.data import jp_municipality_names
+
+    assert jp_municipality_names(lang="ja", prefecture=True)["342149"] == "広島県安芸高田市"
+    assert jp_municipality_names(lang="en", prefecture=True)["342149"] == "Akitakata City, Hiroshima (広島県安芸高田市)"
+    assert jp_municipality_names(lang="ko", prefecture=True)["063827"] == "야마가타현 가와니시정 (山形県川西町)"
+    assert jp_municipality_names(lang="en")["131016"] == "Chiyoda City (千代田区)"
+    with pytest.raises(ValueError, match="unknown language"):
+        jp_municipality_names(lang="fr")
+    with pytest.raises(ValueError, match="not a prefecture"):
+        from krihs_analysis.data.placenames import prefecture_name
+
+        prefecture_name("シマネ", "島根", lang="en")

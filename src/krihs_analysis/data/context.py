@@ -356,17 +356,46 @@ def _known_codes(folder: str) -> dict[str, str]:
     return dict(zip(frame["code"], frame["municipality"], strict=True))
 
 
-def jp_municipality_names(context_dir: str | Path | None = None) -> dict[str, str]:
-    """MIC's local government codes of municipalities with their names (``{"342149": "安芸高田市", ...}``).
+def jp_municipality_names(context_dir: str | Path | None = None, *, lang: str = "ja",
+                          prefecture: bool = False) -> dict[str, str]:
+    """MIC's local government codes of municipalities with their names, as a reader of `lang` writes them.
+
+    Parameters
+    ----------
+    lang
+        ``ja``: MIC's own name (``雲南市``). ``en`` and ``ko``: the name in the reader's script with MIC's after it
+        (``Unnan City (雲南市)``, ``운난시 (雲南市)``; :mod:`krihs_analysis.data.placenames`), so that a reader can
+        still find it in a Japanese source.
+    prefecture
+        Name the prefecture too (``島根県雲南市``, ``Unnan City, Shimane (島根県雲南市)``, ``시마네현 운난시 (島根県雲南市)``).
 
     Examples
     --------
     >>> names = jp_municipality_names()
     >>> len(names), names["262137"]
     (1741, '南丹市')
+    >>> jp_municipality_names(lang="en", prefecture=True)["322091"]
+    'Unnan City, Shimane (島根県雲南市)'
     """
+    from ..codebook import check_lang
+
+    check_lang(lang)
     folder = (Path(context_dir) if context_dir is not None else paths.CONTEXT).resolve()
-    return dict(_known_codes(str(folder)))
+    if lang == "ja" and not prefecture:
+        return dict(_known_codes(str(folder)))
+    from .placenames import prefecture_name
+
+    frame = _municipalities(str(folder))
+    own = (frame["prefecture"] + frame["municipality"]) if prefecture else frame["municipality"]
+    if lang == "ja":
+        return dict(zip(frame["code"], own, strict=True))
+    pref = {p: prefecture_name(k, p, lang=lang)
+            for p, k in zip(frame["prefecture"], frame["prefecture_kana"], strict=True)}
+    reader = frame[f"municipality_{lang}"]
+    if prefecture:
+        reader = [f"{m}, {pref[p]}" if lang == "en" else f"{pref[p]} {m}"
+                  for m, p in zip(reader, frame["prefecture"], strict=True)]
+    return {c: f"{r} ({o})" for c, r, o in zip(frame["code"], reader, own, strict=True)}
 
 
 def jp_prefectures(context_dir: str | Path | None = None) -> list[str]:

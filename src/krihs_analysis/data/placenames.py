@@ -314,3 +314,34 @@ def municipality_name(reading: str, municipality_type: str, *, lang: str, romaji
     if lang == "en":
         return f"{hepburn(stem, long=long)} {word}"
     return f"{hangul(stem, long=long)}{word}"
+
+
+#: The kana a prefecture's reading ends with, by the last character of its name, and the word Korean writes for it
+#: (English names prefectures without one: Shimane, Kyoto, Tokyo; Hokkaido keeps its 道, as everyone writes it).
+PREFECTURE_SUFFIXES: dict[str, tuple[str, str]] = {"県": ("ケン", "현"), "府": ("フ", "부"), "都": ("ト", "도"),
+                                                  "道": ("", "")}
+
+
+def prefecture_name(reading: str, name: str, *, lang: str) -> str:
+    """A prefecture's name for a reader of `lang` (``en`` or ``ko``), from its kana reading and its own name.
+
+    Examples
+    --------
+    >>> [prefecture_name(k, n, lang="en") for k, n in (("シマネケン", "島根県"), ("キョウトフ", "京都府"),
+    ...                                                ("トウキョウト", "東京都"), ("ホッカイドウ", "北海道"))]
+    ['Shimane', 'Kyoto', 'Tokyo', 'Hokkaido']
+    >>> [prefecture_name(k, n, lang="ko") for k, n in (("ヤマガタケン", "山形県"), ("オオサカフ", "大阪府"),
+    ...                                                ("トウキョウト", "東京都"), ("ホッカイドウ", "北海道"))]
+    ['야마가타현', '오사카부', '도쿄도', '홋카이도']
+    """
+    check_lang(lang)
+    if lang not in TYPE_WORDS:
+        raise ValueError(f"prefecture_name writes names for en and ko readers; for {lang!r} use the name itself")
+    if not isinstance(name, str) or name[-1:] not in PREFECTURE_SUFFIXES:
+        raise ValueError(f"{name!r} is not a prefecture's name (it ends with 都, 道, 府 or 県)")
+    kana = _katakana(reading)
+    suffix, word = PREFECTURE_SUFFIXES[name[-1]]
+    if suffix and not kana.endswith(suffix):
+        raise ValueError(f"reading {reading!r} of {name} does not end with {suffix}")
+    stem = kana[: len(kana) - len(suffix)]
+    return hepburn(stem) if lang == "en" else f"{hangul(stem)}{word}"
