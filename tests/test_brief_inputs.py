@@ -84,14 +84,14 @@ COMPOSE = {
     "cases None": (lambda: compose_mod.compose(T, None), r"read it with krihs_analysis\.data\.read_cases\(path\)"),
     "cases a list": (lambda: compose_mod.compose(T, [1, 2]), "cases must be the case sheet the results came from"),
     "cases a Results": (lambda: compose_mod.compose(T, RES),
-                        r"got Results \(a Results keeps its cases as results\.cases"),
+                        r"got a Results \(a Results keeps its cases as results\.cases"),
     "cases empty": (lambda: compose_mod.compose(T, CASES.iloc[:0]), "cases has no rows"),
     "cases without ministry": (lambda: compose_mod.compose(T, CASES.drop(columns="ministry")),
                                r"cases lacks the column\(s\) 'ministry'"),
     "meta empty": (lambda: compose_mod.compose(T, CASES, meta={}),
                    "lacks 'number', 'issuer', 'title', 'authors'.*load_metadata"),
     "meta a file name": (lambda: compose_mod.compose(T, CASES, meta="brief.yaml"),
-                         r"meta must be the brief's metadata, got str.*load_metadata\(path\)"),
+                         r"meta must be the brief's metadata, got a str.*load_metadata\(path\)"),
     "lang fr": (lambda: compose_mod.compose(T, CASES, lang="fr"), "en, ko, ja"),
 }
 
@@ -187,7 +187,7 @@ def _ax():
 
 DOCUMENT = {
     "priorities of a Results": (lambda: compose_mod.priorities(RES),
-                                r"gaps must be the DataFrame made by .*core_task_gaps\(\), got Results"),
+                                r"gaps must be the DataFrame made by .*core_task_gaps\(\), got a Results"),
     "priorities of all the tables": (lambda: compose_mod.priorities(T),
                                      r"pass tables\['core_task_gaps'\], not all the tables"),
     "priorities of the wrong table": (lambda: compose_mod.priorities(T["comparison"]),
@@ -200,7 +200,7 @@ DOCUMENT = {
         lambda: doc.title_block({**META, "authors": "Kim"}, lang="en", illustrative=True),
         r"meta\['authors'\] must be a list"),
     "summary_box of the tables": (lambda: doc.summary_box(T, lang="en"),
-                                  r"findings must be the DataFrame made by .*draft_findings\(tables\), got dict"),
+                                  r"findings must be the DataFrame made by .*draft_findings\(tables\), got a dict"),
     "appendix of the tables": (lambda: doc.appendix(T, lang="en", tables=T), "findings must be the DataFrame made by"),
     "appendix of None": (lambda: doc.appendix(None, lang="en"), "findings must be the DataFrame made by"),
     "appendix with a DataFrame as tables": (lambda: doc.appendix(FINDINGS, lang="en", tables=T["comparison"]),
@@ -278,3 +278,18 @@ def test_the_run_notes_family_note_and_appendix_accept_a_results():
 def test_compose_of_a_results_gives_the_blocks_of_its_tables():
     # draws every figure once per call (a few seconds): the one composition of this file
     assert compose_mod.compose(RES, CASES, lang="en") == compose_mod.compose(T, CASES, lang="en")
+
+
+@pytest.mark.figures  # draws the fiscal figure's inputs (MIC's tables)
+def test_a_japanese_code_missing_from_mics_table_is_refused_before_the_other_figures(monkeypatch):
+    # The fiscal figure is the one figure that can refuse the sheet itself: compose draws it first.
+    def fail(*args, **kwargs):
+        raise AssertionError("compose drew another figure before the fiscal figure refused the sheet")
+
+    for name in DRAWERS:
+        if name not in ("fiscal_context", "close_figure"):
+            monkeypatch.setattr(figures, name, fail)
+    sheet = CASES.copy()
+    sheet.loc[sheet["country"].astype(str) == "JP", "municipality_code"] = "000000"
+    with pytest.raises(ValueError, match=r"case code\(s\) \['000000'\] not in MIC's FY2021 table"):
+        compose_mod.compose(T, sheet, lang="en")

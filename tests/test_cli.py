@@ -103,3 +103,19 @@ def test_the_library_refuses_a_jobs_that_is_not_a_whole_number_of_at_least_one(t
         with pytest.raises(ValueError, match="jobs must be a whole number of at least 1"):
             call()
     assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--dpi", "0"], "--dpi must be above 0 (e.g. --dpi 300), got 0"),
+    (["--n-boot", "-1"], "--n-boot must be at least 0, got -1"),
+    (["--out", "<file>"], "is a file; give the folder to write into"),
+])
+def test_figures_options_are_usage_errors_in_the_clis_words(capsys, tmp_path, argv, message):
+    # They used to be blamed on the data ("cannot draw the figures from cases_sample.csv: dpi must be ...", exit 1).
+    afile = tmp_path / "afile.txt"
+    afile.write_text("keep me", encoding="utf-8")
+    argv = [str(afile) if a == "<file>" else a for a in argv]
+    assert main(["figures", "--lang", "en", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "cases_sample" not in err
+    assert afile.read_text(encoding="utf-8") == "keep me"

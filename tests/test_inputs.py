@@ -52,18 +52,20 @@ MISTAKES = [
     ("profile-text", lambda c: compare.case_profile(c, "KR-P1-A", variables=["municipality"]),
      "is a text variable"),
     ("association-category", lambda c: linkage.association(c, x="city_size", y="sustainability", n_boot=0),
-     "is a category variable"),
+     "'city_size' is a category variable; x must be numeric"),
     ("association-list", lambda c: linkage.association(c, x=["integration"], y="sustainability", n_boot=0),
-     r"x must be one column name \(e.g. x='integration'\)"),
+     r"x must be a string, got \['integration'\] \(list\); pass e.g. x='integration'"),
     ("association-same", lambda c: linkage.association(c, x="integration", y="integration", n_boot=0),
      "x and y are both 'integration'"),  # silent: tau = 1 with an exact p
     ("ordinal-swapped", lambda c: linkage.ordinal_model(c, ["integration"], "sustainability"),
-     "outcome must be one column name"),
+     "outcome must be a string, got"),
     ("ordinal-outcome-as-predictor", lambda c: linkage.ordinal_model(c, "sustainability",
                                                                    ["integration", "sustainability"]),
      "'sustainability' is the outcome; it cannot also be a predictor"),  # silent: a separated model
     ("firth-text-outcome", lambda c: linkage.firth_logit(c, "municipality", ["integration"]),
-     "is a text variable"),
+     "'municipality' is a text variable; outcome must be numeric"),
+    ("ordinal-category-predictor", lambda c: linkage.ordinal_model(c, "sustainability", ["city_size"]),
+     "'city_size' is a category variable; predictors must be numeric"),
     # -- reliability -----------------------------------------------------------------------------------------------
     ("kappa-unsorted", lambda c: reliability.weighted_kappa([0, 1, 2, 3, 1], [0, 1, 2, 2, 1], weights="linear",
                                                            categories=[0, 2, 1, 3]),
@@ -100,7 +102,7 @@ MISTAKES = [
     ("labelled-result-object", lambda c: display.labelled(linkage.ordinal_model(c, "sustainability",
                                                                                 ["integration"])),
      r"frame must be a pandas DataFrame, got a ModelFit; pass one of its tables, e.g. frame=result.table"),
-    ("labelled-none", lambda c: display.labelled(None), "frame must be a pandas DataFrame, got a NoneType"),
+    ("labelled-none", lambda c: display.labelled(None), "frame must be a pandas DataFrame, got None"),
     ("labelled-misspelt-index", lambda c: display.labelled(pd.DataFrame({"variable": ["integration"]}),
                                                            index="variabel"),
      "frame lacks the column"),  # silent: ignored
@@ -113,12 +115,12 @@ MISTAKES = [
     ("banner-lang", lambda c: display.banner(True, lang="fr"), "unknown language 'fr'"),
     ("illustrative-list", lambda c: is_illustrative([1, 2]), "cases must be a pandas DataFrame"),
     # -- data ------------------------------------------------------------------------------------------------------
-    ("read-frame", lambda c: read_cases(c), "it is already case data"),
+    ("read-frame", lambda c: read_cases(c), "that is case data already: use it as it is"),
     ("read-codebook-object", lambda c: read_cases(codebook=5), "codebook must be a Codebook"),
     ("read-csv-sheet", lambda c: read_cases(sheet=5), "applies to XLSX workbooks only"),  # silent: ignored
     ("context-list", lambda c: read_context(["rmo_survey"]), "name must be the name of one context table"),
     ("numeric-misspelt", lambda c: numeric_codes(c, ["integraton"]), "cases lacks the column"),
-    ("numeric-string", lambda c: numeric_codes(c, "integraton"), "cases lacks the column"),
+    ("numeric-string", lambda c: numeric_codes(c, "integraton"), "cases lacks the column.s. 'integraton'"),
     ("long-misspelt-id", lambda c: to_long(c, id_vars=["case_idd"]), "cases lacks the column"),
     ("indices-none", lambda c: core_task_indices(None), "cases must be a pandas DataFrame"),
     ("code-number", lambda c: is_jp_local_government_code(131016), "a number loses the leading zero"),

@@ -1,4 +1,5 @@
-"""The package's one set of input checks: frames, columns, seeds, significance levels and counts.
+"""The package's one set of input checks: frames, columns, seeds, significance levels, counts, numbers in a range,
+text, paths, lists of strings (one string is one item) and named result tables.
 
 Every public function checks what a user passes here, up front, so a mistake raises a ``ValueError`` whose message
 names the argument, shows the value and says what to pass instead, never an ``AttributeError`` or a numpy error
@@ -23,18 +24,24 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 __all__ = ["check_alpha", "check_choice", "check_columns", "check_count", "check_frame", "check_number",
-           "check_numbers", "check_seed", "check_strings", "check_tables", "check_text", "renamed"]
+           "check_numbers", "check_seed", "check_path", "check_strings", "check_tables", "check_text",
+           "renamed"]
 
 
 def _describe(obj: Any) -> str:
-    name = type(obj).__name__
+    """What the caller passed, for a message: ``None``, ``an array``, ``a DataFrame``, ``an int`` ..."""
+    if obj is None:
+        return "None"
+    name = "array" if isinstance(obj, np.ndarray) else type(obj).__name__
     article = "an" if name[:1].lower() in "aeiou" else "a"
     return f"{article} {name}"
 
@@ -483,3 +490,23 @@ def check_text(value: Any, name: str, *, example: str, optional: bool = False) -
         return value
     raise ValueError(f"{name} must be a string{' or None' if optional else ''}, got {value!r:.80} "
                      f"({type(value).__name__}); pass e.g. {example}")
+
+
+def check_path(value: Any, name: str, *, example: str, hint: str = "") -> Path:
+    """Accept a file or folder path (``str`` or any ``os.PathLike``, not blank); return it as a ``Path``.
+
+    ``hint`` is added to the message (e.g. what to do with a DataFrame passed where its file goes).
+
+    Examples
+    --------
+    >>> check_path("runs/latest", "out_dir", example="out_dir='runs'").name
+    'latest'
+    >>> check_path(None, "out_dir", example="out_dir='runs'")
+    Traceback (most recent call last):
+    ...
+    ValueError: out_dir must be a path (text or a pathlib.Path), got None; pass e.g. out_dir='runs'
+    """
+    if isinstance(value, os.PathLike) or (isinstance(value, str) and value.strip()):
+        return Path(value)
+    shown = repr(value) if isinstance(value, str) else _describe(value)
+    raise ValueError(f"{name} must be a path (text or a pathlib.Path), got {shown}{hint}; pass e.g. {example}")

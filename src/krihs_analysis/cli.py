@@ -116,6 +116,14 @@ def _cmd_figures(args: argparse.Namespace) -> int:
     from . import paths
 
     langs = LANGS if args.lang == "all" else (args.lang,)
+    out = Path(args.out) if args.out else paths.REPORTS / "figures"
+    # Options are usage errors (exit 2, like argparse's), said in the CLI's words, before the data are read.
+    for bad, message in ((not args.dpi > 0, f"--dpi must be above 0 (e.g. --dpi 300), got {args.dpi:g}"),
+                         (args.n_boot < 0, f"--n-boot must be at least 0, got {args.n_boot}"),
+                         (out.exists() and not out.is_dir(), f"--out {out} is a file; give the folder to write into")):
+        if bad:
+            _err(message)
+            return EXIT_UNREADABLE
     try:
         cases = read_cases(args.data)
     except CaseDataError as err:
@@ -124,7 +132,6 @@ def _cmd_figures(args: argparse.Namespace) -> int:
     except OSError as err:
         _err(str(err))
         return EXIT_UNREADABLE
-    out = Path(args.out) if args.out else paths.REPORTS / "figures"
     try:
         manifest = write_catalogue(cases, langs=langs, out_dir=out, dpi=args.dpi, seed=args.seed, n_boot=args.n_boot)
     except ValueError as err:  # data the analyses cannot use (e.g. no Japanese cases)

@@ -251,8 +251,8 @@ def compare_countries(
         Ordered categoricals with integer categories are read as their codes; missing codes are dropped per
         variable (the ``n_`` columns count what was used).  Never modified.
     variables
-        Codebook variable names; default: the coded (ordinal/binary) condition variables and outcomes present in
-        `cases`.  An explicitly requested variable that is constant over all cases raises ValueError; a constant
+        Numeric codebook variable names (codes, counts, percents, years; one string is one variable); default: the
+        coded (ordinal/binary) condition variables and outcomes present in `cases`.  An explicitly requested variable that is constant over all cases raises ValueError; a constant
         default variable is skipped with a warning.
     by
         ``"country"``: Korea vs Japan, columns ``n_kr, n_jp, median_kr, median_jp``.  ``"programme"``: each
@@ -376,7 +376,8 @@ def level_distribution(
     cases
         Case data (never modified).
     variables
-        Codebook variables (default as :func:`compare_countries`).
+        Coded (ordinal or binary) codebook variables, whose levels are counted (default as
+        :func:`compare_countries`).
     by
         ``"country"`` or ``"programme"`` (every programme, Korean and Japanese).
 
@@ -538,7 +539,7 @@ def case_profile(cases: pd.DataFrame, case_id: str, *, variables: Sequence[str] 
     case_id
         The case to describe.
     variables
-        Coded variables (default as :func:`compare_countries`).
+        Numeric codebook variables: codes, counts, percents or years (default as :func:`compare_countries`).
 
     Returns
     -------

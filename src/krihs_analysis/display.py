@@ -150,16 +150,18 @@ def labelled(
     >>> t.index.tolist(), t.columns.tolist(), float(t.iloc[0, 0])
     (['事業間の連携・統合'], ['p値'], 0.123)
     """
-    from ._validate import check_columns, check_count, check_frame
+    from ._validate import check_columns, check_count, check_frame, check_strings
 
     check_lang(lang)
     check_frame(frame, "frame", allow_empty=True)
     digits = check_count(digits, "digits")
+    # A misspelt name would otherwise be ignored without a word.
     if columns is not None:
-        columns = [columns] if isinstance(columns, str) else list(columns)
-        check_columns(frame, columns, name="frame")  # a misspelt name would otherwise be ignored without a word
+        columns = check_strings(columns, "columns", example="columns=['variable']", allow_empty=True)
+        check_columns(frame, columns, name="frame")
     if index is not None:
-        check_columns(frame, [index] if isinstance(index, str) else list(index), name="frame")
+        index = check_strings(index, "index", example="index='term'")
+        check_columns(frame, [k for k in index if k not in frame.index.names], name="frame")  # (already the index)
     cb = load_codebook()
     out = frame.copy()
     names = [c for c in (NAME_COLUMNS if columns is None else columns) if c in out.columns]
@@ -192,7 +194,7 @@ def labelled(
         if out[c].dtype == object or str(out[c].dtype) == "str":
             out[c] = [MISSING if v is None or (isinstance(v, float) and v != v) or v in ("None", "nan") else v
                       for v in out[c].astype(object)]
-    keys = [index] if isinstance(index, str) else list(index) if index is not None else names[:1]
+    keys = index if index is not None else names[:1]
     keys = [k for k in keys if k in out.columns]
     if keys:
         out = out.set_index(keys)

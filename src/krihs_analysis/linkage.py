@@ -16,32 +16,28 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from krihs_analysis import _exact as E
 from krihs_analysis._validate import check_alpha, check_choice, check_columns, check_count, check_frame, check_seed
-from krihs_analysis._validate import renamed
+from krihs_analysis._validate import check_text, renamed
 
 __all__ = ["association", "ordinal_model", "firth_logit", "leave_one_out", "ModelFit", "METHODS"]
 
 METHODS = ("kendall", "spearman", "fisher", "trend")
 
 
-def _one_name(value: Any, what: str, example: str) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"{what} must be one column name (e.g. {what}={example!r}), got {value!r:.80}")
-    return value
-
-
-def _check_columns(cases: pd.DataFrame, names: Sequence[str]) -> None:
+def _check_columns(cases: pd.DataFrame, **roles: Sequence[str]) -> None:
+    """The case frame and the variables of each role (``x=[...]``, ``predictors=[...]``): numeric codebook variables
+    that are columns of it; a message names the role."""
     from krihs_analysis.codebook import check_variables
 
     check_frame(cases, "cases")
-    check_variables(names, numeric=True)
-    check_columns(cases, names)
+    for role, names in roles.items():
+        check_variables(names, numeric=True, name=role)
+        check_columns(cases, names)
 
 
 # ==============================================================================================================
@@ -140,10 +136,10 @@ def association(
     seed = check_seed(seed)
     check_choice(method, "method", METHODS)
     E.check_alternative(alternative)
-    _one_name(x, "x", "integration"), _one_name(y, "y", "sustainability")
+    check_text(x, "x", example="x='integration'"), check_text(y, "y", example="y='sustainability'")
     if x == y:
         raise ValueError(f"x and y are both {x!r}; an association needs two different variables")
-    _check_columns(cases, [x, y])
+    _check_columns(cases, x=[x], y=[y])
     for what, col in (("strata", strata), ("cluster", cluster)):
         if col is not None:
             if not isinstance(col, str):
@@ -533,7 +529,7 @@ class ModelFit:
 def _model_frame(cases: pd.DataFrame, outcome: str, predictors: Sequence[str]) -> tuple[pd.Series, pd.DataFrame]:
     if isinstance(predictors, str):
         predictors = [predictors]
-    _one_name(outcome, "outcome", "sustainability")
+    check_text(outcome, "outcome", example="outcome='sustainability'")
     try:
         predictors = list(predictors)
     except TypeError:
@@ -544,7 +540,7 @@ def _model_frame(cases: pd.DataFrame, outcome: str, predictors: Sequence[str]) -
         raise ValueError(f"{outcome!r} is the outcome; it cannot also be a predictor")
     if len(set(map(str, predictors))) < len(predictors):
         raise ValueError(f"predictors name a variable twice: {predictors}")
-    _check_columns(cases, [outcome, *predictors])
+    _check_columns(cases, outcome=[outcome], predictors=predictors)
     yv = E.as_float(cases[outcome])
     X = np.column_stack([E.as_float(cases[p]) for p in predictors])
     keep = np.isfinite(yv) & np.all(np.isfinite(X), axis=1)

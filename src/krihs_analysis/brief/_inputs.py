@@ -18,13 +18,12 @@ ValueError: results['qca'] (made by krihs_analysis.pipeline.Results.tables(), on
 from __future__ import annotations
 
 import numbers
-import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
-from .._validate import check_choice, check_columns, check_frame, check_tables
+from .._validate import _describe, check_choice, check_columns, check_frame, check_tables
 
 #: Result table -> (the columns the brief reads from it, what makes it). A ``family`` table is read only when it
 #: carries adjusted p-values (``p_family``); otherwise it is only named (:func:`~.document.family_note`).
@@ -58,14 +57,11 @@ META_KEYS = ("number", "issuer", "title", "authors")
 _HOW_TABLES = "pass results.tables(), or the Results of krihs_analysis.pipeline.analyse itself"
 
 
-def _kind(obj: Any) -> str:
-    return type(obj).__name__
-
-
-def result_tables(obj: Any, name: str = "tables", *, need: Iterable[str] = (), read: Iterable[str] = (),
-                  usage: str = "") -> Mapping[str, pd.DataFrame]:
+def result_tables(obj: Any, name: str = "tables", *, need: Iterable[str] = (),
+                  read: Iterable[str] | Mapping[str, Iterable[str]] = (), usage: str = "") -> Mapping[str, pd.DataFrame]:
     """Named result tables checked for what the caller reads: a mapping (a ``Results`` is read as its
-    ``tables()``), every table of `need` there with rows, and the tables of `need` and `read` with their columns.
+    ``tables()``), every table of `need` there with rows, and the tables of `need` and `read` with their columns
+    (:data:`TABLES`' columns, or those `read` maps the table to when the caller reads fewer).
 
     `usage` (e.g. ``"compose(tables, cases)"``) is shown when `obj` is not a mapping at all (arguments swapped).
     """
@@ -76,11 +72,13 @@ def result_tables(obj: Any, name: str = "tables", *, need: Iterable[str] = (), r
     need = tuple(need)
     how = _HOW_TABLES + (f"; the call is {usage}" if usage else "")
     check_tables(obj, name, required=need, sources={t: TABLES[t][1] for t in need}, how=how)
-    for key in dict.fromkeys([*need, *read]):
+    for key in dict.fromkeys([*need, *read]):  # (the keys of `read` when it is a mapping)
         frame = obj.get(key)
         if frame is None:
             continue
         cols, made = TABLES[key]
+        if isinstance(read, Mapping) and key in read:
+            cols = tuple(read[key])
         if key == "family" and "p_family" not in frame.columns:
             continue  # a family without adjusted p-values is only named, never read for a finding
         if not len(frame):
@@ -112,7 +110,7 @@ def one_row(obj: Any, kind: str, name: str = "row") -> Mapping | pd.Series:
                          f"pass one row of the table made by {made}")
     if not isinstance(obj, (pd.Series, Mapping)):
         raise ValueError(f"{name} must be one row, e.g. table.iloc[0] (a pandas Series or a dict), got "
-                         f"{_kind(obj)}; pass one row of the table made by {made}")
+                         f"{_describe(obj)}; pass one row of the table made by {made}")
     missing = [f for f in fields if f not in obj]
     if missing:
         raise ValueError(f"{name} lacks {', '.join(repr(f) for f in missing)}; pass one row (e.g. table.iloc[0]) of "
@@ -125,7 +123,7 @@ def cases_frame(cases: Any, columns: Iterable[str]) -> pd.DataFrame:
     if not isinstance(cases, pd.DataFrame):
         hint = " (a Results keeps its cases as results.cases)" if hasattr(cases, "cases") else ""
         raise ValueError(f"cases must be the case sheet the results came from (a pandas DataFrame, one row per case), "
-                         f"got {_kind(cases)}{hint}; read it with krihs_analysis.data.read_cases(path)")
+                         f"got {_describe(cases)}{hint}; read it with krihs_analysis.data.read_cases(path)")
     return check_columns(check_frame(cases, "cases"), columns, name="cases")
 
 
@@ -134,7 +132,7 @@ def result_frame(obj: Any, name: str, columns: Iterable[str], made: str, key: st
     among the result tables, for the message when the tables themselves are passed."""
     if not isinstance(obj, pd.DataFrame):
         how = f"pass tables[{key!r}], not all the tables" if key and isinstance(obj, Mapping) else "pass that table"
-        raise ValueError(f"{name} must be the DataFrame made by {made}, got {_kind(obj)}; {how}")
+        raise ValueError(f"{name} must be the DataFrame made by {made}, got {_describe(obj)}; {how}")
     return check_columns(obj, columns, name=f"{name} (made by {made})")
 
 
@@ -143,30 +141,22 @@ def metadata(meta: Any, name: str = "meta") -> Mapping[str, Any]:
     how = ("it must be a mapping with number, issuer, title and authors; read it with "
            "krihs_analysis.brief.document.load_metadata(path)")
     if not isinstance(meta, Mapping):
-        raise ValueError(f"{name} must be the brief's metadata, got {_kind(meta)} {meta!r}; {how}")
+        raise ValueError(f"{name} must be the brief's metadata, got {_describe(meta)} {meta!r}; {how}")
     missing = [k for k in META_KEYS if k not in meta]
     if missing:
         raise ValueError(f"{name} lacks {', '.join(repr(k) for k in missing)}; {how}")
     if isinstance(meta["authors"], (str, Mapping)) or not isinstance(meta["authors"], Iterable):
         raise ValueError(f"{name}['authors'] must be a list of authors (each a name or a name by language), got "
-                         f"{_kind(meta['authors'])}; write it as a YAML list: authors: [..]")
+                         f"{_describe(meta['authors'])}; write it as a YAML list: authors: [..]")
     return meta
-
-
-def path(value: Any, name: str, example: str) -> str | os.PathLike:
-    """A file or folder path (``str`` or ``pathlib.Path``)."""
-    if not isinstance(value, (str, os.PathLike)) or (isinstance(value, str) and not value.strip()):
-        raise ValueError(f"{name} must be a path (text or a pathlib.Path), got {_kind(value)} {value!r}; "
-                         f"pass e.g. {example}")
-    return value
 
 
 def real(value: Any, name: str) -> None:
     """A real number (infinite allowed: an odds ratio's interval may be unbounded), or a missing value."""
     if value is None or value is pd.NA or (isinstance(value, numbers.Real) and not isinstance(value, bool)):
         return
-    raise ValueError(f"{name} must be a number (or None/NaN when there is none), got {_kind(value)} {value!r}; "
-                     f"pass the table's number, e.g. float(row[{name!r}])")
+    raise ValueError(f"{name} must be a number (or None/NaN when there is none), got {_describe(value)} {value!r}; "
+                     f"pass a number, e.g. {name}=0.0")
 
 
 def figure(fig: Any) -> Any:

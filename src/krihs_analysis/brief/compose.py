@@ -29,6 +29,7 @@ from . import _inputs
 from . import document as doc
 from .text import (
     FINDINGS_TABLES,
+    MAX_FINDINGS,
     _draft_findings,
     association_sentence,
     comparison_is_weak,
@@ -165,7 +166,7 @@ def compose(
 
     sec = [w(k) for k in SECTIONS]
     cap = [w(k) for k in CAPTIONS]
-    findings = _draft_findings(tables, lang=lang, alpha=alpha, max_findings=5)
+    findings = _draft_findings(tables, lang=lang, alpha=alpha, max_findings=MAX_FINDINGS)
     comp = tables["comparison"]
     assoc = tables["association"]
     qca = tables["qca"]
@@ -180,6 +181,9 @@ def compose(
     def section(title: str, paras: list[str]) -> str:
         return doc.section(title, paras, lang=lang)
 
+    # Drawn first though shown last: the one figure that can still refuse the sheet (a Japanese code that is not
+    # in MIC's table), before the others are drawn for nothing.
+    fiscal = fig_block(fiscal_context(cases=cases, lang=lang), 6, cap[5])
     blocks = [doc.title_block(meta, lang=lang, illustrative=ill), doc.summary_box(findings, lang=lang)]
     blocks.append(section(sec[0], [status_sentence(_case_summary(cases), lang=lang)]))
 
@@ -209,7 +213,6 @@ def compose(
     # Published statistics, not the sample: the fiscal figure marks the sheet's own Japanese municipalities
     # (a real sheet's cases, not the five of the sample), so neither figure carries the illustrative mark.
     rmo = fig_block(rmo_trend(context, lang=lang).figure, 5, cap[4])
-    fiscal = fig_block(fiscal_context(cases=cases, lang=lang), 6, cap[5])
     blocks.append(doc.context_box(lang=lang, figures=[rmo], fiscal_figure=fiscal))
     blocks.append(doc._appendix(findings, lang=lang, tables=tables))
     return blocks

@@ -25,7 +25,7 @@ import pandas as pd
 from .. import paths
 from .._format import fmt_int, fmt_num, is_missing
 from .._io import write_atomic
-from .._validate import check_columns, check_count, check_number, check_strings, check_text
+from .._validate import check_columns, check_count, check_number, check_path, check_strings, check_text
 from ..codebook import LANGS, check_lang, load_codebook
 from ..data import read_context
 from ..wording import phrase
@@ -77,7 +77,7 @@ def load_metadata(path: str | Path | None = None) -> dict[str, Any]:
     """
     from .._io import read_yaml
 
-    p = Path(_inputs.path(path, "path", "path='brief.yaml'")) if path is not None else DEFAULT_METADATA
+    p = check_path(path, "path", example="path='brief.yaml'") if path is not None else DEFAULT_METADATA
     if not p.is_file():
         raise FileNotFoundError(f"brief metadata file not found: {p}")
     meta = read_yaml(p)
@@ -377,8 +377,8 @@ def run_notes(tables: Mapping[str, pd.DataFrame], *, lang: str) -> list[str]:
                       lang=lang)
 
 
-#: The tables whose columns the appendix reads by name (the others it reads only where they have them).
-NOTES_TABLES = ("comparison", "association")
+#: The tables whose columns the appendix reads by name, and those columns (the rest it reads where they are).
+NOTES_TABLES = {"comparison": ("variable",), "association": ("x", "y", "method")}
 
 
 def _run_notes(tables: Mapping[str, pd.DataFrame], *, lang: str) -> list[str]:
@@ -452,7 +452,11 @@ def _family_member(row: Mapping | pd.Series, lang: str) -> str:
     return _a("step_run", lang)
 
 
-def family_note(tables: Mapping[str, pd.DataFrame], *, lang: str, max_members: int = 8) -> str:
+#: Members of the test family the appendix names before "and N more".
+MAX_MEMBERS = 8
+
+
+def family_note(tables: Mapping[str, pd.DataFrame], *, lang: str, max_members: int = MAX_MEMBERS) -> str:
     """The multiplicity family the headline findings were adjusted over, in one sentence.
 
     With a ``family`` table (one row per test the run made), the sentence names the family and its adjustment;
@@ -527,7 +531,7 @@ def _appendix(findings: pd.DataFrame, *, lang: str, tables: Mapping[str, pd.Data
     items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
     return _kb(
         f'<h2>{_a("title", lang)}</h2>{table}<div class="appendix-notes">'
-        f'<h3>{_a("family_title", lang)}</h3><p>{html.escape(_family_note(tables, lang=lang, max_members=8))}</p>'
+        f'<h3>{_a("family_title", lang)}</h3><p>{html.escape(_family_note(tables, lang=lang, max_members=MAX_MEMBERS))}</p>'
         f'<h3>{_a("notes_title", lang)}</h3><ul>{items}</ul></div>', lang)
 
 
@@ -547,7 +551,7 @@ def save_results(results: Mapping[str, pd.DataFrame], out_dir: str | Path) -> Pa
         The folder.
     """
     results = _inputs.result_tables(results, "results", usage="save_results(results.tables(), out_dir)")
-    out = Path(_inputs.path(out_dir, "out_dir", "out_dir='results'"))
+    out = check_path(out_dir, "out_dir", example="out_dir='results'")
     bad = [name for name in results if Path(name).name != name or name in (".", "..")]
     if bad:
         raise ValueError(f"results has the table name {bad[0]!r}, which is not a plain file name; name each table "
@@ -576,7 +580,7 @@ def load_results(results_dir: str | Path) -> dict[str, pd.DataFrame]:
         `results_dir` is not a path, the folder holds no tables, or a JSON file in it is not a table
         :func:`save_results` wrote.
     """
-    folder = Path(_inputs.path(results_dir, "results_dir", "results_dir='runs/<run>/figures/<notebook>/results'"))
+    folder = check_path(results_dir, "results_dir", example="results_dir='runs/<run>/figures/<notebook>/results'")
     if not folder.is_dir():
         raise FileNotFoundError(f"results folder not found: {folder}")
     out = {}

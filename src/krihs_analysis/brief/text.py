@@ -443,12 +443,16 @@ def _family_adjusted(results: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFr
     return out
 
 
+#: Findings in the summary box by default.
+MAX_FINDINGS = 5
+
+
 def draft_findings(
     results: Mapping[str, pd.DataFrame],
     *,
     lang: str = "en",
     alpha: float = 0.05,
-    max_findings: int = 5,
+    max_findings: int = MAX_FINDINGS,
 ) -> pd.DataFrame:
     """The summary box: 3-5 numbered findings, each from one named result.
 

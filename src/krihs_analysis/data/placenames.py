@@ -28,6 +28,7 @@ Examples
 
 from __future__ import annotations
 
+import numbers
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
@@ -157,10 +158,10 @@ def _positions(long: Iterable[int] | None) -> frozenset[int] | None:
         out = frozenset(long)
     except TypeError:
         out = None
-    if out is None or not all(isinstance(k, int) and not isinstance(k, bool) for k in out):
+    if out is None or not all(isinstance(k, numbers.Integral) and not isinstance(k, bool) for k in out):
         raise ValueError(f"long must be syllable positions (whole numbers), e.g. long={{1, 3}} or long=(), "
                          f"got {long!r:.80}")
-    return out
+    return frozenset(int(k) for k in out)
 
 
 def hepburn(reading: str, *, long: Iterable[int] | None = None) -> str:

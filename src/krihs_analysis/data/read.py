@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,10 +134,10 @@ def sheet_path(path: Any) -> Path:
     >>> sheet_path("cases.csv").name
     'cases.csv'
     """
-    if isinstance(path, (str, os.PathLike)):
-        return Path(path)
-    hint = "; it is already case data: use it as it is" if hasattr(path, "columns") else ""
-    raise ValueError(f"path must be the file path of a CSV or XLSX case sheet, got {type(path).__name__}{hint}")
+    from .._validate import check_path
+
+    hint = " (that is case data already: use it as it is)" if hasattr(path, "columns") else ""
+    return check_path(path, "path", example="path='cases.csv' (a CSV or XLSX case sheet)", hint=hint)
 
 
 def read_raw(path: str | Path, *, sheet: str | int | None = None) -> RawSheet:

@@ -899,7 +899,7 @@ def build_catalogue(cases: pd.DataFrame | None = None, *, lang: str = "en",
     check_lang(lang)
     names = check_include(include)
     if results is not None and not st._is_results(results):
-        got = "a dict (res.tables()?)" if isinstance(results, Mapping) else st._got(results)
+        got = "a dict (res.tables()?)" if isinstance(results, Mapping) else st._describe(results)
         raise ValueError(f"build_catalogue: results must be a krihs_analysis.pipeline.Results, what "
                          f"pipeline.analyse(cases) returns, got {got}; pass results=res (or the case sheet as cases=)")
     if results is None:

@@ -49,23 +49,34 @@ def _case_codes(cases: pd.DataFrame | Sequence[str] | None) -> list[str]:
         if "municipality_code" not in cases:
             raise ValueError("fiscal_context: cases need a 'municipality_code' column (read_cases gives one)")
         jp = cases if "country" not in cases else cases[cases["country"].astype(str) == "JP"]
-        codes = jp["municipality_code"].astype(str).str.strip()
+        raw = jp["municipality_code"]
+        # A code column read as numbers lost its leading zeros (63827): six digits put them back.
+        codes = [_code(c) for c in raw.dropna()] if pd.api.types.is_integer_dtype(raw) else raw.astype(str).str.strip()
         return list(dict.fromkeys(c for c in codes if c and c != "nan"))
     how = "pass a case sheet (data.read_cases()) or a list of 6-digit municipality codes, e.g. cases=['063827']"
     if st._is_results(cases):
         raise ValueError(f"fiscal_context: cases must be a case sheet or a list of 6-digit codes, got a Results; "
                          "pass res.cases")
-    if isinstance(cases, str):
-        return [cases]
+    if isinstance(cases, (str, numbers.Integral)) and not isinstance(cases, bool):
+        return [_code(cases)]
     if not isinstance(cases, Iterable) or isinstance(cases, (bytes, Mapping)):
         raise ValueError(f"fiscal_context: cases must be a case sheet or a list of 6-digit codes, got "
                          f"{cases!r} ({type(cases).__name__}); {how}")
     codes = list(cases)
-    odd = [c for c in codes if not isinstance(c, str)]
+    odd = [c for c in codes if not isinstance(c, (str, numbers.Integral)) or isinstance(c, bool)]
     if odd:
-        raise ValueError(f"fiscal_context: municipality codes must be strings of 6 digits (a leading zero counts: "
-                         f"'063827', not 63827), got {odd[:3]!r}; {how}")
-    return list(dict.fromkeys(codes))
+        raise ValueError(f"fiscal_context: municipality codes must be 6-digit codes ('063827', or the number 63827), "
+                         f"got {odd[:3]!r}; {how}")
+    return list(dict.fromkeys(_code(c) for c in codes))
+
+
+def _code(code: str | int) -> str:
+    """A municipality code as MIC writes it: text of six digits (a number gets back the zeros it lost in front)."""
+    if isinstance(code, str):
+        return code.strip()
+    if not 0 < int(code) < 10**6:
+        raise ValueError(f"fiscal_context: {code!r} is not a municipality code (six digits, e.g. '063827')")
+    return f"{int(code):06d}"
 
 
 def _fiscal_year(year: Any) -> int:

@@ -17,15 +17,14 @@ import contextlib
 import hashlib
 import io
 import json
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..codebook import LANGS
 from .._io import write_atomic
-from .._validate import check_choice, check_number, check_strings
-from .style import _got, check_langs, check_text, house_style
+from .._validate import _describe, check_choice, check_number, check_path, check_strings
+from .style import check_langs, check_text, house_style
 
 MANIFEST = "figures.json"
 SOFTWARE = "krihs-analysis (matplotlib)"
@@ -61,29 +60,31 @@ def check_figure(fig: Any, what: str):
     """The Figure to save or embed: a Figure, or the Figure of an Axes (what the single-panel functions return);
     else a ValueError that says what to pass (`what` names the caller)."""
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure, SubFigure
 
+    if isinstance(fig, Axes):
+        fig = fig.figure
+    while isinstance(fig, SubFigure):  # an Axes of a subfigure: the file is the whole figure
+        fig = fig.figure
     if isinstance(fig, Figure):
         return fig
-    if isinstance(fig, Axes):
-        return fig.figure
     if isinstance(fig, Mapping):
         how = "save each one: for name, f in figures.items(): save_figure(f, name)"
     elif isinstance(fig, (list, tuple)) or (hasattr(fig, "ravel") and not hasattr(fig, "columns")):
         how = "pass their Figure, e.g. axes[0].figure"
     else:
         how = "pass what a figure function returns (its Axes or Figure)"
-    raise ValueError(f"{what}: fig must be a matplotlib Figure or one Axes, got {_got(fig)}; {how}")
+    raise ValueError(f"{what}: fig must be a matplotlib Figure or one Axes, got {_describe(fig)}; {how}")
 
 
 def _check_out_dir(out_dir: Any, what: str) -> Path:
     """The output folder (``reports/figures`` when None): a path that is not an existing file."""
     if out_dir is None:
         return default_out_dir()
-    if not isinstance(out_dir, (str, os.PathLike)) or not str(out_dir):
-        raise ValueError(f"{what}: out_dir must be a folder path (a str or a Path), got {out_dir!r}; pass e.g. "
-                         "out_dir='reports/figures'")
-    folder = Path(out_dir)
+    try:
+        folder = check_path(out_dir, "out_dir", example="out_dir='reports/figures'")
+    except ValueError as err:
+        raise ValueError(f"{what}: {err}") from None
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"{what}: out_dir must be a folder, but {str(folder)!r} is a file; pass the folder to write "
                          f"into, e.g. out_dir={str(folder.parent)!r}")
@@ -245,7 +246,13 @@ def write_catalogue(
     langs
         ``"all"``, one language or a sequence of ``en``, ``ko``, ``ja``.
     out_dir
-        Output folder (``reports/figures`` by default).
+        Output folder (``reports/figures`` by default; not an existing file).
+    formats
+        Any of ``png``, ``svg``, ``pdf`` (one string is one format).
+    dpi
+        Raster resolution, a number above 0.
+    include
+        Names of :data:`CATALOGUE` figures to draw (one string is one figure); all of them when None.
     seed, n_boot
         Seed and bootstrap draws of the intervals the figures draw.
 
@@ -253,6 +260,11 @@ def write_catalogue(
     -------
     dict
         The merged ``figures.json`` manifest.
+
+    Raises
+    ------
+    ValueError
+        Any argument that is not what is described here, before anything is computed or written.
     """
     from ..data import read_cases
     from ..pipeline import analyse

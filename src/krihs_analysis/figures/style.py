@@ -319,13 +319,6 @@ _TEXT_EXAMPLES = {
 }
 
 
-def _got(obj: Any) -> str:
-    """What the caller passed, for a message: ``None``, ``an array``, ``a DataFrame``..."""
-    if obj is None:
-        return "None"
-    return "an array" if type(obj).__name__ == "ndarray" else _describe(obj)
-
-
 def _is_results(obj: Any) -> bool:
     """True for a :class:`krihs_analysis.pipeline.Results` (without importing the pipeline: none exists before)."""
     import sys
@@ -390,16 +383,16 @@ def check_axes(ax: Any, what: str, *, count: int | None = None, exact: bool = Tr
             return ax
         if many:
             n = len(list(ax.ravel() if hasattr(ax, "ravel") else ax))
-            kind = _got(ax)
+            kind = _describe(ax)
             raise ValueError(f"{what}: ax must be one matplotlib Axes, got {kind} of {n} Axes; {what} draws one "
                              "panel, so pass one of them, e.g. ax=axes[0]")
-        raise ValueError(f"{what}: ax must be one matplotlib Axes or None, got {_got(ax)}; pass e.g. "
+        raise ValueError(f"{what}: ax must be one matplotlib Axes or None, got {_describe(ax)}; pass e.g. "
                          "fig, ax = plt.subplots(); ax=ax")
     panels = f"{count} panels"
     how = (f"pass a sequence of {count} Axes, e.g. fig, axes = plt.subplots(1, {count}"
            f"{', sharey=True' if count == 2 else ''}); ax=axes")
     if not many:
-        raise ValueError(f"{what}: ax must be a sequence of Axes, got {_got(ax)}; {what} draws {panels}, so {how}")
+        raise ValueError(f"{what}: ax must be a sequence of Axes, got {_describe(ax)}; {what} draws {panels}, so {how}")
     axes = list(ax.ravel() if hasattr(ax, "ravel") else ax)
     if not all(isinstance(a, Axes) for a in axes):
         raise ValueError(f"{what}: every item of ax must be a matplotlib Axes; {how}")
@@ -461,7 +454,7 @@ def check_result(obj: Any, columns: Sequence[str], what: str, *, arg: str, made_
                              f"pass res.{attr} (got a Results)")
         hint = f" (res.{attr} of a pipeline result)" if attr else ""
         raise ValueError(f"{what}: {arg} must be the pandas DataFrame that {made_by} returns{hint}, "
-                         f"got {_got(obj)}")
+                         f"got {_describe(obj)}")
     if obj.empty:
         raise ValueError(f"{what}: {arg} is empty (no rows), so there is nothing to draw; pass what {made_by} "
                          "returns")
