@@ -368,3 +368,28 @@ def _byte_keys(init):
         init(self, rows)
         self.fits = False
     return forced
+
+
+def test_the_work_a_column_will_take_is_counted_exactly_before_it_is_done():
+    # network_tail gives up before a column that would exceed its budget; it counts the column's compositions
+    # first, and the count must be exactly what compositions() lists (else the exact/Monte Carlo decision moves).
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        caps = tuple(int(c) for c in rng.integers(0, 6, int(rng.integers(1, 7))))
+        total = int(rng.integers(0, sum(caps) + 2))
+        assert E.n_compositions(total, caps) == len(E.compositions(total, caps)), (total, caps)
+
+
+def test_an_exact_test_out_of_reach_gives_up_before_the_column_that_would_exceed_the_budget(monkeypatch):
+    # A percent with 16 distinct values against a 0-3 code: 130 s until stop 21 (the algorithm listed compositions
+    # until its budget ran out, one Python object each). Now it lists none of a column that would exceed it.
+    rng = np.random.default_rng(5)
+    x = rng.permutation(np.repeat(np.arange(16.0), [6, 1, 1, 2, 1, 1, 3, 1, 1, 1, 2, 2, 1, 1, 1, 1]))
+    y = np.repeat(np.arange(4.0), [6, 10, 6, 4])
+    listed = []
+    real = E.compositions
+    monkeypatch.setattr(E, "compositions", lambda total, caps: listed.append(len(out := real(total, caps))) or out)
+    budget = 2_000_000
+    with pytest.raises(E.Infeasible):
+        E.kendall_exact(x, y, "two-sided", budget=budget)
+    assert 0 < sum(listed) <= budget  # each listed composition is at least one unit of counted work

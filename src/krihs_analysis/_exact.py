@@ -151,6 +151,21 @@ def compositions(total: int, caps: tuple[int, ...]) -> np.ndarray:
     return out
 
 
+def n_compositions(total: int, caps: Sequence[int]) -> float:
+    """How many vectors :func:`compositions` would list (as a float: only compared with a work budget).
+
+    Examples
+    --------
+    >>> n_compositions(3, (2, 2)), len(compositions(3, (2, 2)))
+    (2.0, 2)
+    """
+    ways = np.zeros(total + 1)
+    ways[0] = 1.0
+    for cap in caps:
+        ways = np.convolve(ways, np.ones(min(int(cap), total) + 1))[: total + 1]
+    return float(ways[total])
+
+
 _LOGFACT = np.zeros(1)
 
 
@@ -267,7 +282,16 @@ def network_tail(
     states: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray]] = {tuple(rows.tolist()): (np.zeros(1), np.ones(1))}
     work = 0
     codes = _StateKeys(rows)
+    def over_budget(j: int, last: bool) -> bool:
+        # The work column j will count, known before doing it: a test out of reach gives up before the column that
+        # would exceed the budget, not in the middle of it (the decision is the same; the time is not).
+        n = [n_compositions(cols[j], s) for s in states]
+        k = [len(K) for K, _ in states.values()]
+        return work + (sum(n) + sum(k) if last else float(np.dot(n, k))) > budget
+
     for j in range(len(cols) - 2):
+        if over_budget(j, last=False):
+            raise Infeasible(f"network algorithm exceeded its budget of {budget} operations")
         # Every (next state, statistic so far, probability) of this column as flat arrays, grouped in numpy: a
         # Python loop over the compositions cost ~5 us each (minutes near the budget).
         parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -293,6 +317,8 @@ def network_tail(
         states = {tuple(at[i]): (values[a:b], probs[a:b]) for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:]))}
     total = 0.0
     j = len(cols) - 2
+    if over_budget(j, last=True):
+        raise Infeasible(f"network algorithm exceeded its budget of {budget} operations")
     for rem_t, (K, P) in states.items():
         rem = np.asarray(rem_t, dtype=np.int64)
         V = compositions(cols[j], rem_t)
