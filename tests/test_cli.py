@@ -106,7 +106,9 @@ def test_the_library_refuses_a_jobs_that_is_not_a_whole_number_of_at_least_one(t
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["--dpi", "0"], "--dpi must be above 0 (e.g. --dpi 300), got 0"),
+    (["--dpi", "0"], "--dpi must be above 0 and at most 2400 (e.g. --dpi 300), got 0"),
+    (["--dpi", "1e9"], "--dpi must be above 0 and at most 2400 (e.g. --dpi 300), got 1e+09"),
+    (["--dpi", "inf"], "got inf"),
     (["--n-boot", "-1"], "--n-boot must be at least 0, got -1"),
     (["--out", "<file>"], "is a file; give the folder to write into"),
 ])
@@ -118,4 +120,28 @@ def test_figures_options_are_usage_errors_in_the_clis_words(capsys, tmp_path, ar
     assert main(["figures", "--lang", "en", *argv]) == 2
     err = capsys.readouterr().err
     assert message in err and "cases_sample" not in err
+    assert afile.read_text(encoding="utf-8") == "keep me"
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["validate", "<sample>", "--sheet", "cases"], "sheet='cases' applies to XLSX workbooks only"),
+    (["template", "<folder>/x.xlsx"], "x.xlsx: it is a folder"),
+    (["agreement", "<sample>", "<sample>"], "the same sheet is given twice"),
+    (["report", "--out", "<file>", "--dry-run"], "is a file; give the folder to write into"),
+    (["build", "--out", "<file>"], "is a file; give the folder to write into"),
+])
+def test_a_mistake_on_the_command_line_is_one_line_never_a_traceback(capsys, tmp_path, argv, message):
+    # validate --sheet on a CSV and template into a folder printed Python tracebacks; agreement of one sheet twice
+    # asked for coder names the CLI has no option for; --out naming a file said "[Errno 17] File exists".
+    from krihs_analysis import paths
+
+    afile = tmp_path / "afile.txt"
+    afile.write_text("keep me", encoding="utf-8")
+    (tmp_path / "x.xlsx").mkdir()
+    subs = {"<sample>": str(paths.SAMPLE_CASES), "<file>": str(afile)}
+    argv = [subs.get(a, a.replace("<folder>", str(tmp_path))) for a in argv]
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code in (1, 2) and message in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
     assert afile.read_text(encoding="utf-8") == "keep me"

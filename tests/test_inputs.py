@@ -22,6 +22,7 @@ from krihs_analysis.data import (
     to_long,
 )
 from krihs_analysis.data.tidy import core_task_indices
+from krihs_analysis.template import write_template
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +168,16 @@ def test_what_the_checks_accept_still_works(cases):
     assert reliability.weighted_kappa([0, 1, 2, 3, 1], [0, 1, 2, 2, 1], weights="linear",
                                       categories=[0, 1, 2, 3]) == pytest.approx(1 - (1 / 15) / (1 / 3))
     assert numeric_codes(cases, "integration").columns.tolist() == ["integration"]
+
+
+@pytest.mark.parametrize(("call", "match"), [
+    (lambda tmp: write_template(tmp / "t.xlsx", cases="s.csv"),
+     "cases must be a pandas DataFrame of cases"),
+    (lambda tmp: write_template(tmp / "t.xlsx", codebook={}),
+     "codebook must be a Codebook"),  # silent: {} was swapped for the package's codebook
+    (lambda tmp: read_cases(codebook={}), "codebook must be a Codebook"),
+], ids=["template-cases-path", "template-codebook-dict", "read-codebook-dict"])
+def test_the_template_and_the_reader_take_a_codebook_or_its_path_and_nothing_else(tmp_path, call, match):
+    with pytest.raises(ValueError, match=match):
+        call(tmp_path)
+    assert not (tmp_path / "t.xlsx").exists()

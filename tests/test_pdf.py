@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
 import pytest
 
+from krihs_analysis import pdf
 from krihs_analysis.pdf import FLAGS, find_chromium, glyph_box, layout_problems, print_pdf, running_texts, word_boxes
 
 needs_pdf = pytest.mark.skipif(find_chromium() is None or shutil.which("pdftotext") is None,
@@ -129,3 +131,41 @@ def test_the_fit_pass_leaves_a_page_that_already_fits_unchanged(tmp_path):
     fitted = print_pdf(_page(60), tmp_path / "fitted.pdf", fit_figures=True)
     assert _pages_of(plain) == _pages_of(fitted) == 1
     assert page_fill(plain) == pytest.approx(page_fill(fitted), abs=0.01)
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda p: pdf.print_pdf("/nope/page.html", p), FileNotFoundError, "HTML file not found: /nope/page.html"),
+    (lambda p: pdf.print_pdf(5, p), ValueError, "html must be HTML markup"),
+    (lambda p: pdf.print_pdf("<p>x</p>", p, header=5), ValueError, "header must be a string or None"),
+    (lambda p: pdf.print_pdf("<p>x</p>", p, timeout="x"), ValueError, "timeout must be a number"),
+    (lambda p: pdf.print_pdf("<p>x</p>", p, min_scale=5), ValueError, "min_scale must be a number in [0, 1], got 5"),
+    (lambda p: pdf.print_pdf("<p>x</p>", p, min_gap=-1), ValueError, "min_gap must be a number in [0, 1], got -1"),
+    (lambda p: pdf.word_boxes(p.parent / "nope.pdf"), FileNotFoundError, "PDF not found"),
+    (lambda p: pdf.word_boxes(p.parent / "notes.txt"), ValueError, "is not a readable PDF (pdftotext:"),
+    (lambda p: pdf.page_fill(p.parent / "notes.txt", dpi=0), ValueError, "dpi must be a whole number of at least 1"),
+    (lambda p: pdf.word_boxes(None), ValueError, "pdf_path must be a path"),
+    (lambda p: pdf.font_charset(""), ValueError, "family must be a font family name"),
+], ids=["html-missing-file", "html-int", "header-int", "timeout-text", "min-scale-5", "min-gap-negative",
+        "pdf-missing", "pdf-not-a-pdf", "dpi-zero", "pdf-none", "family-empty"])
+def test_a_mistake_is_said_before_the_browser_or_poppler_runs(tmp_path, call, error, message):
+    (tmp_path / "notes.txt").write_text("not a pdf", encoding="utf-8")
+    with pytest.raises(error, match=re.escape(message)):
+        call(tmp_path / "out.pdf")
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_one_font_family_given_as_a_string_is_one_family_and_names_match_exactly():
+    # A string used to be read letter by letter (every Hangul character "missing"), and "a" matched DejaVu Sans.
+    if shutil.which("fc-match") is None:
+        pytest.skip("fontconfig is installed by make setup")
+    assert pdf.missing_glyphs("안녕", "NanumGothic") == pdf.missing_glyphs("안녕", ("NanumGothic",)) == set()
+    assert pdf.font_charset("a") == (None, set())
+
+
+@needs_pdf
+def test_an_html_file_named_by_a_string_is_printed_not_its_name(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<p>Printed from the file</p>", encoding="utf-8")
+    out = pdf.print_pdf(str(page), tmp_path / "page.pdf")
+    words = " ".join(w["word"] for w in pdf.word_boxes(out))
+    assert "Printed from the file" in words and "page.html" not in words

@@ -24,6 +24,9 @@ from pathlib import Path
 from .codebook import LANGS
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE, EXIT_LOCKED, EXIT_SCHEDULER, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+#: The largest --dpi of `figures` (a print at 1200 dpi is already four times what a brief needs; far larger values
+#: ask matplotlib for an image it cannot allocate).
+MAX_DPI = 2400
 #: ``krihs-analysis report`` / ``refresh-notebooks`` / ``brief``: what each exit code means.
 REPORT_EXIT_CODES = {"ok": 0, "failed": 1, "usage": 2, "lock_held": 3, "scheduler": 4, "interrupted": 130}
 REPORT_EXIT_HELP = """exit codes:
@@ -39,6 +42,14 @@ def _err(msg: str) -> None:
     print(f"krihs-analysis: {msg}", file=sys.stderr)
 
 
+def _out_is_a_file(out: str | None) -> bool:
+    """Say so (one line) when an --out folder names an existing file; the command then exits 2 (usage)."""
+    if out and Path(out).exists() and not Path(out).is_dir():
+        _err(f"--out {out} is a file; give the folder to write into")
+        return True
+    return False
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .data import CaseDataError, is_illustrative, read_cases
 
@@ -49,6 +60,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     except OSError as err:
         _err(f"cannot read {args.path}: {err.strerror or err}")
+        return EXIT_UNREADABLE
+    except ValueError as err:  # an option that does not apply (--sheet on a CSV)
+        _err(str(err))
         return EXIT_UNREADABLE
     by_country = cases.groupby("country", observed=True).size()
     counts = ", ".join(f"{k} {v}" for k, v in by_country.items())
@@ -61,6 +75,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     from .data import CaseDataError, build
 
+    if _out_is_a_file(args.out):
+        return EXIT_UNREADABLE
     try:
         manifest = build(args.raw or None, out_dir=args.out)
     except CaseDataError as err:
@@ -87,6 +103,10 @@ def _cmd_template(args: argparse.Namespace) -> int:
         path = write_template(args.path, lang=args.lang)
     except ValueError as err:
         _err(str(err))
+        return EXIT_UNREADABLE
+    except OSError as err:
+        why = "it is a folder" if isinstance(err, IsADirectoryError) else (err.strerror or str(err))
+        _err(f"cannot write {args.path}: {why}")
         return EXIT_UNREADABLE
     print(f"wrote coding sheet {path} ({args.lang})")
     return EXIT_OK
@@ -118,9 +138,11 @@ def _cmd_figures(args: argparse.Namespace) -> int:
     langs = LANGS if args.lang == "all" else (args.lang,)
     out = Path(args.out) if args.out else paths.REPORTS / "figures"
     # Options are usage errors (exit 2, like argparse's), said in the CLI's words, before the data are read.
-    for bad, message in ((not args.dpi > 0, f"--dpi must be above 0 (e.g. --dpi 300), got {args.dpi:g}"),
-                         (args.n_boot < 0, f"--n-boot must be at least 0, got {args.n_boot}"),
-                         (out.exists() and not out.is_dir(), f"--out {out} is a file; give the folder to write into")):
+    if _out_is_a_file(args.out):
+        return EXIT_UNREADABLE
+    for bad, message in ((not 0 < args.dpi <= MAX_DPI, f"--dpi must be above 0 and at most {MAX_DPI} (e.g. --dpi 300), "
+                                                       f"got {args.dpi:g}"),
+                         (args.n_boot < 0, f"--n-boot must be at least 0, got {args.n_boot}")):
         if bad:
             _err(message)
             return EXIT_UNREADABLE
@@ -216,6 +238,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return REPORT_EXIT_CODES["usage"]
     if args.keep is not None and args.keep < 1:
         _err("--keep must be at least 1")
+        return REPORT_EXIT_CODES["usage"]
+    if _out_is_a_file(args.out):
         return REPORT_EXIT_CODES["usage"]
     try:
         overrides = dict(parse_parameter(n, v) for n, v in args.parameter)

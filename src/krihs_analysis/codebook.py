@@ -242,6 +242,28 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     return _load(Path(path).resolve() if path is not None else DEFAULT_PATH)
 
 
+def as_codebook(codebook: Codebook | str | Path | None) -> Codebook:
+    """The codebook to use: the package's own (None), one read from a YAML path, or the one given.
+
+    Examples
+    --------
+    >>> as_codebook(None).version == load_codebook().version
+    True
+    >>> as_codebook({})
+    Traceback (most recent call last):
+    ...
+    ValueError: codebook must be a Codebook (krihs_analysis.codebook.load_codebook(path)) or the path of a codebook YAML, got dict
+    """
+    if codebook is None:
+        return load_codebook()
+    if isinstance(codebook, (str, Path)):
+        return load_codebook(codebook)
+    if not isinstance(codebook, Codebook):
+        raise ValueError(f"codebook must be a Codebook (krihs_analysis.codebook.load_codebook(path)) or the path of a "
+                         f"codebook YAML, got {type(codebook).__name__}")
+    return codebook
+
+
 def check_variables(names: Iterable[str] | str, *, codebook: Codebook | None = None, coded: bool = False,
                     numeric: bool = False, name: str = "variables") -> list[str]:
     """Return `names` as a list after checking each is a codebook variable (coded or numeric, when asked).

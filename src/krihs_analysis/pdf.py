@@ -351,10 +351,37 @@ def print_pdf(
     timeout
         Seconds before an unresponsive browser is given up.
 
-    Raises RuntimeError when there is no browser or it fails; a failed print leaves any previous PDF in place.
+    Raises
+    ------
+    ValueError
+        An option that is not what is described above (checked before the browser starts).
+    FileNotFoundError
+        `html` names an HTML file that does not exist.
+    RuntimeError
+        There is no browser, or it fails; a failed print leaves any previous PDF in place.
     """
+    from ._validate import check_number, check_path, check_text
+
+    if isinstance(html, str) and "<" not in html and html.strip().lower().endswith((".html", ".htm")):
+        html = Path(html)  # the path of a file, not markup (which would print the path itself)
+    if not isinstance(html, (str, Path)):
+        raise ValueError(f"html must be HTML markup (a str) or the path of an HTML file, got {type(html).__name__}")
+    if isinstance(html, Path) and not html.is_file():
+        raise FileNotFoundError(f"HTML file not found: {html}")
+    check_path(pdf_path, "pdf_path", example="pdf_path='brief.pdf'")
+    check_text(header, "header", example="header='Illustrative data'", optional=True)
+    check_text(footer, "footer", example="footer='KRIHS Policy Brief'", optional=True)
+    if fit_figures not in (None, True, False):
+        raise ValueError(f"fit_figures must be True, False or None, got {fit_figures!r}")
+    min_scale = check_number(min_scale, "min_scale", lo=0, hi=1, example="min_scale=0.7")
+    min_gap = check_number(min_gap, "min_gap", lo=0, hi=1, example="min_gap=0.12")
+    timeout = check_number(timeout, "timeout", lo=0, strict=True, example="timeout=180")
     browser = find_chromium()
     if browser is None:
+        env = os.environ.get("KRIHS_CHROMIUM")
+        if env:
+            raise RuntimeError(f"KRIHS_CHROMIUM={env} is not an executable: set it to the browser's path, or unset "
+                               "it to use Debian's chromium (make setup)")
         raise RuntimeError("no Chromium found: install Debian's chromium (make setup) or set KRIHS_CHROMIUM")
     with tempfile.TemporaryDirectory(prefix="krihs-pdf-") as tmp:
         if isinstance(html, Path):
@@ -391,11 +418,14 @@ def print_pdf(
 
 def font_charset(family: str) -> tuple[str | None, set[int]]:
     """The font file fontconfig picks for `family` and the code points it covers (empty when not installed)."""
+    if not isinstance(family, str) or not family.strip():
+        raise ValueError(f"family must be a font family name, e.g. 'NanumGothic', got {family!r}")
     found = subprocess.run(["fc-match", "--format=%{family}\t%{file}", family], capture_output=True, text=True)
     if found.returncode != 0 or "\t" not in found.stdout:
         return None, set()
     families, path = found.stdout.split("\t", 1)
-    if family.casefold() not in families.casefold():  # fontconfig substituted another font: not installed
+    # fontconfig names a font by all its family names ("NanumGothic,나눔고딕"); any other answer is a substitute.
+    if family.strip().casefold() not in {f.strip().casefold() for f in families.split(",")}:
         return None, set()
     query = subprocess.run(["fc-query", "--index=0", "--format=%{charset}", path], capture_output=True, text=True)
     points: set[int] = set()
@@ -416,10 +446,26 @@ def missing_glyphs(text: str, families: tuple[str, ...]) -> set[str]:
     >>> missing_glyphs("안녕 こんにちは", ("NanumGothic", "IPAGothic")) <= set()
     True
     """
+    from ._validate import check_strings
+
     covered: set[int] = set()
-    for family in families:
+    for family in check_strings(families, "families", example="families=('NanumGothic', 'IPAGothic')"):
         covered |= font_charset(family)[1]
     return {ch for ch in set(text) if not ch.isspace() and ord(ch) >= 0x20 and ord(ch) not in covered}
+
+
+def _poppler(argv: list[str], pdf_path: str | Path) -> bytes:
+    """Run a poppler tool on one PDF (``{pdf}`` in `argv`); a missing or unreadable PDF says so with poppler's words."""
+    from ._validate import check_path
+
+    pdf = check_path(pdf_path, "pdf_path", example="pdf_path='brief.pdf'")
+    if not pdf.is_file():
+        raise FileNotFoundError(f"PDF not found: {pdf}")
+    done = subprocess.run([str(pdf) if a == "{pdf}" else a for a in argv], capture_output=True)
+    if done.returncode != 0:
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ValueError(f"{pdf} is not a readable PDF ({Path(argv[0]).name}: {said[0] if said else 'failed'})")
+    return done.stdout
 
 
 def word_boxes(pdf_path: str | Path) -> list[dict]:
@@ -433,7 +479,7 @@ def word_boxes(pdf_path: str | Path) -> list[dict]:
     tool = shutil.which("pdftotext")
     if tool is None:
         raise RuntimeError("pdftotext not found: install poppler-utils (make setup)")
-    out = subprocess.run([tool, "-bbox", str(pdf_path), "-"], capture_output=True, check=True).stdout
+    out = _poppler([tool, "-bbox", "{pdf}", "-"], pdf_path)
     root = ET.fromstring(re.sub(rb"<!DOCTYPE[^>]*>", b"", out))
     ns = {"h": "http://www.w3.org/1999/xhtml"}
     pages = root.findall(".//h:page", ns)
@@ -463,13 +509,15 @@ def page_fill(pdf_path: str | Path, *, dpi: int = 30) -> list[float]:
     import numpy as np
     from PIL import Image
 
+    from ._validate import check_count
+
+    dpi = check_count(dpi, "dpi", minimum=1)
     tool = shutil.which("pdftoppm")
     if tool is None:
         raise RuntimeError("pdftoppm not found: install poppler-utils (make setup)")
     fills = []
     with tempfile.TemporaryDirectory(prefix="krihs-fill-") as tmp:
-        subprocess.run([tool, "-r", str(dpi), "-gray", "-png", str(pdf_path), f"{tmp}/p"], check=True,
-                       capture_output=True)
+        _poppler([tool, "-r", str(dpi), "-gray", "-png", "{pdf}", f"{tmp}/p"], pdf_path)
         for png in sorted(Path(tmp).glob("p-*.png"), key=lambda f: int(f.stem.rsplit("-", 1)[1])):
             page = np.asarray(Image.open(png).convert("L"))
             px_mm = page.shape[0] / 297

@@ -343,6 +343,10 @@ def agreement_report(paths: Sequence[str | Path], *, variables: Sequence[str] | 
     if not all(isinstance(p, (str, Path)) for p in paths):
         raise ValueError("paths must be file paths; for sheets already read (DataFrames) call agreement(sheets)")
     paths = [Path(p) for p in paths]
+    seen = [p.resolve() for p in paths]
+    twice = sorted({str(p) for p, r in zip(paths, seen) if seen.count(r) > 1})
+    if twice:
+        raise ValueError(f"the same sheet is given twice: {', '.join(twice)}; give each coder's own sheet")
     if len(paths) < 2:
         raise ValueError("give at least two case sheets")
     stems = [p.stem for p in paths]

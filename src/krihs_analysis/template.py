@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .codebook import NUMERIC_TYPES, Codebook, check_lang, load_codebook
+from .codebook import NUMERIC_TYPES, Codebook, as_codebook, check_lang
 from ._io import write_atomic
 
 _ANCHOR_HEADERS = {
@@ -70,7 +70,11 @@ def write_template(
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise ValueError(f"template path must end in .xlsx, got {path.name!r}")
-    cb = codebook or load_codebook()
+    cb = as_codebook(codebook)
+    if cases is not None:
+        from ._validate import check_frame
+
+        check_frame(cases, "cases", allow_empty=True)
     names = list(cb.names)
     n_rows = max(200, 0 if cases is None else len(cases) + 50)
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .. import paths
-from ..codebook import NUMERIC_TYPES, Codebook, fold_header, load_codebook
+from ..codebook import NUMERIC_TYPES, Codebook, as_codebook, fold_header, load_codebook
 from .errors import HEADER_ROW, PROBLEM_COLUMNS, CaseDataError, _INT_RE, _NUM_RE, _problem, _raise
 from .read import RawSheet, read_raw
 
@@ -369,11 +369,7 @@ def read_cases(
     from .read import sheet_path
 
     source = sheet_path(path) if path is not None else paths.SAMPLE_CASES
-    if isinstance(codebook, (str, Path)):
-        codebook = load_codebook(codebook)
-    elif codebook is not None and not isinstance(codebook, Codebook):
-        raise ValueError(f"codebook must be a Codebook (krihs_analysis.codebook.load_codebook(path)) or the path of a "
-                         f"codebook YAML, got {type(codebook).__name__}")
+    codebook = as_codebook(codebook) if codebook is not None else None  # None: the package's own, memoised below
     key = _memo_key(source, sheet) if codebook is None else None
     if key is not None and key in _READ_MEMO:
         return _READ_MEMO[key].copy(deep=True)
