@@ -37,6 +37,7 @@ _HEAVY_FILES = {
     "test_figures_inputs.py": "figures",
     "test_pdf.py": "slow", "test_brief.py": "slow",
     "test_reports.py": "slow", "test_reports_features.py": "slow", "test_cli.py": "slow",
+    "test_store_inputs.py": "slow",  # the runner's own checks: imports Papermill and nbconvert (1 CPU-s a worker)
 }
 
 

@@ -151,19 +151,29 @@ def compositions(total: int, caps: tuple[int, ...]) -> np.ndarray:
     return out
 
 
-def n_compositions(total: int, caps: Sequence[int]) -> float:
-    """How many vectors :func:`compositions` would list (as a float: only compared with a work budget).
+def n_compositions(total: int, caps: Sequence[int] | np.ndarray) -> float | np.ndarray:
+    """How many vectors :func:`compositions` would list (as floats: only compared with a work budget).
+
+    `caps` is one vector of caps, or a 2-d array of them (one count per row, all at once).
 
     Examples
     --------
     >>> n_compositions(3, (2, 2)), len(compositions(3, (2, 2)))
     (2.0, 2)
+    >>> n_compositions(2, [[1, 1], [2, 2]]).tolist()
+    [1.0, 3.0]
     """
-    ways = np.zeros(total + 1)
-    ways[0] = 1.0
-    for cap in caps:
-        ways = np.convolve(ways, np.ones(min(int(cap), total) + 1))[: total + 1]
-    return float(ways[total])
+    caps_arr = np.asarray(caps, dtype=np.int64)
+    many = np.atleast_2d(caps_arr)
+    t = np.arange(total + 1)
+    ways = np.zeros((len(many), total + 1))
+    ways[:, 0] = 1.0
+    for cap in many.T:  # ways[t] <- sum of ways[t - v] for v = 0..cap: a difference of running sums
+        run = np.cumsum(ways, axis=1)
+        back = t[None, :] - cap[:, None] - 1
+        ways = run - np.where(back >= 0, np.take_along_axis(run, np.clip(back, 0, None), axis=1), 0.0)
+    out = ways[:, total]
+    return float(out[0]) if caps_arr.ndim == 1 else out
 
 
 _LOGFACT = np.zeros(1)
@@ -285,9 +295,9 @@ def network_tail(
     def over_budget(j: int, last: bool) -> bool:
         # The work column j will count, known before doing it: a test out of reach gives up before the column that
         # would exceed the budget, not in the middle of it (the decision is the same; the time is not).
-        n = [n_compositions(cols[j], s) for s in states]
-        k = [len(K) for K, _ in states.values()]
-        return work + (sum(n) + sum(k) if last else float(np.dot(n, k))) > budget
+        n = n_compositions(cols[j], np.array(list(states), dtype=np.int64))
+        k = np.array([len(K) for K, _ in states.values()], dtype="float64")
+        return work + (n.sum() + k.sum() if last else float(n @ k)) > budget
 
     for j in range(len(cols) - 2):
         if over_budget(j, last=False):

@@ -28,9 +28,18 @@ class BriefFailed(RuntimeError):
         super().__init__(f"the brief notebook failed: {error.get('message')}")
 
 
-def results_dir(run_dir: Path, lang: str) -> Path:
-    """Where a run keeps the brief's results for `lang`."""
-    return run_dir / "figures" / f"06_policy_brief_{lang}" / "results"
+def results_dir(run_dir: str | Path, lang: str) -> Path:
+    """Where a run keeps the brief's results for `lang` (one of :data:`~krihs_analysis.codebook.LANGS`).
+
+    Examples
+    --------
+    >>> results_dir("reports/latest", "en").as_posix()
+    'reports/latest/figures/06_policy_brief_en/results'
+    """
+    from .._validate import check_path  # here: _validate imports pandas
+
+    run_dir = check_path(run_dir, "run_dir", example="run_dir='reports/latest'")
+    return run_dir / "figures" / f"06_policy_brief_{check_lang(lang)}" / "results"
 
 
 def rebuild(
@@ -48,7 +57,7 @@ def rebuild(
     run_dir
         A report run folder (``reports/latest`` by default).
     langs
-        Brief languages.
+        Brief languages (one string is one language: ``langs="en"``).
     out_dir
         Output folder (``<run>/brief`` by default).
     data_path
@@ -59,7 +68,12 @@ def rebuild(
     Raises
     ------
     FileNotFoundError
-        No such run, or it saved no brief results for a language.
+        No such run, no such case sheet, or the run saved no brief results for a language; checked for every
+        language before anything runs.
+    ValueError
+        An unknown language, an empty `langs`, an argument of the wrong type.
+    ConfigError
+        The `config` given is missing or invalid.
     BriefFailed
         The notebook failed; nothing of that language was replaced.
     """
@@ -71,19 +85,31 @@ def rebuild(
     from .refresh import runner_settings
     from .worker import execute_notebook, export_html, export_pdf, quiet_logs
 
-    settings = runner_settings(config)
+    from .._validate import check_path, check_strings  # here: _validate imports pandas
+
+    # Every argument is checked before anything runs or is written.
+    langs = [check_lang(lang) for lang in check_strings(langs, "langs", example="langs=['en', 'ko']")]
+    run_dir = check_path(run_dir, "run_dir", example="run_dir='reports/latest'") if run_dir is not None else None
+    out_dir = check_path(out_dir, "out_dir", example="out_dir='brief'") if out_dir is not None else None
+    data_path = (check_path(data_path, "data_path", example="data_path='data/raw/cases.xlsx'")
+                 if data_path is not None else None)
     # Resolve in this process: the notebook runs in notebooks/, where relative paths would mean something else.
     run = (Path(run_dir) if run_dir is not None else paths.REPORTS / "latest").resolve()
     if not run.is_dir():
         raise FileNotFoundError(f"report run not found: {run}")
-    data = str(Path(data_path).resolve()) if data_path is not None else None
-    out = Path(out_dir).resolve() if out_dir is not None else run / "brief"
-    written: list[Path] = []
+    data = str(Path(data_path).expanduser().resolve()) if data_path is not None else None
+    if data is not None and not Path(data).is_file():
+        raise FileNotFoundError(f"case sheet {data} is a folder; give the CSV/XLSX file" if Path(data).is_dir()
+                                else f"case sheet not found: {data}")
     for lang in langs:
-        check_lang(lang)
         saved = results_dir(run, lang)
         if not saved.is_dir():
             raise FileNotFoundError(f"{run.name} has no saved brief results for {lang!r} (expected {saved})")
+    settings = runner_settings(config)
+    out = Path(out_dir).resolve() if out_dir is not None else run / "brief"
+    written: list[Path] = []
+    for lang in langs:
+        saved = results_dir(run, lang)
         stem = f"06_policy_brief_{lang}"
         # Build everything in a scratch folder; replace the previous brief only when all of it succeeded.
         with tempfile.TemporaryDirectory(prefix="krihs-brief-") as tmp:

@@ -18,6 +18,7 @@ import fnmatch
 import hashlib
 import itertools
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,25 +125,70 @@ def _type_name(v: Any) -> str:
     return "null" if v is None else type(v).__name__
 
 
-def _notebook_parameters(path: Path) -> tuple[set[str] | None, str | None]:
-    """Names assigned in the notebook's cell tagged ``parameters`` (None when it has none), or an error."""
-    import ast
-
+def _read_notebook(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """The notebook's JSON when it has a notebook's shape (cells whose metadata, tags and source the runner reads),
+    else an error naming the file and what is wrong: valid JSON that is not a notebook must not reach papermill."""
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         return None, f"cannot read notebook {path}: {exc}"
-    cells = [c for c in nb.get("cells", []) if "parameters" in (c.get("metadata", {}).get("tags") or [])]
+    wrong = None
+    if not isinstance(nb, dict):
+        wrong = f"the file holds a JSON {_type_name(nb)}"
+    elif not isinstance(nb.get("cells"), list):
+        wrong = "it has no 'cells' list" if "cells" not in nb else f"'cells' is a {_type_name(nb['cells'])}"
+    elif not isinstance(nb.get("metadata", {}), dict):
+        wrong = f"its 'metadata' is a {_type_name(nb['metadata'])}, not a mapping"
+    else:
+        for i, cell in enumerate(nb["cells"]):
+            if not isinstance(cell, dict):
+                wrong = f"cell {i} is a {_type_name(cell)}, not an object"
+                break
+            meta = cell.get("metadata", {})
+            tags = meta.get("tags") if isinstance(meta, dict) else None
+            src = cell.get("source", "")
+            if not isinstance(meta, dict):
+                wrong = f"the metadata of cell {i} is a {_type_name(meta)}, not a mapping"
+            elif tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
+                wrong = f"the tags of cell {i} are not a list of strings (got {tags!r:.60})"
+            elif not (isinstance(src, str) or (isinstance(src, list) and all(isinstance(x, str) for x in src))):
+                wrong = f"the source of cell {i} is a {_type_name(src)}, not text"
+            if wrong:
+                break
+    if wrong:
+        return None, (f"{path} is not a Jupyter notebook ({wrong}; expected a JSON object with a \"cells\" list "
+                      "of cell objects); give the path of an .ipynb saved by Jupyter")
+    return nb, None
+
+
+def _parameter_cells(nb: dict[str, Any]) -> list[str]:
+    """The source of every cell tagged ``parameters`` of a notebook checked by :func:`_read_notebook`."""
+    out = []
+    for cell in nb["cells"]:
+        if "parameters" in (cell.get("metadata", {}).get("tags") or []):
+            src = cell.get("source", "")
+            out.append("".join(src) if isinstance(src, list) else src)
+    return out
+
+
+def _notebook_parameters(path: Path) -> tuple[set[str] | None, str | None]:
+    """Names assigned in the notebook's cell tagged ``parameters`` (None when it has none), or an error."""
+    import ast
+
+    nb, err = _read_notebook(path)
+    if err:
+        return None, err
+    cells = _parameter_cells(nb)
     if not cells:
         return None, None
     names: set[str] = set()
-    for cell in cells:
-        src = cell.get("source", "")
-        src = "".join(src) if isinstance(src, list) else src
+    for src in cells:
         try:
             tree = ast.parse(src)
         except SyntaxError as exc:
             return None, f"notebook {path.name}: the parameters cell is not valid Python ({exc.msg}, line {exc.lineno})"
+        except ValueError as exc:  # e.g. a NUL byte in the source
+            return None, f"notebook {path.name}: the parameters cell is not valid Python ({exc})"
         for node in tree.body:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
                 node, ast.AnnAssign) else []
@@ -194,13 +240,20 @@ def _check_params(value: Any, where: str, problems: list[str]) -> dict[str, Any]
     return out
 
 
-def _check_number(value: Any, key: str, where: str, problems: list[str]) -> float | None:
+def _check_number(value: Any, key: str, where: str, problems: list[str]) -> int | None:
+    """A timeout: a whole number of seconds, at least 1 (Jupyter's timeouts are integers; 30.0 is 30)."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        problems.append(f"{where}: {key!r} must be a positive number of seconds (got {_type_name(value)} {value!r})")
+    from .._validate import check_count  # pandas: load_config reads case sheets anyway, `import reports` must not
+
+    try:
+        return check_count(value, key, minimum=1)
+    except ValueError:
+        problems.append(f"{where}: {key!r} must be a positive number of seconds, a whole one (got "
+                        f"{_type_name(value)} {value!r}); values such as 1.5, .inf or .nan are refused, not rounded: "
+                        "write e.g. "
+                        f"{key}: {DEFAULT_START_TIMEOUT if key == 'start_timeout' else DEFAULT_TIMEOUT}")
         return None
-    return value
 
 
 def _resolve_data_path(value: Any, base: Path) -> Any:
@@ -214,18 +267,14 @@ def _resolve_data_path(value: Any, base: Path) -> Any:
 
 def _notebook_defaults(path: Path) -> dict[str, Any]:
     """Literal default values of the parameters cell (names whose default is not a literal are left out)."""
-    try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    nb, err = _read_notebook(path)
+    if err:
         return {}
     out: dict[str, Any] = {}
-    for cell in nb.get("cells", []):
-        if "parameters" not in (cell.get("metadata", {}).get("tags") or []):
-            continue
-        src = cell.get("source", "")
+    for src in _parameter_cells(nb):
         try:
-            tree = ast.parse("".join(src) if isinstance(src, list) else src)
-        except SyntaxError:
+            tree = ast.parse(src)
+        except (SyntaxError, ValueError):
             return {}
         for node in tree.body:
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
@@ -244,6 +293,8 @@ def _type_matches(value: Any, default: Any) -> bool:
         return isinstance(default, bool) and isinstance(value, bool)
     if isinstance(default, float):
         return isinstance(value, (int, float))
+    if isinstance(default, (list, tuple)):  # YAML has no tuples: a list fits a tuple default
+        return isinstance(value, (list, tuple))
     return isinstance(value, type(default))
 
 
@@ -295,6 +346,7 @@ def load_config(path: str | Path | None = None, *, text: str | None = None, base
     from ..data import CaseDataError
     import yaml
 
+    overrides = _check_arguments(path, text, base_dir, data, parameters)
     if text is None:
         path = Path(path) if path is not None else paths.REPORTS_CONFIG
         try:
@@ -311,6 +363,7 @@ def load_config(path: str | Path | None = None, *, text: str | None = None, base
         base = Path(base_dir) if base_dir is not None else path.resolve().parent
     else:
         base = Path(base_dir) if base_dir is not None else Path.cwd()
+        path = Path(path) if path is not None else None
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -319,7 +372,6 @@ def load_config(path: str | Path | None = None, *, text: str | None = None, base
     problems: list[str] = []
     if not isinstance(doc, dict):
         raise ConfigError([f"the top level must be a mapping with a 'runs' list (got {_type_name(doc)})"], path)
-    overrides = dict(parameters or {})
     if data is not None:
         overrides["data_path"] = str(Path(data).expanduser().resolve())
     elif isinstance(overrides.get("data_path"), str) and overrides["data_path"]:
@@ -460,6 +512,18 @@ def load_config(path: str | Path | None = None, *, text: str | None = None, base
         if isinstance(shard_size, bool) or not isinstance(shard_size, int) or not 1 <= shard_size <= 1000:
             problems.append(f"{where}: 'shard_size' must be a whole number from 1 to 1000 (got {shard_size!r})")
             shard_size = 250
+        # Config values must fit the notebook's literal defaults, as -p values must (those replace them: unchecked).
+        if declared is not None and notebook is not None:
+            nb_default = nb_defaults.get(notebook, {})
+            given = [(f"parameter {k}", k, v) for k, v in {**{k: v for k, v in d_params.items() if k not in params},
+                                                             **params}.items()]
+            given += [(f"matrix.{k} value", k, v) for k, vals in matrix.items() for v in vals]
+            for label, k, v in given:
+                if k in declared and k in nb_default and k not in overrides and k != "data_path" \
+                        and not _type_matches(v, nb_default[k]):
+                    problems.append(f"{where}: {label} {v!r} is {_type_name(v)}, but {notebook.name} declares "
+                                    f"{k} = {nb_default[k]!r} ({_type_name(nb_default[k])}); give a "
+                                    f"{_type_name(nb_default[k])}")
         # -p overrides: where the notebook declares them; a matrix over the same name collapses to the value.
         if declared is not None:
             for k, v in overrides.items():
@@ -569,6 +633,41 @@ def load_config(path: str | Path | None = None, *, text: str | None = None, base
                         timeout=float(d_timeout), start_timeout=float(d_start), retries=d_retries, frames=frames)
 
 
+def _check_arguments(path: Any, text: Any, base_dir: Any, data: Any, parameters: Any) -> dict[str, Any]:
+    """Check :func:`load_config`'s arguments (ConfigError); return the ``-p`` overrides as a new dict."""
+    from .._validate import check_path, check_text
+
+    try:
+        check_text(text, "text", example="load_config(text='runs: ...') (the YAML itself)", optional=True)
+        if path is not None:
+            check_path(path, "path", example="load_config('reports.yaml')")
+        if base_dir is not None:
+            check_path(base_dir, "base_dir", example="base_dir='.' (the folder notebook paths resolve against)")
+        if data is not None:
+            check_path(data, "data", example="data='data/raw/cases.xlsx' (the case sheet)")
+    except ValueError as exc:
+        raise ConfigError([str(exc)]) from None
+    if parameters is None:
+        return {}
+    if not isinstance(parameters, Mapping):
+        raise ConfigError([f"parameters must be a mapping of name: value such as {{'seed': 1}}, got "
+                           f"{_type_name(parameters)} {parameters!r:.60}"])
+    problems, out = [], {}
+    for k, v in parameters.items():
+        if isinstance(v, os.PathLike):  # a path reaches the notebook as text
+            v = os.fspath(v)
+        if not isinstance(k, str) or not _IDENT_RE.match(k):
+            problems.append(f"-p {k!r}: a parameter name must be a Python identifier (text such as 'seed')")
+        elif not _is_json_value(v):
+            problems.append(f"-p {k}: unsupported value type {_type_name(v)} (use None, True/False, numbers, text, "
+                            "lists or dicts of them)")
+        else:
+            out[k] = v
+    if problems:
+        raise ConfigError(problems)
+    return out
+
+
 def _kernel_problems(kernels: Iterable[str]) -> list[str]:
     try:
         from jupyter_client.kernelspec import KernelSpecManager
@@ -580,7 +679,22 @@ def _kernel_problems(kernels: Iterable[str]) -> list[str]:
 
 
 def plan_runs(config: ReportConfig, only: Sequence[str] | None = None) -> list[RunSpec]:
-    """The runs of `config` selected by `only` (entry names, run names or shell patterns; all when empty)."""
+    """The runs of `config` selected by `only` (entry names, run names or shell patterns; all when empty).
+
+    One string is one name (``only="overview"``), never split into letters.
+    """
+    if not isinstance(config, ReportConfig):
+        hint = (f"; to plan a config file call plan_runs(load_config({str(config)!r}))"
+                if isinstance(config, (str, os.PathLike)) else "; read one with load_config(path)")
+        raise ConfigError([f"config must be a ReportConfig, got {_type_name(config)}{hint}"])
+    if only is None:
+        return list(config.runs)
+    from .._validate import check_strings
+
+    try:
+        only = check_strings(only, "only", example="only=['case-data-overview']", allow_empty=True)
+    except ValueError as exc:
+        raise ConfigError([str(exc)], config.path) from None
     if not only:
         return list(config.runs)
     chosen, unmatched = [], []

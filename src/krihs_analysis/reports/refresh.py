@@ -55,16 +55,20 @@ def refresh_one(task: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def runner_settings(config: str | Path | None = None) -> dict[str, Any]:
-    """Kernel, timeouts and retries from the report config's ``defaults`` (the built-in ones when it is absent)."""
+    """Kernel, timeouts and retries from the report config's ``defaults``.
+
+    Without `config`, ``reports.yaml`` at the root when there is one, else the built-in defaults; a `config` given
+    explicitly must exist (ConfigError "config file not found" otherwise), it is never silently replaced.
+    """
     from .config import DEFAULT_KERNEL, DEFAULT_RETRIES, DEFAULT_START_TIMEOUT, DEFAULT_TIMEOUT
 
     out = {"kernel": DEFAULT_KERNEL, "timeout": DEFAULT_TIMEOUT, "start_timeout": DEFAULT_START_TIMEOUT,
            "retries": DEFAULT_RETRIES}
-    path = Path(config) if config is not None else paths.REPORTS_CONFIG
-    if path.is_file():
+    if config is not None or paths.REPORTS_CONFIG.is_file():
         from .config import load_config
 
-        cfg = load_config(path)  # validated: a bad config is a ConfigError, not a silent default
+        # validated: a bad, missing or folder config is a ConfigError, not a silent default
+        cfg = load_config(config if config is not None else paths.REPORTS_CONFIG)
         out.update(kernel=cfg.kernel, timeout=cfg.timeout, start_timeout=cfg.start_timeout, retries=cfg.retries)
     return out
 
@@ -75,16 +79,52 @@ def refresh_notebooks(notebooks_dir: str | Path | None = None, *, only: Sequence
     """Re-execute each notebook of `notebooks_dir` in place with its default parameters; one record each.
 
     A record has ``notebook``, ``status`` (ok / failed), ``error`` (one line) and ``duration_s``.
+
+    `only` takes notebook names, stems or shell patterns (one string is one name). `timeout` is a whole number of
+    seconds per cell.
+
+    Raises
+    ------
+    ConfigError
+        Before anything runs: the folder is missing, is a file or holds no notebook; an `only` name matches no
+        notebook; a bad `kernel` or `timeout`; the `config` given is missing or invalid.
     """
-    from .._validate import check_count
+    from .._validate import check_count, check_path, check_strings
+    from .errors import ConfigError
 
     jobs = check_count(jobs, "jobs", minimum=1)
-    root = Path(notebooks_dir) if notebooks_dir is not None else paths.NOTEBOOKS
+    try:
+        root = (check_path(notebooks_dir, "notebooks_dir", example="notebooks_dir='notebooks'")
+                if notebooks_dir is not None else paths.NOTEBOOKS)
+        only = (check_strings(only, "only", example="only=['01_case_data_overview']", allow_empty=True)
+                if only is not None else [])
+        if kernel is not None and (not isinstance(kernel, str) or not kernel.strip()):
+            raise ValueError(f"kernel must be the name of a Jupyter kernel such as 'krihs-analysis', got "
+                             f"{kernel!r:.60}")
+        if timeout is not None:
+            try:
+                timeout = check_count(timeout, "timeout", minimum=1)
+            except ValueError:
+                raise ValueError(f"timeout must be a whole number of seconds per cell, at least 1 (got "
+                                 f"{type(timeout).__name__} {timeout!r:.60}); 1.5, inf and nan are refused, not "
+                                 "rounded: pass e.g. timeout=900") from None
+    except ValueError as exc:
+        raise ConfigError([str(exc)]) from None
+    if not root.is_dir():
+        what = "is a file, not a folder" if root.exists() else "not found"
+        raise ConfigError([f"notebook folder {what}: {root}; give the folder that holds the notebooks "
+                           "(--dir notebooks)"])
     books = sorted(p for p in root.glob("*.ipynb") if not p.name.startswith("."))
-    if only:
-        books = [p for p in books if any(fnmatch.fnmatchcase(p.name, o) or p.stem == o for o in only)]
     if not books:
-        return []
+        raise ConfigError([f"no notebooks (*.ipynb) in {root}; give the folder that holds them (--dir notebooks)"])
+    if only:
+        hits = {o: [p for p in books if fnmatch.fnmatchcase(p.name, o) or p.stem == o] for o in only}
+        unmatched = [o for o, found in hits.items() if not found]
+        if unmatched:
+            names = ", ".join(p.stem for p in books)
+            raise ConfigError([f"--only {o!r} matches no notebook of {root} (notebooks: {names}; names, stems or "
+                               "shell patterns)" for o in unmatched])
+        books = [p for p in books if any(p in found for found in hits.values())]
     settings = runner_settings(config)
     if kernel:
         settings["kernel"] = kernel

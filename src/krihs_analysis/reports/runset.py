@@ -276,7 +276,8 @@ def run_reports(
     keep
         Retention: run folders kept after a successful run (``keep:`` of the config by default).
     data, parameters
-        ``--data SHEET`` and ``-p NAME VALUE`` overrides (see :func:`~.config.load_config`).
+        ``--data SHEET`` and ``-p NAME VALUE`` overrides (see :func:`~.config.load_config`); only with a config
+        path (a :class:`ReportConfig` is already planned: pass them to ``load_config`` instead, or ConfigError).
     stream
         Where progress lines go (the CLI passes stdout); silent when None.
 
@@ -291,11 +292,33 @@ def run_reports(
         if stream is not None:
             print(msg, file=stream)
 
-    if scheduler is None:  # jobs is ignored with a scheduler
-        from .._validate import check_count  # here: _validate imports pandas, which `import reports` must not
+    # Every argument is checked here, before the dry-run return and before anything runs or is written.
+    from .._validate import check_count, check_path  # here: _validate imports pandas, `import reports` must not
+    from .errors import ConfigError
 
+    if scheduler is None:  # jobs is ignored with a scheduler
         jobs = check_count(jobs, "jobs", minimum=1)
+    elif not isinstance(scheduler, str) or not scheduler.strip():
+        raise ConfigError([f"scheduler must be the address of a running Dask scheduler such as "
+                           f"'tcp://HOST:8786', or None for local processes (got {scheduler!r:.60})"])
+    if keep is not None:
+        try:
+            keep = check_count(keep, "keep", minimum=1)
+        except ValueError:
+            raise ConfigError([f"--keep must be a whole number of at least 1 (got {type(keep).__name__} "
+                               f"{keep!r:.60}); pass e.g. keep=10"]) from None
+    if out_dir is not None:
+        try:
+            out_dir = check_path(out_dir, "out_dir", example="out_dir='reports' (--out reports)")
+        except ValueError as exc:
+            raise ConfigError([str(exc)]) from None
     if isinstance(config, ReportConfig):
+        given = [n for n, v in (("data", data), ("parameters", parameters))
+                 if v is not None and not (n == "parameters" and isinstance(v, Mapping) and not v)]
+        if given:
+            raise ConfigError([f"{' and '.join(given)} apply only when config is a path: they were not applied to "
+                               f"the ReportConfig given; pass them to load_config(path, data=..., "
+                               f"parameters=...) or run_reports(path, ...)"], config.path)
         cfg = config
     else:
         cfg = load_config(config, check_kernel=not scheduler, data=data, parameters=parameters)
@@ -303,10 +326,6 @@ def run_reports(
     if dry_run:
         return RunResult("dry_run", plan=specs)
     keep = cfg.keep if keep is None else keep
-    if keep < 1:
-        from .errors import ConfigError
-
-        raise ConfigError([f"--keep must be at least 1 (got {keep})"])
 
     root = (Path(out_dir) if out_dir is not None else paths.REPORTS).resolve()
     check_writable(root)

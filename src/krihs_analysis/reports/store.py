@@ -31,31 +31,89 @@ LOCK_NAME = ".lock"
 LATEST_NAME = "latest"
 LATEST_FILE = "LATEST"
 RUN_ID_RE = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{6,}$")
+RUN_ID_EXAMPLE = "20240101T000000Z-0a1b2c3d"
+
+
+def _root(reports_dir: Any, name: str = "reports_dir", *, default: bool = True) -> Path:
+    """The reports folder a caller named (str or Path; ``paths.REPORTS`` for None where `default`)."""
+    if reports_dir is None and default:
+        return paths.REPORTS
+    from .._validate import check_path  # here: _validate imports pandas, which `import reports` must not
+
+    return check_path(reports_dir, name, example=f"{name}='reports'")
+
+
+def _run_folder(root: Path, text: str) -> Path | None:
+    """The run folder directly inside `root` that `text` (a run id, or a path to it) names; None otherwise."""
+    text = text.strip()
+    if not text or "\n" in text:
+        return None
+    target = Path(text)
+    if target.is_absolute() or len(target.parts) != 1:
+        try:  # an absolute or relative path is accepted only when it leads to a folder directly inside root
+            if target.is_absolute() and target.parent.resolve() == root.resolve():
+                target = Path(target.name)
+            else:
+                return None
+        except (OSError, RuntimeError):
+            return None
+    if not RUN_ID_RE.match(target.name):
+        return None
+    folder = root / target.name
+    return folder if folder.is_dir() else None
 
 
 def list_runs(reports_dir: str | Path | None = None) -> list[Path]:
     """Finished run folders (oldest first); partial folders of killed runs are ignored."""
-    root = Path(reports_dir) if reports_dir is not None else paths.REPORTS
+    root = _root(reports_dir)
     if not root.is_dir():
         return []
     return sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink() and RUN_ID_RE.match(p.name))
 
 
 def latest_run(reports_dir: str | Path | None = None) -> Path | None:
-    """The folder ``reports/latest`` points to (or the ``LATEST`` file names), None when there is none."""
-    root = Path(reports_dir) if reports_dir is not None else paths.REPORTS
+    """The folder ``reports/latest`` points to (or the ``LATEST`` file names), None when there is none.
+
+    Only a run folder directly inside the reports folder counts: a ``latest`` or ``LATEST`` that is empty, names
+    something else or cannot be read gives None.
+    """
+    root = _root(reports_dir)
     link = root / LATEST_NAME
-    if link.is_symlink():
-        target = root / os.readlink(link)
-        return target if target.is_dir() else None
-    f = root / LATEST_FILE
-    if f.is_file():
-        target = root / f.read_text(encoding="utf-8").strip()
-        return target if target.is_dir() else None
+    try:
+        if link.is_symlink():
+            return _run_folder(root, os.readlink(link))
+        f = root / LATEST_FILE
+        if f.is_file():
+            return _run_folder(root, f.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
     return None
 
 
-def point_latest(root: Path, run_id: str) -> str:
+def point_latest(root: str | Path, run_id: str) -> str:
+    """Point ``root/latest`` at the run folder ``root/<run_id>`` (atomically); returns the path of the pointer.
+
+    Raises
+    ------
+    ValueError
+        `run_id` is not the name of an existing run folder directly inside `root` (checked before anything is
+        written).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> point_latest(tempfile.mkdtemp(), "nope")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: run_id 'nope' is not a run folder of /...; a run id is the name of a folder directly inside it, ...
+    """
+    from .._validate import check_text
+
+    root = _root(root, "root", default=False)
+    check_text(run_id, "run_id", example=f"run_id={RUN_ID_EXAMPLE!r}")
+    if not (RUN_ID_RE.match(run_id) and (root / run_id).is_dir() and not (root / run_id).is_symlink()):
+        raise ValueError(f"run_id {run_id!r} is not a run folder of {root}; a run id is the name of a folder "
+                         f"directly inside it, such as {RUN_ID_EXAMPLE} (see list_runs(root))")
     link = root / LATEST_NAME
     tmp = root / f".{LATEST_NAME}.{os.getpid()}.tmp"
     try:
@@ -76,10 +134,15 @@ def point_latest(root: Path, run_id: str) -> str:
 
 
 class Lock:
-    """Non-blocking exclusive ``flock`` on ``reports/.lock`` for the lifetime of the object."""
+    """Non-blocking exclusive ``flock`` on ``reports/.lock``, held from :meth:`acquire` (or entering ``with``) to
+    :meth:`release` (or leaving ``with``).
 
-    def __init__(self, root: Path):
-        self.path = root / LOCK_NAME
+    ``with Lock(root):`` acquires the lock, raising :class:`LockHeld` when another process holds it;
+    ``lock.acquire(note=...)`` followed by ``with lock:`` acquires once and releases at the end of the block.
+    """
+
+    def __init__(self, root: str | Path):
+        self.path = _root(root, "root", default=False) / LOCK_NAME
         self.fh = None
 
     def acquire(self, note: str = "") -> "Lock":
@@ -118,14 +181,17 @@ class Lock:
             self.fh = None
 
     def __enter__(self):
+        if self.fh is None:  # not acquired yet by this object: take it now (LockHeld when another holds it)
+            self.acquire()
         return self
 
     def __exit__(self, *exc):
         self.release()
 
 
-def clean_partials(root: Path) -> list[str]:
+def clean_partials(root: str | Path) -> list[str]:
     """Remove partial folders left by killed runs (safe: called while holding the lock)."""
+    root = _root(root, "root", default=False)
     removed = []
     for p in root.glob(f".*{PARTIAL_SUFFIX}"):
         if p.is_dir():
@@ -143,14 +209,31 @@ def read_meta(run_dir: Path) -> dict[str, Any] | None:
         return None
 
 
-def prune(root: Path, keep: int) -> list[str]:
+def prune(root: str | Path, keep: int) -> list[str]:
     """Retention: remove all but the newest `keep` run folders; returns the names removed.
 
     Never removes the target of ``latest``, nor the newest failed run (kept for reading). Call it only while
     holding the lock, after a successful run.
+
+    Raises
+    ------
+    ValueError
+        `keep` is not a whole number of at least 1 (checked before anything is removed).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> prune(tempfile.mkdtemp(), 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: keep must be a whole number of at least 1, got 0; pass e.g. keep=1
     """
+    from .._validate import check_count
+
+    root = _root(root, "root", default=False)
+    keep = check_count(keep, "keep", minimum=1)
     runs = list_runs(root)
-    protect = {p.name for p in runs[-keep:]} if keep > 0 else set()
+    protect = {p.name for p in runs[-keep:]}
     latest = latest_run(root)
     if latest is not None:
         protect.add(latest.name)

@@ -216,15 +216,27 @@ def execute_notebook(notebook: str | Path, output: str | Path, *, parameters: Ma
     is retried `retries` times. The error is a dict (``kind`` ``cell`` / ``kernel_start`` / ``disk``,
     ``cell_index`` in the source notebook, ``ename``, ``evalue``, ``line``, ``message``). Never raises for what
     the notebook does.
+
+    An `output` file left by an earlier call is removed before each attempt (unless it is `notebook` itself), so
+    that what it holds is never taken for this attempt's progress.
+
+    Raises
+    ------
+    ValueError
+        An argument of the wrong kind: `timeout` and `start_timeout` must be whole numbers of seconds of at least
+        1, `retries` a whole number of at least 0, `kernel` a kernel name, `parameters` a mapping. Checked before
+        anything runs.
     """
+    notebook, output, parameters, kernel, timeout, start_timeout, retries, cwd = _check_execute_args(
+        notebook, output, parameters, kernel, timeout, start_timeout, retries, cwd)
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    notebook, output = Path(notebook), Path(output)
     notes: list[str] = []
     log: list[dict[str, Any]] = []
     error: dict[str, Any] | None = None
     for attempt in range(1, retries + 2):
+        _remove_stale_output(notebook, output)
         error = _execute_once(pm, PapermillExecutionError, notebook, output, parameters, kernel=kernel,
                               timeout=timeout, start_timeout=start_timeout, cwd=cwd)
         log.append({"attempt": attempt, "status": "ok" if error is None else error["kind"],
@@ -234,6 +246,37 @@ def execute_notebook(notebook: str | Path, output: str | Path, *, parameters: Ma
         notes.append(f"kernel start failed ({error['line']}); retrying ({attempt} of {retries})")
         time.sleep(0.5)
     return error, log, notes
+
+
+def _check_execute_args(notebook, output, parameters, kernel, timeout, start_timeout, retries, cwd):
+    """The arguments of :func:`execute_notebook`, checked (ValueError naming the argument) and normalised."""
+    from .._validate import check_count, check_path, check_text  # here: _validate imports pandas
+
+    notebook = check_path(notebook, "notebook", example="notebook='notebooks/01_status.ipynb'")
+    output = check_path(output, "output", example="output='reports/run/01_status.ipynb'")
+    if parameters is not None and not isinstance(parameters, Mapping):
+        raise ValueError(f"parameters must be a mapping of parameter name to value (or None), got "
+                         f"{type(parameters).__name__}; pass e.g. parameters={{'n_boot': 999}}")
+    check_text(kernel, "kernel", example="kernel='krihs-analysis'")
+    if not kernel.strip():
+        raise ValueError("kernel is empty; pass the name of an installed Jupyter kernel, e.g. kernel='krihs-analysis'")
+    # Papermill/nbclient take whole seconds (an int trait): 1.5 would fail at kernel start, looking like a retry case.
+    timeout = check_count(timeout, "timeout", minimum=1)
+    start_timeout = check_count(start_timeout, "start_timeout", minimum=1)
+    retries = check_count(retries, "retries", minimum=0)
+    if cwd is not None:
+        cwd = check_path(cwd, "cwd", example="cwd='notebooks'")
+    return notebook, output, parameters, kernel, timeout, start_timeout, retries, cwd
+
+
+def _remove_stale_output(notebook: Path, output: Path) -> None:
+    """Remove an `output` file left by an earlier call (never `notebook` itself, nor a folder)."""
+    try:
+        same = notebook.exists() and output.exists() and os.path.samefile(notebook, output)
+        if output.is_symlink() or (output.is_file() and not same):
+            output.unlink()
+    except OSError:  # cannot remove it: Papermill will not be able to write it either, and says so
+        pass
 
 
 def _execute_once(pm, PapermillExecutionError, notebook: Path, output: Path, parameters, *, kernel: str,
@@ -298,20 +341,56 @@ def _html_exporter(brief: bool):
     return _EXPORTERS[key]
 
 
-def export_html(nb, path: Path, *, brief: bool) -> None:
-    """Write `nb` as HTML; `brief` drops inputs, prompts and the parameters cells (the reader's version)."""
+def _check_export_args(nb, path, brief, suffix: str) -> Path:
+    """Check the arguments of :func:`export_html` / :func:`export_pdf`; return `path` as a Path."""
+    import nbformat
+
+    from .._validate import check_path  # here: _validate imports pandas
+    from .errors import OutputError
+
+    if not isinstance(nb, nbformat.NotebookNode) or not isinstance(nb.get("cells"), list):
+        got = f"the path {str(nb)!r}" if isinstance(nb, (str, os.PathLike)) else f"a {type(nb).__name__}"
+        raise ValueError(f"nb must be a notebook node (nbformat.read(path, as_version=4)), got {got}")
+    path = check_path(path, "path", example=f"path='reports/run/html/report{suffix}'")
+    if not isinstance(brief, bool):
+        raise ValueError(f"brief must be True or False, got {brief!r}")
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder; give the path of the {suffix} file to write")
+    return path
+
+
+def export_html(nb, path: str | Path, *, brief: bool) -> None:
+    """Write `nb` as HTML; `brief` drops inputs, prompts and the parameters cells (the reader's version).
+
+    Raises
+    ------
+    ValueError
+        `nb` is not a notebook node (read one with ``nbformat.read(path, as_version=4)``).
+    OutputError
+        `path` is a folder.
+    """
     from .._io import write_atomic
 
+    path = _check_export_args(nb, path, brief, ".html")
     if brief:
         nb = _brief_notebook(nb)
     body, _ = _html_exporter(brief).from_notebook_node(nb)
     write_atomic(path, body)
 
 
-def export_pdf(nb, path: Path, *, brief: bool) -> str:
-    """Write a PDF of `nb` with the system Chromium; returns a note (``"pdf skipped: ..."`` when impossible)."""
+def export_pdf(nb, path: str | Path, *, brief: bool) -> str:
+    """Write a PDF of `nb` with the system Chromium; returns a note (``"pdf skipped: ..."`` when impossible).
+
+    Raises
+    ------
+    ValueError
+        `nb` is not a notebook node (read one with ``nbformat.read(path, as_version=4)``).
+    OutputError
+        `path` is a folder.
+    """
     from ..pdf import find_chromium, print_pdf
 
+    path = _check_export_args(nb, path, brief, ".pdf")
     chromium = find_chromium()
     if not chromium:
         return "pdf skipped: no chromium"
@@ -379,16 +458,42 @@ def _disk_error(name: str, exc: BaseException, what: str) -> dict[str, Any]:
             "message": f"{name}: no space left on the device writing {what}"}
 
 
+#: What :func:`execute_run` reads from a run task (:func:`krihs_analysis.reports.runset._task` builds them).
+_TASK_KEYS = ("name", "entry", "notebook", "output", "parameters", "kernel", "timeout", "start_timeout", "export",
+              "run_dir")
+
+
 def execute_run(task: Mapping[str, Any]) -> dict[str, Any]:
     """Execute one planned run (a plain dict from the run set) and export it; returns its result record.
 
-    Runs in a worker process. Never raises for notebook problems: they are reported in the record.
+    Runs in a worker process. Never raises for notebook problems: they are reported in the record. A `task` that
+    is not such a dict (a missing key, a timeout that is not a whole number of seconds) is a ValueError, raised
+    before anything is written or run.
     """
+    if not isinstance(task, Mapping):
+        raise ValueError(f"task must be a dict describing one planned run (as the run set builds it), got "
+                         f"{type(task).__name__}")
     quiet_worker()
     if task.get("kind") == "cards_shard":
         from .cards import render_shard
 
         return render_shard(task)
+    missing = [k for k in _TASK_KEYS if k not in task]
+    if missing:
+        raise ValueError(f"task lacks the key(s) {', '.join(missing)}; a run task has {', '.join(_TASK_KEYS)} "
+                         "(and optionally retries, takes_out_dir, kind)")
+    from .._validate import check_count, check_path, check_text  # here: _validate imports pandas
+
+    check_path(task["run_dir"], "task['run_dir']", example="'run_dir': 'reports/.20240101T000000Z-0a1b2c3d.partial'")
+    check_path(task["notebook"], "task['notebook']", example="'notebook': 'notebooks/01_status.ipynb'")
+    check_text(task["output"], "task['output']", example="'output': '01_status'")
+    check_text(task["kernel"], "task['kernel']", example="'kernel': 'krihs-analysis'")
+    for key in ("parameters", "export"):
+        if not isinstance(task[key], Mapping):
+            raise ValueError(f"task[{key!r}] must be a dict, got {type(task[key]).__name__}")
+    timeout = check_count(task["timeout"], "task['timeout']", minimum=1)
+    start_timeout = check_count(task["start_timeout"], "task['start_timeout']", minimum=1)
+    retries = check_count(task.get("retries", 1), "task['retries']", minimum=0)
     t0 = time.time()
     run_dir = Path(task["run_dir"])
     output = task["output"]
@@ -415,8 +520,8 @@ def execute_run(task: Mapping[str, Any]) -> dict[str, Any]:
             ended=now_iso(), duration_s=round(time.time() - t0, 3))
         return record
     error, attempts, notes = execute_notebook(
-        notebook, nb_out, parameters=params, kernel=task["kernel"], timeout=task["timeout"],
-        start_timeout=task["start_timeout"], retries=int(task.get("retries", 1)))
+        notebook, nb_out, parameters=params, kernel=task["kernel"], timeout=timeout, start_timeout=start_timeout,
+        retries=retries)
     record["worker"] = f"{os.uname().nodename} pid {os.getpid()}"  # a Dask run overwrites it with the address
     record["attempts"] = [{**a, "worker": record["worker"]} for a in attempts]
     record["notes"].extend(notes)

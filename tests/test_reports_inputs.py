@@ -1,0 +1,353 @@
+"""User mistakes in the report runner's inputs (load_config, plan_runs, run_reports, refresh_notebooks, the brief
+rebuild): each raises ConfigError / ValueError / FileNotFoundError saying what to change, before anything runs.
+
+No kernel starts here: every call fails in its checks, or is a dry run.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+nbf = pytest.importorskip("nbformat")
+
+from krihs_analysis.cli import main  # noqa: E402
+from krihs_analysis.reports import ConfigError, load_config, plan_runs, refresh_notebooks, run_reports  # noqa: E402
+from krihs_analysis.reports.brief import rebuild, results_dir  # noqa: E402
+
+
+def make_notebook(path: Path, params: str | None, *cells: str) -> Path:
+    nb = nbf.v4.new_notebook()
+    if params is not None:
+        p = nbf.v4.new_code_cell(params)
+        p.metadata["tags"] = ["parameters"]
+        nb.cells.append(p)
+    nb.cells.extend(nbf.v4.new_code_cell(c) for c in cells)
+    nbf.write(nb, path)
+    return path
+
+
+CONFIG = """\
+    version: 1
+    runs:
+      - name: alpha
+        notebook: small.ipynb
+      - name: beta
+        notebook: small.ipynb
+        output: beta_out
+        matrix: {lang: [en, ko]}
+"""
+
+
+@pytest.fixture(scope="module")
+def d(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("inputs")
+    make_notebook(d / "small.ipynb", 'n = 3\nlang = "en"\nratio = 0.5\nout_dir = None', "print(n)")
+    (d / "reports.yaml").write_text(textwrap.dedent(CONFIG), encoding="utf-8")
+    return d
+
+
+def write(d: Path, name: str, text: str) -> Path:
+    p = d / name
+    p.write_text(textwrap.dedent(text), encoding="utf-8")
+    return p
+
+
+def one_run(d: Path, name: str, extra: str = "", defaults: str = "", notebook: str = "small.ipynb") -> Path:
+    return write(d, name, f"version: 1\n{defaults}runs:\n  - name: a\n    notebook: {notebook}\n{extra}")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# #1: valid JSON that is not a notebook
+
+
+@pytest.mark.parametrize(("content", "fragment"), [
+    ([1, 2], "the file holds a JSON list"),
+    ({"cells": {"a": 1}}, "'cells' is a dict"),
+    ({"metadata": {}}, "no 'cells' list"),
+    ({"cells": [1, 2]}, "cell 0 is a int"),
+    ({"cells": [], "metadata": []}, "'metadata' is a list"),
+    ({"cells": [{"cell_type": "code", "metadata": [], "source": "n = 1"}]}, "metadata of cell 0"),
+    ({"cells": [{"cell_type": "code", "metadata": {"tags": "parameters"}, "source": "n = 1"}]}, "tags of cell 0"),
+    ({"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": 5}]}, "source of cell 0"),
+])
+def test_a_json_file_that_is_not_a_notebook_is_a_config_error(tmp_path, content, fragment):
+    (tmp_path / "nb.ipynb").write_text(json.dumps(content), encoding="utf-8")
+    p = one_run(tmp_path, "r.yaml", notebook="nb.ipynb")
+    with pytest.raises(ConfigError, match="is not a Jupyter notebook") as err:
+        load_config(p)
+    msg = str(err.value)
+    assert "runs[0] (a)" in msg and "nb.ipynb" in msg and fragment in msg
+    assert "give the path of an .ipynb saved by Jupyter" in msg
+    # the CLI: one message, usage exit
+    assert main(["report", "--config", str(p), "--dry-run"]) == 2
+
+
+# ------------------------------------------------------------------------------------------------------------
+# #5, #27: keep and scheduler, checked before the dry-run return
+
+
+@pytest.mark.parametrize("keep", [2.5, "2", 0, -1, True, float("nan"), [2]])
+def test_run_reports_refuses_a_bad_keep_even_on_a_dry_run(d, tmp_path, keep):
+    with pytest.raises(ConfigError, match="--keep must be a whole number of at least 1") as err:
+        run_reports(d / "reports.yaml", keep=keep, out_dir=tmp_path / "r", dry_run=True, progress=False)
+    assert "pass e.g. keep=10" in str(err.value)
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("scheduler", [5, "", "  ", ["tcp://x:1"]])
+def test_run_reports_refuses_a_scheduler_that_is_not_an_address(d, tmp_path, scheduler):
+    with pytest.raises(ConfigError, match="scheduler must be the address of a running Dask scheduler"):
+        run_reports(d / "reports.yaml", scheduler=scheduler, out_dir=tmp_path / "r", dry_run=True, progress=False)
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("out_dir", [123, "", "  "])
+def test_run_reports_refuses_an_out_dir_that_is_not_a_path(d, out_dir, capsys):
+    with pytest.raises(ConfigError, match="out_dir must be a path.*pass e.g. out_dir='reports'"):
+        run_reports(d / "reports.yaml", out_dir=out_dir, dry_run=True, progress=False)
+    if isinstance(out_dir, str):  # the CLI: one line, usage exit
+        assert main(["report", "--config", str(d / "reports.yaml"), "--out", out_dir, "--dry-run"]) == 2
+        assert "out_dir must be a path" in capsys.readouterr().err
+
+
+def test_a_whole_keep_still_plans(d):
+    res = run_reports(d / "reports.yaml", keep=2.0, dry_run=True, progress=False)
+    assert res.status == "dry_run" and [s.name for s in res.plan] == ["alpha", "beta-en", "beta-ko"]
+
+
+# ------------------------------------------------------------------------------------------------------------
+# #6: timeouts must be whole seconds
+
+
+@pytest.mark.parametrize(("extra", "defaults", "fragment"), [
+    ("    timeout: 1.5\n", "", "runs[0] (a): 'timeout' must be a positive number of seconds, a whole one"),
+    ("    timeout: .inf\n", "", "'timeout' must be a positive number of seconds, a whole one"),
+    ("    timeout: .nan\n", "", "'timeout' must be a positive number of seconds, a whole one"),
+    ("    timeout: 0\n", "", "'timeout' must be a positive number of seconds, a whole one"),
+    ("", "defaults: {start_timeout: 30.5}\n",
+     "defaults: 'start_timeout' must be a positive number of seconds, a whole one"),
+    ("", "defaults: {timeout: .inf}\n", "defaults: 'timeout' must be a positive number of seconds, a whole one"),
+])
+def test_a_timeout_that_is_not_whole_seconds_is_refused(tmp_path, d, extra, defaults, fragment):
+    make_notebook(tmp_path / "small.ipynb", "n = 3")
+    p = one_run(tmp_path, "r.yaml", extra, defaults)
+    with pytest.raises(ConfigError, match="refused, not rounded") as err:
+        load_config(p)
+    assert fragment in str(err.value)
+
+
+def test_a_whole_float_timeout_is_accepted(tmp_path):
+    make_notebook(tmp_path / "small.ipynb", "n = 3")
+    cfg = load_config(one_run(tmp_path, "r.yaml", "    timeout: 30.0\n", "defaults: {start_timeout: 20}\n"))
+    assert cfg.runs[0].timeout == 30 and cfg.start_timeout == 20
+
+
+@pytest.mark.parametrize("timeout", [1.5, float("inf"), float("nan"), 0, -5, "60", True])
+def test_refresh_notebooks_refuses_a_timeout_that_is_not_whole_seconds(tmp_path, timeout):
+    make_notebook(tmp_path / "a.ipynb", None, "print(1)")
+    with pytest.raises(ConfigError, match="timeout must be a whole number of seconds per cell.*pass e.g. timeout="):
+        refresh_notebooks(tmp_path, timeout=timeout, progress=False)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# #9: data / parameters with a ReportConfig
+
+
+@pytest.mark.parametrize("kwargs", [{"data": "/nope.csv"}, {"parameters": {"n": 7}},
+                                    {"data": "/nope.csv", "parameters": {"zzz": 1}}])
+def test_run_reports_refuses_overrides_it_cannot_apply_to_a_report_config(d, kwargs):
+    cfg = load_config(d / "reports.yaml")
+    with pytest.raises(ConfigError, match="apply only when config is a path.*pass them to load_config"):
+        run_reports(cfg, dry_run=True, progress=False, **kwargs)
+
+
+def test_run_reports_with_a_report_config_and_no_overrides_plans(d):
+    cfg = load_config(d / "reports.yaml")
+    assert run_reports(cfg, parameters={}, dry_run=True, progress=False).status == "dry_run"
+
+
+# ------------------------------------------------------------------------------------------------------------
+# #12, #13: refresh_notebooks' folder, only and config
+
+
+def test_refresh_notebooks_refuses_a_missing_folder_a_file_and_an_empty_folder(tmp_path):
+    nb = make_notebook(tmp_path / "a.ipynb", None, "print(1)")
+    (tmp_path / "empty").mkdir()
+    for where, fragment in [(tmp_path / "nope", "notebook folder not found"),
+                            (nb, "notebook folder is a file, not a folder"),
+                            (tmp_path / "empty", "no notebooks (*.ipynb) in")]:
+        with pytest.raises(ConfigError, match="give the folder that holds") as err:
+            refresh_notebooks(where, progress=False)
+        assert fragment in str(err.value)
+
+
+@pytest.mark.parametrize(("only", "fragment"), [
+    (["zz"], "--only 'zz' matches no notebook"),
+    ("ba", "--only 'ba' matches no notebook"),  # one string is one name, not the letters b and a
+    (["ab", "zz*"], "--only 'zz*' matches no notebook"),
+    ([None], "only must be one string or a list of strings"),
+    (5, "only must be one string or a list of strings"),
+])
+def test_refresh_notebooks_refuses_an_only_that_matches_nothing(tmp_path, only, fragment):
+    make_notebook(tmp_path / "ab.ipynb", None, "print(1)")
+    with pytest.raises(ConfigError) as err:
+        refresh_notebooks(tmp_path, only=only, progress=False)
+    assert fragment in str(err.value)
+    if "matches" in fragment:
+        assert "(notebooks: ab;" in str(err.value) and "'b'" not in str(err.value)
+
+
+@pytest.mark.parametrize("kernel", ["", 5])
+def test_refresh_notebooks_refuses_a_bad_kernel(tmp_path, kernel):
+    make_notebook(tmp_path / "a.ipynb", None, "print(1)")
+    with pytest.raises(ConfigError, match="kernel must be the name of a Jupyter kernel"):
+        refresh_notebooks(tmp_path, kernel=kernel, progress=False)
+
+
+@pytest.mark.parametrize(("config", "fragment"), [("nope.yaml", "config file not found"),
+                                                  (".", "config path is a directory")])
+def test_refresh_notebooks_refuses_a_config_given_that_is_missing(tmp_path, config, fragment):
+    make_notebook(tmp_path / "a.ipynb", None, "print(1)")
+    with pytest.raises(ConfigError, match=fragment):
+        refresh_notebooks(tmp_path, config=tmp_path / config, progress=False)
+
+
+@pytest.mark.parametrize(("argv", "fragment"), [
+    (["--dir", "nope"], "notebook folder not found"),
+    (["--dir", "."], "--only 'zz' matches no notebook"),
+])
+def test_the_cli_refresh_reports_a_bad_dir_or_only_as_a_usage_error(tmp_path, monkeypatch, capsys, argv, fragment):
+    make_notebook(tmp_path / "a.ipynb", None, "print(1)")
+    monkeypatch.chdir(tmp_path)
+    extra = ["--only", "zz"] if argv[-1] == "." else []
+    assert main(["refresh-notebooks", *argv, *extra, "--no-progress"]) == 2
+    assert fragment in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------------------------------------------
+# #15: plan_runs
+
+
+def test_plan_runs_takes_one_string_as_one_name(d):
+    cfg = load_config(d / "reports.yaml")
+    assert [s.name for s in plan_runs(cfg, "alpha")] == ["alpha"]
+    assert [s.name for s in plan_runs(cfg, "beta-*")] == ["beta-en", "beta-ko"]
+    assert len(plan_runs(cfg, [])) == 3
+
+
+@pytest.mark.parametrize(("config", "only", "fragment"), [
+    ("PATH", None, "config must be a ReportConfig, got str; to plan a config file call plan_runs(load_config("),
+    (None, None, "config must be a ReportConfig, got null; read one with load_config(path)"),
+    ("CFG", [None], "only must be one string or a list of strings"),
+    ("CFG", 5, "only must be one string or a list of strings, got 5; pass e.g. only="),
+    ("CFG", "ab", "--only 'ab' matches no run"),
+])
+def test_plan_runs_refuses_what_is_not_a_config_or_a_list_of_names(d, config, only, fragment):
+    config = {"PATH": str(d / "reports.yaml"), "CFG": load_config(d / "reports.yaml")}.get(config, config)
+    with pytest.raises(ConfigError) as err:
+        plan_runs(config, only)
+    assert fragment in str(err.value)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# #21, #22: load_config's arguments, and config parameters of the wrong type
+
+
+@pytest.mark.parametrize(("kwargs", "fragment"), [
+    ({"text": 123}, "text must be a string or None, got 123 (int); pass e.g. load_config(text="),
+    ({"path": 123}, "path must be a path (text or a pathlib.Path), got an int; pass e.g. load_config('reports.yaml')"),
+    ({"path": ["reports.yaml"]}, "path must be a path"),
+    ({"path": "REPORTS", "base_dir": 123}, "base_dir must be a path"),
+    ({"path": "REPORTS", "data": 123}, "data must be a path (text or a pathlib.Path), got an int"),
+    ({"path": "REPORTS", "parameters": "n"}, "parameters must be a mapping of name: value such as {'seed': 1}"),
+    ({"path": "REPORTS", "parameters": [("n", 1)]}, "parameters must be a mapping of name: value"),
+    ({"path": "REPORTS", "parameters": {1: 2}}, "-p 1: a parameter name must be a Python identifier"),
+    ({"path": "REPORTS", "parameters": {"n": {1, 2}}}, "-p n: unsupported value type set"),
+])
+def test_load_config_refuses_arguments_of_the_wrong_type(d, kwargs, fragment):
+    if kwargs.get("path") == "REPORTS":
+        kwargs = {**kwargs, "path": d / "reports.yaml"}
+    with pytest.raises(ConfigError) as err:
+        load_config(**kwargs)
+    assert fragment in str(err.value)
+
+
+@pytest.mark.parametrize(("extra", "defaults", "fragment"), [
+    ("    parameters: {n: abc}\n", "", "runs[0] (a): parameter n 'abc' is str, but small.ipynb declares n = 3 (int)"),
+    ("    parameters: {n: 2.5}\n", "", "parameter n 2.5 is float, but small.ipynb declares n = 3 (int); give a int"),
+    ("    parameters: {ratio: x}\n", "", "parameter ratio 'x' is str, but small.ipynb declares ratio = 0.5 (float)"),
+    ("    matrix: {n: [1, abc]}\n", "", "matrix.n value 'abc' is str, but small.ipynb declares n = 3 (int)"),
+    ("", "defaults: {parameters: {lang: 5}}\n", "parameter lang 5 is int, but small.ipynb declares lang = 'en' (str)"),
+])
+def test_config_parameters_must_fit_the_notebooks_defaults_as_p_values_must(tmp_path, extra, defaults, fragment):
+    make_notebook(tmp_path / "small.ipynb", 'n = 3\nlang = "en"\nratio = 0.5')
+    with pytest.raises(ConfigError) as err:
+        load_config(one_run(tmp_path, "r.yaml", extra, defaults))
+    assert fragment in str(err.value)
+
+
+def test_config_parameters_of_the_right_type_and_a_p_value_that_replaces_a_bad_one_are_accepted(tmp_path):
+    make_notebook(tmp_path / "small.ipynb", 'n = 3\nlang = "en"\nratio = 0.5\npair = (1, 2)\nopt = None')
+    p = one_run(tmp_path, "r.yaml", "    parameters: {n: 4, ratio: 1, pair: [3, 4], opt: x, lang: abc}\n")
+    assert load_config(p).runs[0].parameters == {"n": 4, "ratio": 1, "pair": [3, 4], "opt": "x", "lang": "abc"}
+    p = one_run(tmp_path, "r2.yaml", "    parameters: {n: abc}\n")
+    assert load_config(p, parameters={"n": 5}).runs[0].parameters == {"n": 5}
+
+
+# ------------------------------------------------------------------------------------------------------------
+# #20, #13, #26: the brief rebuild
+
+
+@pytest.fixture()
+def run(tmp_path) -> Path:
+    run = tmp_path / "20240101T000000Z-abcdef12"
+    run.mkdir()
+    return run
+
+
+@pytest.mark.parametrize(("kwargs", "exc", "fragment"), [
+    ({"langs": []}, ValueError, "langs is empty; give at least one, e.g. langs=['en', 'ko']"),
+    ({"langs": "en"}, FileNotFoundError, "has no saved brief results for 'en'"),  # not the letters 'e', 'n'
+    ({"langs": ["en", "xx"]}, ValueError, "unknown language 'xx': expected one of"),
+    ({"langs": 5}, ValueError, "langs must be one string or a list of strings"),
+    ({"langs": ["en"], "data_path": "/nope/cases.csv"}, FileNotFoundError, "case sheet not found: /nope/cases.csv"),
+    ({"langs": ["en"], "data_path": "."}, FileNotFoundError, "is a folder; give the CSV/XLSX file"),
+    ({"langs": ["en"], "data_path": 5}, ValueError, "data_path must be a path"),
+    ({"langs": ["en"], "out_dir": 5}, ValueError, "out_dir must be a path"),
+    ({"langs": ["en"], "config": "/nope/reports.yaml"}, ConfigError, "config file not found: /nope/reports.yaml"),
+])
+def test_rebuild_checks_its_arguments_before_running(run, kwargs, exc, fragment):
+    if "config" in kwargs or "data_path" in kwargs and kwargs["data_path"] != 5:
+        results_dir(run, "en").mkdir(parents=True)  # so that only the argument under test is wrong
+    with pytest.raises(exc) as err:
+        rebuild(run, **kwargs)
+    assert fragment in str(err.value)
+    assert not (run / "brief").exists()
+
+
+def test_the_cli_brief_refuses_a_missing_case_sheet_before_running(run, capsys):
+    for lang in ("en", "ko", "ja"):
+        results_dir(run, lang).mkdir(parents=True)
+    assert main(["brief", "--run", str(run), "--data", "/nope/cases.csv"]) == 2
+    assert "case sheet not found: /nope/cases.csv" in capsys.readouterr().err
+    assert not (run / "brief").exists()
+
+
+@pytest.mark.parametrize(("args", "exc", "fragment"), [
+    (("RUN", "xx"), ValueError, "unknown language 'xx': expected one of"),
+    (("RUN", None), ValueError, "unknown language None"),
+    ((5, "en"), ValueError, "run_dir must be a path"),
+])
+def test_results_dir_checks_the_language_and_the_run(run, args, exc, fragment):
+    args = tuple(run if a == "RUN" else a for a in args)
+    with pytest.raises(exc) as err:
+        results_dir(*args)
+    assert fragment in str(err.value)
+
+
+def test_results_dir_takes_a_str_path(run):
+    assert results_dir(str(run), "ko") == run / "figures" / "06_policy_brief_ko" / "results"
