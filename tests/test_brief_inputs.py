@@ -274,10 +274,23 @@ def test_the_run_notes_family_note_and_appendix_accept_a_results():
     assert doc.appendix(FINDINGS, lang="en", tables=RES) == doc.appendix(FINDINGS, lang="en", tables=T)
 
 
-@pytest.mark.figures  # draws every figure twice: out of the fast loop
-def test_compose_of_a_results_gives_the_blocks_of_its_tables():
-    # draws every figure once per call (a few seconds): the one composition of this file
-    assert compose_mod.compose(RES, CASES, lang="en") == compose_mod.compose(T, CASES, lang="en")
+@pytest.mark.figures  # draws (small stand-ins): with the figure tests
+def test_compose_of_a_results_gives_the_blocks_of_its_tables(monkeypatch):
+    # What is compared is the composition (sections, sentences, numbering, captions, appendix), not the drawing,
+    # which the brief's own tests check: each figure is the same small stand-in (the real ones took 5 s here).
+    from matplotlib.figure import Figure
+
+    def stand_in(*args, **kwargs):
+        fig = Figure(figsize=(1, 1))
+        fig.subplots().plot([0, 1])
+        return fig
+
+    for name in DRAWERS:
+        if name != "close_figure":
+            monkeypatch.setattr(figures, name, stand_in)
+    blocks = compose_mod.compose(RES, CASES, lang="en")
+    assert blocks == compose_mod.compose(T, CASES, lang="en")
+    assert sum("<figure>" in b for b in blocks) == 5 and "Figure 6." in "".join(blocks)  # the fiscal one in a box
 
 
 @pytest.mark.figures  # draws the fiscal figure's inputs (MIC's tables)
