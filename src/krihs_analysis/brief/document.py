@@ -25,7 +25,7 @@ import pandas as pd
 from .. import paths
 from .._format import fmt_int, fmt_num, is_missing
 from .._io import write_atomic
-from .._validate import check_columns, check_count, check_number, check_path, check_strings, check_text
+from .._validate import check_count, check_number, check_path, check_strings, check_text
 from ..codebook import LANGS, check_lang, load_codebook
 from ..data import read_context
 from ..wording import phrase

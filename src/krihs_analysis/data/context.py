@@ -390,7 +390,7 @@ def jp_municipality_names(context_dir: str | Path | None = None, *, lang: str = 
     if lang == "ja":
         return dict(zip(frame["code"], own, strict=True))
     pref = {p: prefecture_name(k, p, lang=lang)
-            for p, k in zip(frame["prefecture"], frame["prefecture_kana"], strict=True)}
+            for p, k in frame[["prefecture", "prefecture_kana"]].drop_duplicates().itertuples(index=False)}
     reader = frame[f"municipality_{lang}"]
     if prefecture:
         reader = [f"{m}, {pref[p]}" if lang == "en" else f"{pref[p]} {m}"

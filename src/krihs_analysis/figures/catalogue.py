@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import check_lang, load_codebook
-from .._validate import check_strings
+from .._validate import _describe, check_strings
 from .._format import fmt_int, fmt_num, fmt_p, fmt_pct, fmt_sig
 from ..wording import phrases
 from . import style as st
@@ -899,7 +899,7 @@ def build_catalogue(cases: pd.DataFrame | None = None, *, lang: str = "en",
     check_lang(lang)
     names = check_include(include)
     if results is not None and not st._is_results(results):
-        got = "a dict (res.tables()?)" if isinstance(results, Mapping) else st._describe(results)
+        got = "a dict (res.tables()?)" if isinstance(results, Mapping) else _describe(results)
         raise ValueError(f"build_catalogue: results must be a krihs_analysis.pipeline.Results, what "
                          f"pipeline.analyse(cases) returns, got {got}; pass results=res (or the case sheet as cases=)")
     if results is None:

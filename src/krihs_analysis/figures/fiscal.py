@@ -55,7 +55,7 @@ def _case_codes(cases: pd.DataFrame | Sequence[str] | None) -> list[str]:
         return list(dict.fromkeys(c for c in codes if c and c != "nan"))
     how = "pass a case sheet (data.read_cases()) or a list of 6-digit municipality codes, e.g. cases=['063827']"
     if st._is_results(cases):
-        raise ValueError(f"fiscal_context: cases must be a case sheet or a list of 6-digit codes, got a Results; "
+        raise ValueError("fiscal_context: cases must be a case sheet or a list of 6-digit codes, got a Results; "
                          "pass res.cases")
     if isinstance(cases, (str, numbers.Integral)) and not isinstance(cases, bool):
         return [_code(cases)]
