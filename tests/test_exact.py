@@ -88,6 +88,63 @@ def test_exact_fisher_rxc_equals_brute_force_over_permutations():
     assert E.fisher_exact_rxc(table) == pytest.approx(hits / total, abs=1e-12)
 
 
+def _tables_with_margins(rows, cols):
+    """Every r x c table of counts with these margins (plain recursion: the reference for the network algorithm)."""
+    if len(cols) == 1:
+        yield [[r] for r in rows]
+        return
+    for first in itertools.product(*(range(min(r, cols[0]) + 1) for r in rows)):
+        if sum(first) == cols[0]:
+            for rest in _tables_with_margins([r - f for r, f in zip(rows, first)], cols[1:]):
+                yield [[f, *row] for f, row in zip(first, rest)]
+
+
+def _fisher_by_enumeration(table) -> float:
+    t = np.asarray(table)
+    rows, cols, n = t.sum(axis=1).tolist(), t.sum(axis=0).tolist(), int(t.sum())
+    const = sum(math.lgamma(v + 1) for v in rows + cols) - math.lgamma(n + 1)
+
+    def logp(u):
+        return const - sum(math.lgamma(v + 1) for row in u for v in row)
+
+    obs = logp(t.tolist())
+    return sum(math.exp(lp) for u in _tables_with_margins(rows, cols) if (lp := logp(u)) <= obs + 1e-7)
+
+
+def test_fisher_rxc_with_pruning_equals_enumeration_of_every_table(monkeypatch):
+    # tables wide enough that the network settles partial tables early (counted below), checked against the sum
+    # over every table with the same margins
+    settled = []
+    prune = E._prune
+
+    def spy(*args):
+        out = prune(*args)
+        settled.append(out[0])
+        return out
+
+    monkeypatch.setattr(E, "_prune", spy)
+    rng = np.random.default_rng(11)
+    for _ in range(12):
+        table = rng.integers(0, 3, size=(3, 5))
+        table[:, table.sum(axis=0) == 0] = 1
+        assert E.fisher_exact_rxc(table) == pytest.approx(_fisher_by_enumeration(table), abs=1e-12), table
+    assert sum(p > 0 for p in settled) >= 6  # the pruning did settle probability in most tables
+
+
+def test_fisher_pruning_bounds_hold_for_every_completion():
+    # _fisher_remaining bounds what the columns still to fill can add; a wrong bound would prune wrongly
+    rng = np.random.default_rng(5)
+    for _ in range(40):
+        cols = np.sort(rng.integers(1, 5, size=4))
+        j = int(rng.integers(0, 3))
+        left = int(cols[j:].sum())
+        state = np.bincount(rng.integers(0, 3, size=left), minlength=3)
+        low, high = E._fisher_remaining(cols, j, state[None, :])
+        values = [-sum(math.lgamma(v + 1) for row in u for v in row)
+                  for u in _tables_with_margins(state.tolist(), cols[j:].tolist())]
+        assert low[0] <= min(values) + 1e-9 and max(values) <= high[0] + 1e-9
+
+
 def test_kendall_exact_reproduces_r_cor_test_on_hollander_wolfe_data():
     # R: cor.test(x, y, method = "kendall") -> T = 26, p-value = 0.1194, tau = 0.4444444
     assert E.kendall_tau_b(HW_X, HW_Y) == pytest.approx(0.4444444, abs=1e-7)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 import pandas as pd
@@ -253,6 +253,11 @@ _GROUP_EVERY = 1_000_000
 
 
 Increment = Callable[[int, np.ndarray, np.ndarray], np.ndarray]
+Remaining = Callable[[int, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+# Slack of the pruning tests: a (state, value) whose bounds fall within it of a threshold is not settled early but
+# followed to the end, where it is compared exactly; values are rounded to 1e-9 when grouped.
+_PRUNE_SLACK = 1e-7
 
 
 def network_tail(
@@ -263,6 +268,7 @@ def network_tail(
     hi: float,
     *,
     budget: int = NETWORK_BUDGET,
+    remaining: Remaining | None = None,
 ) -> float:
     """Exact ``P(T <= lo) + P(T >= hi)`` for a column-additive table statistic under fixed margins.
 
@@ -276,6 +282,13 @@ def network_tail(
         Columns are processed in their given order.
     lo, hi
         Tail thresholds (see :func:`tail_bounds`).
+    remaining
+        ``remaining(j, S)`` -> ``(low, high)``: for each state (row of ``S``, the row totals still unfilled before
+        column ``j``), a lower and an upper bound of what columns ``j, j+1, ...`` can add to the statistic. With
+        it, a partial table whose every completion is in a tail is counted there at once and one whose every
+        completion is in neither is dropped (the network algorithm's pruning, as in Mehta & Patel's FEXACT);
+        the result is the same, only the work shrinks. The bounds must hold for every completion; they need not
+        be tight.
 
     Raises
     ------
@@ -291,6 +304,7 @@ def network_tail(
         return float(t <= lo or t >= hi)
     states: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray]] = {tuple(rows.tolist()): (np.zeros(1), np.ones(1))}
     work = 0
+    total = 0.0  # probability of the partial tables already known to lie in a tail (pruning)
     codes = _StateKeys(rows)
     def over_budget(j: int, last: bool) -> bool:
         # The work column j will count, known before doing it: a test out of reach gives up before the column that
@@ -322,10 +336,14 @@ def network_tail(
                 parts = [_group(*(np.concatenate(a) for a in zip(*parts)))]
                 pending = -len(parts[0][0])
         keys, values, probs = _group(*(np.concatenate(a) for a in zip(*parts)))
+        if remaining is not None:
+            settled, keys, values, probs = _prune(keys, values, probs, codes, remaining, j + 1, lo, hi)
+            total += settled
+            if not len(keys):
+                return min(total, 1.0)
         bounds = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1], [True]]))
         at = codes.decode(keys[bounds[:-1]]).tolist()
         states = {tuple(at[i]): (values[a:b], probs[a:b]) for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:]))}
-    total = 0.0
     j = len(cols) - 2
     if over_budget(j, last=True):
         raise Infeasible(f"network algorithm exceeded its budget of {budget} operations")
@@ -345,6 +363,23 @@ def network_tail(
         p_hi = cw[-1] - cw[np.searchsorted(inc, hi - K, side="left")] if np.isfinite(hi) else 0.0
         total += float(np.dot(P, p_lo + p_hi))
     return min(total, 1.0)
+
+
+def _prune(keys: np.ndarray, values: np.ndarray, probs: np.ndarray, codes: _StateKeys, remaining: Remaining,
+           j: int, lo: float, hi: float) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """Settle the (state, value) pairs whose completions all fall in a tail or all outside both.
+
+    `keys` are sorted (as :func:`_group` returns them). Returns the probability settled in the tails and the pairs
+    still open. A pair's probability is that of reaching it; its completions' conditional probabilities sum to 1.
+    """
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    low, high = remaining(j, codes.decode(keys[starts]))
+    sizes = np.diff(np.append(starts, len(keys)))
+    low, high = np.repeat(low, sizes), np.repeat(high, sizes)
+    in_tail = (values + high <= lo - _PRUNE_SLACK) | (values + low >= hi + _PRUNE_SLACK)
+    outside = (values + low > lo + _PRUNE_SLACK) & (values + high < hi - _PRUNE_SLACK)
+    keep = ~(in_tail | outside)
+    return float(probs[in_tail].sum()), keys[keep], values[keep], probs[keep]
 
 
 def _codes(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -462,7 +497,32 @@ def fisher_exact_rxc(table: np.ndarray, *, budget: int = NETWORK_BUDGET) -> floa
         return -logfact(V).sum(axis=-1)
 
     lo = key_obs + math.log1p(REL_TOL)
-    return network_tail(rows, cols[order], inc, lo, np.inf, budget=budget)
+    return network_tail(rows, cols[order], inc, lo, np.inf, budget=budget,
+                        remaining=partial(_fisher_remaining, cols[order]))
+
+
+def _fisher_remaining(cols: np.ndarray, j: int, S: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds of ``-sum log(x!)`` over columns ``j, j+1, ...`` for each state (row of S: the unfilled row totals).
+
+    Each column is bounded on its own with only its cells' caps (``x_i <= S_i``), which every completion obeys:
+    the largest value spreads the column as evenly as the caps allow (-log x! is concave), the smallest piles it
+    into the largest rows (log x! is convex). Summed over the columns these bound every completion.
+    """
+    S = np.asarray(S, dtype=np.int64)
+    k, r = S.shape
+    low, high = np.zeros(k), np.zeros(k)
+    piled = np.sort(S, axis=1)[:, ::-1]
+    for c in (int(v) for v in cols[j:]):
+        # smallest: fill the largest caps first
+        before = np.concatenate([np.zeros((k, 1), np.int64), np.cumsum(piled, axis=1)[:, :-1]], axis=1)
+        low -= logfact(np.clip(c - before, 0, piled)).sum(axis=1)
+        # largest: one unit at a time to the emptiest row that still has room (water filling)
+        x = np.zeros((k, r), dtype=np.int64)
+        rows = np.arange(k)
+        for _ in range(c):
+            x[rows, np.argmin(np.where(x < S, x, np.iinfo(np.int64).max), axis=1)] += 1
+        high -= logfact(x).sum(axis=1)
+    return low, high
 
 
 # --------------------------------------------------------------------------------------------------------------
