@@ -6,12 +6,30 @@ This hook fails any executed cell that calls a figure function and displays fewe
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "tests"))
+
+
+@pytest.fixture(autouse=True)
+def _examples_write_into_the_tests_tmp_path(request):
+    """The examples make folders with ``tempfile.mkdtemp()``, as a user would; run as doctests, those land in the
+    test's own ``tmp_path`` (pytest keeps the last three runs) instead of piling up in /tmp run after run."""
+    if type(request.node).__name__ != "DoctestItem":
+        yield
+        return
+    import tempfile
+
+    before = tempfile.tempdir
+    tempfile.tempdir = str(request.getfixturevalue("tmp_path"))
+    try:
+        yield
+    finally:
+        tempfile.tempdir = before
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -49,6 +67,12 @@ def _file_marker(path: Path) -> str | None:
     return None
 
 
+# Examples that start a kernel, load nbconvert's exporters or run Chromium or poppler: slow, whatever module they are
+# in (the runner's and the PDF module's examples are otherwise part of the fast loop).
+_RUNS_SOMETHING = re.compile(r"\b(execute_notebook|execute_run|run_reports|refresh_notebooks|export_html|export_pdf|"
+                             r"print_pdf|word_boxes|page_fill|layout_problems)\(")
+
+
 # The fork server's preload: importing it loads Papermill and nbconvert and compiles their templates (about 0.8 s),
 # which is its whole job and no test's; it has no doctest.
 _NEVER_COLLECT = {"_warm.py"}
@@ -81,5 +105,7 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.slow)  # the example prints a PDF with Chromium
             elif "worker_pool(" in source:
                 item.add_marker(pytest.mark.slow)  # the example starts the runner's fork server and a worker
+            elif _RUNS_SOMETHING.search(source):
+                item.add_marker(pytest.mark.slow)  # a kernel, nbconvert's exporters, Chromium or poppler
             elif "compose(" in source:
                 item.add_marker(pytest.mark.figures)  # composing a brief draws every figure
