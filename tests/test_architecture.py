@@ -53,7 +53,7 @@ def layer(name: str) -> str | None:
     if parts[0] != "krihs_analysis" or len(parts) < 2:
         return None
     top = parts[1]
-    if top in ("data", "codebook", "paths", "_io", "_validate", "_format", "wording", "template"):
+    if top in ("data", "codebook", "paths", "_io", "_validate", "_deprecate", "_format", "wording", "template"):
         return "data"
     if top in ("compare", "linkage", "models", "reliability", "qca", "_exact"):
         return "statistics"

@@ -449,3 +449,20 @@ def test_case_card_profile_must_be_case_profile_output(profile):
 def test_case_card_country_is_kr_or_jp(country):
     with pytest.raises(ValueError, match=r"country must be one of 'KR', 'JP', got"):
         case_card(case_profile(read_cases(), "KR-P1-A"), country=country)
+
+
+def test_decorate_and_close_figure_say_what_they_take():
+    # a plain Figure failed inside decorate (no _krihs / no layout engine); close_figure took anything
+    from matplotlib.figure import Figure
+
+    from krihs_analysis.figures import close_figure, decorate
+    from krihs_analysis.figures.style import new_figure
+
+    with pytest.raises(ValueError, match=r"decorate: fig must be a Figure made by new_figure\(width, height\)"):
+        decorate(Figure(), title="t", subtitle=None, notes=[], lang="en")
+    fig, _ = new_figure(3.3, 1.5)
+    with pytest.raises(ValueError, match="decorate: title must be a string, got None"):
+        decorate(fig, title=None, subtitle=None, notes=[], lang="en")
+    with pytest.raises(ValueError, match="close_figure: fig must be a matplotlib Figure or one Axes, got a str"):
+        close_figure("x")
+    close_figure(fig)

@@ -181,3 +181,76 @@ def test_the_template_and_the_reader_take_a_codebook_or_its_path_and_nothing_els
     with pytest.raises(ValueError, match=match):
         call(tmp_path)
     assert not (tmp_path / "t.xlsx").exists()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Found while documenting every parameter (stop 22): each wrong call below used to pass or fail from inside
+
+
+def test_a_codebook_path_is_taken_wherever_a_codebook_is(cases, tmp_path):
+    from krihs_analysis.codebook import DEFAULT_PATH, check_variables
+    from krihs_analysis.data import build
+
+    # each raised AttributeError: 'str' object has no attribute ...
+    assert core_task_indices(cases, codebook=str(DEFAULT_PATH)).shape == (len(cases), 5)
+    assert check_variables("integration", codebook=DEFAULT_PATH) == ["integration"]
+    assert build(out_dir=tmp_path, codebook=str(DEFAULT_PATH))["rows"] == len(cases)
+
+
+def test_to_long_takes_one_string_as_one_variable(cases):
+    assert to_long(cases, variables="integration")["variable"].unique().tolist() == ["integration"]
+
+
+def test_a_japanese_code_is_six_ascii_digits():
+    assert is_jp_local_government_code("342149")
+    assert not is_jp_local_government_code("３４２１４９")  # full-width digits: True before
+    assert not is_jp_local_government_code("34214²")  # a superscript: int() raised before
+
+
+def test_analyse_refuses_a_pair_of_cuts_before_running(cases):
+    # a pair reached round(incl_cut - 0.05) after most of the analysis had run: TypeError
+    with pytest.raises(ValueError, match=r"incl_cut must be a number in \[0, 1\], got \(0.8, 0.6\)"):
+        pipeline.analyse(cases, incl_cut=(0.8, 0.6))
+
+
+@pytest.mark.parametrize("sheet", [True, -1, 1.5])
+def test_a_sheet_is_a_name_or_a_position_from_zero(sheet):
+    from krihs_analysis import paths
+    from krihs_analysis.data import read_raw
+
+    # True read the second worksheet and -1 the last
+    with pytest.raises(ValueError, match=r"sheet must be a worksheet's name or its position \(0 is the first\)"):
+        read_raw(paths.SAMPLE_CASES, sheet=sheet)
+
+
+def test_a_flag_is_true_or_false(cases):
+    from krihs_analysis.qca import minimize, truth_table
+
+    data = cases.assign(continued=(cases["sustainability"].astype("float64") >= 2).astype(int))
+    with pytest.raises(ValueError, match="profile must be True or False, got 'no'"):
+        linkage.firth_logit(data, "continued", ["integration"], profile="no")  # was taken as True
+    tt = truth_table(pd.DataFrame({"A": [1, 0], "Y": [1, 0]}), "Y", ["A"])
+    with pytest.raises(ValueError, match="row_dom must be True or False, got 1"):
+        minimize(tt, row_dom=1)
+
+
+def test_font_charset_without_fontconfig_says_what_to_install(monkeypatch):
+    import shutil
+
+    from krihs_analysis import pdf
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(RuntimeError, match="apt-get install fontconfig"):
+        pdf.font_charset("NanumGothic")  # FileNotFoundError: 'fc-match' before
+
+
+def test_a_refused_run_task_leaves_the_callers_loggers_alone():
+    import logging
+
+    from krihs_analysis.reports.worker import NOISY_LOGGERS, execute_run
+
+    logger = logging.getLogger(NOISY_LOGGERS[0])
+    before = logger.level
+    with pytest.raises(ValueError, match="task lacks the key"):
+        execute_run({"name": "x"})
+    assert logger.level == before  # set to ERROR for good before

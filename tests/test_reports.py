@@ -163,10 +163,10 @@ def test_matrix_for_each_and_typed_plan(nbdir):
     card = cfg.runs[2]
     assert "seed" not in card.parameters  # defaults apply only where the notebook declares them
     assert card.parameters["data_path"] == str(nbdir / "two_cases.csv")
-    assert [s.name for s in reports.plan_runs(cfg, ["card"])] == ["card-KR-P1-A", "card-KR-P1-B"]
-    assert [s.name for s in reports.plan_runs(cfg, ["*-ko"])] == ["ok-ko"]
+    assert [s.name for s in reports.plan_runs(cfg, only=["card"])] == ["card-KR-P1-A", "card-KR-P1-B"]
+    assert [s.name for s in reports.plan_runs(cfg, only=["*-ko"])] == ["ok-ko"]
     with pytest.raises(reports.ConfigError, match="matches no run"):
-        reports.plan_runs(cfg, ["nothing"])
+        reports.plan_runs(cfg, only=["nothing"])
 
 
 def test_dry_run_prints_plan_and_runs_nothing(nbdir, tmp_path, capsys):

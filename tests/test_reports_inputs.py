@@ -234,9 +234,17 @@ def test_the_cli_refresh_reports_a_bad_dir_or_only_as_a_usage_error(tmp_path, mo
 
 def test_plan_runs_takes_one_string_as_one_name(d):
     cfg = load_config(d / "reports.yaml")
-    assert [s.name for s in plan_runs(cfg, "alpha")] == ["alpha"]
-    assert [s.name for s in plan_runs(cfg, "beta-*")] == ["beta-en", "beta-ko"]
-    assert len(plan_runs(cfg, [])) == 3
+    assert [s.name for s in plan_runs(cfg, only="alpha")] == ["alpha"]
+    assert [s.name for s in plan_runs(cfg, only="beta-*")] == ["beta-en", "beta-ko"]
+    assert len(plan_runs(cfg, only=[])) == 3
+
+
+def test_plan_runs_takes_only_by_name_and_by_position_for_one_more_release(d):
+    cfg = load_config(d / "reports.yaml")
+    with pytest.warns(FutureWarning, match=r"plan_runs\(\): pass only= by name"):
+        assert [s.name for s in plan_runs(cfg, "alpha")] == ["alpha"]
+    with pytest.raises(ValueError, match="got only= both by position and by name"):
+        plan_runs(cfg, "alpha", only="beta-*")
 
 
 @pytest.mark.parametrize(("config", "only", "fragment"), [
@@ -249,7 +257,7 @@ def test_plan_runs_takes_one_string_as_one_name(d):
 def test_plan_runs_refuses_what_is_not_a_config_or_a_list_of_names(d, config, only, fragment):
     config = {"PATH": str(d / "reports.yaml"), "CFG": load_config(d / "reports.yaml")}.get(config, config)
     with pytest.raises(ConfigError) as err:
-        plan_runs(config, only)
+        plan_runs(config, only=only)
     assert fragment in str(err.value)
 
 

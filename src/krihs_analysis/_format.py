@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ._deprecate import keyword_options
 from .codebook import check_lang
 from .wording import phrase
 
@@ -38,12 +39,20 @@ def is_missing(x: Any) -> bool:
         return False
 
 
-def fmt_num(x: Any, digits: int = 2) -> str:
+@keyword_options
+def fmt_num(x: Any, *, digits: int = 2) -> str:
     """A number with `digits` decimals and a typographic minus sign; a dash when missing.
+
+    Parameters
+    ----------
+    x
+        A number, or None/NaN.
+    digits
+        Decimals (``fmt_num(x, 2)`` by position still works this release, with a FutureWarning).
 
     Examples
     --------
-    >>> fmt_num(-0.5), fmt_num(0.444, 3), fmt_num(None)
+    >>> fmt_num(-0.5), fmt_num(0.444, digits=3), fmt_num(None)
     ('−0.50', '0.444', '–')
     """
     if is_missing(x):
@@ -57,9 +66,16 @@ def fmt_num(x: Any, digits: int = 2) -> str:
 def fmt_p(p: Any, *, prefix: bool = True, cell: bool = False) -> str:
     """A p-value as the package prints it everywhere: three decimals, ``< 0.001`` below that.
 
-    `prefix` writes the ``p``; without it the result continues a phrase such as "exact p" or "Holm-adjusted p".
-    `cell` gives the form for a table cell under a "p" header (``0.040``, ``< 0.001``). The same in every language
-    (p-values are written alike in en, ko and ja).
+    The same in every language (p-values are written alike in en, ko and ja).
+
+    Parameters
+    ----------
+    p
+        A p-value, or None/NaN.
+    prefix
+        Write the ``p``; without it the result continues a phrase such as "exact p" or "Holm-adjusted p".
+    cell
+        The form for a table cell under a "p" header (``0.040``, ``< 0.001``).
 
     Examples
     --------
@@ -90,11 +106,16 @@ def fmt_ci(lo: Any, hi: Any, *, lang: str = "en", digits: int = 2, level: int = 
     check_lang(lang)
     if is_missing(lo) or is_missing(hi):
         return ""
-    return phrase("common", "ci", lang, level=level, lo=fmt_num(lo, digits), hi=fmt_num(hi, digits))
+    return phrase("common", "ci", lang, level=level, lo=fmt_num(lo, digits=digits), hi=fmt_num(hi, digits=digits))
 
 
 def fmt_int(x: Any) -> str:
     """A count with thousands separators (the same in en, ko and ja); a dash when missing.
+
+    Parameters
+    ----------
+    x
+        A whole number, or None/NaN.
 
     Examples
     --------
@@ -106,8 +127,16 @@ def fmt_int(x: Any) -> str:
     return f"{int(round(float(x))):,}".replace("-", "−")
 
 
-def fmt_sig(x: Any, digits: int = 3) -> str:
+@keyword_options
+def fmt_sig(x: Any, *, digits: int = 3) -> str:
     """A small quantity to `digits` significant digits (a Monte Carlo standard error); a dash when missing.
+
+    Parameters
+    ----------
+    x
+        A number, or None/NaN.
+    digits
+        Significant digits (by position still works this release, with a FutureWarning).
 
     Examples
     --------

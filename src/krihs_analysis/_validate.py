@@ -198,6 +198,23 @@ def check_count(n: Any, name: str, minimum: int = 0) -> int:
     return value
 
 
+def check_flag(value: Any, name: str) -> bool:
+    """Accept True or False (numpy booleans too); return a ``bool``. A string such as "no" is not a flag.
+
+    Examples
+    --------
+    >>> check_flag(True, "profile")
+    True
+    >>> check_flag("no", "profile")
+    Traceback (most recent call last):
+    ...
+    ValueError: profile must be True or False, got 'no'
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
 def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:
     """Accept one of ``choices``; return it.
 
@@ -213,65 +230,6 @@ def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:
     if value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(repr(c) for c in choices)}, got {value!r}")
     return value
-
-
-def renamed(old: Mapping[str, Any], names: Mapping[str, str | tuple[str, ...]], func: str, *,
-            current: Mapping[str, tuple[Any, Any]] | None = None) -> dict[str, Any]:
-    """Translate keyword arguments renamed in this release (``FutureWarning``; they go in the next release).
-
-    Parameters
-    ----------
-    old
-        The ``**kwargs`` a function received beyond its own keywords.
-    names
-        Old name -> new name (or several new names the old one used to set at once).
-    func
-        The function's name, for the messages.
-    current
-        New name -> (the value the call has for it, its default): a call that sets a new name away from its
-        default *and* passes its old name is refused, since one of the two values would be dropped silently.
-
-    Returns
-    -------
-    dict
-        New name -> value.
-
-    Raises
-    ------
-    ValueError
-        A keyword that is neither a current nor a renamed one, or an old and a new name given together.
-
-    Examples
-    --------
-    >>> import warnings
-    >>> with warnings.catch_warnings(record=True) as w:
-    ...     warnings.simplefilter("always")
-    ...     renamed({"n_resamples": 99}, {"n_resamples": ("n_boot", "n_permutations")}, "association")
-    {'n_boot': 99, 'n_permutations': 99}
-    >>> w[0].category.__name__
-    'FutureWarning'
-    """
-    import warnings
-
-    out: dict[str, Any] = {}
-    for key, value in old.items():
-        if key not in names:
-            raise ValueError(f"{func}() got an unknown keyword {key!r}; check the spelling against help({func})")
-        new = names[key]
-        new = (new,) if isinstance(new, str) else tuple(new)
-        both = [n for n in new if current and n in current and current[n][0] != current[n][1]]
-        if both:
-            raise ValueError(f"{func}() got both {key}= and {both[0]}=; {key} is the old name of {both[0]}, so pass "
-                             f"only {both[0]}=")
-        warnings.warn(
-            f"{func}(): {key}= is renamed {' and '.join(n + '=' for n in new)}; the old name stops working in the "
-            "next release",
-            FutureWarning,
-            stacklevel=3,
-        )
-        for n in new:
-            out[n] = value
-    return out
 
 
 # Real numbers in a range: QCA's cuts, thresholds, anchors and steps (incl_cut in [0, 1], idm in (0.5, 1), a step

@@ -22,6 +22,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+__all__ = [
+    "LANGS", "TYPES", "NUMERIC_TYPES", "CODED_TYPES", "TASKS", "OUTCOME", "DEFAULT_PATH", "Variable",
+    "Codebook", "load_codebook", "as_codebook", "check_lang", "check_variables", "fold_header",
+]
+
 LANGS: tuple[str, ...] = ("en", "ko", "ja")
 TYPES: tuple[str, ...] = ("identifier", "category", "ordinal", "binary", "count", "percent", "year", "text")
 NUMERIC_TYPES: tuple[str, ...] = ("count", "percent", "year")
@@ -34,10 +39,29 @@ DEFAULT_PATH = Path(__file__).with_name("codebook.yaml")
 def check_lang(lang: str) -> str:
     """Return `lang` if it is one of the supported languages, else raise a ValueError that lists them.
 
+    Parameters
+    ----------
+    lang
+        A language code; one of :data:`LANGS` (en, ko, ja).
+
+    Returns
+    -------
+    str
+        `lang` itself.
+
+    Raises
+    ------
+    ValueError
+        `lang` is not one of :data:`LANGS`.
+
     Examples
     --------
     >>> check_lang("ja")
     'ja'
+    >>> check_lang("fr")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown language 'fr': expected one of en, ko, ja
     """
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}: expected one of {', '.join(LANGS)}")
@@ -171,7 +195,23 @@ class Codebook:
 
 
 def fold_header(text: str) -> str:
-    """Fold a column header for matching: strip, lower-case, collapse inner white space."""
+    """Fold a column header for matching: strip, lower-case, collapse inner white space.
+
+    Parameters
+    ----------
+    text
+        A column header; anything else is turned into a string first.
+
+    Returns
+    -------
+    str
+        The folded header (case-folded, with single spaces between words).
+
+    Examples
+    --------
+    >>> fold_header("  Case   ID ")
+    'case id'
+    """
     return " ".join(str(text).split()).casefold()
 
 
@@ -245,6 +285,21 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
 def as_codebook(codebook: Codebook | str | Path | None) -> Codebook:
     """The codebook to use: the package's own (None), one read from a YAML path, or the one given.
 
+    Parameters
+    ----------
+    codebook : Codebook, str, pathlib.Path or None
+        A :class:`Codebook` (returned as it is), the path of a codebook YAML file (read with
+        :func:`load_codebook`, cached), or None for the package's own ``codebook.yaml``.
+
+    Returns
+    -------
+    Codebook
+
+    Raises
+    ------
+    ValueError
+        `codebook` is none of these.
+
     Examples
     --------
     >>> as_codebook(None).version == load_codebook().version
@@ -264,7 +319,7 @@ def as_codebook(codebook: Codebook | str | Path | None) -> Codebook:
     return codebook
 
 
-def check_variables(names: Iterable[str] | str, *, codebook: Codebook | None = None, coded: bool = False,
+def check_variables(names: Iterable[str] | str, *, codebook: Codebook | str | Path | None = None, coded: bool = False,
                     numeric: bool = False, name: str = "variables") -> list[str]:
     """Return `names` as a list after checking each is a codebook variable (coded or numeric, when asked).
 
@@ -272,6 +327,8 @@ def check_variables(names: Iterable[str] | str, *, codebook: Codebook | None = N
     ----------
     names
         Variable names; one string is one name.
+    codebook : Codebook, path or None
+        The codebook the names must belong to: the package's own when None, a YAML file when a path.
     coded
         Only ordinal and binary codes (what the comparisons and agreement statistics work on).
     numeric
@@ -292,7 +349,7 @@ def check_variables(names: Iterable[str] | str, *, codebook: Codebook | None = N
     from ._validate import check_strings
 
     names = check_strings(names, name, example=f"{name}=['integration']", allow_empty=True)
-    cb = codebook or load_codebook()
+    cb = as_codebook(codebook)
     allowed = CODED_TYPES if coded else (*CODED_TYPES, *NUMERIC_TYPES) if numeric else None
     out = []
     for var_name in names:

@@ -31,7 +31,7 @@ import pandas as pd
 
 from krihs_analysis import _exact as E
 from krihs_analysis._validate import check_alpha, check_choice, check_columns, check_count, check_frame, check_seed
-from krihs_analysis._validate import renamed
+from krihs_analysis._deprecate import renamed
 
 __all__ = ["compare_countries", "level_distribution", "core_task_profile", "default_variables"]
 
@@ -42,7 +42,22 @@ too_small = E.too_small
 
 
 def default_variables() -> list[str]:
-    """The codebook's coded condition variables followed by its coded outcomes (ordinal or binary)."""
+    """The codebook's coded condition variables followed by its coded outcomes (ordinal or binary).
+
+    :func:`compare_countries` and :func:`level_distribution` use those of them the case data has when they are
+    given no `variables`.
+
+    Returns
+    -------
+    list of str
+        Variable names in codebook order.
+
+    Examples
+    --------
+    >>> names = default_variables()
+    >>> len(names), names[0], names[-2:]
+    (14, 'community_sense', ['continued', 'sustainability'])
+    """
     from krihs_analysis.codebook import load_codebook
 
     cb = load_codebook()

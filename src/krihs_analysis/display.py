@@ -18,9 +18,14 @@ import pandas as pd
 from .codebook import check_lang, load_codebook
 # fmt_int, fmt_num and fmt_p are the package's one way of writing numbers; notebooks take them from here to fill
 # their prose, so a count or a median reads in a notebook as it does in the figures and the brief.
-from ._format import MISSING, fmt_int, fmt_num, fmt_p, fmt_sig, is_missing  # noqa: F401 (fmt_int, fmt_num)
+from ._format import MISSING, fmt_int, fmt_num, fmt_p, fmt_sig, is_missing
 from .data import is_illustrative
 from .wording import phrase, phrases
+
+__all__ = [
+    "Banner", "banner", "header", "labelled", "Prose", "prose", "fmt_int", "fmt_num", "fmt_p", "fmt_sig",
+    "MISSING",
+]
 
 _BANNER_STYLE = ("border:2px solid #a40000;color:#a40000;padding:6px 10px;font-weight:bold;"
                  "margin:6px 0;background:#fff5f5")
@@ -42,7 +47,29 @@ class Banner:
 
 
 def banner(cases: pd.DataFrame | bool, *, lang: str = "en") -> Banner:
-    """The "illustrative data" banner when `cases` (or the flag) is illustrative; empty otherwise."""
+    """The "illustrative data" banner when `cases` (or the flag) is illustrative; empty otherwise.
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame or bool
+        Case data (illustrative when :func:`krihs_analysis.data.is_illustrative` says so), or the flag itself.
+    lang : str
+        One of :data:`krihs_analysis.codebook.LANGS`; the banner reads the codebook's ``illustrative`` notice in
+        that language.
+
+    Returns
+    -------
+    Banner
+        Shown as a red box in Jupyter and as its text (``.data``) elsewhere; its text is empty when the data are
+        not illustrative.
+
+    Examples
+    --------
+    >>> banner(True, lang="ko").data
+    '예시 자료: 보고서의 실제 사례 코딩이 아니며 시연용입니다.'
+    >>> banner(False).data
+    ''
+    """
     check_lang(lang)
     flag = cases if isinstance(cases, bool) else is_illustrative(cases)
     return Banner(load_codebook().notice("illustrative", lang) if flag else "")
@@ -97,8 +124,19 @@ def _value_label(v: Any, lang: str) -> Any:
 def header(name: Any, *args: str, lang: str | None = None) -> Any:
     """A result column's header in `lang`: ``locale/tables.yaml``, else the codebook label, else unchanged.
 
-    `lang` is keyword-only, as everywhere in the package; ``header(name, "ko")`` still works for this release,
-    with a ``FutureWarning``.
+    Parameters
+    ----------
+    name
+        A column name of a result table, a codebook variable, core task or derived index; anything else
+        (not a string, or a name neither knows) is returned as it is.
+    lang : str, optional
+        One of :data:`krihs_analysis.codebook.LANGS`; ``en`` when None. Keyword-only, as everywhere in the
+        package; ``header(name, "ko")`` still works for this release, with a ``FutureWarning``.
+
+    Returns
+    -------
+    str or object
+        The header, or `name` unchanged.
 
     Examples
     --------
@@ -134,14 +172,36 @@ def labelled(
 ) -> pd.DataFrame:
     """A copy of a result table for a reader of `lang`: headers, names and method words in that language.
 
-    * values naming variables, tasks, groups or countries (`columns`; by default every column of
-      :data:`NAME_COLUMNS` present) become their codebook labels;
+    * values naming variables, tasks, groups or countries (the name columns, `columns`) become their codebook
+      labels;
     * method words (:data:`VALUE_COLUMNS`: "exact", "BCa", "two-sided" ...) come from ``locale/table_values.yaml``;
     * column headers come from ``locale/tables.yaml`` (or the codebook, for a variable's column);
-    * the row index is the first name column (or `index`), never pandas' 0, 1, 2 ...;
+    * the row index is the first name column (or `index`), never pandas' 0, 1, 2 ... (without a name column,
+      rows are numbered 1, 2, 3 ...);
     * p-values (columns named ``p_*``) print as the package prints them everywhere (``0.012``, ``< 0.001``;
       :func:`krihs_analysis._format.fmt_p`), a Monte Carlo standard error ``p_se`` with three significant
-      digits; other floats stay numbers (so a reader can still sort and compute), rounded to `digits`.
+      digits; other floats stay numbers (so a reader can still sort and compute), rounded to `digits`;
+    * a missing value reads as a dash.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A result table (may be empty); it is not modified.
+    lang : str
+        One of :data:`krihs_analysis.codebook.LANGS`.
+    columns
+        The columns whose values are names to label, each a column of `frame`; None: every column of
+        :data:`NAME_COLUMNS` that `frame` has.
+    index
+        The column (one string) or columns to make the row index, each a column of `frame` (or already its
+        index); None: the first name column.
+    digits : int
+        Decimals that floats other than p-values are rounded to, a whole number from 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The labelled copy.
 
     Examples
     --------
@@ -222,6 +282,26 @@ def prose(key: str, *, lang: str = "en", **fields: Any) -> Prose:
     """A notebook's heading or paragraph in the reader's language, from ``locale/notebooks.yaml``.
 
     Notebooks show their prose through this, so a run with ``lang="ko"`` reads in Korean from top to bottom.
+
+    Parameters
+    ----------
+    key
+        The entry of ``locale/notebooks.yaml`` (``nb05_intro`` ...).
+    lang : str
+        One of :data:`krihs_analysis.codebook.LANGS`. The lines of a paragraph the locale file wraps are joined
+        with a space (en, ko) or without one (ja).
+    **fields
+        The values of the entry's format fields, by keyword (see :func:`krihs_analysis.wording.phrase`).
+
+    Returns
+    -------
+    Prose
+        Markdown in Jupyter, its text (``.data``) elsewhere.
+
+    Raises
+    ------
+    ValueError
+        An unknown key or language, or a format field the entry needs that is not given.
 
     Examples
     --------

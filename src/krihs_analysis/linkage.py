@@ -22,7 +22,8 @@ import pandas as pd
 
 from krihs_analysis import _exact as E
 from krihs_analysis._validate import check_alpha, check_choice, check_columns, check_count, check_frame, check_seed
-from krihs_analysis._validate import check_text, renamed
+from krihs_analysis._deprecate import renamed
+from krihs_analysis._validate import check_flag, check_text
 
 __all__ = ["association", "ordinal_model", "firth_logit", "leave_one_out", "ModelFit", "METHODS"]
 
@@ -713,8 +714,8 @@ def firth_logit(
 
     Newton-Raphson on the Jeffreys-penalised likelihood ``l(b) + 0.5 log|I(b)|`` with the hat-matrix-adjusted
     score ``X'(y - p + h (1/2 - p))`` and step halving.  Intervals and p-values are from the profile penalised
-    likelihood (``ci_method = "profile penalised likelihood"``, p from the penalised likelihood-ratio test), as R's
-    ``logistf``; with ``profile=False`` Wald intervals and p-values from the penalised fit's covariance.
+    likelihood (``ci_method = "profile penalised likelihood"``, p from the penalised likelihood-ratio test) unless
+    `profile` is False.
 
     Parameters
     ----------
@@ -724,6 +725,12 @@ def firth_logit(
         Binary codebook variable (two distinct values; the larger is the event).
     predictors
         Codebook variables entered as numeric scores (an intercept is added).
+    alpha : float
+        Significance level: the intervals are ``1 - alpha`` (95% at the default 0.05).
+    profile : bool
+        True (default): profile penalised likelihood intervals and penalised likelihood-ratio p-values, as R's
+        ``logistf`` (a bound the profile does not reach is NaN). False: Wald intervals and p-values from the
+        penalised fit's covariance, faster.
 
     Returns
     -------
@@ -743,6 +750,7 @@ def firth_logit(
     from scipy.stats import chi2
 
     alpha = check_alpha(alpha)
+    profile = check_flag(profile, "profile")
     ys, Xdf = _model_frame(cases, outcome, predictors)
     uy = np.sort(ys.unique())
     if len(uy) != 2:

@@ -38,6 +38,11 @@ from pathlib import Path
 
 from ._io import write_atomic
 
+__all__ = [
+    "find_chromium", "print_pdf", "running_texts", "band_templates", "font_charset", "missing_glyphs",
+    "word_boxes", "page_fill", "glyph_box", "layout_problems",
+]
+
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # Without the networking flags Chromium keeps trying to reach Google's hosts, which this machine refuses.
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -153,7 +158,24 @@ _RUNNING = re.compile(r'data-running-(header|footer)\s*=\s*"([^"]*)"')
 
 
 def find_chromium() -> str | None:
-    """The browser to print with: ``$KRIHS_CHROMIUM`` if set (empty = none), else the first one on PATH."""
+    """The browser to print with: ``$KRIHS_CHROMIUM`` if set (empty = none), else the first one on PATH.
+
+    Returns
+    -------
+    str or None
+        The browser's path, as :func:`shutil.which` finds it (``chromium``, ``chromium-browser``,
+        ``google-chrome``, ``google-chrome-stable``, in that order); None when there is none, when
+        ``KRIHS_CHROMIUM`` is empty, or when it names no executable.
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> browser = find_chromium()  # e.g. '/usr/bin/chromium' (Debian's chromium, installed by make setup)
+    >>> with mock.patch.dict(os.environ, {"KRIHS_CHROMIUM": ""}):  # an empty KRIHS_CHROMIUM disables PDF output
+    ...     print(find_chromium())
+    None
+    """
     env = os.environ.get("KRIHS_CHROMIUM")
     if env is not None:
         return shutil.which(env) if env else None
@@ -166,6 +188,17 @@ def find_chromium() -> str | None:
 
 def running_texts(markup: str) -> dict[str, str]:
     """The running header and footer texts an HTML page names (``data-running-header="..."``); first one wins.
+
+    Parameters
+    ----------
+    markup
+        HTML text, searched for ``data-running-header="..."`` and ``data-running-footer="..."`` attributes on any
+        element (double-quoted values only); HTML entities in a value are unescaped.
+
+    Returns
+    -------
+    dict
+        ``header`` and/or ``footer`` to the first text named for each; empty when the HTML names none.
 
     Examples
     --------
@@ -180,6 +213,20 @@ def running_texts(markup: str) -> dict[str, str]:
 
 def band_templates(header: str | None, footer_left: str | None) -> tuple[str, str]:
     """Chromium's header and footer templates: a red notice band on top (or nothing), ``n / N`` at the foot.
+
+    Parameters
+    ----------
+    header
+        The notice drawn in bold red, centred over a red rule, in the top margin of every page (HTML-escaped).
+        None or empty: an empty header template (Chromium's default one would print the date and title).
+    footer_left
+        A label drawn at the left of the foot of every page, opposite the page number (HTML-escaped). None or
+        empty: the page number alone.
+
+    Returns
+    -------
+    tuple of str
+        The header and footer templates, for ``Page.printToPDF``'s ``headerTemplate`` and ``footerTemplate``.
 
     Examples
     --------
@@ -351,6 +398,11 @@ def print_pdf(
     timeout
         Seconds before an unresponsive browser is given up.
 
+    Returns
+    -------
+    Path
+        `pdf_path`, written.
+
     Raises
     ------
     ValueError
@@ -359,6 +411,15 @@ def print_pdf(
         `html` names an HTML file that does not exist.
     RuntimeError
         There is no browser, or it fails; a failed print leaves any previous PDF in place.
+
+    Examples
+    --------
+    >>> from krihs_analysis.pdf import find_chromium
+    >>> import pathlib, tempfile
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "brief.pdf"
+    >>> html = '<div data-running-header="Illustrative data" hidden></div><h1>Brief</h1>'
+    >>> find_chromium() is None or (print_pdf(html, out) == out and out.read_bytes()[:4] == b"%PDF")
+    True
     """
     from ._validate import check_number, check_path, check_text
 
@@ -417,17 +478,53 @@ def print_pdf(
 
 
 def font_charset(family: str) -> tuple[str | None, set[int]]:
-    """The font file fontconfig picks for `family` and the code points it covers (empty when not installed)."""
+    """The font file fontconfig picks for `family` and the code points it covers (empty when not installed).
+
+    Parameters
+    ----------
+    family
+        A font family name, e.g. ``'NanumGothic'``, matched without regard to case against every family name
+        fontconfig gives the font it picks; when fontconfig can only offer another font in its place, the family
+        counts as not installed.
+
+    Returns
+    -------
+    tuple
+        The font file's path (None when the family is not installed) and the set of code points the matched face
+        covers (in a collection such as ``NotoSansCJK-Regular.ttc``, the face of that family; empty when not
+        installed).
+
+    Raises
+    ------
+    ValueError
+        `family` is not a non-empty string.
+    RuntimeError
+        fontconfig (``fc-match``, ``fc-query``) is not installed.
+
+    Examples
+    --------
+    >>> path, points = font_charset("NanumGothic")
+    >>> ord("한") in points, ord("A") in points
+    (True, True)
+    >>> font_charset("No Such Font")
+    (None, set())
+    """
     if not isinstance(family, str) or not family.strip():
         raise ValueError(f"family must be a font family name, e.g. 'NanumGothic', got {family!r}")
-    found = subprocess.run(["fc-match", "--format=%{family}\t%{file}", family], capture_output=True, text=True)
-    if found.returncode != 0 or "\t" not in found.stdout:
+    if shutil.which("fc-match") is None or shutil.which("fc-query") is None:
+        raise RuntimeError("font_charset needs fontconfig's fc-match and fc-query: apt-get install fontconfig "
+                           "(`make setup` installs it)")
+    found = subprocess.run(["fc-match", "--format=%{family}\t%{index}\t%{file}", family], capture_output=True,
+                           text=True)
+    if found.returncode != 0 or found.stdout.count("\t") < 2:
         return None, set()
-    families, path = found.stdout.split("\t", 1)
+    families, index, path = found.stdout.split("\t", 2)
     # fontconfig names a font by all its family names ("NanumGothic,나눔고딕"); any other answer is a substitute.
     if family.strip().casefold() not in {f.strip().casefold() for f in families.split(",")}:
         return None, set()
-    query = subprocess.run(["fc-query", "--index=0", "--format=%{charset}", path], capture_output=True, text=True)
+    # the face fontconfig matched: in a collection (.ttc) the Korean face is not the first
+    query = subprocess.run(["fc-query", f"--index={index}", "--format=%{charset}", path], capture_output=True,
+                           text=True)
     points: set[int] = set()
     for part in query.stdout.split():
         lo, _, hi = part.partition("-")
@@ -439,12 +536,32 @@ def missing_glyphs(text: str, families: tuple[str, ...]) -> set[str]:
     """Characters of `text` that none of the font `families` can draw (what a browser would show as tofu).
 
     Chromium draws each character with the first family of the CSS list that has it; a character none of them
-    has falls to an arbitrary system font or to a box. White space and control characters are ignored.
+    has falls to an arbitrary system font or to a box.
+
+    Parameters
+    ----------
+    text
+        The text to be drawn; white space and control characters (below U+0020) are ignored.
+    families
+        Font family names, as in the CSS ``font-family`` list (one string is one family); a family that is not
+        installed covers nothing (see :func:`font_charset`).
+
+    Returns
+    -------
+    set of str
+        The characters no family covers; empty when every one can be drawn.
+
+    Raises
+    ------
+    ValueError
+        `families` is not a string or a collection of strings.
 
     Examples
     --------
     >>> missing_glyphs("안녕 こんにちは", ("NanumGothic", "IPAGothic")) <= set()
     True
+    >>> sorted(missing_glyphs("A 안녕", ("DejaVu Sans",)))  # DejaVu Sans has no Hangul
+    ['녕', '안']
     """
     from ._validate import check_strings
 
@@ -471,8 +588,34 @@ def _poppler(argv: list[str], pdf_path: str | Path) -> bytes:
 def word_boxes(pdf_path: str | Path) -> list[dict]:
     """Every word of a PDF with its box, from poppler's ``pdftotext -bbox`` (points, origin top left).
 
-    Returns one dict per word: ``page`` (1-based), ``pages``, ``page_height``, ``x0, y0, x1, y1``, ``word``.
-    Raises RuntimeError when poppler is not installed.
+    Parameters
+    ----------
+    pdf_path
+        The PDF to read (a str or Path).
+
+    Returns
+    -------
+    list of dict
+        One dict per word, page by page in the order poppler gives them: ``page`` (1-based), ``pages``, ``page_height``,
+        ``x0, y0, x1, y1``, ``word``.
+
+    Raises
+    ------
+    RuntimeError
+        poppler (``pdftotext``) is not installed.
+    FileNotFoundError
+        `pdf_path` does not exist.
+    ValueError
+        `pdf_path` is not a path, or poppler cannot read it as a PDF.
+
+    Examples
+    --------
+    >>> from krihs_analysis.pdf import find_chromium
+    >>> import pathlib, shutil, tempfile
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "words.pdf"
+    >>> (find_chromium() is None or shutil.which("pdftotext") is None
+    ...  or [w["word"] for w in word_boxes(print_pdf("<p>Hello world</p>", out))] == ["Hello", "world", "1", "/", "1"])
+    True
     """
     import xml.etree.ElementTree as ET
 
@@ -498,8 +641,22 @@ def page_fill(pdf_path: str | Path, *, dpi: int = 30) -> list[float]:
     The pages are rendered with poppler's ``pdftoppm`` (images and drawings count, not only words); the running
     bands in the margins (:data:`MARGIN_MM`) are left out. 1.0 is a full page, 0.3 a page left 70 % empty.
 
+    Parameters
+    ----------
+    pdf_path
+        The PDF to measure (a str or Path), printed on A4 with the margins of :data:`MARGIN_MM`.
+    dpi
+        The resolution the pages are rendered at (dots per inch, a whole number of at least 1): a higher one
+        measures more finely and renders more slowly.
+
+    Returns
+    -------
+    list of float
+        One share per page, in page order; 0.0 for a page with nothing in its text area.
+
     Examples
     --------
+    >>> from krihs_analysis.pdf import find_chromium
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "fill.pdf"
     >>> (find_chromium() is None or shutil.which("pdftoppm") is None
@@ -538,6 +695,18 @@ def glyph_box(word: dict) -> tuple[float, float]:
     gives its size (a half-width character counts as about 0.55 em): such a box is narrowed to 1.2 em about its
     centre.
 
+    Parameters
+    ----------
+    word
+        One word as :func:`word_boxes` gives it: its text under ``word`` and its box under ``x0, x1, y0, y1``
+        (points; other keys are ignored).
+
+    Returns
+    -------
+    tuple of float
+        The top and bottom of the glyphs; the box's own ``y0, y1`` for a word without CJK characters or whose box
+        is not taller than 1.5 em.
+
     Examples
     --------
     >>> glyph_box({"word": "例示データ", "x0": 0.0, "x1": 35.0, "y0": 21.7, "y1": 41.2})
@@ -557,11 +726,24 @@ def layout_problems(pdf_path: str | Path, *, banner: str | None = None) -> list[
     """What is wrong with a printed PDF's running bands, one sentence per problem (empty when none).
 
     Every page must end with its number, ``n / N``, in the bottom margin, and no word may run from the text area
-    into that margin (cut off at the page's foot). With `banner`, every page must carry it in the top margin, and no
-    other word may share the banner's band (overlap its height).
+    into that margin (cut off at the page's foot).
+
+    Parameters
+    ----------
+    pdf_path
+        The PDF to check (a str or Path), as :func:`print_pdf` prints it (A4, the margins of :data:`MARGIN_MM`).
+    banner
+        The running header every page must carry in its top margin, alone (compared without white space), with
+        no other word sharing the banner's band (overlapping its height). None or empty: the top margin is not checked.
+
+    Returns
+    -------
+    list of str
+        One sentence per problem; ``["the PDF has no text"]`` for a PDF without words.
 
     Examples
     --------
+    >>> from krihs_analysis.pdf import find_chromium
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "two.pdf"
     >>> (find_chromium() is None or shutil.which("pdftotext") is None

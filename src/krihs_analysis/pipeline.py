@@ -1,16 +1,7 @@
 """The standard analysis set, run once: what the figure catalogue and the drafted brief are built from.
 
 Notebooks 02-04 call the analysis modules directly with their own parameters; this module fixes one set of
-choices (documented on :func:`analyse`) so that the catalogue and the brief show the same numbers.
-
-Examples
---------
->>> from krihs_analysis.data import read_cases
->>> res = analyse(read_cases(), n_boot=199)
->>> res.association.loc[0, ["method", "cluster"]].tolist()
-['kendall', 'cluster']
->>> res.family[["result", "key", "family_size"]].tail(1).values.tolist()
-[['association', 'integration~sustainability:kendall', 15]]
+choices (documented on :func:`analyse`, with an example) so that the catalogue and the brief show the same numbers.
 """
 
 from __future__ import annotations
@@ -22,6 +13,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .data import is_illustrative, read_context
+
+__all__ = [
+    "Results", "analyse", "family_table", "association_key", "FAMILY", "FAMILY_COLUMNS", "DIAGNOSTICS_COLUMNS",
+]
 
 
 @dataclass(frozen=True)
@@ -106,6 +101,16 @@ FAMILY_COLUMNS = ["family", "result", "key", "test", "estimate", "ci_low", "ci_h
 def association_key(row) -> str:
     """The key naming one association test in the family and the brief: ``x~y:method`` (``|strata`` if stratified).
 
+    Parameters
+    ----------
+    row : pandas.Series or Mapping
+        One row of an association table (:func:`krihs_analysis.linkage.association`) with ``x``, ``y`` and
+        ``method``; ``strata``, when present and a non-empty string, is appended.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> association_key({"x": "integration", "y": "sustainability", "method": "kendall", "strata": None})
@@ -118,10 +123,30 @@ def association_key(row) -> str:
 def family_table(comparison: pd.DataFrame, association: pd.DataFrame, *, family: str = FAMILY) -> pd.DataFrame:
     """Every test of the standard set in one table, Holm-adjusted over the whole family.
 
-    Columns: ``family`` (its name), ``result`` (the table the test comes from), ``key`` (the brief's key:
-    the variable, or ``x~y:method`` with ``|strata`` when stratified), ``test`` (what was tested and how),
-    ``estimate, ci_low, ci_high, ci_method, p_value, p_se, p_method``, ``p_family`` (Holm over every row) and
-    ``family_size`` (the number of tests with a p-value).
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        The Korea-Japan comparison, :func:`krihs_analysis.compare.compare_countries` output by country (one row
+        per variable: ``variable, cliffs_delta, ci_low, ci_high, ci_method, p_value, p_se, p_method``); may be
+        empty.
+    association : pandas.DataFrame
+        Association tests, :func:`krihs_analysis.linkage.association` output (``x, y, method, statistic`` and
+        the same interval and p-value columns); may be empty.
+    family : str
+        The family's name, written in the ``family`` column (:data:`FAMILY` by default).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per test, comparisons first. Columns: ``family`` (its name), ``result`` (the table the test comes
+        from), ``key`` (the brief's key: the variable, or ``x~y:method`` with ``|strata`` when stratified),
+        ``test`` (what was tested and how), ``estimate, ci_low, ci_high, ci_method, p_value, p_se, p_method``,
+        ``p_family`` (Holm over every row) and ``family_size`` (the number of tests with a p-value).
+
+    Raises
+    ------
+    ValueError
+        A table lacks a column, or `comparison` has a variable twice (a comparison by programme).
 
     Examples
     --------
@@ -185,33 +210,68 @@ def analyse(
     clusters (`cluster`: the codebook's default cluster, derived when the column is absent; the two sites of a
     programme, and Japanese cases in one municipality, are not independent); every test of the set in one
     family with Holm's adjustment over the whole family (``family``);
-    fuzzy-set QCA of sustainability on the five default conditions at consistency 0.8 and PRI 0.5, summarised
-    by its parsimonious solution (the first model when several tie).
+    QCA of sustainability (fuzzy sets on the five default conditions at consistency 0.8 and PRI 0.5 unless told
+    otherwise), summarised by its parsimonious solution (the first model when several tie), with its diagnostics
+    and a robustness check of the first model at consistency cuts `incl_cut` - 0.05 and + 0.05 (a cut no
+    truth-table row passes is skipped and recorded in ``diagnostics``).
 
     Parameters
     ----------
     cases
         Case data (:func:`krihs_analysis.data.read_cases`); never modified.
     seed, n_boot, n_permutations
-        Seed, bootstrap draws and Monte Carlo draws (the latter only where a p-value is past exact reach).
+        Seed, bootstrap draws and Monte Carlo draws (the latter only where a p-value is past exact reach;
+        at least 1).
     cluster
         Cluster column (None: cases independent).  ``"cluster"`` is derived by
         :func:`krihs_analysis.data.default_clusters` when `cases` lacks it.
     strata
         Strata of the association test (within-stratum statistic and permutation), None by default.
+    qca_conditions : sequence of str, optional
+        The QCA conditions, codebook variables (one string is one condition); None:
+        :data:`krihs_analysis.qca.DEFAULT_CONDITIONS` (resident_org, intermediary, resident_planning, gov_role,
+        integration).
+    qca_kind : {"fuzzy", "crisp"}
+        How the 0-3 codes become sets (:func:`krihs_analysis.qca.from_cases`): ``"fuzzy"``, memberships 0, 0.33,
+        0.67, 1; ``"crisp"``, 1 for a code of 2 or more, else 0.
+    incl_cut, pri_cut : float
+        The truth table's consistency (sufficiency) cut and PRI cut, each a number in [0, 1]
+        (:func:`krihs_analysis.qca.truth_table`).
 
     Returns
     -------
     Results
+
+    Raises
+    ------
+    ValueError
+        No truth-table row passes `incl_cut` and `pri_cut` (lower the cuts), or a bad argument.
+
+    Examples
+    --------
+    >>> from krihs_analysis.data import read_cases
+    >>> res = analyse(read_cases(), n_boot=99)
+    >>> res.qca_model, res.family.shape
+    ('intermediary*integration', (15, 13))
+    >>> res.settings["incl_cut"], res.illustrative
+    (0.8, True)
+    >>> res.association.loc[0, ["method", "cluster"]].tolist()
+    ['kendall', 'cluster']
+    >>> res.family[["result", "key", "family_size"]].tail(1).values.tolist()
+    [['association', 'integration~sustainability:kendall', 15]]
     """
     from . import qca
     from .compare import compare_countries, core_task_profile, level_distribution
     from .linkage import association
 
-    from ._validate import check_count, check_strings
+    from ._validate import check_count, check_number, check_strings
 
     # The QCA cluster test needs at least one draw; compare and association would accept 0.
     n_permutations = check_count(n_permutations, "n_permutations", minimum=1)
+    # One cut each: the robustness check moves incl_cut by +-0.05 (qca.truth_table also takes a pair for an
+    # outcome-specific cut, which this standard set does not use).
+    incl_cut = check_number(incl_cut, "incl_cut", lo=0, hi=1, example="incl_cut=0.8")
+    pri_cut = check_number(pri_cut, "pri_cut", lo=0, hi=1, example="pri_cut=0.5")
     if qca_conditions is not None:
         qca_conditions = check_strings(qca_conditions, "qca_conditions", example="qca_conditions=['integration']")
     conditions = tuple(qca_conditions) if qca_conditions is not None else qca.DEFAULT_CONDITIONS

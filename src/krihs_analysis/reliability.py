@@ -329,11 +329,43 @@ def agreement(
 
 def agreement_report(paths: Sequence[str | Path], *, variables: Sequence[str] | None = None) -> str:
     """Read two or more coders' case sheets with :func:`krihs_analysis.data.read_cases` and return the printable
-    agreement report (coders named after the file stems).
+    agreement report.
+
+    Parameters
+    ----------
+    paths : sequence of str or pathlib.Path
+        Two or more case sheet files (CSV or XLSX), one per coder, each a different file. Coders are named after
+        the file stems (after the whole paths when two stems are the same).
+    variables : sequence of str, optional
+        Codebook variables to compare; None: the coded (ordinal and binary) variables present in every sheet
+        (as :func:`agreement`).
+
+    Returns
+    -------
+    str
+        The text of :class:`Agreement`: Krippendorff's alpha per variable, Cohen's kappa for every pair of
+        coders, and the disagreements.
+
+    Raises
+    ------
+    ValueError
+        `paths` is one path, not paths, fewer than two, or names a sheet twice.
+    CaseDataError
+        A sheet does not validate (:func:`krihs_analysis.data.read_cases`).
 
     Examples
     --------
-    >>> print(agreement_report(["coder_a.csv", "coder_b.csv"]))  # doctest: +SKIP
+    >>> import pathlib, tempfile
+    >>> import pandas as pd
+    >>> from krihs_analysis import paths
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> sheet = pd.read_csv(paths.SAMPLE_CASES, dtype=str, keep_default_na=False)
+    >>> sheet.to_csv(d / "coder_a.csv", index=False)
+    >>> sheet.loc[0, "integration"] = "0"           # coder B codes the first case's integration 0, not 1
+    >>> sheet.to_csv(d / "coder_b.csv", index=False)
+    >>> lines = agreement_report([d / "coder_a.csv", d / "coder_b.csv"], variables=["integration"]).splitlines()
+    >>> lines[0], lines[-3]
+    ('Inter-coder agreement: 2 coders (coder_a, coder_b)', 'Disagreements: 1')
     """
     from krihs_analysis.data import read_cases
 

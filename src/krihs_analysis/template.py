@@ -22,6 +22,8 @@ import pandas as pd
 from .codebook import NUMERIC_TYPES, Codebook, as_codebook, check_lang
 from ._io import write_atomic
 
+__all__ = ["write_template"]
+
 _ANCHOR_HEADERS = {
     "en": ("Variable", "Label", "Type", "Required", "Core task", "Code", "Anchor"),
     "ko": ("변수", "이름", "유형", "필수", "핵심 과제", "코드", "기준 설명"),
@@ -46,7 +48,11 @@ def write_template(
     lang
         Language of the header row and the anchor sheet: ``"en"``, ``"ko"`` or ``"ja"``.
     cases
-        Optional case data (as from :func:`krihs_analysis.data.read_cases`) to pre-fill the sheet with.
+        Optional case data (as from :func:`krihs_analysis.data.read_cases`) to pre-fill the sheet with; it must
+        have every variable of the codebook as a column.
+    codebook : Codebook, str or pathlib.Path, optional
+        The codebook whose variables, labels, levels and ranges the sheet is built from: a
+        :class:`krihs_analysis.codebook.Codebook` or the path of a codebook YAML; the package's own when None.
 
     Returns
     -------

@@ -24,6 +24,8 @@ from typing import Any
 
 from .codebook import LANGS, check_lang
 
+__all__ = ["LANGS", "LOCALE_DIR", "domains", "phrase", "phrases"]
+
 LOCALE_DIR = Path(__file__).with_name("locale")
 
 
@@ -66,6 +68,29 @@ def phrases(domain: str) -> MappingProxyType:
 
 def phrase(domain: str, key: str, lang: str, /, **fields: Any) -> str:
     """The phrase `key` of `domain` in `lang`, with its format `fields` filled in.
+
+    Parameters
+    ----------
+    domain
+        The locale file to read, by name: ``locale/<domain>.yaml`` (``"common"``, ``"figures"`` ...; see
+        :func:`domains`).
+    key
+        The phrase's key in that file.
+    lang
+        The language, one of :data:`LANGS` (en, ko, ja).
+    **fields
+        The values of the phrase's format fields (``n=14`` for ``{n}``), passed as keywords; every field the
+        phrase names must be given, and fields it does not name are ignored.
+
+    Returns
+    -------
+    str
+        The phrase, filled in.
+
+    Raises
+    ------
+    ValueError
+        For an unknown language, domain or key, or a format field the phrase needs that is not given.
 
     Examples
     --------

@@ -302,7 +302,7 @@ def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None
         muni, fs, cb = _w("col_muni", lang), _w("col_fiscal_strength", lang), _w("col_current_balance", lang)
         t2 = pd.DataFrame({muni: table["prefecture"] + " " + table["municipality"],
                            fs: table["fiscal_strength_index"].map(fmt_num),
-                           cb: table["current_balance_ratio_pct"].map(lambda v: fmt_num(v, 1))})
+                           cb: table["current_balance_ratio_pct"].map(lambda v: fmt_num(v, digits=1))})
         fiscal = (f'<div class="part" data-keep><div>{html.escape(_w("fiscal_title", lang))}</div>'
                   f'{_table_html(t2, numeric=(fs, cb))}{source_note(table.attrs["source"][lang], lang=lang)}</div>')
     return _kb(

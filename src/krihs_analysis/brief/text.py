@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from .._format import fmt_ci, fmt_median, fmt_num, fmt_p, is_missing
-from .._validate import check_alpha, check_count, check_number, check_text, renamed
+from .._deprecate import renamed
+from .._validate import check_alpha, check_count, check_number, check_text
 from ..codebook import check_lang, load_codebook
 from ..wording import phrase
 from . import _inputs
@@ -152,10 +153,22 @@ def comparison_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: fl
     alpha : float
         Level above which the adjusted p makes the finding weak.
 
+    Returns
+    -------
+    str
+        The sentence, with the medians, Cliff's δ and its interval, and the p-values in brackets.
+
     Raises
     ------
     ValueError
         `row` is not one row (a whole DataFrame, None) or lacks a field; an unknown language; a bad `alpha`.
+
+    Examples
+    --------
+    >>> row = {"variable": "integration", "median_kr": 2.0, "median_jp": 2.0, "cliffs_delta": 0.12, "ci_low": -0.3,
+    ...        "ci_high": 0.5, "p_value": 0.52, "p_holm": 1.0}
+    >>> comparison_sentence(row).split(" (")[0]
+    'Korean cases tend to score higher than Japanese cases on project integration, but the evidence is weak'
     """
     check_lang(lang)
     _inputs.one_row(row, "comparison")
@@ -317,9 +330,24 @@ def qca_sentence(model: str, fit: Mapping | pd.Series, *, outcome: str = "sustai
 def core_task_sentence(row: Mapping | pd.Series, *, lang: str = "en") -> str:
     """The largest core-task gap of a Korean programme against the Japanese benchmark.
 
-    `row` has ``group`` (programme), ``task``, ``mean`` and ``benchmark`` (the Japanese mean): one row of
-    :meth:`krihs_analysis.pipeline.Results.core_task_gaps` (a pandas Series or a dict), its task one of the
-    codebook's core tasks. Anything else raises a ValueError that says what to pass.
+    Parameters
+    ----------
+    row : pandas.Series or Mapping
+        One row of :meth:`krihs_analysis.pipeline.Results.core_task_gaps` (a pandas Series or a dict) with
+        ``group`` (programme), ``task`` (one of the codebook's core tasks), ``mean`` and ``benchmark`` (the
+        Japanese mean).
+    lang : str
+        One of :data:`krihs_analysis.codebook.LANGS`.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        `row` is not one row, lacks a field or names an unknown task; an unknown language. The message says what
+        to pass.
 
     Examples
     --------

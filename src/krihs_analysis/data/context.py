@@ -63,6 +63,17 @@ _CODE = re.compile(r"[0-9]{6}")
 def context_sources(context_dir: str | Path | None = None) -> dict[str, dict[str, Any]]:
     """The catalogue of published context statistics (``data/raw/context/sources.yaml``).
 
+    Parameters
+    ----------
+    context_dir
+        The folder holding ``sources.yaml`` (``data/raw/context`` by default).
+
+    Returns
+    -------
+    dict
+        Table name -> its entry in ``sources.yaml`` as written there (``title``, ``source``, ``file`` or
+        ``files``, ``columns``, ``notes`` ...).
+
     Examples
     --------
     >>> sorted(context_sources())  # doctest: +NORMALIZE_WHITESPACE
@@ -362,12 +373,20 @@ def jp_municipality_names(context_dir: str | Path | None = None, *, lang: str = 
 
     Parameters
     ----------
+    context_dir
+        The folder holding ``sources.yaml`` and MIC's code list (``data/raw/context`` by default); the files are
+        checked against the sha256 that ``sources.yaml`` records.
     lang
         ``ja``: MIC's own name (``雲南市``). ``en`` and ``ko``: the name in the reader's script with MIC's after it
         (``Unnan City (雲南市)``, ``운난시 (雲南市)``; :mod:`krihs_analysis.data.placenames`), so that a reader can
         still find it in a Japanese source.
     prefecture
         Name the prefecture too (``島根県雲南市``, ``Unnan City, Shimane (島根県雲南市)``, ``시마네현 운난시 (島根県雲南市)``).
+
+    Returns
+    -------
+    dict
+        MIC's 6-digit code (text) -> name, for every municipality in MIC's list.
 
     Examples
     --------

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import paths
 from .._io import sha256_file, write_atomic
-from ..codebook import Codebook, load_codebook
+from ..codebook import Codebook, as_codebook
 from .errors import PROBLEM_COLUMNS, CaseDataError, _problem
 from .schema import read_cases
 from .tidy import core_task_indices, default_clusters, is_illustrative
@@ -34,7 +34,7 @@ def build(
     raw: str | Path | Sequence[str | Path] | None = None,
     *,
     out_dir: str | Path | None = None,
-    codebook: Codebook | None = None,
+    codebook: Codebook | str | Path | None = None,
 ) -> dict[str, Any]:
     """Validate raw case sheets and write ``cases.parquet`` and ``manifest.json``.
 
@@ -48,6 +48,9 @@ def build(
         One sheet, several sheets, or a folder (every ``cases*.csv``/``*.xlsx`` in it). The sample by default.
     out_dir
         Output folder, ``data/processed`` by default.
+    codebook : Codebook, path or None
+        The codebook the sheets are validated against and whose version the manifest records: the package's own
+        when None, a YAML file when a path.
 
     Returns
     -------
@@ -62,7 +65,7 @@ def build(
     """
     from .. import __version__
 
-    cb = codebook or load_codebook()
+    cb = as_codebook(codebook)
     sources = _expand_raw(raw)
     frames, inputs, problems = [], [], []
     for src in sources:
@@ -141,6 +144,22 @@ def _expand_raw(raw: str | Path | Sequence[str | Path] | None) -> list[Path]:
 def read_processed(path: str | Path | None = None) -> pd.DataFrame:
     """Read ``cases.parquet`` written by :func:`build` (``data/processed`` by default), checked against the
     sha256 its ``manifest.json`` records.
+
+    Parameters
+    ----------
+    path
+        The parquet file; ``data/processed/cases.parquet`` when None. The ``manifest.json`` beside it, when there
+        is one, must record the file's sha256.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The processed cases: the validated columns, ``source_file``, the four core-task indices and ``cluster``.
+
+    Raises
+    ------
+    ValueError
+        The file does not match its manifest (an interrupted build?).
 
     Examples
     --------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import numbers
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -143,7 +144,31 @@ def sheet_path(path: Any) -> Path:
 def read_raw(path: str | Path, *, sheet: str | int | None = None) -> RawSheet:
     """Read a CSV or XLSX sheet as text cells, detecting the CSV encoding.
 
-    Raises FileNotFoundError when the file does not exist and CaseDataError when it is not a table.
+    Parameters
+    ----------
+    path
+        A case sheet: CSV (also ``.txt``, ``.tsv`` or no suffix; comma, semicolon or tab separated; UTF-8, UTF-8
+        with BOM, UTF-16 or CP949/EUC-KR) or an XLSX workbook (``.xlsx``, ``.xlsm``).
+    sheet
+        The worksheet of an XLSX workbook, by name or by position (0 is the first); the first when None. Only
+        for workbooks: giving it for a CSV file is an error.
+
+    Returns
+    -------
+    RawSheet
+        The header and rows as text, the file name, the detected encoding (CSV; None for XLSX) and the sheet's
+        name (XLSX; None for CSV).
+
+    Raises
+    ------
+    FileNotFoundError
+        The file does not exist.
+    IsADirectoryError
+        `path` is a folder.
+    CaseDataError
+        The file is not a readable table (empty, binary, a legacy ``.xls``, an unknown type or sheet ...).
+    ValueError
+        `path` is not a file path, or `sheet` is given for a CSV file.
 
     Examples
     --------
@@ -157,6 +182,11 @@ def read_raw(path: str | Path, *, sheet: str | int | None = None) -> RawSheet:
         raise FileNotFoundError(f"case sheet not found: {path}")
     if path.is_dir():
         raise IsADirectoryError(f"expected a case sheet file, got a folder: {path}")
+    if isinstance(sheet, numbers.Integral) and not isinstance(sheet, bool) and sheet >= 0:
+        sheet = int(sheet)
+    elif sheet is not None and not isinstance(sheet, str):  # True would read the second sheet, -1 the last
+        raise ValueError(f"sheet must be a worksheet's name or its position (0 is the first), got {sheet!r}; "
+                         "pass e.g. sheet='cases' or sheet=0")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx_cells(path, sheet)

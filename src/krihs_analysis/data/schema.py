@@ -280,6 +280,21 @@ def is_jp_local_government_code(code: str) -> bool:
     The check digit is the last digit of 11 minus (the weighted sum of digits 1-5 with weights 6, 5, 4, 3, 2)
     modulo 11 (MIC's rule for 全国地方公共団体コード).
 
+    Parameters
+    ----------
+    code : str
+        The code as text (``"063827"``, not the number 63827, which has lost its leading zero); text that is not
+        six digits gives False.
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    ValueError
+        `code` is not a string.
+
     Examples
     --------
     >>> is_jp_local_government_code("342149"), is_jp_local_government_code("63827")
@@ -287,7 +302,7 @@ def is_jp_local_government_code(code: str) -> bool:
     """
     if not isinstance(code, str):
         raise ValueError(f"code must be text, e.g. '131016' (a number loses the leading zero), got {code!r}")
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != 6 or not (code.isascii() and code.isdigit()):  # not full-width or superscript digits
         return False
     total = sum(int(d) * w for d, w in zip(code[:5], (6, 5, 4, 3, 2), strict=True))
     return (11 - total % 11) % 10 == int(code[5])

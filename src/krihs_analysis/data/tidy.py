@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..codebook import Codebook, load_codebook
+from ..codebook import Codebook, as_codebook, load_codebook
 
 
 def is_illustrative(cases: pd.DataFrame) -> bool:
     """True when any case in `cases` is marked illustrative (``data_status``), or the frame says so.
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        Case data (may be empty). With a ``data_status`` column, True when any case's status is
+        ``illustrative``; without one, the frame's ``attrs["illustrative"]`` (False when absent).
+
+    Returns
+    -------
+    bool
 
     Examples
     --------
@@ -30,6 +41,18 @@ def is_illustrative(cases: pd.DataFrame) -> bool:
 def numeric_codes(cases: pd.DataFrame, variables: Iterable[str]) -> pd.DataFrame:
     """The given coded columns as float64 (ordinal categoricals become their integer codes; blanks NaN).
 
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        Case data (may be empty); it is not modified.
+    variables
+        The columns to convert, in the order wanted; one string is one column. Each must be a column of `cases`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One float64 column per variable, same index as `cases`.
+
     Examples
     --------
     >>> from krihs_analysis.data import read_cases
@@ -43,8 +66,16 @@ def numeric_codes(cases: pd.DataFrame, variables: Iterable[str]) -> pd.DataFrame
     return pd.DataFrame({v: cases[v].astype("float64") for v in variables}, index=cases.index)
 
 
-def core_task_indices(cases: pd.DataFrame, *, codebook: Codebook | None = None) -> pd.DataFrame:
+def core_task_indices(cases: pd.DataFrame, *, codebook: Codebook | str | Path | None = None) -> pd.DataFrame:
     """Compute the four core-task indices (the mean of each task's 0-3 items) for every case.
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        Case data with ``case_id`` and every ordinal item of every core task (may be empty).
+    codebook : Codebook, path or None
+        The codebook that says which items measure which task: the package's own when None, a YAML file when a
+        path.
 
     Returns
     -------
@@ -60,7 +91,7 @@ def core_task_indices(cases: pd.DataFrame, *, codebook: Codebook | None = None) 
     """
     from .._validate import check_columns, check_frame
 
-    cb = codebook or load_codebook()
+    cb = as_codebook(codebook)
     check_columns(check_frame(cases, "cases", allow_empty=True), ["case_id"])
     out = pd.DataFrame({"case_id": cases["case_id"].to_numpy()}, index=cases.index)
     for task in cb.core_tasks:
@@ -78,6 +109,12 @@ def default_clusters(cases: pd.DataFrame) -> pd.Series:
     The two sites of a Korean programme share the programme (``KR`` cases: the ``programme``); Japanese cases in
     one municipality share it (``JP`` cases: ``JP:`` + the ``municipality_code`` where it is known); every other
     case is its own cluster (its ``case_id``).  See ``derived: cluster`` in ``codebook.yaml``.
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        Case data, not empty, with ``case_id`` and ``country``; ``programme`` and ``municipality_code`` are used
+        where present.
 
     Returns
     -------
@@ -117,6 +154,20 @@ def to_long(cases: pd.DataFrame, *, variables: Sequence[str] | None = None,
             id_vars: Sequence[str] = ("case_id", "country", "programme")) -> pd.DataFrame:
     """Melt coded variables to long form: ``case_id, country, programme, variable, value`` (float codes).
 
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        Case data (may be empty); it is not modified.
+    variables
+        The coded columns to melt, in order; None means every condition of the codebook and ``sustainability``.
+    id_vars
+        The columns kept on every row (as strings); each must be a column of `cases`. One string is one column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per case and variable: the `id_vars`, ``variable`` and ``value`` (float64, NaN for a blank).
+
     Examples
     --------
     >>> from krihs_analysis.data import read_cases
@@ -125,8 +176,8 @@ def to_long(cases: pd.DataFrame, *, variables: Sequence[str] | None = None,
     """
     from .._validate import check_columns, check_frame, check_strings
 
-    cb = load_codebook()
-    variables = list(variables) if variables is not None else [*cb.conditions, "sustainability"]
+    variables = ([*load_codebook().conditions, "sustainability"] if variables is None
+                 else check_strings(variables, "variables", example="variables=['integration']"))
     id_vars = check_strings(id_vars, "id_vars", example="id_vars=['case_id', 'country']")
     check_columns(check_frame(cases, "cases", allow_empty=True), id_vars)
     wide = pd.concat([cases[list(id_vars)].astype(str), numeric_codes(cases, variables)], axis=1)

@@ -197,6 +197,22 @@ def case_card(profile: Any, *, country: str, lang: str = "en", illustrative: boo
         Add the illustrative-data note (sample data).
     ax
         Draw into this Axes (no title or notes then).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from krihs_analysis.compare import case_profile
+    >>> from krihs_analysis.data import read_cases
+    >>> from krihs_analysis.figures import case_card, close_figure, frame_texts
+    >>> ax = case_card(case_profile(read_cases(), "JP-01"), country="JP", lang="en", illustrative=True)
+    >>> frame_texts(ax.figure)["title"]
+    'This case against its country and programme'
+    >>> [t.get_text() for t in ax.get_yticklabels()][:2]
+    ['Sense of community', 'Representative resident organisation']
+    >>> close_figure(ax.figure)
     """
     check_lang(lang)
     check_choice(country, "case_card: country", COUNTRY_ORDER)

@@ -132,12 +132,33 @@ def country_profile(comparison: pd.DataFrame, *, lang: str = "en", ax=None, titl
     comparison
         ``compare.compare_countries`` output: ``variable, n_kr, n_jp, median_kr, median_jp, cliffs_delta,
         ci_low, ci_high, p_holm`` (one row per variable, drawn top to bottom in the given order).
+    lang
+        ``en``, ``ko`` or ``ja``: the language of the labels, headline and notes.
     ax
-        None for a new double-column figure, or a pair of Axes (medians, delta) sharing y.
+        None for a new double-column figure with its frame (headline, subtitle, notes), or a pair of Axes
+        (medians, delta) sharing y to draw into, without the frame.
+    title
+        Headline of a new figure; by default it counts the dimensions on which the Korean cases score lower
+        (Cliff's delta below 0, with a Holm-adjusted p below 0.05 when `comparison` has ``p_holm``).
+    illustrative
+        Add the illustrative-data note to a new figure; None reads ``comparison.attrs['illustrative']`` and adds
+        the note when that is missing (unknown provenance counts as illustrative).
+    source
+        The source note of a new figure; the coded cases (after KRIHS Policy Brief 736) when None.
 
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from krihs_analysis.figures import baselines, close_figure, country_profile, frame_texts
+    >>> fig = country_profile(baselines.comparison(), lang="en", illustrative=True)
+    >>> frame_texts(fig)["title"]
+    'Korean cases score significantly lower than Japanese ones on 8 of 10 dimensions'
+    >>> len(fig.axes)
+    2
+    >>> close_figure(fig)
     """
     st.check_call("country_profile", lang, title=title, source=source)
     pair = st.check_axes(ax, "country_profile", count=2)
@@ -198,7 +219,7 @@ def country_profile(comparison: pd.DataFrame, *, lang: str = "en", ax=None, titl
                 gid="delta")
         ax_d.set_xlim(-1.05, 1.05)
         ax_d.set_xticks([-1, -0.5, 0, 0.5, 1])
-        ax_d.xaxis.set_major_formatter(lambda v, _pos: fmt_num(v, 1) if v != 0 else "0")
+        ax_d.xaxis.set_major_formatter(lambda v, _pos: fmt_num(v, digits=1) if v != 0 else "0")
         ax_d.xaxis.grid(True)
         ax_d.set_xlabel(text("profile_direction", lang))
         ax_d.set_title(text("profile_delta", lang), fontsize=8)
@@ -228,10 +249,33 @@ def level_distributions(levels: pd.DataFrame, *, lang: str = "en", ax=None, titl
     levels
         ``compare.level_distribution`` output: ``variable, group, code, n, share`` (shares of a variable and
         group sum to 1). Variables keep their order of appearance; groups KR before JP.
+    lang
+        ``en``, ``ko`` or ``ja``: the language of the labels, headline and notes.
+    ax
+        None for a new double-column figure with its frame (headline, subtitle, notes), or one Axes to draw
+        into, without the frame.
+    title
+        Headline of a new figure; by default the mean share of Japanese and of Korean cases at code 2 or 3 over
+        the variables coded 0-3 (a generic headline when the groups are not KR and JP).
+    illustrative
+        Add the illustrative-data note to a new figure; None reads ``levels.attrs['illustrative']`` and adds the
+        note when that is missing (unknown provenance counts as illustrative).
+    source
+        The source note of a new figure; the coded cases (after KRIHS Policy Brief 736) when None.
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from krihs_analysis.figures import baselines, close_figure, frame_texts, level_distributions
+    >>> ax = level_distributions(baselines.levels(), lang="en")
+    >>> frame_texts(ax.figure)["title"]
+    'On average 78% of Japanese and 32% of Korean cases reach code 2 or 3'
+    >>> [t.get_text() for t in ax.get_yticklabels()][:2]
+    ['Sense of community', 'Representative resident organisation']
+    >>> close_figure(ax.figure)
     """
     ax = st.check_call("level_distributions", lang, ax=ax, title=title, source=source)
     df = _frame(levels, ["variable", "group", "code", "share"], "level_distributions", arg="levels",
@@ -323,14 +367,35 @@ def core_task_gaps(profile: pd.DataFrame, *, lang: str = "en", ax=None, benchmar
     ----------
     profile
         ``compare.core_task_profile(cases, by="programme")`` output: ``group, task, n, mean, ci_low, ci_high``.
+    lang
+        ``en``, ``ko`` or ``ja``: the language of the labels, headline and notes.
+    ax
+        None for a new double-column figure (up to four panels a row) with its frame (headline, subtitle,
+        notes), or a sequence of Axes, at least one per task, to draw into (in task order), without the frame.
     benchmark
         The group drawn as the benchmark line and band; by default the group named ``JP`` or starting with it.
-    ax
-        None for a new figure, or a sequence of Axes, one per task.
+    title
+        Headline of a new figure; by default how many of the Korean programmes' task means fall below the
+        benchmark's.
+    illustrative
+        Add the illustrative-data note to a new figure; None reads ``profile.attrs['illustrative']`` and adds the
+        note when that is missing (unknown provenance counts as illustrative).
+    source
+        The source note of a new figure; the coded cases (after KRIHS Policy Brief 736) when None.
 
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from krihs_analysis.figures import baselines, close_figure, core_task_gaps, frame_texts
+    >>> fig = core_task_gaps(baselines.task_profile(), lang="en")
+    >>> frame_texts(fig)["title"]
+    '28 of 28 Korean programme scores fall below the Japanese benchmark'
+    >>> len(fig.axes)
+    4
+    >>> close_figure(fig)
     """
     st.check_call("core_task_gaps", lang, title=title, source=source)
     if benchmark is not None:
@@ -439,13 +504,48 @@ def integration_sustainability(cases: pd.DataFrame, association: pd.DataFrame, *
                                source: str | None = None):
     """Every case placed by its integration (x) and sustainability (y) code, coloured by country, labelled.
 
-    Cases sharing a cell are laid out on a small grid (deterministic, no random jitter). The association
-    statistic (``linkage.association`` output: ``method, statistic, p_value, ci_low, ci_high, n``) goes in the
-    subtitle, and its sign and p-value choose the headline.
+    Cases sharing a cell are laid out on a small grid (deterministic, no random jitter).
+
+    Parameters
+    ----------
+    cases
+        Case data (``data.read_cases(path)``): ``case_id``, ``country`` and the `x` and `y` columns (codes); cases
+        without both codes are left out.
+    association
+        ``linkage.association`` output: ``method, statistic, p_value`` and optionally ``ci_low, ci_high, n``. Its
+        first row goes in the subtitle of a new figure, and its sign and p-value choose the headline.
+    lang
+        ``en``, ``ko`` or ``ja``: the language of the labels, headline and notes.
+    ax
+        None for a new double-column figure with its frame (headline, subtitle, notes), or one Axes to draw
+        into, without the frame.
+    x, y
+        The codebook variables on the horizontal and vertical axis (columns of `cases`): their codes are the
+        ticks, the heads of their level anchors the tick labels.
+    label_cases
+        Write each case's ``case_id`` beside its point.
+    title
+        Headline of a new figure; by default it says whether more integrated cases tend to be more or less
+        sustainable (by the sign of the statistic, when p < 0.05) or that there is no clear link.
+    illustrative
+        Add the illustrative-data note to a new figure; None takes it from `cases` (its ``data_status`` column or
+        ``attrs``), else from ``association.attrs['illustrative']``, and adds the note when neither says.
+    source
+        The source note of a new figure; the coded cases (after KRIHS Policy Brief 736) when None.
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from krihs_analysis.figures import baselines, close_figure, frame_texts, integration_sustainability
+    >>> ax = integration_sustainability(baselines.cases(), baselines.association(), lang="en")
+    >>> frame_texts(ax.figure)["title"]
+    'More integrated cases tend to be more sustainable'
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('Project integration', 'Overall sustainability')
+    >>> close_figure(ax.figure)
     """
     ax = st.check_call("integration_sustainability", lang, ax=ax, title=title, source=source)
     df = _frame(cases, ["case_id", "country", x, y], "integration_sustainability", arg="cases",
@@ -591,12 +691,40 @@ def qca_xy(xy: pd.DataFrame, fit: Any, *, lang: str = "en", ax=None, solution: s
     fit
         The solution's fit: the ``model``/``expression`` row of ``Solution.fit`` or ``qca.fit(...)``, a dict or
         a Series with ``consistency`` and ``coverage`` (R's ``inclS``/``covS`` accepted).
+    lang
+        ``en``, ``ko`` or ``ja``: the language of the labels, headline and notes.
+    ax
+        None for a new single-column figure with its frame (headline, subtitle, notes), or one Axes to draw
+        into, without the frame.
     solution
         The solution expression in R syntax, for the subtitle (condition names become codebook labels).
+    outcome
+        The outcome, for the y-axis label and the subtitle: a codebook variable (its label is shown) or any other
+        text (shown as given).
+    label_cases
+        Write each case's ``case_id`` beside its point (when `xy` has that column).
+    title
+        Headline of a new figure; by default it states the consistency and whether it reaches 0.8.
+    illustrative
+        Add the illustrative-data note to a new figure; None reads ``xy.attrs['illustrative']`` and adds the note
+        when that is missing (unknown provenance counts as illustrative).
+    source
+        The source note of a new figure; the coded cases (after KRIHS Policy Brief 736) when None.
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from krihs_analysis.figures import baselines, close_figure, frame_texts, qca_xy
+    >>> ax = qca_xy(baselines.xy(), baselines.xy_fit(), lang="en",
+    ...             solution="intermediary + resident_org*integration")
+    >>> frame_texts(ax.figure)["title"]
+    'Cases in the solution are mostly sustainable (consistency 0.91)'
+    >>> ax.get_ylabel()
+    'Overall sustainability'
+    >>> close_figure(ax.figure)
     """
     ax = st.check_call("qca_xy", lang, ax=ax, title=title, source=source, solution=solution)
     st.check_text(outcome, "outcome", what="qca_xy", optional=False)
@@ -680,14 +808,34 @@ def truth_table_heatmap(tt: Any, *, lang: str = "en", ax=None, conditions: Seque
     tt
         A ``qca.TruthTable`` or its ``.table``: ``row``, the condition columns, ``OUT`` ("1", "0", "C", "?"),
         ``n``, ``incl`` and optionally ``PRI`` and ``cases``.
+    lang
+        ``en``, ``ko`` or ``ja``: the language of the labels, headline and notes.
+    ax
+        None for a new figure with its frame (headline, subtitle, notes), or one Axes to draw into, without the
+        frame.
     conditions
         The condition columns; by default ``tt.conditions`` or every column that is not a truth-table field.
     labels
         Column labels for conditions that are not codebook variables (otherwise a ValueError).
+    title
+        Headline of a new figure; by default how many of the configurations have the outcome (``OUT`` "1").
+    illustrative
+        Add the illustrative-data note to a new figure; None reads the table's ``attrs['illustrative']`` and adds
+        the note when that is missing (unknown provenance counts as illustrative).
+    source
+        The source note of a new figure; the coded cases (after KRIHS Policy Brief 736) when None.
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from krihs_analysis.figures import baselines, close_figure, frame_texts, truth_table_heatmap
+    >>> ax = truth_table_heatmap(baselines.truth_table(), lang="en")
+    >>> frame_texts(ax.figure)["title"]
+    '3 of 6 observed configurations lead to the outcome'
+    >>> close_figure(ax.figure)
     """
     ax = st.check_call("truth_table_heatmap", lang, ax=ax, title=title, source=source)
     if labels is not None and not isinstance(labels, Mapping):
@@ -785,10 +933,36 @@ def rmo_trend(context: pd.DataFrame, *, lang: str = "en", ax=None, title: str | 
         ``data.read_context("rmo_survey")``: ``survey_year, organisations, municipalities, source``; its
         ``.attrs['source'][lang]`` is printed under the plot (else the rows' ``source``). Real data: no
         illustrative note.
+    lang
+        ``en``, ``ko`` or ``ja``: the language of the labels, headline and notes (and of the source, when the
+        table's ``attrs`` give it in that language).
+    ax
+        None for a new single-column figure with its frame (headline, subtitle, source note), or one Axes to draw
+        into, without the frame.
+    title
+        Headline of a new figure; by default the growth from the first survey year to the last.
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> from krihs_analysis.data import read_context
+    >>> from krihs_analysis.figures import close_figure, frame_texts, rmo_trend
+    >>> ax = rmo_trend(read_context("rmo_survey"), lang="en")
+    >>> frame_texts(ax.figure)["title"]
+    'Regional management organisations in Japan grew 2.3-fold from 2016 to 2022'
+    >>> close_figure(ax.figure)
+
+    Drawn into an Axes of your own, the chart has no headline or notes:
+
+    >>> mine = Figure().subplots()
+    >>> rmo_trend(read_context("rmo_survey"), ax=mine) is mine
+    True
+    >>> frame_texts(mine.figure)["title"] is None
+    True
     """
     ax = st.check_call("rmo_trend", lang, ax=ax, title=title)
     numbers = ["survey_year", "organisations", "municipalities"]
@@ -825,7 +999,7 @@ def rmo_trend(context: pd.DataFrame, *, lang: str = "en", ax=None, title: str | 
         ax.set_xlabel(text("rmo_year", lang), fontsize=7)
         if own:
             ratio = orgs[-1] / orgs[0]
-            fields = dict(ratio=fmt_num(ratio, 1), y0=int(years[0]), y1=int(years[-1]))
+            fields = dict(ratio=fmt_num(ratio, digits=1), y0=int(years[0]), y1=int(years[-1]))
             subtitle = text("rmo_subtitle", lang, m0="?", m1="?")
             if "municipalities" in df:
                 mun = df["municipalities"].astype("int64").to_numpy()
@@ -883,8 +1057,10 @@ def build_catalogue(cases: pd.DataFrame | None = None, *, lang: str = "en",
     ----------
     cases
         Case data (``data.read_cases()``; the embedded illustrative sample when None).
+    lang
+        ``en``, ``ko`` or ``ja``: the language of every figure.
     include
-        Figure names (see :data:`CATALOGUE`); all of them when None.
+        Figure names (see :data:`CATALOGUE`; one string is one figure); all of them when None.
     results
         A :class:`krihs_analysis.pipeline.Results` already computed from `cases` (computed here when None).
     seed, n_boot
@@ -894,7 +1070,20 @@ def build_catalogue(cases: pd.DataFrame | None = None, *, lang: str = "en",
     Returns
     -------
     dict
-        Figure name -> matplotlib Figure, in catalogue order.
+        Figure name -> matplotlib Figure, in the order of `include` (catalogue order when None).
+
+    Examples
+    --------
+    ``n_boot=99`` keeps the example quick; the brief's intervals use the default.
+
+    >>> from krihs_analysis.figures import build_catalogue, close_figure, frame_texts
+    >>> figs = build_catalogue(lang="ko", include=["qca_xy", "rmo_trend"], n_boot=99)
+    >>> list(figs)
+    ['qca_xy', 'rmo_trend']
+    >>> frame_texts(figs["rmo_trend"])["lang"]
+    'ko'
+    >>> for fig in figs.values():
+    ...     close_figure(fig)
     """
     check_lang(lang)
     names = check_include(include)

@@ -143,6 +143,16 @@ def fiscal_context(
     ValueError
         A panel or code list that is not what ``read_context`` gives, a year that is not a whole fiscal year of the
         panel, cases that are neither a case sheet nor codes, or a case code that is not in the panel's year.
+
+    Examples
+    --------
+    Kawanishi (Yamagata) and Toyota (Aichi) against every municipality in FY2015:
+
+    >>> from krihs_analysis.figures import close_figure, fiscal_context, frame_texts
+    >>> fig = fiscal_context(cases=["063827", "232114"], lang="en", year=2015)
+    >>> frame_texts(fig)["title"]
+    '1 of the 2 case municipalities had a fiscal strength index below the national median (0.44) in FY2015'
+    >>> close_figure(fig)
     """
     st.check_call("fiscal_context", lang, title=title)
     import seaborn as sns
@@ -210,7 +220,7 @@ def fiscal_context(
                         color="#d9d9d9", linecolor=st.MUTED, linewidth=0.7, width=0.55, fliersize=1.2,
                         flierprops={"marker": ".", "markeredgecolor": st.NEUTRAL, "alpha": 0.6}, whis=1.5)
         left.axvline(median, color=st.INK, lw=0.8, ls="--", zorder=1, gid="fiscal-national-median")
-        left.annotate(f"{_w('national_median', lang)} {fmt_num(median, 2)}", (median, 1.0),
+        left.annotate(f"{_w('national_median', lang)} {fmt_num(median, digits=2)}", (median, 1.0),
                       xycoords=("data", "axes fraction"), xytext=(3, -2), textcoords="offset points",
                       ha="left", va="top", fontsize=6.5, color=st.INK)
         row_of = {labels[t]: i for i, t in enumerate(types)}
@@ -283,7 +293,7 @@ def fiscal_context(
 
         fields = dict(year=year, y0=y0, y1=y1)
         key = "title_none" if not codes else "title_all" if cases_below == len(codes) else "title"
-        headline = title or _w(key, lang, n_below=cases_below, n=len(codes), median=fmt_num(median, 2), year=year)
+        headline = title or _w(key, lang, n_below=cases_below, n=len(codes), median=fmt_num(median, digits=2), year=year)
         subtitle = _w("subtitle", lang, **fields)
         notes = [_w("note_type", lang, n0=int(summary.at[y0, "n"]), n1=int(summary.at[year, "n"]), year=year),
                  text("source", lang, source=_w("source", lang, y0=y0, y1=y1))]

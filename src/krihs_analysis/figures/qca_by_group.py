@@ -47,6 +47,8 @@ def qca_groups(cluster: pd.DataFrame, test: pd.DataFrame | None = None, *, lang:
         Draw into this Axes (no frame) instead of a new brief-sized figure.
     illustrative
         Say that the data are illustrative (default: the frame's ``attrs['illustrative']``, else True).
+    source
+        The source note of a new figure; the coded cases (after KRIHS Policy Brief 736) when None.
 
     Returns
     -------

@@ -38,9 +38,24 @@ METADATA: dict[str, dict[str, Any]] = {
 
 
 def close_figure(fig) -> None:
-    """Release a figure (closes it in pyplot when pyplot manages it, as in Jupyter)."""
+    """Release a figure (closes it in pyplot when pyplot manages it, as in Jupyter).
+
+    Parameters
+    ----------
+    fig
+        A matplotlib Figure, e.g. what a multi-panel figure function returns or ``ax.figure`` of a single-panel
+        one. Outside pyplot (a batch run) there is nothing to close: the figure goes when it is no longer used.
+
+    Examples
+    --------
+    >>> from krihs_analysis.data import read_context
+    >>> from krihs_analysis.figures import close_figure, rmo_trend
+    >>> ax = rmo_trend(read_context("rmo_survey"), lang="en")
+    >>> close_figure(ax.figure)
+    """
     import sys
 
+    fig = check_figure(fig, "close_figure")
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close(fig)
 
@@ -183,6 +198,17 @@ def save_figure(
     -------
     dict
         The manifest entry: ``alt_text, lang, title, files`` (format -> file name) and ``sha256`` per format.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from krihs_analysis.data import read_context
+    >>> from krihs_analysis.figures import close_figure, rmo_trend, save_figure
+    >>> ax = rmo_trend(read_context("rmo_survey"), lang="ja")
+    >>> entry = save_figure(ax, "rmo_trend_ja", formats="png", dpi=50, out_dir=tempfile.mkdtemp())
+    >>> entry["lang"], entry["files"]
+    ('ja', {'png': 'rmo_trend_ja.png'})
+    >>> close_figure(ax.figure)
     """
     folder = _check_out_dir(out_dir, "save_figure")
     entry, payloads = render_figure(fig, name, formats=formats, dpi=dpi, alt_text=alt_text)
@@ -265,6 +291,19 @@ def write_catalogue(
     ------
     ValueError
         Any argument that is not what is described here, before anything is computed or written.
+
+    Examples
+    --------
+    One figure in one language, at a low resolution and with few bootstrap draws, so that it is quick:
+
+    >>> import tempfile
+    >>> from krihs_analysis.figures import write_catalogue
+    >>> manifest = write_catalogue(langs="en", include="rmo_trend", formats="png", dpi=30, n_boot=99,
+    ...                            out_dir=tempfile.mkdtemp())
+    >>> list(manifest["figures"])
+    ['rmo_trend_en']
+    >>> manifest["figures"]["rmo_trend_en"]["files"]
+    {'png': 'rmo_trend_en.png'}
     """
     from ..data import read_cases
     from ..pipeline import analyse

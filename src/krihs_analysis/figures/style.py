@@ -115,6 +115,12 @@ def house_style(lang: str = "en") -> Iterator[None]:
     interactive mode on; ``matplotlib.rc_context`` would undo that on exit, after which no figure made in the
     session is shown again.
 
+    Parameters
+    ----------
+    lang
+        ``en``, ``ko`` or ``ja``: chooses the fonts (:func:`krihs_analysis.figures.fonts.font_families`: the
+        language's Noto Sans CJK face first, the Korean one for English, DejaVu Sans last).
+
     Examples
     --------
     >>> import matplotlib as mpl
@@ -242,9 +248,50 @@ def decorate(fig, *, title: str, subtitle: str | None, notes: Sequence[str], lan
 
     The figure grows by the height of header and footer so that the plot area keeps its height; the texts are
     wrapped to the figure width. Constrained layout then fits the axes (with their tick labels) in between.
+
+    Parameters
+    ----------
+    fig
+        A Figure made by :func:`new_figure` (constrained layout; it records the height of the plot area).
+    title
+        The headline, in bold above the plot: the figure's message.
+    subtitle
+        What is shown, where and when, under the title; None (or "") for none.
+    notes
+        The lines under the plot (source, illustrative-data note), top to bottom; empty ones are left out.
+    lang
+        ``en``, ``ko`` or ``ja``: how the texts wrap (Japanese between characters, else between words), and the
+        language recorded with the figure (:func:`save_figure` renders it in that language's fonts).
+
+    Raises
+    ------
+    ValueError
+        `fig` is not a figure made by :func:`new_figure`, or a text is not a string.
+
+    Examples
+    --------
+    >>> from krihs_analysis.figures.style import decorate, frame_texts, house_style, new_figure
+    >>> with house_style("en"):
+    ...     fig, axes = new_figure(3.3, 1.5)
+    ...     decorate(fig, title="Organisations grew", subtitle="Japan, 2016-2022", notes=["Source: MIC"], lang="en")
+    >>> frame_texts(fig)["notes"]
+    ['Source: MIC']
+    >>> float(fig.get_figheight()) > 1.5  # the plot area keeps its 1.5 inches; header and footer are added
+    True
     """
+    from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    if not (isinstance(fig, Figure) and hasattr(fig, "_krihs")
+            and isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)):
+        raise ValueError(f"decorate: fig must be a Figure made by new_figure(width, height) (constrained layout, "
+                         f"plot height recorded), got {_describe(fig)}; start the figure with new_figure")
+    check_lang(lang)
+    check_text(title, "title", what="decorate", optional=False)
+    check_text(subtitle, "subtitle", what="decorate")
+    notes = check_strings(notes, "notes", example="notes=['Source: MIC']", allow_empty=True)
     width = fig.get_figwidth()
-    plot_h = fig._krihs.get("plot_height", fig.get_figheight()) if hasattr(fig, "_krihs") else fig.get_figheight()
+    plot_h = fig._krihs.get("plot_height", fig.get_figheight())
     avail = width - 2 * PAD
 
     def block(s: str, size: float, weight: str = "normal") -> tuple[str, float]:
@@ -261,7 +308,7 @@ def decorate(fig, *, title: str, subtitle: str | None, notes: Sequence[str], lan
     gap_head, gap_foot = 0.06, 0.03
     head_h = PAD + sum(h for _, h in head) + gap_head * (len(head) - 1) + 0.10
     foot_h = (PAD + sum(h for _, h in foot) + gap_foot * max(len(foot) - 1, 0) + 0.06) if foot else PAD
-    total = plot_h + head_h + foot_h
+    total = float(plot_h + head_h + foot_h)
     fig.set_figheight(total)
 
     inches = fig.dpi_scale_trans
@@ -282,7 +329,29 @@ def decorate(fig, *, title: str, subtitle: str | None, notes: Sequence[str], lan
 
 
 def frame_texts(fig) -> dict[str, Any]:
-    """The title, subtitle and notes a figure was framed with (for tests and alt text)."""
+    """The title, subtitle and notes a figure was framed with (for tests and alt text).
+
+    Parameters
+    ----------
+    fig
+        A Figure: what a multi-panel figure function returns, or ``ax.figure`` of a single-panel one.
+
+    Returns
+    -------
+    dict
+        ``title, subtitle, notes, lang``; each None for a figure that was not framed (one drawn into the
+        caller's Axes).
+
+    Examples
+    --------
+    >>> from krihs_analysis.data import read_context
+    >>> from krihs_analysis.figures import close_figure, frame_texts, rmo_trend
+    >>> ax = rmo_trend(read_context("rmo_survey"), lang="en")
+    >>> texts = frame_texts(ax.figure)
+    >>> texts["lang"], len(texts["notes"])
+    ('en', 1)
+    >>> close_figure(ax.figure)
+    """
     meta = getattr(fig, "_krihs", {})
     return {k: meta.get(k) for k in ("title", "subtitle", "notes", "lang")}
 

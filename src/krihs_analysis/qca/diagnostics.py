@@ -15,7 +15,8 @@ from math import factorial, prod
 import numpy as np
 import pandas as pd
 
-from krihs_analysis._validate import check_columns, check_count, check_frame, check_seed, renamed
+from krihs_analysis._deprecate import renamed
+from krihs_analysis._validate import check_columns, check_count, check_frame, check_seed
 
 from ._sets import TINY, case_ids, expression_text, membership, outcome_membership, term_memberships
 from .expression import _columns

@@ -19,7 +19,7 @@ from itertools import islice, product
 import numpy as np
 import pandas as pd
 
-from krihs_analysis._validate import check_choice, check_count
+from krihs_analysis._validate import check_choice, check_count, check_flag
 
 from .expression import format_term, parse, term_sort_key
 from .truthtable import QCAData, TruthTable, sufficiency_scores
@@ -625,8 +625,7 @@ def minimize(
     _check_truth_table(tt)
     check_choice(kind, "kind", _KINDS)
     max_covers = check_count(max_covers, "max_covers", minimum=1)
-    if not isinstance(row_dom, (bool, np.bool_)):
-        raise ValueError(f"row_dom must be True or False; got {row_dom!r}.")
+    row_dom = check_flag(row_dom, "row_dom")
     q = tt.qdata
     levels, w = q.levels, q.weights
     space = int(np.prod(levels))

@@ -182,8 +182,8 @@ def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
     pct = m.get("self_funded_pct")
     outcome = phrase("case_card", "outcome_sentence", lang,
                      level=_level("sustainability", card["codes"].get("sustainability"), lang), continued=continued,
-                     years=fmt_num(m.get("years_after_support"), 0) if m.get("years_after_support") is not None
-                     else "–", pct="–" if pct is None else f"{fmt_num(pct, 0)}%")
+                     years=fmt_num(m.get("years_after_support"), digits=0) if m.get("years_after_support") is not None
+                     else "–", pct="–" if pct is None else f"{fmt_num(pct, digits=0)}%")
     parts.append(f'<h2>{e(phrase("case_card", "outcome_heading", lang))}</h2><p class="outcome">{e(outcome)}</p>')
     parts.append(f'<h2>{e(phrase("case_card", "codes_heading", lang))}</h2>')
     if svg:

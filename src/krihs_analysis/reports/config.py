@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from .. import paths
+from .._deprecate import keyword_options
 from .errors import ConfigError
 
 DEFAULT_KERNEL = "krihs-analysis"
@@ -34,6 +35,12 @@ DEFAULT_RETRIES = 1  # extra attempts, only when the kernel failed to start
 DEFAULT_KEEP = 10  # run folders kept after a successful run (retention)
 FOR_EACH = ("case_id",)
 RENDERERS = ("papermill", "cards")
+# The smallest useful configuration: one notebook in two languages (the examples of load_config and plan_runs).
+EXAMPLE_CONFIG = """version: 1
+runs:
+  - name: overview
+    notebook: notebooks/01_case_data_overview.ipynb
+    matrix: {lang: [en, ko]}"""
 RUNNER_PARAMETERS = ("out_dir",)  # set by the runner, never by the config
 DEFAULT_EXPORT = {"html": True, "brief_html": True, "pdf": False, "pdf_source": "brief"}
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -91,8 +98,13 @@ class ReportConfig:
 def parse_parameter(name: str, value: str) -> tuple[str, Any]:
     """Type a ``-p NAME VALUE`` pair as Papermill's command line does.
 
-    ``True``/``False`` become booleans, ``None`` becomes None, integers and floats become numbers, and anything
-    else stays a string (quote nothing: ``-p lang ko``).
+    Parameters
+    ----------
+    name
+        A notebook parameter's name (a Python identifier).
+    value
+        Its text: ``True``/``False`` become booleans, ``None`` becomes None, integers and floats become numbers,
+        and anything else stays a string (quote nothing: ``-p lang ko``).
 
     Examples
     --------
@@ -342,6 +354,19 @@ def load_config(path: str | Path | None = None, *, text: str | None = None, base
         unknown ``for_each``, parameters the notebook does not declare, bad overrides.
     CaseDataError
         When the ``--data`` sheet (or a ``for_each`` sheet) has problems: its table of every problem.
+
+    Examples
+    --------
+    >>> from krihs_analysis import paths
+    >>> print(EXAMPLE_CONFIG)
+    version: 1
+    runs:
+      - name: overview
+        notebook: notebooks/01_case_data_overview.ipynb
+        matrix: {lang: [en, ko]}
+    >>> cfg = load_config(text=EXAMPLE_CONFIG, base_dir=paths.ROOT)
+    >>> [(s.name, s.parameters["lang"], s.output) for s in cfg.runs]
+    [('overview-en', 'en', 'overview_en'), ('overview-ko', 'ko', 'overview_ko')]
     """
     from ..data import CaseDataError
     import yaml
@@ -678,10 +703,35 @@ def _kernel_problems(kernels: Iterable[str]) -> list[str]:
             f"run `make setup`" for k in sorted(kernels) if k not in available]
 
 
-def plan_runs(config: ReportConfig, only: Sequence[str] | None = None) -> list[RunSpec]:
-    """The runs of `config` selected by `only` (entry names, run names or shell patterns; all when empty).
+@keyword_options
+def plan_runs(config: ReportConfig, *, only: Sequence[str] | None = None) -> list[RunSpec]:
+    """The runs of `config` selected by `only`.
 
-    One string is one name (``only="overview"``), never split into letters.
+    Parameters
+    ----------
+    config
+        A configuration read by :func:`load_config`.
+    only
+        Entry names, run names or shell patterns (``--only``); every run when None or empty. One string is one
+        name (``only="overview"``), never split into letters. ``plan_runs(config, only)`` by position still
+        works this release, with a FutureWarning.
+
+    Returns
+    -------
+    list of RunSpec
+        In the configuration's order, each run once.
+
+    Raises
+    ------
+    ConfigError
+        A pattern that matches no run, or `config` that is not a :class:`ReportConfig`.
+
+    Examples
+    --------
+    >>> from krihs_analysis import paths
+    >>> cfg = load_config(text=EXAMPLE_CONFIG, base_dir=paths.ROOT)
+    >>> [s.name for s in plan_runs(cfg, only="overview-*")]
+    ['overview-en', 'overview-ko']
     """
     if not isinstance(config, ReportConfig):
         hint = (f"; to plan a config file call plan_runs(load_config({str(config)!r}))"

@@ -88,10 +88,10 @@ def write_run_index(run_dir: Path, meta: Mapping[str, Any]) -> list[Path]:
             links, thumbs = _output_links(rec)
             dur = rec.get("duration_s")
             rows.append(f"<tr><td>{_e(rec['name'])}</td><td>{_status_cell(rec, lang)}</td>"
-                        f"<td>{_e(p('seconds', s=fmt_num(dur, 1))) if dur is not None else '–'}</td>"
+                        f"<td>{_e(p('seconds', s=fmt_num(dur, digits=1))) if dur is not None else '–'}</td>"
                         f"<td>{' · '.join(links)}</td><td>{''.join(thumbs)}</td></tr>")
         git = meta.get("git") or {}
-        prov = [(p("started"), meta.get("started")), (p("duration"), p("seconds", s=fmt_num(meta.get("duration_s"), 1))),
+        prov = [(p("started"), meta.get("started")), (p("duration"), p("seconds", s=fmt_num(meta.get("duration_s"), digits=1))),
                 (p("commit"), f"{git.get('commit') or '–'}{' (dirty)' if git.get('dirty') else ''}"),
                 (p("package"), f"{meta.get('package_version')} · source sha256 "
                                f"{(meta.get('package_source_sha256') or '')[:12]} · Python {meta.get('python')}")]
@@ -203,7 +203,7 @@ def write_root_index(root: Path) -> list[Path]:
             dur = meta.get("duration_s")
             lines.append(f'<tr><td><a href="{_e(run.name)}/{_page_name(lang)}">{_e(run.name)}</a>{tag}</td>'
                          f'<td class="{cls}">{_e(summary)}</td><td>{_e(str(meta.get("started", "")))}</td>'
-                         f"<td>{_e(p('seconds', s=fmt_num(dur, 1))) if dur is not None else '–'}</td>"
+                         f"<td>{_e(p('seconds', s=fmt_num(dur, digits=1))) if dur is not None else '–'}</td>"
                          f"<td>{change}</td></tr>")
         rows.extend(reversed(lines))
         written.append(write_atomic(root / _page_name(lang), _page(lang, p("runs_title"),

@@ -78,16 +78,49 @@ def refresh_notebooks(notebooks_dir: str | Path | None = None, *, only: Sequence
                       progress: bool = True) -> list[dict[str, Any]]:
     """Re-execute each notebook of `notebooks_dir` in place with its default parameters; one record each.
 
-    A record has ``notebook``, ``status`` (ok / failed), ``error`` (one line) and ``duration_s``.
+    A record has ``notebook``, ``status`` (ok / failed), ``error`` (one line), ``attempts`` (as
+    :func:`~.worker.execute_notebook` lists them) and ``duration_s``.
 
-    `only` takes notebook names, stems or shell patterns (one string is one name). `timeout` is a whole number of
-    seconds per cell.
+    Parameters
+    ----------
+    notebooks_dir
+        The folder whose ``*.ipynb`` files are refreshed (not its subfolders, nor hidden files); None: ``notebooks/``
+        at the project root.
+    only
+        Refresh only these notebooks: names, stems or shell patterns (one string is one name). None: all of them.
+    jobs
+        Worker processes running notebooks at the same time (at least 1).
+    kernel
+        The Jupyter kernel to run them on. None: the kernel of the config's ``defaults``.
+    timeout
+        Seconds per cell, a whole number of at least 1. None: the timeout of the config's ``defaults``.
+    config
+        The report config whose ``defaults`` give the kernel, timeouts and retries; it must exist. None:
+        ``reports.yaml`` at the project root when there is one, else the built-in defaults.
+    progress
+        Show a progress bar on stderr (tqdm; only when stderr is a terminal). False: no bar.
 
     Raises
     ------
     ConfigError
         Before anything runs: the folder is missing, is a file or holds no notebook; an `only` name matches no
         notebook; a bad `kernel` or `timeout`; the `config` given is missing or invalid.
+
+    Examples
+    --------
+    ``refresh_notebooks(folder, only="01_*", jobs=1)`` re-executes ``01_overview.ipynb`` in place and returns
+    ``[{'notebook': '.../01_overview.ipynb', 'status': 'ok', ...}]``. What is asked for is checked before anything
+    runs:
+
+    >>> import nbformat, pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("01_overview", "02_comparison"):
+    ...     nbformat.write(nbformat.v4.new_notebook(), folder / f"{name}.ipynb")
+    >>> refresh_notebooks(folder, only="03_*", jobs=1, progress=False)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    krihs_analysis.reports.errors.ConfigError: invalid report configuration:
+      - --only '03_*' matches no notebook of /... (notebooks: 01_overview, 02_comparison; names, stems ...)
     """
     from .._validate import check_count, check_path, check_strings
     from .errors import ConfigError

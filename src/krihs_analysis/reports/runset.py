@@ -278,8 +278,16 @@ def run_reports(
     data, parameters
         ``--data SHEET`` and ``-p NAME VALUE`` overrides (see :func:`~.config.load_config`); only with a config
         path (a :class:`ReportConfig` is already planned: pass them to ``load_config`` instead, or ConfigError).
+    progress
+        Show a progress bar of the runs on stderr (tqdm; only when stderr is a terminal). False: no bar.
     stream
         Where progress lines go (the CLI passes stdout); silent when None.
+
+    Returns
+    -------
+    RunResult
+        ``status`` ``ok``, ``failed`` (some notebook failed; ``latest`` did not move) or ``dry_run``; the run's
+        folder, its records (``.table``: one row per run) and the plan.
 
     Raises
     ------
@@ -287,6 +295,14 @@ def run_reports(
         Before anything runs.
     LockHeld, OutputError, SchedulerError
         Nothing was kept; ``latest`` did not move.
+
+    Examples
+    --------
+    A dry run validates ``reports.yaml`` and plans its runs, executing and writing nothing:
+
+    >>> result = run_reports(only=["case-data-overview"], dry_run=True)
+    >>> result.status, [spec.name for spec in result.plan]
+    ('dry_run', ['case-data-overview-en', 'case-data-overview-ko'])
     """
     def say(msg: str) -> None:
         if stream is not None:
@@ -322,7 +338,7 @@ def run_reports(
         cfg = config
     else:
         cfg = load_config(config, check_kernel=not scheduler, data=data, parameters=parameters)
-    specs = plan_runs(cfg, only)
+    specs = plan_runs(cfg, only=only)
     if dry_run:
         return RunResult("dry_run", plan=specs)
     keep = cfg.keep if keep is None else keep

@@ -64,7 +64,29 @@ def _run_folder(root: Path, text: str) -> Path | None:
 
 
 def list_runs(reports_dir: str | Path | None = None) -> list[Path]:
-    """Finished run folders (oldest first); partial folders of killed runs are ignored."""
+    """Finished run folders (oldest first); partial folders of killed runs are ignored.
+
+    Parameters
+    ----------
+    reports_dir
+        The reports folder (a str or Path); None: ``reports/`` at the project root. A folder that does not exist
+        holds no runs.
+
+    Returns
+    -------
+    list of Path
+        The folders directly inside `reports_dir` whose names are run ids (``20240101T000000Z-0a1b2c3d``), oldest
+        first; symlinks are left out.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> for run_id in ("20240102T000000Z-4e5f6a7b", "20240101T000000Z-0a1b2c3d", ".20240103T000000Z-8c9d0e1f.partial"):
+    ...     (root / run_id).mkdir()
+    >>> [p.name for p in list_runs(root)]
+    ['20240101T000000Z-0a1b2c3d', '20240102T000000Z-4e5f6a7b']
+    """
     root = _root(reports_dir)
     if not root.is_dir():
         return []
@@ -76,6 +98,22 @@ def latest_run(reports_dir: str | Path | None = None) -> Path | None:
 
     Only a run folder directly inside the reports folder counts: a ``latest`` or ``LATEST`` that is empty, names
     something else or cannot be read gives None.
+
+    Parameters
+    ----------
+    reports_dir
+        The reports folder (a str or Path); None: ``reports/`` at the project root.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> print(latest_run(root))
+    None
+    >>> (root / "20240101T000000Z-0a1b2c3d").mkdir()
+    >>> _ = point_latest(root, "20240101T000000Z-0a1b2c3d")
+    >>> latest_run(root).name
+    '20240101T000000Z-0a1b2c3d'
     """
     root = _root(reports_dir)
     link = root / LATEST_NAME
@@ -93,6 +131,16 @@ def latest_run(reports_dir: str | Path | None = None) -> Path | None:
 def point_latest(root: str | Path, run_id: str) -> str:
     """Point ``root/latest`` at the run folder ``root/<run_id>`` (atomically); returns the path of the pointer.
 
+    The pointer is a relative symlink ``latest``; where symlinks cannot be made, a ``LATEST`` text file holding the
+    run id.
+
+    Parameters
+    ----------
+    root
+        The reports folder (a str or Path) that holds the run folder.
+    run_id
+        The name of a finished run folder directly inside `root`, such as ``20240101T000000Z-0a1b2c3d``.
+
     Raises
     ------
     ValueError
@@ -101,7 +149,12 @@ def point_latest(root: str | Path, run_id: str) -> str:
 
     Examples
     --------
-    >>> import tempfile
+    >>> import os, pathlib, tempfile
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> (root / "20240101T000000Z-0a1b2c3d").mkdir()
+    >>> pointer = point_latest(root, "20240101T000000Z-0a1b2c3d")
+    >>> pathlib.Path(pointer).name, os.readlink(pointer)
+    ('latest', '20240101T000000Z-0a1b2c3d')
     >>> point_latest(tempfile.mkdtemp(), "nope")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -215,6 +268,14 @@ def prune(root: str | Path, keep: int) -> list[str]:
     Never removes the target of ``latest``, nor the newest failed run (kept for reading). Call it only while
     holding the lock, after a successful run.
 
+    Parameters
+    ----------
+    root
+        The reports folder (a str or Path).
+    keep
+        How many of the newest run folders to keep, a whole number of at least 1 (``keep:`` of ``reports.yaml``
+        in a report run).
+
     Raises
     ------
     ValueError
@@ -222,7 +283,13 @@ def prune(root: str | Path, keep: int) -> list[str]:
 
     Examples
     --------
-    >>> import tempfile
+    >>> import pathlib, tempfile
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> for day in ("01", "02", "03"):
+    ...     (root / f"202401{day}T000000Z-0a1b2c3d").mkdir()
+    >>> _ = point_latest(root, "20240101T000000Z-0a1b2c3d")
+    >>> prune(root, 1)  # keeps the newest run and the target of latest
+    ['20240102T000000Z-0a1b2c3d']
     >>> prune(tempfile.mkdtemp(), 0)
     Traceback (most recent call last):
     ...

@@ -210,15 +210,41 @@ def execute_notebook(notebook: str | Path, output: str | Path, *, parameters: Ma
                      cwd: str | Path | None = None) -> tuple[dict[str, Any] | None, list[dict[str, Any]], list[str]]:
     """Execute `notebook` into `output` with Papermill; ``(error or None, attempts, notes)``.
 
-    ``attempts`` lists every attempt (``attempt``, ``status`` ok / kernel_start / cell / disk, ``error``).
+    A cell error, a timeout or a kernel death during execution is reported at once, never retried. Never raises for
+    what the notebook does.
 
-    A cell error, a timeout or a kernel death during execution is reported at once; a kernel that fails to start
-    is retried `retries` times. The error is a dict (``kind`` ``cell`` / ``kernel_start`` / ``disk``,
-    ``cell_index`` in the source notebook, ``ename``, ``evalue``, ``line``, ``message``). Never raises for what
-    the notebook does.
+    Parameters
+    ----------
+    notebook
+        The notebook to execute (a str or Path).
+    output
+        Where the executed notebook is written (a str or Path). A file left there by an earlier call is removed
+        before each attempt (unless it is `notebook` itself), so that what it holds is never taken for this
+        attempt's progress.
+    parameters
+        Values for the notebook's parameters, which Papermill injects after its cell tagged ``parameters`` (it
+        reads the notebook's language, needed to write them, from its ``language_info`` or ``kernelspec``
+        metadata). None: none.
+    kernel
+        The name of an installed Jupyter kernel, e.g. ``'krihs-analysis'``.
+    timeout
+        Seconds each cell may run, a whole number of at least 1; a cell that runs longer is an error.
+    start_timeout
+        Seconds the kernel may take to start, a whole number of at least 1.
+    retries
+        Further attempts after a kernel that failed to start, a whole number of at least 0.
+    cwd
+        The kernel's working directory. None: the folder of `notebook`.
 
-    An `output` file left by an earlier call is removed before each attempt (unless it is `notebook` itself), so
-    that what it holds is never taken for this attempt's progress.
+    Returns
+    -------
+    error : dict or None
+        None when every cell ran; else ``kind`` (``cell`` / ``kernel_start`` / ``disk``), ``cell_index`` in the
+        source notebook, ``ename``, ``evalue``, ``line`` (one line) and ``message``.
+    attempts : list of dict
+        Every attempt: ``attempt``, ``status`` (ok / kernel_start / cell / disk) and ``error`` (its one line).
+    notes : list of str
+        One line per retried kernel start.
 
     Raises
     ------
@@ -226,6 +252,23 @@ def execute_notebook(notebook: str | Path, output: str | Path, *, parameters: Ma
         An argument of the wrong kind: `timeout` and `start_timeout` must be whole numbers of seconds of at least
         1, `retries` a whole number of at least 0, `kernel` a kernel name, `parameters` a mapping. Checked before
         anything runs.
+
+    Examples
+    --------
+    >>> import nbformat, pathlib, tempfile
+    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> nb = new_notebook(cells=[new_code_cell("n = 1", metadata={"tags": ["parameters"]}),
+    ...                          new_code_cell("print(n * 7)")],
+    ...                   metadata={"kernelspec": {"name": "krihs-analysis", "language": "python",
+    ...                                            "display_name": "Python (krihs-analysis)"}})
+    >>> nbformat.write(nb, folder / "tiny.ipynb")
+    >>> error, attempts, notes = execute_notebook(folder / "tiny.ipynb", folder / "out.ipynb", parameters={"n": 6},
+    ...                                           kernel="krihs-analysis", timeout=60, start_timeout=60)
+    >>> error, [a["status"] for a in attempts], notes
+    (None, ['ok'], [])
+    >>> nbformat.read(folder / "out.ipynb", as_version=4).cells[-1].outputs[0].text.strip()
+    '42'
     """
     notebook, output, parameters, kernel, timeout, start_timeout, retries, cwd = _check_execute_args(
         notebook, output, parameters, kernel, timeout, start_timeout, retries, cwd)
@@ -345,22 +388,31 @@ def _check_export_args(nb, path, brief, suffix: str) -> Path:
     """Check the arguments of :func:`export_html` / :func:`export_pdf`; return `path` as a Path."""
     import nbformat
 
-    from .._validate import check_path  # here: _validate imports pandas
+    from .._validate import check_flag, check_path  # here: _validate imports pandas
     from .errors import OutputError
 
     if not isinstance(nb, nbformat.NotebookNode) or not isinstance(nb.get("cells"), list):
         got = f"the path {str(nb)!r}" if isinstance(nb, (str, os.PathLike)) else f"a {type(nb).__name__}"
         raise ValueError(f"nb must be a notebook node (nbformat.read(path, as_version=4)), got {got}")
     path = check_path(path, "path", example=f"path='reports/run/html/report{suffix}'")
-    if not isinstance(brief, bool):
-        raise ValueError(f"brief must be True or False, got {brief!r}")
+    check_flag(brief, "brief")
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a folder; give the path of the {suffix} file to write")
     return path
 
 
 def export_html(nb, path: str | Path, *, brief: bool) -> None:
-    """Write `nb` as HTML; `brief` drops inputs, prompts and the parameters cells (the reader's version).
+    """Write `nb` as HTML with nbconvert, atomically.
+
+    Parameters
+    ----------
+    nb
+        A notebook node, e.g. ``nbformat.read(path, as_version=4)``.
+    path
+        The HTML file to write (a str or Path); its folder is created when missing.
+    brief
+        True: the reader's version, without inputs, prompts, the parameters cells and cells tagged
+        ``remove-in-brief``. False: the whole notebook.
 
     Raises
     ------
@@ -368,6 +420,18 @@ def export_html(nb, path: str | Path, *, brief: bool) -> None:
         `nb` is not a notebook node (read one with ``nbformat.read(path, as_version=4)``).
     OutputError
         `path` is a folder.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
+    >>> nb = new_notebook(cells=[new_code_cell("answer = 6 * 7; print(answer)",
+    ...                                        outputs=[new_output("stream", text="42")])])
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> export_html(nb, folder / "full.html", brief=False)
+    >>> export_html(nb, folder / "brief.html", brief=True)
+    >>> [("answer" in (folder / name).read_text(encoding="utf-8")) for name in ("full.html", "brief.html")]
+    [True, False]
     """
     from .._io import write_atomic
 
@@ -381,12 +445,43 @@ def export_html(nb, path: str | Path, *, brief: bool) -> None:
 def export_pdf(nb, path: str | Path, *, brief: bool) -> str:
     """Write a PDF of `nb` with the system Chromium; returns a note (``"pdf skipped: ..."`` when impossible).
 
+    The notebook is rendered with nbconvert's webpdf template and printed by :func:`krihs_analysis.pdf.print_pdf`.
+
+    Parameters
+    ----------
+    nb
+        A notebook node, e.g. ``nbformat.read(path, as_version=4)``.
+    path
+        The PDF file to write (a str or Path).
+    brief
+        True: the reader's version, without inputs, prompts, the parameters cells and cells tagged
+        ``remove-in-brief``. False: the whole notebook.
+
+    Returns
+    -------
+    str
+        ``"pdf: headless <browser> (nbconvert webpdf template)"`` when written; ``"pdf skipped: no chromium"``
+        without a browser; ``"pdf failed: <reason>"`` when the browser failed (a previous PDF stays in place).
+
     Raises
     ------
     ValueError
         `nb` is not a notebook node (read one with ``nbformat.read(path, as_version=4)``).
     OutputError
         `path` is a folder.
+    OSError
+        No space left on the device.
+
+    Examples
+    --------
+    >>> from krihs_analysis.pdf import find_chromium
+    >>> import pathlib, tempfile
+    >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
+    >>> nb = new_notebook(cells=[new_code_cell("print(6 * 7)", outputs=[new_output("stream", text="42")])])
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "tiny.pdf"
+    >>> note = export_pdf(nb, out, brief=True)  # 'pdf: headless /usr/bin/chromium (nbconvert webpdf template)'
+    >>> find_chromium() is None or (note.startswith("pdf: headless") and out.read_bytes()[:4] == b"%PDF")
+    True
     """
     from ..pdf import find_chromium, print_pdf
 
@@ -466,22 +561,61 @@ _TASK_KEYS = ("name", "entry", "notebook", "output", "parameters", "kernel", "ti
 def execute_run(task: Mapping[str, Any]) -> dict[str, Any]:
     """Execute one planned run (a plain dict from the run set) and export it; returns its result record.
 
-    Runs in a worker process. Never raises for notebook problems: they are reported in the record. A `task` that
-    is not such a dict (a missing key, a timeout that is not a whole number of seconds) is a ValueError, raised
-    before anything is written or run.
+    Runs in a worker process: it quiets the process's logging for good (:func:`quiet_worker`). Never raises for
+    notebook problems: they are reported in the record.
+
+    Parameters
+    ----------
+    task
+        One planned run, as the run set builds it: ``name``, ``entry``, ``notebook``, ``output`` (the file stem of
+        the outputs), ``parameters``, ``kernel``, ``timeout``, ``start_timeout``, ``export`` (``html`` and
+        ``brief_html``, true unless set; ``pdf``, false unless set; ``pdf_source``, ``brief`` unless set, or
+        ``full``) and ``run_dir`` (the folder the outputs go to); optionally ``retries`` (1 by default),
+        ``takes_out_dir`` (true: the notebook is also given ``out_dir=<run_dir>/figures/<output>``) and ``kind``
+        (``cards_shard``: a shard of case cards, rendered without a kernel).
+
+    Returns
+    -------
+    dict
+        The record: ``name``, ``entry``, ``notebook``, ``output``, ``parameters``, ``kernel``, ``status`` (ok /
+        failed), ``error`` (None, or a dict as :func:`execute_notebook` gives it, whose ``kind`` may also be
+        ``output`` or ``export``), ``attempts``, ``notes``, ``outputs`` (paths relative to ``run_dir``), ``worker``,
+        ``started``, ``ended`` and ``duration_s``.
+
+    Raises
+    ------
+    ValueError
+        `task` is not such a dict (a missing key, a timeout that is not a whole number of seconds); raised before
+        anything is written or run.
+
+    Examples
+    --------
+    >>> import nbformat, pathlib, tempfile
+    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> from krihs_analysis.reports.pool import worker_pool
+    >>> run_dir = pathlib.Path(tempfile.mkdtemp())
+    >>> nbformat.write(new_notebook(cells=[new_code_cell("print(6 * 7)")]), run_dir / "tiny.ipynb")
+    >>> task = {"name": "tiny", "entry": "tiny", "notebook": str(run_dir / "tiny.ipynb"), "output": "tiny",
+    ...         "parameters": {}, "kernel": "krihs-analysis", "timeout": 60, "start_timeout": 60,
+    ...         "export": {"html": True, "brief_html": False}, "run_dir": str(run_dir)}
+    >>> with worker_pool(1) as pool:  # as the run set runs it: in a worker process, not in the caller's
+    ...     record = pool.submit(execute_run, task).result()
+    >>> record["status"], record["outputs"]
+    ('ok', ['notebooks/tiny.ipynb', 'html/tiny.html'])
     """
     if not isinstance(task, Mapping):
         raise ValueError(f"task must be a dict describing one planned run (as the run set builds it), got "
                          f"{type(task).__name__}")
-    quiet_worker()
     if task.get("kind") == "cards_shard":
         from .cards import render_shard
 
+        quiet_worker()
         return render_shard(task)
     missing = [k for k in _TASK_KEYS if k not in task]
     if missing:
         raise ValueError(f"task lacks the key(s) {', '.join(missing)}; a run task has {', '.join(_TASK_KEYS)} "
                          "(and optionally retries, takes_out_dir, kind)")
+    quiet_worker()  # after the checks: a task refused here leaves the caller's loggers as they were
     from .._validate import check_count, check_path, check_text  # here: _validate imports pandas
 
     check_path(task["run_dir"], "task['run_dir']", example="'run_dir': 'reports/.20240101T000000Z-0a1b2c3d.partial'")
