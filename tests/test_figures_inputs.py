@@ -466,3 +466,33 @@ def test_decorate_and_close_figure_say_what_they_take():
     with pytest.raises(ValueError, match="close_figure: fig must be a matplotlib Figure or one Axes, got a str"):
         close_figure("x")
     close_figure(fig)
+
+
+# stop 23: the case card labels sample data without being told ------------------------------------------------------
+
+@pytest.mark.parametrize("status, flag, labelled", [
+    ("illustrative", None, True),   # the sample: the card said nothing before (default illustrative=False)
+    ("coded", None, False),          # real coded cases: no label
+    ("coded", True, True),           # an explicit flag still wins
+    ("illustrative", False, False),
+])
+def test_case_card_reads_the_profiles_provenance(status, flag, labelled):
+    from krihs_analysis.figures import close_figure, frame_texts
+
+    cases = read_cases()
+    cases = cases.assign(data_status=pd.Categorical([status] * len(cases), categories=["illustrative", "coded"]))
+    ax = case_card(case_profile(cases, "KR-P1-A"), country="KR", illustrative=flag)
+    notes = " ".join(frame_texts(ax.figure)["notes"])
+    close_figure(ax.figure)
+    assert (st.text("illustrative", "en") in notes) is labelled
+
+
+def test_a_profile_of_unknown_origin_counts_as_illustrative():
+    # the house rule of every catalogue figure: a table that does not say where it came from is not evidence
+    from krihs_analysis.figures import close_figure, frame_texts
+
+    profile = pd.DataFrame(case_profile(read_cases(), "KR-P1-A").to_dict("list"))  # attrs dropped
+    assert "illustrative" not in profile.attrs
+    ax = case_card(profile, country="KR")
+    assert st.text("illustrative", "en") in " ".join(frame_texts(ax.figure)["notes"])
+    close_figure(ax.figure)

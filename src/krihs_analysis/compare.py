@@ -560,7 +560,8 @@ def case_profile(cases: pd.DataFrame, case_id: str, *, variables: Sequence[str] 
     -------
     pandas.DataFrame
         Tidy: ``case_id, variable, value, country_median, programme_median, n_country, n_programme``; the
-        medians include the case itself.
+        medians include the case itself. ``attrs['illustrative']`` says whether the cases are illustrative, so
+        the case card labels the figure of sample data without being told.
 
     Examples
     --------
@@ -569,7 +570,7 @@ def case_profile(cases: pd.DataFrame, case_id: str, *, variables: Sequence[str] 
     >>> card[["value", "country_median", "programme_median"]].values.tolist()
     [[1.0, 1.0, 1.5]]
     """
-    from krihs_analysis.data import numeric_codes
+    from krihs_analysis.data import is_illustrative, numeric_codes
 
     _check_frame(cases, ["case_id", "country", "programme"])
     hit = cases.index[cases["case_id"].astype(str) == case_id]
@@ -581,7 +582,7 @@ def case_profile(cases: pd.DataFrame, case_id: str, *, variables: Sequence[str] 
     row = cases.loc[hit[0]]
     same_country = (cases["country"].astype(str) == str(row["country"])).to_numpy()
     same_programme = (cases["programme"].astype(str) == str(row["programme"])).to_numpy()
-    return pd.DataFrame({
+    profile = pd.DataFrame({
         "case_id": case_id,
         "variable": names,
         "value": codes.loc[hit[0]].to_numpy(),
@@ -590,3 +591,5 @@ def case_profile(cases: pd.DataFrame, case_id: str, *, variables: Sequence[str] 
         "n_country": int(same_country.sum()),
         "n_programme": int(same_programme.sum()),
     })
+    profile.attrs["illustrative"] = is_illustrative(cases)
+    return profile

@@ -25,7 +25,7 @@ from ..codebook import check_lang, load_codebook
 from ..wording import phrase
 from .._validate import check_choice
 from .style import (COUNTRY_COLORS, COUNTRY_MARKERS, COUNTRY_ORDER, INK, NEUTRAL, SINGLE, check_axes, check_result,
-                    decorate, house_style, new_figure, text)
+                    _illustrative, decorate, house_style, new_figure, text)
 
 #: SVG with text kept as text: a card is read in a browser, where this keeps the file small and the text
 #: selectable (the house style's glyph paths would make every card ~5x larger).
@@ -181,7 +181,7 @@ class CaseCardFigure:
                 + "</svg>\n")
 
 
-def case_card(profile: Any, *, country: str, lang: str = "en", illustrative: bool = False, ax=None):
+def case_card(profile: Any, *, country: str, lang: str = "en", illustrative: bool | None = None, ax=None):
     """Draw one case's codes against its country's and programme's medians; returns the Axes.
 
     Parameters
@@ -194,7 +194,9 @@ def case_card(profile: Any, *, country: str, lang: str = "en", illustrative: boo
     lang
         ``en``, ``ko`` or ``ja``.
     illustrative
-        Add the illustrative-data note (sample data).
+        Add the illustrative-data note. None reads ``profile.attrs['illustrative']`` (which
+        :func:`~krihs_analysis.compare.case_profile` sets from the cases) and adds the note when the profile does
+        not say where it came from.
     ax
         Draw into this Axes (no title or notes then).
 
@@ -221,7 +223,8 @@ def case_card(profile: Any, *, country: str, lang: str = "en", illustrative: boo
                  made_by="compare.case_profile(cases, case_id)",
                  numeric=["value", "country_median", "programme_median"])
     rows = profile[profile["variable"].isin(ordinal_items(profile["variable"].tolist()))]
-    fig = CaseCardFigure(rows["variable"].tolist(), lang=lang, illustrative=illustrative, ax=ax)
+    fig = CaseCardFigure(rows["variable"].tolist(), lang=lang, illustrative=_illustrative(illustrative, profile),
+                         ax=ax)
     fig.update(rows["value"].astype(float).tolist(), rows["country_median"].astype(float).tolist(),
                rows["programme_median"].astype(float).tolist(), country=country)
     return fig.ax

@@ -32,7 +32,7 @@ from .._format import fmt_int, fmt_num, fmt_p, fmt_pct, fmt_sig
 from ..wording import phrases
 from . import style as st
 from .qca_by_group import _analysis_input as _qca_groups_input, qca_groups  # noqa: F401 (catalogue entry)
-from .style import COUNTRY_COLORS, COUNTRY_MARKERS, house_style, text
+from .style import COUNTRY_COLORS, COUNTRY_MARKERS, _illustrative, house_style, text
 from .fiscal import fiscal_context  # noqa: F401  (issue 15: MIC fiscal context, real data)
 
 CATALOGUE: tuple[str, ...] = (
@@ -69,14 +69,6 @@ def _group_color(group: str) -> str:
     if g in COUNTRY_COLORS:
         return COUNTRY_COLORS[g]
     return COUNTRY_COLORS["JP"] if g.startswith("JP") else COUNTRY_COLORS["KR"]
-
-
-def _illustrative(flag: bool | None, *frames: Any) -> bool:
-    """An explicit flag wins; else any frame's ``attrs['illustrative']``; unknown provenance counts as illustrative."""
-    if flag is not None:
-        return bool(flag)
-    seen = [f.attrs.get("illustrative") for f in frames if isinstance(f, pd.DataFrame) and "illustrative" in f.attrs]
-    return any(bool(s) for s in seen) if seen else True
 
 
 def _notes(lang: str, *, source: str | None, illustrative: bool, extra: Sequence[str] = ()) -> list[str]:

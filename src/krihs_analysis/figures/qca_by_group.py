@@ -120,8 +120,7 @@ def qca_groups(cluster: pd.DataFrame, test: pd.DataFrame | None = None, *, lang:
                 notes.append(phrase("fig_qca_groups", "gap_note", lang, gap=fmt_num(float(t["gap"])),
                                     p=fmt_p(float(t["p_value"])), method=method))
             notes.append(st.text("source", lang, source=source or st.text("source_cases", lang)))
-            ill = illustrative if illustrative is not None else bool(cluster.attrs.get("illustrative", True))
-            if ill:
+            if st._illustrative(illustrative, cluster):
                 notes.append(st.text("illustrative", lang))
             p_value = float(test[test["level"] == "expression"]["p_value"].iloc[0]) if test is not None else 1.0
             best = countries.idxmax() if len(countries) else ""

@@ -149,6 +149,15 @@ def house_style(lang: str = "en") -> Iterator[None]:
 # Figures and their frame (title, subtitle, notes)
 
 
+def _illustrative(flag: bool | None, *frames: Any) -> bool:
+    """An explicit flag wins; else any frame's ``attrs['illustrative']``; unknown provenance counts as illustrative
+    (a figure of data whose origin it cannot tell must not pass for coded evidence)."""
+    if flag is not None:
+        return bool(flag)
+    seen = [f.attrs["illustrative"] for f in frames if "illustrative" in getattr(f, "attrs", {})]
+    return any(bool(s) for s in seen) if seen else True
+
+
 def _in_jupyter_kernel() -> bool:
     """True inside a running Jupyter kernel (a notebook, Papermill), not merely when ipykernel is importable."""
     import sys
