@@ -49,3 +49,16 @@ def test_header_takes_lang_by_keyword_and_the_old_positional_form_warns():
         assert header("gov_role", "ko") == header("gov_role", lang="ko")
     with pytest.raises(ValueError, match="pass the language once"):
         header("gov_role", "ko", lang="ja")
+
+
+# stop 23: a new row index never drops the one the frame had --------------------------------------------------------
+
+def test_labelled_keeps_the_frames_own_index_as_a_column_or_a_level():
+    frame = pd.DataFrame({"term": ["a", "b"], "level": ["x", "y"], "estimate": [1.0, 2.0]}).set_index("level")
+    one = labelled(frame, index="term")
+    assert one.index.tolist() == ["a", "b"] and one[header("level")].tolist() == ["x", "y"]  # was dropped
+    two = labelled(frame, index=["term", "level"])
+    assert two.index.names == [header("term"), header("level")] and two.index.tolist() == [("a", "x"), ("b", "y")]
+    by_default = labelled(frame.assign(country=["KR", "JP"]))  # the first name column becomes the index
+    assert by_default.index.tolist() == ["Korea", "Japan"] and by_default[header("level")].tolist() == ["x", "y"]
+    assert frame.index.name == "level" and "country" not in frame  # the input is untouched

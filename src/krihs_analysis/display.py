@@ -194,7 +194,7 @@ def labelled(
         :data:`NAME_COLUMNS` that `frame` has.
     index
         The column (one string) or columns to make the row index, each a column of `frame` (or already its
-        index); None: the first name column.
+        index); None: the first name column. Index levels of `frame` not named here stay as columns.
     digits : int
         Decimals that floats other than p-values are rounded to, a whole number from 0.
 
@@ -224,6 +224,13 @@ def labelled(
         check_columns(frame, [k for k in index if k not in frame.index.names], name="frame")  # (already the index)
     cb = load_codebook()
     out = frame.copy()
+    keys = index if index is not None else [c for c in (NAME_COLUMNS if columns is None else columns)
+                                            if c in out.columns][:1]
+    named = [n for n in out.index.names if n is not None and n not in out.columns]
+    if keys and named:
+        # set_index replaces the index: bring its levels back as columns first, so that a level is kept (as a column,
+        # or as a level where `index` asks for it) and labelled like any other column.
+        out = out.reset_index(level=named)
     names = [c for c in (NAME_COLUMNS if columns is None else columns) if c in out.columns]
     for col in names:
         out[col] = [_name_label(cb, v, lang) for v in out[col]]
@@ -254,7 +261,6 @@ def labelled(
         if out[c].dtype == object or str(out[c].dtype) == "str":
             out[c] = [MISSING if v is None or (isinstance(v, float) and v != v) or v in ("None", "nan") else v
                       for v in out[c].astype(object)]
-    keys = index if index is not None else names[:1]
     keys = [k for k in keys if k in out.columns]
     if keys:
         out = out.set_index(keys)
