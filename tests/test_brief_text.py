@@ -198,3 +198,28 @@ def test_the_qca_sentence_names_its_cut_incl_cut_as_the_qca_module_does():
     with pytest.warns(FutureWarning, match="consistency_cut= is renamed incl_cut="):
         old = qca_sentence("resident_org", fit, lang="en", consistency_cut=0.9)
     assert old == qca_sentence("resident_org", fit, lang="en", incl_cut=0.9)
+
+
+# stop 23: a level of zero is checked even when δ is zero; an unknown method is not called exact ---------------------
+
+_ROW = {"variable": "integration", "median_kr": 2.0, "median_jp": 2.0, "cliffs_delta": 0.0, "ci_low": -0.4,
+        "ci_high": 0.4, "p_value": 1.0, "p_holm": 1.0}
+
+
+@pytest.mark.parametrize("alpha", [5, 0, -0.1, "0.05", None])
+def test_comparison_sentence_checks_alpha_also_when_delta_is_zero(alpha):
+    with pytest.raises(ValueError, match="alpha"):
+        comparison_sentence(_ROW, alpha=alpha)
+
+
+@pytest.mark.parametrize("row, first", [
+    (_ROW, "; p = 1.000"),  # was "exact p = 1.000" for a row that does not say
+    ({**_ROW, "p_method": "exact"}, "; exact p = 1.000"),
+    ({**_ROW, "p_method": None}, "; p = 1.000"),
+    ({**_ROW, "p_method": float("nan")}, "; p = 1.000"),
+])
+def test_a_p_value_is_called_exact_only_when_the_row_says_so(row, first):
+    sentence = comparison_sentence(row)
+    assert first in sentence
+    if "p_method" not in row or row["p_method"] != "exact":
+        assert "exact" not in sentence

@@ -117,7 +117,7 @@ def p_name(method: str, lang: str) -> str:
     >>> p_name("exact (tie-conditioned)", "ko"), p_name("monte carlo", "ja"), p_name("asymptotic", "en")
     ('정확 p', 'モンテカルロp', 'p')
     """
-    key = str(method).lower().replace("-", " ")
+    key = "" if is_missing(method) else str(method).lower().replace("-", " ")  # unknown: a bare p, never "exact"
     if key.startswith("exact"):
         return _w("p_exact", lang)
     if key.startswith("monte carlo"):
@@ -171,12 +171,13 @@ def comparison_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: fl
     'Korean cases tend to score higher than Japanese cases on project integration, but the evidence is weak'
     """
     check_lang(lang)
+    alpha = check_alpha(alpha)  # also when δ = 0, where the strength of the evidence is never asked
     _inputs.one_row(row, "comparison")
     d = float(row["cliffs_delta"])
     medians = _w("comparison_medians", lang, kr=fmt_median(row["median_kr"]), jp=fmt_median(row["median_jp"]))
     delta = _join([f"Cliff's δ = {fmt_num(d)}", _ci_or_reason(row["ci_low"], row["ci_high"], row, lang)],
                   "stats_comma", lang)
-    ps = _join([f"{p_name(row.get('p_method', 'exact'), lang)} {fmt_p(row['p_value'], prefix=False)}",
+    ps = _join([f"{p_name(row.get('p_method'), lang)} {fmt_p(row['p_value'], prefix=False)}",
                 _w("holm_p", lang, p=fmt_p(_adjusted_p(row), prefix=False))], "stats_comma", lang)
     stats = _join([medians, delta, ps], "stats_sep", lang)
     label = _var_label(row["variable"], lang)
@@ -243,7 +244,7 @@ def association_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: f
                       _ci_or_reason(row["ci_low"], row["ci_high"], row, lang)], "stats_comma", lang)
     adjusted = row.get("p_holm")
     clustered = _has(row.get("cluster"))
-    p_text = f"{p_name(row.get('p_method', 'exact'), lang)} {fmt_p(row['p_value'], prefix=False)}"
+    p_text = f"{p_name(row.get('p_method'), lang)} {fmt_p(row['p_value'], prefix=False)}"
     if clustered:  # linkage.association(cluster=...) permuted whole clusters
         p_text = _w("p_clusters_within" if _has(strata) else "p_clusters", lang, p=p_text,
                     strata=strata_label(strata, lang) if _has(strata) else "")
