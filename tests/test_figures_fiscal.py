@@ -241,3 +241,17 @@ def test_an_early_year_keeps_every_pre_merger_municipality_in_the_distribution()
     left = by_gid(fig, "fiscal-distribution")[0]
     counts = [int(t.get_text().rsplit("(", 1)[1].rstrip(")").replace(",", "")) for t in left.get_yticklabels()]
     assert sum(counts) == 1844  # MIC's FY2005 table (H17.xls), including municipalities merged away later
+
+
+@pytest.mark.parametrize("codes, key", [
+    (["342149"], "title_one_below"),             # 安芸高田市 0.32: was "All 1 case municipalities had ..."
+    (["011002"], "title_one_not_below"),         # 札幌市 0.72: was "0 of the 1 case municipalities had ..."
+    (["011002", "232114"], "title_no_case_below"),  # 札幌市, 豊田市: was "0 of the 2 ..."
+])
+def test_the_headline_reads_as_a_sentence_for_one_case_and_for_none_below(codes, key):
+    from krihs_analysis.figures import close_figure
+
+    fig = fiscal_context(cases=codes, lang="en")
+    assert fig._krihs["title"] == phrase("fig_fiscal", key, "en", n=len(codes), median="0.45", year=2021)
+    assert "All 1 " not in fig._krihs["title"] and "0 of the" not in fig._krihs["title"]
+    close_figure(fig)

@@ -292,7 +292,11 @@ def fiscal_context(
         right.margins(x=0)
 
         fields = dict(year=year, y0=y0, y1=y1)
-        key = "title_none" if not codes else "title_all" if cases_below == len(codes) else "title"
+        if len(codes) == 1:  # "All 1 case municipalities" / "0 of the 1" are not sentences
+            key = "title_one_below" if cases_below else "title_one_not_below"
+        else:
+            key = ("title_none" if not codes else "title_all" if cases_below == len(codes)
+                   else "title_no_case_below" if not cases_below else "title")
         headline = title or _w(key, lang, n_below=cases_below, n=len(codes), median=fmt_num(median, digits=2), year=year)
         subtitle = _w("subtitle", lang, **fields)
         notes = [_w("note_type", lang, n0=int(summary.at[y0, "n"]), n1=int(summary.at[year, "n"]), year=year),
