@@ -496,3 +496,17 @@ def test_a_profile_of_unknown_origin_counts_as_illustrative():
     ax = case_card(profile, country="KR")
     assert st.text("illustrative", "en") in " ".join(frame_texts(ax.figure)["notes"])
     close_figure(ax.figure)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko", "ja"])
+def test_rmo_trend_without_a_municipalities_column_says_less_instead_of_question_marks(lang):
+    from krihs_analysis.figures import close_figure, frame_texts
+
+    survey = read_context("rmo_survey")
+    ax = cat.rmo_trend(survey.drop(columns="municipalities"), lang=lang)
+    subtitle = frame_texts(ax.figure)["subtitle"]
+    close_figure(ax.figure)
+    assert "?" not in subtitle and subtitle == st.text("rmo_subtitle_no_municipalities", lang)
+    full = cat.rmo_trend(survey, lang=lang)
+    assert frame_texts(full.figure)["subtitle"].startswith(subtitle.rstrip("。"))  # the same words, then the count
+    close_figure(full.figure)

@@ -992,7 +992,7 @@ def rmo_trend(context: pd.DataFrame, *, lang: str = "en", ax=None, title: str | 
         if own:
             ratio = orgs[-1] / orgs[0]
             fields = dict(ratio=fmt_num(ratio, digits=1), y0=int(years[0]), y1=int(years[-1]))
-            subtitle = text("rmo_subtitle", lang, m0="?", m1="?")
+            subtitle = text("rmo_subtitle_no_municipalities", lang)  # a table without the count: say less, not "?"
             if "municipalities" in df:
                 mun = df["municipalities"].astype("int64").to_numpy()
                 subtitle = text("rmo_subtitle", lang, m0=fmt_int(mun[0]), m1=fmt_int(mun[-1]))
