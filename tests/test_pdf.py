@@ -162,6 +162,15 @@ def test_one_font_family_given_as_a_string_is_one_family_and_names_match_exactly
     assert pdf.font_charset("a") == (None, set())
 
 
+def test_characters_that_are_never_drawn_are_not_missing_glyphs():
+    # DEL, C1 controls and zero-width format characters were reported as glyphs the fonts lack
+    if shutil.which("fc-match") is None:
+        pytest.skip("fontconfig is installed by make setup")
+    invisible = "\x7f\x85\x9f\u200b\u200d\u2060\ufeff\u00ad"
+    assert pdf.missing_glyphs(f"A{invisible}B", "DejaVu Sans") == set()
+    assert pdf.missing_glyphs(f"A{invisible}안", "DejaVu Sans") == {"안"}  # a drawn character still counts
+
+
 @needs_pdf
 def test_an_html_file_named_by_a_string_is_printed_not_its_name(tmp_path):
     page = tmp_path / "page.html"

@@ -541,7 +541,8 @@ def missing_glyphs(text: str, families: tuple[str, ...]) -> set[str]:
     Parameters
     ----------
     text
-        The text to be drawn; white space and control characters (below U+0020) are ignored.
+        The text to be drawn; white space and characters that are never drawn (controls, C0 and C1 and DEL, and
+        format characters such as U+200B ZERO WIDTH SPACE or U+FEFF) are ignored.
     families
         Font family names, as in the CSS ``font-family`` list (one string is one family); a family that is not
         installed covers nothing (see :func:`font_charset`).
@@ -568,7 +569,11 @@ def missing_glyphs(text: str, families: tuple[str, ...]) -> set[str]:
     covered: set[int] = set()
     for family in check_strings(families, "families", example="families=('NanumGothic', 'IPAGothic')"):
         covered |= font_charset(family)[1]
-    return {ch for ch in set(text) if not ch.isspace() and ord(ch) >= 0x20 and ord(ch) not in covered}
+    import unicodedata
+
+    # Cc (controls) and Cf (format characters) have no glyph in any font: the browser draws nothing for them.
+    return {ch for ch in set(text) if not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
+            and ord(ch) not in covered}
 
 
 def _poppler(argv: list[str], pdf_path: str | Path) -> bytes:
