@@ -223,3 +223,18 @@ def test_a_p_value_is_called_exact_only_when_the_row_says_so(row, first):
     assert first in sentence
     if "p_method" not in row or row["p_method"] != "exact":
         assert "exact" not in sentence
+
+
+@pytest.mark.parametrize("lang", ["en", "ko", "ja"])
+@pytest.mark.parametrize("method, null", [("kendall", 0.0), ("fisher", 1.0)])
+def test_an_association_at_its_null_value_has_no_direction(method, null, lang):
+    # τ = 0 read "Cases with more integration tend to show lower sustainability"
+    row = {"x": "integration", "y": "sustainability", "method": method, "statistic": null, "ci_low": null - 0.3,
+           "ci_high": null + 0.3, "p_value": 1.0, "p_method": "exact", "n": 26, "strata": None}
+    sentence = association_sentence(row, lang=lang)
+    words = sentence.split(" (")[0].split("（")[0]
+    for direction in {"en": ("show higher", "show lower", "tend to"), "ko": ("높", "낮", "경향"),
+                      "ja": ("高い", "低い", "傾向")}[lang]:
+        assert direction not in words
+    with pytest.raises(ValueError, match="alpha"):
+        association_sentence(row, lang=lang, alpha=5)

@@ -238,7 +238,8 @@ def association_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: f
     _inputs.one_row(row, "association")
     method = str(row["method"])
     stat = float(row["statistic"])
-    positive = stat > (1.0 if method == "fisher" else 0.0)
+    null = 1.0 if method == "fisher" else 0.0
+    positive = stat > null
     strata = row.get("strata")
     estimate = _join([f"{method_name(method, lang)} = {fmt_num(stat)}",
                       _ci_or_reason(row["ci_low"], row["ci_high"], row, lang)], "stats_comma", lang)
@@ -254,8 +255,11 @@ def association_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: f
                   _w("holm_p", lang, p=fmt_p(adjusted, prefix=False)) if not is_missing(adjusted) else ""],
                  "stats_comma", lang)
     stats = _join([estimate, test, f"n = {int(row['n'])}"], "stats_sep", lang)
-    key = ("association_weak_" if association_is_weak(row, alpha=alpha) else "association_") + (
-        "positive" if positive else "negative")
+    weak = association_is_weak(row, alpha=alpha)  # (checks alpha, also when the estimate is the null)
+    if stat == null:  # no direction to report: "tend to show lower" would invent one
+        key = "association_none"
+    else:
+        key = ("association_weak_" if weak else "association_") + ("positive" if positive else "negative")
     return _w(key, lang, x=_var_label(row["x"], lang), y=_var_label(row["y"], lang), stats=stats)
 
 
