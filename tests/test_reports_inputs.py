@@ -359,3 +359,106 @@ def test_results_dir_checks_the_language_and_the_run(run, args, exc, fragment):
 
 def test_results_dir_takes_a_str_path(run):
     assert results_dir(str(run), "ko") == run / "figures" / "06_policy_brief_ko" / "results"
+
+
+# ------------------------------------------------------------------------------------------------------------
+# stop 23: what counts as a kernel start failure
+#
+# Papermill fails before any cell runs for more than a kernel that does not start: only a kernel start is worth a
+# retry. What else fails there fails at once, with a kind saying what it is, before any kernel starts (so none
+# starts here; the retried kernel start is tests/test_reports.py::test_kernel_start_failure_is_retried_once).
+
+KERNELSPEC = {"name": "krihs-analysis", "display_name": "Python (krihs-analysis)", "language": "python"}
+
+
+def _with_kernelspec(path: Path, kernelspec: dict) -> Path:
+    nb = nbf.read(path, as_version=4)
+    nb.metadata["kernelspec"] = kernelspec
+    nbf.write(nb, path)
+    return path
+
+
+def _run_task(tmp_path: Path, notebook: Path, kernel: str = "krihs-analysis") -> dict:
+    return {"name": "a", "entry": "a", "notebook": str(notebook), "output": "a", "parameters": {"n": 2},
+            "kernel": kernel, "timeout": 30, "start_timeout": 20, "export": {"html": False, "brief_html": False},
+            "takes_out_dir": False, "run_dir": str(tmp_path / "run")}
+
+
+def _failed_at_once(rec: dict, kind: str) -> dict:
+    """The record's error, after checking that the run failed with `kind` in one attempt and was not retried."""
+    assert rec["status"] == "failed" and rec["error"]["kind"] == kind, rec["error"]
+    assert [a["status"] for a in rec["attempts"]] == [kind] and rec["notes"] == []
+    assert rec["outputs"] == []
+    return rec["error"]
+
+
+def test_a_notebook_naming_no_language_fails_at_once_as_parameters(tmp_path):
+    """Papermill needs the notebook's language to write the parameters; without it no retry helps."""
+    from krihs_analysis.reports import execute_run
+
+    nb = make_notebook(tmp_path / "nolang.ipynb", "n = 1", "print(n)")  # no kernelspec, no language_info
+    error = _failed_at_once(execute_run(_run_task(tmp_path, nb)), "parameters")
+    assert error["message"].startswith("nolang.ipynb: cannot inject the parameters (n): its metadata names no "
+                                       "language (kernelspec.language or language_info.name)")
+    assert '"kernelspec": {"name": "krihs-analysis", "language": "python"' in error["message"]
+
+
+def test_parameters_papermill_cannot_write_fail_at_once(tmp_path):
+    """A language Papermill has no parameter translator for: the injection fails, and would on every retry."""
+    from krihs_analysis.reports import execute_run
+
+    nb = _with_kernelspec(make_notebook(tmp_path / "cobol.ipynb", "n = 1", "print(n)"),
+                          {**KERNELSPEC, "language": "cobol"})
+    error = _failed_at_once(execute_run(_run_task(tmp_path, nb)), "parameters")
+    assert error["message"].startswith("cobol.ipynb: cannot inject the parameters (n): its metadata gives the "
+                                       "language 'cobol', for which Papermill cannot write parameters")
+    assert error["ename"] == "PapermillException"
+
+
+@pytest.mark.parametrize(("kernel", "fragment"), [
+    ("krihs-no-such-kernel", "Jupyter kernel 'krihs-no-such-kernel' is not installed on "),
+    ("broken-spec", "the spec of Jupyter kernel 'broken-spec' cannot be read (JSONDecodeError: "),
+], ids=["not-installed", "unreadable-spec"])
+def test_a_kernel_that_is_not_installed_fails_at_once(tmp_path, monkeypatch, kernel, fragment):
+    from krihs_analysis.reports import execute_run
+
+    spec = tmp_path / "jupyter" / "kernels" / "broken-spec"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    nb = _with_kernelspec(make_notebook(tmp_path / "small.ipynb", "n = 1", "print(n)"), KERNELSPEC)
+    error = _failed_at_once(execute_run(_run_task(tmp_path, nb, kernel=kernel)), "kernel_spec")
+    assert error["message"].startswith(f"small.ipynb: {fragment}") and "make setup" in error["message"]
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("{not json", "is not a valid Jupyter notebook (NotJSONError: Notebook does not appear to be JSON"),
+    ('{"cells": "x", "metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
+     "is not a valid Jupyter notebook (ValidationError: "),
+    (None, "cannot read {path}: No such file or directory; give the path of an existing notebook file"),
+], ids=["not-json", "not-a-notebook", "missing"])
+def test_a_notebook_that_cannot_be_read_fails_at_once(tmp_path, text, fragment):
+    from krihs_analysis.reports import execute_run
+
+    path = tmp_path / "broken.ipynb"
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    error = _failed_at_once(execute_run(_run_task(tmp_path, path)), "notebook")
+    assert error["message"].startswith("broken.ipynb: ") and fragment.format(path=path) in error["message"]
+
+
+@pytest.mark.parametrize(("output", "fragment"), [
+    ("missing/out.ipynb", "its folder {tmp}/missing does not exist (or is not a folder); create it first"),
+    ("folder", "it is a folder; give the path of the .ipynb file to write"),
+    ("out_{lang}.ipynb", "Papermill reads {{...}} in the path {tmp}/out_{{lang}}.ipynb as a parameter"),
+], ids=["no-folder", "a-folder", "braces"])
+def test_an_output_that_cannot_be_written_fails_before_the_notebook_runs(tmp_path, output, fragment):
+    """Papermill writes the output after the last cell: found only then, it ran the notebook twice for nothing."""
+    from krihs_analysis.reports import execute_notebook
+
+    (tmp_path / "folder").mkdir()
+    nb = _with_kernelspec(make_notebook(tmp_path / "small.ipynb", "n = 1", "print(n)"), KERNELSPEC)
+    error, attempts, notes = execute_notebook(nb, tmp_path / output, parameters={"n": 2}, kernel="krihs-analysis",
+                                              timeout=30, start_timeout=20)
+    assert error["kind"] == "output" and [a["status"] for a in attempts] == ["output"] and notes == []
+    assert error["message"].startswith("small.ipynb: ") and fragment.format(tmp=tmp_path) in error["message"]

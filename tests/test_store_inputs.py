@@ -1,7 +1,8 @@
 """User mistakes in the report runner's run folders (store) and Papermill caller (worker): each is a ValueError
 (or OutputError / LockHeld) saying what to change, raised before anything is deleted, written or run.
 
-No test here starts a kernel: a kernel name that does not exist fails at once.
+No test here starts a kernel: a kernel name that does not exist fails at once, before any kernel starts, and the
+kernel of ``unlaunchable_kernel`` cannot even be launched.
 """
 
 from __future__ import annotations
@@ -23,6 +24,18 @@ from krihs_analysis.reports.worker import execute_notebook, execute_run, export_
 RUNS = ["20260101T000000Z-00aa11bb", "20260102T000000Z-00aa11cc", "20260103T000000Z-00aa11dd",
         "20260104T000000Z-00aa11ee"]
 NO_KERNEL = "krihs-no-such-kernel"
+
+
+@pytest.fixture
+def unlaunchable_kernel(tmp_path: Path, monkeypatch) -> str:
+    """An installed kernel whose program is missing: its launch fails, a kernel start failure (retried)."""
+    spec = tmp_path / "jupyter" / "kernels" / "krihs-unlaunchable"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [str(tmp_path / "no-such-python"), "{connection_file}"],
+        "display_name": "unlaunchable", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    return "krihs-unlaunchable"
 
 
 @pytest.fixture
@@ -201,14 +214,14 @@ def test_execute_notebook_refuses_bad_arguments_before_running(tmp_path, change,
     assert not out.exists()
 
 
-def test_execute_notebook_takes_whole_float_timeouts(tmp_path):
+def test_execute_notebook_takes_whole_float_timeouts(tmp_path, unlaunchable_kernel):
     """600.0 (as the config passes it) is a whole number; the kernel then fails as a kernel start, once."""
     error, attempts, _ = execute_notebook(_notebook(tmp_path / "nb.ipynb"), str(tmp_path / "out.ipynb"),
-                                          kernel=NO_KERNEL, timeout=600.0, start_timeout=60.0, retries=0)
+                                          kernel=unlaunchable_kernel, timeout=600.0, start_timeout=60.0, retries=0)
     assert error["kind"] == "kernel_start" and [a["status"] for a in attempts] == ["kernel_start"]
 
 
-def test_execute_notebook_ignores_the_output_of_an_earlier_call(tmp_path):
+def test_execute_notebook_ignores_the_output_of_an_earlier_call(tmp_path, unlaunchable_kernel):
     """A stale output whose cells ran must not turn a kernel that cannot start into a cell error (no retry)."""
     out = tmp_path / "out.ipynb"
     stale = nbf.v4.new_notebook()
@@ -216,8 +229,8 @@ def test_execute_notebook_ignores_the_output_of_an_earlier_call(tmp_path):
     cell.metadata["papermill"] = {"status": "completed", "start_time": "2026-01-01T00:00:00"}
     stale.cells.append(cell)
     nbf.write(stale, out)
-    error, attempts, notes = execute_notebook(_notebook(tmp_path / "nb.ipynb"), out, kernel=NO_KERNEL, timeout=30,
-                                              start_timeout=20, retries=1)
+    error, attempts, notes = execute_notebook(_notebook(tmp_path / "nb.ipynb"), out, kernel=unlaunchable_kernel,
+                                              timeout=30, start_timeout=20, retries=1)
     assert error["kind"] == "kernel_start" and "kernel start" in error["message"]
     assert [a["status"] for a in attempts] == ["kernel_start"] * 2
     assert any("retrying (1 of 1)" in n for n in notes)

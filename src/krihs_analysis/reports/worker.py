@@ -210,8 +210,10 @@ def execute_notebook(notebook: str | Path, output: str | Path, *, parameters: Ma
                      cwd: str | Path | None = None) -> tuple[dict[str, Any] | None, list[dict[str, Any]], list[str]]:
     """Execute `notebook` into `output` with Papermill; ``(error or None, attempts, notes)``.
 
-    A cell error, a timeout or a kernel death during execution is reported at once, never retried. Never raises for
-    what the notebook does.
+    Only a kernel that failed to start is tried again. A cell error, a timeout or a kernel death during execution is
+    reported at once, and so is what no retry can fix, found before any kernel starts: a notebook that cannot be read,
+    parameters that cannot be injected, a kernel that is not installed, an `output` that cannot be written. Never
+    raises for what the notebook does.
 
     Parameters
     ----------
@@ -232,17 +234,29 @@ def execute_notebook(notebook: str | Path, output: str | Path, *, parameters: Ma
     start_timeout
         Seconds the kernel may take to start, a whole number of at least 1.
     retries
-        Further attempts after a kernel that failed to start, a whole number of at least 0.
+        Further attempts after a kernel that failed to start (its process died, or did not answer within
+        `start_timeout`), a whole number of at least 0.
     cwd
         The kernel's working directory. None: the folder of `notebook`.
 
     Returns
     -------
     error : dict or None
-        None when every cell ran; else ``kind`` (``cell`` / ``kernel_start`` / ``disk``), ``cell_index`` in the
-        source notebook, ``ename``, ``evalue``, ``line`` (one line) and ``message``.
+        None when every cell ran; else ``kind``, ``cell_index`` in the source notebook, ``ename``, ``evalue``,
+        ``line`` (one line) and ``message`` (naming the notebook, and what to change). The kinds:
+
+        - ``cell``: a cell raised, timed out, or its kernel died while it ran;
+        - ``kernel_start``: the kernel's process died, or did not answer within `start_timeout` (retried);
+        - ``notebook``: `notebook` cannot be read, or is not a valid notebook;
+        - ``parameters``: Papermill cannot inject `parameters` (e.g. the notebook's metadata names no language);
+        - ``kernel_spec``: `kernel` is not installed here, or its spec cannot be read;
+        - ``output``: `output` cannot be written (its folder is missing, or it is a folder);
+        - ``disk``: no space left on the device.
+
+        Only ``kernel_start`` is retried; ``notebook``, ``parameters``, ``kernel_spec`` and ``output`` are found
+        before any kernel starts.
     attempts : list of dict
-        Every attempt: ``attempt``, ``status`` (ok / kernel_start / cell / disk) and ``error`` (its one line).
+        Every attempt: ``attempt``, ``status`` (``ok`` or the error's kind) and ``error`` (its one line).
     notes : list of str
         One line per retried kernel start.
 
@@ -276,8 +290,11 @@ def execute_notebook(notebook: str | Path, output: str | Path, *, parameters: Ma
     from papermill.exceptions import PapermillExecutionError
 
     notes: list[str] = []
+    _remove_stale_output(notebook, output)
+    error = _check_before_start(notebook, output, parameters, kernel)
+    if error is not None:  # Papermill would fail the same way before any cell, on every attempt: none is retried
+        return error, [{"attempt": 1, "status": error["kind"], "error": error["line"]}], notes
     log: list[dict[str, Any]] = []
-    error: dict[str, Any] | None = None
     for attempt in range(1, retries + 2):
         _remove_stale_output(notebook, output)
         error = _execute_once(pm, PapermillExecutionError, notebook, output, parameters, kernel=kernel,
@@ -322,6 +339,94 @@ def _remove_stale_output(notebook: Path, output: Path) -> None:
         pass
 
 
+def _setup_error(kind: str, notebook: Path, ename: str, evalue: str, message: str) -> dict[str, Any]:
+    """The error record of a problem found before any kernel starts (no cell ran)."""
+    first = evalue.strip().splitlines()[0] if evalue.strip() else ""
+    return {"kind": kind, "notebook": notebook.name, "cell_index": None, "execution_count": None, "ename": ename,
+            "evalue": evalue, "line": f"{ename}: {first}".rstrip(": "), "message": f"{notebook.name}: {message}"}
+
+
+def _check_before_start(notebook: Path, output: Path, parameters: Mapping[str, Any] | None,
+                        kernel: str) -> dict[str, Any] | None:
+    """The error record of what no retry can fix, found before any kernel starts; None when there is none.
+
+    Papermill fills the parameters into both paths (``{name}`` in a path is a parameter), reads the notebook,
+    injects the parameters and looks the kernel up before it starts the kernel, and writes `output` after the last
+    cell. A failure of any of these steps leaves no cell started, so it would be taken for a kernel that failed to
+    start and retried in vain (for `output`, after running the whole notebook again). The steps are run here with
+    Papermill's own functions, so that what passes here passes there; they take a few milliseconds.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import add_builtin_parameters, parameterize_notebook, parameterize_path
+
+    path_parameters = add_builtin_parameters(dict(parameters or {}))
+    resolved = []
+    for kind, path in (("notebook", notebook), ("output", output)):
+        try:
+            resolved.append(Path(parameterize_path(str(path), path_parameters)))
+        except Exception as exc:  # noqa: BLE001 - KeyError as PapermillMissingParameterException, or a stray brace
+            return _setup_error(kind, notebook, type(exc).__name__, str(exc),
+                                f"Papermill reads {{...}} in the path {path} as a parameter and cannot fill it in "
+                                f"({type(exc).__name__}: {exc}); rename it without braces")
+    source, output = resolved
+    try:
+        nb = load_notebook_node(str(source))
+    except OSError as exc:  # missing, a folder, unreadable
+        return _setup_error("notebook", notebook, type(exc).__name__, str(exc),
+                            f"cannot read {source}: {exc.strerror or exc}; give the path of an existing notebook "
+                            "file")
+    except Exception as exc:  # noqa: BLE001 - nbformat's NotJSONError or ValidationError, a UnicodeDecodeError
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        return _setup_error("notebook", notebook, type(exc).__name__, str(exc),
+                            f"{source} is not a valid Jupyter notebook ({type(exc).__name__}: {first}); restore "
+                            "it from version control, or open it in Jupyter and save it again")
+    if parameters:  # as Papermill: without parameters nothing is injected, and no language is needed
+        try:
+            parameterize_notebook(nb, dict(parameters), kernel_name=kernel)
+        except Exception as exc:  # noqa: BLE001 - papermill raises ValueError / PapermillException here
+            meta = nb.get("metadata", {})
+            language = ((meta.get("language_info") or {}).get("name")
+                        or (meta.get("kernelspec") or {}).get("language"))
+            fix = (f"its metadata gives the language {language!r}, for which Papermill cannot write parameters; "
+                   "set kernelspec.language to the kernel's language, e.g. 'python'" if language else
+                   "its metadata names no language (kernelspec.language or language_info.name), which Papermill "
+                   f"needs to write them; open it in Jupyter on the kernel {kernel!r} and save it, or add "
+                   f'"kernelspec": {{"name": "{kernel}", "language": "python", "display_name": "{kernel}"}}')
+            return _setup_error("parameters", notebook, type(exc).__name__, str(exc),
+                                f"cannot inject the parameters ({', '.join(map(str, parameters))}): {fix}")
+    problem = _output_problem(output)
+    if problem:
+        return _setup_error("output", notebook, "OutputError", f"cannot write {output}: {problem}",
+                            f"cannot write the executed notebook to {output}: {problem}")
+    try:
+        KernelSpecManager().get_kernel_spec(kernel)
+    except NoSuchKernel as exc:
+        available = ", ".join(sorted(KernelSpecManager().find_kernel_specs())) or "none"
+        return _setup_error("kernel_spec", notebook, type(exc).__name__, str(exc),
+                            f"Jupyter kernel {kernel!r} is not installed on {os.uname().nodename} (available: "
+                            f"{available}); run `make setup` there, or name an installed kernel (kernel: in "
+                            "reports.yaml)")
+    except Exception as exc:  # noqa: BLE001 - a kernel.json that is not JSON, or lacks argv
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        return _setup_error("kernel_spec", notebook, type(exc).__name__, str(exc),
+                            f"the spec of Jupyter kernel {kernel!r} cannot be read ({type(exc).__name__}: {first}); "
+                            "install the kernel again (`make setup`)")
+    return None
+
+
+def _output_problem(output: Path) -> str | None:
+    """Why Papermill could not write `output` at the end of the run, or None."""
+    if output.is_dir():
+        return "it is a folder; give the path of the .ipynb file to write"
+    folder = output.parent
+    if not folder.is_dir():
+        return f"its folder {folder} does not exist (or is not a folder); create it first"
+    if not os.access(folder, os.W_OK | os.X_OK) or (output.exists() and not os.access(output, os.W_OK)):
+        return "permission denied"
+    return None
+
+
 def _execute_once(pm, PapermillExecutionError, notebook: Path, output: Path, parameters, *, kernel: str,
                   timeout: float, start_timeout: float, cwd) -> dict[str, Any] | None:
     """One Papermill execution; the error record, or None."""
@@ -343,6 +448,8 @@ def _execute_once(pm, PapermillExecutionError, notebook: Path, output: Path, par
                 "message": f"{notebook.name}: cell {src_index} (execution count {exc.exec_count}{also}) "
                            f"raised {line}"}
     except Exception as exc:  # noqa: BLE001 - kernel death, timeout, kernel start failure, full disk
+        # Without a started cell this is a kernel start: _check_before_start has ruled out every other step that
+        # Papermill takes before the first cell (and the final write of `output`).
         ename = type(exc).__name__
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         line = f"{ename}: {first}".rstrip(": ")
