@@ -29,6 +29,14 @@ from .style import check_langs, check_text, house_style
 MANIFEST = "figures.json"
 SOFTWARE = "krihs-analysis (matplotlib)"
 FORMATS = ("png", "svg", "pdf")
+#: How each format's renderer measures text: raster (pixels at the dpi, hinted) or vector (points). Formats that
+#: measure alike share one layout.
+_TEXT_METRICS = {"png": "raster", "svg": "vector", "pdf": "vector"}
+#: The order render_figure renders them in: PNG (the image baselines) first, laid out as by figure_bytes alone; then
+#: the PDF (what the brief prints), which gets the vector layout; the SVG reuses it when both are asked for. (A
+#: constrained layout carries a sub-pixel trace of the figure's earlier layouts, before this sharing as after it, so
+#: the same call gives the same bytes but a different set of formats may move a line by a fraction of a pixel.)
+_RENDER_ORDER = ("png", "pdf", "svg")
 #: Metadata that keeps files byte-identical from run to run (no dates, fixed software string).
 METADATA: dict[str, dict[str, Any]] = {
     "png": {"Software": SOFTWARE},
@@ -124,6 +132,30 @@ def figure_bytes(fig, fmt: str, *, dpi: float = 300) -> bytes:
     with house_style(lang):
         fig.savefig(buf, format=fmt, dpi=dpi, metadata=METADATA[fmt])
     return buf.getvalue()
+
+
+@contextlib.contextmanager
+def _layout_frozen(fig):
+    """Keep `fig`'s axes where its layout engine last put them while inside; the engine itself is restored on exit.
+
+    ``savefig`` runs the figure's layout engine on every call (for constrained layout: a draw with drawing disabled
+    that lays the figure out, then the real draw). Renderings of one figure to several formats can share one
+    layout: inside, the figure has no engine, so ``savefig`` draws once with the positions as they are.
+    """
+    import matplotlib as mpl
+
+    engine = fig.get_layout_engine()
+    if engine is None:  # nothing to freeze (and restoring None would read rcParams)
+        yield
+        return
+    # set_layout_engine(None) reads these two rcParams; both off means no engine ("none" would leave a placeholder
+    # engine, and savefig would still make its extra draw).
+    with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
+    try:
+        yield
+    finally:
+        fig.set_layout_engine(engine)  # the same object, with its settings: later layouts are as before
 
 
 @contextlib.contextmanager
@@ -240,7 +272,18 @@ def render_figure(
     alt = alt_text or meta.get("alt")
     if not alt:
         raise ValueError(f"{name}: give alt_text= (a short description for screen readers)")
-    payloads = {f"{name}.{fmt}": figure_bytes(fig, fmt, dpi=dpi) for fmt in formats}
+    # savefig lays the figure out on every call (a third of which `krihs-analysis figures` saves this way), but
+    # formats that measure text alike can share one layout: the first of them lays it out, the others reuse the
+    # positions it left (_layout_frozen). PNG measures text in pixels at its dpi, SVG and PDF in points; a PDF laid
+    # out with the PNG's metrics clips text at a low dpi (e.g. a y tick label at dpi=60), so the vector formats
+    # get a layout of their own (_RENDER_ORDER: which format of each kind is laid out as if rendered alone).
+    rendered: dict[str, bytes] = {}
+    laid_out = None  # the text metrics of the last layout
+    for fmt in sorted(dict.fromkeys(formats), key=_RENDER_ORDER.index):
+        with _layout_frozen(fig) if _TEXT_METRICS[fmt] == laid_out else contextlib.nullcontext():
+            rendered[fmt] = figure_bytes(fig, fmt, dpi=dpi)
+        laid_out = _TEXT_METRICS[fmt]
+    payloads = {f"{name}.{fmt}": rendered[fmt] for fmt in formats}
     entry = {
         "alt_text": " ".join(alt.split()),
         "lang": meta.get("lang"),
