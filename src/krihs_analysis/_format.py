@@ -39,6 +39,25 @@ def is_missing(x: Any) -> bool:
         return False
 
 
+def _real(x: Any, name: str) -> float:
+    # float() of a number, a numpy number or numeric text; anything else (a list, a dict, a word) is the caller's
+    # mistake, said in the package's words rather than float()'s TypeError
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number (None or NaN print as a dash), got {x!r:.80} "
+                         f"({type(x).__name__}); pass e.g. {name}=0.5") from None
+
+
+def _digits(digits: Any, minimum: int) -> int:
+    if isinstance(digits, int) and not isinstance(digits, bool) and digits >= minimum:
+        return digits
+    from ._validate import check_count  # only on a mistake: _validate imports pandas, this module does not
+
+    # a float such as 2.0 is a whole number; everything else was "Format specifier missing precision"
+    return check_count(digits, "digits", minimum=minimum)
+
+
 @keyword_options
 def fmt_num(x: Any, *, digits: int = 2) -> str:
     """A number with `digits` decimals and a typographic minus sign; a dash when missing.
@@ -55,9 +74,10 @@ def fmt_num(x: Any, *, digits: int = 2) -> str:
     >>> fmt_num(-0.5), fmt_num(0.444, digits=3), fmt_num(None)
     ('−0.50', '0.444', '–')
     """
+    digits = _digits(digits, 0)
     if is_missing(x):
         return MISSING
-    s = f"{float(x):.{digits}f}"
+    s = f"{_real(x, 'x'):.{digits}f}"
     if s.lstrip("-").strip("0.") == "":  # -0.00 reads as 0.00
         s = s.lstrip("-")
     return s.replace("-", "−")
@@ -86,7 +106,7 @@ def fmt_p(p: Any, *, prefix: bool = True, cell: bool = False) -> str:
     """
     if is_missing(p):
         return MISSING if cell else (f"p = {MISSING}" if prefix else f"= {MISSING}")
-    p = float(p)
+    p = _real(p, "p")
     if not 0.0 <= p <= 1.0 + 1e-12:
         raise ValueError(f"a p-value lies between 0 and 1, got {p}")
     if cell:
@@ -124,7 +144,10 @@ def fmt_int(x: Any) -> str:
     """
     if is_missing(x):
         return MISSING
-    return f"{int(round(float(x))):,}".replace("-", "−")
+    x = _real(x, "x")
+    if math.isinf(x):  # int(round(inf)) raised OverflowError
+        raise ValueError(f"x must be a finite count, got {x}; pass e.g. x=1844 (or None/NaN for a dash)")
+    return f"{int(round(x)):,}".replace("-", "−")
 
 
 @keyword_options
@@ -143,9 +166,10 @@ def fmt_sig(x: Any, *, digits: int = 3) -> str:
     >>> fmt_sig(0.0021834), fmt_sig(-0.5), fmt_sig(float("nan"))
     ('0.00218', '−0.5', '–')
     """
+    digits = _digits(digits, 0)
     if is_missing(x):
         return MISSING
-    return f"{float(x):.{digits}g}".replace("-", "−")
+    return f"{_real(x, 'x'):.{digits}g}".replace("-", "−")
 
 
 def fmt_pct(x: Any) -> str:
@@ -158,7 +182,7 @@ def fmt_pct(x: Any) -> str:
     """
     if is_missing(x):
         return MISSING
-    return f"{round(100 * float(x)):d}%"
+    return f"{round(100 * _real(x, 'x')):d}%"
 
 
 def fmt_median(x: Any) -> str:
@@ -171,5 +195,5 @@ def fmt_median(x: Any) -> str:
     """
     if is_missing(x):
         return MISSING
-    x = float(x)
+    x = _real(x, "x")
     return f"{x:.0f}" if x.is_integer() else f"{x:.1f}"

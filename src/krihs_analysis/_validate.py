@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import numbers
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +111,11 @@ def check_columns(frame: pd.DataFrame, cols: Iterable[str], *, name: str = "case
     check_frame(frame, name, allow_empty=True)
     if isinstance(cols, str):
         cols = [cols]
+    cols = list(cols)
+    for c in cols:  # a list or a dict where a name goes raised "unhashable type" at the lookup below
+        if not isinstance(c, Hashable):  # (a tuple is hashable: the name of a MultiIndex column)
+            raise ValueError(f"a column name must be text such as 'integration', got {c!r:.80} ({type(c).__name__}); "
+                             f"name one of {name}'s columns")
     missing = [c for c in dict.fromkeys(cols) if c not in frame.columns]
     if missing:
         have = ", ".join(repr(str(c)) for c in frame.columns[:30])

@@ -279,7 +279,11 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     >>> load_codebook().version
     '1.1.0'
     """
-    return _load(Path(path).resolve() if path is not None else DEFAULT_PATH)
+    if path is None:
+        return _load(DEFAULT_PATH)
+    from ._validate import check_path  # here: _validate imports pandas, which the default codebook does not need
+
+    return _load(check_path(path, "path", example="path='codebook.yaml' (or None for the package's own)").resolve())
 
 
 def as_codebook(codebook: Codebook | str | Path | None) -> Codebook:

@@ -853,6 +853,8 @@ def leave_one_out(
     check_frame(cases, "cases")
     if not callable(fn):
         raise ValueError(f"fn must be an analysis function such as association, got {type(fn).__name__}")
+    # checked before the re-runs: "no" or 0 used to pick a table by its truth value, after every run
+    detail = check_flag(detail, "detail")
     if "case_id" not in cases.columns:
         raise ValueError("leave_one_out needs a case_id column")
     full = _estimates(fn(cases, **kwargs)).reset_index(drop=True)

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from krihs_analysis import _exact as E
+from krihs_analysis._validate import check_strings
 
 __all__ = ["agreement", "agreement_report", "krippendorff_alpha", "weighted_kappa", "Agreement"]
 
@@ -265,7 +266,8 @@ def agreement(
             raise ValueError(f"sheet {k + 1} has duplicated case_id values")
     if isinstance(coders, str):
         raise ValueError(f"coders must be a list of names, one per sheet (e.g. coders=['kim', 'sato']), got {coders!r}")
-    names = tuple(coders) if coders is not None else tuple(f"coder{k + 1}" for k in range(len(sheets)))
+    names = (tuple(check_strings(coders, "coders", example="coders=['kim', 'sato']")) if coders is not None
+             else tuple(f"coder{k + 1}" for k in range(len(sheets))))
     if len(names) != len(sheets) or len(set(names)) != len(names):
         raise ValueError("give one distinct coder name per sheet")
     cb = load_codebook()
@@ -276,6 +278,9 @@ def agreement(
             raise ValueError("the sheets share no coded variable")
     else:
         variables = check_variables(variables, coded=True)
+        if not variables:  # else numpy's "need at least one array to concatenate"
+            raise ValueError("variables is empty; give at least one coded variable, e.g. variables=['integration'] "
+                             "(or None for every coded variable the sheets share)")
         for k, s in enumerate(sheets):
             missing = [v for v in variables if v not in s.columns]
             if missing:

@@ -72,8 +72,11 @@ def write_template(
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from ._validate import check_path
+
     check_lang(lang)
-    path = Path(path)
+    hint = " (that is case data: pass it as cases=, and a file to write as path)" if hasattr(path, "columns") else ""
+    path = check_path(path, "path", example="path='cases_template.xlsx'", hint=hint)
     if path.suffix.lower() != ".xlsx":
         raise ValueError(f"template path must end in .xlsx, got {path.name!r}")
     cb = as_codebook(codebook)

@@ -40,15 +40,33 @@ def domains() -> list[str]:
     return sorted(p.stem for p in LOCALE_DIR.glob("*.yaml"))
 
 
-@cache
 def phrases(domain: str) -> MappingProxyType:
-    """Every phrase of one domain: ``{key: {lang: text}}``, checked for all languages.
+    """Every phrase of one domain: ``{key: {lang: text}}``, checked for all languages (each file read once).
+
+    Parameters
+    ----------
+    domain
+        The locale file to read, by name (``"common"``, ``"figures"`` ...; see :func:`domains`).
+
+    Raises
+    ------
+    ValueError
+        `domain` is not the name of a locale file, or the file lacks a language.
 
     Examples
     --------
     >>> sorted(phrases("common")["illustrative_short"])
     ['en', 'ja', 'ko']
     """
+    # checked before the cache, which raised "unhashable type" for a list
+    if not isinstance(domain, str):
+        raise ValueError(f"domain must be the name of a locale file (e.g. 'common'), got {domain!r:.80}; "
+                         f"known: {', '.join(domains())}")
+    return _phrases(domain)
+
+
+@cache
+def _phrases(domain: str) -> MappingProxyType:
     from ._io import read_yaml
 
     path = LOCALE_DIR / f"{domain}.yaml"
@@ -64,6 +82,9 @@ def phrases(domain: str) -> MappingProxyType:
             raise ValueError(f"{path.name}: {key!r} lacks its text in {', '.join(missing)}")
         out[str(key)] = MappingProxyType({lang: entry[lang] for lang in LANGS})
     return MappingProxyType(out)
+
+
+phrases.cache_clear = _phrases.cache_clear  # type: ignore[attr-defined]  # as when phrases was the cache itself
 
 
 def phrase(domain: str, key: str, lang: str, /, **fields: Any) -> str:

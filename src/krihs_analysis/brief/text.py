@@ -65,7 +65,8 @@ def is_weak(ci_low: float, ci_high: float, p: float, *, alpha: float = 0.05, nul
     Raises
     ------
     ValueError
-        A bound, the p-value or `null` that is not a number, or `alpha` outside (0, 1).
+        A bound or the p-value that is not a number, a `null` that is not a finite number, or `alpha` outside
+        (0, 1).
 
     Examples
     --------
@@ -73,8 +74,10 @@ def is_weak(ci_low: float, ci_high: float, p: float, *, alpha: float = 0.05, nul
     (True, False, True)
     """
     alpha = check_alpha(alpha)  # every sentence's strength passes here, so alpha=5 cannot make all findings strong
-    for value, name in ((ci_low, "ci_low"), (ci_high, "ci_high"), (p, "p"), (null, "null")):
+    for value, name in ((ci_low, "ci_low"), (ci_high, "ci_high"), (p, "p")):
         _inputs.real(value, name)
+    # the value of no effect is never missing: None failed in the comparison below, NaN made every CI "exclude" it
+    null = check_number(null, "null", example="null=0.0 (or null=1.0 for an odds ratio)")
     if any(is_missing(v) for v in (ci_low, ci_high, p)):
         return True
     return bool(ci_low <= null <= ci_high or p > alpha)

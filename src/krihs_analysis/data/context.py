@@ -60,6 +60,15 @@ _PREFECTURE = re.compile(r".+[都道府県]")
 _CODE = re.compile(r"[0-9]{6}")
 
 
+def _context_folder(context_dir: Any) -> Path:
+    """The folder of context tables: ``context_dir`` checked as a path, or the package's when None."""
+    if context_dir is None:
+        return paths.CONTEXT
+    from .._validate import check_path
+
+    return check_path(context_dir, "context_dir", example="context_dir='data/raw/context'")
+
+
 def context_sources(context_dir: str | Path | None = None) -> dict[str, dict[str, Any]]:
     """The catalogue of published context statistics (``data/raw/context/sources.yaml``).
 
@@ -81,7 +90,7 @@ def context_sources(context_dir: str | Path | None = None) -> dict[str, dict[str
     """
     from .._io import read_yaml
 
-    folder = Path(context_dir) if context_dir is not None else paths.CONTEXT
+    folder = _context_folder(context_dir)
     return read_yaml(folder / "sources.yaml")
 
 
@@ -121,7 +130,7 @@ def read_context(name: str, *, context_dir: str | Path | None = None) -> pd.Data
     """
     if not isinstance(name, str):
         raise ValueError(f"name must be the name of one context table (e.g. 'rmo_survey'), got {name!r:.80}")
-    folder = (Path(context_dir) if context_dir is not None else paths.CONTEXT).resolve()
+    folder = _context_folder(context_dir).resolve()
     if not (folder / "sources.yaml").is_file():
         raise FileNotFoundError(f"context_dir {folder} has no sources.yaml: give the folder that holds the context "
                                 "tables and their sources.yaml (data/raw/context by default)")
@@ -396,10 +405,12 @@ def jp_municipality_names(context_dir: str | Path | None = None, *, lang: str = 
     >>> jp_municipality_names(lang="en", prefecture=True)["322091"]
     'Unnan City, Shimane (島根県雲南市)'
     """
+    from .._validate import check_flag
     from ..codebook import check_lang
 
     check_lang(lang)
-    folder = (Path(context_dir) if context_dir is not None else paths.CONTEXT).resolve()
+    prefecture = check_flag(prefecture, "prefecture")  # "no" or 0 used to pick a form by its truth value
+    folder = _context_folder(context_dir).resolve()
     if lang == "ja" and not prefecture:
         return dict(_known_codes(str(folder)))
     from .placenames import prefecture_name
@@ -426,5 +437,5 @@ def jp_prefectures(context_dir: str | Path | None = None) -> list[str]:
     >>> len(p), p[0], p[-1]
     (47, '北海道', '沖縄県')
     """
-    folder = (Path(context_dir) if context_dir is not None else paths.CONTEXT).resolve()
+    folder = _context_folder(context_dir).resolve()
     return list(dict.fromkeys(_municipalities(str(folder))["prefecture"]))

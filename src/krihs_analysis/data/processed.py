@@ -6,7 +6,7 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ import pandas as pd
 
 from .. import paths
 from .._io import sha256_file, write_atomic
+from .._validate import check_path
 from ..codebook import Codebook, as_codebook
 from .errors import PROBLEM_COLUMNS, CaseDataError, _problem
 from .schema import read_cases
@@ -65,6 +66,9 @@ def build(
     """
     from .. import __version__
 
+    # every argument is checked before a sheet is read, so a bad out_dir does not wait for the validation
+    out = (check_path(out_dir, "out_dir", example="out_dir='data/processed'") if out_dir is not None
+           else paths.DATA_PROCESSED)
     cb = as_codebook(codebook)
     sources = _expand_raw(raw)
     frames, inputs, problems = [], [], []
@@ -87,7 +91,6 @@ def build(
              for r in cases[dup].itertuples()], columns=PROBLEM_COLUMNS))
     indices = core_task_indices(cases, codebook=cb).drop(columns="case_id")
     processed = pd.concat([cases, indices, default_clusters(cases)], axis=1)
-    out = Path(out_dir) if out_dir is not None else paths.DATA_PROCESSED
     manifest = {
         "package_version": __version__,
         "codebook_version": cb.version,
@@ -125,10 +128,19 @@ def _stage(path: Path, data: bytes | str) -> tuple[Path, Path]:
 def _expand_raw(raw: str | Path | Sequence[str | Path] | None) -> list[Path]:
     if raw is None:
         return [paths.SAMPLE_CASES]
-    items = [raw] if isinstance(raw, (str, Path)) else list(raw)
+    example = "raw='data/raw/cases.csv' or raw=['cases_kr.csv', 'cases_jp.xlsx']"
+    if isinstance(raw, (str, os.PathLike)):
+        items = [raw]
+    elif isinstance(raw, Iterable) and not isinstance(raw, (bytes, Mapping, pd.DataFrame)):
+        items = list(raw)
+        if not items:  # pd.concat of nothing said only "No objects to concatenate"
+            raise ValueError(f"raw is empty; give at least one case sheet or folder, e.g. {example}")
+    else:
+        items = [raw]  # one thing that is not a path: check_path below says what it is
+    hint = " (that is case data already: pass it to the analysis functions as it is)" if hasattr(raw, "columns") else ""
     out: list[Path] = []
     for item in items:
-        p = Path(item)
+        p = check_path(item, "raw", example=example, hint=hint)
         if p.is_dir():
             found = sorted([*p.glob("cases*.csv"), *p.glob("cases*.xlsx")])
             if not found:
@@ -168,7 +180,8 @@ def read_processed(path: str | Path | None = None) -> pd.DataFrame:
     >>> len(read_processed(d / "cases.parquet"))
     26
     """
-    p = Path(path) if path is not None else paths.DATA_PROCESSED / "cases.parquet"
+    p = (check_path(path, "path", example="path='data/processed/cases.parquet'") if path is not None
+         else paths.DATA_PROCESSED / "cases.parquet")
     manifest = p.with_name("manifest.json")
     if manifest.is_file():
         expected = json.loads(manifest.read_text(encoding="utf-8")).get("outputs", {}).get(p.name)

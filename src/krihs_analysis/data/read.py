@@ -141,6 +141,23 @@ def sheet_path(path: Any) -> Path:
     return check_path(path, "path", example="path='cases.csv' (a CSV or XLSX case sheet)", hint=hint)
 
 
+def check_sheet(sheet: Any) -> str | int | None:
+    """A worksheet's name, its 0-based position (numpy integers too, returned as ``int``) or None; else a
+    ValueError that says what to pass.
+
+    Examples
+    --------
+    >>> check_sheet("cases"), check_sheet(0), check_sheet(None)
+    ('cases', 0, None)
+    """
+    if isinstance(sheet, numbers.Integral) and not isinstance(sheet, bool) and sheet >= 0:
+        return int(sheet)
+    if sheet is not None and not isinstance(sheet, str):  # True would read the second sheet, -1 the last
+        raise ValueError(f"sheet must be a worksheet's name or its position (0 is the first), got {sheet!r:.80}; "
+                         "pass e.g. sheet='cases' or sheet=0")
+    return sheet
+
+
 def read_raw(path: str | Path, *, sheet: str | int | None = None) -> RawSheet:
     """Read a CSV or XLSX sheet as text cells, detecting the CSV encoding.
 
@@ -182,11 +199,7 @@ def read_raw(path: str | Path, *, sheet: str | int | None = None) -> RawSheet:
         raise FileNotFoundError(f"case sheet not found: {path}")
     if path.is_dir():
         raise IsADirectoryError(f"expected a case sheet file, got a folder: {path}")
-    if isinstance(sheet, numbers.Integral) and not isinstance(sheet, bool) and sheet >= 0:
-        sheet = int(sheet)
-    elif sheet is not None and not isinstance(sheet, str):  # True would read the second sheet, -1 the last
-        raise ValueError(f"sheet must be a worksheet's name or its position (0 is the first), got {sheet!r}; "
-                         "pass e.g. sheet='cases' or sheet=0")
+    sheet = check_sheet(sheet)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx_cells(path, sheet)

@@ -381,9 +381,10 @@ def read_cases(
     >>> cases.groupby("country", observed=True).size().to_dict()
     {'KR': 14, 'JP': 12}
     """
-    from .read import sheet_path
+    from .read import check_sheet, sheet_path
 
     source = sheet_path(path) if path is not None else paths.SAMPLE_CASES
+    sheet = check_sheet(sheet)  # before the memo: a list is no key (it raised "unhashable type")
     codebook = as_codebook(codebook) if codebook is not None else None  # None: the package's own, memoised below
     key = _memo_key(source, sheet) if codebook is None else None
     if key is not None and key in _READ_MEMO:

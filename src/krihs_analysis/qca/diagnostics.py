@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from krihs_analysis._deprecate import renamed
-from krihs_analysis._validate import check_columns, check_count, check_frame, check_seed
+from krihs_analysis._validate import check_columns, check_count, check_flag, check_frame, check_seed
 
 from ._sets import TINY, case_ids, expression_text, membership, outcome_membership, term_memberships
 from .expression import _columns
@@ -43,6 +43,7 @@ def _group_labels(data: pd.DataFrame, groups) -> np.ndarray:
 
 def _units(data, outcome, expression, groups, necessity):
     check_frame(data, "data")
+    check_flag(necessity, "necessity")  # "yes" or 1 used to switch to necessity by its truth value
     text, labels, memb = term_memberships(expression, data)
     y = outcome_membership(data, outcome)
     g = _group_labels(data, groups)

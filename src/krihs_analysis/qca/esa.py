@@ -96,6 +96,8 @@ def esa_exclusions(
         zero |= (evaluate_terms(terms, grid)[:, 0] > 0.5) & (out == "?")
     for r in _as_list(contradictory_rows, "contradictory_rows"):
         try:
+            if isinstance(r, (bool, np.bool_)):  # True was read as row 1
+                raise TypeError
             r = int(r)
         except (TypeError, ValueError):
             raise ValueError(f"contradictory_rows must be row numbers; got {r!r}.") from None

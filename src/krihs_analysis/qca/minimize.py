@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice, product
 
@@ -441,6 +441,19 @@ def _fit_table(q: QCAData, codes: np.ndarray, covers: list[tuple[int, ...]], ter
 _NO_EXPECTATION = ("-", "", "dc")
 
 
+def _check_dir_exp(dir_exp) -> None:
+    """The shapes dir_exp may take (None, an expression, a mapping, a sequence), checked for every kind: a number or
+    a bare object is a mistake even where it would not be read (it raised "'int' object is not iterable")."""
+    if dir_exp is None or isinstance(dir_exp, (str, Mapping)):
+        return
+    if isinstance(dir_exp, Iterable) and not isinstance(dir_exp, (bytes, pd.DataFrame)):
+        return
+    raise ValueError(
+        f"dir_exp must be a dict of condition -> expectation, a list with one per condition or an expression, got "
+        f"{dir_exp!r:.80} ({type(dir_exp).__name__}); pass e.g. dir_exp={{'DEV': 1, 'URB': 1}} or dir_exp='DEV + ~LIT'"
+    )
+
+
 def _expectation_matrix(dir_exp, q: QCAData) -> np.ndarray:
     """Directional expectations as R QCA's matrix: one row per expectation, codes 0 = none, v + 1 = level v.
 
@@ -626,15 +639,19 @@ def minimize(
     check_choice(kind, "kind", _KINDS)
     max_covers = check_count(max_covers, "max_covers", minimum=1)
     row_dom = check_flag(row_dom, "row_dom")
+    _check_dir_exp(dir_exp)
     q = tt.qdata
     levels, w = q.levels, q.weights
     space = int(np.prod(levels))
+    given = exclude
     if isinstance(exclude, (int, np.integer)):
         exclude = (exclude,)
     try:
+        if any(isinstance(r, (bool, np.bool_)) for r in exclude):  # True was read as row 1
+            raise TypeError
         excluded = sorted({int(r) for r in exclude})
     except (TypeError, ValueError):
-        raise ValueError(f"exclude must be truth-table row numbers such as (3, 7); got {exclude!r}.") from None
+        raise ValueError(f"exclude must be truth-table row numbers such as (3, 7); got {given!r:.80}.") from None
     if excluded and not (1 <= excluded[0] and excluded[-1] <= space):
         raise ValueError(f"exclude names rows outside 1..{space}: {excluded}.")
     dc = q.dont_care

@@ -11,7 +11,15 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from krihs_analysis._validate import check_choice, check_columns, check_count, check_frame, check_number, check_numbers
+from krihs_analysis._validate import (
+    check_choice,
+    check_columns,
+    check_count,
+    check_frame,
+    check_number,
+    check_numbers,
+    check_text,
+)
 
 from ._sets import case_ids, expression_text, membership, outcome_membership
 from .calibrate import _raw_values, calibrate
@@ -185,6 +193,7 @@ def calibration_ranges(
     [['crossover', 35.0, 25.0, 55.0]]
     """
     check_frame(data, "data")
+    check_text(condition, "condition", example="condition='integration' (the calibrated column under test)")
     check_columns(data, [condition], name="data")
     check_choice(method, "method", ("direct", "crisp"))
     raw = _raw_values(raw, "raw")
