@@ -457,3 +457,35 @@ def test_hostile_values(inputs, name, param):
         pytest.fail("a wrong value must raise ValueError saying what to pass, not:\n" + "\n".join(failures),
                     pytrace=False)
     _assert_unchanged(f"{name}() with hostile {param}=", valid, before)
+
+
+def test_the_mutation_guard_sees_a_changed_input():
+    # the guard is what makes "no input may change" a test: it must see a cell, a dtype, an attrs entry, a list
+    # element and a dataclass field changed in place (and nothing when nothing changed)
+    frame = pd.DataFrame({"a": [1.0, 2.0]})
+    changes = {
+        "cell": lambda f: f.__setitem__("a", [1.0, 3.0]),
+        "dtype": lambda f: f.__setitem__("a", f["a"].astype("float32")),
+        "attrs": lambda f: f.attrs.__setitem__("illustrative", True),
+        "column": lambda f: f.insert(1, "b", 0),
+    }
+    for what, change in changes.items():
+        new = frame.copy()
+        before = {"data": copy.deepcopy(new)}
+        change(new)
+        with pytest.raises((AssertionError, pytest.fail.Exception), match="modified the input data="):
+            _assert_unchanged(what, {"data": new}, before)
+    _assert_unchanged("same", {"data": frame.copy()}, {"data": frame.copy()})
+    items = [np.array([1, 2]), {"k": [1]}]
+    before = copy.deepcopy(items)
+    items[1]["k"].append(2)
+    assert _differs(items, before) and not _differs(before, copy.deepcopy(before))
+
+    @dataclasses.dataclass
+    class Holder:
+        table: pd.DataFrame
+
+    held = Holder(frame.copy())
+    old = copy.deepcopy(held)
+    held.table.loc[0, "a"] = -1.0
+    assert _differs(held, old)
