@@ -110,6 +110,7 @@ def test_the_library_refuses_a_jobs_that_is_not_a_whole_number_of_at_least_one(t
     (["--dpi", "1e9"], "--dpi must be above 0 and at most 2400 (e.g. --dpi 300), got 1e+09"),
     (["--dpi", "inf"], "got inf"),
     (["--n-boot", "-1"], "--n-boot must be at least 0, got -1"),
+    (["--n-permutations", "0"], "--n-permutations must be at least 1 (e.g. --n-permutations 9999), got 0"),
     (["--out", "<file>"], "is a file; give the folder to write into"),
 ])
 def test_figures_options_are_usage_errors_in_the_clis_words(capsys, tmp_path, argv, message):
@@ -145,3 +146,21 @@ def test_a_mistake_on_the_command_line_is_one_line_never_a_traceback(capsys, tmp
     assert code in (1, 2) and message in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
     assert afile.read_text(encoding="utf-8") == "keep me"
+
+
+def test_figures_passes_its_seed_and_draws_to_the_catalogue(monkeypatch, tmp_path):
+    import krihs_analysis.figures as figures
+
+    seen = {}
+
+    def spy(cases, **kwargs):
+        seen.update(kwargs)
+        return {"figures": {}}
+
+    monkeypatch.setattr(figures, "write_catalogue", spy)
+    argv = ["figures", "--lang", "ko", "--out", str(tmp_path), "--seed", "7", "--n-boot", "123",
+            "--n-permutations", "456"]
+    assert main(argv) == 0
+    assert {k: seen[k] for k in ("seed", "n_boot", "n_permutations")} == {"seed": 7, "n_boot": 123,
+                                                                         "n_permutations": 456}
+    assert seen["langs"] == ("ko",)

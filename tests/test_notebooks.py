@@ -148,9 +148,10 @@ def test_no_report_notebook_reloads_modules_behind_the_kernel(path):
     assert not any("autoreload" in c.source for c in nb.cells if c.cell_type == "code")
 
 
-def test_the_catalogue_passes_its_seed_and_draws_to_the_analysis(monkeypatch):
+@pytest.mark.parametrize("entry", ["build_catalogue", "write_catalogue"])
+def test_the_catalogue_passes_its_seed_and_draws_to_the_analysis(monkeypatch, tmp_path, entry):
+    import krihs_analysis.figures as figures
     import krihs_analysis.pipeline as pipeline
-    from krihs_analysis.figures import build_catalogue
 
     seen = {}
 
@@ -159,9 +160,10 @@ def test_the_catalogue_passes_its_seed_and_draws_to_the_analysis(monkeypatch):
         raise RuntimeError("stop after the call")
 
     monkeypatch.setattr(pipeline, "analyse", spy)
+    extra = {"out_dir": tmp_path} if entry == "write_catalogue" else {}
     with pytest.raises(RuntimeError, match="stop after the call"):
-        build_catalogue(seed=7, n_boot=123)
-    assert seen["seed"] == 7 and seen["n_boot"] == 123
+        getattr(figures, entry)(seed=7, n_boot=123, n_permutations=456, **extra)
+    assert seen == {"seed": 7, "n_boot": 123, "n_permutations": 456}
 
 
 @pytest.mark.slow

@@ -142,7 +142,9 @@ def _cmd_figures(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     for bad, message in ((not 0 < args.dpi <= MAX_DPI, f"--dpi must be above 0 and at most {MAX_DPI} (e.g. --dpi 300), "
                                                        f"got {args.dpi:g}"),
-                         (args.n_boot < 0, f"--n-boot must be at least 0, got {args.n_boot}")):
+                         (args.n_boot < 0, f"--n-boot must be at least 0, got {args.n_boot}"),
+                         (args.n_permutations < 1, "--n-permutations must be at least 1 (e.g. --n-permutations 9999), "
+                                                   f"got {args.n_permutations}")):
         if bad:
             _err(message)
             return EXIT_UNREADABLE
@@ -155,7 +157,8 @@ def _cmd_figures(args: argparse.Namespace) -> int:
         _err(str(err))
         return EXIT_UNREADABLE
     try:
-        manifest = write_catalogue(cases, langs=langs, out_dir=out, dpi=args.dpi, seed=args.seed, n_boot=args.n_boot)
+        manifest = write_catalogue(cases, langs=langs, out_dir=out, dpi=args.dpi, seed=args.seed, n_boot=args.n_boot,
+                                   n_permutations=args.n_permutations)
     except ValueError as err:  # data the analyses cannot use (e.g. no Japanese cases)
         _err(f"cannot draw the figures from {cases.attrs['source']}: {err}")
         return EXIT_INVALID
@@ -341,6 +344,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dpi", type=float, default=300, help="resolution of the PNG files (default: 300)")
     p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap intervals the figures draw")
     p.add_argument("--n-boot", type=int, default=9999, help="bootstrap draws of those intervals")
+    p.add_argument("--n-permutations", type=int, default=9999,
+                   help="Monte Carlo permutations of the p-values behind the significance marks, where exact "
+                        "enumeration is too large (default: 9999)")
     p.add_argument("--lang", choices=(*LANGS, "all"), default="all")
     p.add_argument("--out", default=None)
     p.add_argument("--data", default=None, help="case sheet (default: the illustrative sample)")

@@ -1042,7 +1042,7 @@ def check_include(include: Any) -> list[str]:
 
 def build_catalogue(cases: pd.DataFrame | None = None, *, lang: str = "en",
                     include: Sequence[str] | None = None, results=None, seed: int = 0,
-                    n_boot: int = 9999) -> dict[str, Any]:
+                    n_boot: int = 9999, n_permutations: int = 9999) -> dict[str, Any]:
     """Compute the inputs from `cases` with the analysis modules and draw the catalogue.
 
     Parameters
@@ -1055,9 +1055,9 @@ def build_catalogue(cases: pd.DataFrame | None = None, *, lang: str = "en",
         Figure names (see :data:`CATALOGUE`; one string is one figure); all of them when None.
     results
         A :class:`krihs_analysis.pipeline.Results` already computed from `cases` (computed here when None).
-    seed, n_boot
-        Seed and bootstrap draws of the analysis when `results` is None (ignored otherwise, since `results`
-        already fixed them).
+    seed, n_boot, n_permutations
+        Seed, bootstrap draws and Monte Carlo permutations of the analysis when `results` is None (ignored
+        otherwise, since `results` already fixed them; see :func:`krihs_analysis.pipeline.analyse`).
 
     Returns
     -------
@@ -1087,7 +1087,8 @@ def build_catalogue(cases: pd.DataFrame | None = None, *, lang: str = "en",
         from ..data import read_cases
         from ..pipeline import analyse
 
-        results = analyse(cases if cases is not None else read_cases(), seed=seed, n_boot=n_boot)
+        results = analyse(cases if cases is not None else read_cases(), seed=seed, n_boot=n_boot,
+                          n_permutations=n_permutations)
     inputs = _analysis_inputs(results)
     functions = {name: globals()[name] for name in CATALOGUE}
     out: dict[str, Any] = {}

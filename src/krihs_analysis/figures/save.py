@@ -305,6 +305,7 @@ def write_catalogue(
     include: Sequence[str] | None = None,
     seed: int = 0,
     n_boot: int = 9999,
+    n_permutations: int = 9999,
 ) -> dict[str, Any]:
     """Draw the whole catalogue for every language and write it with its manifest (the CLI's ``figures``).
 
@@ -322,8 +323,9 @@ def write_catalogue(
         Raster resolution, a number above 0.
     include
         Names of :data:`CATALOGUE` figures to draw (one string is one figure); all of them when None.
-    seed, n_boot
-        Seed and bootstrap draws of the intervals the figures draw.
+    seed, n_boot, n_permutations
+        Seed, bootstrap draws of the intervals the figures draw and Monte Carlo permutations of the p-values
+        behind their significance marks (see :func:`krihs_analysis.pipeline.analyse`).
 
     Returns
     -------
@@ -359,7 +361,8 @@ def write_catalogue(
     _check_dpi(dpi)
     include = check_include(include)
     # once, for every language
-    results = analyse(cases if cases is not None else read_cases(), seed=seed, n_boot=n_boot)
+    results = analyse(cases if cases is not None else read_cases(), seed=seed, n_boot=n_boot,
+                      n_permutations=n_permutations)
     # Draw and render every language first: a failure leaves the folder and its manifest as they were.
     entries: dict[str, dict[str, Any]] = {}
     payloads: dict[str, bytes] = {}
