@@ -510,3 +510,19 @@ def test_rmo_trend_without_a_municipalities_column_says_less_instead_of_question
     full = cat.rmo_trend(survey, lang=lang)
     assert frame_texts(full.figure)["subtitle"].startswith(subtitle.rstrip("。"))  # the same words, then the count
     close_figure(full.figure)
+
+
+@pytest.mark.parametrize("name", cat.CATALOGUE)
+def test_every_catalogue_figure_takes_its_headline_as_title(res, name):
+    # one API shape: each figure of the catalogue writes its own headline from the result, and title= replaces it
+    # (qca_groups had no title option)
+    from krihs_analysis.figures import close_figure
+
+    args, kwargs = cat._analysis_inputs(res)[name]
+    drawn = getattr(cat, name)(*args, lang="ja", title="見出し", **kwargs)
+    figure = drawn if hasattr(drawn, "savefig") else drawn.figure
+    try:
+        assert st.frame_texts(figure)["title"] == "見出し"
+        assert figure._krihs["title"] == "見出し"
+    finally:
+        close_figure(figure)

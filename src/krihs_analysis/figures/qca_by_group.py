@@ -32,7 +32,7 @@ def _solution_label(solution: str, lang: str) -> str:
 
 
 def qca_groups(cluster: pd.DataFrame, test: pd.DataFrame | None = None, *, lang: str = "en", ax=None,
-               illustrative: bool | None = None, source: str | None = None):
+               title: str | None = None, illustrative: bool | None = None, source: str | None = None):
     """Dot chart of the solution's consistency and coverage, pooled and for each country.
 
     Parameters
@@ -45,6 +45,9 @@ def qca_groups(cluster: pd.DataFrame, test: pd.DataFrame | None = None, *, lang:
         "en", "ko" or "ja".
     ax
         Draw into this Axes (no frame) instead of a new brief-sized figure.
+    title
+        Headline of a new figure; by default it says whether the solution holds in every country (consistency of
+        at least 0.8 in each) and whether their gap is significant.
     illustrative
         Say that the data are illustrative (default: the frame's ``attrs['illustrative']``, else True).
     source
@@ -62,10 +65,14 @@ def qca_groups(cluster: pd.DataFrame, test: pd.DataFrame | None = None, *, lang:
     >>> ax = qca_groups(qca.cluster_diagnostics(df, "Y", "A"), lang="ko")
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['전체', '한국', '일본']
+    >>> from krihs_analysis.figures import close_figure, frame_texts
+    >>> frame_texts(qca_groups(qca.cluster_diagnostics(df, "Y", "A"), title="One recipe").figure)["title"]
+    'One recipe'
+    >>> close_figure(ax.figure)
     """
     import seaborn as sns
 
-    ax = st.check_call("qca_groups", lang, ax=ax, source=source)
+    ax = st.check_call("qca_groups", lang, ax=ax, title=title, source=source)
     st.check_result(cluster, ("term", "level", "group", "consistency", "coverage"), "qca_groups", arg="cluster",
                     made_by="qca.cluster_diagnostics(data, outcome, expression)", attr="qca_cluster",
                     numeric=("consistency", "coverage"))
@@ -129,7 +136,7 @@ def qca_groups(cluster: pd.DataFrame, test: pd.DataFrame | None = None, *, lang:
                 key = "title_holds" if p_value >= 0.05 else "title_holds_gap"
             else:
                 key = "title_one"
-            title = phrase("fig_qca_groups", key, lang, country=best_label)
+            title = title or phrase("fig_qca_groups", key, lang, country=best_label)
             subtitle = phrase("fig_qca_groups", "subtitle", lang, solution=_solution_label(solution, lang))
             st.decorate(fig, title=title, subtitle=subtitle, notes=notes, lang=lang)
             fig._krihs.update(name="qca_groups", alt=st.sentence([phrase("fig_qca_groups", "alt", lang), title,
