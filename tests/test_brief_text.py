@@ -238,3 +238,24 @@ def test_an_association_at_its_null_value_has_no_direction(method, null, lang):
         assert direction not in words
     with pytest.raises(ValueError, match="alpha"):
         association_sentence(row, lang=lang, alpha=5)
+
+
+def test_a_fisher_odds_ratio_of_one_up_to_rounding_has_no_direction():
+    # A 2x2 table with ad = bc: the conditional-MLE odds ratio comes out a few ulp from 1 (0.9999999999999988 for
+    # 4 2 / 6 3), and the sentence said "tend to show lower" beside "odds ratio = 1.00".
+    from krihs_analysis.linkage import association
+
+    tables = [(4, 2, 6, 3), (2, 4, 3, 6), (3, 3, 5, 5), (6, 2, 3, 1)]
+    for a, b, c, d in tables:
+        x = [1] * (a + b) + [0] * (c + d)
+        y = [1] * a + [0] * b + [1] * c + [0] * d
+        row = association(pd.DataFrame({"resident_org": x, "continued": y}), x="resident_org", y="continued",
+                          method="fisher", n_boot=0).iloc[0]
+        assert abs(row["statistic"] - 1) < 1e-9
+        sentence = association_sentence(row, lang="en")
+        assert sentence.startswith("Cases with more representative resident organisation show neither higher nor "
+                                   "lower"), (a, b, c, d, row["statistic"], sentence)
+    # a real direction, however small, is still worded as one
+    row = {"x": "integration", "y": "sustainability", "method": "kendall", "statistic": 1e-6, "ci_low": -0.3,
+           "ci_high": 0.3, "p_value": 0.99, "p_method": "exact", "n": 26, "strata": None}
+    assert "tend to show higher" in association_sentence(row, lang="en")

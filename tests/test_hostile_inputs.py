@@ -329,7 +329,7 @@ def hostile_values(param: inspect.Parameter, valid: Any) -> list[Any]:
     values.append([])
     if not isinstance(valid, Mapping):  # where a mapping goes, {} is the right type, empty (dir_exp: no expectations)
         values.append({})
-    values += [math.nan, -1]
+    values += [math.nan, pd.NA, -1]  # pd.NA: the missing value of nullable columns (Int64, Float64, boolean)
     if not isinstance(valid, (bool, np.bool_)):  # for a flag True is a value, not a mistake (and a whole re-run)
         values.append(True)
     values.append(_Opaque())
@@ -445,7 +445,11 @@ def test_hostile_values(inputs, name, param):
     before = {k: copy.deepcopy(v) for k, v in valid.items()}
     parameter = sig.parameters[param]
     failures = []
-    for value in hostile_values(parameter, valid.get(param, parameter.default)):
+    given = valid.get(param, parameter.default)
+    # a flag takes True or False: text or a number in its place is a mistake to say, not a truth value to read
+    # ("no" read as True); elsewhere a hostile value may also be accepted (None where a default is computed)
+    flag = isinstance(given, (bool, np.bool_))
+    for value in hostile_values(parameter, given):
         try:
             _call(func, sig, {**valid, param: value})
         except ValueError:  # the rule: ValueError (CaseDataError, ConfigError ...) saying what to pass
@@ -453,6 +457,10 @@ def test_hostile_values(inputs, name, param):
         except Exception as exc:  # noqa: BLE001 - every other exception is what the sweep looks for
             failures.append(f"  {name.removeprefix('krihs_analysis.')}({param}={value!r}) raised "
                             f"{type(exc).__name__}: {str(exc)[:200]}\n      at {_last_frame(exc)}")
+        else:
+            if flag and value is not None:
+                failures.append(f"  {name.removeprefix('krihs_analysis.')}({param}={value!r}) was read as a flag's "
+                                "truth value; check it with _validate.check_flag")
     if failures:
         pytest.fail("a wrong value must raise ValueError saying what to pass, not:\n" + "\n".join(failures),
                     pytrace=False)

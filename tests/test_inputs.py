@@ -244,13 +244,27 @@ def test_font_charset_without_fontconfig_says_what_to_install(monkeypatch):
         pdf.font_charset("NanumGothic")  # FileNotFoundError: 'fc-match' before
 
 
-def test_a_refused_run_task_leaves_the_callers_loggers_alone():
+@pytest.mark.parametrize("bad", [None, {"timeout": "x"}, {"run_dir": 5}, {"kernel": ""}, {"parameters": []}],
+                         ids=["missing-keys", "timeout", "run_dir", "kernel", "parameters"])
+def test_a_refused_run_task_leaves_the_callers_loggers_alone(bad, tmp_path):
+    # every check of the task comes before the worker quiets Papermill's loggers: a refused task used to leave them
+    # at ERROR for good in the caller's process
     import logging
 
     from krihs_analysis.reports.worker import NOISY_LOGGERS, execute_run
 
-    logger = logging.getLogger(NOISY_LOGGERS[0])
-    before = logger.level
-    with pytest.raises(ValueError, match="task lacks the key"):
-        execute_run({"name": "x"})
-    assert logger.level == before  # set to ERROR for good before
+    task = {"name": "x"} if bad is None else {
+        "name": "x", "entry": "x", "notebook": str(tmp_path / "x.ipynb"), "output": "x", "parameters": {},
+        "kernel": "krihs-analysis", "timeout": 60, "start_timeout": 60, "export": {"html": False},
+        "run_dir": str(tmp_path), **bad}
+    loggers = [logging.getLogger(name) for name in NOISY_LOGGERS]
+    saved = [lg.level for lg in loggers]
+    try:
+        for lg in loggers:  # a level of its own, so that a case quieted before this one cannot hide this one
+            lg.setLevel(logging.INFO)
+        with pytest.raises(ValueError, match="task lacks the key" if bad is None else "task\\["):
+            execute_run(task)
+        assert [lg.level for lg in loggers] == [logging.INFO] * len(loggers)  # set to ERROR for good before
+    finally:
+        for lg, level in zip(loggers, saved):
+            lg.setLevel(level)

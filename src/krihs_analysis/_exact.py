@@ -121,9 +121,9 @@ def tail_bounds(observed: float, center: float, alternative: str) -> tuple[float
 
 
 def check_alternative(alternative: str) -> str:
-    if alternative not in ("two-sided", "greater", "less"):
-        raise ValueError(f"alternative must be 'two-sided', 'greater' or 'less', got {alternative!r}")
-    return alternative
+    from ._validate import check_choice  # (_validate does not import this module; kept local like the others)
+
+    return check_choice(alternative, "alternative", ("two-sided", "greater", "less"))
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ Examples
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 from ._deprecate import keyword_options
@@ -23,15 +24,20 @@ from .wording import phrase
 
 MISSING = "–"
 
+
 def is_missing(x: Any) -> bool:
-    """True for None and NaN (the values a formatter prints as a dash).
+    """True for None, NaN and pandas' missing values ``pd.NA``/``pd.NaT`` (the values a formatter prints as a dash).
 
     Examples
     --------
-    >>> is_missing(float("nan")), is_missing(0.0)
-    (True, False)
+    >>> import pandas as pd
+    >>> is_missing(float("nan")), is_missing(pd.NA), is_missing(0.0)
+    (True, True, False)
     """
     if x is None:
+        return True
+    pd = sys.modules.get("pandas")  # pd.NA and pd.NaT exist only once pandas is imported; this module does not
+    if pd is not None and (x is pd.NA or x is pd.NaT):  # (float(pd.NA) raises TypeError, float(pd.NaT) is nan)
         return True
     try:
         return math.isnan(float(x))
@@ -45,8 +51,16 @@ def _real(x: Any, name: str) -> float:
     try:
         return float(x)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number (None or NaN print as a dash), got {x!r:.80} "
+        raise ValueError(f"{name} must be a number (None, NaN or pd.NA print as a dash), got {x!r:.80} "
                          f"({type(x).__name__}); pass e.g. {name}=0.5") from None
+
+
+def _flag(value: Any, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    from ._validate import check_flag  # only on a mistake (or a numpy bool): _validate imports pandas
+
+    return check_flag(value, name)
 
 
 def _digits(digits: Any, minimum: int) -> int:
@@ -104,6 +118,7 @@ def fmt_p(p: Any, *, prefix: bool = True, cell: bool = False) -> str:
     >>> fmt_p(0.04, cell=True), fmt_p(0.00002, cell=True), fmt_p(None, cell=True)
     ('0.040', '< 0.001', '–')
     """
+    prefix, cell = _flag(prefix, "prefix"), _flag(cell, "cell")  # "no" would have counted as True
     if is_missing(p):
         return MISSING if cell else (f"p = {MISSING}" if prefix else f"= {MISSING}")
     p = _real(p, "p")

@@ -232,7 +232,11 @@ def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:
     ...
     ValueError: alternative must be one of 'two-sided', 'greater', 'less', got 'both'
     """
-    if value not in choices:
+    try:
+        known = bool(value in choices)
+    except (TypeError, ValueError):  # pd.NA (== gives NA, whose truth is ambiguous), an array, a list in a set
+        known = False
+    if not known:
         raise ValueError(f"{name} must be one of {', '.join(repr(c) for c in choices)}, got {value!r}")
     return value
 

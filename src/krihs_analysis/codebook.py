@@ -63,7 +63,7 @@ def check_lang(lang: str) -> str:
     ...
     ValueError: unknown language 'fr': expected one of en, ko, ja
     """
-    if lang not in LANGS:
+    if not isinstance(lang, str) or lang not in LANGS:  # (pd.NA in LANGS raised "boolean value of NA is ambiguous")
         raise ValueError(f"unknown language {lang!r}: expected one of {', '.join(LANGS)}")
     return lang
 
@@ -350,8 +350,9 @@ def check_variables(names: Iterable[str] | str, *, codebook: Codebook | str | Pa
     ...
     ValueError: 'city_size' is a category variable; variables must be numeric (ordinal, binary, count, percent, year)
     """
-    from ._validate import check_strings
+    from ._validate import check_flag, check_strings
 
+    coded, numeric = check_flag(coded, "coded"), check_flag(numeric, "numeric")  # "no" used to count as True
     names = check_strings(names, name, example=f"{name}=['integration']", allow_empty=True)
     cb = as_codebook(codebook)
     allowed = CODED_TYPES if coded else (*CODED_TYPES, *NUMERIC_TYPES) if numeric else None

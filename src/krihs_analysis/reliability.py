@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from krihs_analysis import _exact as E
-from krihs_analysis._validate import check_strings
+from krihs_analysis._validate import check_choice, check_strings
 
 __all__ = ["agreement", "agreement_report", "krippendorff_alpha", "weighted_kappa", "Agreement"]
 
@@ -60,8 +60,7 @@ def krippendorff_alpha(data: np.ndarray, *, metric: str = "nominal") -> float:
     >>> round(float(krippendorff_alpha(np.array([[1, 2, 3, 3], [1, 2, 3, 2]], dtype=float))), 3)
     0.667
     """
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
+    check_choice(metric, "metric", METRICS)
     try:
         d = np.asarray(data, dtype="float64")
     except (TypeError, ValueError):
@@ -136,6 +135,7 @@ def weighted_kappa(a: Sequence[float], b: Sequence[float], *, weights: str | Non
     >>> round(weighted_kappa([0, 1, 2, 2], [0, 1, 2, 1], weights="linear"), 3)
     0.714
     """
+    check_choice(weights, "weights", (None, "linear", "quadratic"))  # also when no unit is coded by both
     a, b = _codes(a, "a"), _codes(b, "b")
     if a.shape != b.shape:
         raise ValueError(f"a and b must code the same units, one code each: got {len(a)} and {len(b)} codes")
@@ -164,10 +164,8 @@ def weighted_kappa(a: Sequence[float], b: Sequence[float], *, weights: str | Non
         w = (i != j).astype("float64")
     elif weights == "linear":
         w = np.abs(i - j) / max(k - 1, 1)
-    elif weights == "quadratic":
+    else:  # "quadratic" (checked above)
         w = ((i - j) / max(k - 1, 1)) ** 2
-    else:
-        raise ValueError(f"weights must be None, 'linear' or 'quadratic', got {weights!r}")
     expected = np.outer(p.sum(axis=1), p.sum(axis=0))
     de = float((w * expected).sum())
     return float("nan") if de == 0 else 1.0 - float((w * p).sum()) / de

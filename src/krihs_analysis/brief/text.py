@@ -19,6 +19,7 @@ Korean cases score lower than Japanese cases on representative resident organisa
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -259,7 +260,9 @@ def association_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: f
                  "stats_comma", lang)
     stats = _join([estimate, test, f"n = {int(row['n'])}"], "stats_sep", lang)
     weak = association_is_weak(row, alpha=alpha)  # (checks alpha, also when the estimate is the null)
-    if stat == null:  # no direction to report: "tend to show lower" would invent one
+    # no direction to report ("tend to show lower" would invent one); the conditional-MLE odds ratio of a table with
+    # ad = bc comes out a few ulp from 1 (0.9999999999999988), so equal means equal up to rounding
+    if math.isclose(stat, null, rel_tol=1e-9, abs_tol=1e-12):
         key = "association_none"
     else:
         key = ("association_weak_" if weak else "association_") + ("positive" if positive else "negative")

@@ -722,19 +722,21 @@ def execute_run(task: Mapping[str, Any]) -> dict[str, Any]:
     if missing:
         raise ValueError(f"task lacks the key(s) {', '.join(missing)}; a run task has {', '.join(_TASK_KEYS)} "
                          "(and optionally retries, takes_out_dir, kind)")
-    quiet_worker()  # after the checks: a task refused here leaves the caller's loggers as they were
     from .._validate import check_count, check_path, check_text  # here: _validate imports pandas
 
     check_path(task["run_dir"], "task['run_dir']", example="'run_dir': 'reports/.20240101T000000Z-0a1b2c3d.partial'")
     check_path(task["notebook"], "task['notebook']", example="'notebook': 'notebooks/01_status.ipynb'")
     check_text(task["output"], "task['output']", example="'output': '01_status'")
     check_text(task["kernel"], "task['kernel']", example="'kernel': 'krihs-analysis'")
+    if not task["kernel"].strip():  # else execute_notebook refuses it later, after the loggers are quieted
+        raise ValueError("task['kernel'] is empty; name an installed Jupyter kernel, e.g. 'kernel': 'krihs-analysis'")
     for key in ("parameters", "export"):
         if not isinstance(task[key], Mapping):
             raise ValueError(f"task[{key!r}] must be a dict, got {type(task[key]).__name__}")
     timeout = check_count(task["timeout"], "task['timeout']", minimum=1)
     start_timeout = check_count(task["start_timeout"], "task['start_timeout']", minimum=1)
     retries = check_count(task.get("retries", 1), "task['retries']", minimum=0)
+    quiet_worker()  # after the checks: a task refused above leaves the caller's loggers as they were
     t0 = time.time()
     run_dir = Path(task["run_dir"])
     output = task["output"]
