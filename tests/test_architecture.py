@@ -134,8 +134,20 @@ _NOT_FOR_READERS = {("brief/document.py", ".0f"): (1, "the printed width of a fi
 def _number_formats(path: Path, rel: str | None = None) -> list[tuple[int, str]]:
     """(line, spec) of every number format written by hand in `path`: f-string format specs (nested ones too),
     str.format templates, format(x, spec) and "%.2f" % x."""
+    out = _formats_in(ast.parse(path.read_text(encoding="utf-8")))
+    rel = rel or path.relative_to(PKG).as_posix()
+    allowed = {spec: n for (file, spec), (n, _) in _NOT_FOR_READERS.items() if file == rel}
+    kept = [(line, spec) for line, spec in out if spec not in allowed]
+    for spec, n in allowed.items():
+        found = [(line, s) for line, s in out if s == spec]
+        if len(found) != n:  # an exemption covers the formats it names, not every later one with the same spec
+            kept.extend(found)
+    return kept
+
+
+def _formats_in(tree: ast.AST) -> list[tuple[int, str]]:
     out = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(tree):
         if isinstance(node, ast.FormattedValue) and isinstance(node.format_spec, ast.JoinedStr):
             nested = any(isinstance(v, ast.FormattedValue) for v in node.format_spec.values)
             spec = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.format_spec.values)
@@ -152,14 +164,30 @@ def _number_formats(path: Path, rel: str | None = None) -> list[tuple[int, str]]
         elif (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant)
               and isinstance(node.left.value, str) and _PERCENT_FORMAT.search(node.left.value)):  # "%.2f" % x
             out.append((node.lineno, _PERCENT_FORMAT.search(node.left.value).group(0)))
-    rel = rel or path.relative_to(PKG).as_posix()
-    allowed = {spec: n for (file, spec), (n, _) in _NOT_FOR_READERS.items() if file == rel}
-    kept = [(line, spec) for line, spec in out if spec not in allowed]
-    for spec, n in allowed.items():
-        found = [(line, s) for line, s in out if s == spec]
-        if len(found) != n:  # an exemption covers the formats it names, not every later one with the same spec
-            kept.extend(found)
-    return kept
+    return out
+
+
+# What a result object prints (print(fit), a truth table in a notebook) is read too, in every module: its numbers go
+# through the same formatters (a p-value of 0.0009 printed as "0.0009" beside "< 0.001" everywhere else).
+_DISPLAY_METHODS = {"__str__", "__repr__", "_repr_html_", "_repr_markdown_"}
+
+
+def _display_method_formats(path: Path) -> list[tuple[int, str]]:
+    return [found for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in _DISPLAY_METHODS
+            for found in _formats_in(node)]
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if p not in _READER_MODULES], ids=lambda p: module_name(p))
+def test_what_a_result_object_prints_is_written_by_the_shared_formatters(path):
+    assert _display_method_formats(path) == [], "use krihs_analysis._format (fmt_num, fmt_p ...) in __str__/_repr_*"
+
+
+def test_the_display_method_check_sees_a_hand_written_format(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text('class R:\n    def __str__(self):\n        return f"{self.p:.4f}"\n'
+                     '    def message(self):\n        return f"{self.p:.4f}"\n', encoding="utf-8")
+    assert _display_method_formats(probe) == [(3, ".4f")]
 
 
 @pytest.mark.parametrize("path", _READER_MODULES, ids=lambda p: module_name(p))

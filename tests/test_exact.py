@@ -208,6 +208,17 @@ def test_holm_adjustment_matches_r_p_adjust():
     np.testing.assert_allclose(E.holm([0.01, 0.04, 0.03, 0.005]), [0.03, 0.06, 0.06, 0.02], atol=1e-12)
 
 
+def test_holm_with_a_larger_family_matches_r_p_adjust_n():
+    # R 4.2.2: p.adjust(c(0.01, 0.04, 0.03), "holm", n = 10) -> 0.10 0.32 0.27
+    #          p.adjust(c(0.2, 0.3), "holm", n = 5) -> 1 1
+    np.testing.assert_allclose(E.holm([0.01, 0.04, 0.03], m=10), [0.10, 0.32, 0.27], atol=1e-12)
+    np.testing.assert_allclose(E.holm([0.2, 0.3], m=5), [1.0, 1.0], atol=1e-12)
+    np.testing.assert_allclose(E.holm([0.01, 0.04, 0.03], m=3), E.holm([0.01, 0.04, 0.03]), atol=0)
+    for m in (2, 2.5, True, "10"):  # a family smaller than the p-values given, or not a count
+        with pytest.raises(ValueError, match="m is the size of the whole family"):
+            E.holm([0.01, 0.04, 0.03], m=m)
+
+
 def test_holm_leaves_missing_p_values_out_of_the_family():
     out = E.holm([0.01, np.nan, 0.02])
     assert np.isnan(out[1])

@@ -82,22 +82,31 @@ def rng_from(seed: int | np.random.Generator | None) -> np.random.Generator:
     return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 
-def holm(p: Sequence[float] | np.ndarray) -> np.ndarray:
+def holm(p: Sequence[float] | np.ndarray, *, m: int | None = None) -> np.ndarray:
     """Holm's step-down adjusted p-values (NaN entries are left out of the family and stay NaN).
+
+    `m` is the size of the whole family when only some of its p-values are given (R's ``p.adjust(p, "holm",
+    n = m)``: the others are taken as larger than every given one); by default the given ones are the family.
 
     Examples
     --------
     >>> holm([0.01, 0.04, 0.03]).round(3).tolist()
     [0.03, 0.06, 0.06]
+    >>> holm([0.01, 0.04], m=4).round(3).tolist()
+    [0.04, 0.12]
     """
     p = np.asarray(p, dtype="float64")
     out = np.full_like(p, np.nan)
     ok = np.flatnonzero(np.isfinite(p))
-    m = len(ok)
-    if m == 0:
+    k = len(ok)
+    if m is None:
+        m = k
+    elif isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < k:
+        raise ValueError(f"m is the size of the whole family, at least the {k} p-values given; got {m!r}")
+    if k == 0:
         return out
     order = ok[np.argsort(p[ok], kind="stable")]
-    adj = np.maximum.accumulate((m - np.arange(m)) * p[order])
+    adj = np.maximum.accumulate((m - np.arange(k)) * p[order])
     out[order] = np.minimum(adj, 1.0)
     return out
 

@@ -23,6 +23,7 @@ import pandas as pd
 from krihs_analysis import _exact as E
 from krihs_analysis._validate import check_alpha, check_choice, check_columns, check_count, check_frame, check_seed
 from krihs_analysis._deprecate import renamed
+from krihs_analysis._format import fmt_num, fmt_p
 from krihs_analysis._validate import check_flag, check_text
 
 __all__ = ["association", "ordinal_model", "firth_logit", "leave_one_out", "ModelFit", "METHODS"]
@@ -521,9 +522,12 @@ class ModelFit:
         head = f"{self.model}: {self.outcome} ~ " + " + ".join(
             self.coef.loc[self.coef["kind"] == "slope", "term"].astype(str)
         )
-        lines = [head, f"n = {int(stats['n'])}, log-likelihood = {stats['loglik']:.4f}"]
+        lines = [head, f"n = {int(stats['n'])}, log-likelihood = {fmt_num(stats['loglik'], digits=4)}"]
+        # p-values as everywhere else ("< 0.001", not 0.0000), the other numbers with four decimals
+        formatters = {c: (lambda v: fmt_p(v, cell=True)) if c.startswith("p_") else (lambda v: fmt_num(v, digits=4))
+                      for c in self.coef.select_dtypes("number").columns}
         with pd.option_context("display.width", 120, "display.max_columns", 20):
-            lines.append(self.coef.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+            lines.append(self.coef.to_string(index=False, formatters=formatters))
         return "\n".join(lines)
 
 

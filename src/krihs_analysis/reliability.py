@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from krihs_analysis import _exact as E
+from krihs_analysis._format import fmt_num
 from krihs_analysis._validate import check_choice, check_strings
 
 __all__ = ["agreement", "agreement_report", "krippendorff_alpha", "weighted_kappa", "Agreement"]
@@ -206,12 +207,12 @@ class Agreement:
                  "Krippendorff's alpha"]
         wide = self.krippendorff.pivot(index="variable", columns="metric", values="krippendorff_alpha")
         order = [v for v in dict.fromkeys(self.krippendorff["variable"])]
-        lines.append(wide.loc[order].to_string(float_format=lambda v: f"{v:.3f}"))
+        lines.append(wide.loc[order].to_string(float_format=lambda v: fmt_num(v, digits=3)))
         if len(self.kappa):
             lines += ["", "Cohen's kappa (pairs of coders)"]
             kw = self.kappa.pivot_table(index=["variable", "coder_a", "coder_b"], columns="weights", values="kappa",
                                         sort=False)
-            lines.append(kw.to_string(float_format=lambda v: f"{v:.3f}"))
+            lines.append(kw.to_string(float_format=lambda v: fmt_num(v, digits=3)))
         lines += ["", f"Disagreements: {len(self.disagreements)}"]
         if len(self.disagreements):
             lines.append(self.disagreements.to_string(index=False))

@@ -19,6 +19,7 @@ from itertools import islice, product
 import numpy as np
 import pandas as pd
 
+from krihs_analysis._format import fmt_num
 from krihs_analysis._validate import check_choice, check_count, check_flag
 
 from .expression import format_term, parse, term_sort_key
@@ -386,11 +387,13 @@ class Solution:
             lines.append("-" * (width + 34))
             for j, r in enumerate(terms.itertuples(index=False), start=1):
                 lines.append(
-                    f"{j:<3} {r.term:<{width}} {r.consistency:6.3f} {r.PRI:6.3f} {r.coverage:6.3f} {r.unique_coverage:6.3f}"
+                    f"{j:<3} {r.term:<{width}} "
+                    + " ".join(f"{fmt_num(v, digits=3):>6}" for v in (r.consistency, r.PRI, r.coverage, r.unique_coverage))
                 )
             lines.append("-" * (width + 34))
             mr = part[part["level"] == "model"].iloc[0]
-            lines.append(f"{'':3} {name:<{width}} {mr.consistency:6.3f} {mr.PRI:6.3f} {mr.coverage:6.3f}")
+            lines.append(f"{'':3} {name:<{width}} " + " ".join(f"{fmt_num(v, digits=3):>6}"
+                                                                for v in (mr.consistency, mr.PRI, mr.coverage)))
             lines.append("")
         if self.simplifying_assumptions:
             lines.append(f"Simplifying assumptions (rows): {', '.join(map(str, self.simplifying_assumptions))}")

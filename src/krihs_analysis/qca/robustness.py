@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from krihs_analysis._exact import holm
 from krihs_analysis._validate import check_choice, check_count, check_frame, check_number, check_numbers
 
 from .minimize import _KINDS, CoverCapWarning, minimize
@@ -85,17 +86,6 @@ def incl_cut_robustness(
     )
 
 
-def _holm(p: np.ndarray, m: int) -> np.ndarray:
-    """Holm step-down adjustment with ``m`` hypotheses in total (R: p.adjust(p, "holm", n = m))."""
-    order = np.argsort(p, kind="stable")
-    adj = np.empty_like(p)
-    running = 0.0
-    for rank, i in enumerate(order):
-        running = max(running, min(1.0, (m - rank) * p[i]))
-        adj[i] = running
-    return adj
-
-
 def braumoeller_test(
     configs: Mapping[str, int] | TruthTable,
     *,
@@ -166,6 +156,6 @@ def braumoeller_test(
             "configuration": pd.array(names, dtype="str"),
             "n": counts,
             "p_raw": p_raw,
-            "p_adj": _holm(p_raw, int(total_configs)) if len(names) else p_raw,
+            "p_adj": holm(p_raw, m=int(total_configs)) if len(names) else p_raw,
         }
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from krihs_analysis._format import fmt_num, fmt_sig
 from krihs_analysis._validate import check_count, check_frame, check_number, check_numbers
 
 from .expression import DONT_CARE, Literal, _columns, parse
@@ -16,6 +17,11 @@ __all__ = ["TruthTable", "truth_table"]
 
 # Floating-point slack when comparing consistency with the cut (R compares rounded scores).
 _EPS = 1e-10
+
+
+def _three(v: float) -> str:
+    """Inclusion and PRI as R's QCA prints them: three decimals (a dash when undefined)."""
+    return fmt_num(v, digits=3)
 
 
 @dataclass(frozen=True)
@@ -225,14 +231,14 @@ class TruthTable:
         head = (
             f"Truth table for {self.outcome} ({len(self.table)} observed of "
             f"{int(np.prod(self.qdata.levels))} configurations; incl.cut = "
-            f"{self.incl_cut[0]:g}{'' if self.incl_cut[0] == self.incl_cut[1] else f', {self.incl_cut[1]:g}'}, "
+            f"{fmt_sig(self.incl_cut[0])}{'' if self.incl_cut[0] == self.incl_cut[1] else f', {fmt_sig(self.incl_cut[1])}'}, "
             f"n.cut = {self.n_cut})\n"
             "  OUT: output value   n: cases   incl: sufficiency inclusion   PRI: proportional reduction in inconsistency\n"
         )
         shown = self.table.set_index("row")
         shown.index.name = None
         return head + shown.to_string(
-            formatters={"incl": "{:.3f}".format, "PRI": "{:.3f}".format}, justify="right"
+            formatters={"incl": _three, "PRI": _three}, justify="right"
         )
 
     def _repr_html_(self) -> str:  # pragma: no cover - notebook display
