@@ -112,6 +112,28 @@ def test_a_truncated_list_of_covers_is_recorded_and_named_in_the_appendix(sample
         "minimal solutions may exist.")
 
 
+def test_a_warning_minimize_was_not_expected_to_give_reaches_the_caller(sample, monkeypatch):
+    # only the cap on covers is expected (and recorded); anything else was swallowed into qca_warnings
+    import warnings
+
+    from krihs_analysis import qca
+    from krihs_analysis.pipeline import analyse
+
+    real = qca.minimize
+
+    def noisy(*args, **kwargs):
+        warnings.warn("something minimize did not expect", RuntimeWarning, stacklevel=2)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(qca, "minimize", noisy)
+    with pytest.warns(RuntimeWarning, match="something minimize did not expect") as record:
+        res = analyse(sample, n_boot=99, n_permutations=99)
+    calls = sum("did not expect" in str(w.message) for w in record)
+    assert calls >= 3  # the standard set's minimisation and the two cuts of the robustness check
+    assert res.qca_warnings.empty
+    assert "did not expect" not in " ".join(res.tables()["diagnostics"]["detail"].astype(str))
+
+
 def test_results_read_back_from_a_run_say_they_were_reused(standard, tmp_path):
     from krihs_analysis.brief.document import load_results, run_notes, save_results
 

@@ -281,6 +281,10 @@ def analyse(
         # A cap on the number of covers is expected on some data: it is recorded (qca_warnings), not printed.
         warnings.simplefilter("always", qca.CoverCapWarning)
         solution = qca.minimize(tt, kind="parsimonious")
+    for w in caught:  # any other warning is not expected here: it reaches the caller as it would have
+        if not issubclass(w.category, qca.CoverCapWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    caught = [w for w in caught if issubclass(w.category, qca.CoverCapWarning)]
     if not solution.models:
         raise ValueError(f"QCA: no truth-table row passes consistency {incl_cut} and PRI {pri_cut}; lower the cuts")
     model = solution.models[0]
