@@ -21,7 +21,7 @@ import pytest
 PUBLIC_MODULES = [
     "krihs_analysis.data", "krihs_analysis.codebook", "krihs_analysis.compare", "krihs_analysis.linkage",
     "krihs_analysis.reliability", "krihs_analysis.qca", "krihs_analysis.pipeline", "krihs_analysis.figures",
-    "krihs_analysis.brief", "krihs_analysis.display", "krihs_analysis.reports", "krihs_analysis.pdf",
+    "krihs_analysis.brief", "krihs_analysis.brief.text", "krihs_analysis.display", "krihs_analysis.reports", "krihs_analysis.pdf",
     "krihs_analysis.template", "krihs_analysis.wording",
 ]
 

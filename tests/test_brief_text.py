@@ -259,3 +259,12 @@ def test_a_fisher_odds_ratio_of_one_up_to_rounding_has_no_direction():
     row = {"x": "integration", "y": "sustainability", "method": "kendall", "statistic": 1e-6, "ci_low": -0.3,
            "ci_high": 0.3, "p_value": 0.99, "p_method": "exact", "n": 26, "strata": None}
     assert "tend to show higher" in association_sentence(row, lang="en")
+
+
+def test_qca_words_takes_lang_by_keyword_and_the_old_positional_call_warns():
+    from krihs_analysis.brief.text import qca_words
+
+    expected = qca_words("resident_org + ~gov_role", lang="ko")
+    with pytest.warns(FutureWarning, match="lang="):
+        assert qca_words("resident_org + ~gov_role", "ko") == expected
+    assert qca_words("resident_org") == qca_words("resident_org", lang="en")

@@ -504,3 +504,17 @@ def test_a_korean_question_mark_is_not_a_lost_character(tmp_path):
     p, _ = sample_with(tmp_path, "illustrative regional management organisation",
                        "illustrative regional management organisation 지속될까? 미정")
     assert len(read_cases(p)) == 26
+
+
+def test_a_raw_sheet_shows_its_cells_as_a_table_of_text_with_the_sheets_row_numbers(tmp_path):
+    # every public result object has a .table; a raw sheet's is the text the user typed, rows numbered as in the
+    # error tables (row 1 is the header), a ragged row padded or given columns of its own
+    from krihs_analysis.data import read_raw
+
+    path = tmp_path / "cases.csv"
+    path.write_text("case_id,country\nKR-1,KR\nJP-1\nJP-2,JP,extra\n", encoding="utf-8")
+    table = read_raw(path).table
+    assert table.columns.tolist() == ["case_id", "country", "(column 3)"]
+    assert table.index.tolist() == [2, 3, 4]
+    assert table.loc[3].tolist() == ["JP-1", "", ""] and table.loc[4, "(column 3)"] == "extra"
+    assert all(str(t) == "str" for t in table.dtypes)

@@ -65,7 +65,7 @@ SLOW_MODULES = {
     "krihs_analysis.reports": "runs notebooks in kernels (the slow marker)",
     "krihs_analysis.pdf": "prints with Chromium and reads PDFs with poppler",
 }
-FAST_MODULES = [m for m in PUBLIC_MODULES if m not in SLOW_MODULES] + ["krihs_analysis.brief.text"]
+FAST_MODULES = [m for m in PUBLIC_MODULES if m not in SLOW_MODULES]
 
 # Functions of FAST_MODULES left out of the sweep, with the reason (shown here so the exclusion is visible). None is
 # today: nothing in these modules draws, starts a kernel or a browser, and every registered call takes < 50 ms

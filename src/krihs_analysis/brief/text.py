@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .._format import fmt_ci, fmt_median, fmt_num, fmt_p, is_missing
-from .._deprecate import renamed
+from .._deprecate import keyword_options, renamed
 from .._validate import check_alpha, check_count, check_number, check_text
 from ..codebook import check_lang, load_codebook
 from ..wording import phrase
@@ -269,12 +269,25 @@ def association_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: f
     return _w(key, lang, x=_var_label(row["x"], lang), y=_var_label(row["y"], lang), stats=stats)
 
 
-def qca_words(model: str, lang: str) -> str:
+@keyword_options
+def qca_words(model: str, *, lang: str = "en") -> str:
     """A QCA solution (``A*B + C*~D``) in words, with codebook labels; ``~X`` reads "low X" (ko 미흡, ja 不足).
+
+    Parameters
+    ----------
+    model
+        The solution in R QCA's syntax: ``*`` joins conditions, ``+`` joins paths, ``~`` negates.
+    lang
+        ``en``, ``ko`` or ``ja``.
+
+    Raises
+    ------
+    ValueError
+        `model` that is not text, or an unknown language.
 
     Examples
     --------
-    >>> qca_words("resident_org*intermediary + ~gov_role", "ja")
+    >>> qca_words("resident_org*intermediary + ~gov_role", lang="ja")
     '「地域を代表する住民組織と中間支援組織」または「行政の伴走的役割の不足」'
     """
     check_lang(lang)
@@ -330,7 +343,7 @@ def qca_sentence(model: str, fit: Mapping | pd.Series, *, outcome: str = "sustai
     check_number(incl_cut, "incl_cut", lo=0, hi=1, example="incl_cut=0.8")
     _inputs.one_row(fit, "qca_fit", "fit")  # the model is checked by qca_words
     cons, cov = float(fit["consistency"]), float(fit["coverage"])
-    combo = qca_words(model, lang)
+    combo = qca_words(model, lang=lang)
     terms = [t.strip() for t in str(model).split("+")]
     if len(terms) == 1 and "*" in terms[0]:
         combo = _w("qca_combination", lang, terms=combo)
@@ -375,6 +388,18 @@ def status_sentence(summary: Mapping | pd.Series, *, lang: str = "en") -> str:
     """The case base in one sentence, from counts (``n_kr, n_jp, n_programmes, n_ministries, n_continued_kr,
     n_continued_jp``), a mapping such as :func:`krihs_analysis.brief.compose.case_summary` returns.
 
+    Parameters
+    ----------
+    summary
+        The counts, as a mapping or a pandas Series (whole numbers).
+    lang
+        ``en``, ``ko`` or ``ja``.
+
+    Raises
+    ------
+    ValueError
+        `summary` that is not one record of counts, a missing count, or an unknown language.
+
     Examples
     --------
     >>> print(status_sentence({"n_kr": 14, "n_jp": 12, "n_programmes": 7, "n_ministries": 3,
@@ -394,7 +419,21 @@ def implication_sentence(row: Mapping | pd.Series, *, rank: int, lang: str = "en
     `row` has ``task``, ``gap`` (Japanese mean minus Korean mean, 0-3 scale) and ``n_programmes_below`` (Korean
     programmes under the benchmark) out of ``n_programmes``: one row of
     :func:`krihs_analysis.brief.compose.priorities` (a pandas Series or a dict), its task one of the codebook's
-    core tasks. `rank` is a whole number from 1.
+    core tasks.
+
+    Parameters
+    ----------
+    row
+        One row of :func:`krihs_analysis.brief.compose.priorities`.
+    rank
+        The task's place in the ranking, a whole number from 1.
+    lang
+        ``en``, ``ko`` or ``ja``.
+
+    Raises
+    ------
+    ValueError
+        `row` that is not one row or lacks a field, a `rank` below 1, or an unknown language.
 
     Examples
     --------
@@ -566,7 +605,7 @@ def _draft_findings(results: Mapping[str, pd.DataFrame], *, lang: str, alpha: fl
     if qca is not None and len(qca):
         row = qca.iloc[0]
         add(qca_sentence(row["model"], row, lang=lang), "qca", str(row["model"]),
-            float(row["consistency"]) < QCA_CONSISTENCY_CUT, qca_words(row["model"], lang))
+            float(row["consistency"]) < QCA_CONSISTENCY_CUT, qca_words(row["model"], lang=lang))
     gaps = results.get("core_task_gaps")
     if gaps is not None and len(gaps):
         worst = largest_gap(gaps)

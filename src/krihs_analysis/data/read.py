@@ -23,6 +23,24 @@ class RawSheet:
     encoding: str | None
     sheet: str | None
 
+    @property
+    def table(self) -> pd.DataFrame:
+        """The cells as a DataFrame of text, one column per header cell (a row longer than the header gets
+        columns named by their position, a shorter one empty cells), the sheet's row numbers as its index.
+
+        Examples
+        --------
+        >>> from krihs_analysis import paths
+        >>> raw = read_raw(paths.SAMPLE_CASES)
+        >>> raw.table.loc[2, "case_id"], raw.table.index[0]
+        ('KR-P1-A', 2)
+        """
+        width = max([len(self.header), *map(len, self.rows)])
+        columns = [*self.header, *(f"(column {k + 1})" for k in range(len(self.header), width))]
+        cells = [[*row, *[""] * (width - len(row))] for row in self.rows]
+        index = pd.RangeIndex(2, 2 + len(cells), name="row")  # row 1 is the header, as the user sees the sheet
+        return pd.DataFrame(cells, columns=columns, index=index, dtype="str")
+
 
 def _decode(data: bytes, name: str) -> tuple[str, str]:
     # Korean Excel saves "CSV" in CP949 (a superset of EUC-KR); "CSV UTF-8" adds a BOM. Try strict decodings in
