@@ -276,8 +276,12 @@ def test_other_texts_must_be_text(call, fragment):
          r"column 'integration' of cases must be numeric, but it holds 'high'"),
         (lambda: qca_groups(with_value(baseline_input()[0], "coverage", "x"), baseline_input()[1]),
          r"qca_groups: column 'coverage' of cluster must be numeric"),
+        # pd.NA in a column of objects: the message said "it holds ;" (the missing value was filtered out)
+        (lambda: cat.core_task_gaps(with_value(bl.task_profile(), "mean", pd.NA)),
+         r"core_task_gaps: column 'mean' of profile must be numeric, but it holds pd\.NA in a column of objects"),
     ],
-    ids=["profile-median", "xy-x", "truth-table-condition", "rmo-year", "gaps-mean", "cases-code", "groups-coverage"],
+    ids=["profile-median", "xy-x", "truth-table-condition", "rmo-year", "gaps-mean", "cases-code", "groups-coverage",
+         "gaps-mean-NA"],
 )
 def test_text_in_a_numeric_column(call, fragment):
     with pytest.raises(ValueError, match=fragment + r".*convert it \(pandas\.to_numeric\) or fix those rows"):
@@ -291,8 +295,13 @@ def test_text_in_a_numeric_column(call, fragment):
          r"level_distributions: column 'code' of levels has missing values \(row\(s\) 2\)"),
         (lambda: cat.rmo_trend(with_value(bl.rmo(), "organisations", np.nan)),
          r"rmo_trend: column 'organisations' of context has missing values \(row\(s\) 0\)"),
+        # a case without a country has no marker: matplotlib's IndexError from inside seaborn's scatterplot
+        (lambda: cat.qca_xy(with_value(bl.xy(), "country", pd.NA), bl.xy_fit()),
+         r"qca_xy: column 'country' of xy has missing values \(row\(s\) 0\)"),
+        (lambda: cat.integration_sustainability(with_value(bl.cases(), "country", None, row=1), bl.association()),
+         r"integration_sustainability: column 'country' of cases has missing values \(row\(s\) 1\)"),
     ],
-    ids=["levels-code", "rmo-organisations"],
+    ids=["levels-code", "rmo-organisations", "xy-country", "cases-country"],
 )
 def test_missing_values_where_a_number_is_needed(call, fragment):
     with pytest.raises(ValueError, match=fragment + "; drop or fill those rows"):
@@ -526,3 +535,24 @@ def test_every_catalogue_figure_takes_its_headline_as_title(res, name):
         assert figure._krihs["title"] == "見出し"
     finally:
         close_figure(figure)
+
+
+def _flag_cases() -> list[tuple[str, str, object]]:
+    import inspect
+
+    return [(name, flag, value) for name in cat.CATALOGUE for flag, value in
+            (("illustrative", "no"), ("illustrative", 0), ("label_cases", "yes"))
+            if flag in inspect.signature(getattr(cat, name)).parameters]
+
+
+@pytest.mark.parametrize("name, flag, value", _flag_cases())
+def test_a_flag_is_true_or_false_not_a_truth_value(res, name, flag, value):
+    # illustrative="no" drew the illustrative-data note; label_cases="yes" labelled the points
+    args, kwargs = cat._analysis_inputs(res)[name]
+    with pytest.raises(ValueError, match=f"{flag} must be True or False, got {value!r}"):
+        getattr(cat, name)(*args, lang="en", **{**kwargs, flag: value})
+
+
+def test_a_case_cards_illustrative_flag_is_true_or_false():
+    with pytest.raises(ValueError, match="illustrative must be True or False, got 'no'"):
+        case_card(case_profile(read_cases(), "JP-01"), country="JP", illustrative="no")

@@ -315,3 +315,21 @@ def test_thresholds_with_fuzzy_sets_are_a_mistake_not_a_silent_no_op():
         qca.from_cases(cases, kind="fuzzy", thresholds=3)
     assert qca.from_cases(cases, kind="crisp").equals(qca.from_cases(cases, kind="crisp", thresholds=2))
     assert not qca.from_cases(cases, kind="crisp", thresholds=3).equals(qca.from_cases(cases, kind="crisp"))
+
+
+@pytest.mark.parametrize("value, fragment", [
+    (pd.NA, r"'integration' is missing for case\(s\) \['KR-P1-A'"),
+    ("high", r"'integration' must hold the ordinal codes 0-3, but holds 'high' for case\(s\) \['KR-P1-A'"),
+    (7, r"'integration' must hold the ordinal codes 0-3, but holds \[7\.0\] for case\(s\) \['KR-P1-A'"),
+], ids=["NA", "text", "out-of-range"])
+def test_a_code_that_is_not_0_to_3_names_the_column_value_and_cases(value, fragment):
+    # pd.NA and text in a column of objects failed inside pandas (TypeError from float(), or "could not convert
+    # string to float" naming no column)
+    from krihs_analysis.data import read_cases
+    from krihs_analysis.qca import from_cases
+
+    cases = read_cases()
+    bad = cases.assign(integration=cases["integration"].astype(object))
+    bad.loc[bad.index[0], "integration"] = value
+    with pytest.raises(ValueError, match=fragment):
+        from_cases(bad)

@@ -152,7 +152,7 @@ def country_profile(comparison: pd.DataFrame, *, lang: str = "en", ax=None, titl
     2
     >>> close_figure(fig)
     """
-    st.check_call("country_profile", lang, title=title, source=source)
+    st.check_call("country_profile", lang, title=title, source=source, flags={"illustrative": illustrative})
     pair = st.check_axes(ax, "country_profile", count=2)
     cols = ["variable", "median_kr", "median_jp", "cliffs_delta", "ci_low", "ci_high"]
     df = _frame(comparison, cols, "country_profile", arg="comparison", made_by="compare.compare_countries(cases)",
@@ -269,7 +269,8 @@ def level_distributions(levels: pd.DataFrame, *, lang: str = "en", ax=None, titl
     ['Sense of community', 'Representative resident organisation']
     >>> close_figure(ax.figure)
     """
-    ax = st.check_call("level_distributions", lang, ax=ax, title=title, source=source)
+    ax = st.check_call("level_distributions", lang, ax=ax, title=title, source=source,
+                       flags={"illustrative": illustrative})
     df = _frame(levels, ["variable", "group", "code", "share"], "level_distributions", arg="levels",
                 made_by="compare.level_distribution(cases)", attr="levels", numeric=["code", "share", "n"],
                 complete=["code"]).copy()
@@ -389,7 +390,7 @@ def core_task_gaps(profile: pd.DataFrame, *, lang: str = "en", ax=None, benchmar
     4
     >>> close_figure(fig)
     """
-    st.check_call("core_task_gaps", lang, title=title, source=source)
+    st.check_call("core_task_gaps", lang, title=title, source=source, flags={"illustrative": illustrative})
     if benchmark is not None:
         st.check_text(benchmark, "benchmark", what="core_task_gaps")
     df = _frame(profile, ["group", "task", "mean", "ci_low", "ci_high"], "core_task_gaps", arg="profile",
@@ -539,9 +540,10 @@ def integration_sustainability(cases: pd.DataFrame, association: pd.DataFrame, *
     ('Project integration', 'Overall sustainability')
     >>> close_figure(ax.figure)
     """
-    ax = st.check_call("integration_sustainability", lang, ax=ax, title=title, source=source)
+    ax = st.check_call("integration_sustainability", lang, ax=ax, title=title, source=source,
+                       flags={"illustrative": illustrative, "label_cases": label_cases})
     df = _frame(cases, ["case_id", "country", x, y], "integration_sustainability", arg="cases",
-                made_by="data.read_cases(path)", attr="cases", numeric=[x, y])
+                made_by="data.read_cases(path)", attr="cases", numeric=[x, y], complete=["country"])
     assoc = _frame(association, ["method", "statistic", "p_value"], "integration_sustainability", arg="association",
                    made_by="linkage.association(cases, ...)", attr="association",
                    numeric=["statistic", "p_value", "ci_low", "ci_high", "n"])
@@ -718,10 +720,11 @@ def qca_xy(xy: pd.DataFrame, fit: Any, *, lang: str = "en", ax=None, solution: s
     'Overall sustainability'
     >>> close_figure(ax.figure)
     """
-    ax = st.check_call("qca_xy", lang, ax=ax, title=title, source=source, solution=solution)
+    ax = st.check_call("qca_xy", lang, ax=ax, title=title, source=source, solution=solution,
+                       flags={"illustrative": illustrative, "label_cases": label_cases})
     st.check_text(outcome, "outcome", what="qca_xy", optional=False)
     df = _frame(xy, ["x", "y"], "qca_xy", arg="xy", made_by="qca.xy_data(data, model, outcome=...)", attr="qca_xy",
-                numeric=["x", "y"]).copy()
+                numeric=["x", "y"], complete=["country"]).copy()  # (each point takes its country's marker)
     cons, cov = _fit_value(fit, "consistency"), _fit_value(fit, "coverage")
     out_label = _label(outcome, lang) if outcome in load_codebook() else outcome
     df["x"], df["y"] = df["x"].astype("float64"), df["y"].astype("float64")
@@ -829,7 +832,8 @@ def truth_table_heatmap(tt: Any, *, lang: str = "en", ax=None, conditions: Seque
     '3 of 6 observed configurations lead to the outcome'
     >>> close_figure(ax.figure)
     """
-    ax = st.check_call("truth_table_heatmap", lang, ax=ax, title=title, source=source)
+    ax = st.check_call("truth_table_heatmap", lang, ax=ax, title=title, source=source,
+                       flags={"illustrative": illustrative})
     if labels is not None and not isinstance(labels, Mapping):
         raise ValueError(f"truth_table_heatmap: labels must map condition -> label, got {type(labels).__name__}; "
                          "pass e.g. labels={'INT': 'Integration'}")

@@ -72,7 +72,7 @@ def qca_groups(cluster: pd.DataFrame, test: pd.DataFrame | None = None, *, lang:
     """
     import seaborn as sns
 
-    ax = st.check_call("qca_groups", lang, ax=ax, title=title, source=source)
+    ax = st.check_call("qca_groups", lang, ax=ax, title=title, source=source, flags={"illustrative": illustrative})
     st.check_result(cluster, ("term", "level", "group", "consistency", "coverage"), "qca_groups", arg="cluster",
                     made_by="qca.cluster_diagnostics(data, outcome, expression)", attr="qca_cluster",
                     numeric=("consistency", "coverage"))

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .._validate import _describe, check_strings
+from .._validate import _describe, check_flag, check_strings
 from ..codebook import LANGS, check_lang, load_codebook
 from ..wording import phrase
 from . import fonts
@@ -152,8 +152,8 @@ def house_style(lang: str = "en") -> Iterator[None]:
 def _illustrative(flag: bool | None, *frames: Any) -> bool:
     """An explicit flag wins; else any frame's ``attrs['illustrative']``; unknown provenance counts as illustrative
     (a figure of data whose origin it cannot tell must not pass for coded evidence)."""
-    if flag is not None:
-        return bool(flag)
+    if flag is not None:  # "no" would have been true
+        return check_flag(flag, "illustrative")
     seen = [f.attrs["illustrative"] for f in frames if "illustrative" in getattr(f, "attrs", {})]
     return any(bool(s) for s in seen) if seen else True
 
@@ -479,12 +479,16 @@ def check_axes(ax: Any, what: str, *, count: int | None = None, exact: bool = Tr
     return axes
 
 
-def check_call(what: str, lang: str, *, ax: Any = None, **texts: Any) -> Any:
-    """The checks a figure function starts with: the language, its text arguments (each a string or None) and, for
-    a function that draws one panel, `ax` (None or one Axes; returned)."""
+def check_call(what: str, lang: str, *, ax: Any = None, flags: dict[str, Any] | None = None, **texts: Any) -> Any:
+    """The checks a figure function starts with: the language, its text arguments (each a string or None), its
+    `flags` (each True, False or None: ``illustrative="no"`` would have been true) and, for a function that draws
+    one panel, `ax` (None or one Axes; returned)."""
     check_lang(lang)
     for name, value in texts.items():
         check_text(value, name, what=what)
+    for name, value in (flags or {}).items():
+        if value is not None:
+            check_flag(value, name)
     return check_axes(ax, what)
 
 
@@ -552,6 +556,8 @@ def check_result(obj: Any, columns: Sequence[str], what: str, *, arg: str, made_
             except (TypeError, ValueError):  # lists in cells, or two columns of that name
                 bad = obj[c]
             shown = ", ".join(list(dict.fromkeys(map(repr, np.ravel(bad.to_numpy()).tolist())))[:3])
+            if not shown:  # only missing values that float64 cannot hold: pd.NA in a column of Python objects
+                shown = "pd.NA in a column of objects"
             raise ValueError(f"{what}: column {c!r} of {arg} must be numeric, but it holds {shown}; convert it "
                              "(pandas.to_numeric) or fix those rows") from None
     for c in dict.fromkeys(complete):

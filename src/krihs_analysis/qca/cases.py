@@ -96,13 +96,26 @@ def from_cases(
         raise ValueError(f"case ids must be unique; repeated: {sorted(set(labels[labels.duplicated()]))}.")
     out = {}
     for c in columns:
-        # Categorical codes with integer categories convert cleanly to float; missing stays NaN.
-        v = cases[c].astype("float64").to_numpy()
+        # Categorical codes with integer categories convert cleanly to float; missing (NaN, None, pd.NA) stays NaN.
+        column = cases[c]
+        try:
+            v = column.astype("float64").to_numpy()
+        except (TypeError, ValueError):  # text ("high"), or pd.NA in a column of objects
+            numbers_ = pd.to_numeric(column, errors="coerce")
+            text = column.notna().to_numpy() & numbers_.isna().to_numpy()
+            if text.any():
+                shown = ", ".join(dict.fromkeys(map(repr, column[text].tolist()[:3])))
+                raise ValueError(f"{c!r} must hold the ordinal codes 0-3, but holds {shown} for case(s) "
+                                 f"{labels[text].tolist()[:5]}; code them 0-3 (read_cases checks a sheet against "
+                                 "the codebook).") from None
+            v = numbers_.astype("float64").to_numpy()
         if np.isnan(v).any():
             bad = labels[np.isnan(v)].tolist()
             raise ValueError(f"{c!r} is missing for case(s) {bad}; code them or drop those cases first.")
         if not np.isin(v, [0, 1, 2, 3]).all():
-            raise ValueError(f"{c!r} must hold the ordinal codes 0-3.")
+            off = ~np.isin(v, [0, 1, 2, 3])
+            raise ValueError(f"{c!r} must hold the ordinal codes 0-3, but holds "
+                             f"{sorted(set(v[off].tolist()))[:5]} for case(s) {labels[off].tolist()[:5]}.")
         if kind == "fuzzy":
             out[c] = np.vectorize(FUZZY_CODES.get, otypes=[float])(v.astype(int))
         else:
