@@ -463,3 +463,17 @@ def test_an_exact_test_out_of_reach_gives_up_before_the_column_that_would_exceed
     with pytest.raises(E.Infeasible):
         E.kendall_exact(x, y, "two-sided", budget=budget)
     assert 0 < sum(listed) <= budget  # each listed composition is at least one unit of counted work
+
+
+def test_a_table_out_of_reach_gives_up_before_a_middle_column_the_last_could_not_follow():
+    # With pruning the middle column of this 3x4 table fit the budget (fewer states after the first column), ran
+    # ~20 s, and the last column then exceeded it anyway; without pruning it was refused at once. A column before
+    # the last now leaves room for the last to read what it produces.
+    table = [[60, 50, 40, 30], [30, 60, 50, 40], [20, 30, 60, 50]]
+    grouped = []
+    real = E._group
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(E, "_group", lambda *a: grouped.append(len(a[0])) or real(*a))
+        with pytest.raises(E.Infeasible):
+            E.fisher_exact_rxc(table)
+    assert sum(grouped) < E.NETWORK_BUDGET // 10, sum(grouped)  # ~20 million pairs grouped before

@@ -317,10 +317,13 @@ def network_tail(
     codes = _StateKeys(rows)
     def over_budget(j: int, last: bool) -> bool:
         # The work column j will count, known before doing it: a test out of reach gives up before the column that
-        # would exceed the budget, not in the middle of it (the decision is the same; the time is not).
+        # would exceed the budget, not in the middle of it (the decision is the same; the time is not). A column
+        # before the last must also leave room for the last to read what it produces (up to n @ k state-value
+        # pairs, counted again there): else a column of nearly the whole budget ran (~20 s) only for the last
+        # to exceed it, which pruning made common (fewer states after the first column, so the middle one fit).
         n = n_compositions(cols[j], np.array(list(states), dtype=np.int64))
         k = np.array([len(K) for K, _ in states.values()], dtype="float64")
-        return work + (n.sum() + k.sum() if last else float(n @ k)) > budget
+        return work + (n.sum() + k.sum() if last else 2 * float(n @ k)) > budget
 
     for j in range(len(cols) - 2):
         if over_budget(j, last=False):
