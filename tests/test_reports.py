@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from krihs_analysis.codebook import load_codebook
+
 nbf = pytest.importorskip("nbformat")
 pytest.importorskip("papermill")
 
@@ -242,6 +244,11 @@ def test_successful_run_set(good_run, nbdir):
     assert meta["started"] and meta["ended"] and meta["package_version"]
     assert "commit" in meta["git"]
     assert meta["inputs_sha256"][str(nbdir / "two_cases.csv")] is not None
+    # a run on illustrative cases says so on its front page and in the list of runs (issue: labelled wherever shown)
+    assert meta["illustrative_inputs"] == [str(nbdir / "two_cases.csv")]
+    notice = load_codebook().notice("illustrative", "ko")
+    assert f'<p class="banner">{notice}</p>' in (run_dir / "index.ko.html").read_text(encoding="utf-8")
+    assert "(Illustrative data)" in (out / "index.html").read_text(encoding="utf-8")
     assert [r["name"] for r in meta["runs"]] == ["ok-en", "ok-ko", "card-KR-P1-A", "card-KR-P1-B"]
     for r in meta["runs"]:
         assert r["status"] == "ok" and r["error"] is None and r["duration_s"] > 0

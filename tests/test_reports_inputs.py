@@ -462,3 +462,15 @@ def test_an_output_that_cannot_be_written_fails_before_the_notebook_runs(tmp_pat
                                               timeout=30, start_timeout=20)
     assert error["kind"] == "output" and [a["status"] for a in attempts] == ["output"] and notes == []
     assert error["message"].startswith("small.ipynb: ") and fragment.format(tmp=tmp_path) in error["message"]
+
+
+def test_only_a_sheet_of_illustrative_cases_marks_a_run_illustrative(tmp_path):
+    from krihs_analysis import paths
+    from krihs_analysis.reports.runset import illustrative_inputs
+
+    sample = paths.SAMPLE_CASES.read_text(encoding="utf-8")
+    coded = tmp_path / "cases_coded.csv"
+    coded.write_text(sample.replace(",illustrative,", ",coded,"), encoding="utf-8")
+    broken = tmp_path / "cases_broken.csv"
+    broken.write_text("case_id\n", encoding="utf-8")  # unreadable as cases: its runs report that themselves
+    assert illustrative_inputs([str(paths.SAMPLE_CASES), str(coded), str(broken)]) == [str(paths.SAMPLE_CASES)]

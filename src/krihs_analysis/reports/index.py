@@ -23,14 +23,15 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .._format import fmt_num, fmt_p
-from ..codebook import LANGS
+from ..codebook import LANGS, load_codebook
 from ..wording import phrase
 
 _e = html.escape
 STYLE = """body{font-family:"Noto Sans CJK KR","Noto Sans CJK JP",sans-serif;color:#222;margin:1.5rem;line-height:1.4}
 table{border-collapse:collapse;font-size:.9rem}th,td{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;
 vertical-align:top}.ok{color:#1a7f37}.failed{color:#b00020;font-weight:600}.reused{color:#555}img{height:64px;
-margin:2px;border:1px solid #eee}.langs a{margin-right:.6rem}code{font-size:.85em}"""
+margin:2px;border:1px solid #eee}.langs a{margin-right:.6rem}code{font-size:.85em}
+.banner{background:#fff4e5;border:1px solid #e69f00;padding:.35rem .6rem;font-size:.9rem}.tag{color:#8a5a00}"""
 
 
 def _page_name(lang: str) -> str:
@@ -96,7 +97,10 @@ def write_run_index(run_dir: Path, meta: Mapping[str, Any]) -> list[Path]:
                 (p("package"), f"{meta.get('package_version')} · source sha256 "
                                f"{(meta.get('package_source_sha256') or '')[:12]} · Python {meta.get('python')}")]
         prov += [(p("inputs"), f"{Path(k).name}: {(v or '–')[:16]}") for k, v in meta.get("inputs_sha256", {}).items()]
-        body = (f"<p>{_e(p('summary', ok=s.get('ok', 0), total=s.get('total', 0), failed=s.get('failed', 0), reused=s.get('reused', 0)))}</p>"
+        # a run on illustrative cases says so first, as each of its figures and its brief do
+        banner = (f'<p class="banner">{_e(load_codebook().notice("illustrative", lang))}</p>'
+                  if meta.get("illustrative_inputs") else "")
+        body = (banner + f"<p>{_e(p('summary', ok=s.get('ok', 0), total=s.get('total', 0), failed=s.get('failed', 0), reused=s.get('reused', 0)))}</p>"
                 f"<table>{''.join(rows)}</table>\n<h2>{_e(p('provenance'))}</h2><table>"
                 + "".join(f"<tr><th>{_e(k)}</th><td><code>{_e(str(v))}</code></td></tr>" for k, v in prov)
                 + "</table>")
@@ -198,6 +202,8 @@ def write_root_index(root: Path) -> list[Path]:
             status = meta.get("status", "?")
             cls = "ok" if status == "ok" else "failed"
             tag = f" ({_e(p('latest'))})" if latest is not None and latest.name == run.name else ""
+            if meta.get("illustrative_inputs"):
+                tag += f' <span class="tag">({_e(phrase("common", "illustrative_short", lang))})</span>'
             summary = p("summary", ok=s.get("ok", 0), total=s.get("total", 0), failed=s.get("failed", 0),
                         reused=s.get("reused", 0))
             dur = meta.get("duration_s")

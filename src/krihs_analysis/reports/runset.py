@@ -79,6 +79,32 @@ class _DiskFull(Exception):
         super().__init__(message)
 
 
+def illustrative_inputs(inputs: Mapping[str, Any] | Sequence[str]) -> list[str]:
+    """The case sheets among a run's inputs that hold illustrative cases (``data_status``), so that the run's front
+    page can say its results are for demonstration, as every figure and the brief do.
+
+    A sheet that cannot be read is left out: the runs that read it report its problems themselves.
+
+    Examples
+    --------
+    >>> from krihs_analysis import paths
+    >>> illustrative_inputs([str(paths.SAMPLE_CASES)]) == [str(paths.SAMPLE_CASES)]
+    True
+    """
+    from ..data import CaseDataError, is_illustrative
+    from .config import read_sheet
+
+    out = []
+    for path in inputs:
+        try:
+            frame = read_sheet(path)  # validated once by content: the planning read this sheet already
+        except (CaseDataError, OSError, ValueError):
+            continue
+        if is_illustrative(frame):
+            out.append(str(path))
+    return out
+
+
 def _git_commit(root: Path) -> dict[str, Any]:
     info: dict[str, Any] = {"commit": None, "dirty": None}
     try:
@@ -410,6 +436,7 @@ def _run_locked(cfg: ReportConfig, specs: list[RunSpec], *, root: Path, partial:
             meta["inputs_sha256"].setdefault(dp, keys.file(dp))
     if not meta["inputs_sha256"] and paths.SAMPLE_CASES.is_file():
         meta["inputs_sha256"][str(paths.SAMPLE_CASES)] = keys.file(None)
+    meta["illustrative_inputs"] = illustrative_inputs(meta["inputs_sha256"])  # the run's pages say so
     write_atomic(partial / "run.json", json.dumps(meta, indent=2, ensure_ascii=False))
 
     # Reuse what an earlier run produced from the same inputs.
