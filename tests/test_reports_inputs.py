@@ -474,3 +474,118 @@ def test_only_a_sheet_of_illustrative_cases_marks_a_run_illustrative(tmp_path):
     broken = tmp_path / "cases_broken.csv"
     broken.write_text("case_id\n", encoding="utf-8")  # unreadable as cases: its runs report that themselves
     assert illustrative_inputs([str(paths.SAMPLE_CASES), str(coded), str(broken)]) == [str(paths.SAMPLE_CASES)]
+
+
+# ------------------------------------------------------------------------------------------------------------
+# A third sweep (every public function of reports and pdf, 13 wrong values per parameter): what it found. Each is
+# refused before a kernel, a worker or Chromium starts, with a message that says what to pass.
+
+
+def _task(d: Path, tmp: Path, **change) -> dict:
+    return {"name": "a", "entry": "a", "notebook": str(d / "small.ipynb"), "output": "a", "parameters": {},
+            "kernel": "krihs-analysis", "timeout": 60, "start_timeout": 60, "export": {"html": False},
+            "run_dir": str(tmp), **change}
+
+
+def _sweep_cases():
+    import dataclasses
+
+    import nbformat
+    import pandas as pd
+
+    from krihs_analysis import pdf
+    from krihs_analysis.reports import execute_notebook, execute_run, export_html
+    from krihs_analysis.reports.config import parse_parameter
+    from krihs_analysis.reports.store import Lock, read_meta
+
+    run = {"kernel": "krihs-analysis", "timeout": 60, "start_timeout": 60}
+
+    def bad_cells(d, tmp):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [5]
+        return export_html(nb, tmp / "x.html", brief=False)
+
+    return {
+        # (call, error, message fragment); each call gets the module's notebook folder d and a fresh tmp folder
+        "run_reports dry_run='no'": (lambda d, t: run_reports(d / "reports.yaml", dry_run="no"), ConfigError,
+                                     "dry_run must be True or False, got 'no'"),
+        "run_reports force=''": (lambda d, t: run_reports(d / "reports.yaml", dry_run=True, force=""), ConfigError,
+                                 "force must be True or False"),
+        "run_reports progress=NA": (lambda d, t: run_reports(d / "reports.yaml", dry_run=True, progress=pd.NA),
+                                    ConfigError, "progress must be True or False"),
+        "run_reports stream=5": (lambda d, t: run_reports(d / "reports.yaml", dry_run=True, stream=5), ConfigError,
+                                 "stream must be a text stream such as sys.stdout"),
+        "run_reports out_dir=file": (lambda d, t: run_reports(d / "reports.yaml", dry_run=True,
+                                                              out_dir=d / "reports.yaml"),
+                                     ConfigError, "is a file; give the folder to write into"),
+        "refresh progress='no'": (lambda d, t: refresh_notebooks(d, progress="no"), ConfigError,
+                                  "progress must be True or False"),
+        "refresh kernel not installed": (lambda d, t: refresh_notebooks(d, kernel="no-such-kernel", progress=False),
+                                         ConfigError, "Jupyter kernel 'no-such-kernel' is not installed"),
+        "load_config check_kernel='no'": (lambda d, t: load_config(d / "reports.yaml", check_kernel="no"),
+                                          ConfigError, "check_kernel must be True or False"),
+        "parse_parameter name None": (lambda d, t: parse_parameter(None, "3"), ConfigError,
+                                      "a parameter name must be a Python identifier"),
+        "parse_parameter value 5": (lambda d, t: parse_parameter("seed", 5), ConfigError,
+                                    "the value is the text given on the command line"),
+        "plan_runs runs=[5]": (lambda d, t: plan_runs(dataclasses.replace(load_config(d / "reports.yaml"), runs=[5])),
+                               ConfigError, "config.runs must be the list of RunSpec"),
+        "execute_notebook cwd missing": (lambda d, t: execute_notebook(d / "small.ipynb", t / "o.ipynb",
+                                                                       cwd=t / "nope", **run),
+                                         ValueError, "cwd must be an existing folder"),
+        "execute_notebook parameters {5: 1}": (lambda d, t: execute_notebook(d / "small.ipynb", t / "o.ipynb",
+                                                                             parameters={5: 1}, **run),
+                                               ValueError, "5 is not a parameter name"),
+        "execute_notebook parameters object": (lambda d, t: execute_notebook(d / "small.ipynb", t / "o.ipynb",
+                                                                             parameters={"lang": object()}, **run),
+                                               ValueError, r"parameters\['lang'\] must be a literal"),
+        "execute_run kind NA": (lambda d, t: execute_run(_task(d, t, kind=pd.NA)), ValueError,
+                                r"task\['kind'\] must be 'papermill'"),
+        "execute_run cards_shard without keys": (lambda d, t: execute_run({"kind": "cards_shard"}), ValueError,
+                                                 "a cards_shard task has"),
+        "execute_run output outside": (lambda d, t: execute_run(_task(d, t, output="../../evil")), ValueError,
+                                       "file name stem without '/'"),
+        "execute_run export html='no'": (lambda d, t: execute_run(_task(d, t, export={"html": "no"})), ValueError,
+                                         "export.html must be true or false"),
+        "execute_run takes_out_dir='no'": (lambda d, t: execute_run(_task(d, t, takes_out_dir="no")), ValueError,
+                                           r"task\['takes_out_dir'\] must be True or False"),
+        "export_html cells=[5]": (bad_cells, ValueError, "cell 0 is not a notebook cell"),
+        "read_meta None": (lambda d, t: read_meta(None), ValueError, "run_dir must be a run folder"),
+        "Lock note None": (lambda d, t: Lock(t).acquire(note=None), ValueError, "note must be text"),
+        "running_texts None": (lambda d, t: pdf.running_texts(None), ValueError, "markup must be a string"),
+        "band_templates header 5": (lambda d, t: pdf.band_templates(5, None), ValueError,
+                                    "header must be a string or None"),
+        "missing_glyphs text None": (lambda d, t: pdf.missing_glyphs(None, ("DejaVu Sans",)), ValueError,
+                                     "text must be a string"),
+        "glyph_box {}": (lambda d, t: pdf.glyph_box({}), ValueError, "word must be one word as word_boxes gives it"),
+        "layout_problems banner 5": (lambda d, t: pdf.layout_problems(t / "x.pdf", banner=5), ValueError,
+                                     "banner must be a string or None"),
+        "print_pdf fit_figures=1": (lambda d, t: pdf.print_pdf("<p>x</p>", t / "x.pdf", fit_figures=1), ValueError,
+                                    "fit_figures must be True, False or None, got 1"),
+        "print_pdf pdf_path folder": (lambda d, t: pdf.print_pdf("<p>x</p>", t), ValueError,
+                                      "is a folder; give the PDF file to write"),
+    }
+
+
+SWEEP = _sweep_cases()
+
+
+@pytest.mark.parametrize("case", list(SWEEP))
+def test_a_mistake_at_the_runner_or_the_printer_is_refused_before_anything_starts(d, tmp_path, case, monkeypatch):
+    import logging
+
+    from krihs_analysis import pdf
+    from krihs_analysis.reports import pool, worker
+
+    def started(*args, **kwargs):  # what the checks must come before
+        raise AssertionError(f"{case}: work started before the mistake was refused")
+
+    monkeypatch.setattr(worker, "_execute_once", started)
+    monkeypatch.setattr(pool, "worker_pool", started)
+    monkeypatch.setattr(pdf, "find_chromium", started)
+    levels = {name: logging.getLogger(name).level for name in worker.NOISY_LOGGERS}
+    call, error, fragment = SWEEP[case]
+    with pytest.raises(error, match=fragment):
+        call(d, tmp_path)
+    assert not list(tmp_path.iterdir())  # nothing written
+    assert {name: logging.getLogger(name).level for name in worker.NOISY_LOGGERS} == levels

@@ -27,6 +27,8 @@ import base64
 import fcntl
 import html as html_lib
 import json
+import math
+import numbers
 import os
 import re
 import select
@@ -34,7 +36,9 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from ._io import write_atomic
 
@@ -205,6 +209,9 @@ def running_texts(markup: str) -> dict[str, str]:
     >>> running_texts('<div data-running-header="Illustrative data &amp; more" hidden></div>')
     {'header': 'Illustrative data & more'}
     """
+    from ._validate import check_text
+
+    check_text(markup, "markup", example="markup='<div data-running-header=\"...\" hidden></div>'")
     out: dict[str, str] = {}
     for kind, value in _RUNNING.findall(markup):
         out.setdefault(kind, html_lib.unescape(value))
@@ -234,6 +241,10 @@ def band_templates(header: str | None, footer_left: str | None) -> tuple[str, st
     >>> "Illustrative" in head and 'class="pageNumber"' in foot and 'class="totalPages"' in foot
     True
     """
+    from ._validate import check_text
+
+    check_text(header, "header", example="header='Illustrative data'", optional=True)
+    check_text(footer_left, "footer_left", example="footer_left='KRIHS Policy Brief'", optional=True)
     side = f"0 {MARGIN_MM['right']}mm 0 {MARGIN_MM['left']}mm"
     base = (f"font-family: {BAND_FONTS}; font-size: 7.5pt; width: 100%; box-sizing: border-box; padding: {side}; "
             "-webkit-print-color-adjust: exact; print-color-adjust: exact;")
@@ -429,10 +440,12 @@ def print_pdf(
         raise ValueError(f"html must be HTML markup (a str) or the path of an HTML file, got {type(html).__name__}")
     if isinstance(html, Path) and not html.is_file():
         raise FileNotFoundError(f"HTML file not found: {html}")
-    check_path(pdf_path, "pdf_path", example="pdf_path='brief.pdf'")
+    if check_path(pdf_path, "pdf_path", example="pdf_path='brief.pdf'").is_dir():  # found only after printing
+        raise ValueError(f"pdf_path {str(pdf_path)!r} is a folder; give the PDF file to write, e.g. "
+                         f"pdf_path='{Path(pdf_path) / 'brief.pdf'}'")
     check_text(header, "header", example="header='Illustrative data'", optional=True)
     check_text(footer, "footer", example="footer='KRIHS Policy Brief'", optional=True)
-    if fit_figures not in (None, True, False):
+    if fit_figures is not None and not isinstance(fit_figures, bool):  # (1 and 0.0 were "in" (True, False))
         raise ValueError(f"fit_figures must be True, False or None, got {fit_figures!r}")
     min_scale = check_number(min_scale, "min_scale", lo=0, hi=1, example="min_scale=0.7")
     min_gap = check_number(min_gap, "min_gap", lo=0, hi=1, example="min_gap=0.12")
@@ -564,8 +577,9 @@ def missing_glyphs(text: str, families: tuple[str, ...]) -> set[str]:
     >>> sorted(missing_glyphs("A 안녕", ("DejaVu Sans",)))  # DejaVu Sans has no Hangul
     ['녕', '안']
     """
-    from ._validate import check_strings
+    from ._validate import check_strings, check_text
 
+    check_text(text, "text", example="text='안녕 こんにちは'")
     covered: set[int] = set()
     for family in check_strings(families, "families", example="families=('NanumGothic', 'IPAGothic')"):
         covered |= font_charset(family)[1]
@@ -692,6 +706,10 @@ def page_fill(pdf_path: str | Path, *, dpi: int = 30) -> list[float]:
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
 
+def _is_finite_number(v: Any) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+
+
 def glyph_box(word: dict) -> tuple[float, float]:
     """The vertical extent of a word's glyphs (top, bottom in points).
 
@@ -717,6 +735,10 @@ def glyph_box(word: dict) -> tuple[float, float]:
     >>> glyph_box({"word": "例示データ", "x0": 0.0, "x1": 35.0, "y0": 21.7, "y1": 41.2})
     (27.25, 35.65)
     """
+    if (not isinstance(word, Mapping) or not isinstance(word.get("word"), str)
+            or not all(_is_finite_number(word.get(k)) for k in ("x0", "x1", "y0", "y1"))):
+        raise ValueError(f"word must be one word as word_boxes gives it: its text under 'word' and finite numbers "
+                         f"under 'x0', 'x1', 'y0', 'y1'; got {word!r:.80}")
     y0, y1 = word["y0"], word["y1"]
     text = word["word"].strip()
     if text and _CJK.search(text):
@@ -755,6 +777,9 @@ def layout_problems(pdf_path: str | Path, *, banner: str | None = None) -> list[
     ...  or layout_problems(print_pdf("<p>a</p>" * 90, out, header="Banner"), banner="Banner") == [])
     True
     """
+    from ._validate import check_text
+
+    check_text(banner, "banner", example="banner='Illustrative data'", optional=True)  # before poppler runs
     words = word_boxes(pdf_path)
     if not words:
         return ["the PDF has no text"]

@@ -111,8 +111,11 @@ def parse_parameter(name: str, value: str) -> tuple[str, Any]:
     >>> parse_parameter("alpha", "0.05"), parse_parameter("flag", "True"), parse_parameter("n", "-3")
     (('alpha', 0.05), ('flag', True), ('n', -3))
     """
-    if not _IDENT_RE.match(name):
+    if not isinstance(name, str) or not _IDENT_RE.match(name):
         raise ConfigError([f"-p {name!r}: a parameter name must be a Python identifier"])
+    if not isinstance(value, str):  # the text after the name on the command line; a number would pass untyped
+        raise ConfigError([f"-p {name} {value!r}: the value is the text given on the command line, e.g. "
+                           f"parse_parameter({name!r}, '3'), got {type(value).__name__}"])
     if value in ("True", "False"):
         return name, value == "True"
     if value == "None":
@@ -371,7 +374,7 @@ def load_config(path: str | Path | None = None, *, text: str | None = None, base
     from ..data import CaseDataError
     import yaml
 
-    overrides = _check_arguments(path, text, base_dir, data, parameters)
+    overrides = _check_arguments(path, text, base_dir, data, parameters, check_kernel)
     if text is None:
         path = Path(path) if path is not None else paths.REPORTS_CONFIG
         try:
@@ -658,11 +661,13 @@ def load_config(path: str | Path | None = None, *, text: str | None = None, base
                         timeout=float(d_timeout), start_timeout=float(d_start), retries=d_retries, frames=frames)
 
 
-def _check_arguments(path: Any, text: Any, base_dir: Any, data: Any, parameters: Any) -> dict[str, Any]:
+def _check_arguments(path: Any, text: Any, base_dir: Any, data: Any, parameters: Any,
+                     check_kernel: Any = False) -> dict[str, Any]:
     """Check :func:`load_config`'s arguments (ConfigError); return the ``-p`` overrides as a new dict."""
-    from .._validate import check_path, check_text
+    from .._validate import check_flag, check_path, check_text
 
     try:
+        check_flag(check_kernel, "check_kernel")  # "no" would have checked
         check_text(text, "text", example="load_config(text='runs: ...') (the YAML itself)", optional=True)
         if path is not None:
             check_path(path, "path", example="load_config('reports.yaml')")
@@ -737,6 +742,10 @@ def plan_runs(config: ReportConfig, *, only: Sequence[str] | None = None) -> lis
         hint = (f"; to plan a config file call plan_runs(load_config({str(config)!r}))"
                 if isinstance(config, (str, os.PathLike)) else "; read one with load_config(path)")
         raise ConfigError([f"config must be a ReportConfig, got {_type_name(config)}{hint}"])
+    runs = config.runs
+    if not isinstance(runs, (list, tuple)) or not all(isinstance(r, RunSpec) for r in runs):
+        raise ConfigError([f"config.runs must be the list of RunSpec that load_config builds, got "
+                           f"{_type_name(runs)} {runs!r:.60}; read the config with load_config(path)"], config.path)
     if only is None:
         return list(config.runs)
     from .._validate import check_strings

@@ -122,11 +122,12 @@ def refresh_notebooks(notebooks_dir: str | Path | None = None, *, only: Sequence
     krihs_analysis.reports.errors.ConfigError: invalid report configuration:
       - --only '03_*' matches no notebook of /... (notebooks: 01_overview, 02_comparison; names, stems ...)
     """
-    from .._validate import check_count, check_path, check_strings
+    from .._validate import check_count, check_flag, check_path, check_strings
     from .errors import ConfigError
 
     jobs = check_count(jobs, "jobs", minimum=1)
     try:
+        check_flag(progress, "progress")
         root = (check_path(notebooks_dir, "notebooks_dir", example="notebooks_dir='notebooks'")
                 if notebooks_dir is not None else paths.NOTEBOOKS)
         only = (check_strings(only, "only", example="only=['01_case_data_overview']", allow_empty=True)
@@ -161,6 +162,11 @@ def refresh_notebooks(notebooks_dir: str | Path | None = None, *, only: Sequence
     settings = runner_settings(config)
     if kernel:
         settings["kernel"] = kernel
+    from .config import _kernel_problems
+
+    problems = _kernel_problems([settings["kernel"]])  # before any worker starts, not once per notebook
+    if problems:
+        raise ConfigError(problems)
     if timeout:
         settings["timeout"] = timeout
     from concurrent.futures import as_completed

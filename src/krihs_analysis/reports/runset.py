@@ -335,9 +335,17 @@ def run_reports(
             print(msg, file=stream)
 
     # Every argument is checked here, before the dry-run return and before anything runs or is written.
-    from .._validate import check_count, check_path  # here: _validate imports pandas, `import reports` must not
+    from .._validate import check_count, check_flag, check_path  # here: _validate imports pandas
     from .errors import ConfigError
 
+    try:  # flags read by their truth value: dry_run="no" would have run everything, "" too
+        for name, value in (("dry_run", dry_run), ("force", force), ("progress", progress)):
+            check_flag(value, name)
+    except ValueError as exc:
+        raise ConfigError([str(exc)]) from None
+    if stream is not None and not callable(getattr(stream, "write", None)):
+        raise ConfigError([f"stream must be a text stream such as sys.stdout (or None for silence), got "
+                           f"{type(stream).__name__} {stream!r:.60}"])
     if scheduler is None:  # jobs is ignored with a scheduler
         jobs = check_count(jobs, "jobs", minimum=1)
     elif not isinstance(scheduler, str) or not scheduler.strip():
@@ -354,6 +362,9 @@ def run_reports(
             out_dir = check_path(out_dir, "out_dir", example="out_dir='reports' (--out reports)")
         except ValueError as exc:
             raise ConfigError([str(exc)]) from None
+        if out_dir.exists() and not out_dir.is_dir():  # a dry run accepted it; a run failed after planning
+            raise ConfigError([f"out_dir {out_dir} is a file; give the folder to write into, e.g. "
+                               f"out_dir='{out_dir.parent / 'reports'}'"])
     if isinstance(config, ReportConfig):
         given = [n for n, v in (("data", data), ("parameters", parameters))
                  if v is not None and not (n == "parameters" and isinstance(v, Mapping) and not v)]

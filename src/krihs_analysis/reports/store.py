@@ -199,6 +199,8 @@ class Lock:
         self.fh = None
 
     def acquire(self, note: str = "") -> "Lock":
+        if not isinstance(note, str):  # written into the lock file for whoever finds it held
+            raise ValueError(f"note must be text saying who holds the lock, got {type(note).__name__} {note!r:.60}")
         root = self.path.parent
         root.mkdir(parents=True, exist_ok=True)
         fh = open(self.path, "a+", encoding="utf-8")
@@ -255,7 +257,10 @@ def clean_partials(root: str | Path) -> list[str]:
 
 
 def read_meta(run_dir: Path) -> dict[str, Any] | None:
-    """A run folder's ``run.json`` (None when missing or unreadable)."""
+    """A run folder's ``run.json`` (None when missing or unreadable; a `run_dir` that is no path is a ValueError)."""
+    if not isinstance(run_dir, (str, os.PathLike)):
+        raise ValueError(f"run_dir must be a run folder (a str or Path such as 'reports/latest'), got "
+                         f"{type(run_dir).__name__} {run_dir!r:.60}")
     try:
         return json.loads((Path(run_dir) / "run.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -317,6 +317,17 @@ def _check_execute_args(notebook, output, parameters, kernel, timeout, start_tim
     if parameters is not None and not isinstance(parameters, Mapping):
         raise ValueError(f"parameters must be a mapping of parameter name to value (or None), got "
                          f"{type(parameters).__name__}; pass e.g. parameters={{'n_boot': 999}}")
+    from .config import _is_json_value
+
+    for key, value in (parameters or {}).items():
+        # Papermill writes each as `key = value` into the notebook: `5 = 1` or an object's repr is a syntax error
+        # (or a different value) found only once the kernel runs
+        if not isinstance(key, str) or not key.isidentifier():
+            raise ValueError(f"parameters: {key!r} is not a parameter name; the names are the notebook's "
+                             "variables, e.g. parameters={'n_boot': 999}")
+        if not _is_json_value(value):
+            raise ValueError(f"parameters[{key!r}] must be a literal the notebook can hold (None, True/False, a "
+                             f"number, text, or a list or dict of those), got {type(value).__name__} {value!r:.60}")
     check_text(kernel, "kernel", example="kernel='krihs-analysis'")
     if not kernel.strip():
         raise ValueError("kernel is empty; pass the name of an installed Jupyter kernel, e.g. kernel='krihs-analysis'")
@@ -326,6 +337,9 @@ def _check_execute_args(notebook, output, parameters, kernel, timeout, start_tim
     retries = check_count(retries, "retries", minimum=0)
     if cwd is not None:
         cwd = check_path(cwd, "cwd", example="cwd='notebooks'")
+        if not cwd.is_dir():  # else the kernel failed to start there, which looked like a case for a retry
+            raise ValueError(f"cwd must be an existing folder to run the notebook in, got {str(cwd)!r} "
+                             f"({'a file' if cwd.exists() else 'not found'})")
     return notebook, output, parameters, kernel, timeout, start_timeout, retries, cwd
 
 
@@ -501,6 +515,11 @@ def _check_export_args(nb, path, brief, suffix: str) -> Path:
     if not isinstance(nb, nbformat.NotebookNode) or not isinstance(nb.get("cells"), list):
         got = f"the path {str(nb)!r}" if isinstance(nb, (str, os.PathLike)) else f"a {type(nb).__name__}"
         raise ValueError(f"nb must be a notebook node (nbformat.read(path, as_version=4)), got {got}")
+    # what nbconvert needs of each cell (a full nbformat.validate would load jsonschema in every worker)
+    for k, cell in enumerate(nb["cells"]):
+        if not isinstance(cell, dict) or not {"cell_type", "metadata", "source"} <= set(cell):
+            raise ValueError(f"nb's cell {k} is not a notebook cell (each has cell_type, metadata and source; "
+                             f"make them with nbformat.v4.new_code_cell), got {cell!r:.60}")
     path = check_path(path, "path", example=f"path='reports/run/html/report{suffix}'")
     check_flag(brief, "brief")
     if path.is_dir():
@@ -663,6 +682,7 @@ def _disk_error(name: str, exc: BaseException, what: str) -> dict[str, Any]:
 #: What :func:`execute_run` reads from a run task (:func:`krihs_analysis.reports.runset._task` builds them).
 _TASK_KEYS = ("name", "entry", "notebook", "output", "parameters", "kernel", "timeout", "start_timeout", "export",
               "run_dir")
+_SHARD_KEYS = ("name", "entry", "notebook", "output", "parameters", "run_dir", "shard", "cards")
 
 
 def execute_run(task: Mapping[str, Any]) -> dict[str, Any]:
@@ -713,26 +733,46 @@ def execute_run(task: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(task, Mapping):
         raise ValueError(f"task must be a dict describing one planned run (as the run set builds it), got "
                          f"{type(task).__name__}")
-    if task.get("kind") == "cards_shard":
+    kind = task.get("kind", "papermill")
+    if not isinstance(kind, str) or kind not in ("papermill", "cards_shard"):  # (pd.NA: "ambiguous")
+        raise ValueError(f"task['kind'] must be 'papermill' (a notebook run; the default) or 'cards_shard', got "
+                         f"{kind!r:.60}")
+    if kind == "cards_shard":
         from .cards import render_shard
 
+        missing = [k for k in _SHARD_KEYS if k not in task]
+        if missing:
+            raise ValueError(f"task lacks the key(s) {', '.join(missing)}; a cards_shard task has "
+                             f"{', '.join(_SHARD_KEYS)}")
         quiet_worker()
         return render_shard(task)
     missing = [k for k in _TASK_KEYS if k not in task]
     if missing:
         raise ValueError(f"task lacks the key(s) {', '.join(missing)}; a run task has {', '.join(_TASK_KEYS)} "
                          "(and optionally retries, takes_out_dir, kind)")
-    from .._validate import check_count, check_path, check_text  # here: _validate imports pandas
+    from .._validate import check_count, check_flag, check_path, check_text  # here: _validate imports pandas
 
     check_path(task["run_dir"], "task['run_dir']", example="'run_dir': 'reports/.20240101T000000Z-0a1b2c3d.partial'")
     check_path(task["notebook"], "task['notebook']", example="'notebook': 'notebooks/01_status.ipynb'")
     check_text(task["output"], "task['output']", example="'output': '01_status'")
+    if not task["output"] or "/" in task["output"] or "\\" in task["output"]:  # as the config's rule
+        raise ValueError(f"task['output'] must be a file name stem without '/' (the run's files are named after "
+                         f"it inside the run folder), got {task['output']!r}")
+    for key in ("name", "entry"):
+        check_text(task[key], f"task[{key!r}]", example=f"'{key}': 'case-data-overview-en'")
     check_text(task["kernel"], "task['kernel']", example="'kernel': 'krihs-analysis'")
     if not task["kernel"].strip():  # else execute_notebook refuses it later, after the loggers are quieted
         raise ValueError("task['kernel'] is empty; name an installed Jupyter kernel, e.g. 'kernel': 'krihs-analysis'")
     for key in ("parameters", "export"):
         if not isinstance(task[key], Mapping):
             raise ValueError(f"task[{key!r}] must be a dict, got {type(task[key]).__name__}")
+    from .config import _check_export
+
+    problems: list[str] = []
+    _check_export(dict(task["export"]), "task", problems)  # the config's own rules: {'html': 'no'} is no flag
+    if problems:
+        raise ValueError("; ".join(problems))
+    takes_out_dir = check_flag(task.get("takes_out_dir", False), "task['takes_out_dir']")
     timeout = check_count(task["timeout"], "task['timeout']", minimum=1)
     start_timeout = check_count(task["start_timeout"], "task['start_timeout']", minimum=1)
     retries = check_count(task.get("retries", 1), "task['retries']", minimum=0)
@@ -751,7 +791,7 @@ def execute_run(task: Mapping[str, Any]) -> dict[str, Any]:
     fig_rel = f"figures/{output}"
     try:
         nb_out.parent.mkdir(parents=True, exist_ok=True)
-        if task.get("takes_out_dir"):
+        if takes_out_dir:
             (run_dir / fig_rel).mkdir(parents=True, exist_ok=True)
             params["out_dir"] = str(run_dir / fig_rel)
             record["parameters"]["out_dir"] = fig_rel
