@@ -300,10 +300,27 @@ def test_config_parameters_must_fit_the_notebooks_defaults_as_p_values_must(tmp_
 
 def test_config_parameters_of_the_right_type_and_a_p_value_that_replaces_a_bad_one_are_accepted(tmp_path):
     make_notebook(tmp_path / "small.ipynb", 'n = 3\nlang = "en"\nratio = 0.5\npair = (1, 2)\nopt = None')
-    p = one_run(tmp_path, "r.yaml", "    parameters: {n: 4, ratio: 1, pair: [3, 4], opt: x, lang: abc}\n")
-    assert load_config(p).runs[0].parameters == {"n": 4, "ratio": 1, "pair": [3, 4], "opt": "x", "lang": "abc"}
+    p = one_run(tmp_path, "r.yaml", "    parameters: {n: 4, ratio: 1, pair: [3, 4], opt: x, lang: ko}\n")
+    assert load_config(p).runs[0].parameters == {"n": 4, "ratio": 1, "pair": [3, 4], "opt": "x", "lang": "ko"}
     p = one_run(tmp_path, "r2.yaml", "    parameters: {n: abc}\n")
     assert load_config(p, parameters={"n": 5}).runs[0].parameters == {"n": 5}
+
+
+@pytest.mark.parametrize(("extra", "defaults", "overrides", "fragment"), [
+    ("    parameters: {lang: fr}\n", "", None, "runs[0] (a): parameter lang 'fr' must be one of en, ko, ja"),
+    ("    matrix: {lang: [en, kr]}\n", "", None, "matrix.lang value 'kr' must be one of en, ko, ja"),
+    ("", "defaults: {parameters: {seed: -1}}\n", None, "parameter seed -1 must be a whole number of at least 0"),
+    ("    parameters: {n_boot: -5}\n", "", None, "parameter n_boot -5 must be a whole number of at least 0"),
+    ("", "", {"n_permutations": 0}, "-p n_permutations 0 must be a whole number of at least 1"),
+    ("", "", {"lang": "jp"}, "-p lang 'jp' must be one of en, ko, ja"),
+])
+def test_the_packages_own_parameters_are_checked_for_their_values_not_only_their_types(tmp_path, extra, defaults,
+                                                                                       overrides, fragment):
+    # seed=-1 or lang='fr' had the right type and failed only in the notebook's first analysis cell
+    make_notebook(tmp_path / "small.ipynb", 'lang = "en"\nseed = 0\nn_boot = 999\nn_permutations = 999')
+    with pytest.raises(ConfigError) as err:
+        load_config(one_run(tmp_path, "r.yaml", extra, defaults), parameters=overrides)
+    assert fragment in str(err.value)
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -22,10 +22,11 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .. import paths
 from .._deprecate import keyword_options
+from ..codebook import LANGS
 from .errors import ConfigError
 
 DEFAULT_KERNEL = "krihs-analysis"
@@ -134,6 +135,29 @@ def _is_json_value(v: Any) -> bool:
     if isinstance(v, dict):
         return all(isinstance(k, str) and _is_json_value(x) for k, x in v.items())
     return False
+
+
+# The package's own parameter names mean the same in every notebook: their values are checked when the run set is
+# planned, not found wrong in a notebook's first analysis cell (a type check lets seed=-1 or lang='fr' through).
+_VALUE_RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "lang": (lambda v: v in LANGS, f"one of {', '.join(LANGS)}"),
+    "seed": (lambda v: v >= 0, "a whole number of at least 0"),
+    "n_boot": (lambda v: v >= 0, "a whole number of at least 0"),
+    "n_permutations": (lambda v: v >= 1, "a whole number of at least 1"),
+}
+
+
+def _value_problem(name: str, value: Any) -> str | None:
+    """What is wrong with `value` for one of the package's own parameter names (None when nothing is)."""
+    rule = _VALUE_RULES.get(name)
+    if rule is None or value is None or not isinstance(value, (str, int)) or isinstance(value, bool):
+        return None  # a wrong type is the type check's to say
+    ok, want = rule
+    try:
+        fits = bool(ok(value))
+    except TypeError:  # "x" >= 0: the type check says it
+        return None
+    return None if fits else f"{value!r} must be {want}"
 
 
 def _type_name(v: Any) -> str:
@@ -552,6 +576,8 @@ def load_config(path: str | Path | None = None, *, text: str | None = None, base
                     problems.append(f"{where}: {label} {v!r} is {_type_name(v)}, but {notebook.name} declares "
                                     f"{k} = {nb_default[k]!r} ({_type_name(nb_default[k])}); give a "
                                     f"{_type_name(nb_default[k])}")
+                elif k in declared and k not in overrides and (bad := _value_problem(k, v)):
+                    problems.append(f"{where}: {label} {bad}")
         # -p overrides: where the notebook declares them; a matrix over the same name collapses to the value.
         if declared is not None:
             for k, v in overrides.items():
@@ -561,6 +587,8 @@ def load_config(path: str | Path | None = None, *, text: str | None = None, base
                     if k != "data_path" and not _type_matches(v, default):
                         problems.append(f"{where}: -p {k} {v!r} is {_type_name(v)}, but {notebook.name} declares "
                                         f"{k} = {default!r} ({_type_name(default)})")
+                    elif bad := _value_problem(k, v):
+                        problems.append(f"{where}: -p {k} {bad}")
                     if k in matrix:
                         matrix[k] = [v]
                     else:
