@@ -564,6 +564,8 @@ def _sweep_cases():
                                        "file name stem without '/'"),
         "execute_run export html='no'": (lambda d, t: execute_run(_task(d, t, export={"html": "no"})), ValueError,
                                          "export.html must be true or false"),
+        "execute_run export pdf_source NA": (lambda d, t: execute_run(_task(d, t, export={"pdf_source": pd.NA})),
+                                             ValueError, "export.pdf_source must be 'brief' or 'full'"),
         "execute_run takes_out_dir='no'": (lambda d, t: execute_run(_task(d, t, takes_out_dir="no")), ValueError,
                                            r"task\['takes_out_dir'\] must be True or False"),
         "export_html cells=[5]": (bad_cells, ValueError, "cell 0 is not a notebook cell"),

@@ -248,7 +248,7 @@ def _check_export(value: Any, where: str, problems: list[str]) -> dict[str, Any]
         if k not in _EXPORT_KEYS:
             problems.append(f"{where}: unknown export option {k!r} (allowed: {', '.join(sorted(_EXPORT_KEYS))})")
         elif k == "pdf_source":
-            if v not in ("brief", "full"):
+            if not isinstance(v, str) or v not in ("brief", "full"):  # (pd.NA: "boolean value of NA is ambiguous")
                 problems.append(f"{where}: export.pdf_source must be 'brief' or 'full' (got {v!r})")
             else:
                 out[k] = v
