@@ -29,6 +29,8 @@ from functools import lru_cache, partial
 import numpy as np
 import pandas as pd
 
+from ._validate import check_choice
+
 #: Full enumeration of permutations (or stratified permutations) is used up to this many arrangements.
 ENUMERATION_LIMIT = 2_000_000
 #: Work budget (node x branch x distinct-value operations) for the network algorithm before falling back.
@@ -130,8 +132,6 @@ def tail_bounds(observed: float, center: float, alternative: str) -> tuple[float
 
 
 def check_alternative(alternative: str) -> str:
-    from ._validate import check_choice  # (_validate does not import this module; kept local like the others)
-
     return check_choice(alternative, "alternative", ("two-sided", "greater", "less"))
 
 

@@ -28,7 +28,6 @@ import fcntl
 import html as html_lib
 import json
 import math
-import numbers
 import os
 import re
 import select
@@ -38,7 +37,6 @@ import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from ._io import write_atomic
 
@@ -706,10 +704,6 @@ def page_fill(pdf_path: str | Path, *, dpi: int = 30) -> list[float]:
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
 
-def _is_finite_number(v: Any) -> bool:
-    return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
-
-
 def glyph_box(word: dict) -> tuple[float, float]:
     """The vertical extent of a word's glyphs (top, bottom in points).
 
@@ -735,8 +729,10 @@ def glyph_box(word: dict) -> tuple[float, float]:
     >>> glyph_box({"word": "例示データ", "x0": 0.0, "x1": 35.0, "y0": 21.7, "y1": 41.2})
     (27.25, 35.65)
     """
+    from ._validate import _real_in
+
     if (not isinstance(word, Mapping) or not isinstance(word.get("word"), str)
-            or not all(_is_finite_number(word.get(k)) for k in ("x0", "x1", "y0", "y1"))):
+            or not all(_real_in(word.get(k), -math.inf, math.inf, False) for k in ("x0", "x1", "y0", "y1"))):
         raise ValueError(f"word must be one word as word_boxes gives it: its text under 'word' and finite numbers "
                          f"under 'x0', 'x1', 'y0', 'y1'; got {word!r:.80}")
     y0, y1 = word["y0"], word["y1"]

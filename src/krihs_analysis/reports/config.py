@@ -160,6 +160,11 @@ def _value_problem(name: str, value: Any) -> str | None:
     return None if fits else f"{value!r} must be {want}"
 
 
+def is_file_stem(value: Any) -> bool:
+    """Whether `value` can name a run's files inside its run folder: text, not empty, without a folder part."""
+    return isinstance(value, str) and bool(value) and "/" not in value and "\\" not in value
+
+
 def _type_name(v: Any) -> str:
     return "null" if v is None else type(v).__name__
 
@@ -528,7 +533,7 @@ def load_config(path: str | Path | None = None, *, text: str | None = None, base
                     problems.append(f"{where}: {err}")
         params = _check_params(entry.get("parameters"), where, problems)
         output = entry.get("output", name)
-        if not isinstance(output, str) or not output or "/" in output or "\\" in output:
+        if not is_file_stem(output):
             problems.append(f"{where}: 'output' must be a file name stem without '/' (got {_type_name(output)} "
                             f"{output!r})")
             output = None

@@ -751,11 +751,12 @@ def execute_run(task: Mapping[str, Any]) -> dict[str, Any]:
         raise ValueError(f"task lacks the key(s) {', '.join(missing)}; a run task has {', '.join(_TASK_KEYS)} "
                          "(and optionally retries, takes_out_dir, kind)")
     from .._validate import check_count, check_flag, check_path, check_text  # here: _validate imports pandas
+    from .config import _check_export, is_file_stem
 
     check_path(task["run_dir"], "task['run_dir']", example="'run_dir': 'reports/.20240101T000000Z-0a1b2c3d.partial'")
     check_path(task["notebook"], "task['notebook']", example="'notebook': 'notebooks/01_status.ipynb'")
     check_text(task["output"], "task['output']", example="'output': '01_status'")
-    if not task["output"] or "/" in task["output"] or "\\" in task["output"]:  # as the config's rule
+    if not is_file_stem(task["output"]):  # the config's rule
         raise ValueError(f"task['output'] must be a file name stem without '/' (the run's files are named after "
                          f"it inside the run folder), got {task['output']!r}")
     for key in ("name", "entry"):
@@ -766,8 +767,6 @@ def execute_run(task: Mapping[str, Any]) -> dict[str, Any]:
     for key in ("parameters", "export"):
         if not isinstance(task[key], Mapping):
             raise ValueError(f"task[{key!r}] must be a dict, got {type(task[key]).__name__}")
-    from .config import _check_export
-
     problems: list[str] = []
     _check_export(dict(task["export"]), "task", problems)  # the config's own rules: {'html': 'no'} is no flag
     if problems:
