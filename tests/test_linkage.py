@@ -129,7 +129,8 @@ def test_kendall_on_fourteen_plus_twelve_tied_codes_is_exact(cases):
 
 
 def test_stratified_kendall_past_the_budget_is_seeded_monte_carlo_with_its_standard_error(cases):
-    big = pd.concat([cases, cases[cases["country"] == "JP"]], ignore_index=True)  # one stratum of 24 cases
+    jp = cases[cases["country"] == "JP"]
+    big = pd.concat([cases, jp.assign(case_id=jp["case_id"] + "b")], ignore_index=True)  # one stratum of 24 cases
     kw = dict(strata="programme", n_boot=0, n_permutations=999, seed=3, enumeration_limit=10_000)
     a = association(big, **kw).iloc[0]
     b = association(big, **kw).iloc[0]
@@ -139,7 +140,8 @@ def test_stratified_kendall_past_the_budget_is_seeded_monte_carlo_with_its_stand
 
 
 def test_stratified_kendall_with_no_monte_carlo_budget_past_enumeration_raises_with_the_space_size(cases):
-    big = pd.concat([cases, cases[cases["country"] == "JP"]], ignore_index=True)
+    jp = cases[cases["country"] == "JP"]
+    big = pd.concat([cases, jp.assign(case_id=jp["case_id"] + "b")], ignore_index=True)
     with pytest.raises(ValueError, match=r"has [0-9,]+ arrangements, more than the enumeration budget of 10,000"):
         association(big, strata="programme", n_boot=0, n_permutations=0, enumeration_limit=10_000)
 

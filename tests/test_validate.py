@@ -63,13 +63,13 @@ def test_check_seed_rejects_other_values_saying_what_to_pass(seed):
 
 
 @pytest.mark.parametrize("alpha", [0.05, 0.5, np.float64(0.01), 1e-9])
-def test_check_alpha_accepts_levels_strictly_between_zero_and_one(alpha):
+def test_check_alpha_accepts_levels_above_zero_up_to_one_half(alpha):
     assert check_alpha(alpha) == pytest.approx(float(alpha), abs=0)
 
 
-@pytest.mark.parametrize("alpha", [0, 1, 5, -0.1, 1.0, float("nan"), "0.05", None, True])
-def test_check_alpha_rejects_values_outside_the_open_unit_interval(alpha):
-    with pytest.raises(ValueError, match=r"alpha is a significance level .*between 0 and 1.*alpha=0.05"):
+@pytest.mark.parametrize("alpha", [0, 1, 5, -0.1, 1.0, float("nan"), "0.05", None, True, 0.95, 0.9, 0.51])
+def test_check_alpha_rejects_values_that_are_not_a_significance_level(alpha):
+    with pytest.raises(ValueError, match=r"alpha is a significance level \(above 0 and at most 0.5\).*alpha=0.05"):
         check_alpha(alpha)
 
 
@@ -137,3 +137,9 @@ def test_a_zero_dimensional_array_is_one_number_and_a_generator_a_seed():
     assert check_numbers((t for t in (20, 50)), "thresholds", example="thresholds=(20, 50)") == (20.0, 50.0)
     rng = np.random.default_rng(3)
     assert check_seed(rng) is rng  # one stream drawn across several calls, as association and compare allow
+
+
+def test_a_confidence_level_passed_as_alpha_is_named_as_one():
+    # association(cases, alpha=0.95) used to return a 5% interval, (0.78, 0.79) on the sample, without a word.
+    with pytest.raises(ValueError, match="0.95, which looks like a confidence level; for a 95% interval pass alpha=0.05"):
+        check_alpha(0.95)

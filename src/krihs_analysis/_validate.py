@@ -66,7 +66,7 @@ def check_frame(obj: Any, name: str = "cases", *, allow_empty: bool = False) -> 
     Raises
     ------
     ValueError
-        ``obj`` is not a DataFrame, or has no rows.
+        ``obj`` is not a DataFrame, or has no rows; for ``name="cases"``, a ``case_id`` that occurs twice.
 
     Examples
     --------
@@ -89,6 +89,14 @@ def check_frame(obj: Any, name: str = "cases", *, allow_empty: bool = False) -> 
         raise ValueError(f"{name} must be {what}, got {_describe(obj)}; {how}")
     if not allow_empty and len(obj) == 0:
         raise ValueError(f"{name} has no rows; pass a DataFrame with at least one case")
+    if name == "cases" and "case_id" in obj.columns:
+        # One row per case: a repeated case (a sheet concatenated twice) would be counted twice in every n and p.
+        ids = obj["case_id"]
+        repeated = ids[ids.duplicated(keep=False) & ids.notna()]
+        if len(repeated):
+            shown = list(dict.fromkeys(repeated.astype(str)))
+            raise ValueError(f"cases must have one row per case, but case_id {shown[:5]} occur(s) more than once "
+                             f"({len(repeated)} rows); drop the repeats first, e.g. cases.drop_duplicates('case_id')")
     return obj
 
 
@@ -151,24 +159,26 @@ def check_seed(seed: Any, name: str = "seed") -> int | None | np.random.Generato
 
 
 def check_alpha(alpha: Any, name: str = "alpha") -> float:
-    """Accept a significance level strictly between 0 and 1; return it as ``float``.
+    """Accept a significance level above 0 and at most 0.5; return it as ``float``.
+
+    A value above 0.5 is refused as well: 0.95 is a confidence level, and read as alpha it would give a 5% interval
+    and call almost everything significant.
 
     Examples
     --------
     >>> check_alpha(0.1)
     0.1
-    >>> check_alpha(5)
+    >>> check_alpha(0.95)
     Traceback (most recent call last):
     ...
-    ValueError: alpha is a significance level and must lie strictly between 0 and 1, got 5; for a 95% interval pass alpha=0.05
+    ValueError: alpha is a significance level (above 0 and at most 0.5), got 0.95, which looks like a confidence level; for a 95% interval pass alpha=0.05
     """
     ok = isinstance(alpha, numbers.Real) and not isinstance(alpha, bool)
-    if ok:
-        value = float(alpha)
-        ok = 0.0 < value < 1.0
-    if not ok:
+    value = float(alpha) if ok else math.nan
+    if not 0.0 < value <= 0.5:
+        looks = ", which looks like a confidence level" if 0.5 < value < 1 else ""
         raise ValueError(
-            f"{name} is a significance level and must lie strictly between 0 and 1, got {alpha!r}; "
+            f"{name} is a significance level (above 0 and at most 0.5), got {alpha!r}{looks}; "
             f"for a 95% interval pass {name}=0.05"
         )
     return value

@@ -20,7 +20,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
@@ -252,6 +252,9 @@ def agreement(
     """
     from krihs_analysis.codebook import check_variables, load_codebook
 
+    if isinstance(sheets, Mapping):
+        raise ValueError(f"sheets must be a list of case sheets, got a dict of {len(sheets)}; pass the sheets as a list "
+                         f"and their names as coders, e.g. agreement(list(d.values()), coders=list(d))")
     if isinstance(sheets, pd.DataFrame) or not isinstance(sheets, Iterable) or isinstance(sheets, (str, bytes)):
         raise ValueError(f"sheets must be a list of two or more case sheets (DataFrames), got {type(sheets).__name__}; "
                          "read each coder's sheet with krihs_analysis.data.read_cases(path)")
@@ -285,6 +288,12 @@ def agreement(
             if missing:
                 raise ValueError(f"sheet {k + 1} ({names[k]}) lacks {missing}")
     ids = list(dict.fromkeys(i for s in sheets for i in s["case_id"].astype(str)))
+    seen = pd.Series([i for s in sheets for i in dict.fromkeys(s["case_id"].astype(str))]).value_counts()
+    if not (seen >= 2).any():
+        # Every alpha would be NaN on 0 units: the ids are spelt differently (kr-01 / KR-01), not disagreements.
+        shown = "; ".join(f"{names[k]}: {s['case_id'].astype(str).head(2).tolist()}" for k, s in enumerate(sheets))
+        raise ValueError(f"no case_id occurs in two sheets, so no case can be compared ({shown}); the sheets must "
+                         "use the same case ids")
     cubes = {}
     for v in variables:
         mat = np.full((len(sheets), len(ids)), np.nan)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from krihs_analysis._validate import check_choice, check_columns, check_frame, check_numbers
+from krihs_analysis.codebook import load_codebook
 
 
 __all__ = ["DEFAULT_CONDITIONS", "FUZZY_CODES", "from_cases"]
@@ -40,10 +41,12 @@ def from_cases(
     kind : {"crisp", "fuzzy"}
         ``"crisp"``: a code at or above the threshold is 1, else 0 (several thresholds give
         multi-value codes 0, 1, 2, ...). ``"fuzzy"``: codes 0, 1, 2, 3 become memberships
-        0, 0.33, 0.67, 1.
+        0, 0.33, 0.67, 1. A binary variable of the codebook (``continued``: 0 no, 1 yes) is a crisp set already
+        and stays 0/1 in both kinds.
     thresholds : int, sequence of int, or mapping of column to either, optional
-        Crisp thresholds, one value for every column or per column (2 when None). Fuzzy sets have none: giving
-        thresholds with ``kind="fuzzy"`` is an error rather than a setting that silently does nothing.
+        Crisp thresholds, one value for every column or per column (2 when None; 1, the only one that keeps both
+        of its codes apart, for a binary variable). A key that is not one of the columns is an error, as are
+        thresholds with ``kind="fuzzy"``: settings that would silently do nothing.
 
     Returns
     -------
@@ -79,15 +82,28 @@ def from_cases(
     if kind == "fuzzy" and thresholds is not None:
         raise ValueError(f"thresholds={thresholds!r} applies to crisp sets only; with kind='fuzzy' the codes 0-3 "
                          "become memberships 0, 0.33, 0.67, 1, so drop thresholds or pass kind='crisp'")
-    thresholds = 2 if thresholds is None else thresholds
-    # Every threshold is checked before any column is coded, so a mistake names itself whichever column it is for.
+    codebook = load_codebook()
+    # A binary variable (codes 0/1) cut at the ordinal default 2 would be 0 for every case: it keeps its codes.
+    binary = {c for c in columns if c in codebook and codebook[c].type == "binary"}
     per_column = isinstance(thresholds, Mapping)
-    limits = {
-        c: check_numbers(thresholds.get(c, 2) if per_column else thresholds,
-                         f"thresholds[{c!r}]" if per_column else "thresholds",
-                         example="thresholds=2 or thresholds={'gov_role': (1, 3)}")
-        for c in columns
-    }
+    if per_column:
+        unknown = [k for k in thresholds if k not in columns]
+        if unknown:
+            raise ValueError(f"thresholds names {unknown}, which are not among the outcome and conditions {columns}; "
+                             "check the spelling (a threshold for a column that is not analysed would do nothing)")
+    # Every threshold is checked before any column is coded, so a mistake names itself whichever column it is for.
+    limits = {}
+    for c in columns:
+        given = thresholds.get(c) if per_column else thresholds
+        if given is None:
+            limits[c] = [1] if c in binary else [2]
+            continue
+        limits[c] = check_numbers(given, f"thresholds[{c!r}]" if per_column else "thresholds",
+                                  example="thresholds=2 or thresholds={'gov_role': (1, 3)}")
+        if c in binary and list(limits[c]) != [1]:
+            raise ValueError(f"{c!r} is binary (0 no, 1 yes), a crisp set already; its only threshold is 1, got "
+                             f"{given!r}; give thresholds per column, e.g. thresholds={{'gov_role': 3}}, to leave "
+                             f"{c!r} as it is")
     if "case_id" in cases.columns:
         labels = cases["case_id"].astype("str")
     else:
@@ -112,12 +128,13 @@ def from_cases(
         if np.isnan(v).any():
             bad = labels[np.isnan(v)].tolist()
             raise ValueError(f"{c!r} is missing for case(s) {bad}; code them or drop those cases first.")
-        if not np.isin(v, [0, 1, 2, 3]).all():
-            off = ~np.isin(v, [0, 1, 2, 3])
-            raise ValueError(f"{c!r} must hold the ordinal codes 0-3, but holds "
-                             f"{sorted(set(v[off].tolist()))[:5]} for case(s) {labels[off].tolist()[:5]}.")
+        allowed = [0, 1] if c in binary else [0, 1, 2, 3]
+        if not np.isin(v, allowed).all():
+            off = ~np.isin(v, allowed)
+            raise ValueError(f"{c!r} must hold the {'binary codes 0-1' if c in binary else 'ordinal codes 0-3'}, "
+                             f"but holds {sorted(set(v[off].tolist()))[:5]} for case(s) {labels[off].tolist()[:5]}.")
         if kind == "fuzzy":
-            out[c] = np.vectorize(FUZZY_CODES.get, otypes=[float])(v.astype(int))
+            out[c] = v.astype(np.float64) if c in binary else np.vectorize(FUZZY_CODES.get, otypes=[float])(v.astype(int))
         else:
             th_arr = np.asarray(limits[c], dtype=np.float64)
             if th_arr.size > 1 and not np.all(np.diff(th_arr) > 0):

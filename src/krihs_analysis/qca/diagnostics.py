@@ -37,6 +37,17 @@ def _group_labels(data: pd.DataFrame, groups) -> np.ndarray:
         labels = pd.Series(list(groups)) if not isinstance(groups, pd.Series) else groups
         if len(labels) != len(data):
             raise ValueError(f"groups has {len(labels)} labels for {len(data)} cases; give one label per row.")
+        if isinstance(groups, pd.Series):
+            # A Series is matched by its index, as pandas would: labels taken by position from a reordered or
+            # differently indexed Series would put cases in the wrong groups without a word.
+            if groups.index.equals(data.index):
+                pass
+            elif set(groups.index) == set(data.index) and groups.index.is_unique:
+                labels = groups.reindex(data.index)
+            elif not groups.index.equals(pd.RangeIndex(len(data))):
+                raise ValueError("groups is a Series whose index is neither data's case ids nor the row positions "
+                                 f"0..{len(data) - 1} (e.g. {list(groups.index[:3])}); index it by case id, or pass "
+                                 "groups.to_numpy() to take the labels in row order")
     labels = np.asarray([str(v) for v in labels], dtype=object)
     return labels
 

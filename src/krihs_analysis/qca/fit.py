@@ -122,6 +122,11 @@ def xy_data(data: pd.DataFrame, expression: str, outcome: str | None = None, **k
     if kwargs:
         raise ValueError(f"unexpected option(s) {sorted(kwargs)}; xy_data takes data, expression, outcome=.")
     data, expression, outcome = _data_first("xy_data", data, expression, outcome)
+    if "case_id" in data.columns or isinstance(data.index, pd.RangeIndex):
+        # The case ids are the index (the country is read from them): row numbers would pass for ids.
+        hint = "data.set_index('case_id')" if "case_id" in data.columns else "qca.from_cases(cases)"
+        raise ValueError(f"data must be indexed by case id, as qca.from_cases returns it, but its index is "
+                         f"{list(data.index[:3])} …; pass {hint}")
     terms = parse(expression)
     names = sorted({lit.name for t in terms for lit in t})
     q = prepare(data, outcome, names if names else None)

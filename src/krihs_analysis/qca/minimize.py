@@ -605,7 +605,8 @@ def minimize(
         Conservative uses no remainders; parsimonious may use any remainder; intermediate only the
         easy counterfactuals implied by ``dir_exp`` (Ragin and Sonnett 2005, as R QCA).
     dir_exp : dict or sequence, optional
-        Directional expectations for the intermediate solution: per condition 1 (presence expected
+        Directional expectations, for ``kind="intermediate"`` only (with another kind they are an error, not a
+        setting that silently does nothing): per condition 1 (presence expected
         to contribute to the outcome), 0 (absence), a level or list of levels for multi-value
         conditions, or "-" (no expectation; conditions missing from a dict count as "-"). Or, as R
         writes them, an expression or list of expressions: ``"DEV + STB + ~LIT*IND"`` or
@@ -643,6 +644,9 @@ def minimize(
     max_covers = check_count(max_covers, "max_covers", minimum=1)
     row_dom = check_flag(row_dom, "row_dom")
     _check_dir_exp(dir_exp)
+    if dir_exp is not None and kind != "intermediate":
+        raise ValueError(f"dir_exp is used by the intermediate solution only; with kind={kind!r} it would change "
+                         "nothing, so pass kind='intermediate' or drop dir_exp")
     q = tt.qdata
     levels, w = q.levels, q.weights
     space = int(np.prod(levels))
