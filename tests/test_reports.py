@@ -557,8 +557,10 @@ def test_invalid_scheduler_address_exits_4_and_leaves_no_partial_folder(nbdir, t
     lines = [ln for ln in err.splitlines() if ln.strip()]
     assert lines == [lines[0]] and lines[0].startswith("krihs-analysis: ") and address in lines[0]
     assert "invalid scheduler address" in lines[0]
-    assert not list(out.glob(f".*{reports.PARTIAL_SUFFIX}"))
-    assert not [p for p in out.iterdir() if p.is_dir()]  # no run folder either
+    assert not out.exists()  # refused before the reports folder is made: no partial or run folder either
+    # a dry run, which never contacts the scheduler, refuses the address too (it exited 0)
+    assert main(["report", "--config", str(cfg), "--dry-run", "--scheduler", address]) == 4
+    assert "invalid scheduler address" in capsys.readouterr().err
 
 
 def _worker_view(name: str) -> tuple[str | None, str]:

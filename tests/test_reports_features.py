@@ -195,6 +195,33 @@ def test_keep_2_leaves_two_run_folders_and_a_working_latest(sequence):
     assert (out / "latest" / "html" / "count_en.html").is_file()
 
 
+@needs_kernel
+def test_a_scheduler_that_cannot_be_reached_is_an_error_even_when_every_run_is_reused(sequence, nbdir, monkeypatch):
+    # Every run reused meant no work for the cluster, and the scheduler was never asked: a nightly job with its
+    # scheduler down reported "ok" and exit 0. Dask takes 10 s to give up on a closed port; the refusal is stubbed.
+    from krihs_analysis.reports import runset
+
+    out, counter, runs, _ = sequence
+    asked = []
+
+    def unreachable(address):
+        asked.append(address)
+        raise reports.SchedulerError(f"cannot reach the Dask scheduler at {address}: refused")
+
+    monkeypatch.setattr(runset, "_connect", unreachable)
+    c = cfg(nbdir, f"""\
+        keep: 5
+        runs:
+          - {{name: count, notebook: count.ipynb, matrix: {{lang: [en, ko]}}, parameters: {{counter: {str(counter)!r}}}}}
+        """, "seq.yaml")
+    assert [r["reused_from"] for r in reports.run_reports(c, out_dir=out, progress=False).results] == [runs[3].run_id] * 2
+    latest = reports.latest_run(out).name
+    with pytest.raises(reports.SchedulerError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:1"):
+        reports.run_reports(c, out_dir=out, progress=False, scheduler="tcp://127.0.0.1:1")
+    assert asked == ["tcp://127.0.0.1:1"]
+    assert reports.latest_run(out).name == latest and not list(out.glob(f".*{reports.PARTIAL_SUFFIX}"))
+
+
 def test_retention_keeps_the_target_of_latest_and_the_newest_failed_run(tmp_path):
     names = [f"2026010{i}T000000Z-0000000{i}" for i in range(1, 7)]
     for i, n in enumerate(names):

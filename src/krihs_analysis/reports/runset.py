@@ -194,19 +194,39 @@ def _execute_local(tasks, jobs: int, bar):
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _execute_dask(tasks, scheduler: str, bar):
+def _check_scheduler_address(scheduler: str) -> None:
+    """Refuse an address Dask cannot parse (exit 4), before planning: also on a dry run, and when every run would
+    be reused and the scheduler never asked."""
     try:
-        from dask.distributed import Client, as_completed
+        from distributed.comm import get_address_host_port
     except ImportError as exc:
         raise SchedulerError(f"--scheduler needs dask.distributed installed ({exc})") from None
-    from .worker import execute_run_subprocess
-
     try:
-        client = Client(scheduler, timeout="10s")
+        get_address_host_port(scheduler)
+    except (ValueError, TypeError) as exc:  # "missing port number", an unknown scheme
+        raise SchedulerError(f"invalid scheduler address {scheduler} ({exc}); give e.g. tcp://HOST:8786") from None
+
+
+def _connect(scheduler: str):
+    """A Dask client of the scheduler; :class:`SchedulerError` when it cannot be reached."""
+    try:
+        from dask.distributed import Client
+    except ImportError as exc:
+        raise SchedulerError(f"--scheduler needs dask.distributed installed ({exc})") from None
+    try:
+        return Client(scheduler, timeout="10s")
     except (ValueError, TypeError) as exc:  # dask's address parsing: "missing port number", bad scheme
         raise SchedulerError(f"invalid scheduler address {scheduler} ({exc})") from None
     except OSError as exc:
         raise SchedulerError(" ".join(f"cannot reach the Dask scheduler at {scheduler}: {exc}".split())) from None
+
+
+def _execute_dask(tasks, scheduler: str, bar):
+    from dask.distributed import as_completed
+
+    from .worker import execute_run_subprocess
+
+    client = _connect(scheduler)
     try:
         futures = {client.submit(execute_run_subprocess, t, pure=False,
                                  key=f"krihs-report-{Path(t['run_dir']).name}-{t['name']}"): t for t in tasks}
@@ -351,6 +371,8 @@ def run_reports(
     elif not isinstance(scheduler, str) or not scheduler.strip():
         raise ConfigError([f"scheduler must be the address of a running Dask scheduler such as "
                            f"'tcp://HOST:8786', or None for local processes (got {scheduler!r:.60})"])
+    else:
+        _check_scheduler_address(scheduler)
     if keep is not None:
         try:
             keep = check_count(keep, "keep", minimum=1)
@@ -492,6 +514,10 @@ def _run_locked(cfg: ReportConfig, specs: list[RunSpec], *, root: Path, partial:
     if card_specs:
         cards_mod.write_css(partial)
     shard_recs: dict[str, list[dict[str, Any]]] = {}
+    if scheduler and not tasks:
+        # Every run is reused, so no work goes to the cluster; a scheduler that cannot be reached is still an
+        # error (exit 4): a nightly job must not report success while its cluster is down.
+        _connect(scheduler).close()
     if tasks:
         for rec in _execute_all(tasks, jobs=jobs, scheduler=scheduler, progress=progress):
             err = rec.get("error") or {}
