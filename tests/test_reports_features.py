@@ -222,6 +222,32 @@ def test_a_scheduler_that_cannot_be_reached_is_an_error_even_when_every_run_is_r
     assert reports.latest_run(out).name == latest and not list(out.glob(f".*{reports.PARTIAL_SUFFIX}"))
 
 
+@needs_kernel
+def test_a_run_of_part_of_the_set_keeps_latest_on_the_last_complete_run(nbdir, tmp_path, capsys):
+    # `report --only X` used to move reports/latest onto a folder holding X alone: the brief's PDFs were gone from
+    # latest and `krihs-analysis brief` (which reads latest by default) failed.
+    counter = tmp_path / "count.txt"
+    c = cfg(nbdir, f"""\
+        runs:
+          - {{name: count, notebook: count.ipynb, matrix: {{lang: [en, ko]}}, parameters: {{counter: {str(counter)!r}}}}}
+        """, "partial.yaml")
+    out = tmp_path / "reports"
+    whole = reports.run_reports(c, out_dir=out, progress=False)
+    assert whole.latest and reports.latest_run(out).name == whole.run_id
+    part = reports.run_reports(c, out_dir=out, progress=False, only=["count-ko"], force=True)
+    assert part.status == "ok" and part.latest is None and part.run_dir.is_dir()
+    assert reports.latest_run(out).name == whole.run_id
+    assert (out / "latest" / "html" / "count_en.html").is_file()
+    # the command line says where the run went and that latest stayed
+    assert main(["report", "--config", str(c), "--out", str(out), "--only", "count-en", "--no-progress"]) == 0
+    said = capsys.readouterr().out
+    assert "latest not moved: --only ran part of the report set" in said
+    assert reports.latest_run(out).name == whole.run_id
+    # naming every entry is the whole set
+    every = reports.run_reports(c, out_dir=out, progress=False, only=["count-en", "count-ko"])
+    assert every.latest and reports.latest_run(out).name == every.run_id
+
+
 def test_retention_keeps_the_target_of_latest_and_the_newest_failed_run(tmp_path):
     names = [f"2026010{i}T000000Z-0000000{i}" for i in range(1, 7)]
     for i, n in enumerate(names):

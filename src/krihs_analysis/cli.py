@@ -282,8 +282,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
                   + (f" (executed notebook kept: {result.run_dir / kept})" if kept else ""))
         print(f"  {result.run_dir.parent / 'latest'} not moved")
         return REPORT_EXIT_CODES["failed"]
+    moved = (f"{result.latest} updated" if result.latest else
+             f"{result.run_dir.parent / 'latest'} not moved: --only ran part of the report set")
     print(f"report run {result.run_id}: {n} run(s) ok ({reused} reused) in {result.duration_s:.1f} s -> "
-          f"{result.run_dir} ({result.latest} updated; front page {result.run_dir / 'index.html'})")
+          f"{result.run_dir} ({moved}; front page {result.run_dir / 'index.html'})")
     if result.removed:
         print(f"retention: removed {len(result.removed)} old run folder(s): {', '.join(result.removed)}")
     return REPORT_EXIT_CODES["ok"]

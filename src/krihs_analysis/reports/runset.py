@@ -333,7 +333,8 @@ def run_reports(
     -------
     RunResult
         ``status`` ``ok``, ``failed`` (some notebook failed; ``latest`` did not move) or ``dry_run``; the run's
-        folder, its records (``.table``: one row per run) and the plan.
+        folder, its records (``.table``: one row per run) and the plan. ``latest`` moves only after a successful
+        run of the whole set: with `only` naming part of it, ``.latest`` is None and the run is its own folder.
 
     Raises
     ------
@@ -558,7 +559,10 @@ def _run_locked(cfg: ReportConfig, specs: list[RunSpec], *, root: Path, partial:
     result = RunResult("failed" if failed else "ok", run_id, final, results, specs,
                        duration_s=meta["duration_s"])
     if not failed:
-        result.latest = point_latest(root, run_id)
+        # `latest` is the last complete report set: what the README lists there (every notebook, the brief's
+        # PDFs) and what `krihs-analysis brief` rebuilds from. A run of part of it (--only) stays its own folder.
+        if only is None or {s.name for s in specs} == {s.name for s in plan_runs(cfg)}:
+            result.latest = point_latest(root, run_id)
         result.removed = prune(root, keep)
     try:
         write_root_index(root)
