@@ -115,6 +115,21 @@ def pdfs(run):
     return out
 
 
+@pytest.mark.parametrize("lang, ci, p", [
+    ("en", "95% intervals by BCa bootstrap (whole clusters resampled)", "p-values: exact (whole clusters permuted"),
+    ("ko", "95% 신뢰구간(BCa 부트스트랩(군집 단위 재표집))", "p값: 정확 검정(군집 단위 순열"),
+    ("ja", "95%信頼区間（BCaブートストラップ(クラスター単位の再標本化)）", "p値：正確検定(クラスター単位の並べ替え"),
+])
+def test_the_method_note_names_the_methods_the_results_were_computed_with(composed, run_tables, lang, ci, p):
+    # The note was fixed text ("BCa bootstrap 95% intervals; exact rank-sum p-values conditioned on ties") while
+    # the run's comparisons resampled and permuted whole clusters (the rows' ci_method and p_method).
+    assert set(run_tables["comparison"]["ci_method"]) == {"BCa (whole clusters resampled)"}
+    assert set(run_tables["comparison"]["p_method"]) == {"exact (cluster permutation, full enumeration)"}
+    html = "\n".join(composed[lang])
+    assert ci in html and p in html
+    assert "rank-sum" not in html and "순위합" not in html and "順位和" not in html
+
+
 def test_composed_brief_has_five_numbered_figures_and_the_sections_in_order(composed_en):
     html = composed_en
     # issue 15: fiscal_context is in the catalogue, so the context box carries it as figure 6

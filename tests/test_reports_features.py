@@ -507,3 +507,28 @@ def test_the_environment_key_does_not_depend_on_how_python_was_named(tmp_path):
     keys = {subprocess.run([str(n), "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
                            ).stdout.strip() for n in names if (tmp_path / n).exists() or n.is_absolute()}
     assert len(keys) == 1
+
+
+@pytest.mark.parametrize("case_id, lang, lede, outcome", [
+    # no period of national support: nothing "after the support ended" (was "supported for 0 years" and then
+    # "Activity continued after the support ended" on every Japanese card)
+    ("JP-05", "en", "without a period of national programme support.", "Activity continues; 35% of the budget"),
+    ("JP-10", "ko", "국가 사업 지원 기간 없음.", "활동이 중단되었다; 예산의 0%"),
+    ("JP-05", "ja", "国の事業による支援期間なし。", "活動は継続している; 予算の35%"),
+    # years after support blank in the sheet: the clause is left out (was "– years after support")
+    ("KR-P2-A", "en", "supported for 4 years.", "did not continue after the support ended; 0% of the budget"),
+    ("KR-P2-A", "ko", "4년간 지원.", "지원 종료 후 활동이 계속되지 않았다; 예산의 0%"),
+    # both known: the full sentence
+    ("KR-P1-A", "en", "supported for 5 years.", "continued after the support ended; 2 years after support, 8%"),
+])
+def test_a_case_card_says_only_what_the_sheet_records_about_support(case_id, lang, lede, outcome):
+    import re
+
+    from krihs_analysis.data import read_cases
+    from krihs_analysis.reports.cards import card_view
+
+    html = card_view(read_cases(), case_id, lang=lang)._repr_html_()
+    got_lede = re.search(r'<p class="lede">(.*?)</p>', html).group(1)
+    got_outcome = re.search(r'<p class="outcome">(.*?)</p>', html).group(1)
+    assert got_lede.endswith(lede) and outcome in got_outcome
+    assert "–" not in got_outcome and "0 years" not in got_lede and "0년간" not in got_lede

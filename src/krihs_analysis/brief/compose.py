@@ -24,7 +24,7 @@ import pandas as pd
 from .._validate import check_alpha
 from ..codebook import check_lang
 from ..data import is_illustrative, read_context
-from ..wording import phrase
+from ..wording import phrase, phrases
 from . import _inputs
 from . import document as doc
 from .text import (
@@ -53,6 +53,15 @@ TABLES = ("comparison", "association", "qca", "qca_fit", "qca_xy", "core_task_ga
 SUMMARY_COLUMNS = ("country", "programme", "ministry", "continued")
 #: Every case column compose reads: the status sentence, the case points (figure 2), the case municipalities.
 CASE_COLUMNS = ("case_id", *SUMMARY_COLUMNS, "integration", "sustainability", "municipality_code")
+
+
+def _methods(table: pd.DataFrame, column: str, lang: str) -> str:
+    """The methods named in `column` of the comparison rows, in `lang` (``locale/table_values.yaml``); rows without
+    one (a group too small for an interval) are left out."""
+    words = phrases("table_values")
+    found = table[column].dropna().astype(str).unique().tolist() if column in table.columns else []
+    named = [words[m][lang] for m in found if m in words and m != "none"]
+    return phrase("brief", "method_join", lang).join(named) if named else phrase("brief", "method_unrecorded", lang)
 
 
 def case_summary(cases: pd.DataFrame) -> dict[str, int]:
@@ -191,7 +200,9 @@ def compose(
     strong = [r for r in ranked if not comparison_is_weak(r, alpha=alpha)]
     weak = [r for r in ranked if comparison_is_weak(r, alpha=alpha)]
     paras = [comparison_sentence(r, lang=lang, alpha=alpha) for r in (strong[:3] + weak[:1])]
-    paras.append(w("note_method", alpha=alpha))
+    # The methods the rows were computed with (whole clusters resampled and permuted in the standard set), not a
+    # fixed description: the note said "BCa bootstrap ... exact rank-sum" whatever the design of the run.
+    paras.append(w("note_method", alpha=alpha, ci=_methods(comp, "ci_method", lang), p=_methods(comp, "p_method", lang)))
     blocks.append(section(sec[1], paras))
     blocks.append(fig_block(country_profile(comp, lang=lang, illustrative=ill), 1, cap[0]))
 

@@ -171,19 +171,28 @@ def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
     municipality = m.get("municipality") or "–"
     if m.get(f"municipality_{lang}"):  # a Japanese municipality, in the reader's script with its own name after
         municipality = f"{m[f'municipality_{lang}']} ({municipality})"
-    lede = phrase("case_card", "lede", lang, programme=m.get("programme", "–"), country=country_name,
-                  ministry=m.get("ministry") or "–", municipality=municipality,
+    # Without a period of national support (0 years) there is no "after the support ended" to speak of: "supported
+    # for 0 years ... Activity continued after the support ended" read as a contradiction on every Japanese card.
+    unsupported = m.get("support_years") == 0
+    lede = phrase("case_card", "lede_unsupported" if unsupported else "lede", lang, programme=m.get("programme", "–"),
+                  country=country_name, ministry=m.get("ministry") or "–", municipality=municipality,
                   start_year=m.get("start_year") if m.get("start_year") is not None else "–",
                   support_years=m.get("support_years") if m.get("support_years") is not None else "–")
     parts.append(f'<p class="lede">{e(lede)}</p>')
     # The outcome in words, from the codebook's anchors
-    cont = m.get("continued")
-    continued = phrase("case_card", "continued_yes" if cont in (1, 1.0, True) else "continued_no", lang)
+    yes = m.get("continued") in (1, 1.0, True)
     pct = m.get("self_funded_pct")
-    outcome = phrase("case_card", "outcome_sentence", lang,
-                     level=_level("sustainability", card["codes"].get("sustainability"), lang), continued=continued,
-                     years=fmt_num(m.get("years_after_support"), digits=0) if m.get("years_after_support") is not None
-                     else "–", pct="–" if pct is None else f"{fmt_num(pct, digits=0)}%")
+    words = dict(level=_level("sustainability", card["codes"].get("sustainability"), lang),
+                 continued=phrase("case_card", "continued_yes" if yes else "continued_no", lang),
+                 going=phrase("case_card", "going_yes" if yes else "going_no", lang),
+                 pct="–" if pct is None else f"{fmt_num(pct, digits=0)}%")
+    years = m.get("years_after_support")
+    if unsupported:
+        outcome = phrase("case_card", "outcome_unsupported", lang, **words)
+    elif years is None:  # blank in the sheet (support not ended, or not recorded): said by leaving it out
+        outcome = phrase("case_card", "outcome_no_years", lang, **words)
+    else:
+        outcome = phrase("case_card", "outcome_sentence", lang, years=fmt_num(years, digits=0), **words)
     parts.append(f'<h2>{e(phrase("case_card", "outcome_heading", lang))}</h2><p class="outcome">{e(outcome)}</p>')
     parts.append(f'<h2>{e(phrase("case_card", "codes_heading", lang))}</h2>')
     if svg:
