@@ -26,8 +26,16 @@ def test_agreement_reports_alpha_and_lists_each_disagreement(capsys):
 
 
 def test_agreement_needs_two_sheets(capsys):
-    assert main(["agreement", str(DATA / "coder_a.csv")]) == 1
+    assert main(["agreement", str(DATA / "coder_a.csv")]) == 2  # a usage mistake, as in every command (was 1)
     assert "at least two" in capsys.readouterr().err
+
+
+def test_agreement_names_the_coded_variable_a_typo_meant_and_exits_2(capsys):
+    argv = ["agreement", str(DATA / "coder_a.csv"), str(DATA / "coder_b.csv"), "--variables", "gov_rol"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "'gov_rol' is not a variable of the codebook (codebook.yaml); did you mean 'gov_role'? --variables takes the coded variables: community_sense" in err
+    assert "case_id" not in err and "notes" not in err  # only the names --variables takes are offered
 
 
 def test_agreement_on_an_invalid_sheet_prints_the_problem_table(capsys):

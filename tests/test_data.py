@@ -193,9 +193,11 @@ def test_cli_validate_accepts_the_sample(capsys):
     assert "26 cases" in out and "utf-8" in out and "ILLUSTRATIVE" in out
 
 
-@pytest.mark.parametrize("name", ["bad_code.csv", "blank_row.csv", "empty.csv", "not_a_table.csv", "not_a_workbook.xlsx"])
-def test_cli_validate_exits_1_with_the_problem_table_and_no_traceback(name, capsys):
-    assert main(["validate", str(DATA / name)]) == 1
+@pytest.mark.parametrize("name, code", [("bad_code.csv", 1), ("blank_row.csv", 1), ("not_a_table.csv", 1),
+                                        ("empty.csv", 2), ("not_a_workbook.xlsx", 2)])
+def test_cli_validate_prints_the_problem_table_and_no_traceback(name, code, capsys):
+    # 1: the sheet reads and has problems in its rows; 2: the file cannot be read as a sheet at all (README)
+    assert main(["validate", str(DATA / name)]) == code
     err = capsys.readouterr().err
     assert name in err and "Traceback" not in err
 
@@ -206,6 +208,23 @@ def test_cli_validate_exits_2_for_a_missing_file_in_one_line():
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("name, content, reason", [
+    ("fake.xlsx", b"junk", "not a readable XLSX workbook (BadZipFile) an .xlsx file saved by Excel"),
+    ("empty.csv", b"", "(empty file)"),
+    ("notes.md", b"# notes", "file type '.md'"),
+])
+def test_cli_validate_exits_2_for_a_file_that_is_not_a_sheet_and_shows_the_whole_reason(tmp_path, capsys, name,
+                                                                                      content, reason):
+    # The README's "2 unreadable": these printed their table and exited 1, as a sheet with a bad code does, and
+    # the reason was cut at 40 characters ("not a readable XLSX workbook (BadZipF...") in a terminal.
+    from krihs_analysis.cli import main
+
+    (tmp_path / name).write_bytes(content)
+    assert main(["validate", str(tmp_path / name)]) == 2
+    assert reason in capsys.readouterr().err
+    assert main(["validate", str(DATA / "bad_code.csv")]) == 1  # a sheet that reads, with a problem in a cell
 
 
 # --- build ----------------------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ MISTAKES = [
      r"'support_years' is a count variable; variables must be coded"),
     ("levels-empty", lambda c: compare.level_distribution(c, variables=[]), "give at least one"),
     ("profile-misspelt", lambda c: compare.case_profile(c, "KR-P1-A", variables=["integraton"]),
-     "'integraton' is not a variable of the codebook"),
+     "'integraton' is not a variable of the codebook .*; did you mean 'integration'\\?"),
     ("profile-text", lambda c: compare.case_profile(c, "KR-P1-A", variables=["municipality"]),
      "is a text variable"),
     ("association-category", lambda c: linkage.association(c, x="city_size", y="sustainability", n_boot=0),

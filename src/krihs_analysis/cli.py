@@ -56,8 +56,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     try:
         cases = read_cases(args.path, sheet=args.sheet)
     except CaseDataError as err:
-        print(err, file=sys.stderr)
-        return EXIT_INVALID
+        return _sheet_problems(err)
     except OSError as err:
         _err(f"cannot read {args.path}: {err.strerror or err}")
         return EXIT_UNREADABLE
@@ -72,6 +71,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _sheet_problems(err) -> int:
+    """Print a sheet's table of problems; exit 2 when no file could be read as a sheet at all, else 1."""
+    print(err, file=sys.stderr)
+    return EXIT_UNREADABLE if err.unreadable else EXIT_INVALID
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from .data import CaseDataError, build
 
@@ -80,9 +85,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
     try:
         manifest = build(args.raw or None, out_dir=args.out)
     except CaseDataError as err:
-        print(err, file=sys.stderr)
+        code = _sheet_problems(err)
         _err("nothing was written")
-        return EXIT_INVALID
+        return code
     except OSError as err:
         _err(str(err))
         return EXIT_UNREADABLE
@@ -113,14 +118,24 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_agreement(args: argparse.Namespace) -> int:
+    from .codebook import check_variables
     from .data import CaseDataError
     from .reliability import agreement_report
 
+    # Usage mistakes are exit 2, as in every other command, before any sheet is read.
+    if len(args.paths) < 2:
+        _err(f"agreement compares coders: give at least two case sheets, got {len(args.paths)}")
+        return EXIT_UNREADABLE
+    if args.variables:
+        try:
+            check_variables(args.variables, coded=True, name="--variables")
+        except ValueError as err:
+            _err(str(err))
+            return EXIT_UNREADABLE
     try:
         print(agreement_report(args.paths, variables=args.variables))
     except CaseDataError as err:
-        print(err, file=sys.stderr)
-        return EXIT_INVALID
+        return _sheet_problems(err)
     except OSError as err:
         _err(str(err))
         return EXIT_UNREADABLE
@@ -151,8 +166,7 @@ def _cmd_figures(args: argparse.Namespace) -> int:
     try:
         cases = read_cases(args.data)
     except CaseDataError as err:
-        print(err, file=sys.stderr)
-        return EXIT_INVALID
+        return _sheet_problems(err)
     except OSError as err:
         _err(str(err))
         return EXIT_UNREADABLE

@@ -358,6 +358,17 @@ def check_variables(names: Iterable[str] | str, *, codebook: Codebook | str | Pa
     allowed = CODED_TYPES if coded else (*CODED_TYPES, *NUMERIC_TYPES) if numeric else None
     out = []
     for var_name in names:
+        if var_name not in cb:
+            # Only the names this argument takes, and the nearest of them: the whole codebook (case_id, notes ...)
+            # listed after a typo such as 'gov_rol' offered names that would be refused next.
+            import difflib
+
+            known = [n for n in cb.variables if allowed is None or cb[n].type in allowed]
+            near = difflib.get_close_matches(var_name, known, n=1)
+            kind = "the coded variables" if coded else "the numeric variables" if numeric else "the variables"
+            raise ValueError(f"{var_name!r} is not a variable of the codebook ({cb.path.name})"
+                             + (f"; did you mean {near[0]!r}?" if near else ";")
+                             + f" {name} takes {kind}: {', '.join(known)}")
         var = cb[var_name]
         if allowed is not None and var.type not in allowed:
             raise ValueError(f"{var_name!r} is a {var.type} variable; {name} must be "

@@ -30,18 +30,26 @@ class CaseDataError(ValueError):
         self.problems = problems.reset_index(drop=True)
         super().__init__(self._format())
 
+    @property
+    def unreadable(self) -> bool:
+        """True when every problem is with a file as a whole (not a sheet, empty, not a workbook, no header): the
+        command line's "unreadable" (exit 2) rather than "invalid" (exit 1)."""
+        return bool(len(self.problems)) and bool((self.problems["row"] == 0).all())
+
     def _format(self) -> str:
         n = len(self.problems)
         files = ", ".join(dict.fromkeys(self.problems["file"].astype(str)))
         table = self.problems.copy()
         table["row"] = table["row"].map(lambda r: "-" if r == 0 else str(r))
-        table["value"] = table["value"].map(_show_value)
-        with pd.option_context("display.max_rows", 200, "display.max_colwidth", 70, "display.width", 200):
+        # A file's problem is its reason ("not a readable XLSX workbook (BadZipFile: ...)"): shown whole, not cut
+        # at 40 characters as a cell's value is.
+        table["value"] = [_show_value(v, whole=r == "-") for v, r in zip(table["value"], table["row"])]
+        with pd.option_context("display.max_rows", 200, "display.max_colwidth", 120, "display.width", 250):
             body = table.to_string(index=False)
         return f"{n} problem{'s' if n != 1 else ''} in {files}:\n{body}"
 
 
-def _show_value(v: Any) -> str:
+def _show_value(v: Any, whole: bool = False) -> str:
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return "(blank)"
     s = str(v)
@@ -49,7 +57,7 @@ def _show_value(v: Any) -> str:
         return "(blank)"
     if s != s.strip():
         return repr(s)
-    return s if len(s) <= 40 else s[:37] + "..."
+    return s if len(s) <= 40 or whole else s[:37] + "..."
 
 
 def _problem(file: str, row: int, column: str, value: Any, expected: str) -> dict[str, Any]:
