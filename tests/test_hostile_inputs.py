@@ -186,6 +186,7 @@ REGISTRY: dict[str, Callable[[_Inputs], dict[str, Any]]] = {
                                                            "n_boot": 0, "n_permutations": 99},
     "krihs_analysis.compare.level_distribution": lambda c: {"cases": c.cases, "variables": ["integration"]},
     "krihs_analysis.compare.core_task_profile": lambda c: {"cases": c.cases, "n_boot": 0},
+    "krihs_analysis.compare.case_profile": lambda c: {"cases": c.cases, "case_id": "KR-P1-A", "variables": ["integration"]},
     "krihs_analysis.compare.default_variables": lambda c: {},
     # -- linkage --------------------------------------------------------------------------------------------------
     "krihs_analysis.linkage.association": lambda c: {"cases": c.cases, "n_boot": 0, "n_permutations": 99},

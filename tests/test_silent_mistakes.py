@@ -1,8 +1,10 @@
-"""Plausible mistakes that used to return a wrong answer without a word, each now an error saying what to change.
+"""Plausible mistakes that used to return a wrong answer without a word, or an error from deep inside, each now a
+ValueError saying what to change (or, where the intent is plain, the right answer).
 
 Found by a review that tried what an analyst would mistype or misread, on the embedded sample: a confidence level
 passed as alpha, a sheet concatenated twice, a binary outcome cut like a 0-3 code, a misspelt key in an options
-dict, row numbers passing for case ids, a reordered Series read by position. Each test fails on the code before.
+dict, row numbers passing for case ids, a reordered Series read by position, a model called without its
+arguments, a folder where its file goes. Each test fails on the code before.
 """
 
 from __future__ import annotations
@@ -141,3 +143,85 @@ def test_coders_sheets_in_a_dict_are_pointed_to_a_list_and_coders():
     with pytest.raises(ValueError, match=r"got a dict of 2; pass the sheets as a list and their names as coders"):
         agreement({"kim": a, "lee": a})
     assert agreement([a, a], coders=["kim", "lee"]).coders == ("kim", "lee")
+
+
+# -- wrong answers in the brief's sentences and tables ------------------------------------------------------
+
+
+def test_a_comparison_row_without_an_adjusted_p_does_not_print_one():
+    from krihs_analysis.brief.text import comparison_sentence
+
+    row = pd.Series({"variable": "integration", "median_kr": 1, "median_jp": 2, "cliffs_delta": -0.6,
+                     "ci_low": -0.8, "ci_high": -0.2, "p_value": 0.014, "p_holm": 0.06})
+    assert "p = 0.014, Holm-adjusted p = 0.060" in comparison_sentence(row)
+    # the unadjusted p was printed as "Holm-adjusted p = 0.014"
+    alone = comparison_sentence(row.drop("p_holm"))
+    assert "p = 0.014)" in alone and "Holm" not in alone
+
+
+def test_draft_findings_of_a_misspelt_table_name_is_an_error_not_an_empty_list(cases):
+    from krihs_analysis.brief.text import draft_findings
+
+    table = compare_countries(cases, n_boot=0, variables=["integration"])
+    with pytest.raises(ValueError, match=r"none of the tables read here .*did you mean 'comparisons' → 'comparison'"):
+        draft_findings({"comparisons": table})
+    assert len(draft_findings({"comparison": table})) == 1
+
+
+# -- errors from inside, now the user's to read --------------------------------------------------------------
+
+
+def test_leave_one_out_of_a_model_without_its_arguments_names_them(cases):
+    from krihs_analysis.linkage import leave_one_out, ordinal_model
+
+    # TypeError: ordinal_model() missing 2 required positional arguments, from inside leave_one_out
+    with pytest.raises(ValueError, match=r"does not fit its arguments: missing a required argument: 'outcome'; "
+                                         r"pass them by name"):
+        leave_one_out(cases, ordinal_model)
+
+
+def test_read_processed_takes_the_folder_build_wrote_and_refuses_a_case_sheet(tmp_path):
+    from krihs_analysis import paths
+    from krihs_analysis.data import build, read_processed
+
+    build(out_dir=tmp_path)
+    assert len(read_processed(tmp_path)) == 26  # was pyarrow's "Could not open Parquet input source"
+    with pytest.raises(ValueError, match="reads the cases.parquet that build\\(\\) writes.*read_cases\\(path\\)"):
+        read_processed(paths.SAMPLE_CASES)
+
+
+def test_read_cases_expands_the_home_folder(tmp_path, monkeypatch):
+    from krihs_analysis import paths
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "cases.csv").write_bytes(paths.SAMPLE_CASES.read_bytes())
+    assert len(read_cases("~/cases.csv")) == 26  # was FileNotFoundError: '~/cases.csv'
+
+
+def test_labelled_refuses_repeated_column_names(cases):
+    from krihs_analysis.display import labelled
+
+    table = compare_countries(cases, n_boot=0, variables=["integration"])
+    # AttributeError: 'DataFrame' object has no attribute 'dtype'
+    with pytest.raises(ValueError, match=r"repeated column names \['variable'\]"):
+        labelled(pd.concat([table, table[["variable"]]], axis=1))
+
+
+def test_association_key_wants_one_row():
+    from krihs_analysis.pipeline import association_key
+
+    table = pd.DataFrame({"x": ["integration"], "y": ["sustainability"], "method": ["kendall"]})
+    assert association_key(table.iloc[0]) == "integration~sustainability:kendall"
+    with pytest.raises(ValueError, match=r"one row of an association table .*got DataFrame"):
+        association_key(table)  # returned a Series repr as the key
+    with pytest.raises(ValueError, match=r"row lacks \['y'\]"):
+        association_key({"x": "integration", "method": "kendall"})  # KeyError: 'y'
+
+
+def test_report_parameters_accept_numpy_numbers():
+    from krihs_analysis import reports
+
+    cfg = reports.load_config(parameters={"n_boot": np.int64(99), "seed": np.int32(1)})
+    # "unsupported value type int64": a count computed with numpy is a number
+    assert all(s.parameters.get("n_boot") in (None, 99) for s in reports.plan_runs(cfg))
+    assert any(s.parameters.get("n_boot") == 99 and type(s.parameters["n_boot"]) is int for s in reports.plan_runs(cfg))

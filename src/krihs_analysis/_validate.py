@@ -470,7 +470,8 @@ def check_text(value: Any, name: str, *, example: str, optional: bool = False) -
 
 
 def check_path(value: Any, name: str, *, example: str, hint: str = "") -> Path:
-    """Accept a file or folder path (``str`` or any ``os.PathLike``, not blank); return it as a ``Path``.
+    """Accept a file or folder path (``str`` or any ``os.PathLike``, not blank); return it as a ``Path``, with a
+    leading ``~`` expanded to the home folder.
 
     ``hint`` is added to the message (e.g. what to do with a DataFrame passed where its file goes).
 
@@ -484,6 +485,6 @@ def check_path(value: Any, name: str, *, example: str, hint: str = "") -> Path:
     ValueError: out_dir must be a path (text or a pathlib.Path), got None; pass e.g. out_dir='runs'
     """
     if isinstance(value, os.PathLike) or (isinstance(value, str) and value.strip()):
-        return Path(value)
+        return Path(value).expanduser()  # "~/cases.csv" as the shell and pandas read it
     shown = repr(value) if isinstance(value, str) else _describe(value)
     raise ValueError(f"{name} must be a path (text or a pathlib.Path), got {shown}{hint}; pass e.g. {example}")

@@ -30,10 +30,11 @@ import numpy as np
 import pandas as pd
 
 from krihs_analysis import _exact as E
-from krihs_analysis._validate import check_alpha, check_choice, check_columns, check_count, check_frame, check_seed
+from krihs_analysis._validate import (check_alpha, check_choice, check_columns, check_count, check_frame, check_seed,
+                                      check_text)
 from krihs_analysis._deprecate import renamed
 
-__all__ = ["compare_countries", "level_distribution", "core_task_profile", "default_variables"]
+__all__ = ["compare_countries", "level_distribution", "core_task_profile", "case_profile", "default_variables"]
 
 KR, JP = "KR", "JP"
 BY_VALUES = ("country", "programme")
@@ -573,6 +574,7 @@ def case_profile(cases: pd.DataFrame, case_id: str, *, variables: Sequence[str] 
     from krihs_analysis.data import is_illustrative, numeric_codes
 
     _check_frame(cases, ["case_id", "country", "programme"])
+    case_id = check_text(case_id, "case_id", example="case_id='KR-P1-A'")
     hit = cases.index[cases["case_id"].astype(str) == case_id]
     if len(hit) != 1:
         raise ValueError(f"case {case_id!r} is not in the data (or not unique); known cases: "

@@ -214,6 +214,9 @@ def labelled(
 
     check_lang(lang)
     check_frame(frame, "frame", allow_empty=True)
+    if frame.columns.duplicated().any():  # frame[col] would be a frame, and every column rule below fails on it
+        raise ValueError(f"frame has repeated column names {sorted(set(map(str, frame.columns[frame.columns.duplicated()])))}; "
+                         "label one table at a time, or rename the repeats (pd.concat(..., keys=[...]) keeps them apart)")
     digits = check_count(digits, "digits")
     # A misspelt name would otherwise be ignored without a word.
     if columns is not None:

@@ -861,6 +861,16 @@ def leave_one_out(
     detail = check_flag(detail, "detail")
     if "case_id" not in cases.columns:
         raise ValueError("leave_one_out needs a case_id column")
+    import inspect
+
+    try:  # the call the re-runs make, bound before the first: a missing argument is the user's to name
+        inspect.signature(fn).bind(cases, **kwargs)
+    except TypeError as exc:
+        raise ValueError(f"leave_one_out calls {getattr(fn, '__name__', 'fn')}(cases, **kwargs), which does not fit "
+                         f"its arguments: {exc}; pass them by name, e.g. leave_one_out(cases, ordinal_model, "
+                         "outcome='sustainability', predictors=['integration'])") from None
+    except ValueError:  # a callable without a signature (a builtin): its own call says what is wrong
+        pass
     full = _estimates(fn(cases, **kwargs)).reset_index(drop=True)
     rows, failed = [], 0
     ids = cases["case_id"].astype("object").to_numpy()

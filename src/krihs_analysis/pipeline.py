@@ -7,7 +7,7 @@ choices (documented on :func:`analyse`, with an example) so that the catalogue a
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -116,6 +116,15 @@ def association_key(row) -> str:
     >>> association_key({"x": "integration", "y": "sustainability", "method": "kendall", "strata": None})
     'integration~sustainability:kendall'
     """
+    if not isinstance(row, (pd.Series, Mapping)) or isinstance(row, pd.DataFrame):
+        raise ValueError(f"row must be one row of an association table (a Series or dict), got "
+                         f"{type(row).__name__}; pass e.g. association_key(table.iloc[0])")
+    missing = [k for k in ("x", "y", "method") if k not in row]
+    if missing:
+        raise ValueError(f"row lacks {missing}: pass a row of krihs_analysis.linkage.association's table")
+    if not all(isinstance(row[k], str) for k in ("x", "y", "method")):
+        raise ValueError("row's x, y and method must be names (text), got "
+                         f"{[type(row[k]).__name__ for k in ('x', 'y', 'method')]}; pass one row, e.g. table.iloc[0]")
     strata = row.get("strata")
     return f"{row['x']}~{row['y']}:{row['method']}" + (f"|{strata}" if isinstance(strata, str) and strata else "")
 

@@ -58,12 +58,14 @@ _HOW_TABLES = "pass results.tables(), or the Results of krihs_analysis.pipeline.
 
 
 def result_tables(obj: Any, name: str = "tables", *, need: Iterable[str] = (),
-                  read: Iterable[str] | Mapping[str, Iterable[str]] = (), usage: str = "") -> Mapping[str, pd.DataFrame]:
+                  read: Iterable[str] | Mapping[str, Iterable[str]] = (), usage: str = "",
+                  require_one: bool = False) -> Mapping[str, pd.DataFrame]:
     """Named result tables checked for what the caller reads: a mapping (a ``Results`` is read as its
     ``tables()``), every table of `need` there with rows, and the tables of `need` and `read` with their columns
     (:data:`TABLES`' columns, or those `read` maps the table to when the caller reads fewer).
 
     `usage` (e.g. ``"compose(tables, cases)"``) is shown when `obj` is not a mapping at all (arguments swapped).
+    `require_one`: at least one table of `need` and `read` must be there (a caller with nothing else to read).
     """
     from ..pipeline import Results  # lazily: pipeline imports the statistics
 
@@ -72,6 +74,15 @@ def result_tables(obj: Any, name: str = "tables", *, need: Iterable[str] = (),
     need = tuple(need)
     how = _HOW_TABLES + (f"; the call is {usage}" if usage else "")
     check_tables(obj, name, required=need, sources={t: TABLES[t][1] for t in need}, how=how)
+    wanted = list(dict.fromkeys([*need, *read]))
+    if require_one and wanted and not any(k in obj for k in wanted):
+        # {"comparisons": table} gave an empty list of findings without a word
+        import difflib
+
+        near = {k: difflib.get_close_matches(str(k), wanted, n=1) for k in obj}
+        hint = "; ".join(f"{k!r} → {v[0]!r}?" for k, v in near.items() if v)
+        raise ValueError(f"{name} has none of the tables read here ({', '.join(wanted)}), only "
+                         f"{sorted(map(str, obj))}" + (f"; did you mean {hint}" if hint else ""))
     for key in dict.fromkeys([*need, *read]):  # (the keys of `read` when it is a mapping)
         frame = obj.get(key)
         if frame is None:

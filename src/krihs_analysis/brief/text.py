@@ -181,9 +181,10 @@ def comparison_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: fl
     medians = _w("comparison_medians", lang, kr=fmt_median(row["median_kr"]), jp=fmt_median(row["median_jp"]))
     delta = _join([f"Cliff's δ = {fmt_num(d)}", _ci_or_reason(row["ci_low"], row["ci_high"], row, lang)],
                   "stats_comma", lang)
-    ps = _join([f"{p_name(row.get('p_method'), lang)} {fmt_p(row['p_value'], prefix=False)}",
-                _w("holm_p", lang, p=fmt_p(_adjusted_p(row), prefix=False))], "stats_comma", lang)
-    stats = _join([medians, delta, ps], "stats_sep", lang)
+    ps = [f"{p_name(row.get('p_method'), lang)} {fmt_p(row['p_value'], prefix=False)}"]
+    if "p_holm" in row and not is_missing(row["p_holm"]):  # else the unadjusted p was printed as "Holm-adjusted"
+        ps.append(_w("holm_p", lang, p=fmt_p(row["p_holm"], prefix=False)))
+    stats = _join([medians, delta, _join(ps, "stats_comma", lang)], "stats_sep", lang)
     label = _var_label(row["variable"], lang)
     if d == 0:
         key = "comparison_none"
@@ -572,7 +573,8 @@ def draft_findings(
     check_lang(lang)
     alpha = check_alpha(alpha)
     max_findings = check_count(max_findings, "max_findings", minimum=1)
-    results = _inputs.result_tables(results, "results", read=FINDINGS_TABLES, usage="draft_findings(tables)")
+    results = _inputs.result_tables(results, "results", read=FINDINGS_TABLES, usage="draft_findings(tables)",
+                                    require_one=True)
     return _draft_findings(results, lang=lang, alpha=alpha, max_findings=max_findings)
 
 

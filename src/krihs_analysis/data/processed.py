@@ -160,8 +160,8 @@ def read_processed(path: str | Path | None = None) -> pd.DataFrame:
     Parameters
     ----------
     path
-        The parquet file; ``data/processed/cases.parquet`` when None. The ``manifest.json`` beside it, when there
-        is one, must record the file's sha256.
+        The parquet file, or the folder :func:`build` wrote it into; ``data/processed/cases.parquet`` when None.
+        The ``manifest.json`` beside it, when there is one, must record the file's sha256.
 
     Returns
     -------
@@ -171,7 +171,8 @@ def read_processed(path: str | Path | None = None) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        The file does not match its manifest (an interrupted build?).
+        The file does not match its manifest (an interrupted build?), or is not a ``.parquet`` file (a case
+        sheet: :func:`read_cases` reads those).
 
     Examples
     --------
@@ -182,6 +183,11 @@ def read_processed(path: str | Path | None = None) -> pd.DataFrame:
     """
     p = (check_path(path, "path", example="path='data/processed/cases.parquet'") if path is not None
          else paths.DATA_PROCESSED / "cases.parquet")
+    if p.is_dir():  # the folder build(out_dir=...) wrote: its file is meant
+        p = p / "cases.parquet"
+    if p.suffix.lower() != ".parquet":
+        raise ValueError(f"read_processed reads the cases.parquet that build() writes, got {p}; read a case sheet "
+                         "with read_cases(path), or pass the folder or file build wrote")
     manifest = p.with_name("manifest.json")
     if manifest.is_file():
         expected = json.loads(manifest.read_text(encoding="utf-8")).get("outputs", {}).get(p.name)

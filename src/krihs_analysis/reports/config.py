@@ -719,6 +719,8 @@ def _check_arguments(path: Any, text: Any, base_dir: Any, data: Any, parameters:
     for k, v in parameters.items():
         if isinstance(v, os.PathLike):  # a path reaches the notebook as text
             v = os.fspath(v)
+        if type(v).__module__ == "numpy" and getattr(v, "ndim", None) == 0:  # np.int64(99) from a computed count
+            v = v.item()
         if not isinstance(k, str) or not _IDENT_RE.match(k):
             problems.append(f"-p {k!r}: a parameter name must be a Python identifier (text such as 'seed')")
         elif not _is_json_value(v):
