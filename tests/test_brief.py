@@ -227,6 +227,11 @@ def test_pdf_has_two_to_six_pages_with_cjk_fonts_embedded(pdfs, lang):
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     assert 2 <= pages <= 6
+    # the PDF's title is the brief's, in its language (it was "Notebook" in all three: viewers showed no name)
+    from krihs_analysis.brief.document import load_metadata
+
+    title = re.search(r"^Title:\s+(.*)$", info, re.M).group(1).strip()
+    assert title == load_metadata()["title"][lang]
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts)  # the "emb" column
     cjk = {"ko": ("NanumGothic",), "ja": ("IPAPGothic", "IPAGothic"), "en": ("NanumGothic", "IPAPGothic")}[lang]

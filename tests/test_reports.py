@@ -610,3 +610,29 @@ def test_work_in_the_callers_process_leaves_its_logging_and_warning_filters_as_t
         if not had_stub:
             sys.modules.pop("rfc3987_syntax", None)
 
+
+
+@pytest.mark.parametrize("brief, lang, title", [
+    (True, "ko", "사례 보고서"),  # the reader's version: the first heading its outputs show
+    (False, "ko", "02 · Korea–Japan comparison (ko)"),  # the whole notebook: its Markdown title and the language
+    (False, None, "02 · Korea–Japan comparison"),  # not a run (no lang parameter): English, the title alone
+])
+def test_exported_pages_carry_a_title_and_the_language_of_the_run(tmp_path, brief, lang, title):
+    # Every page was <title>Notebook</title> and <html lang="en">, the Korean and Japanese runs too: browser tabs,
+    # bookmarks and PDF viewers could not tell the runs apart, and a screen reader read Korean as English.
+    import re
+
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    nb = new_notebook(cells=[
+        new_markdown_cell("Intro\n# 02 · Korea–Japan comparison"),
+        new_code_cell("show()", outputs=[new_output("display_data", data={"text/html": "<h1>사례 <b>보고서</b></h1>"})]),
+    ])
+    if lang:
+        nb.metadata["papermill"] = {"parameters": {"lang": lang}}
+    before = json.dumps(nb, sort_keys=True)
+    reports.export_html(nb, tmp_path / "page.html", brief=brief)
+    page = (tmp_path / "page.html").read_text(encoding="utf-8")
+    assert re.search(r'<html lang="(\w+)"', page).group(1) == (lang or "en")
+    assert re.search(r"<title>(.*?)</title>", page).group(1) == title
+    assert json.dumps(nb, sort_keys=True) == before  # the notebook given is not changed

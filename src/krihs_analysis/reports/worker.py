@@ -22,6 +22,7 @@ import datetime as _dt
 import errno
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -495,14 +496,58 @@ def _brief_notebook(nb):
 _EXPORTERS: dict[str, Any] = {}  # per worker process: building an exporter loads and compiles its templates
 
 
-def _html_exporter(brief: bool):
-    key = "brief" if brief else "full"
+def _html_exporter(brief: bool, lang: str = "en"):
+    key = ("brief" if brief else "full", lang)
     if key not in _EXPORTERS:
         from nbconvert import HTMLExporter
 
-        _EXPORTERS[key] = (HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-                           if brief else HTMLExporter())
+        _EXPORTERS[key] = (HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                                        language_code=lang)
+                           if brief else HTMLExporter(language_code=lang))
     return _EXPORTERS[key]
+
+
+_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
+
+
+def _for_readers(nb, brief: bool):
+    """`nb` with a title for the page and its PDF (``nb.metadata.title``, a copy), and the language the run was
+    made in (its ``lang`` parameter, else en) for ``<html lang>``.
+
+    nbconvert titled every page "Notebook" and marked every page English: browser tabs, bookmarks and PDF viewers
+    could not tell the runs apart, and a screen reader read Korean as English. The title is the brief's own (the
+    first heading its outputs show) for the reader's version, else the notebook's first Markdown heading, with the
+    run's language.
+    """
+    import html as _html
+
+    import nbformat
+
+    from ..codebook import LANGS
+
+    params = (nb.get("metadata", {}).get("papermill") or {}).get("parameters") or {}
+    lang = params.get("lang") if params.get("lang") in LANGS else "en"
+    title = nb.get("metadata", {}).get("title")
+    cells = nb.get("cells", [])
+    if not title and brief:
+        for cell in cells:
+            for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+                m = _H1.search("".join(out.get("data", {}).get("text/html", "")))
+                if m:
+                    title = _html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).strip()
+                    break
+            if title:
+                break
+    if not title:
+        heading = next((line[2:].strip() for cell in cells if cell.get("cell_type") == "markdown"
+                        for line in "".join(cell.get("source", "")).splitlines() if line.startswith("# ")), None)
+        if heading:
+            title = f"{heading} ({lang})" if "lang" in params else heading
+    if not title:
+        return nb, lang
+    copy = nbformat.NotebookNode(dict(nb))  # the cells are shared, not copied; only the metadata is new
+    copy["metadata"] = nbformat.NotebookNode({**nb.get("metadata", {}), "title": title})
+    return copy, lang
 
 
 def _check_export_args(nb, path, brief, suffix: str) -> Path:
@@ -564,7 +609,8 @@ def export_html(nb, path: str | Path, *, brief: bool) -> None:
     path = _check_export_args(nb, path, brief, ".html")
     if brief:
         nb = _brief_notebook(nb)
-    body, _ = _html_exporter(brief).from_notebook_node(nb)
+    nb, lang = _for_readers(nb, brief)
+    body, _ = _html_exporter(brief, lang).from_notebook_node(nb)
     write_atomic(path, body)
 
 
@@ -617,11 +663,12 @@ def export_pdf(nb, path: str | Path, *, brief: bool) -> str:
         return "pdf skipped: no chromium"
     if brief:
         nb = _brief_notebook(nb)
+    nb, lang = _for_readers(nb, brief)
     exclude = {"exclude_input": True, "exclude_input_prompt": True, "exclude_output_prompt": True} if brief else {}
     from nbconvert import HTMLExporter
 
     # nbconvert's webpdf template, printed by the system Chromium (as webpdf does, without playwright).
-    html, _ = HTMLExporter(template_name="webpdf", **exclude).from_notebook_node(nb)
+    html, _ = HTMLExporter(template_name="webpdf", language_code=lang, **exclude).from_notebook_node(nb)
     try:
         print_pdf(html, path)
     except RuntimeError as exc:
