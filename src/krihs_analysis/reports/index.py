@@ -31,7 +31,8 @@ STYLE = """body{font-family:"Noto Sans CJK KR","Noto Sans CJK JP",sans-serif;col
 table{border-collapse:collapse;font-size:.9rem}th,td{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;
 vertical-align:top}.ok{color:#1a7f37}.failed{color:#b00020;font-weight:600}.reused{color:#555}img{height:64px;
 margin:2px;border:1px solid #eee}.langs a{margin-right:.6rem}code{font-size:.85em}
-.banner{background:#fff4e5;border:1px solid #e69f00;padding:.35rem .6rem;font-size:.9rem}.tag{color:#8a5a00}"""
+.banner{background:#fff4e5;border:1px solid #e69f00;padding:.35rem .6rem;font-size:.9rem}.tag{color:#8a5a00}
+.nw{white-space:nowrap}"""
 
 
 def _page_name(lang: str) -> str:
@@ -88,8 +89,10 @@ def write_run_index(run_dir: Path, meta: Mapping[str, Any]) -> list[Path]:
         for rec in meta.get("runs", []):
             links, thumbs = _output_links(rec)
             dur = rec.get("duration_s")
-            rows.append(f"<tr><td>{_e(rec['name'])}</td><td>{_status_cell(rec, lang)}</td>"
-                        f"<td>{_e(p('seconds', s=fmt_num(dur, digits=1))) if dur is not None else '–'}</td>"
+            # Korean and Japanese words break between any two characters: without nowrap a wide thumbnail column
+            # squeezed the status and duration to one character a line ("成/功", "8.9/秒").
+            rows.append(f"<tr><td>{_e(rec['name'])}</td><td class=\"nw\">{_status_cell(rec, lang)}</td>"
+                        f"<td class=\"nw\">{_e(p('seconds', s=fmt_num(dur, digits=1))) if dur is not None else '–'}</td>"
                         f"<td>{' · '.join(links)}</td><td>{''.join(thumbs)}</td></tr>")
         git = meta.get("git") or {}
         prov = [(p("started"), meta.get("started")), (p("duration"), p("seconds", s=fmt_num(meta.get("duration_s"), digits=1))),
@@ -208,8 +211,8 @@ def write_root_index(root: Path) -> list[Path]:
                         reused=s.get("reused", 0))
             dur = meta.get("duration_s")
             lines.append(f'<tr><td><a href="{_e(run.name)}/{_page_name(lang)}">{_e(run.name)}</a>{tag}</td>'
-                         f'<td class="{cls}">{_e(summary)}</td><td>{_e(str(meta.get("started", "")))}</td>'
-                         f"<td>{_e(p('seconds', s=fmt_num(dur, digits=1))) if dur is not None else '–'}</td>"
+                         f'<td class="{cls}">{_e(summary)}</td><td class="nw">{_e(str(meta.get("started", "")))}</td>'
+                         f"<td class=\"nw\">{_e(p('seconds', s=fmt_num(dur, digits=1))) if dur is not None else '–'}</td>"
                          f"<td>{change}</td></tr>")
         rows.extend(reversed(lines))
         written.append(write_atomic(root / _page_name(lang), _page(lang, p("runs_title"),
