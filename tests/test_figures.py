@@ -441,6 +441,15 @@ def test_core_task_gaps_draws_tiny_groups_without_a_whisker_and_says_so():
     assert whiskers == len(drawn)
     notes = " ".join(st.frame_texts(fig)["notes"])
     assert "No interval for groups of fewer than 5" in notes and n_tasks == 4
+    # the subtitle claims intervals for the Korean programmes only when one is drawn (it said "with 95% CI" while
+    # the note said no programme had one)
+    subtitle = st.frame_texts(fig)["subtitle"]
+    if len(drawn):
+        assert "by Korean programme with 95% CI" in subtitle
+    else:
+        assert "by Korean programme;" in subtitle and "Japanese cases with 95% CI" in subtitle
+    with_ci = cat.core_task_gaps(bl.task_profile(), lang="en", illustrative=True)  # every programme has one
+    assert "by Korean programme with 95% CI" in st.frame_texts(with_ci)["subtitle"]
 
 
 def test_every_exported_figure_name_is_the_function_whatever_was_imported_first():

@@ -429,7 +429,7 @@ def core_task_gaps(profile: pd.DataFrame, *, lang: str = "en", ax=None, benchmar
             axs = given
             fig = axs[0].figure
         panel_w = (st.DOUBLE - 0.8) / min(nt, 4)
-        below, total = 0, 0
+        below, total, whiskers = 0, 0, 0
         y = np.arange(npg, dtype=float)
         for a, task, tlab in zip(axs, tasks, task_labels):
             sub = df[df["task"] == task].set_index("group")
@@ -446,6 +446,7 @@ def core_task_gaps(profile: pd.DataFrame, *, lang: str = "en", ax=None, benchmar
             m = rows["mean"].astype("float64").to_numpy()
             lo, hi = rows["ci_low"].astype("float64").to_numpy(), rows["ci_high"].astype("float64").to_numpy()
             ok = np.isfinite(lo) & np.isfinite(hi)
+            whiskers += int(ok.sum())
             a.hlines(y[ok], lo[ok], hi[ok], color=COUNTRY_COLORS["KR"], lw=1.1, alpha=0.8, zorder=2)
             _points(a, m, y, s=22, marker=COUNTRY_MARKERS["KR"], color=COUNTRY_COLORS["KR"], zorder=3, linewidth=0,
                     gid="kr")
@@ -468,7 +469,8 @@ def core_task_gaps(profile: pd.DataFrame, *, lang: str = "en", ax=None, benchmar
                 small = list(dict.fromkeys(df.loc[tiny, "group"]))
             extra = [text("gaps_small", lang, groups=", ".join(small))] if small else []
             _finish(fig, "core_task_gaps", lang, title=title or text("gaps_title", lang, k=below, m=total),
-                    subtitle=text("gaps_subtitle", lang),
+                    # "with 95% CI" only when some programme has one: the sample's pairs have none
+                    subtitle=text("gaps_subtitle" if whiskers else "gaps_subtitle_no_ci", lang),
                     notes=_notes(lang, source=source, illustrative=_illustrative(illustrative, profile), extra=extra))
     return fig
 
