@@ -110,7 +110,7 @@ def test_overrides_apply_where_declared_and_collapse_the_matrix(nbdir):
 
 @pytest.mark.parametrize(("args", "expected"), [
     (["-p", "colour", "red"], "-p colour: no notebook of the report set declares it"),
-    (["-p", "seed", "abc"], "-p seed 'abc' is str, but count.ipynb declares seed = 0 (int)"),
+    (["-p", "seed", "abc"], "-p seed 'abc' is str, but count.ipynb declare(s) seed = 0 (int)"),
     (["-p", "out_dir", "/tmp"], "set by the runner"),
     (["--data", "missing.csv"], "--data: case sheet not found"),
 ])

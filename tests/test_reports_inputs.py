@@ -608,3 +608,27 @@ def test_a_mistake_at_the_runner_or_the_printer_is_refused_before_anything_start
         call(d, tmp_path)
     assert not list(tmp_path.iterdir())  # nothing written
     assert {name: logging.getLogger(name).level for name in worker.NOISY_LOGGERS} == levels
+
+
+def test_a_command_line_mistake_is_said_once_and_not_blamed_on_the_config_file(d, capsys):
+    from krihs_analysis.cli import main
+
+    cfg = str(d / "reports.yaml")
+    # -p lang xx was listed once per run ("runs[0] (alpha): -p lang 'xx' ...", "runs[1] ...") under
+    # "invalid report configuration reports.yaml", although the file is fine
+    assert main(["report", "--config", cfg, "-p", "lang", "xx", "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"krihs-analysis: invalid -p / --data for the report configuration {cfg}:")
+    assert err.count("-p lang 'xx' must be one of en, ko, ja") == 1 and "runs[" not in err
+    assert main(["report", "--config", cfg, "-p", "n", "x", "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("-p n 'x' is str, but small.ipynb declare(s) n = 3 (int)") == 1
+    # --only: nothing to run, with the nearest name
+    assert main(["report", "--config", cfg, "--only", "alpah", "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"krihs-analysis: nothing to run in {cfg}:")
+    assert "--only 'alpah' matches no run; did you mean 'alpha'?" in err
+    # a mistake in the file is still the file's
+    bad = write(d, "bad_timeout.yaml", "runs:\n  - {name: a, notebook: small.ipynb, timeout: soon}\n")
+    assert main(["report", "--config", str(bad), "--dry-run"]) == 2
+    assert capsys.readouterr().err.startswith(f"krihs-analysis: invalid report configuration {bad}:")

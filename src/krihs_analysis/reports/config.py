@@ -446,6 +446,7 @@ def load_config(path: str | Path | None = None, *, text: str | None = None, base
         problems.append(f"'keep' must be a whole number of run folders, at least 1 (got {_type_name(keep)} {keep!r})")
         keep = DEFAULT_KEEP
     used_overrides: set[str] = set()
+    mistyped: dict[tuple[str, str], tuple[Any, Any, list[str]]] = {}
     for k in doc:
         if k not in _TOP_KEYS:
             problems.append(f"unknown top-level key {k!r} (allowed: {', '.join(sorted(_TOP_KEYS))})")
@@ -590,10 +591,7 @@ def load_config(path: str | Path | None = None, *, text: str | None = None, base
                     used_overrides.add(k)
                     default = nb_defaults.get(notebook, {}).get(k) if notebook else None
                     if k != "data_path" and not _type_matches(v, default):
-                        problems.append(f"{where}: -p {k} {v!r} is {_type_name(v)}, but {notebook.name} declares "
-                                        f"{k} = {default!r} ({_type_name(default)})")
-                    elif bad := _value_problem(k, v):
-                        problems.append(f"{where}: -p {k} {bad}")
+                        mistyped.setdefault((k, _type_name(default)), (v, default, []))[2].append(notebook.name)
                     if k in matrix:
                         matrix[k] = [v]
                     else:
@@ -687,8 +685,17 @@ def load_config(path: str | Path | None = None, *, text: str | None = None, base
         problems.append("--data: no notebook of the report set declares data_path")
     if check_kernel and kernels and not problems:
         problems.extend(_kernel_problems(kernels))
+    # A -p value of the wrong type, or one the package's rules refuse (lang 'fr', seed -1), is said once, not once
+    # per run that declares it.
+    for (k, _), (v, default, notebooks) in mistyped.items():
+        problems.append(f"-p {k} {v!r} is {_type_name(v)}, but {', '.join(dict.fromkeys(notebooks))} declare(s) "
+                        f"{k} = {default!r} ({_type_name(default)})")
+    problems.extend(f"-p {k} {bad}" for k in sorted(used_overrides)
+                    if not any(m[0] == k for m in mistyped) and (bad := _value_problem(k, overrides[k])))
     if problems:
-        raise ConfigError(problems, path)
+        cli = all(p.startswith(("-p ", "--data")) or ": -p " in p for p in problems)
+        raise ConfigError(problems, path, heading=f"invalid -p / --data for the report configuration {path}"
+                          if cli else None)
     return ReportConfig(path=Path(path) if path is not None else None, runs=specs,
                         text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), keep=keep, kernel=d_kernel,
                         timeout=float(d_timeout), start_timeout=float(d_start), retries=d_retries, frames=frames)
@@ -798,8 +805,17 @@ def plan_runs(config: ReportConfig, *, only: Sequence[str] | None = None) -> lis
             unmatched.append(pattern)
         chosen.extend(hits)
     if unmatched:
+        import difflib
+
         known = sorted({s.entry for s in config.runs})
-        raise ConfigError([f"--only {p!r} matches no run (entries: {', '.join(known)}; run names are "
-                           f"<entry>-<value>..., shell patterns allowed)" for p in unmatched], config.path)
+        names = [*known, *(s.name for s in config.runs)]
+
+        def near(p: str) -> str:
+            close = difflib.get_close_matches(p, names, n=1)
+            return f"did you mean {close[0]!r}? " if close else ""
+
+        raise ConfigError([f"--only {p!r} matches no run; {near(p)}(entries: {', '.join(known)}; run names are "
+                           f"<entry>-<value>..., shell patterns allowed)" for p in unmatched], config.path,
+                          heading=f"nothing to run in {config.path}" if config.path else "nothing to run")
     seen: set[str] = set()
     return [s for s in chosen if not (s.name in seen or seen.add(s.name))]

@@ -20,10 +20,12 @@ class ReportError(Exception):
 class ConfigError(ReportError, ValueError):
     """The report configuration (or a ``--data`` / ``-p`` override) is invalid; ``.problems`` lists each one."""
 
-    def __init__(self, problems: Sequence[str], source: str | Path | None = None):
+    def __init__(self, problems: Sequence[str], source: str | Path | None = None, *, heading: str | None = None):
         self.problems = list(problems)
         self.source = str(source) if source is not None else None
-        head = f"invalid report configuration {self.source}" if self.source else "invalid report configuration"
+        # `heading` when the mistake is on the command line (-p, --data, --only), not in the file
+        head = heading or (f"invalid report configuration {self.source}" if self.source
+                           else "invalid report configuration")
         super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
 
 
