@@ -66,7 +66,16 @@ def test_figures_command_writes_seven_figures_in_three_languages_and_formats_wit
         assert entry["alt_text"], name
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["report", "--help"], ["refresh-notebooks", "--help"]])
+def test_refresh_notebooks_help_lists_its_own_exit_codes(capsys):
+    # it showed the report's list: "0 every run succeeded (or --dry-run)", a lock and a scheduler it does not have
+    with pytest.raises(SystemExit):
+        main(["refresh-notebooks", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "0 every notebook was refreshed" in out and "1 a notebook failed (it is left unchanged" in out
+    assert "--dry-run" not in out and "scheduler" not in out and "lock" not in out
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["report", "--help"]])
 def test_help_lists_the_report_exit_codes(capsys, argv):
     with pytest.raises(SystemExit) as info:
         main(argv)

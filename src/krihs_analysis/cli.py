@@ -36,6 +36,12 @@ REPORT_EXIT_HELP = """exit codes:
   3  another report run holds the lock
   4  the Dask scheduler cannot be reached
   130 interrupted"""
+#: ``refresh-notebooks`` has no dry run, lock or scheduler: its own list.
+REFRESH_EXIT_HELP = """exit codes:
+  0  every notebook was refreshed
+  1  a notebook failed (it is left unchanged; the others were refreshed)
+  2  usage or configuration problem (nothing ran)
+  130 interrupted (notebooks not yet refreshed are left unchanged)"""
 
 
 def _err(msg: str) -> None:
@@ -347,8 +353,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("template", help="write an Excel coding sheet generated from the codebook")
-    p.add_argument("path")
-    p.add_argument("--lang", choices=LANGS, default="ko")
+    p.add_argument("path", help="the .xlsx file to write (its folder is created when missing)")
+    p.add_argument("--lang", choices=LANGS, default="ko",
+                   help="language of the sheet's headers, instructions and code labels (default: ko, the coders')")
     p.set_defaults(func=_cmd_template)
 
     p = sub.add_parser("agreement", help="inter-coder agreement between sheets coding the same cases")
@@ -376,7 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("refresh-notebooks", help="re-execute notebooks/ in place (refresh committed outputs)",
-                       epilog=REPORT_EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       epilog=REFRESH_EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--dir", default=None, help="notebook folder (default: notebooks/)")
     p.add_argument("--only", nargs="+", default=None, metavar="NAME", help="notebook names or patterns")
     p.add_argument("--config", default=None, help="kernel, timeouts and retries from this report config")
