@@ -169,6 +169,26 @@ def test_labels_in_one_row_do_not_overlap_in_any_language(drawn):
                 assert not a.overlaps(b), (lang, a, b)
 
 
+def test_a_label_the_national_median_line_crosses_stays_readable(drawn):
+    # The dashed median line ran through "Nantan City" and "Kawanishi Town": labels sit on white, above the line.
+    from matplotlib.colors import to_hex
+    from matplotlib.text import Text
+
+    seen = 0
+    for lang, fig in drawn.items():
+        renderer = fig.canvas.get_renderer()
+        (line,) = by_gid(fig, "fiscal-national-median")
+        x = line.get_transform().transform((line.get_xdata()[0], 0))[0]
+        labels = [t for code in NAMES[lang] for t in by_gid(fig, f"fiscal-case-label-{code}")]
+        crossed = [t for t in labels if Text.get_window_extent(t, renderer).x0 < x < Text.get_window_extent(t, renderer).x1]
+        seen += len(crossed)
+        for t in crossed:
+            patch = t.get_bbox_patch()
+            assert patch is not None and to_hex(patch.get_facecolor()) == "#ffffff", (lang, t.get_text())
+            assert t.get_zorder() > line.get_zorder(), (lang, t.get_text())
+    assert seen  # the English names cross the line, so this test sees the case it is about
+
+
 def test_national_median_is_the_median_of_mics_table_read_independently(figure_en):
     median_2021 = float(np.median(raw_fsi("R3.xlsx")))
     (vline,) = by_gid(figure_en, "fiscal-national-median")

@@ -250,6 +250,8 @@ def fiscal_context(
                     left.annotate(rec["label"], (rec["fiscal_strength_index"], yrow),
                                   xytext=(x + shift, yrow + side * 0.46), textcoords="data",
                                   ha="center", va="center", fontsize=6.5, color=st.INK,
+                                  # on white, above the national-median line, which crossed "Nantan City"
+                                  bbox={"boxstyle": "square,pad=0.1", "fc": "white", "lw": 0}, zorder=6,
                                   arrowprops={"arrowstyle": "-", "color": style_of[code][0], "lw": 0.6,
                                               "shrinkA": 1, "shrinkB": 3},
                                   gid=f"fiscal-case-label-{code}")
