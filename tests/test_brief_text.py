@@ -118,6 +118,9 @@ def test_draft_findings_number_each_sentence_and_name_its_result():
     assert findings["key"].tolist()[:2] == ["resident_org", "leadership"]
     assert findings["weak"].tolist() == [False, True, False, False]
     assert findings["evidence"].tolist() == ["supported", "weak", "supported", "supported"]
+    # the appendix's items all start as names do ("intermediate support ..." came lower-cased from the sentence)
+    assert findings["item"].tolist()[3] == "Representative resident organisation and intermediate support organisation"
+    assert all(item[:1].isupper() for item in findings["item"])
 
 
 def test_a_descriptive_gap_is_not_labelled_as_supported_by_a_test():

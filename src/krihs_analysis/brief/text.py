@@ -585,6 +585,8 @@ FINDINGS_TABLES = ("comparison", "association", "qca", "core_task_gaps", "family
 def _draft_findings(results: Mapping[str, pd.DataFrame], *, lang: str, alpha: float,
                     max_findings: int) -> pd.DataFrame:
     """:func:`draft_findings` of tables already checked (compose checks them once, for all it reads)."""
+    from ..pipeline import association_key
+
     results = _family_adjusted(results)
     out: list[Finding] = []
 
@@ -601,13 +603,14 @@ def _draft_findings(results: Mapping[str, pd.DataFrame], *, lang: str, alpha: fl
     if assoc is not None and len(assoc):
         row = assoc.iloc[0]
         weak = association_is_weak(row, alpha=alpha)
-        key = f"{row['x']}~{row['y']}:{row['method']}" + (f"|{row['strata']}" if _has(row.get("strata")) else "")
+        key = association_key(row)
         add(association_sentence(row, lang=lang, alpha=alpha), "association", key, weak, association_item(row, lang))
     qca = results.get("qca")
     if qca is not None and len(qca):
         row = qca.iloc[0]
+        words = qca_words(row["model"], lang=lang)  # worded for inside a sentence ("intermediate support ...")
         add(qca_sentence(row["model"], row, lang=lang), "qca", str(row["model"]),
-            float(row["consistency"]) < QCA_CONSISTENCY_CUT, qca_words(row["model"], lang=lang))
+            float(row["consistency"]) < QCA_CONSISTENCY_CUT, words[:1].upper() + words[1:] if lang == "en" else words)
     gaps = results.get("core_task_gaps")
     if gaps is not None and len(gaps):
         worst = largest_gap(gaps)
