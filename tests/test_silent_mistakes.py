@@ -225,3 +225,17 @@ def test_report_parameters_accept_numpy_numbers():
     # "unsupported value type int64": a count computed with numpy is a number
     assert all(s.parameters.get("n_boot") in (None, 99) for s in reports.plan_runs(cfg))
     assert any(s.parameters.get("n_boot") == 99 and type(s.parameters["n_boot"]) is int for s in reports.plan_runs(cfg))
+
+
+@pytest.mark.parametrize("call", [
+    lambda c: __import__("krihs_analysis.linkage", fromlist=["x"]).firth_logit(c, "continued", ["integration"]),
+    lambda c: association(c, "integration", "continued", n_boot=0),
+    lambda c: compare_countries(c, variables=["continued"], n_boot=0),
+    lambda c: __import__("krihs_analysis.data", fromlist=["x"]).to_long(c, variables=["continued"]),
+], ids=["firth_logit", "association", "compare_countries", "to_long"])
+def test_text_where_codes_go_names_the_column_the_values_and_the_cases(cases, call):
+    # "Unable to parse string 'yes' at position 0" (pandas) named neither the column nor a case
+    worded = cases.assign(continued=cases["continued"].map({1: "yes", 0: "no"}))
+    with pytest.raises(ValueError, match=r"'continued' must hold numbers .* holds 'yes', 'no' for case\(s\) "
+                                         r"\['KR-P1-A'"):
+        call(worded)

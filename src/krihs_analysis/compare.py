@@ -334,8 +334,11 @@ def compare_countries(
     clusters = _clusters(cases, cluster)
     base = _seed_base(seed)
     rows = []
+    from krihs_analysis.data import numeric_codes  # lazily: the data layer loads pandera
+
+    coded = numeric_codes(cases, names)  # one conversion, whose message names the column and the cases
     for name in names:
-        values = E.as_float(cases[name])
+        values = coded[name].to_numpy(copy=True)
         finite = values[np.isfinite(values)]
         if finite.size and np.all(finite == finite[0]):
             msg = f"{name!r} is constant ({finite[0]:g}) over all cases: nothing to compare"
@@ -422,8 +425,11 @@ def level_distribution(
     if not labels:
         raise ValueError(f"column {by!r} has no groups")
     rows = []
+    from krihs_analysis.data import numeric_codes  # lazily: the data layer loads pandera
+
+    coded = numeric_codes(cases, names)
     for name in names:
-        values = E.as_float(cases[name])
+        values = coded[name].to_numpy(copy=True)
         codes = [float(c) for c in cb[name].codes] or sorted(set(values[np.isfinite(values)]))
         extra = sorted(set(values[np.isfinite(values)]) - set(codes))
         for g in labels:

@@ -149,7 +149,10 @@ def association(
             check_columns(cases, [col])
     if strata is not None and method == "fisher":
         raise ValueError("strata are not supported for method='fisher'; use 'kendall', 'spearman' or 'trend'")
-    xv, yv = E.as_float(cases[x]), E.as_float(cases[y])
+    from krihs_analysis.data import numeric_codes  # lazily: the data layer loads pandera
+
+    coded = numeric_codes(cases, [x, y] if x != y else [x])
+    xv, yv = coded[x].to_numpy(copy=True), coded[y].to_numpy(copy=True)
     keep = np.isfinite(xv) & np.isfinite(yv)
     sv = cv = None
     if strata is not None:
@@ -546,8 +549,11 @@ def _model_frame(cases: pd.DataFrame, outcome: str, predictors: Sequence[str]) -
     if len(set(map(str, predictors))) < len(predictors):
         raise ValueError(f"predictors name a variable twice: {predictors}")
     _check_columns(cases, outcome=[outcome], predictors=predictors)
-    yv = E.as_float(cases[outcome])
-    X = np.column_stack([E.as_float(cases[p]) for p in predictors])
+    from krihs_analysis.data import numeric_codes  # lazily: the data layer loads pandera
+
+    coded = numeric_codes(cases, [outcome, *predictors])
+    yv = coded[outcome].to_numpy(copy=True)
+    X = coded[predictors].to_numpy(dtype="float64", copy=True)
     keep = np.isfinite(yv) & np.all(np.isfinite(X), axis=1)
     if keep.sum() < len(predictors) + 2:
         raise ValueError(f"only {int(keep.sum())} complete cases for {len(predictors)} predictors")

@@ -63,7 +63,19 @@ def numeric_codes(cases: pd.DataFrame, variables: Iterable[str]) -> pd.DataFrame
 
     variables = check_strings(variables, "variables", example="variables=['integration']", allow_empty=True)
     check_columns(check_frame(cases, "cases", allow_empty=True), variables)
-    return pd.DataFrame({v: cases[v].astype("float64") for v in variables}, index=cases.index)
+    out = {}
+    for v in variables:
+        try:
+            out[v] = cases[v].astype("float64")
+        except (TypeError, ValueError):  # "could not convert string to float: 'high'" named neither column nor case
+            as_numbers = pd.to_numeric(cases[v].astype(object), errors="coerce")
+            bad = cases[v].notna() & as_numbers.isna()
+            ids = cases.loc[bad, "case_id"] if "case_id" in cases.columns else cases.index[bad]
+            shown = ", ".join(dict.fromkeys(map(repr, cases.loc[bad, v].tolist()[:3])))
+            raise ValueError(f"{v!r} must hold numbers (codes such as 0-3), but holds {shown} for case(s) "
+                             f"{list(map(str, ids))[:5]}; code them as numbers (read_cases checks a sheet against "
+                             "the codebook), or leave text variables out") from None
+    return pd.DataFrame(out, index=cases.index)
 
 
 def core_task_indices(cases: pd.DataFrame, *, codebook: Codebook | str | Path | None = None) -> pd.DataFrame:
