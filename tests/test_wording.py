@@ -52,3 +52,12 @@ def test_no_python_module_keeps_a_trilingual_dictionary_of_sentences():
                        for v in node.values):
                     offenders.append(f"{path.relative_to(paths.PACKAGE_DIR)}:{node.lineno}")
     assert not offenders, offenders
+
+
+def test_phrase_takes_lang_by_keyword_as_everything_else_does():
+    from krihs_analysis.wording import phrase
+
+    # lang was positional-only: phrase("common", key, lang="ko") raised "missing 1 required positional argument"
+    assert phrase("common", "illustrative_short", lang="ko") == phrase("common", "illustrative_short", "ko")
+    with pytest.raises(ValueError, match=r"needs a language: pass e.g. lang='en'"):
+        phrase("common", "illustrative_short")

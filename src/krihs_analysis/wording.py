@@ -87,7 +87,7 @@ def _phrases(domain: str) -> MappingProxyType:
 phrases.cache_clear = _phrases.cache_clear  # type: ignore[attr-defined]  # as when phrases was the cache itself
 
 
-def phrase(domain: str, key: str, lang: str, /, **fields: Any) -> str:
+def phrase(domain: str, key: str, lang: str | None = None, /, **fields: Any) -> str:
     """The phrase `key` of `domain` in `lang`, with its format `fields` filled in.
 
     Parameters
@@ -98,7 +98,8 @@ def phrase(domain: str, key: str, lang: str, /, **fields: Any) -> str:
     key
         The phrase's key in that file.
     lang
-        The language, one of :data:`LANGS` (en, ko, ja).
+        The language, one of :data:`LANGS` (en, ko, ja); by position, or as ``lang=`` as everywhere else in the
+        package (no phrase has a field named ``lang``).
     **fields
         The values of the phrase's format fields (``n=14`` for ``{n}``), passed as keywords; every field the
         phrase names must be given, and fields it does not name are ignored.
@@ -117,7 +118,13 @@ def phrase(domain: str, key: str, lang: str, /, **fields: Any) -> str:
     --------
     >>> phrase("common", "illustrative_short", "en")
     'Illustrative data'
+    >>> phrase("common", "illustrative_short", lang="ko")
+    '예시 데이터'
     """
+    if lang is None:  # phrase(domain, key, lang="ko") put lang among the fields: a TypeError named no argument
+        lang = fields.pop("lang", None)
+        if lang is None:
+            raise ValueError(f"phrase({domain!r}, {key!r}) needs a language: pass e.g. lang='en'")
     check_lang(lang)
     if not isinstance(domain, str):
         raise ValueError(f"domain must be the name of a locale file (e.g. 'common'), got {domain!r:.80}")
