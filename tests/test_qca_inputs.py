@@ -319,7 +319,7 @@ def test_thresholds_with_fuzzy_sets_are_a_mistake_not_a_silent_no_op():
 
 @pytest.mark.parametrize("value, fragment", [
     (pd.NA, r"'integration' is missing for case\(s\) \['KR-P1-A'"),
-    ("high", r"'integration' must hold the ordinal codes 0-3, but holds 'high' for case\(s\) \['KR-P1-A'"),
+    ("high", r"'integration' must hold numbers \(codes such as 0-3\), but holds 'high' for case\(s\) \['KR-P1-A'"),
     (7, r"'integration' must hold the ordinal codes 0-3, but holds \[7\.0\] for case\(s\) \['KR-P1-A'"),
 ], ids=["NA", "text", "out-of-range"])
 def test_a_code_that_is_not_0_to_3_names_the_column_value_and_cases(value, fragment):

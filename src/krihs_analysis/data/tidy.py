@@ -65,16 +65,22 @@ def numeric_codes(cases: pd.DataFrame, variables: Iterable[str]) -> pd.DataFrame
     check_columns(check_frame(cases, "cases", allow_empty=True), variables)
     out = {}
     for v in variables:
-        try:
-            out[v] = cases[v].astype("float64")
-        except (TypeError, ValueError):  # "could not convert string to float: 'high'" named neither column nor case
-            as_numbers = pd.to_numeric(cases[v].astype(object), errors="coerce")
-            bad = cases[v].notna() & as_numbers.isna()
+        column = cases[v]
+        try:  # ordered categoricals of codes, numbers, nullable integers with pd.NA
+            out[v] = column.astype("float64")
+            continue
+        except (TypeError, ValueError):  # text, or pd.NA among objects
+            pass
+        values = pd.to_numeric(column.astype(object), errors="coerce")
+        blank = column.astype(object).map(lambda x: isinstance(x, str) and not x.strip()).astype(bool)
+        bad = column.notna() & values.isna() & ~blank
+        if bad.any():  # pandas' "could not convert string to float: 'high'" named neither column nor case
             ids = cases.loc[bad, "case_id"] if "case_id" in cases.columns else cases.index[bad]
-            shown = ", ".join(dict.fromkeys(map(repr, cases.loc[bad, v].tolist()[:3])))
+            shown = ", ".join(dict.fromkeys(map(repr, column[bad].tolist()[:3])))
             raise ValueError(f"{v!r} must hold numbers (codes such as 0-3), but holds {shown} for case(s) "
                              f"{list(map(str, ids))[:5]}; code them as numbers (read_cases checks a sheet against "
-                             "the codebook), or leave text variables out") from None
+                             "the codebook), or leave text variables out")
+        out[v] = values.astype("float64")  # pd.NA and blank text are missing, as before
     return pd.DataFrame(out, index=cases.index)
 
 

@@ -110,21 +110,13 @@ def from_cases(
         labels = pd.Series(cases.index.astype(str), index=cases.index)
     if labels.duplicated().any():
         raise ValueError(f"case ids must be unique; repeated: {sorted(set(labels[labels.duplicated()]))}.")
+    from krihs_analysis.data import numeric_codes  # lazily: the data layer loads pandera
+
+    # The codes as numbers (categoricals, pd.NA and blanks as missing); text is refused naming column and cases.
+    coded = numeric_codes(cases, columns)
     out = {}
     for c in columns:
-        # Categorical codes with integer categories convert cleanly to float; missing (NaN, None, pd.NA) stays NaN.
-        column = cases[c]
-        try:
-            v = column.astype("float64").to_numpy()
-        except (TypeError, ValueError):  # text ("high"), or pd.NA in a column of objects
-            numbers_ = pd.to_numeric(column, errors="coerce")
-            text = column.notna().to_numpy() & numbers_.isna().to_numpy()
-            if text.any():
-                shown = ", ".join(dict.fromkeys(map(repr, column[text].tolist()[:3])))
-                raise ValueError(f"{c!r} must hold the ordinal codes 0-3, but holds {shown} for case(s) "
-                                 f"{labels[text].tolist()[:5]}; code them 0-3 (read_cases checks a sheet against "
-                                 "the codebook).") from None
-            v = numbers_.astype("float64").to_numpy()
+        v = coded[c].to_numpy(copy=True)
         if np.isnan(v).any():
             bad = labels[np.isnan(v)].tolist()
             raise ValueError(f"{c!r} is missing for case(s) {bad}; code them or drop those cases first.")
