@@ -632,3 +632,41 @@ def test_a_command_line_mistake_is_said_once_and_not_blamed_on_the_config_file(d
     bad = write(d, "bad_timeout.yaml", "runs:\n  - {name: a, notebook: small.ipynb, timeout: soon}\n")
     assert main(["report", "--config", str(bad), "--dry-run"]) == 2
     assert capsys.readouterr().err.startswith(f"krihs-analysis: invalid report configuration {bad}:")
+
+
+def test_a_rebuilt_brief_reads_the_case_sheet_the_run_used(tmp_path, monkeypatch):
+    # `krihs-analysis brief --run R` of a `report --data sheet.xlsx` run drew the sample's cases beside the coded
+    # run's statistics and stamped every page "illustrative": --data defaulted to the sample, not to the run's sheet.
+    import json
+
+    from krihs_analysis import paths
+    from krihs_analysis.reports import brief, worker
+
+    sheet = tmp_path / "coded.csv"
+    sheet.write_bytes(paths.SAMPLE_CASES.read_bytes())
+    run = tmp_path / "20260101T000000Z-abcdef12"
+    (run / "figures" / "06_policy_brief_en" / "results").mkdir(parents=True)
+    (run / "run.json").write_text(json.dumps({"runs": [
+        {"output": "06_policy_brief_en", "parameters": {"data_path": str(sheet), "lang": "en"}},
+        {"output": "01_case_data_overview_en", "parameters": {"data_path": None}}]}), encoding="utf-8")
+    seen = []
+
+    class Stop(Exception):
+        pass
+
+    def execute(notebook, output, *, parameters, **kwargs):
+        seen.append(parameters["data_path"])
+        raise Stop
+
+    monkeypatch.setattr(worker, "execute_notebook", execute)
+    with pytest.raises(Stop):
+        brief.rebuild(run, langs=["en"], out_dir=tmp_path / "out")
+    assert seen == [str(sheet)]
+    other = tmp_path / "other.csv"
+    other.write_bytes(sheet.read_bytes())
+    with pytest.raises(Stop):  # a sheet given is the one read
+        brief.rebuild(run, langs=["en"], out_dir=tmp_path / "out", data_path=other)
+    assert seen[-1] == str(other.resolve())
+    sheet.unlink()  # the run's sheet is gone: said before anything runs
+    with pytest.raises(FileNotFoundError, match=f"case sheet not found: {sheet}"):
+        brief.rebuild(run, langs=["en"], out_dir=tmp_path / "out")

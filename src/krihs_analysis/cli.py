@@ -397,7 +397,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--run", default=None, help="a report run folder (default: reports/latest)")
     p.add_argument("--lang", choices=(*LANGS, "all"), default="all")
     p.add_argument("--out", default=None, help="output folder (default: <run>/brief)")
-    p.add_argument("--data", default=None, help="the case sheet the run used (default: the illustrative sample)")
+    p.add_argument("--data", default=None,
+                   help="the case sheet to read for the case counts and points (default: the one the run used, "
+                        "from its run.json)")
     p.set_defaults(func=_cmd_brief)
     return parser
 

@@ -42,6 +42,23 @@ def results_dir(run_dir: str | Path, lang: str) -> Path:
     return run_dir / "figures" / f"06_policy_brief_{check_lang(lang)}" / "results"
 
 
+def _run_sheet(run: Path, langs: Sequence[str]) -> str | None:
+    """The case sheet the run's brief notebooks read (``data_path`` in ``run.json``); None for the sample."""
+    import json
+
+    try:
+        meta = json.loads((run / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    used = {str((r.get("parameters") or {}).get("data_path")) for r in meta.get("runs", [])
+            if r.get("output") in {f"06_policy_brief_{lang}" for lang in langs}}
+    used.discard("None")
+    if len(used) > 1:
+        raise ValueError(f"the brief runs of {run.name} read different case sheets ({sorted(used)}); pass "
+                         "data_path (--data) for the one to rebuild with")
+    return used.pop() if used else None
+
+
 def rebuild(
     run_dir: str | Path | None = None,
     *,
@@ -61,7 +78,8 @@ def rebuild(
     out_dir
         Output folder (``<run>/brief`` by default).
     data_path
-        The case sheet the run used (the sample when None); read for the case counts and points, not re-analysed.
+        The case sheet to read for the case counts and points (not re-analysed); None: the sheet the run itself
+        used, as its ``run.json`` records it (the embedded sample when the run used it).
     config
         The report configuration whose ``defaults`` give kernel, timeouts and retries (``reports.yaml``).
 
@@ -98,6 +116,10 @@ def rebuild(
     if not run.is_dir():
         raise FileNotFoundError(f"report run not found: {run}")
     data = str(Path(data_path).expanduser().resolve()) if data_path is not None else None
+    if data is None:
+        # The run's own sheet: the sample's cases drawn beside a coded run's statistics, and its pages stamped
+        # "illustrative", was what a rebuild of a `report --data` run gave.
+        data = _run_sheet(run, langs)
     if data is not None and not Path(data).is_file():
         raise FileNotFoundError(f"case sheet {data} is a folder; give the CSV/XLSX file" if Path(data).is_dir()
                                 else f"case sheet not found: {data}")
