@@ -462,3 +462,37 @@ def test_every_exported_figure_name_is_the_function_whatever_was_imported_first(
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("status, noted", [("illustrative", True), ("coded", False)])
+def test_figures_of_a_sheets_results_carry_the_illustrative_note_only_for_illustrative_cases(status, noted):
+    # The result tables carried no provenance, and a figure counts an unmarked table as illustrative: every
+    # figure of a coded sheet's notebooks 01, 02 and 04 (country profile, levels, gaps, QCA) said "illustrative".
+    from krihs_analysis import qca
+    from krihs_analysis.compare import compare_countries, core_task_profile, level_distribution
+    from krihs_analysis.data import default_clusters, read_cases
+    from krihs_analysis.figures import qca_groups
+    from krihs_analysis.linkage import association
+
+    cases = read_cases()
+    cases = cases.assign(cluster=default_clusters(cases),
+                         data_status=pd.Categorical([status] * len(cases), categories=["illustrative", "coded"]))
+    data = qca.from_cases(cases, kind="fuzzy")
+    tt = qca.truth_table(data, "sustainability", incl_cut=0.8, pri_cut=0.5)
+    model = qca.minimize(tt, kind="parsimonious").models[0]
+    figs = {
+        "country_profile": cat.country_profile(compare_countries(cases, n_boot=0, cluster="cluster"), lang="en"),
+        "level_distributions": cat.level_distributions(level_distribution(cases), lang="en"),
+        "core_task_gaps": cat.core_task_gaps(core_task_profile(cases, by="programme", n_boot=0), lang="en"),
+        "integration_sustainability": cat.integration_sustainability(
+            cases, association(cases, "integration", "sustainability", n_boot=0), lang="en").figure,
+        "truth_table_heatmap": cat.truth_table_heatmap(tt, lang="en"),
+        "qca_xy": cat.qca_xy(qca.xy_data(data, model, outcome="sustainability"),
+                             qca.fit(data, model, outcome="sustainability"), solution=model, lang="en"),
+        "qca_groups": qca_groups(qca.cluster_diagnostics(data, "sustainability", model,
+                                                         groups=cases["country"].astype(str).to_numpy()), lang="en"),
+    }
+    notice = load_codebook().notice("illustrative", "en")
+    for name, fig in figs.items():
+        frame = st.frame_texts(fig if hasattr(fig, "savefig") else fig.figure)
+        assert (notice in " ".join(frame["notes"])) is noted, (name, frame["notes"])

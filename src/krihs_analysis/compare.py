@@ -382,7 +382,9 @@ def compare_countries(
             columns={"n_group": "n_kr", "n_ref": "n_jp", "median_group": "median_kr", "median_ref": "median_jp",
                      "n_clusters_group": "n_clusters_kr", "n_clusters_ref": "n_clusters_jp"}
         )
-    return out.reset_index(drop=True)
+    from krihs_analysis.data.tidy import carry_provenance  # the figures label a table by its cases
+
+    return carry_provenance(out.reset_index(drop=True), cases)
 
 
 def level_distribution(
@@ -446,7 +448,9 @@ def level_distribution(
                         "share": k / total if total else np.nan,
                     }
                 )
-    return pd.DataFrame(rows)
+    from krihs_analysis.data.tidy import carry_provenance  # the figures label a table by its cases
+
+    return carry_provenance(pd.DataFrame(rows), cases)
 
 
 def core_task_profile(
@@ -548,7 +552,9 @@ def core_task_profile(
                     "ci_method": how,
                 }
             )
-    return pd.DataFrame(rows)
+    from krihs_analysis.data.tidy import carry_provenance  # the figures label a table by its cases
+
+    return carry_provenance(pd.DataFrame(rows), cases)
 
 
 def case_profile(cases: pd.DataFrame, case_id: str, *, variables: Sequence[str] | None = None) -> pd.DataFrame:

@@ -184,7 +184,9 @@ def association(
         res = _trend(design, y)
     cols = ["x", "y", "method", "strata", "cluster", "n", "n_units", "statistic", "ci_low", "ci_high", "ci_method",
             "p_value", "p_se", "p_method", "alternative"]
-    return pd.DataFrame([{**base, **res}])[cols]
+    from krihs_analysis.data.tidy import carry_provenance  # the figures label a table by its cases
+
+    return carry_provenance(pd.DataFrame([{**base, **res}])[cols], cases)
 
 
 @dataclass

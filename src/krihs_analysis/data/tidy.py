@@ -38,6 +38,18 @@ def is_illustrative(cases: pd.DataFrame) -> bool:
     return bool(cases.attrs.get("illustrative", False))
 
 
+def carry_provenance(result: pd.DataFrame, source: pd.DataFrame) -> pd.DataFrame:
+    """Mark `result` (a table computed from `source`) illustrative or not as `source` is, when `source` says.
+
+    The figures read ``attrs["illustrative"]`` of the table they draw and treat an unmarked table as illustrative
+    (its origin unknown): without this, every figure of a coded sheet's comparison carried the illustrative note.
+    A `source` with neither a ``data_status`` column nor the attribute leaves `result` unmarked. Returns `result`.
+    """
+    if "data_status" in source.columns or "illustrative" in source.attrs:
+        result.attrs["illustrative"] = is_illustrative(source)
+    return result
+
+
 def numeric_codes(cases: pd.DataFrame, variables: Iterable[str]) -> pd.DataFrame:
     """The given coded columns as float64 (ordinal categoricals become their integer codes; blanks NaN).
 

@@ -133,4 +133,6 @@ def from_cases(
                 raise ValueError(f"thresholds for {c!r} must be strictly increasing; got {th_arr.tolist()}.")
             out[c] = (v[:, None] >= th_arr).sum(axis=1).astype(np.int64)
     frame = pd.DataFrame(out, index=pd.Index(labels.to_numpy(), name="case_id"))
-    return frame[columns]
+    from krihs_analysis.data.tidy import carry_provenance  # the QCA figures label the sets by their cases
+
+    return carry_provenance(frame[columns], cases)

@@ -130,9 +130,11 @@ def cluster_diagnostics(
         dwp = float(np.sqrt(np.sum(((w + TINY) / (w.sum() + TINY) - 1.0 / n_all) ** 2)))
         rows.append((term, level, "pooled", n_all, pc, pv, dbp, dwp))
         rows.extend((term, level, name, n, c, v, dbp, dwp) for name, n, c, v in group_rows)
-    return pd.DataFrame.from_records(
+    from krihs_analysis.data.tidy import carry_provenance  # qca_groups labels the table by its cases
+
+    return carry_provenance(pd.DataFrame.from_records(
         rows, columns=["term", "level", "group", "n", "consistency", "coverage", "dBP", "dWP"]
-    ).astype({"term": "str", "level": "str", "group": "str", "n": "int64"})
+    ).astype({"term": "str", "level": "str", "group": "str", "n": "int64"}), data)
 
 
 def _assignments(codes: np.ndarray) -> np.ndarray:
@@ -245,9 +247,11 @@ def cluster_permutation_test(
             gaps = _gaps(draws, xy, denom, len(names))
             hits = int(np.sum(gaps >= observed - 1e-9))
             rows.append((term, level, observed, (1 + hits) / (n_permutations + 1), n_permutations, False))
-    return pd.DataFrame.from_records(
+    from krihs_analysis.data.tidy import carry_provenance
+
+    return carry_provenance(pd.DataFrame.from_records(
         rows, columns=["term", "level", "gap", "p_value", "n_permutations", "exact"]
-    ).astype({"term": "str", "level": "str", "n_permutations": "int64", "exact": "bool"})
+    ).astype({"term": "str", "level": "str", "n_permutations": "int64", "exact": "bool"}), data)
 
 
 def skewness(data: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:

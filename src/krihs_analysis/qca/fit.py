@@ -132,8 +132,11 @@ def xy_data(data: pd.DataFrame, expression: str, outcome: str | None = None, **k
     q = prepare(data, outcome, names if names else None)
     x = evaluate_terms(terms, data).max(axis=1)
     ids = data.index.astype(str)
-    return pd.DataFrame({"case_id": ids, "x": np.asarray(x, dtype="float64"), "y": np.asarray(q.y, dtype="float64"),
-                         "country": [i[:2] for i in ids]})
+    from krihs_analysis.data.tidy import carry_provenance  # qca_xy labels the points by their cases
+
+    return carry_provenance(pd.DataFrame({"case_id": ids, "x": np.asarray(x, dtype="float64"),
+                                          "y": np.asarray(q.y, dtype="float64"), "country": [i[:2] for i in ids]}),
+                            data)
 
 
 def necessity(

@@ -338,8 +338,10 @@ def truth_table(
         pd.array(np.where(row_of_case > 0, row_of_case, 0).tolist(), dtype="Int64"), index=q.cases, name="row"
     )
     case_rows[row_of_case <= 0] = pd.NA
+    from krihs_analysis.data.tidy import carry_provenance  # the heatmap labels the table by its cases
+
     return TruthTable(
-        table=table,
+        table=carry_provenance(table, data),
         outcome=q.outcome,
         conditions=q.conditions,
         incl_cut=(float(ic[0]), float(ic[1])),
