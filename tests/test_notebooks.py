@@ -176,7 +176,16 @@ def test_a_run_in_korean_or_japanese_reads_in_that_language(lang, script, tmp_pa
     from notebook_checks import reader_text, script_share
 
     out = tmp_path / f"01_{lang}.ipynb"
-    pm.execute_notebook(str(paths.NOTEBOOKS / "01_case_data_overview.ipynb"), str(out), parameters={"lang": lang},
+    parameters = {"lang": lang}
+    if lang == "ja":  # the Japanese run reads a coded sheet: the prose must not call its coding illustrative
+        coded = paths.SAMPLE_CASES.read_text(encoding="utf-8").replace(",illustrative,", ",coded,")
+        assert coded.count(",coded,") == 26
+        (tmp_path / "coded.csv").write_text(coded, encoding="utf-8")
+        parameters["data_path"] = str(tmp_path / "coded.csv")
+    pm.execute_notebook(str(paths.NOTEBOOKS / "01_case_data_overview.ipynb"), str(out), parameters=parameters,
                         kernel_name="krihs-analysis", progress_bar=False, cwd=str(paths.NOTEBOOKS))
     text = reader_text(nbformat.read(out, as_version=4))
     assert script_share(text, script) >= 0.6, text[:2000]
+    # "the case coding above stays illustrative" was fixed text, also under a coded sheet
+    says = {"ko": ("여전히 예시 자료입니다", "예시가 아닌 코딩 자료"), "ja": ("例示ではないコーディング済みデータ", "引き続き例示データ")}
+    assert says[lang][0] in text and says[lang][1] not in text
