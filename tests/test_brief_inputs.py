@@ -306,3 +306,18 @@ def test_a_japanese_code_missing_from_mics_table_is_refused_before_the_other_fig
     sheet.loc[sheet["country"].astype(str) == "JP", "municipality_code"] = "000000"
     with pytest.raises(ValueError, match=r"case code\(s\) \['000000'\] not in MIC's FY2021 table"):
         compose_mod.compose(T, sheet, lang="en")
+
+
+def test_the_method_note_names_every_method_the_rows_used_in_the_readers_language():
+    # Only exact keys of the locale were named: a percentile fallback or "exact (full enumeration)" read as "a method
+    # the table does not record", and in a mixed table those rows were left out of the note without a word.
+    from krihs_analysis.brief.compose import _methods
+
+    table = pd.DataFrame({"ci_method": ["BCa", "percentile (BCa acceleration undefined) (whole clusters resampled)",
+                                        "group too small: n = 2"],
+                          "p_method": ["exact (full enumeration)", "exact (full enumeration)", "exact"]})
+    assert _methods(table, "ci_method", "en") == ("BCa bootstrap or percentile bootstrap (BCa acceleration undefined) "
+                                                  "(whole clusters resampled)")
+    assert _methods(table, "p_method", "ko") == "정확 검정(전수 열거) 또는 정확 검정"
+    assert _methods(table, "p_method", "en") == "exact (full enumeration) or exact"
+    assert _methods(table.drop(columns="ci_method"), "ci_method", "ja") == "表に記録のない方法"

@@ -66,6 +66,14 @@ def test_figures_command_writes_seven_figures_in_three_languages_and_formats_wit
         assert entry["alt_text"], name
 
 
+def test_the_top_level_help_gives_each_commands_own_exit_codes(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "exit codes of report: 0 every run succeeded" in out
+    assert "exit codes of refresh-notebooks: 0 every notebook was refreshed" in out
+
+
 def test_refresh_notebooks_help_lists_its_own_exit_codes(capsys):
     # it showed the report's list: "0 every run succeeded (or --dry-run)", a lock and a scheduler it does not have
     with pytest.raises(SystemExit):

@@ -670,3 +670,20 @@ def test_a_rebuilt_brief_reads_the_case_sheet_the_run_used(tmp_path, monkeypatch
     sheet.unlink()  # the run's sheet is gone: said before anything runs
     with pytest.raises(FileNotFoundError, match=f"case sheet not found: {sheet}"):
         brief.rebuild(run, langs=["en"], out_dir=tmp_path / "out")
+
+
+def test_an_in_process_dask_cluster_address_is_accepted(d, tmp_path):
+    # LocalCluster(processes=False) has an inproc:// address, with no host:port; the address check refused it
+    pytest.importorskip("distributed")
+    res = run_reports(d / "reports.yaml", scheduler="inproc://192.0.2.2/18070/1", out_dir=tmp_path / "r",
+                      dry_run=True, progress=False)
+    assert res.status == "dry_run" and res.plan
+
+
+def test_a_config_given_as_text_is_not_named_none_in_a_message():
+    from krihs_analysis.paths import ROOT
+
+    text = (ROOT / "reports.yaml").read_text(encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(text=text, base_dir=ROOT, parameters={"lang": "fr"}, check_kernel=False)
+    assert str(info.value).splitlines()[0] == "invalid -p / --data for the report configuration:"  # was "... None:"

@@ -119,9 +119,14 @@ def test_groups_given_as_a_series_are_matched_by_case_id_not_by_position(cases, 
                                          groups=cases["country"].astype(str))
     pd.testing.assert_frame_equal(by_id, positional)
     # a reordered Series of row numbers cannot be lined up with the case ids
-    with pytest.raises(ValueError, match=r"neither data's case ids nor the row positions.*groups.to_numpy\(\)"):
+    with pytest.raises(ValueError, match=r"neither data's case ids nor in row order.*groups.to_numpy\(\)"):
         qca.cluster_diagnostics(qd, "sustainability", "integration",
                                 groups=cases["country"].astype(str).sample(frac=1, random_state=1))
+    # a column of a filtered case frame is in row order, as from_cases keeps its rows: taken as it is
+    kept = cases[cases["case_id"] != cases["case_id"].iloc[0]]
+    fewer = qca.from_cases(kept)
+    assert qca.cluster_diagnostics(fewer, "sustainability", "integration", groups=kept["country"].astype(str)).equals(
+        qca.cluster_diagnostics(fewer, "sustainability", "integration", groups=kept["country"].astype(str).to_numpy()))
 
 
 # -- coders' sheets ------------------------------------------------------------------------------------------

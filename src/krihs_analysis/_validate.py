@@ -469,6 +469,23 @@ def check_text(value: Any, name: str, *, example: str, optional: bool = False) -
                      f"({type(value).__name__}); pass e.g. {example}")
 
 
+def nearest(word: Any, choices: Iterable[Any]) -> str | None:
+    """The choice closest to a misspelt `word` (difflib's ratio of at least 0.6), for "did you mean ...?"; None when
+    none is close.
+
+    Examples
+    --------
+    >>> nearest("gov_rol", ["gov_role", "local_gov"])
+    'gov_role'
+    >>> nearest("xyz", ["gov_role"]) is None
+    True
+    """
+    import difflib
+
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1)
+    return close[0] if close else None
+
+
 def check_path(value: Any, name: str, *, example: str, hint: str = "") -> Path:
     """Accept a file or folder path (``str`` or any ``os.PathLike``, not blank); return it as a ``Path``, with a
     leading ``~`` expanded to the home folder.

@@ -337,7 +337,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="krihs-analysis",
         description="Coded community-building case sheets -> validated data, comparisons, QCA, figures, reports.",
-        epilog="report " + REPORT_EXIT_HELP.replace("exit codes:", "exit codes (report, refresh-notebooks):"),
+        epilog=(REPORT_EXIT_HELP.replace("exit codes:", "exit codes of report:") + "\n\n"
+                + REFRESH_EXIT_HELP.replace("exit codes:", "exit codes of refresh-notebooks:")),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -350,7 +350,7 @@ def check_variables(names: Iterable[str] | str, *, codebook: Codebook | str | Pa
     ...
     ValueError: 'city_size' is a category variable; variables must be numeric (ordinal, binary, count, percent, year)
     """
-    from ._validate import check_flag, check_strings
+    from ._validate import check_flag, check_strings, nearest
 
     coded, numeric = check_flag(coded, "coded"), check_flag(numeric, "numeric")  # "no" used to count as True
     names = check_strings(names, name, example=f"{name}=['integration']", allow_empty=True)
@@ -361,13 +361,11 @@ def check_variables(names: Iterable[str] | str, *, codebook: Codebook | str | Pa
         if var_name not in cb:
             # Only the names this argument takes, and the nearest of them: the whole codebook (case_id, notes ...)
             # listed after a typo such as 'gov_rol' offered names that would be refused next.
-            import difflib
-
             known = [n for n in cb.variables if allowed is None or cb[n].type in allowed]
-            near = difflib.get_close_matches(var_name, known, n=1)
+            near = nearest(var_name, known)
             kind = "the coded variables" if coded else "the numeric variables" if numeric else "the variables"
             raise ValueError(f"{var_name!r} is not a variable of the codebook ({cb.path.name})"
-                             + (f"; did you mean {near[0]!r}?" if near else ";")
+                             + (f"; did you mean {near!r}?" if near else ";")
                              + f" {name} takes {kind}: {', '.join(known)}")
         var = cb[var_name]
         if allowed is not None and var.type not in allowed:

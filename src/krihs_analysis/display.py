@@ -20,7 +20,7 @@ from .codebook import check_lang, load_codebook
 # their prose, so a count or a median reads in a notebook as it does in the figures and the brief.
 from ._format import MISSING, fmt_int, fmt_num, fmt_p, fmt_sig, is_missing
 from .data import is_illustrative
-from .wording import phrase, phrases
+from .wording import phrase, phrases, value_word
 
 __all__ = [
     "Banner", "banner", "header", "labelled", "Prose", "prose", "fmt_int", "fmt_num", "fmt_p", "fmt_sig",
@@ -107,18 +107,8 @@ def _expression_label(v: Any, lang: str) -> Any:
 
 
 def _value_label(v: Any, lang: str) -> Any:
-    """A method word in `lang`; a number inside it ("group too small: n = 2") is kept and filled back in."""
-    if not isinstance(v, str):
-        return v
-    words = phrases("table_values")
-    if v in words:
-        return words[v][lang]
-    m = re.search(r"\d+", v)
-    if m:
-        template = v[: m.start()] + "{n}" + v[m.end():]
-        if template in words:
-            return words[template][lang].format(n=m.group(0))
-    return v
+    """A method word in `lang` (:func:`krihs_analysis.wording.value_word`)."""
+    return value_word(v, lang=lang)
 
 
 def header(name: Any, *args: str, lang: str | None = None) -> Any:

@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 import string
 from functools import cache
 from pathlib import Path
@@ -24,7 +25,7 @@ from typing import Any
 
 from .codebook import LANGS, check_lang
 
-__all__ = ["LANGS", "LOCALE_DIR", "domains", "phrase", "phrases"]
+__all__ = ["LANGS", "LOCALE_DIR", "domains", "phrase", "phrases", "value_word"]
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 
@@ -139,6 +140,47 @@ def phrase(domain: str, key: str, lang: str | None = None, /, **fields: Any) -> 
         raise ValueError(f"phrase {key!r} of locale/{domain}.yaml needs the field(s) {', '.join(missing)}; "
                          f"pass them as keywords, e.g. {missing[0]}=...")
     return template.format(**fields) if needed else template
+
+
+def value_word(value: Any, *, lang: str) -> Any:
+    """A word of a result table (how an interval or a p-value was computed, a test's direction) in `lang`.
+
+    The words are ``locale/table_values.yaml``'s; a number inside one ("group too small: n = 2") is kept and
+    filled back in. Anything else (a word the file does not have, a number, a missing value) is returned as it is.
+
+    Parameters
+    ----------
+    value
+        A cell of a result table, e.g. a ``ci_method`` or ``p_method``.
+    lang
+        One of :data:`LANGS`.
+
+    Returns
+    -------
+    The word in `lang`, or `value` unchanged.
+
+    Examples
+    --------
+    >>> value_word("BCa (whole clusters resampled)", lang="ko")
+    'BCa 부트스트랩(군집 단위 재표집)'
+    >>> value_word("group too small: n = 2", lang="en")
+    'group too small for an interval: n = 2'
+    """
+    check_lang(lang)
+    if not isinstance(value, str):
+        return value
+    words = phrases("table_values")
+    if value in words:
+        return words[value][lang]
+    m = re.search(r"\d+", value)
+    if m:
+        template = value[: m.start()] + "{n}" + value[m.end():]
+        if template in words:
+            return words[template][lang].format(n=m.group(0))
+    suffix = " (whole clusters resampled)"  # any interval method, computed on clusters
+    if value.endswith(suffix) and value[: -len(suffix)] in words:
+        return f"{words[value[: -len(suffix)]][lang]} ({words[suffix.strip(' ()')][lang]})"
+    return value
 
 
 @cache

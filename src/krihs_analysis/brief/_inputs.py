@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._validate import _describe, check_choice, check_columns, check_frame, check_tables
+from .._validate import _describe, check_choice, check_columns, check_frame, check_tables, nearest
 
 #: Result table -> (the columns the brief reads from it, what makes it). A ``family`` table is read only when it
 #: carries adjusted p-values (``p_family``); otherwise it is only named (:func:`~.document.family_note`).
@@ -77,10 +77,8 @@ def result_tables(obj: Any, name: str = "tables", *, need: Iterable[str] = (),
     wanted = list(dict.fromkeys([*need, *read]))
     if require_one and wanted and not any(k in obj for k in wanted):
         # {"comparisons": table} gave an empty list of findings without a word
-        import difflib
-
-        near = {k: difflib.get_close_matches(str(k), wanted, n=1) for k in obj}
-        hint = "; ".join(f"{k!r} → {v[0]!r}?" for k, v in near.items() if v)
+        near = {k: nearest(k, wanted) for k in obj}
+        hint = "; ".join(f"{k!r} → {v!r}?" for k, v in near.items() if v)
         raise ValueError(f"{name} has none of the tables read here ({', '.join(wanted)}), only "
                          f"{sorted(map(str, obj))}" + (f"; did you mean {hint}" if hint else ""))
     for key in dict.fromkeys([*need, *read]):  # (the keys of `read` when it is a mapping)

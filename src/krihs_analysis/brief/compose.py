@@ -24,7 +24,7 @@ import pandas as pd
 from .._validate import check_alpha
 from ..codebook import check_lang
 from ..data import is_illustrative, read_context
-from ..wording import phrase, phrases
+from ..wording import phrase, value_word
 from . import _inputs
 from . import document as doc
 from .text import (
@@ -56,11 +56,11 @@ CASE_COLUMNS = ("case_id", *SUMMARY_COLUMNS, "integration", "sustainability", "m
 
 
 def _methods(table: pd.DataFrame, column: str, lang: str) -> str:
-    """The methods named in `column` of the comparison rows, in `lang` (``locale/table_values.yaml``); rows without
-    one (a group too small for an interval) are left out."""
-    words = phrases("table_values")
+    """The methods named in `column` of the comparison rows, in `lang`; rows with none (a group too small for an
+    interval) are left out, and a word the locale lacks is shown as the table has it."""
     found = table[column].dropna().astype(str).unique().tolist() if column in table.columns else []
-    named = [words[m][lang] for m in found if m in words and m != "none"]
+    named = list(dict.fromkeys(value_word(m, lang=lang) for m in found
+                               if not m.startswith(("group too small", "none", "undefined"))))
     return phrase("brief", "method_join", lang).join(named) if named else phrase("brief", "method_unrecorded", lang)
 
 

@@ -694,8 +694,8 @@ def load_config(path: str | Path | None = None, *, text: str | None = None, base
                     if not any(m[0] == k for m in mistyped) and (bad := _value_problem(k, overrides[k])))
     if problems:
         cli = all(p.startswith(("-p ", "--data")) or ": -p " in p for p in problems)
-        raise ConfigError(problems, path, heading=f"invalid -p / --data for the report configuration {path}"
-                          if cli else None)
+        raise ConfigError(problems, path, heading=("invalid -p / --data for the report configuration"
+                                                   + (f" {path}" if path is not None else "")) if cli else None)
     return ReportConfig(path=Path(path) if path is not None else None, runs=specs,
                         text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), keep=keep, kernel=d_kernel,
                         timeout=float(d_timeout), start_timeout=float(d_start), retries=d_retries, frames=frames)
@@ -805,14 +805,14 @@ def plan_runs(config: ReportConfig, *, only: Sequence[str] | None = None) -> lis
             unmatched.append(pattern)
         chosen.extend(hits)
     if unmatched:
-        import difflib
+        from .._validate import nearest
 
         known = sorted({s.entry for s in config.runs})
         names = [*known, *(s.name for s in config.runs)]
 
         def near(p: str) -> str:
-            close = difflib.get_close_matches(p, names, n=1)
-            return f"did you mean {close[0]!r}? " if close else ""
+            close = nearest(p, names)
+            return f"did you mean {close!r}? " if close else ""
 
         raise ConfigError([f"--only {p!r} matches no run; {near(p)}(entries: {', '.join(known)}; run names are "
                            f"<entry>-<value>..., shell patterns allowed)" for p in unmatched], config.path,

@@ -198,11 +198,13 @@ def _check_scheduler_address(scheduler: str) -> None:
     """Refuse an address Dask cannot parse (exit 4), before planning: also on a dry run, and when every run would
     be reused and the scheduler never asked."""
     try:
-        from distributed.comm import get_address_host_port
+        from distributed.comm import get_address_host_port, parse_address
     except ImportError as exc:
         raise SchedulerError(f"--scheduler needs dask.distributed installed ({exc})") from None
     try:
-        get_address_host_port(scheduler)
+        # an in-process cluster (LocalCluster(processes=False)) has an inproc:// address, without host or port
+        if parse_address(scheduler)[0] != "inproc":
+            get_address_host_port(scheduler)
     except (ValueError, TypeError) as exc:  # "missing port number", an unknown scheme
         raise SchedulerError(f"invalid scheduler address {scheduler} ({exc}); give e.g. tcp://HOST:8786") from None
 
