@@ -537,3 +537,29 @@ def test_a_raw_sheet_shows_its_cells_as_a_table_of_text_with_the_sheets_row_numb
     assert table.index.tolist() == [2, 3, 4]
     assert table.loc[3].tolist() == ["JP-1", "", ""] and table.loc[4, "(column 3)"] == "extra"
     assert all(str(t) == "str" for t in table.dtypes)
+
+
+def test_a_workbook_is_read_from_its_first_visible_sheet(tmp_path):
+    # A hidden first sheet (an old copy of the cases) was read and validated instead of the sheet the coder sees.
+    import csv
+
+    from openpyxl import Workbook
+
+    rows = list(csv.reader(paths.SAMPLE_CASES.read_text(encoding="utf-8").splitlines()))
+    wb = Workbook()
+    old = wb.active
+    old.title = "old copy"
+    stale = [r[:] for r in rows]
+    stale[1][rows[0].index("sustainability")] = "0"
+    for r in stale:
+        old.append(r)
+    old.sheet_state = "hidden"
+    cases_ws = wb.create_sheet("cases")
+    for r in rows:
+        cases_ws.append(r)
+    wb.active = 1
+    wb.save(tmp_path / "book.xlsx")
+    got = read_cases(tmp_path / "book.xlsx")
+    assert got.attrs["sheet"] == "cases"
+    assert got["sustainability"].astype(int).tolist() == read_cases()["sustainability"].astype(int).tolist()
+    assert read_cases(tmp_path / "book.xlsx", sheet="old copy")["sustainability"].astype(int).iloc[0] == 0

@@ -124,7 +124,10 @@ def _read_xlsx_cells(path: Path, sheet: str | int | None) -> RawSheet:
         raise _file_problem(name, f"not a readable XLSX workbook ({type(exc).__name__})", "an .xlsx file saved by Excel") from None
     try:
         if sheet is None:
-            ws = wb.worksheets[0]
+            # The first sheet a person sees: a hidden first sheet (an old copy, a lookup list) was read instead of
+            # the visible case sheet, and validated without a word.
+            visible = [w for w in wb.worksheets if getattr(w, "sheet_state", "visible") == "visible"]
+            ws = (visible or wb.worksheets)[0]
         elif isinstance(sheet, int):
             ws = wb.worksheets[sheet]
         else:
@@ -185,7 +188,8 @@ def read_raw(path: str | Path, *, sheet: str | int | None = None) -> RawSheet:
         A case sheet: CSV (also ``.txt``, ``.tsv`` or no suffix; comma, semicolon or tab separated; UTF-8, UTF-8
         with BOM, UTF-16 or CP949/EUC-KR) or an XLSX workbook (``.xlsx``, ``.xlsm``).
     sheet
-        The worksheet of an XLSX workbook, by name or by position (0 is the first); the first when None. Only
+        The worksheet of an XLSX workbook, by name or by position (0 is the first); the first visible one when
+        None (hidden sheets are skipped, as a person opening the workbook skips them). Only
         for workbooks: giving it for a CSV file is an error.
 
     Returns
