@@ -563,3 +563,23 @@ def test_a_workbook_is_read_from_its_first_visible_sheet(tmp_path):
     assert got.attrs["sheet"] == "cases"
     assert got["sustainability"].astype(int).tolist() == read_cases()["sustainability"].astype(int).tolist()
     assert read_cases(tmp_path / "book.xlsx", sheet="old copy")["sustainability"].astype(int).iloc[0] == 0
+
+
+def test_a_cell_that_looks_right_says_what_it_holds_instead(tmp_path):
+    # "２" (full width) looks like an allowed code, and a date-formatted year shows 2015: the messages said only
+    # "one of 0, 1, 2, 3" and "a year from 1950 to 2030".
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(paths.SAMPLE_CASES.read_text(encoding="utf-8"))))
+    head = rows[0]
+    rows[1][head.index("integration")] = "２"
+    rows[2][head.index("start_year")] = "2015-01-01T00:00:00"
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    (tmp_path / "slips.csv").write_text(buf.getvalue(), encoding="utf-8")
+    with pytest.raises(CaseDataError) as info:
+        read_cases(tmp_path / "slips.csv")
+    expected = dict(zip(info.value.problems["column"], info.value.problems["expected"]))
+    assert expected["integration"] == "one of 0, 1, 2, 3 (the cell has full-width characters; type '2' half-width)"
+    assert expected["start_year"].endswith("(the cell is a date; format it as a number and type the year)")
