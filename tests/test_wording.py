@@ -61,3 +61,14 @@ def test_phrase_takes_lang_by_keyword_as_everything_else_does():
     assert phrase("common", "illustrative_short", lang="ko") == phrase("common", "illustrative_short", "ko")
     with pytest.raises(ValueError, match=r"needs a language: pass e.g. lang='en'"):
         phrase("common", "illustrative_short")
+
+
+def test_a_statistic_is_named_alike_in_the_figures_the_brief_and_the_tables():
+    # Japanese readers saw ケンドールのτ-b in a figure, Kendallのτ-b in the brief and Kendall τ-b in the tables
+    from krihs_analysis.wording import phrase, value_word
+
+    for method in ("kendall", "spearman"):
+        for lang in ("en", "ko", "ja"):
+            names = {phrase("figures", f"method_{method}", lang), phrase("brief", f"method_{method}", lang),
+                     value_word(method, lang=lang)}
+            assert len(names) == 1, (method, lang, names)
