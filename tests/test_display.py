@@ -62,3 +62,21 @@ def test_labelled_keeps_the_frames_own_index_as_a_column_or_a_level():
     by_default = labelled(frame.assign(country=["KR", "JP"]))  # the first name column becomes the index
     assert by_default.index.tolist() == ["Korea", "Japan"] and by_default[header("level")].tolist() == ["x", "y"]
     assert frame.index.name == "level" and "country" not in frame  # the input is untouched
+
+
+def test_a_column_of_numbers_keeps_one_number_of_decimals_also_with_a_dash_in_it():
+    # A column with a missing value became text, and 0.9 stood among 0.938 and 0.626 (notebook 03's intervals)
+    t = pd.DataFrame({"variable": ["integration", "gov_role", "activators"], "ci_high": [0.9001, 0.938, np.nan],
+                      "median_kr": [1.0, 2.5, -3.0], "n": [1, 2, 3]})
+    out = labelled(t, lang="en")
+    assert out.iloc[:, 0].tolist() == ["0.900", "0.938", "–"]
+    assert out.iloc[:, 1].tolist() == ["1.0", "2.5", "−3.0"]  # the fewest decimals that show each value, as pandas
+    assert out.iloc[:, 2].tolist() == [1, 2, 3]
+
+
+def test_a_term_or_expression_in_a_table_starts_like_the_other_names():
+    # "project integration" (worded for a sentence) stood below "Project integration" in notebook 03's tables
+    t = pd.DataFrame({"term": ["integration", "resident_org*integration", "0|1"], "estimate": [1.0, 2.0, 3.0]})
+    assert labelled(t, index="term").index.tolist() == [
+        "Project integration", "Representative resident organisation · project integration", "0|1"]
+    assert labelled(t, index="term", lang="ko").index.tolist()[0] == "사업 간 연계·통합"

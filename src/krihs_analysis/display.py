@@ -101,9 +101,13 @@ def _expression_label(v: Any, lang: str) -> Any:
     from .figures.catalogue import expression_label  # numpy/pandas only; matplotlib stays unloaded
 
     try:
-        return expression_label(v, lang)
+        label = expression_label(v, lang)
     except ValueError:  # not an expression of codebook names (a threshold "0|1", "(Intercept)")
         return v
+    if label == v:  # no codebook name in it ("a", a term the user named): as given
+        return v
+    # Worded for inside a sentence ("project integration"); a cell starts like the other names of the table.
+    return label[:1].upper() + label[1:] if lang == "en" else label
 
 
 def _value_label(v: Any, lang: str) -> Any:
@@ -246,10 +250,12 @@ def labelled(
     if "p_se" in floats:
         out["p_se"] = [fmt_sig(v) for v in out["p_se"]]
     rest = [c for c in floats if c not in pcols and c != "p_se"]
-    out[rest] = out[rest].round(digits)
     for c in rest:
-        if out[c].isna().any():
-            out[c] = [MISSING if is_missing(v) else v for v in out[c].astype(object)]
+        # One number of decimals per column, the fewest (at most `digits`) that show every value exactly, as pandas
+        # prints a column of floats: a column with a dash in it became text, and 0.9 stood among 0.938 and 0.626.
+        shown = [fmt_num(v, digits=digits) for v in out[c]]
+        decimals = max((len(t.rstrip("0").partition(".")[2]) for t in shown if t != MISSING), default=0)
+        out[c] = [fmt_num(v, digits=decimals) for v in out[c]]
     for c in out.columns:  # a missing name or method reads as a dash, not "None"
         if out[c].dtype == object or str(out[c].dtype) == "str":
             out[c] = [MISSING if v is None or (isinstance(v, float) and v != v) or v in ("None", "nan") else v
