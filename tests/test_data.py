@@ -583,3 +583,24 @@ def test_a_cell_that_looks_right_says_what_it_holds_instead(tmp_path):
     expected = dict(zip(info.value.problems["column"], info.value.problems["expected"]))
     assert expected["integration"] == "one of 0, 1, 2, 3 (the cell has full-width characters; type '2' half-width)"
     assert expected["start_year"].endswith("(the cell is a date; format it as a number and type the year)")
+
+
+@pytest.mark.parametrize("column, value, hint", [
+    ("integration", "2024-02-01", None),  # a date in a code column: no advice to "type the year"
+    ("city_size", "medium\xa0", None),  # a non-breaking space is not a full-width character
+    ("city_size", "ㅇ", None),  # Hangul compatibility jamo are not full-width Latin
+    ("integration", "３", "type '3' half-width"),
+])
+def test_the_hint_is_given_only_where_it_is_right(tmp_path, column, value, hint):
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(paths.SAMPLE_CASES.read_text(encoding="utf-8"))))
+    rows[1][rows[0].index(column)] = value
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    (tmp_path / "slip.csv").write_text(buf.getvalue(), encoding="utf-8")
+    with pytest.raises(CaseDataError) as info:
+        read_cases(tmp_path / "slip.csv")
+    expected = dict(zip(info.value.problems["column"], info.value.problems["expected"]))[column]
+    assert (hint in expected) if hint else ("(the cell" not in expected), expected

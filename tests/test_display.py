@@ -76,7 +76,9 @@ def test_a_column_of_numbers_keeps_one_number_of_decimals_also_with_a_dash_in_it
 
 def test_a_term_or_expression_in_a_table_starts_like_the_other_names():
     # "project integration" (worded for a sentence) stood below "Project integration" in notebook 03's tables
-    t = pd.DataFrame({"term": ["integration", "resident_org*integration", "0|1"], "estimate": [1.0, 2.0, 3.0]})
+    t = pd.DataFrame({"term": ["integration", "resident_org*integration", "0|1", "~gov_role*integration",
+                               "x*integration", "a*b"], "estimate": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
     assert labelled(t, index="term").index.tolist() == [
-        "Project integration", "Representative resident organisation · project integration", "0|1"]
+        "Project integration", "Representative resident organisation · project integration", "0|1",
+        "~Enabling government role · project integration", "x · project integration", "a · b"]
     assert labelled(t, index="term", lang="ko").index.tolist()[0] == "사업 간 연계·통합"

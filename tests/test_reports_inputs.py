@@ -667,9 +667,15 @@ def test_a_rebuilt_brief_reads_the_case_sheet_the_run_used(tmp_path, monkeypatch
     with pytest.raises(Stop):  # a sheet given is the one read
         brief.rebuild(run, langs=["en"], out_dir=tmp_path / "out", data_path=other)
     assert seen[-1] == str(other.resolve())
-    sheet.unlink()  # the run's sheet is gone: said before anything runs
-    with pytest.raises(FileNotFoundError, match=f"case sheet not found: {sheet}"):
+    sheet.unlink()  # the run's sheet is gone: said before anything runs, with where the path came from
+    with pytest.raises(FileNotFoundError, match=f"case sheet not found: {sheet} .*run.json.*--data"):
         brief.rebuild(run, langs=["en"], out_dir=tmp_path / "out")
+    # a run on the sample given as an empty data_path (-p data_path=) rebuilds on the sample
+    (run / "run.json").write_text(json.dumps({"runs": [
+        {"output": "06_policy_brief_en", "parameters": {"data_path": "", "lang": "en"}}]}), encoding="utf-8")
+    with pytest.raises(Stop):
+        brief.rebuild(run, langs=["en"], out_dir=tmp_path / "out")
+    assert seen[-1] is None
 
 
 def test_an_in_process_dask_cluster_address_is_accepted(d, tmp_path):

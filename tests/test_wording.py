@@ -72,3 +72,23 @@ def test_a_statistic_is_named_alike_in_the_figures_the_brief_and_the_tables():
             names = {phrase("figures", f"method_{method}", lang), phrase("brief", f"method_{method}", lang),
                      value_word(method, lang=lang)}
             assert len(names) == 1, (method, lang, names)
+
+
+@pytest.mark.parametrize("lang", ["ko", "ja"])
+def test_every_interval_and_p_method_the_statistics_write_is_translated(lang):
+    # "BCa (cases resampled within strata)" and the singular "n = 1 case" showed in English in Korean tables
+    import itertools
+
+    from krihs_analysis import _exact as E
+    from krihs_analysis.wording import value_word
+
+    bases = ["BCa", "percentile", "percentile (bootstrap distribution degenerate)",
+             *(f"percentile (BCa {r} undefined)" for r in ("bias correction", "acceleration",
+                                                            "bias correction and acceleration"))]
+    hows = ["", " (whole clusters resampled)", " (cases resampled within strata)", " (clusters resampled within strata)"]
+    methods = [b + h for b, h in itertools.product(bases, hows)]
+    methods += [f"none (stratum too small for a within-stratum bootstrap: n = {n} {u}{'s' if n != 1 else ''})"
+                for n, u in itertools.product((1, 3), ("case", "cluster"))]
+    methods += [E.P_EXACT, E.P_ENUM, E.P_MC, E.P_CLUSTER_ENUM, E.P_CLUSTER_MC, E.P_STRATA_EXACT, E.P_STRATA_MC]
+    untranslated = [m for m in methods if value_word(m, lang=lang) == m]
+    assert not untranslated

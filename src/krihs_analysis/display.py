@@ -104,10 +104,12 @@ def _expression_label(v: Any, lang: str) -> Any:
         label = expression_label(v, lang)
     except ValueError:  # not an expression of codebook names (a threshold "0|1", "(Intercept)")
         return v
-    if label == v:  # no codebook name in it ("a", a term the user named): as given
-        return v
+    first = re.match(r"~?([A-Za-z_][A-Za-z0-9_]*)", v)
+    if lang != "en" or first is None or first.group(1) not in load_codebook():
+        return label  # a name the user chose stays as given
     # Worded for inside a sentence ("project integration"); a cell starts like the other names of the table.
-    return label[:1].upper() + label[1:] if lang == "en" else label
+    at = 1 if label.startswith("~") else 0
+    return label[:at] + label[at:at + 1].upper() + label[at + 1:]
 
 
 def _value_label(v: Any, lang: str) -> Any:
@@ -174,7 +176,9 @@ def labelled(
       rows are numbered 1, 2, 3 ...);
     * p-values (columns named ``p_*``) print as the package prints them everywhere (``0.012``, ``< 0.001``;
       :func:`krihs_analysis._format.fmt_p`), a Monte Carlo standard error ``p_se`` with three significant
-      digits; other floats stay numbers (so a reader can still sort and compute), rounded to `digits`;
+      digits; other floats are written by :func:`krihs_analysis._format.fmt_num` with one number of decimals per
+      column, the fewest (at most `digits`) that show each value (the table is for reading: compute on the
+      frame given, not on this one);
     * a missing value reads as a dash.
 
     Parameters

@@ -177,9 +177,11 @@ def value_word(value: Any, *, lang: str) -> Any:
         template = value[: m.start()] + "{n}" + value[m.end():]
         if template in words:
             return words[template][lang].format(n=m.group(0))
-    suffix = " (whole clusters resampled)"  # any interval method, computed on clusters
-    if value.endswith(suffix) and value[: -len(suffix)] in words:
-        return f"{words[value[: -len(suffix)]][lang]} ({words[suffix.strip(' ()')][lang]})"
+    # Any interval method, with how its bootstrap resampled: "<method> (whole clusters resampled)".
+    for how in ("whole clusters resampled", "cases resampled within strata", "clusters resampled within strata"):
+        suffix = f" ({how})"
+        if value.endswith(suffix) and value[: -len(suffix)] in words:
+            return f"{words[value[: -len(suffix)]][lang]}{' ' if lang == 'en' else ''}({words[how][lang]})"
     return value
 
 

@@ -169,22 +169,25 @@ def _validate_cells(raw: RawSheet, cb: Codebook) -> pd.DataFrame:
                     # could not run: a bug here, not a problem in the user's sheet.
                     raise RuntimeError(f"validation check {rec.check!r} on {column!r} failed to run: {rec.failure_case}")
                 value = cells.at[int(index), column]
-                problems.append(_problem(raw.file, int(index), str(column), value, str(rec.check) + _hint(value)))
+                kind = cb[str(column)].type if str(column) in cb else None
+                problems.append(_problem(raw.file, int(index), str(column), value,
+                                         str(rec.check) + _hint(value, kind)))
         problems.extend(_cross_checks(raw.file, cells))
         problems.extend(_lost_characters(raw.file, cells))
     _raise(problems)
     return cells
 
 
-def _hint(value: str) -> str:
-    """What a cell that looks right but is refused has instead: full-width digits (２ looks like 2), or a date where
-    a year goes (a cell formatted as a date shows 2015 and holds 2015-01-01)."""
+def _hint(value: str, kind: str | None) -> str:
+    """What a cell that looks right but is refused has instead: full-width Latin letters or digits (２ looks like 2),
+    or a date in a year column (a cell formatted as a date shows 2015 and holds 2015-01-01)."""
     import re
-    import unicodedata
 
-    if unicodedata.normalize("NFKC", value) != value:
-        return f" (the cell has full-width characters; type {unicodedata.normalize('NFKC', value)!r} half-width)"
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}(T[0-9:.]+)?", value.strip()):
+    # U+FF01-FF5E are the full-width forms of ASCII '!'..'~', 0xFEE0 above them; nothing else is "full width"
+    if any("\uff01" <= ch <= "\uff5e" for ch in value):
+        half = "".join(chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" else ch for ch in value)
+        return f" (the cell has full-width characters; type {half!r} half-width)"
+    if kind == "year" and re.fullmatch(r"\d{4}-\d{2}-\d{2}(T[0-9:.]+)?", value.strip()):
         return " (the cell is a date; format it as a number and type the year)"
     return ""
 

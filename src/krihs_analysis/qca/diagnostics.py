@@ -44,12 +44,13 @@ def _group_labels(data: pd.DataFrame, groups) -> np.ndarray:
                 pass
             elif set(groups.index) == set(data.index) and groups.index.is_unique:
                 labels = groups.reindex(data.index)
-            elif not groups.index.is_monotonic_increasing:
-                # A column of the case frame (filtered or not) is in row order, as from_cases keeps it; a reordered
-                # Series (sorted, sampled) is not, and taking it by position would mix the groups up.
-                raise ValueError("groups is a Series whose index is neither data's case ids nor in row order "
-                                 f"(e.g. {list(groups.index[:3])}); index it by case id, or pass groups.to_numpy() "
-                                 "to take the labels in the order given")
+            elif not groups.index.equals(pd.RangeIndex(len(data))):
+                # Neither the case ids nor 0..n-1: a reordered Series (sorted, sampled), or another subset of the
+                # cases; taken by position, it would put cases in the wrong groups without a word.
+                raise ValueError("groups is a Series whose index is neither data's case ids nor the row positions "
+                                 f"0..{len(data) - 1} (e.g. {list(groups.index[:3])}); index it by case id "
+                                 "(cases.set_index('case_id')['country']), or pass groups.to_numpy() to take the "
+                                 "labels in the order given")
     labels = np.asarray([str(v) for v in labels], dtype=object)
     return labels
 

@@ -52,7 +52,7 @@ def _run_sheet(run: Path, langs: Sequence[str]) -> str | None:
         return None
     used = {str((r.get("parameters") or {}).get("data_path")) for r in meta.get("runs", [])
             if r.get("output") in {f"06_policy_brief_{lang}" for lang in langs}}
-    used.discard("None")
+    used -= {"None", ""}  # the sample: data_path null, or empty (-p data_path= means the sample too)
     if len(used) > 1:
         raise ValueError(f"the brief runs of {run.name} read different case sheets ({sorted(used)}); pass "
                          "data_path (--data) for the one to rebuild with")
@@ -120,6 +120,9 @@ def rebuild(
         # The run's own sheet: the sample's cases drawn beside a coded run's statistics, and its pages stamped
         # "illustrative", was what a rebuild of a `report --data` run gave.
         data = _run_sheet(run, langs)
+        if data is not None and not Path(data).is_file():
+            raise FileNotFoundError(f"case sheet not found: {data} (the sheet {run.name}/run.json records for the "
+                                    "brief); pass the sheet where it is now with data_path (--data)")
     if data is not None and not Path(data).is_file():
         raise FileNotFoundError(f"case sheet {data} is a folder; give the CSV/XLSX file" if Path(data).is_dir()
                                 else f"case sheet not found: {data}")
