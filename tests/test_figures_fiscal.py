@@ -189,6 +189,20 @@ def test_a_label_the_national_median_line_crosses_stays_readable(drawn):
     assert seen  # the English names cross the line, so this test sees the case it is about
 
 
+def test_the_national_median_label_clears_every_box(drawn):
+    # The label sat on the top of the designated cities' box
+    from matplotlib.patches import PathPatch
+    from matplotlib.text import Text
+
+    for lang, fig in drawn.items():
+        renderer = fig.canvas.get_renderer()
+        (left,) = by_gid(fig, "fiscal-distribution")
+        label = next(t for t in left.texts if t.get_text().endswith(("0.45", "0,45")))
+        box = Text.get_window_extent(label, renderer)
+        patches = [p.get_window_extent(renderer) for p in left.patches if isinstance(p, PathPatch)]
+        assert patches and not any(box.overlaps(p) for p in patches), lang
+
+
 def test_national_median_is_the_median_of_mics_table_read_independently(figure_en):
     median_2021 = float(np.median(raw_fsi("R3.xlsx")))
     (vline,) = by_gid(figure_en, "fiscal-national-median")

@@ -258,6 +258,8 @@ def fiscal_context(
         left.set_xlabel(_w("fsi", lang), fontsize=7)
         left.set_ylabel("")
         left.set_xlim(0, xmax)
+        # Room above the first box for the "National median" label, which sat on the designated cities' box
+        left.set_ylim(len(types) - 0.5, -0.95)
         left.tick_params(axis="y", length=0, labelsize=7)
         left.grid(axis="x", color="#e6e6e6", lw=0.5)
         left.set_axisbelow(True)
