@@ -92,3 +92,14 @@ def test_every_interval_and_p_method_the_statistics_write_is_translated(lang):
     methods += [E.P_EXACT, E.P_ENUM, E.P_MC, E.P_CLUSTER_ENUM, E.P_CLUSTER_MC, E.P_STRATA_EXACT, E.P_STRATA_MC]
     untranslated = [m for m in methods if value_word(m, lang=lang) == m]
     assert not untranslated
+
+
+def test_cliffs_delta_is_called_cliffs_delta_in_every_language_of_the_figures():
+    # The Japanese figure said クリフのデルタ beside the brief's Cliff's δ (seven times on the same pages)
+    from krihs_analysis.wording import phrase, phrases
+
+    for key, words in phrases("figures").items():
+        if "Cliff" in words["en"]:
+            for lang in ("ko", "ja"):
+                assert "Cliff's δ" in words[lang] and "クリフ" not in words[lang], (key, lang)
+    assert "Cliff's δ" in phrase("figures", "profile_subtitle", "ja", cases="")
