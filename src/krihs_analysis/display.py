@@ -18,7 +18,7 @@ import pandas as pd
 from .codebook import check_lang, load_codebook
 # fmt_int, fmt_num and fmt_p are the package's one way of writing numbers; notebooks take them from here to fill
 # their prose, so a count or a median reads in a notebook as it does in the figures and the brief.
-from ._format import MISSING, fmt_int, fmt_num, fmt_p, fmt_sig, is_missing
+from ._format import MISSING, fmt_int, fmt_num, fmt_p, fmt_sig
 from .data import is_illustrative
 from .wording import phrase, phrases, value_word
 
@@ -92,7 +92,7 @@ def _name_label(cb, v: Any, lang: str) -> Any:
         return cb.label(v, lang)
     if v in cb["country"].codes:
         return cb["country"].level_label(v, lang)
-    return _value_label(v, lang)  # "pooled" and other words of the result tables
+    return value_word(v, lang=lang)  # "pooled" and other words of the result tables
 
 
 def _expression_label(v: Any, lang: str) -> Any:
@@ -110,11 +110,6 @@ def _expression_label(v: Any, lang: str) -> Any:
     # Worded for inside a sentence ("project integration"); a cell starts like the other names of the table.
     at = 1 if label.startswith("~") else 0
     return label[:at] + label[at:at + 1].upper() + label[at + 1:]
-
-
-def _value_label(v: Any, lang: str) -> Any:
-    """A method word in `lang` (:func:`krihs_analysis.wording.value_word`)."""
-    return value_word(v, lang=lang)
 
 
 def header(name: Any, *args: str, lang: str | None = None) -> Any:
@@ -244,7 +239,7 @@ def labelled(
             out[col] = [_expression_label(v, lang) for v in out[col]]
     for col in VALUE_COLUMNS:
         if col in out.columns and out[col].dtype != "float64":
-            out[col] = [_value_label(v, lang) for v in out[col]]
+            out[col] = [value_word(v, lang=lang) for v in out[col]]
     floats = out.select_dtypes("float").columns
     # p-values as the whole package prints them (_format.fmt_p: 0.012, < 0.001); standard errors of a Monte Carlo
     # p keep three significant digits; the rest `digits` decimals. A missing value reads as a dash.
