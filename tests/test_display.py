@@ -82,3 +82,93 @@ def test_a_term_or_expression_in_a_table_starts_like_the_other_names():
         "Project integration", "Representative resident organisation · project integration", "0|1",
         "~Enabling government role · project integration", "x · project integration", "a · b"]
     assert labelled(t, index="term", lang="ko").index.tolist()[0] == "사업 간 연계·통합"
+
+
+def test_labelled_shows_every_cell_in_full_in_html_and_text():
+    # pandas cut cells at 50 characters: the QCA tables read "Intermediate support organisation · project in..."
+    t = pd.DataFrame({"term": ["intermediary*integration*resident_planning"], "cases": ["KR-P1-A,KR-P2-A,JP-01"],
+                      "consistency": [0.9]})
+    out = labelled(t, lang="en", index="term")
+    full = "Intermediate support organisation · project integration · resident-driven planning"
+    assert out.index[0] == full and len(full) > 50
+    assert full in out._repr_html_() and full in repr(out)
+    assert out.iloc[0, 0] == "KR-P1-A, KR-P2-A, JP-01"  # a case list a line can break in
+    with pd.option_context("display.max_colwidth", 50):
+        assert "..." not in repr(out) and "..." not in out._repr_html_()
+
+
+def test_labelled_short_cells_and_row_names_stay_on_one_line_and_korean_breaks_between_words():
+    t = pd.DataFrame({"case_id": ["KR-P1-B"], "p_value": [0.00001],
+                      "term": ["intermediary*integration*resident_planning"]})
+    html = labelled(t, lang="ko", index="case_id")._repr_html_()
+    assert '<th style="white-space: nowrap">KR-P1-B</th>' in html
+    assert '<td style="white-space: nowrap">&lt; 0.001</td>' in html
+    long_cell = re.search(r"<td[^>]*>중간지원조직[^<]*</td>", html).group(0)
+    assert "nowrap" not in long_cell  # a long label may wrap
+    assert 'style="word-break: keep-all"' in html
+    assert "keep-all" not in labelled(t, lang="ja", index="case_id")._repr_html_()
+
+
+@pytest.mark.parametrize("lang,yes,no", [("en", "Yes", "No"), ("ko", "예", "아니요"), ("ja", "はい", "いいえ")])
+def test_labelled_true_false_read_as_words_and_any_missing_value_as_a_dash(lang, yes, no):
+    t = pd.DataFrame({"case_id": ["a", "b", "c"], "exact": [True, False, True],
+                      "unique": pd.array([True, None, False], dtype="boolean"),
+                      "row": pd.array([None, 23, None], dtype="Int64"),
+                      "most_typical": np.array([True, False, False], dtype=object)})
+    out = labelled(t, lang=lang, index="case_id")
+    assert out.iloc[:, 0].tolist() == [yes, no, yes]
+    assert out.iloc[:, 1].tolist() == [yes, "–", no]
+    assert out.iloc[:, 2].tolist() == ["–", 23, "–"]  # was "<NA>"
+    assert out.iloc[:, 3].tolist() == [yes, no, no]
+    assert "<NA>" not in repr(out) and "True" not in repr(out)
+
+
+def test_labelled_english_method_words_start_a_cell_with_a_capital_and_a_users_own_words_stay():
+    t = pd.DataFrame({"group": ["pooled", "JP"], "level": ["term", "my level"], "ci_method": ["BCa", "exact"]})
+    out = labelled(t, lang="en")
+    assert out.index.tolist() == ["Pooled", "Japan"]
+    assert out.iloc[:, 0].tolist() == ["Term", "my level"]
+    assert out.iloc[:, 1].tolist() == ["BCa bootstrap", "Exact"]
+    assert labelled(t, lang="ko").iloc[:, 0].tolist() == ["항", "my level"]
+
+
+@pytest.mark.parametrize("lang,want", [("en", "Project integration ↔ overall sustainability"),
+                                       ("ko", "사업 간 연계·통합 ↔ 종합 지속가능성")])
+def test_leave_one_outs_association_term_reads_as_a_pair_not_as_a_negation(lang, want):
+    # "integration~sustainability" read "Project integration~overall sustainability", as if "~" negated
+    out = labelled(pd.DataFrame({"term": ["integration~sustainability", "~integration"]}), lang=lang, index="term")
+    assert out.index[0] == want and out.index[1].startswith("~")
+
+
+def _solution(kind):
+    from krihs_analysis import qca
+    from krihs_analysis.data import read_cases
+
+    conditions = ["resident_org", "intermediary", "resident_planning", "gov_role", "integration"]
+    data = qca.from_cases(read_cases(), outcome="sustainability", conditions=conditions)
+    tt = qca.truth_table(data, "sustainability", conditions, incl_cut=0.8, pri_cut=0.5)
+    return qca.minimize(tt, kind=kind, **({"dir_exp": {c: 1 for c in conditions}} if kind == "intermediate" else {}))
+
+
+@pytest.mark.parametrize("lang", ["en", "ko", "ja"])
+def test_solution_note_says_the_solution_in_the_readers_words_with_what_it_assumed(lang):
+    from krihs_analysis.display import solution_note
+
+    # notebook 04 printed R's notation ("intermediary*integration -> sustainability") on Korean and Japanese pages
+    pars, inter = _solution("parsimonious"), _solution("intermediate")
+    note = solution_note(pars, lang=lang)
+    assert "intermediary" not in note.data and "*" not in note.data and "->" not in note.data
+    assert {"en": "Intermediate support organisation", "ko": "중간지원조직", "ja": "中間支援組織"}[lang] in note.data
+    rows = ", ".join(map(str, pars.simplifying_assumptions))
+    assert rows and rows in note.data  # the remainders it assumed are named by row
+    assert note._repr_markdown_().startswith("**")
+    counterfactuals = solution_note(inter, lang=lang).data
+    assert ", ".join(map(str, inter.difficult_counterfactuals)) in counterfactuals
+
+
+def test_prose_fields_are_data_not_markdown():
+    # "Test solutions: intermediary*integration, intermediary*integration" rendered "integration, intermediary" in
+    # italics; a negated condition "~a" would strike through
+    note = prose("nb04_tests", lang="en", tests="a*b, ~c*d")
+    assert note.data == "Test solutions: a*b, ~c*d."
+    assert note._repr_markdown_() == r"Test solutions: a\*b, \~c\*d."

@@ -76,6 +76,12 @@ EXCLUDED: dict[str, str] = {}
 _VAR_KINDS = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
 
 
+def _minimize(tt, **kwargs):
+    from krihs_analysis import qca
+
+    return qca.minimize(tt, **kwargs)
+
+
 class _Inputs:
     """The valid inputs the registry's calls share: made once per test module, handed out as fresh copies, so
     that a call which modifies its input is caught in its own test and cannot leak into the next function's."""
@@ -245,6 +251,8 @@ REGISTRY: dict[str, Callable[[_Inputs], dict[str, Any]]] = {
     "krihs_analysis.display.labelled": lambda c: {"frame": pd.DataFrame({"variable": ["integration"],
                                                                          "p_value": [0.12345]}), "lang": "ja"},
     "krihs_analysis.display.prose": lambda c: {"key": "nb05_intro"},
+    "krihs_analysis.display.expression": lambda c: {"text": "intermediary*~integration", "lang": "ja"},
+    "krihs_analysis.display.solution_note": lambda c: {"solution": _minimize(c.tt, kind="parsimonious"), "lang": "ko"},
     "krihs_analysis.display.fmt_int": lambda c: {"x": 1844},
     "krihs_analysis.display.fmt_num": lambda c: {"x": -0.5},
     "krihs_analysis.display.fmt_p": lambda c: {"p": 0.04},

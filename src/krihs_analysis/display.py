@@ -23,7 +23,8 @@ from .data import is_illustrative
 from .wording import phrase, phrases, value_word
 
 __all__ = [
-    "Banner", "banner", "header", "labelled", "Prose", "prose", "fmt_int", "fmt_num", "fmt_p", "fmt_sig",
+    "Banner", "banner", "expression", "header", "labelled", "LabelledTable", "Prose", "prose", "solution_note", "fmt_int",
+    "fmt_num", "fmt_p", "fmt_sig",
     "MISSING",
 ]
 
@@ -92,7 +93,7 @@ def _name_label(cb, v: Any, lang: str) -> Any:
         return cb.label(v, lang)
     if v in cb["country"].codes:
         return cb["country"].level_label(v, lang)
-    return value_word(v, lang=lang)  # "pooled" and other words of the result tables
+    return _cell_word(v, lang)  # "pooled" and other words of the result tables
 
 
 def _expression_label(v: Any, lang: str) -> Any:
@@ -100,6 +101,11 @@ def _expression_label(v: Any, lang: str) -> Any:
         return v
     from .figures.catalogue import expression_label  # numpy/pandas only; matplotlib stays unloaded
 
+    pair = re.fullmatch(r"([A-Za-z_]\w*)~([A-Za-z_]\w*)", v)
+    if pair and all(name in load_codebook() for name in pair.groups()):
+        # leave_one_out's term of an association of x with y ("integration~sustainability"): a pair, not a negation
+        return " ↔ ".join(_expression_label(name, lang) if k == 0 else expression_label(name, lang)
+                          for k, name in enumerate(pair.groups()))
     try:
         label = expression_label(v, lang)
     except ValueError:  # not an expression of codebook names (a threshold "0|1", "(Intercept)")
@@ -110,6 +116,37 @@ def _expression_label(v: Any, lang: str) -> Any:
     # Worded for inside a sentence ("project integration"); a cell starts like the other names of the table.
     at = 1 if label.startswith("~") else 0
     return label[:at] + label[at:at + 1].upper() + label[at + 1:]
+
+
+def expression(text: str, *, lang: str = "en") -> str:
+    """A QCA expression or model term (R's notation) as a reader of `lang` reads it in a table or a sentence.
+
+    Condition names become their codebook labels, ``*`` (AND) a middle dot; ``~`` (NOT) and ``+`` (OR) stay.
+    An expression of names the codebook does not know is returned as given.
+
+    Parameters
+    ----------
+    text : str
+        An expression such as ``"intermediary*integration"`` (``Solution.models`` holds them).
+    lang : str
+        One of :data:`krihs_analysis.codebook.LANGS`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> expression("intermediary*~integration", lang="en")
+    'Intermediate support organisation · ~project integration'
+    >>> expression("intermediary*integration", lang="ko")
+    '중간지원조직 · 사업 간 연계·통합'
+    """
+    check_lang(lang)
+    if not isinstance(text, str):
+        raise ValueError("text must be a QCA expression as a string (e.g. 'intermediary*integration'), got a "
+                         f"{type(text).__name__}")
+    return _expression_label(text, lang)
 
 
 def header(name: Any, *args: str, lang: str | None = None) -> Any:
@@ -174,7 +211,8 @@ def labelled(
       digits; other floats are written by :func:`krihs_analysis._format.fmt_num` with one number of decimals per
       column, the fewest (at most `digits`) that show each value (the table is for reading: compute on the
       frame given, not on this one);
-    * a missing value reads as a dash.
+    * true/false columns read as "yes"/"no" in `lang`; a missing value of any kind reads as a dash;
+    * in English, a method word starts a cell with a capital ("Exact", "Pooled").
 
     Parameters
     ----------
@@ -193,8 +231,9 @@ def labelled(
 
     Returns
     -------
-    pandas.DataFrame
-        The labelled copy.
+    LabelledTable
+        The labelled copy: a DataFrame that Jupyter shows with every cell in full (pandas cuts cells at 50
+        characters).
 
     Examples
     --------
@@ -239,7 +278,14 @@ def labelled(
             out[col] = [_expression_label(v, lang) for v in out[col]]
     for col in VALUE_COLUMNS:
         if col in out.columns and out[col].dtype != "float64":
-            out[col] = [value_word(v, lang=lang) for v in out[col]]
+            out[col] = [_cell_word(v, lang) for v in out[col]]
+    for col in out.columns:  # True/False read as words of the reader's language ("exact: no", not "False")
+        if _is_flag_column(out[col]):
+            out[col] = [MISSING if _missing(v) else _cell_word("yes" if v else "no", lang)
+                        for v in out[col].astype(object)]
+    if "cases" in out.columns and out["cases"].dtype != "float64":
+        # A truth table's case list ("KR-P1-A,KR-P2-A,...") as a list a line can break in
+        out["cases"] = [v.replace(",", ", ") if isinstance(v, str) else v for v in out["cases"]]
     floats = out.select_dtypes("float").columns
     # p-values as the whole package prints them (_format.fmt_p: 0.012, < 0.001); standard errors of a Monte Carlo
     # p keep three significant digits; the rest `digits` decimals. A missing value reads as a dash.
@@ -255,10 +301,11 @@ def labelled(
         shown = [fmt_num(v, digits=digits) for v in out[c]]
         decimals = max((len(t.rstrip("0").partition(".")[2]) for t in shown if t != MISSING), default=0)
         out[c] = [fmt_num(v, digits=decimals) for v in out[c]]
-    for c in out.columns:  # a missing name or method reads as a dash, not "None"
-        if out[c].dtype == object or str(out[c].dtype) == "str":
-            out[c] = [MISSING if v is None or (isinstance(v, float) and v != v) or v in ("None", "nan") else v
-                      for v in out[c].astype(object)]
+    for c in out.columns:  # a missing value of any kind reads as a dash, not "None", "<NA>" or "NaT"
+        column = out[c]
+        if column.dtype == object or str(column.dtype) == "str" or column.isna().any():
+            out[c] = [MISSING if _missing(v) or (isinstance(v, str) and v in ("None", "nan")) else v
+                      for v in column.astype(object)]
     keys = [k for k in keys if k in out.columns]
     if keys:
         out = out.set_index(keys)
@@ -266,17 +313,93 @@ def labelled(
         out.index = pd.RangeIndex(1, len(out) + 1)  # rows counted as a reader counts them
     out.columns = [header(c, lang=lang) for c in out.columns]
     out.index.names = [header(n, lang=lang) if n is not None else None for n in out.index.names]
-    return out
+    shown = LabelledTable(out)
+    shown.attrs["lang"] = lang
+    return shown
+
+
+class LabelledTable(pd.DataFrame):
+    """What :func:`labelled` returns: a DataFrame that shows every cell in full.
+
+    pandas cuts a cell at 50 characters ("Intermediate support organisation · project in..."), which hid the
+    solution terms and the case lists of the QCA tables. In HTML, short cells (numbers, case ids, "< 0.001") and
+    row names do not break across lines, and Korean breaks between words only.
+    """
+
+    @property
+    def _constructor(self):
+        return LabelledTable
+
+    def __repr__(self) -> str:
+        with pd.option_context("display.max_colwidth", None):
+            return super().__repr__()
+
+    def _repr_html_(self) -> str | None:
+        with pd.option_context("display.max_colwidth", None):
+            html = super()._repr_html_()
+        return None if html is None else _unbroken_cells(html, self.attrs.get("lang"))
+
+
+#: Cells up to this many characters stay on one line in HTML (numbers, case ids, method words).
+_SHORT_CELL = 24
+_CELL = re.compile(r"<(td|th)>([^<]*)</\1>")
+
+
+def _unbroken_cells(html: str, lang: str | None) -> str:
+    import html as _html
+
+    head, sep, body = html.partition("<tbody>")
+    if not sep:
+        return html
+
+    def cell(m: re.Match) -> str:
+        tag, text = m.groups()
+        if len(_html.unescape(text)) > _SHORT_CELL:
+            return m.group(0)
+        return f'<{tag} style="white-space: nowrap">{text}</{tag}>'
+
+    if lang == "ko":  # Korean wraps between words (as the brief does), not inside one
+        head = head.replace("<table ", '<table style="word-break: keep-all" ', 1)
+    return head + sep + _CELL.sub(cell, body)
+
+
+def _missing(v: Any) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)
+
+
+def _is_flag_column(column: pd.Series) -> bool:
+    if column.dtype == bool or str(column.dtype) == "boolean":
+        return True
+    if column.dtype != object:
+        return False
+    import numpy as np
+
+    values = [v for v in column if not _missing(v)]
+    return bool(values) and all(isinstance(v, (bool, np.bool_)) for v in values)
+
+
+def _cell_word(v: Any, lang: str) -> Any:
+    """A method word for a table cell: as in :func:`value_word`, and in English with a capital, as a cell starts."""
+    word = value_word(v, lang=lang)
+    known = isinstance(v, str) and (word != v or v in phrases("table_values"))  # a user's own value stays as given
+    if lang == "en" and known and word[:1].islower():
+        return word[:1].upper() + word[1:]
+    return word
 
 
 class Prose:
-    """Markdown for Jupyter with a plain-text fallback (so nbval and text exports see the words too)."""
+    """Markdown for Jupyter with a plain-text fallback (so nbval and text exports see the words too).
 
-    def __init__(self, text: str):
+    `markdown` is the Markdown when it differs from the text (QCA expressions with ``~`` escaped, which Markdown
+    would strike through).
+    """
+
+    def __init__(self, text: str, markdown: str | None = None):
         self.data = text
+        self._markdown = text if markdown is None else markdown
 
     def _repr_markdown_(self) -> str:
-        return self.data
+        return self._markdown
 
     def __repr__(self) -> str:
         return self.data
@@ -313,7 +436,77 @@ def prose(key: str, *, lang: str = "en", **fields: Any) -> Prose:
     'The whole figure catalogue in one language, com'
     """
     text = phrase("notebooks", key, lang, **fields)
+    # A field is data, not Markdown: "~integration" or "a*b" in it must not strike through or emphasise.
+    markdown = phrase("notebooks", key, lang, **{k: _md(v) if isinstance(v, str) else v for k, v in fields.items()})
     # The locale file wraps long paragraphs; Markdown reads a single line break as a space, which Japanese does
     # not put between words. Join the lines of a paragraph the way the language writes.
-    text = re.sub(r"(?<=[^\n])\n(?=[^\n#*\-])", "" if lang == "ja" else " ", text)
-    return Prose(text)
+    text, markdown = (re.sub(r"(?<=[^\n])\n(?=[^\n#*\-])", "" if lang == "ja" else " ", t) for t in (text, markdown))
+    return Prose(text, markdown=markdown)
+
+
+def _md(text: str) -> str:
+    """`text` safe inside Markdown: ``~`` (strike-through in JupyterLab) and ``*`` (emphasis) escaped."""
+    return re.sub(r"([~*_])", r"\\\1", text)
+
+
+def solution_note(solution: Any, *, lang: str = "en") -> Prose:
+    """A QCA solution in words for a reader of `lang`: its models with codebook labels, and what it assumed.
+
+    What :func:`krihs_analysis.qca.minimize`'s printout says in R's notation (``intermediary*integration ->
+    sustainability``), in the reader's language: each model, whether the list of models was cut short, the
+    remainders used as simplifying assumptions and, for an intermediate solution, the easy and difficult
+    counterfactuals. Show the fit beside it with ``labelled(solution.table, lang=lang)``.
+
+    Parameters
+    ----------
+    solution
+        What :func:`krihs_analysis.qca.minimize` returns.
+    lang : str
+        One of :data:`krihs_analysis.codebook.LANGS`.
+
+    Returns
+    -------
+    Prose
+        Markdown in Jupyter, its text (``.data``) elsewhere.
+
+    Raises
+    ------
+    ValueError
+        `solution` is not what ``qca.minimize`` returns, or an unknown language.
+
+    Examples
+    --------
+    >>> from krihs_analysis import qca
+    >>> from krihs_analysis.data import read_cases
+    >>> conditions = ["intermediary", "integration"]
+    >>> data = qca.from_cases(read_cases(), outcome="sustainability", conditions=conditions)
+    >>> tt = qca.truth_table(data, "sustainability", conditions, incl_cut=0.8)
+    >>> solution_note(qca.minimize(tt, kind="parsimonious"), lang="en").data
+    'Parsimonious solution. M1: Intermediate support organisation · project integration → overall sustainability.'
+    """
+    check_lang(lang)
+    needed = ("kind", "outcome", "models", "truncated", "simplifying_assumptions")
+    if not all(hasattr(solution, a) for a in needed):
+        raise ValueError(f"solution must be what qca.minimize(...) returns, got a {type(solution).__name__}")
+    from .figures.catalogue import expression_label  # numpy/pandas only; matplotlib stays unloaded
+
+    outcome = expression_label(solution.outcome, lang)
+    models = [f"M{i}: {expression(m, lang=lang)} → {outcome}" for i, m in enumerate(solution.models, start=1)]
+    none = value_word("none", lang=lang)
+
+    def rows(values) -> str:
+        return ", ".join(map(str, values)) or none
+
+    sep = "" if lang == "ja" else " "
+    head = phrase("notebooks", f"qca_{solution.kind}", lang)  # "Parsimonious solution."
+    parts = [phrase("notebooks", "qca_solution_models", lang, models="; ".join(models))]
+    if solution.truncated:
+        parts.append(phrase("notebooks", "qca_solution_truncated", lang, n=len(solution.models)))
+    if solution.simplifying_assumptions:
+        parts.append(phrase("notebooks", "qca_solution_assumptions", lang, rows=rows(solution.simplifying_assumptions)))
+    if solution.kind == "intermediate":
+        parts.append(phrase("notebooks", "qca_solution_counterfactuals", lang,
+                            easy=rows(solution.easy_counterfactuals), difficult=rows(solution.difficult_counterfactuals)))
+    rest = sep.join(parts)
+    return Prose(f"{head}{sep}{rest}", markdown=f"**{head}**{sep}{_md(rest)}")
+
