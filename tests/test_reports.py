@@ -636,3 +636,33 @@ def test_exported_pages_carry_a_title_and_the_language_of_the_run(tmp_path, brie
     assert re.search(r'<html lang="(\w+)"', page).group(1) == (lang or "en")
     assert re.search(r"<title>(.*?)</title>", page).group(1) == title
     assert json.dumps(nb, sort_keys=True) == before  # the notebook given is not changed
+
+
+@pytest.mark.parametrize("brief", [True, False])
+def test_korean_pages_break_lines_between_words_not_inside_one(tmp_path, brief):
+    # The exported Korean pages broke 스물여섯 ("twenty-six") after its first syllable: browsers break Hangul
+    # anywhere unless told word-break: keep-all, which the brief's own stylesheet says and nbconvert's did not.
+    import shutil
+    import subprocess
+
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    from krihs_analysis.pdf import find_chromium
+
+    if find_chromium() is None or shutil.which("pdftotext") is None:
+        pytest.skip("Chromium and poppler are installed by `make setup`")
+    sentence = ("간명해는 관측되지 않은 조합을 단순화 가정으로 사용하고 중간해는 모든 조건이 도움이 된다는 방향 기대에 맞는 "
+                "잔여만 사용합니다 사례가 스물여섯 개뿐이므로 해는 일반 법칙이 아니라 이 사례들에 대한 기술로 읽어야 "
+                "합니다 ") * 3
+    nb = new_notebook(cells=[new_markdown_cell(sentence)])
+    nb.metadata["papermill"] = {"parameters": {"lang": "ko"}}
+    words = set(sentence.split())
+    reports.export_html(nb, tmp_path / "page.html", brief=brief)
+    assert "word-break: keep-all" in (tmp_path / "page.html").read_text(encoding="utf-8")
+    assert reports.export_pdf(nb, tmp_path / "page.pdf", brief=brief).startswith("pdf:")
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "page.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    lines = [line.split() for line in text.splitlines() if line.strip()]
+    printed = [w for line in lines for w in line if any("\uac00" <= ch <= "\ud7a3" for ch in w)]
+    assert len(lines) > 3  # the sentence wrapped
+    assert set(printed) <= words, sorted(set(printed) - words)
