@@ -289,3 +289,20 @@ def test_the_headline_reads_as_a_sentence_for_one_case_and_for_none_below(codes,
     assert fig._krihs["title"] == phrase("fig_fiscal", key, "en", n=len(codes), median="0.45", year=2021)
     assert "All 1 " not in fig._krihs["title"] and "0 of the" not in fig._krihs["title"]
     close_figure(fig)
+
+
+def test_no_case_marker_hides_another_and_each_label_points_at_its_own(drawn):
+    # Nantan (0.31) was drawn exactly under Akitakata (0.32) in the "Other cities" row: four names, three markers.
+    for lang, fig in drawn.items():
+        centres = {}
+        for code in NAMES[lang]:
+            (marker,) = by_gid(fig, f"fiscal-case-{code}")
+            centres[code] = marker.get_offset_transform().transform(marker.get_offsets()[0])
+            (label,) = by_gid(fig, f"fiscal-case-label-{code}")
+            assert tuple(label.xy) == pytest.approx(tuple(marker.get_offsets()[0]))  # the leader ends at the marker
+        size = np.sqrt(26) * fig.dpi / 72  # the markers' width in pixels (s=26 points²)
+        codes = list(centres)
+        for i, a in enumerate(codes):
+            for b in codes[i + 1:]:
+                dx, dy = np.abs(centres[a] - centres[b])
+                assert dx >= size or dy >= size, (lang, a, b, dx, dy)

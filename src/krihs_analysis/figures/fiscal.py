@@ -100,6 +100,26 @@ def _spread(values: Sequence[float], gap: float) -> list[float]:
     return out.tolist()
 
 
+def _stack(values: Sequence[float], across: float, up: float) -> list[float]:
+    """Vertical offsets for markers at sorted `values` along a row: 0 where a marker has room, else the first
+    free place towards its label (the labels alternate above and below: the first above), then away from it.
+
+    >>> _stack([0.25, 0.31, 0.32, 0.43], across=0.05, up=0.2)
+    [0.0, 0.0, -0.2, 0.0]
+    """
+    placed: list[tuple[float, float]] = []
+    out = []
+    for i, x in enumerate(values):
+        side = -1 if i % 2 == 0 else 1  # the label's side: -1 above the row (the y axis runs downwards)
+        for k in range(len(values) + 1):
+            dy = 0.0 if k == 0 else side * (-1) ** (k + 1) * up * ((k + 1) // 2)
+            if all(abs(x - px) >= across or abs(dy - py) >= up for px, py in placed):
+                break
+        placed.append((x, dy))
+        out.append(dy)
+    return out
+
+
 def fiscal_context(
     panel: pd.DataFrame | None = None,
     municipalities: pd.DataFrame | None = None,
@@ -234,12 +254,19 @@ def fiscal_context(
         half = {code: st.text_width(str(n), fontsize=6.5) / 2 / axes_in * xmax
                 for code, n in case_rows["label"].items()}
         gap = max([0.17 * xmax, *((2 * h + 0.1 / axes_in * xmax) for h in half.values())])
+        # Markers closer than their own size are stacked up and down the row (Nantan 0.31 disappeared under
+        # Akitakata 0.32): a marker of s=26 points² is about 5 points across; 1 point of white between them.
+        rows_in = 0.85 * left.get_position().height * fig.get_figheight() / (len(types) + 0.45)
+        across = (26 ** 0.5 + 1) / 72 / axes_in * xmax
+        up = min(0.3, (26 ** 0.5 + 1) / 72 / rows_in)
         for yrow in sorted({row_of[t] for t in case_rows["type_label"]}):
             here = case_rows[case_rows["type_label"].map(row_of) == yrow].sort_values("fiscal_strength_index")
-            for code, rec in here.iterrows():
+            at = _stack(here["fiscal_strength_index"].tolist(), across, up)
+            for (code, rec), dy in zip(here.iterrows(), at, strict=True):
                 color, marker = style_of[code]
-                left.scatter([rec["fiscal_strength_index"]], [yrow], s=26, color=color, marker=marker,
+                left.scatter([rec["fiscal_strength_index"]], [yrow + dy], s=26, color=color, marker=marker,
                              edgecolor="white", linewidth=0.6, zorder=5, gid=f"fiscal-case-{code}")
+            point = dict(zip(here.index, (yrow + dy for dy in at), strict=True))
             # Labels alternate above and below the box, spread sideways so that neighbours do not collide.
             for side, sub in ((-1, here.iloc[0::2]), (1, here.iloc[1::2])):
                 xs = _spread(sub["fiscal_strength_index"].tolist(), gap)
@@ -247,7 +274,7 @@ def fiscal_context(
                 # spacing between them stays.
                 shift = max([0.0, *(half[c] + 0.02 * xmax - x for x, c in zip(xs, sub.index, strict=True))])
                 for x, (code, rec) in zip(xs, sub.iterrows(), strict=True):
-                    left.annotate(rec["label"], (rec["fiscal_strength_index"], yrow),
+                    left.annotate(rec["label"], (rec["fiscal_strength_index"], point[code]),
                                   xytext=(x + shift, yrow + side * 0.46), textcoords="data",
                                   ha="center", va="center", fontsize=6.5, color=st.INK,
                                   # on white, above the national-median line, which crossed "Nantan City"
