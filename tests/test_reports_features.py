@@ -557,3 +557,53 @@ def test_a_case_card_says_only_what_the_sheet_records_about_support(case_id, lan
     got_outcome = re.search(r'<p class="outcome">(.*?)</p>', html).group(1)
     assert got_lede.endswith(lede) and outcome in got_outcome
     assert "–" not in got_outcome and "0 years" not in got_lede and "0년간" not in got_lede
+
+
+def test_a_case_card_names_the_cases_role_in_the_standard_qca_by_the_definitions_of_the_roles():
+    # The cards said "its role in the QCA solution is added once the QCA results are saved per case", and never
+    # added it. Reference: the roles' definitions (Schneider & Rohlfing; SetMethods smmr) applied by hand to the
+    # memberships in the brief's model (intermediary*integration on the sample, fuzzy, cuts 0.8 / 0.5).
+    import re
+
+    from krihs_analysis import qca
+    from krihs_analysis.data import read_cases
+    from krihs_analysis.reports.cards import card_data, card_view
+
+    cases = read_cases()
+    xy = qca.xy_data(qca.from_cases(cases, kind="fuzzy"), "intermediary*integration", outcome="sustainability")
+    want = {}
+    for r in xy.itertuples():
+        want[r.case_id] = ("typical" if r.x > 0.5 and r.y > 0.5 else "deviant_consistency" if r.x > 0.5
+                           else "deviant_coverage" if r.y > 0.5 else "irrelevant")
+    cards = card_data(cases)
+    assert {c["case_id"]: c["qca"]["role"] for c in cards} == want
+    assert {c["qca"]["model"] for c in cards} == {"intermediary*integration"}
+    assert set(want.values()) == {"typical", "deviant_consistency", "deviant_coverage", "irrelevant"}
+    html = card_view(cases, "KR-P7-A", lang="en")._repr_html_()
+    sentence = re.search(r'<p class="qca">(.*?)</p>', html).group(1)
+    assert "Intermediate support organisation · project integration → overall sustainability" in sentence
+    assert "deviant case for consistency" in sentence and "added once" not in html
+    assert "일탈 사례" in card_view(cases, "KR-P7-A", lang="ko")._repr_html_()
+
+
+def test_a_card_of_a_sheet_without_a_qca_solution_says_so():
+    import re
+
+    from krihs_analysis.data import read_cases
+    from krihs_analysis.reports.cards import card_view
+
+    flat = read_cases().assign(sustainability=0)  # no case sustained: no truth-table row is coded 1
+    sentence = re.search(r'<p class="qca">(.*?)</p>', card_view(flat, "JP-01", lang="en")._repr_html_()).group(1)
+    assert sentence.startswith("This sheet gives no QCA solution at the standard cuts (consistency 0.8, PRI 0.5)")
+
+
+def test_a_card_writes_one_number_of_decimals_per_median_column():
+    import re
+
+    from krihs_analysis.data import read_cases
+    from krihs_analysis.reports.cards import card_view
+
+    html = card_view(read_cases(), "JP-01", lang="en")._repr_html_()
+    rows = re.findall(r"<tr><td>.*?</tr>", html)
+    country = [re.findall(r'<td class="n">(.*?)</td>', r)[1] for r in rows]
+    assert "2.5" in country and "2" not in country and "2.0" in country  # was 3, 2.5, 2 in one column

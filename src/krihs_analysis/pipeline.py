@@ -198,6 +198,12 @@ def family_table(comparison: pd.DataFrame, association: pd.DataFrame, *, family:
     return out[FAMILY_COLUMNS]
 
 
+#: The standard QCA's sets and cuts (consistency, PRI): what :func:`analyse` and the case cards use unless told.
+QCA_KIND = "fuzzy"
+QCA_INCL_CUT = 0.8
+QCA_PRI_CUT = 0.5
+
+
 def analyse(
     cases: pd.DataFrame,
     *,
@@ -207,9 +213,9 @@ def analyse(
     cluster: str | None = "cluster",
     strata: str | None = None,
     qca_conditions: Sequence[str] | None = None,
-    qca_kind: str = "fuzzy",
-    incl_cut: float = 0.8,
-    pri_cut: float = 0.5,
+    qca_kind: str = QCA_KIND,
+    incl_cut: float = QCA_INCL_CUT,
+    pri_cut: float = QCA_PRI_CUT,
 ) -> Results:
     """Run the standard analysis set on `cases`.
 

@@ -95,6 +95,7 @@ def card_data(cases, *, variables: Sequence[str] | None = None) -> list[dict[str
     illustrative = bool(is_illustrative(cases))
     meta = {c: cases[c].tolist() for c in _META if c in cases.columns}
     meta.update(_reader_names(cases))
+    roles, model = _qca_roles(cases)
     out = []
     for i, (cid, ctry, prog) in enumerate(zip(cases["case_id"].astype(str), country, programme)):
         row = codes.iloc[i]
@@ -106,8 +107,34 @@ def card_data(cases, *, variables: Sequence[str] | None = None) -> list[dict[str
             "n_country": int(n_country[ctry]), "n_programme": int(n_programme[prog]),
             "meta": {c: _plain(vals[i]) for c, vals in meta.items()},
             "illustrative": illustrative,
+            "qca": {"role": roles.get(cid), "model": model},
         })
     return out
+
+
+def _qca_roles(cases) -> tuple[dict[str, str], str | None]:
+    """Each case's role in the standard QCA (:func:`krihs_analysis.pipeline.analyse`'s: fuzzy sets on the default
+    conditions, consistency 0.8, PRI 0.5, the first parsimonious model), and that model; ``({}, None)`` when the
+    sheet gives no solution at those cuts (the card says so)."""
+    import warnings
+
+    from .. import qca
+    from ..pipeline import QCA_INCL_CUT, QCA_KIND, QCA_PRI_CUT
+
+    conditions = list(qca.DEFAULT_CONDITIONS)
+    try:
+        data = qca.from_cases(cases, conditions=conditions, kind=QCA_KIND)
+        tt = qca.truth_table(data, "sustainability", conditions, incl_cut=QCA_INCL_CUT, pri_cut=QCA_PRI_CUT)
+        with warnings.catch_warnings():
+            # the first model is all a card names; a cap on the number of covers changes nothing for it
+            warnings.simplefilter("ignore", qca.CoverCapWarning)
+            solution = qca.minimize(tt, kind="parsimonious")
+    except ValueError:  # no row passes the cuts, or no variation in a set: no solution to place the case in
+        return {}, None
+    if not solution.models:
+        return {}, None
+    roles = qca.case_roles(data, "sustainability", solution.models[0])
+    return dict(zip(roles["case_id"].astype(str), roles["role"].astype(str), strict=True)), solution.models[0]
 
 
 def _reader_names(cases) -> dict[str, list[str | None]]:
@@ -202,15 +229,47 @@ def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
     head = [phrase("case_card", k, lang, country=country_name) for k in
             ("col_variable", "col_code", "col_level", "col_country", "col_programme")]
     rows = ["<tr>" + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>"]
-    for v in card["variables"]:
+    # One number of decimals per column: a column with a half code in it writes 2.0 beside 2.5, not 2
+    medians = {k: _column(card[k][v] for v in card["variables"]) for k in ("country_median", "programme_median")}
+    for i, v in enumerate(card["variables"]):
         code = card["codes"][v]
         rows.append(f"<tr><td>{e(cb[v].label(lang))}</td><td class=\"n\">{fmt_median(code)}</td>"
-                    f"<td>{e(_level(v, code, lang))}</td><td class=\"n\">{fmt_median(card['country_median'][v])}</td>"
-                    f"<td class=\"n\">{fmt_median(card['programme_median'][v])}</td></tr>")
+                    f"<td>{e(_level(v, code, lang))}</td><td class=\"n\">{medians['country_median'][i]}</td>"
+                    f"<td class=\"n\">{medians['programme_median'][i]}</td></tr>")
     parts.append("<table>" + "".join(rows) + "</table>")
-    parts.append(f'<p class="note">{e(phrase("case_card", "medians_note", lang, n_country=card["n_country"], n_programme=card["n_programme"]))} '
-                 f'{e(phrase("case_card", "qca_pending", lang))}</p>')
+    parts.append(f'<p class="note">{e(phrase("case_card", "medians_note", lang, n_country=card["n_country"], n_programme=card["n_programme"]))}</p>')
+    parts.append(f'<h2>{e(phrase("case_card", "qca_heading", lang))}</h2><p class="qca">{e(qca_sentence(card, lang=lang))}</p>')
     return "\n".join(parts)
+
+
+def _column(values) -> list[str]:
+    """Medians of codes for one table column: whole numbers, or one decimal for all when one is a half.
+
+    >>> _column([3.0, 2.5, None]), _column([3.0, 2.0])
+    (['3.0', '2.5', '–'], ['3', '2'])
+    """
+    from .._format import fmt_median, fmt_num, is_missing
+
+    values = list(values)
+    halves = any(not is_missing(x) and float(x) != int(float(x)) for x in values)
+    return [fmt_num(x, digits=1) if halves else fmt_median(x) for x in values]
+
+
+def qca_sentence(card: Mapping[str, Any], *, lang: str) -> str:
+    """The case's role in the standard QCA solution, in words (or why the card names none)."""
+    from .._format import fmt_num
+    from ..display import expression
+    from ..pipeline import QCA_INCL_CUT, QCA_PRI_CUT
+
+    cuts = {"incl_cut": fmt_num(QCA_INCL_CUT, digits=1), "pri_cut": fmt_num(QCA_PRI_CUT, digits=1)}
+    qca = card.get("qca") or {}
+    if not qca.get("model") or not qca.get("role"):
+        return phrase("case_card", "qca_none", lang, **cuts)
+    from ..figures.catalogue import expression_label  # numpy/pandas only; matplotlib stays unloaded
+
+    return phrase("case_card", "qca_role", lang, **cuts, model=expression(qca["model"], lang=lang),
+                  outcome=expression_label("sustainability", lang),
+                  role=phrase("case_card", f"qca_{qca['role']}", lang))
 
 
 def card_page(card: Mapping[str, Any], *, lang: str, svg: str | None, css_href: str, back_href: str | None) -> str:
