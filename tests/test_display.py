@@ -172,3 +172,11 @@ def test_prose_fields_are_data_not_markdown():
     note = prose("nb04_tests", lang="en", tests="a*b, ~c*d")
     assert note.data == "Test solutions: a*b, ~c*d."
     assert note._repr_markdown_() == r"Test solutions: a\*b, \~c\*d."
+
+
+@pytest.mark.parametrize("lang,want", [("en", "(Intercept)"), ("ko", "(절편)"), ("ja", "(切片)")])
+def test_a_models_intercept_term_reads_in_the_readers_language(lang, want):
+    # firth_logit's "(Intercept)" stayed in English on the Korean page of notebook 03
+    out = labelled(pd.DataFrame({"term": ["(Intercept)", "integration"], "estimate": [0.5, 1.2]}), lang=lang,
+                   index="term")
+    assert out.index[0] == want

@@ -106,9 +106,11 @@ def _expression_label(v: Any, lang: str) -> Any:
         # leave_one_out's term of an association of x with y ("integration~sustainability"): a pair, not a negation
         return " ↔ ".join(_expression_label(name, lang) if k == 0 else expression_label(name, lang)
                           for k, name in enumerate(pair.groups()))
+    if v in phrases("table_values"):  # a model's own term: "(Intercept)"
+        return _cell_word(v, lang)
     try:
         label = expression_label(v, lang)
-    except ValueError:  # not an expression of codebook names (a threshold "0|1", "(Intercept)")
+    except ValueError:  # not an expression of codebook names (a threshold "0|1")
         return v
     first = re.match(r"~?([A-Za-z_][A-Za-z0-9_]*)", v)
     if lang != "en" or first is None or first.group(1) not in load_codebook():
