@@ -115,12 +115,18 @@ def test_labelled_true_false_read_as_words_and_any_missing_value_as_a_dash(lang,
                       "unique": pd.array([True, None, False], dtype="boolean"),
                       "row": pd.array([None, 23, None], dtype="Int64"),
                       "most_typical": np.array([True, False, False], dtype=object)})
+    t["flag_arrow"] = pd.array([False, True, None], dtype="bool[pyarrow]")
+    t["flag_category"] = pd.Categorical([True, None, False])
     out = labelled(t, lang=lang, index="case_id")
     assert out.iloc[:, 0].tolist() == [yes, no, yes]
     assert out.iloc[:, 1].tolist() == [yes, "–", no]
-    assert out.iloc[:, 2].tolist() == ["–", 23, "–"]  # was "<NA>"
     assert out.iloc[:, 3].tolist() == [yes, no, no]
-    assert "<NA>" not in repr(out) and "True" not in repr(out)
+    assert out.iloc[:, 4].tolist() == [no, yes, "–"] and out.iloc[:, 5].tolist() == [yes, "–", no]
+    # a count keeps its type (the table still sorts and saves); only what is shown has the dash
+    assert str(out.iloc[:, 2].dtype) == "Int64" and out.iloc[:, 2].sort_values().iloc[0] == 23
+    for shown in (repr(out), out._repr_html_()):
+        assert "<NA>" not in shown and "&lt;NA&gt;" not in shown and "True" not in shown and "–" in shown
+    assert repr(out).splitlines()[-1].split()[3] == "–"  # was "<NA>"
 
 
 def test_labelled_english_method_words_start_a_cell_with_a_capital_and_a_users_own_words_stay():
@@ -161,7 +167,8 @@ def test_solution_note_says_the_solution_in_the_readers_words_with_what_it_assum
     assert {"en": "Intermediate support organisation", "ko": "중간지원조직", "ja": "中間支援組織"}[lang] in note.data
     rows = ", ".join(map(str, pars.simplifying_assumptions))
     assert rows and rows in note.data  # the remainders it assumed are named by row
-    assert note._repr_markdown_().startswith("**")
+    # the bold closes before the full stop: "**簡潔解。**M1" showed its asterisks (CommonMark's flanking rules)
+    assert re.match(r"\*\*[^*.。]+\*\*[.。]", note._repr_markdown_())
     counterfactuals = solution_note(inter, lang=lang).data
     assert ", ".join(map(str, inter.difficult_counterfactuals)) in counterfactuals
 
@@ -180,3 +187,23 @@ def test_a_models_intercept_term_reads_in_the_readers_language(lang, want):
     out = labelled(pd.DataFrame({"term": ["(Intercept)", "integration"], "estimate": [0.5, 1.2]}), lang=lang,
                    index="term")
     assert out.index[0] == want
+
+
+def test_labelled_leaves_the_method_word_none_as_a_word_and_capitalises_every_known_word():
+    # "none" became "None", then a dash, as if the interval were missing; a word with a number stayed lower-case
+    t = pd.DataFrame({"variable": ["integration", "sustainability"],
+                      "ci_method": ["none", "none (stratum too small for a within-stratum bootstrap: n = 3 cases)"]})
+    assert labelled(t, lang="en").iloc[:, 0].tolist() == [
+        "None", "None (stratum too small for a within-stratum bootstrap: n = 3 cases)"]
+    assert labelled(t, lang="ko").iloc[0, 0] == "없음"
+
+
+def test_an_empty_labelled_table_prints_as_an_empty_table():
+    assert repr(labelled(pd.DataFrame({"n": pd.Series([], dtype="int64")}), lang="en")).startswith("Empty DataFrame")
+
+
+def test_prose_keeps_markdown_a_field_means_and_file_names_without_backslashes():
+    from krihs_analysis.display import solution_note  # noqa: F401 (the escaping rule is shared)
+
+    note = prose("nb04_tests", lang="en", tests="the case *coding* in cases_sample.csv; a*b")
+    assert note._repr_markdown_() == r"Test solutions: the case *coding* in cases_sample.csv; a\*b."

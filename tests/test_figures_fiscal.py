@@ -306,3 +306,18 @@ def test_no_case_marker_hides_another_and_each_label_points_at_its_own(drawn):
             for b in codes[i + 1:]:
                 dx, dy = np.abs(centres[a] - centres[b])
                 assert dx >= size or dy >= size, (lang, a, b, dx, dy)
+
+
+def test_tied_case_markers_stay_in_their_own_row():
+    # Seven towns at an index of 0.30 (MIC writes two decimals: ties are common): the stacked markers reached the
+    # rows of Tokyo's wards and of the villages
+    panel, types = read_context("jp_municipal_fiscal"), read_context("jp_municipalities")
+    latest = panel[panel["fiscal_year"] == panel["fiscal_year"].max()].merge(types[["code", "municipality_type"]],
+                                                                            on="code")
+    towns = latest[(latest["municipality_type"] == "town") & (latest["fiscal_strength_index"] == 0.30)].head(7)
+    assert len(towns) == 7
+    fig = fiscal_context(cases=list(towns["code"]), lang="en")
+    rows = {t.get_text(): k for k, t in enumerate(by_gid(fig, "fiscal-distribution")[0].get_yticklabels())}
+    town_row = next(k for label, k in rows.items() if label.startswith("Towns"))
+    ys = [by_gid(fig, f"fiscal-case-{code}")[0].get_offsets()[0][1] for code in towns["code"]]
+    assert all(abs(y - town_row) < 0.45 for y in ys), (town_row, ys)

@@ -569,16 +569,24 @@ def test_a_case_card_names_the_cases_role_in_the_standard_qca_by_the_definitions
     from krihs_analysis.data import read_cases
     from krihs_analysis.reports.cards import card_data, card_view
 
+    def by_definition(sheet):
+        xy = qca.xy_data(qca.from_cases(sheet, kind="fuzzy"), "intermediary*integration", outcome="sustainability")
+        return {r.case_id: ("typical" if r.x > 0.5 and r.y > 0.5 and r.x <= r.y else "typical_degree"
+                            if r.x > 0.5 and r.y > 0.5 else "deviant_consistency" if r.x > 0.5
+                            else "deviant_coverage" if r.y > 0.5 else "irrelevant") for r in xy.itertuples()}
+
     cases = read_cases()
-    xy = qca.xy_data(qca.from_cases(cases, kind="fuzzy"), "intermediary*integration", outcome="sustainability")
-    want = {}
-    for r in xy.itertuples():
-        want[r.case_id] = ("typical" if r.x > 0.5 and r.y > 0.5 else "deviant_consistency" if r.x > 0.5
-                           else "deviant_coverage" if r.y > 0.5 else "irrelevant")
+    want = by_definition(cases)
     cards = card_data(cases)
     assert {c["case_id"]: c["qca"]["role"] for c in cards} == want
     assert {c["qca"]["model"] for c in cards} == {"intermediary*integration"}
     assert set(want.values()) == {"typical", "deviant_consistency", "deviant_coverage", "irrelevant"}
+    # more in the recipe (1.0) than in the outcome (0.67): no role in smmr's list, and the card said "no solution"
+    degree = cases.assign(sustainability=[2 if c == "JP-02" else v for c, v in zip(cases["case_id"],
+                                                                                   cases["sustainability"])])
+    roles = {c["case_id"]: c["qca"]["role"] for c in card_data(degree)}
+    assert roles == by_definition(degree) and roles["JP-02"] == "typical_degree"
+    assert "not in degree" in card_view(degree, "JP-02", lang="en")._repr_html_()
     html = card_view(cases, "KR-P7-A", lang="en")._repr_html_()
     sentence = re.search(r'<p class="qca">(.*?)</p>', html).group(1)
     assert "Intermediate support organisation · project integration → overall sustainability" in sentence
@@ -607,3 +615,18 @@ def test_a_card_writes_one_number_of_decimals_per_median_column():
     rows = re.findall(r"<tr><td>.*?</tr>", html)
     country = [re.findall(r'<td class="n">(.*?)</td>', r)[1] for r in rows]
     assert "2.5" in country and "2" not in country and "2.0" in country  # was 3, 2.5, 2 in one column
+
+
+def test_a_blank_qca_code_leaves_that_case_out_of_the_qca_and_the_other_cards_keep_their_roles():
+    import re
+
+    from krihs_analysis.data import read_cases
+    from krihs_analysis.reports.cards import card_data, card_view
+
+    cases = read_cases()
+    cases.loc[cases["case_id"] == "KR-P1-A", "gov_role"] = None  # one blank cell took the role off all 26 cards
+    roles = {c["case_id"]: c["qca"]["role"] for c in card_data(cases)}
+    assert roles["KR-P1-A"] == "incomplete" and roles["JP-01"] == "typical"
+    assert sum(r is None for r in roles.values()) == 0
+    html = card_view(cases, "KR-P1-A", lang="en")._repr_html_()
+    assert "left out of it: a condition or the outcome is blank" in re.search(r'<p class="qca">(.*?)</p>', html).group(1)

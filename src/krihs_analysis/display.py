@@ -303,11 +303,10 @@ def labelled(
         shown = [fmt_num(v, digits=digits) for v in out[c]]
         decimals = max((len(t.rstrip("0").partition(".")[2]) for t in shown if t != MISSING), default=0)
         out[c] = [fmt_num(v, digits=decimals) for v in out[c]]
-    for c in out.columns:  # a missing value of any kind reads as a dash, not "None", "<NA>" or "NaT"
+    for c in out.columns:  # a missing name or method reads as a dash (numbers keep their type: see LabelledTable)
         column = out[c]
-        if column.dtype == object or str(column.dtype) == "str" or column.isna().any():
-            out[c] = [MISSING if _missing(v) or (isinstance(v, str) and v in ("None", "nan")) else v
-                      for v in column.astype(object)]
+        if column.dtype == object or str(column.dtype) == "str":
+            out[c] = [MISSING if _missing(v) else v for v in column.astype(object)]
     keys = [k for k in keys if k in out.columns]
     if keys:
         out = out.set_index(keys)
@@ -332,13 +331,23 @@ class LabelledTable(pd.DataFrame):
     def _constructor(self):
         return LabelledTable
 
+    def _shown(self) -> pd.DataFrame:
+        """A plain copy for the eye: a missing value in a column of numbers or dates reads as a dash (the table
+        itself keeps the column's type, so that it still sorts and saves)."""
+        shown = pd.DataFrame(self)
+        for c in range(shown.shape[1]):
+            column = shown.iloc[:, c]
+            if column.dtype != object and str(column.dtype) != "str" and column.isna().any():
+                shown.isetitem(c, [MISSING if _missing(v) else v for v in column.astype(object)])
+        return shown
+
     def __repr__(self) -> str:
         with pd.option_context("display.max_colwidth", None):
-            return super().__repr__()
+            return repr(self._shown())
 
     def _repr_html_(self) -> str | None:
         with pd.option_context("display.max_colwidth", None):
-            html = super()._repr_html_()
+            html = self._shown()._repr_html_()
         return None if html is None else _unbroken_cells(html, self.attrs.get("lang"))
 
 
@@ -370,8 +379,10 @@ def _missing(v: Any) -> bool:
 
 
 def _is_flag_column(column: pd.Series) -> bool:
-    if column.dtype == bool or str(column.dtype) == "boolean":
+    if column.dtype == bool or str(column.dtype) in ("boolean", "bool[pyarrow]"):
         return True
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        column = column.astype(object)
     if column.dtype != object:
         return False
     import numpy as np
@@ -381,12 +392,8 @@ def _is_flag_column(column: pd.Series) -> bool:
 
 
 def _cell_word(v: Any, lang: str) -> Any:
-    """A method word for a table cell: as in :func:`value_word`, and in English with a capital, as a cell starts."""
-    word = value_word(v, lang=lang)
-    known = isinstance(v, str) and (word != v or v in phrases("table_values"))  # a user's own value stays as given
-    if lang == "en" and known and word[:1].islower():
-        return word[:1].upper() + word[1:]
-    return word
+    """A method word for a table cell: :func:`value_word`, in English with a capital, as a cell starts."""
+    return value_word(v, lang=lang, capital=True)
 
 
 class Prose:
@@ -447,8 +454,10 @@ def prose(key: str, *, lang: str = "en", **fields: Any) -> Prose:
 
 
 def _md(text: str) -> str:
-    """`text` safe inside Markdown: ``~`` (strike-through in JupyterLab) and ``*`` (emphasis) escaped."""
-    return re.sub(r"([~*_])", r"\\\1", text)
+    """A field's value safe inside Markdown: ``~`` (a negation; JupyterLab strikes ``~a · ~b`` through) and a ``*``
+    between two words (R's AND: ``a*b, c*d`` set "b, c" in italics) escaped. Markdown the value means (``*coding*``)
+    and ``_`` (no emphasis inside a word; a backslash would show inside a code span) are left alone."""
+    return re.sub(r"(?<=\w)\*(?=\w)", r"\\*", text.replace("~", "\\~"))
 
 
 def solution_note(solution: Any, *, lang: str = "en") -> Prose:
@@ -510,5 +519,8 @@ def solution_note(solution: Any, *, lang: str = "en") -> Prose:
         parts.append(phrase("notebooks", "qca_solution_counterfactuals", lang,
                             easy=rows(solution.easy_counterfactuals), difficult=rows(solution.difficult_counterfactuals)))
     rest = sep.join(parts)
-    return Prose(f"{head}{sep}{rest}", markdown=f"**{head}**{sep}{_md(rest)}")
+    # "**簡潔解。**M1" does not close its bold in CommonMark (punctuation before, a letter after): the full stop
+    # goes outside the bold
+    stop = head[-1] if head[-1:] in (".", "。") else ""
+    return Prose(f"{head}{sep}{rest}", markdown=f"**{head[:len(head) - len(stop)]}**{stop}{sep}{_md(rest)}")
 

@@ -142,7 +142,7 @@ def phrase(domain: str, key: str, lang: str | None = None, /, **fields: Any) -> 
     return template.format(**fields) if needed else template
 
 
-def value_word(value: Any, *, lang: str) -> Any:
+def value_word(value: Any, *, lang: str, capital: bool = False) -> Any:
     """A word of a result table (how an interval or a p-value was computed, a test's direction) in `lang`.
 
     The words are ``locale/table_values.yaml``'s; a number inside one ("group too small: n = 2") is kept and
@@ -154,6 +154,9 @@ def value_word(value: Any, *, lang: str) -> Any:
         A cell of a result table, e.g. a ``ci_method`` or ``p_method``.
     lang
         One of :data:`LANGS`.
+    capital
+        Start a word this file knows with a capital in English, as a table cell starts ("Exact", "Pooled");
+        other languages and values it does not know are unchanged.
 
     Returns
     -------
@@ -166,9 +169,19 @@ def value_word(value: Any, *, lang: str) -> Any:
     >>> value_word("group too small: n = 2", lang="en")
     'group too small for an interval: n = 2'
     """
+    from ._validate import check_flag  # here: _validate imports pandas, which reading a phrase does not need
+
     check_lang(lang)
+    capital = check_flag(capital, "capital")  # "no" would have counted as True
     if not isinstance(value, str):
         return value
+    word = _known_word(value, lang)
+    if word is None:
+        return value
+    return word[:1].upper() + word[1:] if capital and lang == "en" else word
+
+
+def _known_word(value: str, lang: str) -> str | None:
     words = phrases("table_values")
     if value in words:
         return words[value][lang]
@@ -182,7 +195,7 @@ def value_word(value: Any, *, lang: str) -> Any:
         suffix = f" ({how})"
         if value.endswith(suffix) and value[: -len(suffix)] in words:
             return f"{words[value[: -len(suffix)]][lang]}{' ' if lang == 'en' else ''}({words[how][lang]})"
-    return value
+    return None
 
 
 @cache

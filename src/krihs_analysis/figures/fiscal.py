@@ -100,24 +100,30 @@ def _spread(values: Sequence[float], gap: float) -> list[float]:
     return out.tolist()
 
 
-def _stack(values: Sequence[float], across: float, up: float) -> list[float]:
+def _stack(values: Sequence[float], across: float, up: float, *, room: float = 0.4) -> list[float]:
     """Vertical offsets for markers at sorted `values` along a row: 0 where a marker has room, else the first
     free place towards its label (the labels alternate above and below: the first above), then away from it.
+    Places are whole steps of `up`, compared as whole numbers; when ties need more steps than `room` holds, the
+    steps shrink so that every marker stays in its own row.
 
     >>> _stack([0.25, 0.31, 0.32, 0.43], across=0.05, up=0.2)
     [0.0, 0.0, -0.2, 0.0]
+    >>> max(abs(d) for d in _stack([0.3] * 7, across=0.05, up=0.235)) <= 0.4
+    True
     """
-    placed: list[tuple[float, float]] = []
-    out = []
+    placed: list[tuple[float, int]] = []
+    slots = []
     for i, x in enumerate(values):
         side = -1 if i % 2 == 0 else 1  # the label's side: -1 above the row (the y axis runs downwards)
         for k in range(len(values) + 1):
-            dy = 0.0 if k == 0 else side * (-1) ** (k + 1) * up * ((k + 1) // 2)
-            if all(abs(x - px) >= across or abs(dy - py) >= up for px, py in placed):
+            slot = 0 if k == 0 else side * (-1) ** (k + 1) * ((k + 1) // 2)
+            if all(abs(x - px) >= across or slot != ps for px, ps in placed):
                 break
-        placed.append((x, dy))
-        out.append(dy)
-    return out
+        placed.append((x, slot))
+        slots.append(slot)
+    widest = max((abs(k) for k in slots), default=0)
+    step = min(up, room / widest) if widest else up
+    return [float(k * step) for k in slots]
 
 
 def fiscal_context(

@@ -114,27 +114,43 @@ def card_data(cases, *, variables: Sequence[str] | None = None) -> list[dict[str
 
 def _qca_roles(cases) -> tuple[dict[str, str], str | None]:
     """Each case's role in the standard QCA (:func:`krihs_analysis.pipeline.analyse`'s: fuzzy sets on the default
-    conditions, consistency 0.8, PRI 0.5, the first parsimonious model), and that model; ``({}, None)`` when the
-    sheet gives no solution at those cuts (the card says so)."""
+    conditions, consistency 0.8, PRI 0.5, the first parsimonious model), and that model.
+
+    A case with a blank condition or outcome is left out of the QCA and named "incomplete" (the others keep their
+    roles); a sheet without a solution at those cuts gives no model, and the cards say so.
+    """
     import warnings
 
     from .. import qca
+    from ..data import numeric_codes
     from ..pipeline import QCA_INCL_CUT, QCA_KIND, QCA_PRI_CUT
 
     conditions = list(qca.DEFAULT_CONDITIONS)
+    needed = [*conditions, "sustainability"]  # the card's own codes (card_data) need these columns too
+    ids = cases["case_id"].astype(str).to_numpy()
+    complete = numeric_codes(cases, needed).notna().all(axis=1).to_numpy()
+    roles = {cid: "incomplete" for cid in ids[~complete]}
     try:
-        data = qca.from_cases(cases, conditions=conditions, kind=QCA_KIND)
+        data = qca.from_cases(cases[complete], conditions=conditions, kind=QCA_KIND)
         tt = qca.truth_table(data, "sustainability", conditions, incl_cut=QCA_INCL_CUT, pri_cut=QCA_PRI_CUT)
         with warnings.catch_warnings():
             # the first model is all a card names; a cap on the number of covers changes nothing for it
             warnings.simplefilter("ignore", qca.CoverCapWarning)
             solution = qca.minimize(tt, kind="parsimonious")
-    except ValueError:  # no row passes the cuts, or no variation in a set: no solution to place the case in
-        return {}, None
+    except ValueError:  # no row passes the cuts, or a set without variation: no solution to place a case in
+        return roles, None
     if not solution.models:
-        return {}, None
-    roles = qca.case_roles(data, "sustainability", solution.models[0])
-    return dict(zip(roles["case_id"].astype(str), roles["role"].astype(str), strict=True)), solution.models[0]
+        return roles, None
+    model = solution.models[0]
+    found = qca.case_roles(data, "sustainability", model)
+    roles.update(zip(found["case_id"].astype(str), found["role"].astype(str), strict=True))
+    # case_roles (SetMethods' smmr) names no role for a case more in the recipe than in the outcome, both above
+    # 0.5: consistent in kind, not in degree
+    for r in qca.xy_data(data, model, outcome="sustainability").itertuples():
+        if str(r.case_id) not in roles:
+            roles[str(r.case_id)] = ("typical_degree" if r.x > 0.5 and r.y > 0.5 else "deviant_consistency"
+                                     if r.x > 0.5 else "deviant_coverage" if r.y > 0.5 else "irrelevant")
+    return roles, model
 
 
 def _reader_names(cases) -> dict[str, list[str | None]]:
