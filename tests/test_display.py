@@ -106,6 +106,11 @@ def test_labelled_short_cells_and_row_names_stay_on_one_line_and_korean_breaks_b
     long_cell = re.search(r"<td[^>]*>중간지원조직[^<]*</td>", html).group(0)
     assert "nowrap" not in long_cell  # a long label may wrap
     assert 'style="word-break: keep-all"' in html
+    # a case list breaks between ids, never inside one (the truth table showed "KR- / P6-A")
+    cases = labelled(pd.DataFrame({"row": [1], "cases": ["KR-P1-A,KR-P6-A,JP-11,JP-12,JP-13"]}), lang="ko",
+                     index="row")._repr_html_()
+    assert ('<span style="white-space: nowrap">KR-P6-A</span>, <span style="white-space: nowrap">JP-11</span>'
+            in cases)
     assert "keep-all" not in labelled(t, lang="ja", index="case_id")._repr_html_()
 
 

@@ -278,9 +278,11 @@ def test_the_run_front_page_links_every_html_and_pdf_in_three_languages(sequence
     assert runs[3].run_id in root and runs[2].run_id in root and "(latest)" in root
 
 
-def test_the_japanese_front_page_keeps_each_status_and_duration_on_one_line(tmp_path):
+@pytest.mark.parametrize("lang", ["ja", "ko"])
+def test_the_front_page_keeps_each_status_duration_and_header_word_whole(tmp_path, lang):
     # Printed (or in a narrow window), 成功 and 6.0秒 broke one character a line beside the thumbnails of a real
-    # run: Japanese breaks between any two characters. Read back from the printed page, each is one word.
+    # run: Japanese breaks between any two characters; the header broke 所要時|間 and 소요 시|간. Read back from the
+    # printed page, each is one word.
     from PIL import Image
 
     from krihs_analysis.pdf import find_chromium, print_pdf, word_boxes
@@ -290,17 +292,23 @@ def test_the_japanese_front_page_keeps_each_status_and_duration_on_one_line(tmp_
     if find_chromium() is None:
         pytest.skip("Chromium is installed by `make setup`")
     runs = []
-    for k, stem in enumerate(["02_korea_japan_comparison_ja", "03_integration_sustainability_ja"]):
-        figs = [f"figures/{stem}/{name}_ja.png" for name in ("core_task_gaps", "country_profile", "level_a", "b")]
+    for k, stem in enumerate([f"02_korea_japan_comparison_{lang}", f"03_integration_sustainability_{lang}"]):
+        figs = [f"figures/{stem}/{name}_{lang}.png" for name in ("core_task_gaps", "country_profile", "a", "b", "c", "d")]
         for f in figs:
             (tmp_path / f).parent.mkdir(parents=True, exist_ok=True)
             Image.new("RGB", (640, 160), "white").save(tmp_path / f)  # wide figures, as the catalogue's are
         runs.append({"name": stem.replace("_", "-"), "status": "ok", "duration_s": 5.1 + k,
                      "outputs": [f"html/{stem}.html", f"html/{stem}.brief.html", f"pdf/{stem}.pdf", *figs]})
     write_run_index(tmp_path, {"status": "ok", "runs": runs, "summary": {"total": 2, "ok": 2, "failed": 0}})
-    words = [w["word"] for w in word_boxes(print_pdf(tmp_path / "index.ja.html", tmp_path / "index.ja.pdf"))]
-    assert words.count(phrase("reports", "status_ok", "ja")) == 2, words
-    assert {"5.1秒", "6.1秒"} <= set(words), words
+    page = tmp_path / f"index.{lang}.html"
+    boxes = word_boxes(print_pdf(page, tmp_path / f"index.{lang}.pdf"))
+    words = [w["word"] for w in boxes]
+    assert words.count(phrase("reports", "status_ok", lang)) == 2, words
+    assert {"ja": {"5.1秒", "6.1秒"}, "ko": {"5.1초", "6.1초"}}[lang] <= set(words), words
+    header = phrase("reports", "duration", lang).split()  # 소요 시간: two words, on one line
+    first = words.index(header[0])
+    assert words[first:first + len(header)] == header, words
+    assert len({round(w["y0"]) for w in boxes[first:first + len(header)]}) == 1, boxes[first:first + len(header)]
 
 
 def test_headline_changes_read_the_saved_result_tables(tmp_path):

@@ -354,6 +354,11 @@ class LabelledTable(pd.DataFrame):
 #: Cells up to this many characters stay on one line in HTML (numbers, case ids, method words).
 _SHORT_CELL = 24
 _CELL = re.compile(r"<(td|th)>([^<]*)</\1>")
+_ID = re.compile(r"\b[A-Z0-9]+(?:-[A-Z0-9]+)+\b")  # case ids (KR-P6-A, JP-11), not words (resident-driven)
+
+
+def _unbroken_word(m: re.Match) -> str:
+    return f'<span style="white-space: nowrap">{m.group(0)}</span>'
 
 
 def _unbroken_cells(html: str, lang: str | None) -> str:
@@ -366,7 +371,8 @@ def _unbroken_cells(html: str, lang: str | None) -> str:
     def cell(m: re.Match) -> str:
         tag, text = m.groups()
         if len(_html.unescape(text)) > _SHORT_CELL:
-            return m.group(0)
+            # a long cell wraps, between its words: a case id in a list (KR-P6-A) is one word, not three
+            return f"<{tag}>{_ID.sub(_unbroken_word, text)}</{tag}>"
         return f'<{tag} style="white-space: nowrap">{text}</{tag}>'
 
     if lang == "ko":  # Korean wraps between words (as the brief does), not inside one

@@ -32,7 +32,7 @@ table{border-collapse:collapse;font-size:.9rem}th,td{border-bottom:1px solid #dd
 vertical-align:top}.ok{color:#1a7f37}.failed{color:#b00020;font-weight:600}.reused{color:#555}img{height:64px;
 margin:2px;border:1px solid #eee}.langs a{margin-right:.6rem}code{font-size:.85em}
 .banner{background:#fff4e5;border:1px solid #e69f00;padding:.35rem .6rem;font-size:.9rem}.tag{color:#8a5a00}
-.nw{white-space:nowrap}"""
+.nw{white-space:nowrap}th{white-space:nowrap}html:lang(ko) body{word-break:keep-all}"""
 
 
 def _page_name(lang: str) -> str:
