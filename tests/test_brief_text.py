@@ -117,7 +117,10 @@ def test_draft_findings_number_each_sentence_and_name_its_result():
     assert findings["result"].tolist() == ["comparison", "comparison", "association", "qca"]
     assert findings["key"].tolist()[:2] == ["resident_org", "leadership"]
     assert findings["weak"].tolist() == [False, True, False, False]
-    assert findings["evidence"].tolist() == ["supported", "weak", "supported", "supported"]
+    # a QCA solution passed no test: its evidence is the consistency cut ("supported by the test" overstated it)
+    assert findings["evidence"].tolist() == ["supported", "weak", "supported", "meets_cut"]
+    low = draft_findings({"qca": pd.DataFrame([{"model": "intermediary", "consistency": 0.7, "coverage": 0.6}])})
+    assert low["evidence"].tolist() == ["below_cut"]
     # the appendix's items all start as names do ("intermediate support ..." came lower-cased from the sentence)
     assert findings["item"].tolist()[3] == "Representative resident organisation and intermediate support organisation"
     assert all(item[:1].isupper() for item in findings["item"])

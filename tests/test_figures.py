@@ -231,7 +231,7 @@ def test_truth_table_heatmap_artists():
     assert [t.get_text() for t in ax.get_yticklabels()] == tt["row"].astype(str).tolist()
     ticks = [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]
     assert ticks[:4] == [CB.label(c, "en") for c in tt.columns[1:5]]
-    assert ticks[4:] == ["Cases", "Consistency", "Outcome"]
+    assert ticks[4:] == ["Cases", "Consistency", "PRI", "Outcome"]  # bl.truth_table() has a PRI column
     outs = [p.get_gid() for p in ax.patches if (p.get_gid() or "").startswith("tt-out-")]
     assert outs == [f"tt-out-{o}" for o in tt["OUT"]]
     assert st.frame_texts(ax.figure)["title"] == "3 of 6 observed configurations lead to the outcome"
@@ -496,3 +496,23 @@ def test_figures_of_a_sheets_results_carry_the_illustrative_note_only_for_illust
     for name, fig in figs.items():
         frame = st.frame_texts(fig if hasattr(fig, "savefig") else fig.figure)
         assert (notice in " ".join(frame["notes"])) is noted, (name, frame["notes"])
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_truth_table_heatmap_shows_pri_and_the_rule_that_makes_a_row_1(lang):
+    # Rows with consistency 0.87-0.88, above the 0.8 cut, showed an outcome of 0 with nothing to say why: their PRI
+    # is below 0.5. PRI 0.496 must not print as 0.50 beside that cut.
+    from krihs_analysis import qca
+    from krihs_analysis.data import read_cases
+    from krihs_analysis.figures import close_figure, frame_texts, truth_table_heatmap
+
+    data = qca.from_cases(read_cases(), kind="fuzzy")
+    tt = qca.truth_table(data, "sustainability", list(qca.DEFAULT_CONDITIONS), incl_cut=0.8, pri_cut=0.5)
+    ax = truth_table_heatmap(tt, lang=lang)
+    shown = [t.get_text() for t in ax.texts if t.get_gid() == "tt-pri"]
+    assert shown == [fmt3 for fmt3 in (f"{v:.3f}" for v in tt.table["PRI"])]
+    assert "0.496" in shown and "PRI" in [t.get_text() for t in ax.get_xticklabels()]
+    notes = " ".join(frame_texts(ax.figure)["notes"])
+    assert {"en": "Outcome 1: consistency of at least 0.80 and PRI of at least 0.50",
+            "ko": "결과 1: 일관성 0.80 이상이고 PRI 0.50 이상인 행"}[lang] in notes
+    close_figure(ax.figure)

@@ -371,7 +371,7 @@ def test_truth_table_labels_must_be_a_mapping():
 
 def test_truth_table_conditions_one_string_is_one_condition():
     ax = cat.truth_table_heatmap(bl.truth_table(), conditions="integration")
-    assert len(ax.get_xticklabels()) == 4  # one condition, then cases, consistency, outcome
+    assert len(ax.get_xticklabels()) == 5  # one condition, then cases, consistency, PRI, outcome
 
 
 @pytest.mark.parametrize(

@@ -866,7 +866,7 @@ def truth_table_heatmap(tt: Any, *, lang: str = "en", ax=None, conditions: Seque
     with house_style(lang):
         own = ax is None
         if own:
-            fig, axes = st.new_figure(min(st.DOUBLE, 0.85 * nc + 3.0), 0.2 * nr + 0.55)
+            fig, axes = st.new_figure(min(st.DOUBLE, 0.85 * nc + 3.0 + 0.6 * ("PRI" in df.columns)), 0.2 * nr + 0.55)
             ax = axes[0, 0]
         fig = ax.figure
         import seaborn as sns
@@ -886,12 +886,19 @@ def truth_table_heatmap(tt: Any, *, lang: str = "en", ax=None, conditions: Seque
         mesh.set_transform(shift + ax.transData)
         for t in ax.texts:
             t.set_position((t.get_position()[0] - 0.5, t.get_position()[1] - 0.5))
-        # Right-hand columns: cases, consistency, outcome
-        xn, xi, xo = nc + 0.25, nc + 1.05, nc + 1.85
+        # Right-hand columns: cases, consistency, PRI (when the table has it: a row above the consistency cut is
+        # still 0 when its PRI is below the PRI cut, which the figure could not show), outcome
+        has_pri = "PRI" in df.columns
+        xn, xi = nc + 0.25, nc + 1.05
+        xp, xo = (nc + 1.85, nc + 2.65) if has_pri else (None, nc + 1.85)
         out_colors = {"1": "#3f007d", "0": "white", "C": "#bbbbbb", "?": "#eeeeee"}
         for i in range(nr):
             ax.text(xn, i, fmt_int(df['n'].iloc[i]), ha="center", va="center", fontsize=6.5)
-            ax.text(xi, i, fmt_num(df['incl'].iloc[i]), ha="center", va="center", fontsize=6.5)
+            # three decimals: PRI 0.496 printed as 0.50 beside an outcome of 0 under a cut of 0.50
+            ax.text(xi, i, fmt_num(df['incl'].iloc[i], digits=3), ha="center", va="center", fontsize=6.5)
+            if has_pri:
+                ax.text(xp, i, fmt_num(df['PRI'].iloc[i], digits=3), ha="center", va="center", fontsize=6.5,
+                        gid="tt-pri")
             ax.add_patch(__import__("matplotlib.patches", fromlist=["Rectangle"]).Rectangle(
                 (xo - 0.35, i - 0.38), 0.7, 0.76, facecolor=out_colors.get(out[i], "white"), edgecolor="#3f007d",
                 lw=0.6, gid=f"tt-out-{out[i]}"))
@@ -899,9 +906,9 @@ def truth_table_heatmap(tt: Any, *, lang: str = "en", ax=None, conditions: Seque
                     color="white" if out[i] == "1" else st.INK, fontweight="bold")
         ax.set_xlim(-0.5, xo + 0.5)
         ax.set_ylim(nr - 0.5, -0.5)
-        ax.set_xticks([*range(nc), xn, xi, xo],
+        ax.set_xticks([*range(nc), xn, xi, *([xp] if has_pri else []), xo],
                       [*[_wrap(lab, 0.8, lang, 6.5) for lab in cond_labels],
-                       text("tt_n", lang), text("tt_incl", lang), text("tt_out", lang)])
+                       text("tt_n", lang), text("tt_incl", lang), *(["PRI"] if has_pri else []), text("tt_out", lang)])
         ax.xaxis.tick_top()
         ax.tick_params(axis="x", labelsize=6.5, length=0, pad=2)
         ax.set_yticks(range(nr), rows)
@@ -912,9 +919,14 @@ def truth_table_heatmap(tt: Any, *, lang: str = "en", ax=None, conditions: Seque
         ax.axvline(nc - 0.5 + 0.05, color="white", lw=3)
         if own:
             k = int((out == "1").sum())
+            cuts = getattr(tt, "incl_cut", None), getattr(tt, "pri_cut", None)
+            rule = []
+            if cuts[0] is not None and cuts[1] is not None:  # what makes a row 1, so that 0.88 -> 0 reads right
+                incl = cuts[0][0] if isinstance(cuts[0], (tuple, list)) else cuts[0]
+                rule = [text("tt_rule", lang, incl=fmt_num(incl, digits=2), pri=fmt_num(cuts[1], digits=2))]
             _finish(fig, "truth_table_heatmap", lang, title=title or text("tt_title", lang, k=k, m=nr),
                     subtitle=text("tt_subtitle", lang),
-                    notes=_notes(lang, source=source, illustrative=_illustrative(illustrative, df)))
+                    notes=rule + _notes(lang, source=source, illustrative=_illustrative(illustrative, df)))
     return ax
 
 
