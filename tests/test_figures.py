@@ -516,3 +516,22 @@ def test_the_truth_table_heatmap_shows_pri_and_the_rule_that_makes_a_row_1(lang)
     assert {"en": "Outcome 1: consistency of at least 0.80 and PRI of at least 0.50",
             "ko": "결과 1: 일관성 0.80 이상이고 PRI 0.50 이상인 행"}[lang] in notes
     close_figure(ax.figure)
+
+
+def test_qca_xy_keeps_every_case_inside_the_square_and_on_its_side_of_the_diagonal():
+    # A grid of coincident points put Japanese cases above 1.0, others below 0, and cases on the diagonal just
+    # under it, where they read as inconsistent with sufficiency.
+    from krihs_analysis.figures import close_figure, frame_texts, qca_xy
+
+    xy = pd.DataFrame({"case_id": [f"c{i}" for i in range(16)],
+                       "x": [0.0] * 9 + [1.0] * 4 + [0.67, 0.67, 0.33],
+                       "y": [0.0] * 9 + [1.0] * 4 + [0.33, 0.33, 1.0],
+                       "country": ["KR", "JP"] * 8})
+    ax = qca_xy(xy, {"consistency": 0.9, "coverage": 0.8}, lang="en", illustrative=True)
+    points = np.vstack([c.get_offsets() for c in ax.collections if (c.get_gid() or "").startswith("xy-")])
+    assert len(points) == 16
+    assert points.min() >= 0 and points.max() <= 1
+    side = np.sign(np.round(points[:, 1] - points[:, 0], 9))
+    assert sorted(side) == sorted(np.sign(xy["y"] - xy["x"]))  # above stays above, on stays on
+    assert "side by side along the diagonal" in " ".join(frame_texts(ax.figure)["notes"])
+    close_figure(ax.figure)

@@ -733,17 +733,8 @@ def qca_xy(xy: pd.DataFrame, fit: Any, *, lang: str = "en", ax=None, solution: s
     if "country" not in df:
         df["country"] = "KR"
     df["country"] = df["country"].astype(str)
-    # Coincident points (crisp sets) are spread on a small deterministic grid.
-    df["key"] = list(zip(df["x"].round(3), df["y"].round(3)))
-    df["px"], df["py"] = df["x"], df["y"]
-    for _, idx in df.groupby("key", sort=False).groups.items():
-        k = len(idx)
-        if k > 1:
-            ncol = math.ceil(math.sqrt(k))
-            for i, j in enumerate(idx):
-                r, c = divmod(i, ncol)
-                df.at[j, "px"] = df.at[j, "x"] + (c - (ncol - 1) / 2) * 0.035
-                df.at[j, "py"] = df.at[j, "y"] + ((math.ceil(k / ncol) - 1) / 2 - r) * 0.035
+    df["px"], df["py"] = _spread_along_diagonal(df["x"].to_numpy(), df["y"].to_numpy())
+    spread = bool(((df["px"] != df["x"]) | (df["py"] != df["y"])).any())
     with house_style(lang):
         own = ax is None
         if own:
@@ -785,8 +776,35 @@ def qca_xy(xy: pd.DataFrame, fit: Any, *, lang: str = "en", ax=None, solution: s
             _finish(fig, "qca_xy", lang, title=title or text(key, lang, consistency=fmt_num(cons)),
                     subtitle=text("xy_subtitle", lang, solution=sol, outcome=st.inline(out_label, lang),
                                   consistency=fmt_num(cons), coverage=fmt_num(cov)),
-                    notes=_notes(lang, source=source, illustrative=_illustrative(illustrative, xy)))
+                    notes=([text("xy_spread", lang)] if spread else [])
+                    + _notes(lang, source=source, illustrative=_illustrative(illustrative, xy)))
     return ax
+
+
+#: Distance between cases drawn at one point, along the diagonal (in membership units).
+_XY_STEP = 0.03
+
+
+def _spread_along_diagonal(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions for cases that share a point: side by side along the diagonal's direction, so that a case stays
+    above, on or below the diagonal as its memberships put it (a grid put cases on the diagonal just below it, and
+    some outside 0-1); the row of points is moved inwards where it would leave the unit square.
+
+    >>> px, py = _spread_along_diagonal(np.array([0.0, 0.0, 0.0, 0.5]), np.array([0.0, 0.0, 0.0, 1.0]))
+    >>> px.round(2).tolist(), py.round(2).tolist()
+    ([0.0, 0.03, 0.06, 0.5], [0.0, 0.03, 0.06, 1.0])
+    """
+    px, py = x.astype("float64").copy(), y.astype("float64").copy()
+    keys = list(zip(np.round(x, 3), np.round(y, 3)))
+    for key in dict.fromkeys(keys):
+        idx = [i for i, k in enumerate(keys) if k == key]
+        if len(idx) < 2:
+            continue
+        t = (np.arange(len(idx)) - (len(idx) - 1) / 2) * _XY_STEP
+        lo, hi = min(key) + t[0], max(key) + t[-1]
+        t = t - min(lo, 0.0) - max(hi - 1.0, 0.0)  # inside the unit square (a row longer than it cannot happen)
+        px[idx], py[idx] = key[0] + t, key[1] + t
+    return px, py
 
 
 # --------------------------------------------------------------------------------------------------------------
