@@ -638,3 +638,17 @@ def test_a_blank_qca_code_leaves_that_case_out_of_the_qca_and_the_other_cards_ke
     assert sum(r is None for r in roles.values()) == 0
     html = card_view(cases, "KR-P1-A", lang="en")._repr_html_()
     assert "left out of it: a condition or the outcome is blank" in re.search(r'<p class="qca">(.*?)</p>', html).group(1)
+
+
+def test_the_front_page_counts_and_links_the_figures_it_has_no_room_for(tmp_path):
+    # The brief's figure run has nine figures; the front page showed six and said nothing of the other three
+    from krihs_analysis.reports.index import MAX_THUMBS, write_run_index
+
+    figs = [f"figures/05_policy_brief_figures_ko/f{k}_ko.png" for k in range(9)]
+    write_run_index(tmp_path, {"status": "ok", "summary": {"total": 1, "ok": 1, "failed": 0},
+                               "runs": [{"name": "policy-brief-figures-ko", "status": "ok", "duration_s": 9.0,
+                                         "outputs": figs}]})
+    page = (tmp_path / "index.ko.html").read_text(encoding="utf-8")
+    assert page.count("<img ") == MAX_THUMBS == 6
+    assert f'<a class="more" href="{figs[6]}">외 3개</a>' in page
+    assert "+3 more" in (tmp_path / "index.html").read_text(encoding="utf-8")

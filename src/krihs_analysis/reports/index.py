@@ -61,8 +61,12 @@ def _status_cell(rec: Mapping[str, Any], lang: str) -> str:
     return f'<span class="failed" title="{_e(err.get("message", ""))}">{_e(text)}</span>'
 
 
-def _output_links(rec: Mapping[str, Any]) -> tuple[list[str], list[str]]:
-    links, thumbs = [], []
+#: Thumbnails per run on the front page; the rest are counted and linked ("+3 more").
+MAX_THUMBS = 6
+
+
+def _output_links(rec: Mapping[str, Any], lang: str = "en") -> tuple[list[str], list[str]]:
+    links, thumbs, hidden = [], [], []
     for o in rec.get("outputs", []):
         name = Path(o).name
         if o.startswith("cards/"):
@@ -71,8 +75,13 @@ def _output_links(rec: Mapping[str, Any]) -> tuple[list[str], list[str]]:
             continue
         if o.endswith((".html", ".pdf")):
             links.append(f'<a href="{_e(o)}">{_e(name)}</a>')
-        elif o.endswith(".png") and o.startswith("figures/") and len(thumbs) < 6:
-            thumbs.append(f'<a href="{_e(o)}"><img src="{_e(o)}" alt="{_e(name)}" loading="lazy"></a>')
+        elif o.endswith(".png") and o.startswith("figures/"):
+            if len(thumbs) < MAX_THUMBS:
+                thumbs.append(f'<a href="{_e(o)}"><img src="{_e(o)}" alt="{_e(name)}" loading="lazy"></a>')
+            else:
+                hidden.append(o)
+    if hidden:  # the brief's figures run has nine: three were left out without a word
+        thumbs.append(f'<a class="more" href="{_e(hidden[0])}">{_e(phrase("reports", "more_figures", lang, n=len(hidden)))}</a>')
     return links, thumbs
 
 
@@ -87,7 +96,7 @@ def write_run_index(run_dir: Path, meta: Mapping[str, Any]) -> list[Path]:
         rows = [f"<tr><th>{_e(p('run'))}</th><th>{_e(p('status'))}</th><th>{_e(p('duration'))}</th>"
                 f"<th>{_e(p('outputs'))}</th><th>{_e(p('figures'))}</th></tr>"]
         for rec in meta.get("runs", []):
-            links, thumbs = _output_links(rec)
+            links, thumbs = _output_links(rec, lang)
             dur = rec.get("duration_s")
             # Korean and Japanese words break between any two characters: without nowrap a wide thumbnail column
             # squeezed the status and duration to one character a line ("成/功", "8.9/秒").
