@@ -652,3 +652,20 @@ def test_the_front_page_counts_and_links_the_figures_it_has_no_room_for(tmp_path
     assert page.count("<img ") == MAX_THUMBS == 6
     assert f'<a class="more" href="{figs[6]}">외 3개</a>' in page
     assert "+3 more" in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_card_figure_gives_the_scale_room_beside_long_english_labels():
+    # At a column's 85 mm the English item labels left the 0-3 scale about 1.3 inches, where medians of 1.5 and 2
+    # touched; the card page shows the figure at the text's width
+    from krihs_analysis.compare import default_variables
+    from krihs_analysis.codebook import load_codebook
+    from krihs_analysis.figures.cards import CaseCardFigure
+    from krihs_analysis.reports.cards import CSS
+
+    cb = load_codebook()
+    items = [v for v in default_variables() if cb[v].type == "ordinal"]
+    fig = CaseCardFigure(items, lang="en")
+    fig.fig.canvas.draw()
+    ax = fig.fig.axes[0]
+    assert ax.get_position().width * fig.fig.get_figwidth() >= 2.0
+    assert "max-width: 24rem" not in CSS

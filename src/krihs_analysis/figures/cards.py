@@ -24,8 +24,11 @@ from typing import Any
 from ..codebook import check_lang, load_codebook
 from ..wording import phrase
 from .._validate import check_choice
-from .style import (COUNTRY_COLORS, COUNTRY_MARKERS, COUNTRY_ORDER, INK, NEUTRAL, SINGLE, check_axes, check_result,
+from .style import (MM, COUNTRY_COLORS, COUNTRY_MARKERS, COUNTRY_ORDER, INK, NEUTRAL, check_axes, check_result,
                     _illustrative, decorate, house_style, new_figure, text)
+
+#: Width of a card's figure.
+CARD_WIDTH = 120 * MM
 
 #: SVG with text kept as text: a card is read in a browser, where this keeps the file small and the text
 #: selectable (the house style's glyph paths would make every card ~5x larger).
@@ -58,7 +61,9 @@ class CaseCardFigure:
         n = len(self.variables)
         with house_style(lang):
             if ax is None:
-                fig, axes = new_figure(SINGLE, 0.18 * n + 0.45)
+                # 120 mm: at a column's 85 mm the English item labels left the 0-3 scale about 150 px, where a
+                # median of 1.5 and one of 2 overlapped (the card page is 160 mm wide)
+                fig, axes = new_figure(CARD_WIDTH, 0.18 * n + 0.45)
                 ax = axes[0, 0]
                 own = True
             else:

@@ -46,7 +46,7 @@ h2 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
 .note { font-size: .85rem; }
 .banner { background: #fff4e5; border: 1px solid #e69f00; padding: .35rem .6rem; font-size: .85rem; }
 figure { margin: .6rem 0; }
-figure svg { width: 100%; max-width: 24rem; height: auto; }
+figure svg { width: 100%; height: auto; }  /* the column's width: the labels read at the size of the text */
 table { border-collapse: collapse; width: 100%; font-size: .85rem; }
 th, td { text-align: left; padding: .2rem .4rem; border-bottom: 1px solid #ddd; vertical-align: top; }
 td.n { text-align: right; white-space: nowrap; }
