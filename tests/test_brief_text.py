@@ -121,6 +121,9 @@ def test_draft_findings_number_each_sentence_and_name_its_result():
     assert findings["evidence"].tolist() == ["supported", "weak", "supported", "meets_cut"]
     low = draft_findings({"qca": pd.DataFrame([{"model": "intermediary", "consistency": 0.7, "coverage": 0.6}])})
     assert low["evidence"].tolist() == ["below_cut"]
+    unknown = draft_findings({"qca": pd.DataFrame([{"model": "intermediary", "consistency": float("nan"),
+                                                    "coverage": 0.6}])})
+    assert unknown[["weak", "evidence"]].values.tolist() == [[True, "no_consistency"]]  # was "meets_cut"
     # the appendix's items all start as names do ("intermediate support ..." came lower-cased from the sentence)
     assert findings["item"].tolist()[3] == "Representative resident organisation and intermediate support organisation"
     assert all(item[:1].isupper() for item in findings["item"])

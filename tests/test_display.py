@@ -111,6 +111,11 @@ def test_labelled_short_cells_and_row_names_stay_on_one_line_and_korean_breaks_b
                      index="row")._repr_html_()
     assert ('<span style="white-space: nowrap">KR-P6-A</span>, <span style="white-space: nowrap">JP-11</span>'
             in cases)
+    # a Korean particle after an id is not part of it: "KR-P6-A와" kept only "KR-P6" together
+    said = labelled(pd.DataFrame({"row": [1], "cases": ["사례 KR-P6-A와 JP-11은 현장 점검이 필요합니다"]}), lang="ko",
+                    index="row")._repr_html_()
+    assert '<span style="white-space: nowrap">KR-P6-A</span>와' in said and \
+        '<span style="white-space: nowrap">JP-11</span>은' in said
     assert "keep-all" not in labelled(t, lang="ja", index="case_id")._repr_html_()
 
 

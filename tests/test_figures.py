@@ -513,8 +513,24 @@ def test_the_truth_table_heatmap_shows_pri_and_the_rule_that_makes_a_row_1(lang)
     assert shown == [fmt3 for fmt3 in (f"{v:.3f}" for v in tt.table["PRI"])]
     assert "0.496" in shown and "PRI" in [t.get_text() for t in ax.get_xticklabels()]
     notes = " ".join(frame_texts(ax.figure)["notes"])
-    assert {"en": "Outcome 1: consistency of at least 0.80 and PRI of at least 0.50",
-            "ko": "결과 1: 일관성 0.80 이상이고 PRI 0.50 이상인 행"}[lang] in notes
+    assert {"en": "Outcome 1: consistency of at least 0.8 and PRI of at least 0.5",
+            "ko": "결과 1: 일관성 0.8 이상이고 PRI 0.5 이상인 행"}[lang] in notes
+    close_figure(ax.figure)
+    # the note says what C and ? mean when the table has them ("0 otherwise" stood beside C and ? rows)
+    conditions = list(qca.DEFAULT_CONDITIONS)
+    for kwargs, code, clause in [
+        ({"incl_cut": (0.9, 0.75)}, "C", {"en": "C (contradictory): consistency from 0.75 to below 0.9",
+                                          "ko": "C(모순): 일관성 0.75 이상 0.9 미만"}[lang]),
+        ({"n_cut": 2}, "?", {"en": "?: fewer than 2 cases", "ko": "?: 사례가 2개 미만"}[lang])]:
+        tt = qca.truth_table(data, "sustainability", conditions, pri_cut=0.5, **kwargs)
+        ax = truth_table_heatmap(tt, lang=lang)
+        assert code in set(tt.table["OUT"].astype(str)) and clause in " ".join(frame_texts(ax.figure)["notes"])
+        close_figure(ax.figure)
+    # no header runs into its neighbour now that PRI takes room (English labels are the longest)
+    ax = truth_table_heatmap(qca.truth_table(data, "sustainability", list(qca.DEFAULT_CONDITIONS)), lang="en")
+    ax.figure.canvas.draw()
+    boxes = [t.get_window_extent() for t in ax.get_xticklabels()][:5]
+    assert all(a.x1 < b.x0 for a, b in zip(boxes, boxes[1:])), boxes
     close_figure(ax.figure)
 
 
@@ -534,4 +550,24 @@ def test_qca_xy_keeps_every_case_inside_the_square_and_on_its_side_of_the_diagon
     side = np.sign(np.round(points[:, 1] - points[:, 0], 9))
     assert sorted(side) == sorted(np.sign(xy["y"] - xy["x"]))  # above stays above, on stays on
     assert "side by side along the diagonal" in " ".join(frame_texts(ax.figure)["notes"])
+    close_figure(ax.figure)
+
+
+def test_qca_xy_spreads_crisp_corners_inward_and_keeps_big_groups_short():
+    # The corners (0, 1) and (1, 0) have no room along the diagonal: their cases were drawn outside the axes;
+    # 30 cases at (0, 0) ran out to 0.87 as if they had such memberships. A NaN case moved nothing.
+    from krihs_analysis.figures import close_figure, frame_texts, qca_xy
+
+    x = [0.0] * 3 + [1.0] * 3 + [0.0] * 30
+    y = [1.0] * 3 + [0.0] * 3 + [0.0] * 30
+    xy = pd.DataFrame({"case_id": [f"c{i}" for i in range(36)], "x": x, "y": y, "country": "KR"})
+    ax = qca_xy(xy, {"consistency": 0.9, "coverage": 0.8}, lang="en", illustrative=True)
+    points = np.vstack([c.get_offsets() for c in ax.collections if (c.get_gid() or "").startswith("xy-")])
+    assert points.min() >= 0 and points.max() <= 1
+    assert sorted(np.sign(np.round(points[:, 1] - points[:, 0], 9))) == sorted(np.sign(np.array(y) - np.array(x)))
+    assert points[6:].max() <= 0.15 + 1e-9  # the 30 cases at (0, 0) stay near it
+    close_figure(ax.figure)
+    lone = pd.DataFrame({"case_id": ["a", "b", "c"], "x": [0.2, 0.6, np.nan], "y": [0.4, 0.9, 0.5]})
+    ax = qca_xy(lone, {"consistency": 0.9, "coverage": 0.8}, lang="en", illustrative=True)
+    assert not any("side by side" in n for n in frame_texts(ax.figure)["notes"])
     close_figure(ax.figure)

@@ -647,10 +647,12 @@ def test_the_front_page_counts_and_links_the_figures_it_has_no_room_for(tmp_path
     figs = [f"figures/05_policy_brief_figures_ko/f{k}_ko.png" for k in range(9)]
     write_run_index(tmp_path, {"status": "ok", "summary": {"total": 1, "ok": 1, "failed": 0},
                                "runs": [{"name": "policy-brief-figures-ko", "status": "ok", "duration_s": 9.0,
-                                         "outputs": figs}]})
+                                         "outputs": ["html/05_policy_brief_figures_ko.html",
+                                                     "html/05_policy_brief_figures_ko.brief.html", *figs]}]})
     page = (tmp_path / "index.ko.html").read_text(encoding="utf-8")
     assert page.count("<img ") == MAX_THUMBS == 6
-    assert f'<a class="more" href="{figs[6]}">외 3개</a>' in page
+    # to the run's full page, which shows all nine (a link to the seventh left the eighth and ninth unreachable)
+    assert '<a class="more" href="html/05_policy_brief_figures_ko.html">외 3개</a>' in page
     assert "+3 more" in (tmp_path / "index.html").read_text(encoding="utf-8")
 
 
@@ -668,4 +670,4 @@ def test_the_card_figure_gives_the_scale_room_beside_long_english_labels():
     fig.fig.canvas.draw()
     ax = fig.fig.axes[0]
     assert ax.get_position().width * fig.fig.get_figwidth() >= 2.0
-    assert "max-width: 24rem" not in CSS
+    assert "max-width: 24rem" not in CSS and "min-width: 28rem" in CSS  # on a phone it scrolls, not shrinks

@@ -354,7 +354,9 @@ class LabelledTable(pd.DataFrame):
 #: Cells up to this many characters stay on one line in HTML (numbers, case ids, method words).
 _SHORT_CELL = 24
 _CELL = re.compile(r"<(td|th)>([^<]*)</\1>")
-_ID = re.compile(r"\b[A-Z0-9]+(?:-[A-Z0-9]+)+\b")  # case ids (KR-P6-A, JP-11), not words (resident-driven)
+# case ids (KR-P6-A, JP-11), not words (resident-driven); ASCII bounds: a Korean particle after an id (KR-P6-A와)
+# is a word character to \b
+_ID = re.compile(r"(?<![A-Za-z0-9-])[A-Z0-9]+(?:-[A-Z0-9]+)+(?![A-Za-z0-9-])")
 
 
 def _unbroken_word(m: re.Match) -> str:

@@ -477,7 +477,7 @@ class Finding:
     key: str  # the result's row, as the code names it (for tracing, never shown to a reader)
     weak: bool
     evidence: str  # "supported" (a test passed), "weak" (it did not), "descriptive" (no test behind it), and for
-    # a QCA solution "meets_cut" / "below_cut" (its consistency against the cut: QCA has no test)
+    # a QCA solution "meets_cut" / "below_cut" / "no_consistency" (its consistency against the cut: QCA has no test)
     item: str  # the same row as a reader names it, in the brief's language (what the appendix shows)
 
 
@@ -610,11 +610,14 @@ def _draft_findings(results: Mapping[str, pd.DataFrame], *, lang: str, alpha: fl
     if qca is not None and len(qca):
         row = qca.iloc[0]
         words = qca_words(row["model"], lang=lang)  # worded for inside a sentence ("intermediate support ...")
-        below = float(row["consistency"]) < QCA_CONSISTENCY_CUT
+        consistency = float(row["consistency"])
+        known = consistency == consistency  # a NaN consistency neither meets nor misses the cut
+        below = not known or consistency < QCA_CONSISTENCY_CUT
         # QCA has no test: the appendix says whether the solution meets the consistency cut, not "supported by
         # the test"
         add(qca_sentence(row["model"], row, lang=lang), "qca", str(row["model"]), below,
-            words[:1].upper() + words[1:] if lang == "en" else words, evidence="below_cut" if below else "meets_cut")
+            words[:1].upper() + words[1:] if lang == "en" else words,
+            evidence=("below_cut" if consistency < QCA_CONSISTENCY_CUT else "meets_cut") if known else "no_consistency")
     gaps = results.get("core_task_gaps")
     if gaps is not None and len(gaps):
         worst = largest_gap(gaps)

@@ -733,8 +733,7 @@ def qca_xy(xy: pd.DataFrame, fit: Any, *, lang: str = "en", ax=None, solution: s
     if "country" not in df:
         df["country"] = "KR"
     df["country"] = df["country"].astype(str)
-    df["px"], df["py"] = _spread_along_diagonal(df["x"].to_numpy(), df["y"].to_numpy())
-    spread = bool(((df["px"] != df["x"]) | (df["py"] != df["y"])).any())
+    df["px"], df["py"], spread = _spread_along_diagonal(df["x"].to_numpy(), df["y"].to_numpy())
     with house_style(lang):
         own = ax is None
         if own:
@@ -781,30 +780,67 @@ def qca_xy(xy: pd.DataFrame, fit: Any, *, lang: str = "en", ax=None, solution: s
     return ax
 
 
-#: Distance between cases drawn at one point, along the diagonal (in membership units).
-_XY_STEP = 0.03
+def _cut(v: float) -> str:
+    """A cut as written: the fewest decimals (at most 3) that show it (0.8, 0.875)."""
+    for d in range(4):
+        if abs(round(v, d) - v) < 1e-9:
+            return fmt_num(v, digits=d)
+    return fmt_num(v, digits=3)
 
 
-def _spread_along_diagonal(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions for cases that share a point: side by side along the diagonal's direction, so that a case stays
-    above, on or below the diagonal as its memberships put it (a grid put cases on the diagonal just below it, and
-    some outside 0-1); the row of points is moved inwards where it would leave the unit square.
+def _tt_rule(tt: Any, lang: str) -> list[str]:
+    """The truth table's coding rule in words, from a ``qca.truth_table`` result (nothing for a plain table)."""
+    incl, pri, n_cut = (getattr(tt, a, None) for a in ("incl_cut", "pri_cut", "n_cut"))
+    if incl is None or pri is None:
+        return []
+    # R's order (incl.cut = c(ic1, ic0)): the cut for 1, then the lower one for C
+    hi, lo = (incl[0], incl[1]) if isinstance(incl, (tuple, list)) else (incl, incl)
+    rule = text("tt_rule_pri" if pri > 0 else "tt_rule", lang, incl=_cut(hi), pri=_cut(pri))
+    parts = [rule]
+    if lo < hi:  # consistency between the two cuts is coded C (contradictory)
+        parts.append(text("tt_rule_c", lang, lo=_cut(lo), hi=_cut(hi)))
+    if n_cut is not None and n_cut > 1:  # rows with fewer cases are remainders (?)
+        parts.append(text("tt_rule_q", lang, n=fmt_int(n_cut)))
+    return [("" if lang == "ja" else " ").join(parts)]
 
-    >>> px, py = _spread_along_diagonal(np.array([0.0, 0.0, 0.0, 0.5]), np.array([0.0, 0.0, 0.0, 1.0]))
-    >>> px.round(2).tolist(), py.round(2).tolist()
-    ([0.0, 0.03, 0.06, 0.5], [0.0, 0.03, 0.06, 1.0])
+
+#: Distance between cases drawn at one point, and the most room a group of them takes (in membership units): a
+#: long row of 30 cases at (0, 0) read as memberships up to 0.87.
+_XY_STEP, _XY_SPAN = 0.03, 0.15
+
+
+def _spread_along_diagonal(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Positions for cases that share a point, and whether any was moved: side by side along the diagonal's
+    direction, so that a case stays above, on or below the diagonal as its memberships put it (a grid put cases on
+    the diagonal just below it, and some outside 0-1), inside the unit square. A point with no room along the
+    diagonal (the corners (0, 1) and (1, 0)) spreads towards the diagonal instead, staying on its side. A group
+    takes at most ``_XY_SPAN``: its cases come closer together rather than farther out.
+
+    >>> px, py, moved = _spread_along_diagonal(np.array([0.0, 0.0, 0.0, 0.5]), np.array([0.0, 0.0, 0.0, 1.0]))
+    >>> px.round(2).tolist(), py.round(2).tolist(), moved
+    ([0.0, 0.03, 0.06, 0.5], [0.0, 0.03, 0.06, 1.0], True)
     """
     px, py = x.astype("float64").copy(), y.astype("float64").copy()
     keys = list(zip(np.round(x, 3), np.round(y, 3)))
+    moved = False
     for key in dict.fromkeys(keys):
         idx = [i for i, k in enumerate(keys) if k == key]
-        if len(idx) < 2:
+        if len(idx) < 2 or not all(np.isfinite(key)):
             continue
-        t = (np.arange(len(idx)) - (len(idx) - 1) / 2) * _XY_STEP
-        lo, hi = min(key) + t[0], max(key) + t[-1]
-        t = t - min(lo, 0.0) - max(hi - 1.0, 0.0)  # inside the unit square (a row longer than it cannot happen)
-        px[idx], py[idx] = key[0] + t, key[1] + t
-    return px, py
+        k, (kx, ky) = len(idx), key
+        step = min(_XY_STEP, _XY_SPAN / (k - 1))
+        room = 1.0 - abs(kx - ky)  # how far the group can slide along the diagonal inside the square
+        if room >= step * (k - 1):
+            t = (np.arange(k) - (k - 1) / 2) * step
+            t = t - min(min(key) + t[0], 0.0) - max(max(key) + t[-1] - 1.0, 0.0)
+            px[idx], py[idx] = kx + t, ky + t
+        else:  # towards the diagonal, less than half-way to it: the cases stay on their side
+            step = min(step, 0.45 * abs(kx - ky) / (k - 1))
+            t = np.arange(k) * step
+            toward = 1.0 if ky > kx else -1.0
+            px[idx], py[idx] = kx + toward * t, ky - toward * t
+        moved = True
+    return px, py, moved
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -924,8 +960,11 @@ def truth_table_heatmap(tt: Any, *, lang: str = "en", ax=None, conditions: Seque
                     color="white" if out[i] == "1" else st.INK, fontweight="bold")
         ax.set_xlim(-0.5, xo + 0.5)
         ax.set_ylim(nr - 0.5, -0.5)
+        # Condition labels wrap to their own column: with PRI the figure reaches its width cap and a fixed 0.8 in
+        # ran "Enabling government role" into "Project integration"
+        column_in = 0.9 * ax.get_position().width * fig.get_figwidth() / (xo + 1.0)
         ax.set_xticks([*range(nc), xn, xi, *([xp] if has_pri else []), xo],
-                      [*[_wrap(lab, 0.8, lang, 6.5) for lab in cond_labels],
+                      [*[_wrap(lab, min(0.8, column_in), lang, 6.5) for lab in cond_labels],
                        text("tt_n", lang), text("tt_incl", lang), *(["PRI"] if has_pri else []), text("tt_out", lang)])
         ax.xaxis.tick_top()
         ax.tick_params(axis="x", labelsize=6.5, length=0, pad=2)
@@ -937,11 +976,7 @@ def truth_table_heatmap(tt: Any, *, lang: str = "en", ax=None, conditions: Seque
         ax.axvline(nc - 0.5 + 0.05, color="white", lw=3)
         if own:
             k = int((out == "1").sum())
-            cuts = getattr(tt, "incl_cut", None), getattr(tt, "pri_cut", None)
-            rule = []
-            if cuts[0] is not None and cuts[1] is not None:  # what makes a row 1, so that 0.88 -> 0 reads right
-                incl = cuts[0][0] if isinstance(cuts[0], (tuple, list)) else cuts[0]
-                rule = [text("tt_rule", lang, incl=fmt_num(incl, digits=2), pri=fmt_num(cuts[1], digits=2))]
+            rule = _tt_rule(tt, lang)  # what makes a row 1 (or C, or ?), so that 0.88 -> 0 reads right
             _finish(fig, "truth_table_heatmap", lang, title=title or text("tt_title", lang, k=k, m=nr),
                     subtitle=text("tt_subtitle", lang),
                     notes=rule + _notes(lang, source=source, illustrative=_illustrative(illustrative, df)))

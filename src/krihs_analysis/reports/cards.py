@@ -45,8 +45,9 @@ h2 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
 .lede, .note { color: #555; }
 .note { font-size: .85rem; }
 .banner { background: #fff4e5; border: 1px solid #e69f00; padding: .35rem .6rem; font-size: .85rem; }
-figure { margin: .6rem 0; }
-figure svg { width: 100%; height: auto; }  /* the column's width: the labels read at the size of the text */
+figure { margin: .6rem 0; overflow-x: auto; }
+/* the column's width, so that the labels read at the size of the text; on a phone it scrolls rather than shrink */
+figure svg { width: 100%; min-width: 28rem; height: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .85rem; }
 th, td { text-align: left; padding: .2rem .4rem; border-bottom: 1px solid #ddd; vertical-align: top; }
 td.n { text-align: right; white-space: nowrap; }

@@ -81,7 +81,10 @@ def _output_links(rec: Mapping[str, Any], lang: str = "en") -> tuple[list[str], 
             else:
                 hidden.append(o)
     if hidden:  # the brief's figures run has nine: three were left out without a word
-        thumbs.append(f'<a class="more" href="{_e(hidden[0])}">{_e(phrase("reports", "more_figures", lang, n=len(hidden)))}</a>')
+        # to the run's full page, which shows every figure (else the first one left out)
+        page = next((o for o in rec.get("outputs", []) if o.endswith(".html") and not o.endswith(".brief.html")
+                     and not o.startswith("cards/")), hidden[0])
+        thumbs.append(f'<a class="more" href="{_e(page)}">{_e(phrase("reports", "more_figures", lang, n=len(hidden)))}</a>')
     return links, thumbs
 
 
