@@ -512,6 +512,7 @@ def test_the_truth_table_heatmap_shows_pri_and_the_rule_that_makes_a_row_1(lang)
     shown = [t.get_text() for t in ax.texts if t.get_gid() == "tt-pri"]
     assert shown == [fmt3 for fmt3 in (f"{v:.3f}" for v in tt.table["PRI"])]
     assert "0.496" in shown and "PRI" in [t.get_text() for t in ax.get_xticklabels()]
+    assert "PRI" in frame_texts(ax.figure)["subtitle"]  # the subtitle lists the columns it shows
     notes = " ".join(frame_texts(ax.figure)["notes"])
     assert {"en": "Outcome 1: consistency of at least 0.8 and PRI of at least 0.5",
             "ko": "결과 1: 일관성 0.8 이상이고 PRI 0.5 이상인 행"}[lang] in notes

@@ -978,7 +978,7 @@ def truth_table_heatmap(tt: Any, *, lang: str = "en", ax=None, conditions: Seque
             k = int((out == "1").sum())
             rule = _tt_rule(tt, lang)  # what makes a row 1 (or C, or ?), so that 0.88 -> 0 reads right
             _finish(fig, "truth_table_heatmap", lang, title=title or text("tt_title", lang, k=k, m=nr),
-                    subtitle=text("tt_subtitle", lang),
+                    subtitle=text("tt_subtitle_pri" if has_pri else "tt_subtitle", lang),
                     notes=rule + _notes(lang, source=source, illustrative=_illustrative(illustrative, df)))
     return ax
 
