@@ -18,13 +18,13 @@ import pandas as pd
 from .codebook import check_lang, load_codebook
 # fmt_int, fmt_num and fmt_p are the package's one way of writing numbers; notebooks take them from here to fill
 # their prose, so a count or a median reads in a notebook as it does in the figures and the brief.
-from ._format import MISSING, fmt_int, fmt_num, fmt_p, fmt_sig
+from ._format import MISSING, fmt_int, fmt_num, fmt_p, fmt_sig, is_missing
 from .data import is_illustrative
 from .wording import phrase, phrases, value_word
 
 __all__ = [
-    "Banner", "banner", "expression", "header", "labelled", "LabelledTable", "Prose", "prose", "solution_note", "fmt_int",
-    "fmt_num", "fmt_p", "fmt_sig",
+    "Banner", "banner", "expression", "header", "labelled", "LabelledTable", "Prose", "prose", "solution_note",
+    "fmt_int", "fmt_num", "fmt_p", "fmt_sig",
     "MISSING",
 ]
 
@@ -93,7 +93,7 @@ def _name_label(cb, v: Any, lang: str) -> Any:
         return cb.label(v, lang)
     if v in cb["country"].codes:
         return cb["country"].level_label(v, lang)
-    return _cell_word(v, lang)  # "pooled" and other words of the result tables
+    return value_word(v, lang=lang, capital=True)  # "pooled" and other words of the result tables
 
 
 def _expression_label(v: Any, lang: str) -> Any:
@@ -107,7 +107,7 @@ def _expression_label(v: Any, lang: str) -> Any:
         return " ↔ ".join(_expression_label(name, lang) if k == 0 else expression_label(name, lang)
                           for k, name in enumerate(pair.groups()))
     if v in phrases("table_values"):  # a model's own term: "(Intercept)"
-        return _cell_word(v, lang)
+        return value_word(v, lang=lang, capital=True)
     try:
         label = expression_label(v, lang)
     except ValueError:  # not an expression of codebook names (a threshold "0|1")
@@ -280,10 +280,10 @@ def labelled(
             out[col] = [_expression_label(v, lang) for v in out[col]]
     for col in VALUE_COLUMNS:
         if col in out.columns and out[col].dtype != "float64":
-            out[col] = [_cell_word(v, lang) for v in out[col]]
+            out[col] = [value_word(v, lang=lang, capital=True) for v in out[col]]
     for col in out.columns:  # True/False read as words of the reader's language ("exact: no", not "False")
         if _is_flag_column(out[col]):
-            out[col] = [MISSING if _missing(v) else _cell_word("yes" if v else "no", lang)
+            out[col] = [MISSING if is_missing(v) else value_word("yes" if v else "no", lang=lang, capital=True)
                         for v in out[col].astype(object)]
     if "cases" in out.columns and out["cases"].dtype != "float64":
         # A truth table's case list ("KR-P1-A,KR-P2-A,...") as a list a line can break in
@@ -306,7 +306,7 @@ def labelled(
     for c in out.columns:  # a missing name or method reads as a dash (numbers keep their type: see LabelledTable)
         column = out[c]
         if column.dtype == object or str(column.dtype) == "str":
-            out[c] = [MISSING if _missing(v) else v for v in column.astype(object)]
+            out[c] = [MISSING if is_missing(v) else v for v in column.astype(object)]
     keys = [k for k in keys if k in out.columns]
     if keys:
         out = out.set_index(keys)
@@ -338,7 +338,7 @@ class LabelledTable(pd.DataFrame):
         for c in range(shown.shape[1]):
             column = shown.iloc[:, c]
             if column.dtype != object and str(column.dtype) != "str" and column.isna().any():
-                shown.isetitem(c, [MISSING if _missing(v) else v for v in column.astype(object)])
+                shown.isetitem(c, [MISSING if is_missing(v) else v for v in column.astype(object)])
         return shown
 
     def __repr__(self) -> str:
@@ -382,10 +382,6 @@ def _unbroken_cells(html: str, lang: str | None) -> str:
     return head + sep + _CELL.sub(cell, body)
 
 
-def _missing(v: Any) -> bool:
-    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)
-
-
 def _is_flag_column(column: pd.Series) -> bool:
     if column.dtype == bool or str(column.dtype) in ("boolean", "bool[pyarrow]"):
         return True
@@ -395,13 +391,8 @@ def _is_flag_column(column: pd.Series) -> bool:
         return False
     import numpy as np
 
-    values = [v for v in column if not _missing(v)]
+    values = [v for v in column if not is_missing(v)]
     return bool(values) and all(isinstance(v, (bool, np.bool_)) for v in values)
-
-
-def _cell_word(v: Any, lang: str) -> Any:
-    """A method word for a table cell: :func:`value_word`, in English with a capital, as a cell starts."""
-    return value_word(v, lang=lang, capital=True)
 
 
 class Prose:
