@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 from ._deprecate import keyword_options
@@ -95,6 +96,22 @@ def fmt_num(x: Any, *, digits: int = 2) -> str:
     if s.lstrip("-").strip("0.") == "":  # -0.00 reads as 0.00
         s = s.lstrip("-")
     return s.replace("-", "−")
+
+
+def fmt_column(values: Iterable[Any], *, digits: int = 2) -> list[str]:
+    """Numbers read together (a table's column, a figure's cuts) with one number of decimals: the fewest, at most
+    `digits`, that show every value; a dash for a missing one.
+
+    Examples
+    --------
+    >>> fmt_column([0.9, 0.938, None], digits=3), fmt_column([3.0, 2.0], digits=1), fmt_column([0.875], digits=3)
+    (['0.900', '0.938', '–'], ['3', '2'], ['0.875'])
+    """
+    values = list(values)
+    digits = _digits(digits, 0)
+    shown = [fmt_num(v, digits=digits) for v in values]
+    decimals = max((len(t.rstrip("0").partition(".")[2]) for t in shown if t != MISSING), default=0)
+    return [fmt_num(v, digits=decimals) for v in values]
 
 
 def fmt_p(p: Any, *, prefix: bool = True, cell: bool = False) -> str:

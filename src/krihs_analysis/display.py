@@ -18,7 +18,7 @@ import pandas as pd
 from .codebook import check_lang, load_codebook
 # fmt_int, fmt_num and fmt_p are the package's one way of writing numbers; notebooks take them from here to fill
 # their prose, so a count or a median reads in a notebook as it does in the figures and the brief.
-from ._format import MISSING, fmt_int, fmt_num, fmt_p, fmt_sig, is_missing
+from ._format import MISSING, fmt_column, fmt_int, fmt_num, fmt_p, fmt_sig, is_missing
 from .data import is_illustrative
 from .wording import phrase, phrases, value_word
 
@@ -300,9 +300,7 @@ def labelled(
     for c in rest:
         # One number of decimals per column, the fewest (at most `digits`) that show every value exactly, as pandas
         # prints a column of floats: a column with a dash in it became text, and 0.9 stood among 0.938 and 0.626.
-        shown = [fmt_num(v, digits=digits) for v in out[c]]
-        decimals = max((len(t.rstrip("0").partition(".")[2]) for t in shown if t != MISSING), default=0)
-        out[c] = [fmt_num(v, digits=decimals) for v in out[c]]
+        out[c] = fmt_column(out[c], digits=digits)
     for c in out.columns:  # a missing name or method reads as a dash (numbers keep their type: see LabelledTable)
         column = out[c]
         if column.dtype == object or str(column.dtype) == "str":

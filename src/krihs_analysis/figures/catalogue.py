@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..codebook import check_lang, load_codebook
 from .._validate import _describe, check_strings
-from .._format import fmt_int, fmt_num, fmt_p, fmt_pct, fmt_sig
+from .._format import fmt_column, fmt_int, fmt_num, fmt_p, fmt_pct, fmt_sig
 from ..wording import phrases
 from . import style as st
 from .qca_by_group import _analysis_input as _qca_groups_input, qca_groups  # noqa: F401 (catalogue entry)
@@ -780,14 +780,6 @@ def qca_xy(xy: pd.DataFrame, fit: Any, *, lang: str = "en", ax=None, solution: s
     return ax
 
 
-def _cut(v: float) -> str:
-    """A cut as written: the fewest decimals (at most 3) that show it (0.8, 0.875)."""
-    for d in range(4):
-        if abs(round(v, d) - v) < 1e-9:
-            return fmt_num(v, digits=d)
-    return fmt_num(v, digits=3)
-
-
 def _tt_rule(tt: Any, lang: str) -> list[str]:
     """The truth table's coding rule in words, from a ``qca.truth_table`` result (nothing for a plain table)."""
     incl, pri, n_cut = (getattr(tt, a, None) for a in ("incl_cut", "pri_cut", "n_cut"))
@@ -795,10 +787,13 @@ def _tt_rule(tt: Any, lang: str) -> list[str]:
         return []
     # R's order (incl.cut = c(ic1, ic0)): the cut for 1, then the lower one for C
     hi, lo = (incl[0], incl[1]) if isinstance(incl, (tuple, list)) else (incl, incl)
-    rule = text("tt_rule_pri" if pri > 0 else "tt_rule", lang, incl=_cut(hi), pri=_cut(pri))
+    def cut(v: float) -> str:  # as given: 0.8, 0.875
+        return fmt_column([v], digits=3)[0]
+
+    rule = text("tt_rule_pri" if pri > 0 else "tt_rule", lang, incl=cut(hi), pri=cut(pri))
     parts = [rule]
     if lo < hi:  # consistency between the two cuts is coded C (contradictory)
-        parts.append(text("tt_rule_c", lang, lo=_cut(lo), hi=_cut(hi)))
+        parts.append(text("tt_rule_c", lang, lo=cut(lo), hi=cut(hi)))
     if n_cut is not None and n_cut > 1:  # rows with fewer cases are remainders (?)
         parts.append(text("tt_rule_q", lang, n=fmt_int(n_cut)))
     return [("" if lang == "ja" else " ").join(parts)]

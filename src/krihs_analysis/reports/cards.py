@@ -200,7 +200,7 @@ def _level(variable: str, code: float | None, lang: str) -> str:
 
 def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
     """The card's HTML body: heading, the case in one sentence, its outcome in words, the figure, the codes."""
-    from .._format import fmt_median, fmt_num
+    from .._format import fmt_column, fmt_median, fmt_num
     from ..codebook import load_codebook
 
     cb = load_codebook()
@@ -247,7 +247,8 @@ def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
             ("col_variable", "col_code", "col_level", "col_country", "col_programme")]
     rows = ["<tr>" + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>"]
     # One number of decimals per column: a column with a half code in it writes 2.0 beside 2.5, not 2
-    medians = {k: _column(card[k][v] for v in card["variables"]) for k in ("country_median", "programme_median")}
+    medians = {k: fmt_column((card[k][v] for v in card["variables"]), digits=1)
+               for k in ("country_median", "programme_median")}
     for i, v in enumerate(card["variables"]):
         code = card["codes"][v]
         rows.append(f"<tr><td>{e(cb[v].label(lang))}</td><td class=\"n\">{fmt_median(code)}</td>"
@@ -259,26 +260,13 @@ def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
     return "\n".join(parts)
 
 
-def _column(values) -> list[str]:
-    """Medians of codes for one table column: whole numbers, or one decimal for all when one is a half.
-
-    >>> _column([3.0, 2.5, None]), _column([3.0, 2.0])
-    (['3.0', '2.5', '–'], ['3', '2'])
-    """
-    from .._format import fmt_median, fmt_num, is_missing
-
-    values = list(values)
-    halves = any(not is_missing(x) and float(x) != int(float(x)) for x in values)
-    return [fmt_num(x, digits=1) if halves else fmt_median(x) for x in values]
-
-
 def qca_sentence(card: Mapping[str, Any], *, lang: str) -> str:
     """The case's role in the standard QCA solution, in words (or why the card names none)."""
-    from .._format import fmt_num
+    from .._format import fmt_column
     from ..display import expression
     from ..pipeline import QCA_INCL_CUT, QCA_PRI_CUT
 
-    cuts = {"incl_cut": fmt_num(QCA_INCL_CUT, digits=1), "pri_cut": fmt_num(QCA_PRI_CUT, digits=1)}
+    cuts = dict(zip(("incl_cut", "pri_cut"), fmt_column([QCA_INCL_CUT, QCA_PRI_CUT], digits=3), strict=True))
     qca = card.get("qca") or {}
     if not qca.get("model") or not qca.get("role"):
         return phrase("case_card", "qca_none", lang, **cuts)
