@@ -29,6 +29,7 @@ import pandas as pd
 
 from .._format import fmt_ci, fmt_median, fmt_num, fmt_p, is_missing
 from .._deprecate import keyword_options, renamed
+from ..pipeline import QCA_INCL_CUT
 from .._validate import check_alpha, check_count, check_number, check_text
 from ..codebook import check_lang, load_codebook
 from ..wording import phrase
@@ -84,7 +85,9 @@ def is_weak(ci_low: float, ci_high: float, p: float, *, alpha: float = 0.05, nul
     return bool(ci_low <= null <= ci_high or p > alpha)
 
 
-QCA_CONSISTENCY_CUT = 0.8  # below it a QCA solution is worded as weak evidence
+# The standard QCA's consistency cut (the pipeline's and the case cards'): below it a QCA solution is worded as weak
+# evidence
+QCA_CONSISTENCY_CUT = QCA_INCL_CUT
 
 
 def _adjusted_p(row: Mapping | pd.Series) -> float:
