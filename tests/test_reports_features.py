@@ -671,3 +671,12 @@ def test_the_card_figure_gives_the_scale_room_beside_long_english_labels():
     ax = fig.fig.axes[0]
     assert ax.get_position().width * fig.fig.get_figwidth() >= 2.0
     assert "max-width: 24rem" not in CSS and "min-width: 28rem" in CSS  # on a phone it scrolls, not shrinks
+
+
+def test_korean_and_japanese_card_pages_break_lines_as_every_other_page_of_the_run():
+    # the card stylesheet had no line-breaking rule: Korean cards broke words between any two syllables
+    from krihs_analysis.reports.cards import CSS
+    from krihs_analysis.reports.index import LINE_BREAKING_CSS, STYLE
+
+    assert "html:lang(ko) body { word-break: keep-all" in LINE_BREAKING_CSS
+    assert CSS.endswith(LINE_BREAKING_CSS) and STYLE.endswith(LINE_BREAKING_CSS)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from ..wording import phrase
+from .index import LINE_BREAKING_CSS
 
 CSS_NAME = "card.css"
 _META = ("country", "programme", "ministry", "municipality", "start_year", "support_years", "continued",
@@ -54,7 +55,7 @@ td.n { text-align: right; white-space: nowrap; }
 .outcome { font-weight: 600; }
 ul.cards { columns: 3; font-size: .85rem; }
 @media print { body { margin: 0; max-width: none; } }
-"""
+""" + LINE_BREAKING_CSS
 
 
 def safe_id(case_id: str) -> str:

@@ -27,12 +27,18 @@ from ..codebook import LANGS, load_codebook
 from ..wording import phrase
 
 _e = html.escape
+#: How each language breaks lines, on every page a run writes (front pages, exported notebooks and PDFs, case
+#: cards; the brief's own stylesheet says the same): Korean between words (the browser's default broke 스물여섯 after
+#: its first syllable), Japanese with the strict rules for small kana and closing brackets. It reads <html lang>.
+LINE_BREAKING_CSS = ("html:lang(ko) body { word-break: keep-all; line-break: strict; }\n"
+                     "html:lang(ja) body { line-break: strict; }\n")
 STYLE = """body{font-family:"Noto Sans CJK KR","Noto Sans CJK JP",sans-serif;color:#222;margin:1.5rem;line-height:1.4}
 table{border-collapse:collapse;font-size:.9rem}th,td{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;
 vertical-align:top}.ok{color:#1a7f37}.failed{color:#b00020;font-weight:600}.reused{color:#555}img{height:64px;
 margin:2px;border:1px solid #eee}.langs a{margin-right:.6rem}code{font-size:.85em}
 .banner{background:#fff4e5;border:1px solid #e69f00;padding:.35rem .6rem;font-size:.9rem}.tag{color:#8a5a00}
-.nw{white-space:nowrap}th{white-space:nowrap}html:lang(ko) body{word-break:keep-all}"""
+.nw{white-space:nowrap}th{white-space:nowrap}
+""" + LINE_BREAKING_CSS
 
 
 def _page_name(lang: str) -> str:

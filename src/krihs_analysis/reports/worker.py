@@ -550,17 +550,13 @@ def _for_readers(nb, brief: bool):
     return copy, lang
 
 
-#: How each language breaks lines on a page: Korean between words (as the brief does; the browser's default broke
-#: 스물여섯 after its first syllable), Japanese with the strict rules for small kana and closing brackets.
-_LINE_BREAKING = {"ko": "body { word-break: keep-all; line-break: strict; }",
-                  "ja": "body { line-break: strict; }"}
+def _line_breaking(html: str) -> str:
+    """`html` with the run's line-breaking rules for its language (:data:`.index.LINE_BREAKING_CSS`)."""
+    from .index import LINE_BREAKING_CSS
 
-
-def _line_breaking(html: str, lang: str) -> str:
-    rule = _LINE_BREAKING.get(lang)
-    if not rule or "</head>" not in html:
+    if "</head>" not in html:
         return html
-    return html.replace("</head>", f"<style>{rule}</style>\n</head>", 1)
+    return html.replace("</head>", f"<style>{LINE_BREAKING_CSS}</style>\n</head>", 1)
 
 
 def _check_export_args(nb, path, brief, suffix: str) -> Path:
@@ -624,7 +620,7 @@ def export_html(nb, path: str | Path, *, brief: bool) -> None:
         nb = _brief_notebook(nb)
     nb, lang = _for_readers(nb, brief)
     body, _ = _html_exporter(brief, lang).from_notebook_node(nb)
-    write_atomic(path, _line_breaking(body, lang))
+    write_atomic(path, _line_breaking(body))
 
 
 def export_pdf(nb, path: str | Path, *, brief: bool) -> str:
@@ -683,7 +679,7 @@ def export_pdf(nb, path: str | Path, *, brief: bool) -> str:
     # nbconvert's webpdf template, printed by the system Chromium (as webpdf does, without playwright).
     html, _ = HTMLExporter(template_name="webpdf", language_code=lang, **exclude).from_notebook_node(nb)
     try:
-        print_pdf(_line_breaking(html, lang), path)
+        print_pdf(_line_breaking(html), path)
     except RuntimeError as exc:
         if is_disk_full(exc):
             raise OSError(errno.ENOSPC, f"No space left on device writing {path}") from exc
