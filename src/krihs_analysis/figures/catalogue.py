@@ -912,10 +912,13 @@ def truth_table_heatmap(tt: Any, *, lang: str = "en", ax=None, conditions: Seque
     nr, nc = values.shape
     out = df["OUT"].astype(str).to_numpy()
     rows = df["row"].astype(str).to_numpy() if "row" in df else np.arange(1, nr + 1).astype(str)
+    # A PRI column when the table has it: a row above the consistency cut is still 0 when its PRI is below the PRI
+    # cut, which the figure could not show
+    has_pri = "PRI" in df.columns
     with house_style(lang):
         own = ax is None
         if own:
-            fig, axes = st.new_figure(min(st.DOUBLE, 0.85 * nc + 3.0 + 0.6 * ("PRI" in df.columns)), 0.2 * nr + 0.55)
+            fig, axes = st.new_figure(min(st.DOUBLE, 0.85 * nc + 3.0 + 0.6 * has_pri), 0.2 * nr + 0.55)
             ax = axes[0, 0]
         fig = ax.figure
         import seaborn as sns
@@ -935,9 +938,7 @@ def truth_table_heatmap(tt: Any, *, lang: str = "en", ax=None, conditions: Seque
         mesh.set_transform(shift + ax.transData)
         for t in ax.texts:
             t.set_position((t.get_position()[0] - 0.5, t.get_position()[1] - 0.5))
-        # Right-hand columns: cases, consistency, PRI (when the table has it: a row above the consistency cut is
-        # still 0 when its PRI is below the PRI cut, which the figure could not show), outcome
-        has_pri = "PRI" in df.columns
+        # Right-hand columns: cases, consistency, PRI, outcome
         xn, xi = nc + 0.25, nc + 1.05
         xp, xo = (nc + 1.85, nc + 2.65) if has_pri else (None, nc + 1.85)
         out_colors = {"1": "#3f007d", "0": "white", "C": "#bbbbbb", "?": "#eeeeee"}
