@@ -38,6 +38,20 @@ def test_notebook_has_one_parameters_cell_of_literals_second_and_names_the_kerne
         ast.literal_eval(node.value)  # raises on anything but a literal
 
 
+def test_each_notebook_opens_with_its_title_in_every_language_as_the_locale_gives_it():
+    # JupyterLab shows the heading in every language; a run's pages show the locale's title in the run's language
+    # (reports.index.notebook_title), so the two must say the same, and every titled notebook must exist.
+    from krihs_analysis.codebook import LANGS
+    from krihs_analysis.wording import phrases
+
+    titles = {k[2:4]: v for k, v in phrases("notebooks").items() if re.fullmatch(r"nb\d\d_title", k)}
+    assert set(titles) == {p.name[:2] for p in NOTEBOOKS}
+    for path in NOTEBOOKS:
+        first = nbformat.read(path, as_version=4).cells[0].source.splitlines()[0]
+        number = path.name[:2]
+        assert first == f"# {number} · " + " · ".join(titles[number][lang] for lang in LANGS), path.name
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_defines_no_functions_and_is_committed_with_outputs(path):
     nb = nbformat.read(path, as_version=4)

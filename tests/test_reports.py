@@ -612,20 +612,27 @@ def test_work_in_the_callers_process_leaves_its_logging_and_warning_filters_as_t
 
 
 
-@pytest.mark.parametrize("brief, lang, title", [
-    (True, "ko", "사례 보고서"),  # the reader's version: the first heading its outputs show
-    (False, "ko", "02 · Korea–Japan comparison (ko)"),  # the whole notebook: its Markdown title and the language
-    (False, None, "02 · Korea–Japan comparison"),  # not a run (no lang parameter): English, the title alone
-])
-def test_exported_pages_carry_a_title_and_the_language_of_the_run(tmp_path, brief, lang, title):
+@pytest.mark.parametrize("brief, lang, heading, title", [
+    # the reader's version: the first heading its outputs show
+    (True, "ko", "02 · Korea–Japan comparison · 한일 비교 · 日韓比較", "사례 보고서"),
+    # the whole notebook: a project notebook's title in the run's language
+    (False, "ko", "02 · Korea–Japan comparison · 한일 비교 · 日韓比較", "02 · 한일 비교"),
+    (False, "ja", "02 · Korea–Japan comparison · 한일 비교 · 日韓比較", "02 · 日韓比較"),
+    # not a run (no lang parameter): English
+    (False, None, "02 · Korea–Japan comparison · 한일 비교 · 日韓比較", "02 · Korea–Japan comparison"),
+    # a notebook of the user's own: its heading as written, and the language
+    (False, "ko", "07 · 우리 시 사례", "07 · 우리 시 사례 (ko)"),
+], ids=["reader-ko", "full-ko", "full-ja", "not-a-run", "own-notebook-ko"])
+def test_exported_pages_carry_a_title_and_the_language_of_the_run(tmp_path, brief, lang, heading, title):
     # Every page was <title>Notebook</title> and <html lang="en">, the Korean and Japanese runs too: browser tabs,
-    # bookmarks and PDF viewers could not tell the runs apart, and a screen reader read Korean as English.
+    # bookmarks and PDF viewers could not tell the runs apart, and a screen reader read Korean as English. Then the
+    # page of a Korean run was titled, and opened with, "02 · Korea–Japan comparison · 한일 비교 · 日韓比較 (ko)".
     import re
 
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
     nb = new_notebook(cells=[
-        new_markdown_cell("Intro\n# 02 · Korea–Japan comparison"),
+        new_markdown_cell(f"Intro\n# {heading}\n\nText"),
         new_code_cell("show()", outputs=[new_output("display_data", data={"text/html": "<h1>사례 <b>보고서</b></h1>"})]),
     ])
     if lang:
@@ -635,6 +642,8 @@ def test_exported_pages_carry_a_title_and_the_language_of_the_run(tmp_path, brie
     page = (tmp_path / "page.html").read_text(encoding="utf-8")
     assert re.search(r'<html lang="(\w+)"', page).group(1) == (lang or "en")
     assert re.search(r"<title>(.*?)</title>", page).group(1) == title
+    shown = re.sub(r"<[^>]+>|¶", "", re.findall(r"<h1[^>]*>(.*?)</h1>", page, re.S)[0])
+    assert shown == (heading if heading.startswith("07") else title if not brief else "02 · 한일 비교")
     assert json.dumps(nb, sort_keys=True) == before  # the notebook given is not changed
 
 

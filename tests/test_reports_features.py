@@ -680,3 +680,39 @@ def test_korean_and_japanese_card_pages_break_lines_as_every_other_page_of_the_r
 
     assert "html:lang(ko) body { word-break: keep-all" in LINE_BREAKING_CSS
     assert CSS.endswith(LINE_BREAKING_CSS) and STYLE.endswith(LINE_BREAKING_CSS)
+
+
+def test_the_front_page_names_each_run_by_its_notebook_title_and_language_and_each_output_by_its_kind(tmp_path):
+    # The front page listed runs by their slugs ("korea-japan-comparison-ko") and outputs by file names that said
+    # the same thing three times; the Japanese page of a run started at 14:55 was titled by its run id.
+    import re
+
+    from krihs_analysis.reports.index import write_run_index
+
+    stem = "02_korea_japan_comparison_ko"
+    runs = [{"name": "korea-japan-comparison-ko", "status": "ok", "duration_s": 6.8,
+             "notebook": "/somewhere/notebooks/02_korea_japan_comparison.ipynb", "parameters": {"lang": "ko"},
+             "outputs": [f"notebooks/{stem}.ipynb", f"html/{stem}.html", f"html/{stem}.brief.html",
+                         f"figures/{stem}/country_profile_ko.pdf", f"figures/{stem}/country_profile_ko.png"]},
+            {"name": "my-analysis", "status": "ok", "duration_s": 1.0, "notebook": "/mine/07_my_analysis.ipynb",
+             "parameters": {"lang": "ko"}, "outputs": ["html/07_my_analysis.html"]}]
+    write_run_index(tmp_path, {"run_id": "20261203T145507Z-9541850b", "started": "2026-12-03T14:55:07+00:00",
+                               "status": "ok", "runs": runs, "summary": {"total": 2, "ok": 2, "failed": 0}})
+    page = (tmp_path / "index.ja.html").read_text(encoding="utf-8")
+    assert "<h1>2026-12-03 14:55 UTCのレポート実行</h1>" in page
+    assert "<code>20261203T145507Z-9541850b</code>" in page  # the run id stays, among the provenance
+    cells = re.findall(r"<tr><td>(.*?)</td>", page)
+    assert cells[0] == ('02 · 日韓比較 <span class="rl" lang="ko">한국어</span><br>'
+                        '<code class="slug">korea-japan-comparison-ko</code>')
+    assert cells[1] == "my-analysis"  # a notebook the locale has no title for: its run name
+    links = [(label, href, hover) for href, hover, label in
+             re.findall(r'<a href="([^"]+)" title="([^"]+)">([^<]+)</a>', page)]
+    assert links == [  # the reader's page first; each file's name shows on hover
+        ("閲覧用ページ", f"html/{stem}.brief.html", f"{stem}.brief.html"),
+        ("ノートブック(HTML)", f"html/{stem}.html", f"{stem}.html"),
+        ("ノートブック(.ipynb)", f"notebooks/{stem}.ipynb", f"{stem}.ipynb"),
+        ("country_profile", f"figures/{stem}/country_profile_ko.pdf", "country_profile_ko.pdf"),
+        ("ノートブック(HTML)", "html/07_my_analysis.html", "07_my_analysis.html"),
+    ]
+    bar = re.search(r'<p class="langs">(.*?)</p>', page).group(1)
+    assert re.sub(r"<[^>]+>", "", bar).split() == ["言語:", "English", "한국어", "日本語"]

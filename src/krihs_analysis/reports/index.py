@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -35,10 +36,57 @@ LINE_BREAKING_CSS = ("html:lang(ko) body { word-break: keep-all; line-break: str
 STYLE = """body{font-family:"Noto Sans CJK KR","Noto Sans CJK JP",sans-serif;color:#222;margin:1.5rem;line-height:1.4}
 table{border-collapse:collapse;font-size:.9rem}th,td{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;
 vertical-align:top}.ok{color:#1a7f37}.failed{color:#b00020;font-weight:600}.reused{color:#555}img{height:64px;
-margin:2px;border:1px solid #eee}.langs a{margin-right:.6rem}code{font-size:.85em}
+margin:2px;border:1px solid #eee}.langs a,.langs strong{margin-right:.6rem}code{font-size:.85em}
 .banner{background:#fff4e5;border:1px solid #e69f00;padding:.35rem .6rem;font-size:.9rem}.tag{color:#8a5a00}
-.nw{white-space:nowrap}th{white-space:nowrap}
+.nw{white-space:nowrap}th{white-space:nowrap}code.slug{color:#666;font-size:.75rem}
+.rl{color:#555;font-size:.8rem;border:1px solid #ccc;border-radius:3px;padding:0 .25rem;white-space:nowrap}
 """ + LINE_BREAKING_CSS
+
+
+_NUMBERED = re.compile(r"^\s*(?:#+\s*)?(\d{2})(?:\s*·|_)")
+
+
+def notebook_title(source: str, lang: str) -> str | None:
+    """A project notebook's title in `lang`, ``"NN · title"`` (``nbNN_title`` of ``locale/notebooks.yaml``).
+
+    Parameters
+    ----------
+    source
+        The notebook's file name or path (an executed copy's too, ``02_korea_japan_comparison_ko.ipynb``), or its
+        first heading, which gives the title in every language (``# 02 · Korea–Japan comparison · 한일 비교 · 日韓比較``).
+    lang
+        One of :data:`krihs_analysis.codebook.LANGS`.
+
+    Returns
+    -------
+    str or None
+        None for a notebook the locale has no title for (one of the user's own): the caller keeps what it has.
+
+    Examples
+    --------
+    >>> notebook_title("notebooks/02_korea_japan_comparison.ipynb", "ko")
+    '02 · 한일 비교'
+    >>> notebook_title("# 06 · Drafted policy brief · 정책 브리프 초안 · 政策ブリーフ草案", "ja")
+    '06 · 政策ブリーフ草案'
+    >>> notebook_title("# 07 · My own analysis", "en") is None
+    True
+    """
+    from ..wording import phrases
+
+    m = _NUMBERED.match(Path(source).name if source.endswith(".ipynb") else source)
+    entry = phrases("notebooks").get(f"nb{m.group(1)}_title") if m else None
+    return f"{m.group(1)} · {entry[lang]}" if entry else None
+
+
+def _when(started: Any) -> str:
+    """A run's start as people read it, ``2026-12-03 14:55 UTC`` (run.json keeps the ISO time)."""
+    from datetime import datetime, timezone
+
+    try:
+        t = datetime.fromisoformat(str(started)).astimezone(timezone.utc)
+    except ValueError:
+        return str(started or "–")
+    return t.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _page_name(lang: str) -> str:
@@ -46,7 +94,9 @@ def _page_name(lang: str) -> str:
 
 
 def _langs_bar(lang: str) -> str:
-    links = [f'<a href="{_page_name(x)}">{x}</a>' if x != lang else f"<strong>{x}</strong>" for x in LANGS]
+    name = lambda x: _e(phrase("reports", "autonym", x))  # noqa: E731  # each in its own language, as switchers do
+    links = [f'<a href="{_page_name(x)}" hreflang="{x}" lang="{x}">{name(x)}</a>' if x != lang
+             else f'<strong lang="{x}">{name(x)}</strong>' for x in LANGS]
     return f'<p class="langs">{_e(phrase("reports", "languages", lang))}: {" ".join(links)}</p>'
 
 
@@ -71,16 +121,36 @@ def _status_cell(rec: Mapping[str, Any], lang: str) -> str:
 MAX_THUMBS = 6
 
 
-def _output_links(rec: Mapping[str, Any], lang: str = "en") -> tuple[list[str], list[str]]:
-    links, thumbs, hidden = [], [], []
+def _link(path: str, label: str) -> str:
+    return f'<a href="{_e(path)}" title="{_e(Path(path).name)}">{_e(label)}</a>'
+
+
+def _output_links(rec: Mapping[str, Any], lang: str = "en") -> tuple[str, list[str]]:
+    """The cell of a run's outputs, by kind and in the page's language (each file's name shows on hover), and
+    its figure thumbnails."""
+    p = lambda key, **kw: phrase("reports", key, lang, **kw)  # noqa: E731
+    # The file names said the same thing three times ("02_korea_japan_comparison_ko.html ·
+    # 02_korea_japan_comparison_ko.brief.html · ..."): what a reader looks for is the kind of page.
+    kinds = {"reader": [], "full": [], "pdf": [], "ipynb": [], "cards": []}
+    figure_pdfs, thumbs, hidden = [], [], []
     for o in rec.get("outputs", []):
         name = Path(o).name
         if o.startswith("cards/"):
             if name == "index.html" and o.count("/") == 2:
-                links.append(f'<a href="{_e(o)}">{_e(o)}</a>')
-            continue
-        if o.endswith((".html", ".pdf")):
-            links.append(f'<a href="{_e(o)}">{_e(name)}</a>')
+                kinds["cards"].append(_link(o, p("cards")))
+        elif o.endswith(".brief.html"):
+            kinds["reader"].append(_link(o, p("out_reader")))
+        elif o.endswith(".html"):
+            kinds["full"].append(_link(o, p("out_full")))
+        elif o.endswith(".ipynb"):
+            kinds["ipynb"].append(_link(o, p("out_ipynb")))
+        elif o.endswith(".pdf"):
+            if o.startswith("figures/"):  # fiscal_context_ko.pdf -> fiscal_context
+                stem = Path(o).stem
+                figure_pdfs.append(_link(o, stem.rsplit("_", 1)[0] if stem.endswith(tuple(f"_{x}" for x in LANGS))
+                                         else stem))
+            else:
+                kinds["pdf"].append(_link(o, p("out_pdf")))
         elif o.endswith(".png") and o.startswith("figures/"):
             if len(thumbs) < MAX_THUMBS:
                 thumbs.append(f'<a href="{_e(o)}"><img src="{_e(o)}" alt="{_e(name)}" loading="lazy"></a>')
@@ -90,8 +160,23 @@ def _output_links(rec: Mapping[str, Any], lang: str = "en") -> tuple[list[str], 
         # to the run's full page, which shows every figure (else the first one left out)
         page = next((o for o in rec.get("outputs", []) if o.endswith(".html") and not o.endswith(".brief.html")
                      and not o.startswith("cards/")), hidden[0])
-        thumbs.append(f'<a class="more" href="{_e(page)}">{_e(phrase("reports", "more_figures", lang, n=len(hidden)))}</a>')
-    return links, thumbs
+        thumbs.append(f'<a class="more" href="{_e(page)}">{_e(p("more_figures", n=len(hidden)))}</a>')
+    cell = " · ".join(link for kind in ("reader", "cards", "full", "pdf", "ipynb") for link in kinds[kind])
+    if figure_pdfs:
+        cell += f'<br><span class="tag">{_e(p("out_figures"))}</span> ' + " · ".join(figure_pdfs)
+    return cell, thumbs
+
+
+def _run_cell(rec: Mapping[str, Any], lang: str) -> str:
+    """A run's notebook title in the page's language and the language the run was made in; its name (what
+    ``--only`` takes) below."""
+    title = notebook_title(str(rec.get("notebook") or ""), lang)
+    run_lang = (rec.get("parameters") or {}).get("lang")
+    if title is None:  # a notebook of the user's own: its run name says what it is
+        return _e(rec["name"])
+    made_in = (f' <span class="rl" lang="{run_lang}">{_e(phrase("reports", "autonym", run_lang))}</span>'
+               if run_lang in LANGS else "")
+    return f'{_e(title)}{made_in}<br><code class="slug">{_e(rec["name"])}</code>'
 
 
 def write_run_index(run_dir: Path, meta: Mapping[str, Any]) -> list[Path]:
@@ -109,11 +194,11 @@ def write_run_index(run_dir: Path, meta: Mapping[str, Any]) -> list[Path]:
             dur = rec.get("duration_s")
             # Korean and Japanese words break between any two characters: without nowrap a wide thumbnail column
             # squeezed the status and duration to one character a line ("成/功", "8.9/秒").
-            rows.append(f"<tr><td>{_e(rec['name'])}</td><td class=\"nw\">{_status_cell(rec, lang)}</td>"
+            rows.append(f"<tr><td>{_run_cell(rec, lang)}</td><td class=\"nw\">{_status_cell(rec, lang)}</td>"
                         f"<td class=\"nw\">{_e(p('seconds', s=fmt_num(dur, digits=1))) if dur is not None else '–'}</td>"
-                        f"<td>{' · '.join(links)}</td><td>{''.join(thumbs)}</td></tr>")
+                        f"<td>{links}</td><td>{''.join(thumbs)}</td></tr>")
         git = meta.get("git") or {}
-        prov = [(p("started"), meta.get("started")), (p("duration"), p("seconds", s=fmt_num(meta.get("duration_s"), digits=1))),
+        prov = [(p("run_id"), meta.get("run_id")), (p("started"), meta.get("started")), (p("duration"), p("seconds", s=fmt_num(meta.get("duration_s"), digits=1))),
                 (p("commit"), f"{git.get('commit') or '–'}{' (dirty)' if git.get('dirty') else ''}"),
                 (p("package"), f"{meta.get('package_version')} · source sha256 "
                                f"{(meta.get('package_source_sha256') or '')[:12]} · Python {meta.get('python')}")]
@@ -126,7 +211,8 @@ def write_run_index(run_dir: Path, meta: Mapping[str, Any]) -> list[Path]:
                 + "".join(f"<tr><th>{_e(k)}</th><td><code>{_e(str(v))}</code></td></tr>" for k, v in prov)
                 + "</table>")
         written.append(write_atomic(run_dir / _page_name(lang),
-                                    _page(lang, p("run_title", run_id=meta.get("run_id")), body)))
+                                    _page(lang, p("run_title", when=_when(meta.get("started")) if meta.get("started")
+                                              else meta.get("run_id")), body)))
     return written
 
 
@@ -229,7 +315,7 @@ def write_root_index(root: Path) -> list[Path]:
                         reused=s.get("reused", 0))
             dur = meta.get("duration_s")
             lines.append(f'<tr><td><a href="{_e(run.name)}/{_page_name(lang)}">{_e(run.name)}</a>{tag}</td>'
-                         f'<td class="{cls}">{_e(summary)}</td><td class="nw">{_e(str(meta.get("started", "")))}</td>'
+                         f'<td class="{cls}">{_e(summary)}</td><td class="nw">{_e(_when(meta.get("started")))}</td>'
                          f"<td class=\"nw\">{_e(p('seconds', s=fmt_num(dur, digits=1))) if dur is not None else '–'}</td>"
                          f"<td>{change}</td></tr>")
         rows.extend(reversed(lines))

@@ -516,14 +516,16 @@ def _for_readers(nb, brief: bool):
 
     nbconvert titled every page "Notebook" and marked every page English: browser tabs, bookmarks and PDF viewers
     could not tell the runs apart, and a screen reader read Korean as English. The title is the brief's own (the
-    first heading its outputs show) for the reader's version, else the notebook's first Markdown heading, with the
-    run's language.
+    first heading its outputs show) for the reader's version, else the notebook's first Markdown heading: a project
+    notebook's title in the run's language (:func:`.index.notebook_title`; the heading on the page says the same),
+    any other heading with the run's language after it.
     """
     import html as _html
 
     import nbformat
 
     from ..codebook import LANGS
+    from .index import notebook_title
 
     params = (nb.get("metadata", {}).get("papermill") or {}).get("parameters") or {}
     lang = params.get("lang") if params.get("lang") in LANGS else "en"
@@ -538,15 +540,24 @@ def _for_readers(nb, brief: bool):
                     break
             if title:
                 break
-    if not title:
-        heading = next((line[2:].strip() for cell in cells if cell.get("cell_type") == "markdown"
-                        for line in "".join(cell.get("source", "")).splitlines() if line.startswith("# ")), None)
-        if heading:
-            title = f"{heading} ({lang})" if "lang" in params else heading
+    # The first Markdown heading: a project notebook's gives its title in every language ("02 · Korea–Japan
+    # comparison · 한일 비교 · 日韓比較", for JupyterLab); a run's page shows the one of its language, so that a Korean
+    # reader's page does not open in English and Japanese.
+    at = next(((k, i) for k, cell in enumerate(cells) if cell.get("cell_type") == "markdown"
+               for i, line in enumerate("".join(cell.get("source", "")).splitlines()) if line.startswith("# ")), None)
+    heading = "".join(cells[at[0]].get("source", "")).splitlines()[at[1]][2:].strip() if at else None
+    own = notebook_title(heading, lang) if heading else None
+    if not title and heading:
+        title = own or (f"{heading} ({lang})" if "lang" in params else heading)
     if not title:
         return nb, lang
-    copy = nbformat.NotebookNode(dict(nb))  # the cells are shared, not copied; only the metadata is new
+    copy = nbformat.NotebookNode(dict(nb))  # the cells are shared, not copied; only the metadata and a title are new
     copy["metadata"] = nbformat.NotebookNode({**nb.get("metadata", {}), "title": title})
+    if own:
+        k, i = at
+        lines = "".join(cells[k].get("source", "")).splitlines()
+        lines[i] = f"# {own}"
+        copy["cells"] = [*cells[:k], nbformat.NotebookNode({**cells[k], "source": "\n".join(lines)}), *cells[k + 1:]]
     return copy, lang
 
 
