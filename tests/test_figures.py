@@ -92,6 +92,28 @@ def test_wrap_japanese_keeps_counters():
     assert not any(line.startswith(("倍", "年", "、", "。")) for line in out.split("\n"))
 
 
+
+@pytest.mark.parametrize("text, phrases", [
+    # the truth table's headers broke 役|割 and 計画|づくり, cut between any two characters
+    ("行政の伴走的役割", ["行政の", "伴走的役割"]),
+    ("住民主体の計画づくり", ["住民主体の", "計画づくり"]),
+    ("地域を代表する住民組織", ["地域を", "代表する", "住民組織"]),
+    ("事業間の連携・統合", ["事業間の", "連携・", "統合"]),
+    # a single hiragana inside a word does not end it; no phrase starts with closing punctuation
+    ("取り組み合わせの持続", ["取り組み合わせの", "持続"]),
+    ("1行(濃い色 = 条件あり)、事例数", ["1行", "(濃い色 ", "= ", "条件あり)、", "事例数"]),
+])
+def test_japanese_wraps_between_phrases_not_inside_a_word(text, phrases):
+    assert st._ja_phrases(text) == phrases
+
+
+def test_japanese_wrapping_breaks_at_the_phrase_and_inside_one_only_when_it_is_wider_than_the_line():
+    with st.house_style("ja"):
+        narrow = st.text_width("伴走的役割", fontsize=10) * 1.1  # the longer phrase fits, the two together do not
+        assert st.wrap_text("行政の伴走的役割", narrow, fontsize=10, lang="ja") == "行政の\n伴走的役割"
+        lines = st.wrap_text("国土政策研究院事例構成", narrow * 0.6, fontsize=10, lang="ja").split("\n")
+        assert len(lines) > 1 and all(st.text_width(x, fontsize=10) <= narrow * 0.6 for x in lines)
+
 # --------------------------------------------------------------------------------------------------------------
 # Artists of every catalogue function
 

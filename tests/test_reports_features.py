@@ -716,3 +716,23 @@ def test_the_front_page_names_each_run_by_its_notebook_title_and_language_and_ea
     ]
     bar = re.search(r'<p class="langs">(.*?)</p>', page).group(1)
     assert re.sub(r"<[^>]+>", "", bar).split() == ["言語:", "English", "한국어", "日本語"]
+
+
+def test_japanese_table_headers_on_a_runs_pages_break_between_phrases(tmp_path):
+    # A narrow Japanese header broke 行政の伴走的役|割: the browser breaks Japanese between any two characters
+    # unless told word-break: auto-phrase, which the brief's headings had and the run's other pages did not.
+    import shutil
+
+    from krihs_analysis.pdf import find_chromium, print_pdf, word_boxes
+    from krihs_analysis.reports.index import LINE_BREAKING_CSS
+
+    if find_chromium() is None or shutil.which("pdftotext") is None:
+        pytest.skip("Chromium and poppler are installed by `make setup`")
+    page = (f'<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><style>{LINE_BREAKING_CSS}'
+            'th { font-size: 20px; width: 7.5em; max-width: 7.5em; text-align: left; }</style></head><body>'
+            '<table><tr><th>行政の伴走的役割</th></tr></table></body></html>')
+    lines: dict[int, str] = {}
+    for w in word_boxes(print_pdf(page, tmp_path / "ja.pdf")):
+        if w["page"] == 1 and not w["word"].isascii():
+            lines[round(w["y0"])] = lines.get(round(w["y0"]), "") + w["word"]
+    assert [lines[y] for y in sorted(lines)] == ["行政の", "伴走的役割"]

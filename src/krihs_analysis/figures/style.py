@@ -190,12 +190,52 @@ def new_figure(width: float = DOUBLE, height: float = 3.0, *, nrows: int = 1, nc
     return fig, axes
 
 
+def _ja_characters(s: str) -> list[str]:
+    """Japanese text cut between any two characters where a line may break (JIS X 4051's rules kept): runs of
+    Latin letters and digits stay whole with the counter after a number (2.3倍, 28件), and closing punctuation
+    stays with the character before it, so that no line starts with a bare counter or a 、."""
+    return re.findall(r"[A-Za-z0-9.,%()\-−–'’/=<>]+(?:[^\sA-Za-z0-9][、。）」』]*)?\s*|\s+|.[、。）」』・:：;,]*\s*", s)
+
+
+#: Hiragana that end a phrase (case particles and the like): a break after one falls between two phrases.
+_PARTICLES = frozenset("のをにがはとでやもへか")
+_CLOSING = "、。・:：;,)）」』"
+
+
+def _is_hiragana(ch: str) -> bool:
+    return "\u3041" <= ch <= "\u309f"
+
+
+def _ja_phrases(s: str) -> list[str]:
+    """Japanese text cut between phrases (文節), as Chromium's ``word-break: auto-phrase`` does, by a rule of
+    thumb: a break follows a particle or a run of two or more hiragana before a kanji, katakana or Latin
+    character (行政の|伴走的役割, 住民主体の|計画づくり, 代表する|住民組織), a space or closing punctuation (、。・),
+    and comes before an opening bracket; a single hiragana inside a word does not end it (組み合わせ, 取り組み).
+    Cutting between any two characters had broken 役|割 and 計画|づくり in the truth table's headers."""
+    chars = _ja_characters(s)
+    out, cur = [], ""
+    for k, tok in enumerate(chars):
+        cur += tok
+        nxt = chars[k + 1] if k + 1 < len(chars) else ""
+        if not nxt:
+            break
+        last, first = tok.rstrip()[-1:] if tok.strip() else " ", nxt[0]
+        body = cur.rstrip()
+        run = next((n for n in range(len(body)) if not _is_hiragana(body[-1 - n])), len(body))  # hiragana at the end
+        if first in _CLOSING:  # never before closing punctuation
+            continue
+        if (tok != tok.rstrip() or last in _CLOSING or first in "(（「『"
+                or (_is_hiragana(last) and not _is_hiragana(first) and (run >= 2 or last in _PARTICLES))):
+            out.append(cur)
+            cur = ""
+    out.append(cur)
+    return [t for t in out if t]
+
+
 def _tokens(s: str, lang: str) -> list[str]:
-    """Break points for wrapping: words (with their trailing space); single CJK characters for Japanese."""
+    """Break points for wrapping: words (with their trailing space); phrases for Japanese (:func:`_ja_phrases`)."""
     if lang == "ja":
-        # Runs of Latin/digits stay whole; a CJK character takes the closing punctuation after it.
-        # A number keeps the counter after it (2.3倍, 28件), so lines never start with a bare counter.
-        return re.findall(r"[A-Za-z0-9.,%()\-−–'’/=<>]+(?:[^\sA-Za-z0-9][、。）」』]*)?\s*|\s+|.[、。）」』・:：;,]*\s*", s)
+        return _ja_phrases(s)
     return re.findall(r"\S+\s*|\s+", s)
 
 
@@ -232,6 +272,8 @@ def wrap_text(s: str, width_in: float, *, fontsize: float, lang: str, weight: st
         line, j = "", 0
         while j < len(tokens):
             if not line:  # an empty line takes the next token whatever its width
+                if lang == "ja" and len(tokens[j]) > 1 and width(tokens[j].rstrip()) > width_in:
+                    tokens[j:j + 1] = _ja_characters(tokens[j])  # a phrase wider than the line breaks inside
                 line, j = tokens[j], j + 1
                 continue
             # The longest run of tokens that still fits, found by bisection: measuring a string lays out every

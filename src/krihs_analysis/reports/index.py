@@ -30,9 +30,12 @@ from ..wording import phrase
 _e = html.escape
 #: How each language breaks lines, on every page a run writes (front pages, exported notebooks and PDFs, case
 #: cards; the brief's own stylesheet says the same): Korean between words (the browser's default broke 스물여섯 after
-#: its first syllable), Japanese with the strict rules for small kana and closing brackets. It reads <html lang>.
+#: its first syllable), Japanese with the strict rules for small kana and closing brackets, and its headings and
+#: table headers between phrases. It reads <html lang>.
 LINE_BREAKING_CSS = ("html:lang(ko) body { word-break: keep-all; line-break: strict; }\n"
-                     "html:lang(ja) body { line-break: strict; }\n")
+                     "html:lang(ja) body { line-break: strict; }\n"
+                     # headings and table headers between phrases (役|割 broke mid-word), as the brief's do
+                     ":is(h1, h2, h3, th):lang(ja) { word-break: auto-phrase; }\n")
 STYLE = """body{font-family:"Noto Sans CJK KR","Noto Sans CJK JP",sans-serif;color:#222;margin:1.5rem;line-height:1.4}
 table{border-collapse:collapse;font-size:.9rem}th,td{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;
 vertical-align:top}.ok{color:#1a7f37}.failed{color:#b00020;font-weight:600}.reused{color:#555}img{height:64px;
