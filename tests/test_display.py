@@ -119,6 +119,19 @@ def test_labelled_short_cells_and_row_names_stay_on_one_line_and_korean_breaks_b
     assert "keep-all" not in labelled(t, lang="ja", index="case_id")._repr_html_()
 
 
+@pytest.mark.parametrize("lang, long, short", [
+    ("ko", "군집(독립적이지 않은 사례 묶음)", "정확 검정"),
+    ("ja", "クラスター(独立でない事例のまとまり)", "正確検定"),
+])
+def test_a_korean_or_japanese_cell_counts_as_wide_as_it_shows_when_it_may_wrap(lang, long, short):
+    # 18 Hangul are as wide as 32 Latin letters: counted as 18 characters the cell stayed on one line and pushed
+    # notebook 03's association table past the right edge of the page
+    html = labelled(pd.DataFrame({"row": [1], "cluster": [long], "method": [short]}), lang=lang,
+                    index="row")._repr_html_()
+    assert f"<td>{long}</td>" in html
+    assert f'<td style="white-space: nowrap">{short}</td>' in html
+
+
 @pytest.mark.parametrize("lang,yes,no", [("en", "Yes", "No"), ("ko", "예", "아니요"), ("ja", "はい", "いいえ")])
 def test_labelled_true_false_read_as_words_and_any_missing_value_as_a_dash(lang, yes, no):
     t = pd.DataFrame({"case_id": ["a", "b", "c"], "exact": [True, False, True],

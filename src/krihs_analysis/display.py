@@ -349,8 +349,17 @@ class LabelledTable(pd.DataFrame):
         return None if html is None else _unbroken_cells(html, self.attrs.get("lang"))
 
 
-#: Cells up to this many characters stay on one line in HTML (numbers, case ids, method words).
+#: Cells up to this wide stay on one line in HTML (numbers, case ids, method words), counted in Latin letters: a
+#: Korean or Japanese character is two (East Asian wide), so that 군집(독립적이지 않은 사례 묶음), as wide as 32
+#: letters, wraps like the English words it translates; counted as 18 characters it stayed on one line and pushed
+#: notebook 03's association table past the page's right edge.
 _SHORT_CELL = 24
+
+
+def _display_width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 _CELL = re.compile(r"<(td|th)>([^<]*)</\1>")
 # case ids (KR-P6-A, JP-11), not words (resident-driven); ASCII bounds: a Korean particle after an id (KR-P6-A와)
 # is a word character to \b
@@ -370,7 +379,7 @@ def _unbroken_cells(html: str, lang: str | None) -> str:
 
     def cell(m: re.Match) -> str:
         tag, text = m.groups()
-        if len(_html.unescape(text)) > _SHORT_CELL:
+        if _display_width(_html.unescape(text)) > _SHORT_CELL:
             # a long cell wraps, between its words: a case id in a list (KR-P6-A) is one word, not three
             return f"<{tag}>{_ID.sub(_unbroken_word, text)}</{tag}>"
         return f'<{tag} style="white-space: nowrap">{text}</{tag}>'
