@@ -687,14 +687,20 @@ def test_the_front_page_names_each_run_by_its_notebook_title_and_language_and_ea
     # the same thing three times; the Japanese page of a run started at 14:55 was titled by its run id.
     import re
 
+    from nbformat import write
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    from krihs_analysis import paths
     from krihs_analysis.reports.index import write_run_index
 
+    mine = tmp_path / "07_my_analysis.ipynb"  # the user's own, with a number and words of the project's own
+    write(new_notebook(cells=[new_markdown_cell("# 02 · Korea–Japan as we code it")]), mine)
     stem = "02_korea_japan_comparison_ko"
     runs = [{"name": "korea-japan-comparison-ko", "status": "ok", "duration_s": 6.8,
-             "notebook": "/somewhere/notebooks/02_korea_japan_comparison.ipynb", "parameters": {"lang": "ko"},
+             "notebook": str(paths.NOTEBOOKS / "02_korea_japan_comparison.ipynb"), "parameters": {"lang": "ko"},
              "outputs": [f"notebooks/{stem}.ipynb", f"html/{stem}.html", f"html/{stem}.brief.html",
                          f"figures/{stem}/country_profile_ko.pdf", f"figures/{stem}/country_profile_ko.png"]},
-            {"name": "my-analysis", "status": "ok", "duration_s": 1.0, "notebook": "/mine/07_my_analysis.ipynb",
+            {"name": "my-analysis", "status": "ok", "duration_s": 1.0, "notebook": str(mine),
              "parameters": {"lang": "ko"}, "outputs": ["html/07_my_analysis.html"]}]
     write_run_index(tmp_path, {"run_id": "20261203T145507Z-9541850b", "started": "2026-12-03T14:55:07+00:00",
                                "status": "ok", "runs": runs, "summary": {"total": 2, "ok": 2, "failed": 0}})

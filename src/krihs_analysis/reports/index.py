@@ -46,39 +46,59 @@ margin:2px;border:1px solid #eee}.langs a,.langs strong{margin-right:.6rem}code{
 """ + LINE_BREAKING_CSS
 
 
-_NUMBERED = re.compile(r"^\s*(?:#+\s*)?(\d{2})(?:\s*·|_)")
+_HEADING = re.compile(r"^#*\s*(\d{2}) · (.+)$")
 
 
-def notebook_title(source: str, lang: str) -> str | None:
+def notebook_title(heading: str, lang: str) -> str | None:
     """A project notebook's title in `lang`, ``"NN · title"`` (``nbNN_title`` of ``locale/notebooks.yaml``).
 
     Parameters
     ----------
-    source
-        The notebook's file name or path (an executed copy's too, ``02_korea_japan_comparison_ko.ipynb``), or its
-        first heading, which gives the title in every language (``# 02 · Korea–Japan comparison · 한일 비교 · 日韓比較``).
+    heading
+        The notebook's first heading, which gives the title in every language
+        (``# 02 · Korea–Japan comparison · 한일 비교 · 日韓比較``).
     lang
         One of :data:`krihs_analysis.codebook.LANGS`.
 
     Returns
     -------
     str or None
-        None for a notebook the locale has no title for (one of the user's own): the caller keeps what it has.
+        None for a heading that is not a project notebook's (one of the user's own, even numbered alike): the
+        caller keeps what it has.
 
     Examples
     --------
-    >>> notebook_title("notebooks/02_korea_japan_comparison.ipynb", "ko")
+    >>> notebook_title("# 02 · Korea–Japan comparison · 한일 비교 · 日韓比較", "ko")
     '02 · 한일 비교'
-    >>> notebook_title("# 06 · Drafted policy brief · 정책 브리프 초안 · 政策ブリーフ草案", "ja")
-    '06 · 政策ブリーフ草案'
-    >>> notebook_title("# 07 · My own analysis", "en") is None
+    >>> notebook_title("# 02 · My own comparison", "en") is None
     True
     """
     from ..wording import phrases
 
-    m = _NUMBERED.match(Path(source).name if source.endswith(".ipynb") else source)
+    m = _HEADING.match(heading.strip())
     entry = phrases("notebooks").get(f"nb{m.group(1)}_title") if m else None
-    return f"{m.group(1)} · {entry[lang]}" if entry else None
+    # the English title first, as every project notebook's heading has it: a notebook of the user's own that took
+    # a number of the project's keeps its own heading
+    if not entry or not m.group(2).startswith(entry["en"]):
+        return None
+    return f"{m.group(1)} · {entry[lang]}"
+
+
+def first_heading(notebook: str | Path) -> str | None:
+    """The first level-1 Markdown heading of a notebook file (None when there is none, or no readable file).
+
+    Examples
+    --------
+    >>> from krihs_analysis import paths
+    >>> first_heading(paths.NOTEBOOKS / "02_korea_japan_comparison.ipynb")
+    '# 02 · Korea–Japan comparison · 한일 비교 · 日韓比較'
+    """
+    try:
+        cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        return None
+    return next((line for cell in cells if isinstance(cell, dict) and cell.get("cell_type") == "markdown"
+                 for line in "".join(cell.get("source", "")).splitlines() if line.startswith("# ")), None)
 
 
 def _when(started: Any) -> str:
@@ -170,10 +190,10 @@ def _output_links(rec: Mapping[str, Any], lang: str = "en") -> tuple[str, list[s
     return cell, thumbs
 
 
-def _run_cell(rec: Mapping[str, Any], lang: str) -> str:
-    """A run's notebook title in the page's language and the language the run was made in; its name (what
-    ``--only`` takes) below."""
-    title = notebook_title(str(rec.get("notebook") or ""), lang)
+def _run_cell(rec: Mapping[str, Any], lang: str, heading: str | None) -> str:
+    """A run's notebook title in the page's language (from the notebook's first `heading`) and the language the
+    run was made in; its name (what ``--only`` takes) below."""
+    title = notebook_title(heading, lang) if heading else None
     run_lang = (rec.get("parameters") or {}).get("lang")
     if title is None:  # a notebook of the user's own: its run name says what it is
         return _e(rec["name"])
@@ -188,16 +208,17 @@ def write_run_index(run_dir: Path, meta: Mapping[str, Any]) -> list[Path]:
 
     written = []
     s = meta.get("summary", {})
+    headings = [first_heading(rec["notebook"]) if rec.get("notebook") else None for rec in meta.get("runs", [])]
     for lang in LANGS:
         p = lambda key, **kw: phrase("reports", key, lang, **kw)  # noqa: E731
         rows = [f"<tr><th>{_e(p('run'))}</th><th>{_e(p('status'))}</th><th>{_e(p('duration'))}</th>"
                 f"<th>{_e(p('outputs'))}</th><th>{_e(p('figures'))}</th></tr>"]
-        for rec in meta.get("runs", []):
+        for rec, heading in zip(meta.get("runs", []), headings, strict=True):
             links, thumbs = _output_links(rec, lang)
             dur = rec.get("duration_s")
             # Korean and Japanese words break between any two characters: without nowrap a wide thumbnail column
             # squeezed the status and duration to one character a line ("成/功", "8.9/秒").
-            rows.append(f"<tr><td>{_run_cell(rec, lang)}</td><td class=\"nw\">{_status_cell(rec, lang)}</td>"
+            rows.append(f"<tr><td>{_run_cell(rec, lang, heading)}</td><td class=\"nw\">{_status_cell(rec, lang)}</td>"
                         f"<td class=\"nw\">{_e(p('seconds', s=fmt_num(dur, digits=1))) if dur is not None else '–'}</td>"
                         f"<td>{links}</td><td>{''.join(thumbs)}</td></tr>")
         git = meta.get("git") or {}
