@@ -188,11 +188,13 @@ def test_run_record_lists_a_pdf_in_every_language(run):
 @needs_pdf
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_pdf_page_but_the_last_is_left_half_empty(pdfs, lang):
-    # Rendered ink, not the fit pass's own numbers: every page but the last is filled at least to half its height.
+    # Rendered ink, not the fit pass's own numbers: every page but the last is filled to 70 % of its height. The
+    # Korean and Japanese page 4 was filled to 65 % while the context box's wide fiscal figure came second: it
+    # did not fit under the policy implications, which the box's first part now is (context_box).
     from krihs_analysis.pdf import page_fill
 
     fills = page_fill(pdfs[lang])
-    assert len(fills) >= 2 and all(f >= 0.5 for f in fills[:-1]), [round(f, 2) for f in fills]
+    assert len(fills) >= 2 and all(f >= 0.7 for f in fills[:-1]), [round(f, 2) for f in fills]
 
 
 def test_context_box_shows_the_fiscal_figure_of_the_sheets_own_cases(composed_other):

@@ -192,7 +192,7 @@ def compose(
 
     # Drawn first though shown last: the one figure that can still refuse the sheet (a Japanese code that is not
     # in MIC's table), before the others are drawn for nothing.
-    fiscal = fig_block(fiscal_context(cases=cases, lang=lang), 6, cap[5])
+    fiscal = fig_block(fiscal_context(cases=cases, lang=lang), 5, cap[5])  # the context box's first (context_box)
     blocks = [doc.title_block(meta, lang=lang, illustrative=ill), doc.summary_box(findings, lang=lang)]
     blocks.append(section(sec[0], [status_sentence(_case_summary(cases), lang=lang)]))
 
@@ -223,7 +223,7 @@ def compose(
                           + [w("note_plans")]))
     # Published statistics, not the sample: the fiscal figure marks the sheet's own Japanese municipalities
     # (a real sheet's cases, not the five of the sample), so neither figure carries the illustrative mark.
-    rmo = fig_block(rmo_trend(context, lang=lang).figure, 5, cap[4])
+    rmo = fig_block(rmo_trend(context, lang=lang).figure, 6, cap[4])
     blocks.append(doc.context_box(lang=lang, figures=[rmo], fiscal_figure=fiscal))
     blocks.append(doc._appendix(findings, lang=lang, tables=tables))
     return blocks

@@ -270,6 +270,10 @@ def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None
     after it. `fiscal_figure` is the block of :func:`krihs_analysis.figures.fiscal_context`, shown with the source
     of MIC's fiscal table in place of the five-row FY2021 table (which is shown without it). The box is drawn as
     two framed parts, each kept whole: the second may start a new page without leaving an empty frame behind.
+    The fiscal part comes first, under the box's title, and the survey's table with its figure second: the wide
+    fiscal figure is the part that fits the room the policy implications leave on their page, and the survey's
+    shorter part the room above the appendix (in that order Korean and Japanese briefs fill page 4 to 80 %, where
+    the other order left a third of it empty; number the figures in this order).
 
     Parameters
     ----------
@@ -282,10 +286,10 @@ def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None
     """
     check_lang(lang)
     figures = check_strings(figures, "figures", allow_empty=True,
-                            example="figures=[figure_block(fig, number=5, caption=..., lang=...)]")
+                            example="figures=[figure_block(fig, number=6, caption=..., lang=...)]")
     if fiscal_figure is not None:
         check_text(fiscal_figure, "fiscal_figure",
-                   example="fiscal_figure=figure_block(fig, number=6, caption=..., lang=...)")
+                   example="fiscal_figure=figure_block(fig, number=5, caption=..., lang=...)")
     rmo = read_context("rmo_survey")
     year, orgs, munis = _w("col_year", lang), _w("col_orgs", lang), _w("col_munis", lang)
     t1 = pd.DataFrame({year: rmo["fiscal_year_label"], orgs: rmo["organisations"].map(fmt_int),
@@ -295,23 +299,22 @@ def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None
     rest = "".join(f'<div class="part" data-keep>{f}</div>' for f in figures[1:])
     if fiscal_figure is not None:
         panel = read_context("jp_municipal_fiscal")
-        fiscal = (f'<div class="part" data-keep>{fiscal_figure}'
-                  f'{source_note(panel.attrs["source"][lang], lang=lang)}</div>')
+        fiscal = f'{fiscal_figure}{source_note(panel.attrs["source"][lang], lang=lang)}'
     else:
         table = read_context("jp_fiscal_fy2021")
         muni, fs, cb = _w("col_muni", lang), _w("col_fiscal_strength", lang), _w("col_current_balance", lang)
         t2 = pd.DataFrame({muni: table["prefecture"] + " " + table["municipality"],
                            fs: table["fiscal_strength_index"].map(fmt_num),
                            cb: table["current_balance_ratio_pct"].map(lambda v: fmt_num(v, digits=1))})
-        fiscal = (f'<div class="part" data-keep><div>{html.escape(_w("fiscal_title", lang))}</div>'
-                  f'{_table_html(t2, numeric=(fs, cb))}{source_note(table.attrs["source"][lang], lang=lang)}</div>')
+        fiscal = (f'<div>{html.escape(_w("fiscal_title", lang))}</div>'
+                  f'{_table_html(t2, numeric=(fs, cb))}{source_note(table.attrs["source"][lang], lang=lang)}')
+    survey = (f'<div class="row"><div><div>{html.escape(_w("rmo_title", lang))}</div>'
+              f'{_table_html(t1, numeric=(orgs, munis))}'
+              f'{source_note(rmo.attrs["source"][lang], lang=lang)}</div>{beside}</div>')
     return _kb(
         # The box's title is part of its first part, so that it never stays behind alone at a page's foot.
-        f'<div class="context"><div class="part" data-keep><b>{_w("context", lang)}</b>'
-        f'<div class="row"><div><div>{html.escape(_w("rmo_title", lang))}</div>'
-        f'{_table_html(t1, numeric=(orgs, munis))}'
-        f'{source_note(rmo.attrs["source"][lang], lang=lang)}</div>{beside}</div></div>'
-        f'</div><div class="context">{rest}{fiscal}</div>', lang)
+        f'<div class="context"><div class="part" data-keep><b>{_w("context", lang)}</b>{fiscal}</div></div>'
+        f'<div class="context"><div class="part" data-keep>{survey}</div>{rest}</div>', lang)
 
 
 # ------------------------------------------------------------------------------------------------------------
