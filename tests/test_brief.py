@@ -132,7 +132,8 @@ def test_the_method_note_names_the_methods_the_results_were_computed_with(compos
 
 def test_composed_brief_has_five_numbered_figures_and_the_sections_in_order(composed_en):
     html = composed_en
-    # issue 15: fiscal_context is in the catalogue, so the context box carries it as figure 6
+    # issue 15: fiscal_context is in the catalogue; the context box carries it as figure 5, the survey's as 6,
+    # numbered in reading order
     assert [int(n) for n in re.findall(r"<b>Figure (\d)\.</b>", html)] == [1, 2, 3, 4, 5, 6]
     heads = re.findall(r"<h2>(\d)\. ", html)
     assert heads == ["1", "2", "3", "4", "5", "6"]

@@ -102,6 +102,9 @@ def test_wrap_japanese_keeps_counters():
     # a single hiragana inside a word does not end it; no phrase starts with closing punctuation
     ("取り組み合わせの持続", ["取り組み合わせの", "持続"]),
     ("1行(濃い色 = 条件あり)、事例数", ["1行", "(濃い色 ", "= ", "条件あり)、", "事例数"]),
+    # a particle after a closing bracket stays with it (fig_fiscal's title: 中央値（0.45）|を下回った)
+    ("中央値（0.45）を下回った", ["中央値", "（0.45）を", "下回った"]),
+    ("「地域づくり」の担い手", ["「地域づくり」の", "担い手"]),
 ])
 def test_japanese_wraps_between_phrases_not_inside_a_word(text, phrases):
     assert st._ja_phrases(text) == phrases
@@ -111,8 +114,9 @@ def test_japanese_wrapping_breaks_at_the_phrase_and_inside_one_only_when_it_is_w
     with st.house_style("ja"):
         narrow = st.text_width("伴走的役割", fontsize=10) * 1.1  # the longer phrase fits, the two together do not
         assert st.wrap_text("行政の伴走的役割", narrow, fontsize=10, lang="ja") == "行政の\n伴走的役割"
-        lines = st.wrap_text("国土政策研究院事例構成", narrow * 0.6, fontsize=10, lang="ja").split("\n")
-        assert len(lines) > 1 and all(st.text_width(x, fontsize=10) <= narrow * 0.6 for x in lines)
+        for text in ("国土政策研究院事例構成", "行政の国土政策研究院事例構成"):  # opening the paragraph or not
+            lines = st.wrap_text(text, narrow * 0.6, fontsize=10, lang="ja").split("\n")
+            assert len(lines) > 2 and all(st.text_width(x, fontsize=10) <= narrow * 0.6 for x in lines), lines
 
 # --------------------------------------------------------------------------------------------------------------
 # Artists of every catalogue function

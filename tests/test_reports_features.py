@@ -742,3 +742,24 @@ def test_japanese_table_headers_on_a_runs_pages_break_between_phrases(tmp_path):
         if w["page"] == 1 and not w["word"].isascii():
             lines[round(w["y0"])] = lines.get(round(w["y0"]), "") + w["word"]
     assert [lines[y] for y in sorted(lines)] == ["行政の", "伴走的役割"]
+
+
+@pytest.mark.parametrize("heading, lang, title", [
+    ("# 02 · Korea–Japan comparison · 한일 비교 · 日韓比較", "ja", "02 · 日韓比較"),
+    ("02 · Korea–Japan comparison · 한일 비교 · 日韓比較", "ko", "02 · 한일 비교"),  # as the worker passes it
+    ("# 02 · Korea–Japan comparison of our own cities", "ko", None),  # the user's own, worded like ours
+    ("# 02 · Korea–Japan comparison", "ko", None),
+    ("# 99 · Something", "en", None),
+    ("Intro", "en", None),
+])
+def test_a_notebook_title_is_translated_only_from_the_projects_own_heading(heading, lang, title):
+    from krihs_analysis.reports.index import notebook_title
+
+    assert notebook_title(heading, lang) == title
+
+
+def test_a_notebook_title_in_an_unknown_language_is_a_value_error():
+    from krihs_analysis.reports.index import notebook_title
+
+    with pytest.raises(ValueError, match="fr"):
+        notebook_title("# 02 · Korea–Japan comparison · 한일 비교 · 日韓比較", "fr")

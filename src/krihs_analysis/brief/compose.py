@@ -190,8 +190,8 @@ def compose(
     def section(title: str, paras: list[str]) -> str:
         return doc.section(title, paras, lang=lang)
 
-    # Drawn first though shown last: the one figure that can still refuse the sheet (a Japanese code that is not
-    # in MIC's table), before the others are drawn for nothing.
+    # Drawn first though shown fifth, in the context box: the one figure that can still refuse the sheet (a Japanese
+    # code that is not in MIC's table), before the others are drawn for nothing.
     fiscal = fig_block(fiscal_context(cases=cases, lang=lang), 5, cap[5])  # the context box's first (context_box)
     blocks = [doc.title_block(meta, lang=lang, illustrative=ill), doc.summary_box(findings, lang=lang)]
     blocks.append(section(sec[0], [status_sentence(_case_summary(cases), lang=lang)]))

@@ -200,6 +200,7 @@ def _ja_characters(s: str) -> list[str]:
 #: Hiragana that end a phrase (case particles and the like): a break after one falls between two phrases.
 _PARTICLES = frozenset("のをにがはとでやもへか")
 _CLOSING = "、。・:：;,)）」』"
+_BRACKETS = ")）」』"  # a particle after one stays with it: 中央値（0.45）を|下回った, 「地域づくり」の|担い手
 
 
 def _is_hiragana(ch: str) -> bool:
@@ -224,7 +225,8 @@ def _ja_phrases(s: str) -> list[str]:
         run = next((n for n in range(len(body)) if not _is_hiragana(body[-1 - n])), len(body))  # hiragana at the end
         if first in _CLOSING:  # never before closing punctuation
             continue
-        if (tok != tok.rstrip() or last in _CLOSING or first in "(（「『"
+        if (tok != tok.rstrip() or (last in _CLOSING and not (last in _BRACKETS and _is_hiragana(first)))
+                or first in "(（「『"
                 or (_is_hiragana(last) and not _is_hiragana(first) and (run >= 2 or last in _PARTICLES))):
             out.append(cur)
             cur = ""
@@ -269,12 +271,14 @@ def wrap_text(s: str, width_in: float, *, fontsize: float, lang: str, weight: st
     out_lines = []
     for para in s.split("\n"):
         tokens = _tokens(para, lang)
-        line, j = "", 0
+        line, j, first = "", 0, True
         while j < len(tokens):
             if not line:  # an empty line takes the next token whatever its width
-                if lang == "ja" and len(tokens[j]) > 1 and width(tokens[j].rstrip()) > width_in:
-                    tokens[j:j + 1] = _ja_characters(tokens[j])  # a phrase wider than the line breaks inside
-                line, j = tokens[j], j + 1
+                token = tokens[j] if first else tokens[j].lstrip()
+                if lang == "ja" and len(token.strip()) > 1 and width(token.rstrip()) > width_in:
+                    tokens[j:j + 1] = _ja_characters(token)  # a phrase wider than the line breaks inside
+                    token = tokens[j]
+                line, j, first = token, j + 1, False
                 continue
             # The longest run of tokens that still fits, found by bisection: measuring a string lays out every
             # glyph, and trying one token at a time measured each line once per word (a fifth of a figure's
@@ -289,7 +293,7 @@ def wrap_text(s: str, width_in: float, *, fontsize: float, lang: str, weight: st
             line, j = line + "".join(tokens[j:lo]), lo
             if j < len(tokens):
                 out_lines.append(line.rstrip())
-                line, j = tokens[j].lstrip(), j + 1
+                line = ""  # the next token opens the next line, above: a Japanese phrase too wide breaks there
         out_lines.append(line.rstrip())
     return "\n".join(out_lines)
 
