@@ -203,3 +203,28 @@ def test_a_run_in_korean_or_japanese_reads_in_that_language(lang, script, tmp_pa
     # "the case coding above stays illustrative" was fixed text, also under a coded sheet
     says = {"ko": ("여전히 예시 자료입니다", "예시가 아닌 코딩 자료"), "ja": ("例示ではないコーディング済みデータ", "引き続き例示データ")}
     assert says[lang][0] in text and says[lang][1] not in text
+    # and the page fits a laptop's window: Korean cells counted by characters stayed on one line, too wide
+    from krihs_analysis.pdf import find_chromium, wide_elements
+    from krihs_analysis.reports import export_html
+
+    if find_chromium() is not None:
+        export_html(nbformat.read(out, as_version=4), tmp_path / "page.html", brief=True)
+        assert wide_elements(tmp_path / "page.html") == {str(tmp_path / "page.html"): []}
+
+
+@pytest.mark.slow
+def test_every_committed_notebook_page_fits_a_laptop_window(tmp_path):
+    # Notebook 03's association table, thirteen columns in one, ran 70 px past a 1280 px window on the run's
+    # page: a reader had to scroll sideways to find its p-values. Each page a run exports, as Chromium lays it out.
+    from krihs_analysis.pdf import find_chromium, wide_elements
+    from krihs_analysis.reports import export_html
+
+    if find_chromium() is None:
+        pytest.skip("Chromium is installed by `make setup`")
+    pages = []
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        for brief in (True, False):
+            pages.append(tmp_path / f"{path.stem}{'.brief' if brief else ''}.html")
+            export_html(nb, pages[-1], brief=brief)
+    assert {Path(k).name: v for k, v in wide_elements(pages).items() if v} == {}

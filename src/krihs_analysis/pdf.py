@@ -24,6 +24,7 @@ True
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import html as html_lib
 import json
@@ -35,14 +36,14 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from ._io import write_atomic
 
 __all__ = [
     "find_chromium", "print_pdf", "running_texts", "band_templates", "font_charset", "missing_glyphs",
-    "word_boxes", "page_fill", "glyph_box", "layout_problems",
+    "word_boxes", "page_fill", "glyph_box", "layout_problems", "wide_elements",
 ]
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -301,7 +302,9 @@ class _DevTools:
                 return msg
 
 
-def _print(browser: str, url: str, tmp: str, options: dict, timeout: float, fit: dict | None) -> bytes:
+@contextlib.contextmanager
+def _browser(browser: str, tmp: str, timeout: float) -> Iterator[_DevTools]:
+    """A headless Chromium with its DevTools pipe, for `timeout` seconds; closed (killed if need be) on exit."""
     to_browser_r, to_browser_w = os.pipe()
     from_browser_r, from_browser_w = os.pipe()
 
@@ -321,8 +324,7 @@ def _print(browser: str, url: str, tmp: str, options: dict, timeout: float, fit:
     os.close(to_browser_r)
     os.close(from_browser_w)
     try:
-        return _print_page(_DevTools(proc, to_browser_w, from_browser_r, time.monotonic() + timeout), url, options,
-                           fit)
+        yield _DevTools(proc, to_browser_w, from_browser_r, time.monotonic() + timeout)
     except (OSError, RuntimeError) as exc:
         try:
             proc.wait(timeout=5)
@@ -338,6 +340,18 @@ def _print(browser: str, url: str, tmp: str, options: dict, timeout: float, fit:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def _close(dt: _DevTools) -> None:
+    try:
+        dt.call("Browser.close")
+    except (OSError, RuntimeError):
+        pass  # the pipe may close before the answer arrives
+
+
+def _print(browser: str, url: str, tmp: str, options: dict, timeout: float, fit: dict | None) -> bytes:
+    with _browser(browser, tmp, timeout) as dt:
+        return _print_page(dt, url, options, fit)
 
 
 def _print_page(dt: _DevTools, url: str, options: dict, fit: dict | None = None) -> bytes:
@@ -361,10 +375,7 @@ def _print_page(dt: _DevTools, url: str, options: dict, fit: dict | None = None)
         fit["result"] = result.get("result", {}).get("value")
         dt.call("Emulation.clearDeviceMetricsOverride", session=session)
     data = dt.call("Page.printToPDF", options, session=session)["data"]
-    try:
-        dt.call("Browser.close")
-    except (OSError, RuntimeError):
-        pass  # the pipe may close before the answer arrives
+    _close(dt)
     return base64.b64decode(data)
 
 
@@ -811,3 +822,99 @@ def layout_problems(pdf_path: str | Path, *, banner: str | None = None) -> list[
             if w not in head and w["y0"] < hi and w["y1"] > lo:
                 problems.append(f"page {page}: {w['word']!r} shares the banner's band")
     return problems
+
+
+# Tables, images, figures, code and output blocks whose right edge passes the page's: what a reader must scroll
+# sideways to see, or never sees in print. An element inside a scrolling box (overflow: auto, as JupyterLab's
+# output areas are) counts too: the page shows it cut at the box's edge.
+_WIDE_SCRIPT = """
+(() => {
+  const W = document.documentElement.clientWidth, out = [];
+  for (const el of document.querySelectorAll('table, img, svg, figure, pre')) {
+    if (el.parentElement && el.parentElement.closest('table, figure, pre, svg')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > W + 1) {
+      const text = (el.innerText || el.getAttribute('alt') || '').replace(/\\s+/g, ' ').trim().slice(0, 60);
+      out.push(`${el.tagName.toLowerCase()} ${Math.round(r.right)} px wide: ${text}`);
+    }
+  }
+  return out;
+})()
+"""
+
+
+def wide_elements(pages: str | Path | Sequence[str | Path], *, width_px: int = 1280,
+                  timeout: float = 120) -> dict[str, list[str]]:
+    """The tables, images, figures and code blocks of HTML pages that run past a browser window `width_px` wide.
+
+    Each page is laid out by headless Chromium as a reader's browser lays it out (screen styles, a window
+    `width_px` CSS pixels wide); an element whose right edge passes the page's is one the reader must scroll
+    sideways to see, or that a print cuts off. One browser serves every page.
+
+    Parameters
+    ----------
+    pages
+        The path of an HTML file, or several.
+    width_px
+        The width of the browser window in CSS pixels (1280: a laptop's).
+    timeout
+        Seconds before an unresponsive browser is given up.
+
+    Returns
+    -------
+    dict of str to list of str
+        For each page (its path as given, as a str), one line per element too wide: its tag, its right edge in
+        CSS pixels and the start of its text; an empty list when everything fits.
+
+    Raises
+    ------
+    ValueError
+        `pages` are not paths of HTML files, or `width_px` is not a whole number of at least 320.
+    FileNotFoundError
+        A page does not exist.
+    RuntimeError
+        There is no browser, or it fails.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> page = pathlib.Path(tempfile.mkdtemp()) / "wide.html"
+    >>> _ = page.write_text('<table><tr><td style="white-space: nowrap">' + "word " * 400 + "</td></tr></table>")
+    >>> find_chromium() is None or wide_elements(page)[str(page)][0].startswith("table ")
+    True
+    """
+    from ._validate import check_count, check_number
+
+    if isinstance(pages, (str, Path)):
+        pages = [pages]
+    if not isinstance(pages, Sequence) or not pages or not all(isinstance(p, (str, Path)) for p in pages):
+        raise ValueError(f"pages must be the path of an HTML file or a list of them, got {pages!r:.80}")
+    if not all(str(p).lower().endswith((".html", ".htm")) for p in pages):
+        raise ValueError(f"pages must be HTML files (.html), got {[str(p) for p in pages]!r:.200}")
+    for p in pages:
+        if not Path(p).is_file():
+            raise FileNotFoundError(f"HTML file not found: {p}")
+    width_px = check_count(width_px, "width_px", minimum=320)
+    timeout = check_number(timeout, "timeout", lo=0, strict=True, example="timeout=120")
+    browser = find_chromium()
+    if browser is None:
+        raise RuntimeError("no Chromium found: install Debian's chromium (make setup) or set KRIHS_CHROMIUM")
+    found: dict[str, list[str]] = {}
+    with tempfile.TemporaryDirectory(prefix="krihs-wide-") as tmp, _browser(browser, tmp, timeout) as dt:
+        for p in pages:
+            target = dt.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+            session = dt.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+            dt.call("Page.enable", session=session)
+            dt.call("Emulation.setDeviceMetricsOverride", {"width": width_px, "height": 900, "deviceScaleFactor": 1,
+                                                           "mobile": False}, session=session)
+            dt.call("Page.navigate", {"url": Path(p).resolve().as_uri()}, session=session)
+            dt.wait_for("Page.loadEventFired")
+            dt.call("Runtime.evaluate", {"expression": "document.fonts.ready.then(() => true)",
+                                         "awaitPromise": True}, session=session)
+            result = dt.call("Runtime.evaluate", {"expression": _WIDE_SCRIPT, "returnByValue": True}, session=session)
+            if "exceptionDetails" in result:
+                raise RuntimeError(f"measuring {p} failed: {result['exceptionDetails'].get('text', '')}")
+            found[str(p)] = list(result.get("result", {}).get("value") or [])
+            dt.call("Target.closeTarget", {"targetId": target})
+        _close(dt)
+    return found
