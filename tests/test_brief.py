@@ -278,7 +278,23 @@ def test_korean_pdf_text_contains_hangul_and_every_finding(run):
     findings = re.findall(r"<li(?: class=\"weak\")?>(.*?)</li>", html)
     assert len(findings) >= 3
     for sentence in findings:
-        assert "".join(unescape(sentence).split()) in flat
+        assert "".join(unescape(re.sub(r"<[^>]+>", "", sentence)).split()) in flat
+
+
+@needs_pdf
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_statistic_is_parted_from_its_value_at_a_line_end(pdfs, lang):
+    # Printed, "Cliff's δ / = −0.90" and "n / = 26" broke across lines, and the Japanese "事業平均0.25 / 点"
+    from krihs_analysis.pdf import word_boxes
+
+    words = word_boxes(pdfs[lang])
+    pairs = [(a, b, c) for a, b, c in zip(words, words[1:], words[2:], strict=False) if b["word"] in ("=", "<")]
+    assert len(pairs) >= 10
+    for a, b, c in pairs:
+        assert a["page"] == c["page"] and abs(a["y0"] - c["y0"]) < 2, (a["word"], b["word"], c["word"])
+    if lang == "ja":
+        starts = [w["word"] for w in words if w["word"].startswith("点")]
+        assert not starts, starts
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

@@ -150,6 +150,31 @@ def _findings(findings: Any) -> pd.DataFrame:
                                 "krihs_analysis.brief.text.draft_findings(tables)")
 
 
+# A statistic with its value ("δ = −0.93", "p < 0.001", "n = 26") and, in Japanese, a number with the counter after
+# it ("0.25点", "14件"): printed, the brief broke "Cliff's δ / = −0.90" and "事業平均0.25 / 点" across lines.
+_UNBROKEN = re.compile(r"[^\s(（;；,、]+ [=<>≤≥] [−\-]?\d(?:[\d.,]*\d)?")
+_UNBROKEN_JA = re.compile(r"[−\-]?\d(?:[\d.,]*\d)?[\u30a0-\u30ff\u4e00-\u9fff]")
+
+
+def _text(text: str, lang: str | None = None) -> str:
+    """`text` escaped for HTML, each statistic with its value (and in Japanese each number with its counter) kept
+    on one line."""
+    pattern = _UNBROKEN_JA if lang == "ja" else None
+    out, at = [], 0
+    spans = [m.span() for m in _UNBROKEN.finditer(text)]
+    if pattern is not None:
+        spans += [m.span() for m in pattern.finditer(text)
+                  if not any(a <= m.start() < b for a, b in spans)]
+    for a, b in sorted(spans):
+        if a < at:
+            continue
+        out.append(html.escape(text[at:a]))
+        out.append(f'<span class="nw">{html.escape(text[a:b])}</span>')
+        at = b
+    out.append(html.escape(text[at:]))
+    return "".join(out)
+
+
 def summary_box(findings: pd.DataFrame, *, lang: str) -> str:
     """The numbered findings in a box; weak findings are marked.
 
@@ -164,7 +189,7 @@ def summary_box(findings: pd.DataFrame, *, lang: str) -> str:
     _findings(findings)
     weak_attr = ' class="weak"'
     items = "".join(
-        f"<li{weak_attr if row.weak else ''}>{html.escape(row.text)}</li>" for row in findings.itertuples()
+        f"<li{weak_attr if row.weak else ''}>{_text(row.text, lang)}</li>" for row in findings.itertuples()
     )
     return _kb(f'<div class="summary" data-keep><b>{_w("summary", lang)}</b><ol>{items}</ol></div>', lang)
 
@@ -185,7 +210,7 @@ def section(title: str, paragraphs: list[str] | str, *, lang: str = "en") -> str
     check_text(title, "title", example="title='1. Status'")
     paras = check_strings(paragraphs, "paragraphs", example="paragraphs=['First paragraph.', 'Second paragraph.']",
                           allow_empty=True)
-    body = "".join(f"<p>{html.escape(p)}</p>" for p in paras)
+    body = "".join(f"<p>{_text(p, lang)}</p>" for p in paras)
     return _kb(f"<h2>{html.escape(title)}</h2>{body}", lang)
 
 
@@ -233,7 +258,7 @@ def _table_html(frame: pd.DataFrame, *, css_class: str = "", widths: tuple[int, 
 
     def cell(tag: str, col: Any, value: Any) -> str:
         cls = ' class="num"' if col in numeric else ""
-        return f"<{tag}{cls}>{html.escape(str(value))}</{tag}>"
+        return f"<{tag}{cls}>{_text(str(value))}</{tag}>"
 
     head = "".join(cell("th", c, c) for c in frame.columns)
     rows = "".join("<tr>" + "".join(cell("td", c, v) for c, v in zip(frame.columns, r, strict=True)) + "</tr>"
