@@ -717,9 +717,16 @@ def test_the_front_page_names_each_run_by_its_notebook_title_and_language_and_ea
         ("閲覧用ページ", f"html/{stem}.brief.html", f"{stem}.brief.html"),
         ("ノートブック(HTML)", f"html/{stem}.html", f"{stem}.html"),
         ("ノートブック(.ipynb)", f"notebooks/{stem}.ipynb", f"{stem}.ipynb"),
-        ("country_profile", f"figures/{stem}/country_profile_ko.pdf", "country_profile_ko.pdf"),
+        ("日韓の項目別比較", f"figures/{stem}/country_profile_ko.pdf", "country_profile_ko.pdf"),  # was its stem
         ("ノートブック(HTML)", "html/07_my_analysis.html", "07_my_analysis.html"),
     ]
+    # runs in the order of their notebooks, whatever the report set's order: 10 after 06
+    write_run_index(tmp_path, {"run_id": "r", "status": "ok", "summary": {"total": 2, "ok": 2, "failed": 0},
+                               "runs": [{"name": n, "status": "ok", "notebook": str(paths.NOTEBOOKS / f), "outputs": []}
+                                        for n, f in (("case-card-en", "10_case_card.ipynb"),
+                                                     ("policy-brief-en", "06_policy_brief.ipynb"))]})
+    order = re.findall(r'<code class="slug">([^<]+)</code>', (tmp_path / "index.html").read_text(encoding="utf-8"))
+    assert order == ["policy-brief-en", "case-card-en"]
     bar = re.search(r'<p class="langs">(.*?)</p>', page).group(1)
     assert re.sub(r"<[^>]+>", "", bar).split() == ["言語:", "English", "한국어", "日本語"]
 
@@ -763,3 +770,11 @@ def test_a_notebook_title_in_an_unknown_language_is_a_value_error():
 
     with pytest.raises(ValueError, match="fr"):
         notebook_title("# 02 · Korea–Japan comparison · 한일 비교 · 日韓比較", "fr")
+
+
+def test_every_catalogue_figure_has_a_short_name_in_every_language():
+    # the front page links each figure's PDF by it (it showed the file's English stem on Korean pages)
+    from krihs_analysis.figures import CATALOGUE
+    from krihs_analysis.wording import phrases
+
+    assert {f"name_{f}" for f in CATALOGUE} <= set(phrases("figures"))

@@ -25,7 +25,7 @@ from typing import Any, Mapping
 
 from .._format import fmt_num, fmt_p
 from ..codebook import LANGS, load_codebook
-from ..wording import phrase
+from ..wording import phrase, phrases
 
 _e = html.escape
 #: How each language breaks lines, on every page a run writes (front pages, exported notebooks and PDFs, case
@@ -74,7 +74,6 @@ def notebook_title(heading: str, lang: str) -> str | None:
     True
     """
     from ..codebook import check_lang
-    from ..wording import phrases
 
     check_lang(lang)
     m = _HEADING.match(heading.strip()) if isinstance(heading, str) else None
@@ -181,10 +180,11 @@ def _output_links(rec: Mapping[str, Any], lang: str = "en") -> tuple[str, list[s
         elif o.endswith(".ipynb"):
             kinds["ipynb"].append(_link(o, p("out_ipynb")))
         elif o.endswith(".pdf"):
-            if o.startswith("figures/"):  # fiscal_context_ko.pdf -> fiscal_context
+            if o.startswith("figures/"):  # fiscal_context_ko.pdf -> fiscal_context -> its name in the page's language
                 stem = Path(o).stem
-                figure_pdfs.append(_link(o, stem.rsplit("_", 1)[0] if stem.endswith(tuple(f"_{x}" for x in LANGS))
-                                         else stem))
+                figure = stem.rsplit("_", 1)[0] if stem.endswith(tuple(f"_{x}" for x in LANGS)) else stem
+                named = f"name_{figure}" in phrases("figures")
+                figure_pdfs.append(_link(o, phrase("figures", f"name_{figure}", lang) if named else figure))
             else:
                 kinds["pdf"].append(_link(o, p("out_pdf")))
         elif o.endswith(".png") and o.startswith("figures/"):
@@ -201,6 +201,13 @@ def _output_links(rec: Mapping[str, Any], lang: str = "en") -> tuple[str, list[s
     if figure_pdfs:
         cell += f'<br><span class="tag">{_e(p("out_figures"))}</span> ' + " · ".join(figure_pdfs)
     return cell, thumbs
+
+
+def _notebook_order(item: tuple[Mapping[str, Any], str | None]) -> int:
+    """Runs in the order of their notebooks' numbers (the report set's order within one notebook; sorted() is
+    stable): reports.yaml lists the case cards (10) before the brief (06)."""
+    m = re.match(r"(\d+)_", Path(str(item[0].get("notebook") or "")).name)
+    return int(m.group(1)) if m else 10**6
 
 
 def _run_cell(rec: Mapping[str, Any], lang: str, heading: str | None) -> str:
@@ -226,7 +233,7 @@ def write_run_index(run_dir: Path, meta: Mapping[str, Any]) -> list[Path]:
         p = lambda key, **kw: phrase("reports", key, lang, **kw)  # noqa: E731
         rows = [f"<tr><th>{_e(p('run'))}</th><th>{_e(p('status'))}</th><th>{_e(p('duration'))}</th>"
                 f"<th>{_e(p('outputs'))}</th><th>{_e(p('figures'))}</th></tr>"]
-        for rec, heading in zip(meta.get("runs", []), headings, strict=True):
+        for rec, heading in sorted(zip(meta.get("runs", []), headings, strict=True), key=_notebook_order):
             links, thumbs = _output_links(rec, lang)
             dur = rec.get("duration_s")
             # Korean and Japanese words break between any two characters: without nowrap a wide thumbnail column
