@@ -277,7 +277,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     Examples
     --------
     >>> load_codebook().version
-    '1.1.0'
+    '1.1.1'
     """
     if path is None:
         return _load(DEFAULT_PATH)
