@@ -580,6 +580,27 @@ def test_qca_xy_keeps_every_case_inside_the_square_and_on_its_side_of_the_diagon
     close_figure(ax.figure)
 
 
+@pytest.mark.parametrize("lang", ["en", "ko", "ja"])
+def test_qca_xy_labels_cover_no_case(lang):
+    # The English note "Above the diagonal: consistent with sufficiency" ran into the sample's Japanese cases near
+    # (0.6, 1.0) in the brief's Figure 3; a case near (1, 0) would sit under the consistency box.
+    from krihs_analysis.figures import close_figure, qca_xy
+
+    xy = pd.DataFrame({"case_id": [f"c{i}" for i in range(6)], "x": [0.61, 0.64, 0.67, 0.98, 0.95, 0.2],
+                       "y": [0.94, 0.97, 1.0, 0.02, 0.05, 0.2], "country": ["JP"] * 3 + ["KR"] * 3})
+    ax = qca_xy(xy, {"consistency": 0.9, "coverage": 0.8}, lang=lang, illustrative=True)
+    fig = ax.figure
+    fig.draw_without_rendering()  # laid out as saved
+    renderer = fig.canvas.get_renderer()
+    points = ax.transData.transform(np.vstack([c.get_offsets() for c in ax.collections
+                                               if (c.get_gid() or "").startswith("xy-")]))
+    for gid in ("xy-diagonal", "xy-fit"):
+        box = next(t for t in ax.texts if t.get_gid() == gid).get_window_extent(renderer)
+        inside = [(x, y) for x, y in points if box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1]
+        assert not inside, (gid, inside)
+    close_figure(fig)
+
+
 def test_qca_xy_spreads_crisp_corners_inward_and_keeps_big_groups_short():
     # The corners (0, 1) and (1, 0) have no room along the diagonal: their cases were drawn outside the axes;
     # 30 cases at (0, 0) ran out to 0.87 as if they had such memberships. A NaN case moved nothing.

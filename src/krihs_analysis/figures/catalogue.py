@@ -751,11 +751,11 @@ def qca_xy(xy: pd.DataFrame, fit: Any, *, lang: str = "en", ax=None, solution: s
                 for _, r in sub.iterrows():
                     ax.annotate(str(r["case_id"]), (r["px"], r["py"]), xytext=(3, 0), textcoords="offset points",
                                 fontsize=5, va="center", color=_group_color(c))
-        ax.text(0.03, 0.97, _wrap(text("xy_diagonal", lang), 1.4, lang, 6.5), transform=ax.transAxes, ha="left",
-                va="top", fontsize=6.5, color=st.MUTED)
-        ax.text(0.97, 0.04, text("xy_fit", lang, consistency=fmt_num(cons), coverage=fmt_num(cov)),
-                transform=ax.transAxes, ha="right", va="bottom", fontsize=7, color=st.INK, gid="xy-fit",
-                bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#cccccc", lw=0.5))
+        note = ax.text(0.03, 0.97, _wrap(text("xy_diagonal", lang), 1.4, lang, 6.5), transform=ax.transAxes,
+                       ha="left", va="top", fontsize=6.5, color=st.MUTED, gid="xy-diagonal")
+        fit_box = ax.text(0.97, 0.04, text("xy_fit", lang, consistency=fmt_num(cons), coverage=fmt_num(cov)),
+                          transform=ax.transAxes, ha="right", va="bottom", fontsize=7, color=st.INK, gid="xy-fit",
+                          bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#cccccc", lw=0.5))
         ax.set_xlim(-0.04, 1.04)
         ax.set_ylim(-0.04, 1.04)
         ax.set_aspect("equal")
@@ -777,6 +777,11 @@ def qca_xy(xy: pd.DataFrame, fit: Any, *, lang: str = "en", ax=None, solution: s
                                   consistency=fmt_num(cons), coverage=fmt_num(cov)),
                     notes=([text("xy_spread", lang)] if spread else [])
                     + _notes(lang, source=source, illustrative=_illustrative(illustrative, xy)))
+        # Each label where no case is, measured once the figure is laid out (its own: _finish drew it): the note
+        # ran into the sample's Japanese cases near (0.6, 1)
+        points = np.column_stack([df["px"], df["py"]])
+        _clear_of_points(ax, note, [(0.03, y) for y in (0.97, 0.88, 0.79, 0.70, 0.61)], points)
+        _clear_of_points(ax, fit_box, [(0.97, 0.04), (0.97, 0.14), (0.97, 0.24)], points)
     return ax
 
 
@@ -802,6 +807,24 @@ def _tt_rule(tt: Any, lang: str) -> list[str]:
 #: Distance between cases drawn at one point, and the most room a group of them takes (in membership units): a
 #: long row of 30 cases at (0, 0) read as memberships up to 0.87.
 _XY_STEP, _XY_SPAN = 0.03, 0.15
+
+
+def _clear_of_points(ax, label, spots: list[tuple[float, float]], points: np.ndarray, pad: float = 4.0) -> bool:
+    """Move `label` (a text in axes coordinates) to the first of `spots` where its box, widened by `pad` points,
+    covers none of `points` (data coordinates); it stays at the first spot when none is clear. Returns whether a
+    clear spot was found."""
+    renderer = ax.figure.canvas.get_renderer()
+    shown = ax.transData.transform(points) if len(points) else np.empty((0, 2))
+    margin = pad * ax.figure.dpi / 72
+    for spot in spots:
+        label.set_position(spot)
+        box = label.get_window_extent(renderer).expanded(1, 1)
+        x0, y0, x1, y1 = box.x0 - margin, box.y0 - margin, box.x1 + margin, box.y1 + margin
+        inside = (shown[:, 0] >= x0) & (shown[:, 0] <= x1) & (shown[:, 1] >= y0) & (shown[:, 1] <= y1)
+        if not inside.any():
+            return True
+    label.set_position(spots[0])
+    return False
 
 
 def _spread_along_diagonal(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
