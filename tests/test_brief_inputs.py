@@ -324,3 +324,16 @@ def test_the_method_note_names_every_method_the_rows_used_in_the_readers_languag
     assert _methods(table, "p_method", "ko") == "정확 검정(전수 열거) 또는 정확 검정"
     assert _methods(table, "p_method", "en") == "exact (full enumeration) or exact"
     assert _methods(table.drop(columns="ci_method"), "ci_method", "ja") == "表に記録のない方法"
+
+
+@pytest.mark.parametrize("lang, pattern", [("en", r"FY\d{4}"), ("ko", r"\d{4}년도"), ("ja", r"\d{4}年度\([HR]\d+\)")])
+def test_the_survey_table_gives_every_fiscal_year_alike_in_the_readers_language(lang, pattern):
+    # MIC's labels, shown as they were, read "2016 (H28)" then "FY2018 (H30)": "FY" in English and an era code
+    # in the Korean and Japanese briefs, and the first row unlike the others
+    import re
+
+    from krihs_analysis.brief.document import context_box
+    from krihs_analysis.data import read_context
+
+    years = re.findall(r"<tr><td>([^<]+)</td>", context_box(lang=lang, fiscal_figure="<figure></figure>"))
+    assert len(years) == len(read_context("rmo_survey")) and all(re.fullmatch(pattern, y) for y in years), years
