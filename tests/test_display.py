@@ -230,3 +230,13 @@ def test_prose_keeps_markdown_a_field_means_and_file_names_without_backslashes()
 
     note = prose("nb04_tests", lang="en", tests="the case *coding* in cases_sample.csv; a*b")
     assert note._repr_markdown_() == r"Test solutions: the case *coding* in cases_sample.csv; a\*b."
+
+
+def test_a_one_row_table_has_no_row_counter_and_a_longer_one_counts_from_one():
+    # leave-one-out's one-row summary showed a stray "1" before its term
+    one = labelled(pd.DataFrame({"term": ["integration~sustainability"], "statistic": [0.787]}), lang="en",
+                   columns=[])
+    counter = re.compile(r"<th[^>]*>(\d)</th>")
+    assert counter.findall(one._repr_html_()) == [] and not repr(one).splitlines()[1].lstrip().startswith("1 ")
+    two = labelled(pd.DataFrame({"term": ["a", "b"], "statistic": [0.787, 0.5]}), lang="en", columns=[])
+    assert counter.findall(two._repr_html_()) == ["1", "2"]

@@ -339,13 +339,23 @@ class LabelledTable(pd.DataFrame):
                 shown.isetitem(c, [MISSING if is_missing(v) else v for v in column.astype(object)])
         return shown
 
+    def _counted_once(self) -> bool:
+        """One row counted "1": a counter with nothing to count, read as a stray label (leave-one-out's summary)."""
+        index = self.index
+        return len(self) == 1 and isinstance(index, pd.RangeIndex) and index.start == 1 and index.name is None
+
     def __repr__(self) -> str:
         with pd.option_context("display.max_colwidth", None):
+            if self._counted_once():
+                return self._shown().to_string(index=False)
             return repr(self._shown())
 
     def _repr_html_(self) -> str | None:
         with pd.option_context("display.max_colwidth", None):
-            html = self._shown()._repr_html_()
+            if self._counted_once():
+                html = self._shown().to_html(notebook=True, index=False)
+            else:
+                html = self._shown()._repr_html_()
         return None if html is None else _unbroken_cells(html, self.attrs.get("lang"))
 
 
