@@ -317,9 +317,7 @@ def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None
                    example="fiscal_figure=figure_block(fig, number=5, caption=..., lang=...)")
     rmo = read_context("rmo_survey")
     year, orgs, munis = _w("col_year", lang), _w("col_orgs", lang), _w("col_munis", lang)
-    eras = rmo["fiscal_year_label"].str.extract(r"\(([HR]\d+)\)", expand=False).fillna("")
-    fiscal_years = [_w("survey_fy", lang, year=int(y), era=e).replace("()", "")
-                    for y, e in zip(rmo["survey_year"], eras, strict=True)]
+    fiscal_years = [_w("survey_fy", lang, year=int(y)) for y in rmo["survey_year"]]
     t1 = pd.DataFrame({year: fiscal_years, orgs: rmo["organisations"].map(fmt_int),
                        munis: rmo["municipalities"]})
     # The survey's table and its trend figure side by side: the box stays short enough to share a page.
