@@ -240,3 +240,12 @@ def test_a_one_row_table_has_no_row_counter_and_a_longer_one_counts_from_one():
     assert counter.findall(one._repr_html_()) == [] and not repr(one).splitlines()[1].lstrip().startswith("1 ")
     two = labelled(pd.DataFrame({"term": ["a", "b"], "statistic": [0.787, 0.5]}), lang="en", columns=[])
     assert counter.findall(two._repr_html_()) == ["1", "2"]
+
+
+@pytest.mark.parametrize("lang, molit, mic", [("en", "MOLIT", "MIC"), ("ko", "국토교통부", "총무성"),
+                                              ("ja", "国土交通部", "総務省")])
+def test_a_ministry_reads_as_the_readers_own_name_for_it(lang, molit, mic):
+    # Korean pages showed MOLIT, MOIS and MCST; a ministry written otherwise keeps the sheet's words
+    t = labelled(pd.DataFrame({"programme": ["KR-P1", "JP-RMO", "KR-P9"],
+                               "ministry": ["MOLIT", "MIC (総務省)", "어느 부처"]}), lang=lang, index="programme")
+    assert list(t.iloc[:, 0]) == [molit, mic, "어느 부처"]

@@ -778,3 +778,16 @@ def test_every_catalogue_figure_has_a_short_name_in_every_language():
     from krihs_analysis.wording import phrases
 
     assert {f"name_{f}" for f in CATALOGUE} <= set(phrases("figures"))
+
+
+@pytest.mark.parametrize("case_id, lang, ministry", [("KR-P2-A", "ko", "(한국, 국토교통부)"),
+                                                     ("JP-05", "ja", "総務省"), ("KR-P2-A", "en", "MOLIT")])
+def test_a_case_card_names_the_ministry_in_the_readers_language(case_id, lang, ministry):
+    # the Korean card read "KR-P4(한국, MOIS)"
+    import re
+
+    from krihs_analysis.data import read_cases
+    from krihs_analysis.reports.cards import card_view
+
+    html = card_view(read_cases(), case_id, lang=lang)._repr_html_()
+    assert ministry in re.search(r'<p class="lede">(.*?)</p>', html).group(1)

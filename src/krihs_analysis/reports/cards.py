@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from ..wording import phrase
+from ..wording import phrase, value_word
 from .index import LINE_BREAKING_CSS
 
 CSS_NAME = "card.css"
@@ -220,7 +220,8 @@ def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
     # for 0 years ... Activity continued after the support ended" read as a contradiction on every Japanese card.
     unsupported = m.get("support_years") == 0
     lede = phrase("case_card", "lede_unsupported" if unsupported else "lede", lang, programme=m.get("programme", "–"),
-                  country=country_name, ministry=m.get("ministry") or "–", municipality=municipality,
+                  country=country_name, ministry=value_word(m.get("ministry"), lang=lang) or "–",
+                  municipality=municipality,
                   start_year=m.get("start_year") if m.get("start_year") is not None else "–",
                   support_years=m.get("support_years") if m.get("support_years") is not None else "–")
     parts.append(f'<p class="lede">{e(lede)}</p>')
