@@ -394,7 +394,7 @@ def test_every_case_gets_its_card_page_in_shards_with_one_stylesheet(card_run):
     assert "사례 카드: KR-P1-A" in page and "<svg" in page
     assert "취약: 소수에 의한 잔여 활동" in page  # KR-P1-A's sustainability 1, as the codebook anchors it
     index = (run / "cards" / "card_en" / "index.html").read_text(encoding="utf-8")
-    assert index.count("<li>") == 5
+    assert index.count("<tr><td>") == 5  # one row per card
     meta = json.loads((run / "run.json").read_text())
     assert [r["name"] for r in meta["runs"]] == ["card-en", "card-ko"]
     assert meta["runs"][0]["cards"] == 5 and meta["runs"][0]["shards"] == 3
@@ -791,3 +791,25 @@ def test_a_case_card_names_the_ministry_in_the_readers_language(case_id, lang, m
 
     html = card_view(read_cases(), case_id, lang=lang)._repr_html_()
     assert ministry in re.search(r'<p class="lede">(.*?)</p>', html).group(1)
+
+
+def test_the_cards_index_says_where_each_case_is_and_how_it_fared_and_leads_back_to_the_run(tmp_path):
+    # It was a bare list of 26 case ids: no illustrative notice (every other page of the run has one), no way back
+    # to the run's front page, nothing to choose a case by
+    import re
+
+    from krihs_analysis.codebook import load_codebook
+    from krihs_analysis.data import read_cases
+    from krihs_analysis.reports.cards import card_data, write_index
+
+    cards = card_data(read_cases())
+    page = write_index(tmp_path, "10_case_card_ko", cards, lang="ko", shard_size=250).read_text(encoding="utf-8")
+    assert f'<p class="banner">{load_codebook().notice("illustrative", "ko")}</p>' in page
+    assert '<a href="../../index.ko.html">' in page
+    rows = re.findall(r"<tr><td>(.*?)</td></tr>", page)
+    assert len(rows) == len(cards) == 26
+    first = re.split(r"</td><td>", rows[0])
+    assert first[0] == '<a href="s000/10_case_card_ko_KR-P1-A.html">KR-P1-A</a>' and first[1:3] == ["한국", "KR-P1"]
+    jp = re.split(r"</td><td>", next(r for r in rows if ">JP-01<" in r))
+    assert jp[5] == "–"  # no period of national support: nothing to continue after
+    assert {"전형 사례", "해당 없음"} <= {re.split(r"</td><td>", r)[6] for r in rows}

@@ -53,7 +53,7 @@ table { border-collapse: collapse; width: 100%; font-size: .85rem; }
 th, td { text-align: left; padding: .2rem .4rem; border-bottom: 1px solid #ddd; vertical-align: top; }
 td.n { text-align: right; white-space: nowrap; }
 .outcome { font-weight: 600; }
-ul.cards { columns: 3; font-size: .85rem; }
+table.cards td:nth-child(-n+3) { white-space: nowrap; }
 @media print { body { margin: 0; max-width: none; } }
 """ + LINE_BREAKING_CSS
 
@@ -383,21 +383,46 @@ def _nan(x: float | None) -> float:
     return float("nan") if x is None else x
 
 
+def _index_row(card: Mapping[str, Any], href: str, lang: str) -> str:
+    """One case on the cards' index: where it is and how it fared, each in the reader's words."""
+    from ..codebook import load_codebook
+
+    e, cb, m = html.escape, load_codebook(), card["meta"]
+    country = cb["country"].level_label(m.get("country"), lang) if m.get("country") in cb["country"].levels \
+        else str(m.get("country") or "–")
+    municipality = m.get(f"municipality_{lang}") or m.get("municipality") or "–"
+    continued = ("–" if m.get("support_years") == 0 or m.get("continued") is None  # no support to outlive
+                 else value_word("yes" if m.get("continued") in (1, 1.0, True) else "no", lang=lang, capital=True))
+    role = (card.get("qca") or {}).get("role")
+    cells = [f'<a href="{e(href)}">{e(card["case_id"])}</a>', e(country), e(str(m.get("programme") or "–")),
+             e(str(municipality)), e(_level("sustainability", card["codes"].get("sustainability"), lang)),
+             e(continued), e(value_word(role, lang=lang, capital=True) if role else "–")]
+    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+
 def write_index(run_dir: Path, output: str, cards: Sequence[Mapping[str, Any]], *, lang: str,
                 shard_size: int) -> Path:
-    """``cards/<output>/index.html``: every card of the run, linked (and the shared stylesheet beside it)."""
+    """``cards/<output>/index.html``: every card of the run in a table (where each case is, how it fared, its role
+    in the standard QCA), linked, with the illustrative notice when the cases are the sample and a way back to the
+    run's front page (the shared stylesheet is beside it)."""
     from .._io import write_atomic
+    from ..codebook import load_codebook
 
-    e = html.escape
-    items = []
-    for k, card in enumerate(cards):
-        shard = f"s{k // shard_size:03d}"
-        href = f"{shard}/{output}_{safe_id(card['case_id'])}.html"
-        items.append(f'<li><a href="{e(href)}">{e(card["case_id"])}</a></li>')
+    e, cb = html.escape, load_codebook()
+    rows = [_index_row(card, f"s{k // shard_size:03d}/{output}_{safe_id(card['case_id'])}.html", lang)
+            for k, card in enumerate(cards)]
+    head = [cb[c].label(lang) for c in ("case_id", "country", "programme", "municipality", "sustainability",
+                                        "continued")] + [phrase("case_card", "qca_heading", lang)]
     title = phrase("case_card", "index_title", lang, n=len(cards))
-    page = (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{e(title)}</title>'
-            f'<link rel="stylesheet" href="../{CSS_NAME}"></head>\n<body><h1>{e(title)}</h1>\n'
-            f'<ul class="cards">{"".join(items)}</ul>\n</body></html>\n')
+    front = "index.html" if lang == "en" else f"index.{lang}.html"
+    banner = (f'<p class="banner">{e(cb.notice("illustrative", lang))}</p>'
+              if any(card.get("illustrative") for card in cards) else "")
+    page = (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{e(title)}</title>'
+            f'<link rel="stylesheet" href="../{CSS_NAME}"></head>\n<body>'
+            f'<p class="note"><a href="../../{front}">{e(phrase("case_card", "to_run", lang))}</a></p>{banner}'
+            f'<h1>{e(title)}</h1>\n<table class="cards"><tr>{"".join(f"<th>{e(h)}</th>" for h in head)}</tr>'
+            f'{"".join(rows)}</table>\n</body></html>\n')
     return write_atomic(run_dir / "cards" / output / "index.html", page)
 
 
