@@ -391,6 +391,20 @@ def test_image_baseline(name, tmp_path):
     assert result is None, result
 
 
+def test_the_readme_gallery_shows_what_the_package_draws_today(tmp_path):
+    # The README's Korea-Japan profile said "lower on 10 of 14 dimensions" two rounds after the clustered inference
+    # made it 7: the gallery is written by hand (baselines --gallery) and nothing compared it with the figures.
+    from matplotlib.testing.compare import compare_images
+
+    from krihs_analysis import paths
+
+    for fresh in bl.write_gallery(tmp_path):
+        shown = paths.ROOT / "docs" / "gallery" / fresh.name
+        assert shown.exists(), f"{shown.name}: run `python -m krihs_analysis.figures.baselines --gallery`"
+        result = compare_images(str(shown), str(fresh), tol=6)
+        assert result is None, f"{result}; run `python -m krihs_analysis.figures.baselines --gallery`"
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Saving
 
