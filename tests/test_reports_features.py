@@ -7,7 +7,6 @@ figure's point positions, matplotlib's own data transform.
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import shutil
