@@ -156,3 +156,20 @@ def test_municipality_names_for_each_reader_keep_mics_name_after_theirs():
         from krihs_analysis.data.placenames import prefecture_name
 
         prefecture_name("シマネ", "島根", lang="en")
+
+
+@pytest.mark.parametrize("lang, unnan", [("en", "Unnan City (雲南市)"), ("ko", "운난시 (雲南市)"), ("ja", "雲南市")])
+def test_each_case_municipality_as_the_reader_writes_it(lang, unnan):
+    # notebook 01 listed 雲南市 on its English and Korean pages; the cards named it for their readers
+    import pandas as pd
+
+    from krihs_analysis.data import case_municipalities, read_cases
+
+    names = case_municipalities(read_cases(), lang=lang)
+    assert names["JP-02"] == unnan and names["KR-P1-A"] == "시 A (illustrative)"
+    # a code counts only on a Japanese row: a Korean case whose code happens to be one of MIC's keeps its name
+    mixed = pd.DataFrame({"case_id": ["KR-X", "JP-X", "JP-Y"], "country": ["KR", "JP", "JP"],
+                          "municipality": ["어느 시", "雲南市", "どこか町"], "municipality_code": ["322091", "322091", ""]})
+    assert case_municipalities(mixed, lang=lang).tolist() == ["어느 시", unnan, "どこか町"]
+    with pytest.raises(ValueError, match="municipality"):
+        case_municipalities(mixed.drop(columns="municipality"), lang=lang)

@@ -16,7 +16,7 @@ Examples
 
 
 from .processed import build, read_processed
-from .context import context_sources, jp_municipality_names, read_context
+from .context import case_municipalities, context_sources, jp_municipality_names, read_context
 from .errors import PROBLEM_COLUMNS, CaseDataError
 from .read import RawSheet, read_raw
 from .schema import is_jp_local_government_code, read_cases
@@ -24,7 +24,7 @@ from .tidy import core_task_indices, default_clusters, is_illustrative, numeric_
 
 __all__ = [
     "PROBLEM_COLUMNS", "CaseDataError", "RawSheet", "build", "context_sources", "core_task_indices", "default_clusters",
-    "is_illustrative", "is_jp_local_government_code", "jp_municipality_names", "numeric_codes", "read_cases",
-    "read_context",
+    "case_municipalities", "is_illustrative", "is_jp_local_government_code", "jp_municipality_names", "numeric_codes",
+    "read_cases", "read_context",
     "read_processed", "read_raw", "to_long",
 ]

@@ -428,6 +428,53 @@ def jp_municipality_names(context_dir: str | Path | None = None, *, lang: str = 
     return {c: f"{r} ({o})" for c, r, o in zip(frame["code"], reader, own, strict=True)}
 
 
+def case_municipalities(cases, *, lang: str = "en"):
+    """Each case's municipality as a reader of `lang` writes it: a Japanese case with MIC's local government code by
+    :func:`jp_municipality_names` (``Unnan City (雲南市)``, ``운난시 (雲南市)``, ``雲南市``), any other case as its
+    sheet writes it.
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        A case sheet (:func:`krihs_analysis.data.read_cases`) with ``municipality``; ``municipality_code`` and
+        ``country`` when it has Japanese cases to name (a code counts only on a ``JP`` row).
+    lang
+        One of :data:`krihs_analysis.codebook.LANGS`.
+
+    Returns
+    -------
+    pandas.Series
+        The names, one per case, indexed like `cases` (by ``case_id`` when it has that column).
+
+    Raises
+    ------
+    ValueError
+        `cases` is not a DataFrame with a ``municipality`` column, or `lang` is not a language of the package.
+
+    Examples
+    --------
+    >>> from krihs_analysis.data import read_cases
+    >>> names = case_municipalities(read_cases(), lang="en")
+    >>> names["JP-02"], names["KR-P1-A"]
+    ('Unnan City (雲南市)', '시 A (illustrative)')
+    """
+    import pandas as pd
+
+    from .._validate import check_columns, check_frame
+    from ..codebook import check_lang
+
+    check_lang(lang)
+    cases = check_frame(cases, "cases")
+    check_columns(cases, ["municipality"], name="cases")
+    names = jp_municipality_names(lang=lang) if "municipality_code" in cases.columns else {}
+    codes = cases["municipality_code"].astype(object) if names else pd.Series([None] * len(cases), index=cases.index)
+    japanese = (cases["country"].astype(str) == "JP") if "country" in cases.columns else pd.Series(True, cases.index)
+    shown = [names.get(str(c).strip(), m) if jp and isinstance(c, str) else m
+             for c, m, jp in zip(codes, cases["municipality"].astype(object), japanese, strict=True)]
+    index = pd.Index(cases["case_id"].astype(str), name="case_id") if "case_id" in cases.columns else cases.index
+    return pd.Series(shown, index=index, name="municipality", dtype=object)
+
+
 def jp_prefectures(context_dir: str | Path | None = None) -> list[str]:
     """The 47 prefecture names in MIC's code order (北海道 ... 沖縄県).
 

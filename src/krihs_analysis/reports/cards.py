@@ -156,16 +156,13 @@ def _qca_roles(cases) -> tuple[dict[str, str], str | None]:
 
 
 def _reader_names(cases) -> dict[str, list[str | None]]:
-    """``municipality_en``/``municipality_ko`` per case: the Japanese municipality's name for those readers (from
-    MIC's code list, :mod:`krihs_analysis.data.placenames`), None where a case has no Japanese code."""
-    if "municipality_code" not in cases.columns:
+    """``municipality_en``/``municipality_ko`` per case: its municipality as those readers write it
+    (:func:`krihs_analysis.data.case_municipalities`: a Japanese one in their script with MIC's name after it)."""
+    if "municipality" not in cases.columns:
         return {}
-    from ..data import read_context
+    from ..data import case_municipalities
 
-    names = read_context("jp_municipalities").set_index("code")
-    codes = cases["municipality_code"].astype(str).str.strip()
-    return {f"municipality_{lang}": [names.at[c, f"municipality_{lang}"] if c in names.index else None
-                                      for c in codes] for lang in ("en", "ko")}
+    return {f"municipality_{lang}": case_municipalities(cases, lang=lang).tolist() for lang in ("en", "ko")}
 
 
 def _num(x: Any) -> float | None:
@@ -213,9 +210,8 @@ def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
     if card.get("illustrative"):
         parts.append(f'<p class="banner">{e(cb.notice("illustrative", lang))}</p>')
     parts.append(f'<h1>{e(phrase("case_card", "title", lang, case_id=card["case_id"]))}</h1>')
-    municipality = m.get("municipality") or "–"
-    if m.get(f"municipality_{lang}"):  # a Japanese municipality, in the reader's script with its own name after
-        municipality = f"{m[f'municipality_{lang}']} ({municipality})"
+    # a Japanese municipality in the reader's script with its own name after it (_reader_names)
+    municipality = m.get(f"municipality_{lang}") or m.get("municipality") or "–"
     # Without a period of national support (0 years) there is no "after the support ended" to speak of: "supported
     # for 0 years ... Activity continued after the support ended" read as a contradiction on every Japanese card.
     unsupported = m.get("support_years") == 0
