@@ -335,5 +335,27 @@ def test_the_survey_table_gives_every_fiscal_year_alike_in_the_readers_language(
     from krihs_analysis.brief.document import context_box
     from krihs_analysis.data import read_context
 
-    years = re.findall(r"<tr><td>([^<]+)</td>", context_box(lang=lang, fiscal_figure="<figure></figure>"))
+    years = re.findall(r"<tr><td[^>]*>([^<]+)</td>", context_box(lang=lang, fiscal_figure="<figure></figure>"))
     assert len(years) == len(read_context("rmo_survey")) and all(re.fullmatch(pattern, y) for y in years), years
+
+
+def test_the_brief_and_the_card_read_right_where_jupyterlab_drops_their_stylesheet():
+    # JupyterLab strips the <style> of an output it does not trust (a committed notebook until the user runs it):
+    # notebook 06 then showed the illustrative notice twice as plain text and right-aligned its appendix, and the
+    # case card of notebook 10 repeated the notice under the notebook's own banner
+    import re
+
+    from krihs_analysis.brief.document import load_metadata, title_block, _table_html
+    from krihs_analysis.data import read_cases
+    from krihs_analysis.reports.cards import card_view
+
+    block = re.sub(r"<style.*?</style>", "", title_block(load_metadata(), lang="en", illustrative=True), flags=re.S)
+    corner = re.search(r'<div class="kb-illustrative"([^>]*)>', block).group(1)
+    banner = re.search(r'<div class="banner"([^>]*)>', block).group(1)
+    assert "display: none" in corner and "color: #a40000" in banner and "border" in banner
+    table = _table_html(pd.DataFrame({"Finding": ["a"], "n": [1]}), numeric=("n",))
+    assert '<td style="text-align: left">a</td>' in table and 'style="text-align: right">1</td>' in table
+    card = card_view(read_cases(), "KR-P1-A", lang="ko")._repr_html_()
+    assert 'class="banner"' not in card  # the notebook shows the sheet's banner above it
+    cells = re.findall(r"<td([^>]*)>", card)
+    assert cells and all("text-align" in c for c in cells)

@@ -104,6 +104,9 @@ def _kb(inner: str, lang: str) -> str:
     return f'<div class="kb" lang="{lang}">{inner}</div>'
 
 
+_BANNER_INLINE = "color: #a40000; font-weight: bold; border: 1px solid #a40000; padding: 1mm 3mm; margin: 2mm 0"
+
+
 def title_block(meta: Mapping[str, Any], *, lang: str, illustrative: bool) -> str:
     """The issuer line, title, authors and (on the sample) the illustrative banner.
 
@@ -129,7 +132,10 @@ def title_block(meta: Mapping[str, Any], *, lang: str, illustrative: bool) -> st
     # data-print-fit: print_pdf fits the figures to the pages (no page left half empty before a figure).
     running = (f'<div hidden data-running-header="{notice if illustrative else ""}" '
                f'data-running-footer="{foot}" data-print-fit></div>')
-    mark = (f'<div class="kb-illustrative">{notice}</div><div class="banner">{notice}</div>') if illustrative else ""
+    # Styled inline too: JupyterLab drops the <style> of an output it does not trust (a committed notebook), which
+    # left the notice twice as plain text; the corner notice shows only where the stylesheet says so (brief.css).
+    mark = (f'<div class="kb-illustrative" style="display: none">{notice}</div>'
+            f'<div class="banner" style="{_BANNER_INLINE}">{notice}</div>') if illustrative else ""
     authors = ", ".join(_pick(a, lang) for a in meta["authors"])
     series = html.escape(_pick(meta["series"], lang)) if "series" in meta else ""
     ref = f'<div class="reference">{html.escape(_pick(meta["reference"], lang))}</div>' if meta.get("reference") else ""
@@ -257,7 +263,8 @@ def _table_html(frame: pd.DataFrame, *, css_class: str = "", widths: tuple[int, 
     cols = "".join(f'<col style="width:{w}%">' for w in widths)
 
     def cell(tag: str, col: Any, value: Any) -> str:
-        cls = ' class="num"' if col in numeric else ""
+        # aligned inline as well: JupyterLab drops the stylesheet of an untrusted output and right-aligns cells
+        cls = ' class="num" style="text-align: right"' if col in numeric else ' style="text-align: left"'
         return f"<{tag}{cls}>{_text(str(value))}</{tag}>"
 
     head = "".join(cell("th", c, c) for c in frame.columns)

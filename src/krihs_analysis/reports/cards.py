@@ -243,15 +243,18 @@ def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
         parts.append(f'<figure role="img" aria-label="{e(alt)}">{svg}</figure>')
     head = [phrase("case_card", k, lang, country=country_name) for k in
             ("col_variable", "col_code", "col_level", "col_country", "col_programme")]
-    rows = ["<tr>" + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>"]
+    # Alignment inline as well as in the stylesheet: JupyterLab drops the <style> of an output it does not trust (a
+    # committed notebook, until the user runs it), and its own CSS right-aligns every cell.
+    left, right = ' style="text-align: left"', ' class="n" style="text-align: right"'
+    rows = ["<tr>" + "".join(f"<th{left}>{e(h)}</th>" for h in head) + "</tr>"]
     # One number of decimals per column: a column with a half code in it writes 2.0 beside 2.5, not 2
     medians = {k: fmt_column((card[k][v] for v in card["variables"]), digits=1)
                for k in ("country_median", "programme_median")}
     for i, v in enumerate(card["variables"]):
         code = card["codes"][v]
-        rows.append(f"<tr><td>{e(cb[v].label(lang))}</td><td class=\"n\">{fmt_median(code)}</td>"
-                    f"<td>{e(_level(v, code, lang))}</td><td class=\"n\">{medians['country_median'][i]}</td>"
-                    f"<td class=\"n\">{medians['programme_median'][i]}</td></tr>")
+        rows.append(f"<tr><td{left}>{e(cb[v].label(lang))}</td><td{right}>{fmt_median(code)}</td>"
+                    f"<td{left}>{e(_level(v, code, lang))}</td><td{right}>{medians['country_median'][i]}</td>"
+                    f"<td{right}>{medians['programme_median'][i]}</td></tr>")
     parts.append("<table>" + "".join(rows) + "</table>")
     parts.append(f'<p class="note">{e(phrase("case_card", "medians_note", lang, n_country=card["n_country"], n_programme=card["n_programme"]))}</p>')
     parts.append(f'<h2>{e(phrase("case_card", "qca_heading", lang))}</h2><p class="qca">{e(qca_sentence(card, lang=lang))}</p>')
@@ -303,7 +306,8 @@ class CardView:
 
 def card_view(cases, case_id: str, *, lang: str = "en") -> CardView:
     """The card of `case_id` for display in a notebook (the figure is drawn separately by
-    :func:`krihs_analysis.figures.case_card`, so that the notebook shows it as an image)."""
+    :func:`krihs_analysis.figures.case_card`, so that the notebook shows it as an image), without the card page's
+    illustrative banner: the notebook shows the sheet's (:func:`krihs_analysis.display.banner`)."""
     from ..codebook import check_lang
 
     check_lang(lang)
@@ -311,7 +315,9 @@ def card_view(cases, case_id: str, *, lang: str = "en") -> CardView:
     if not hit:
         raise ValueError(f"case {case_id!r} is not in the data; known cases: "
                          f"{', '.join(map(str, cases['case_id'].head(5)))}, ...")
-    return CardView(card_body(hit[0], lang=lang, svg=None), str(case_id))
+    # The notebook shows the sheet's own illustrative banner above the card (display.banner); the card's, again
+    # just under it, read as a stray line of text where JupyterLab dropped the card's stylesheet.
+    return CardView(card_body({**hit[0], "illustrative": False}, lang=lang, svg=None), str(case_id))
 
 
 # --------------------------------------------------------------------------------------------------------------
