@@ -249,3 +249,14 @@ def test_a_ministry_reads_as_the_readers_own_name_for_it(lang, molit, mic):
     t = labelled(pd.DataFrame({"programme": ["KR-P1", "JP-RMO", "KR-P9"],
                                "ministry": ["MOLIT", "MIC (総務省)", "어느 부처"]}), lang=lang, index="programme")
     assert list(t.iloc[:, 0]) == [molit, mic, "어느 부처"]
+
+
+def test_columns_of_one_kind_share_their_number_of_decimals():
+    # notebook 02 wrote a programme's median 1.5 beside the benchmark's 3 (and 3.0 in the table above it)
+    t = labelled(pd.DataFrame({"variable": ["resident_org", "gov_role"], "median_group": [1.5, 0.0],
+                               "median_ref": [3.0, 2.0], "ci_low": [0.1, 0.25], "ci_high": [0.5, 1.0],
+                               "statistic": [0.2, 0.3]}), lang="en", index="variable")
+    shown = pd.DataFrame(t)
+    assert list(shown.iloc[:, 1]) == ["3.0", "2.0"] and list(shown.iloc[:, 0]) == ["1.5", "0.0"]
+    assert list(shown.iloc[:, 2]) == ["0.10", "0.25"] and list(shown.iloc[:, 3]) == ["0.50", "1.00"]
+    assert list(shown.iloc[:, 4]) == ["0.2", "0.3"]  # a kind of its own keeps its own

@@ -108,10 +108,21 @@ def fmt_column(values: Iterable[Any], *, digits: int = 2) -> list[str]:
     (['0.900', '0.938', '–'], ['3', '2'], ['0.875'])
     """
     values = list(values)
+    return [fmt_num(v, digits=column_decimals(values, digits=digits)) for v in values]
+
+
+def column_decimals(values: Iterable[Any], *, digits: int = 2) -> int:
+    """The number of decimals :func:`fmt_column` writes `values` with: the fewest, at most `digits`, that show
+    every value (a caller that writes several columns alike takes the largest).
+
+    Examples
+    --------
+    >>> column_decimals([3.0, 2.0]), column_decimals([1.5, 2.0]), column_decimals([0.9, 0.938], digits=3)
+    (0, 1, 3)
+    """
     digits = _digits(digits, 0)
     shown = [fmt_num(v, digits=digits) for v in values]
-    decimals = max((len(t.rstrip("0").partition(".")[2]) for t in shown if t != MISSING), default=0)
-    return [fmt_num(v, digits=decimals) for v in values]
+    return max((len(t.rstrip("0").partition(".")[2]) for t in shown if t != MISSING), default=0)
 
 
 def fmt_p(p: Any, *, prefix: bool = True, cell: bool = False) -> str:

@@ -18,7 +18,7 @@ import pandas as pd
 from .codebook import check_lang, load_codebook
 # fmt_int, fmt_num and fmt_p are the package's one way of writing numbers; notebooks take them from here to fill
 # their prose, so a count or a median reads in a notebook as it does in the figures and the brief.
-from ._format import MISSING, fmt_column, fmt_int, fmt_num, fmt_p, fmt_sig, is_missing
+from ._format import MISSING, column_decimals, fmt_int, fmt_num, fmt_p, fmt_sig, is_missing
 from .data import is_illustrative
 from .wording import phrase, phrases, value_word
 
@@ -297,10 +297,15 @@ def labelled(
     if "p_se" in floats:
         out["p_se"] = [fmt_sig(v) for v in out["p_se"]]
     rest = [c for c in floats if c not in pcols and c != "p_se"]
+    # One number of decimals per column, the fewest (at most `digits`) that show every value exactly, as pandas
+    # prints a column of floats: a column with a dash in it became text, and 0.9 stood among 0.938 and 0.626. Columns
+    # of one kind (median_group and median_comparison, ci_low and ci_high) share theirs: a programme's median read
+    # 1.5 beside a benchmark's 3.
+    kind = {c: str(c).split("_")[0] for c in rest}
+    decimals = {c: column_decimals(out[c], digits=digits) for c in rest}
+    shared = {k: max(d for c, d in decimals.items() if kind[c] == k) for k in set(kind.values())}
     for c in rest:
-        # One number of decimals per column, the fewest (at most `digits`) that show every value exactly, as pandas
-        # prints a column of floats: a column with a dash in it became text, and 0.9 stood among 0.938 and 0.626.
-        out[c] = fmt_column(out[c], digits=digits)
+        out[c] = [fmt_num(v, digits=shared[kind[c]]) for v in out[c]]
     for c in out.columns:  # a missing name or method reads as a dash (numbers keep their type: see LabelledTable)
         column = out[c]
         if column.dtype == object or str(column.dtype) == "str":
