@@ -169,6 +169,7 @@ _ROW_COMP = {"variable": "integration", "median_kr": 2.0, "median_jp": 2.0, "cli
 REGISTRY: dict[str, Callable[[_Inputs], dict[str, Any]]] = {
     # -- data -----------------------------------------------------------------------------------------------------
     "krihs_analysis.data.build": lambda c: {"raw": c.coder_files[0], "out_dir": c.tmp / "build"},
+    "krihs_analysis.data.case_municipalities": lambda c: {"cases": c.cases, "lang": "ko"},
     "krihs_analysis.data.context_sources": lambda c: {},
     "krihs_analysis.data.core_task_indices": lambda c: {"cases": c.cases},
     "krihs_analysis.data.default_clusters": lambda c: {"cases": c.cases},
