@@ -359,3 +359,14 @@ def test_the_brief_and_the_card_read_right_where_jupyterlab_drops_their_styleshe
     assert 'class="banner"' not in card  # the notebook shows the sheet's banner above it
     cells = re.findall(r"<td([^>]*)>", card)
     assert cells and all("text-align" in c for c in cells)
+
+
+@pytest.mark.parametrize("lang, unnan", [("en", "Unnan City, Shimane (島根県雲南市)"),
+                                         ("ko", "시마네현 운난시 (島根県雲南市)"), ("ja", "島根県雲南市")])
+def test_the_fiscal_table_names_each_municipality_as_the_reader_writes_it(lang, unnan):
+    # without the fiscal figure the box shows MIC's FY2021 table, which named 島根県 雲南市 on every page
+    import re
+
+    from krihs_analysis.brief.document import context_box
+
+    assert unnan in re.findall(r"<tr><td[^>]*>([^<]+)</td>", context_box(lang=lang))

@@ -27,7 +27,7 @@ from .._format import fmt_int, fmt_num, is_missing
 from .._io import write_atomic
 from .._validate import check_count, check_number, check_path, check_strings, check_text
 from ..codebook import LANGS, check_lang, load_codebook
-from ..data import read_context
+from ..data import jp_municipality_names, read_context
 from ..wording import phrase
 from . import _inputs
 
@@ -336,7 +336,10 @@ def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None
     else:
         table = read_context("jp_fiscal_fy2021")
         muni, fs, cb = _w("col_muni", lang), _w("col_fiscal_strength", lang), _w("col_current_balance", lang)
-        t2 = pd.DataFrame({muni: table["prefecture"] + " " + table["municipality"],
+        # each municipality as the reader writes it, with MIC's name (it was MIC's kanji on every page)
+        names = jp_municipality_names(lang=lang, prefecture=True)
+        own = table["prefecture"] + table["municipality"]
+        t2 = pd.DataFrame({muni: [names.get(str(c), o) for c, o in zip(table["code"], own, strict=True)],
                            fs: table["fiscal_strength_index"].map(fmt_num),
                            cb: table["current_balance_ratio_pct"].map(lambda v: fmt_num(v, digits=1))})
         fiscal = (f'<div>{html.escape(_w("fiscal_title", lang))}</div>'
