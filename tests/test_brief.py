@@ -292,6 +292,11 @@ def test_no_statistic_is_parted_from_its_value_at_a_line_end(pdfs, lang):
     assert len(pairs) >= 10
     for a, b, c in pairs:
         assert a["page"] == c["page"] and abs(a["y0"] - c["y0"]) < 2, (a["word"], b["word"], c["word"])
+    # nor a statistic's name from its symbol: "Kendall's / τ-b", "Cliff's / δ"
+    names = [(a, b) for a, b in zip(words, words[1:], strict=False) if a["word"] in ("Cliff's", "Kendall's")]
+    assert names
+    for a, b in names:
+        assert a["page"] == b["page"] and abs(a["y0"] - b["y0"]) < 2, (a["word"], b["word"])
     if lang == "ja":
         starts = [w["word"] for w in words if w["word"].startswith("点")]
         assert not starts, starts

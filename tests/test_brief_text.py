@@ -277,3 +277,24 @@ def test_qca_words_takes_lang_by_keyword_and_the_old_positional_call_warns():
     with pytest.warns(FutureWarning, match="lang="):
         assert qca_words("resident_org + ~gov_role", "ko") == expected
     assert qca_words("resident_org") == qca_words("resident_org", lang="en")
+
+
+@pytest.mark.parametrize("lang, says, not_said", [
+    ("en", "continues in 11 of 12 Japanese cases, which had no period of national programme support",
+     "Korean and 11 of 12 Japanese cases"),
+    ("ko", "국가 사업 지원 기간이 없었던 일본 사례는 12개 중 11개에서 활동이 이어지고 있다", "일본 12개 중 11개이다"),
+    ("ja", "国の事業による支援期間のない日本の事例では12件中11件で活動が続いている", "日本では12件中11件である"),
+])
+def test_the_status_does_not_say_japanese_activity_outlived_a_support_it_never_had(lang, says, not_said):
+    # Every Japanese case of the sample has 0 years of national support; the brief said their activity "continued
+    # after national support ended", and each of their cards says "without a period of national programme support"
+    from krihs_analysis.brief.compose import case_summary
+    from krihs_analysis.brief.text import status_sentence
+    from krihs_analysis.data import read_cases
+
+    summary = case_summary(read_cases())
+    assert summary["n_unsupported_jp"] == summary["n_jp"] == 12
+    text = status_sentence(summary, lang=lang)
+    assert says in text and not_said not in text
+    supported = {**summary, "n_unsupported_jp": 3}  # some supported: the one sentence for both countries
+    assert not_said in status_sentence(supported, lang=lang)

@@ -71,7 +71,9 @@ def case_summary(cases: pd.DataFrame) -> dict[str, int]:
     ----------
     cases : pandas.DataFrame
         The case sheet (:func:`krihs_analysis.data.read_cases`), with ``country``, ``programme``, ``ministry``
-        and ``continued``.
+        and ``continued``; with ``support_years`` too, the count ``n_unsupported_jp`` of Japanese cases without a
+        period of national support (the status sentence then says their activity continues, not that it did
+        "after national support ended").
 
     Raises
     ------
@@ -84,9 +86,12 @@ def case_summary(cases: pd.DataFrame) -> dict[str, int]:
 def _case_summary(cases: pd.DataFrame) -> dict[str, int]:
     kr = cases[cases["country"].astype(str) == "KR"]
     jp = cases[cases["country"].astype(str) == "JP"]
-    return {"n_kr": len(kr), "n_jp": len(jp), "n_programmes": kr["programme"].nunique(),
-            "n_ministries": kr["ministry"].nunique(), "n_continued_kr": int(kr["continued"].sum()),
-            "n_continued_jp": int(jp["continued"].sum())}
+    out = {"n_kr": len(kr), "n_jp": len(jp), "n_programmes": kr["programme"].nunique(),
+           "n_ministries": kr["ministry"].nunique(), "n_continued_kr": int(kr["continued"].sum()),
+           "n_continued_jp": int(jp["continued"].sum())}
+    if "support_years" in cases.columns:  # Japanese cases without a period of national support have no "after"
+        out["n_unsupported_jp"] = int((pd.to_numeric(jp["support_years"], errors="coerce") == 0).sum())
+    return out
 
 
 def priorities(gaps: pd.DataFrame) -> pd.DataFrame:

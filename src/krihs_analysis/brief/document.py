@@ -158,7 +158,9 @@ def _findings(findings: Any) -> pd.DataFrame:
 
 # A statistic with its value ("δ = −0.93", "p < 0.001", "n = 26") and, in Japanese, a number with the counter after
 # it ("0.25点", "14件"): printed, the brief broke "Cliff's δ / = −0.90" and "事業平均0.25 / 点" across lines.
-_UNBROKEN = re.compile(r"[^\s(（;；,、]+ [=<>≤≥] [−\-]?\d(?:[\d.,]*\d)?")
+_VALUE = r" [=<>≤≥] [−\-]?\d(?:[\d.,]*\d)?"
+# ...and a statistic's name with its symbol ("Cliff's δ", "Kendall's τ-b", "Kendallのτ-b"), which broke at the space
+_UNBROKEN = re.compile(rf"(?:Cliff|Kendall|Spearman)(?:'s |の| )[δτρ](?:-b)?(?:{_VALUE})?|[^\s(（;；,、]+{_VALUE}")
 _UNBROKEN_JA = re.compile(r"[−\-]?\d(?:[\d.,]*\d)?[\u30a0-\u30ff\u4e00-\u9fff]")
 
 

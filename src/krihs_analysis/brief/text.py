@@ -409,11 +409,23 @@ def status_sentence(summary: Mapping | pd.Series, *, lang: str = "en") -> str:
     >>> print(status_sentence({"n_kr": 14, "n_jp": 12, "n_programmes": 7, "n_ministries": 3,
     ...                        "n_continued_kr": 9, "n_continued_jp": 11}))
     The analysis covers 14 Korean cases of 7 programmes run by 3 ministries and 12 Japanese regional management organisations; activity continued after national support ended in 9 of 14 Korean and 11 of 12 Japanese cases.
+
+    With ``n_unsupported_jp`` equal to ``n_jp`` (no Japanese case had a period of national support), the Japanese
+    count is of activity that continues:
+
+    >>> print(status_sentence({"n_kr": 14, "n_jp": 12, "n_programmes": 7, "n_ministries": 3,
+    ...                        "n_continued_kr": 9, "n_continued_jp": 11, "n_unsupported_jp": 12}))
+    The analysis covers 14 Korean cases of 7 programmes run by 3 ministries and 12 Japanese regional management organisations; activity continued after national support ended in 9 of 14 Korean cases, and continues in 11 of 12 Japanese cases, which had no period of national programme support.
     """
     check_lang(lang)
     _inputs.one_row(summary, "status", "summary")
     counts = {key: int(summary[key]) for key in ("n_kr", "n_jp", "n_programmes", "n_ministries", "n_continued_kr",
                                                   "n_continued_jp")}
+    # Every Japanese case without a period of national support: its activity "continued after national support
+    # ended" said what the cards deny ("without a period of national programme support")
+    unsupported = summary.get("n_unsupported_jp") if hasattr(summary, "get") else None
+    if unsupported is not None and counts["n_jp"] and int(unsupported) == counts["n_jp"]:
+        return _w("status_jp_unsupported", lang, **counts)
     return _w("status", lang, **counts)
 
 
