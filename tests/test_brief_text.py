@@ -298,3 +298,21 @@ def test_the_status_does_not_say_japanese_activity_outlived_a_support_it_never_h
     assert says in text and not_said not in text
     supported = {**summary, "n_unsupported_jp": 3}  # some supported: the one sentence for both countries
     assert not_said in status_sentence(supported, lang=lang)
+
+
+def test_a_cut_family_list_still_names_every_kind_of_test():
+    # the brief's method note says the Holm family is named in the appendix; at 8 of the standard set's 15 the one
+    # association test, listed last, was among the "7 more"
+    import pandas as pd
+
+    from krihs_analysis.brief.document import family_note
+    from krihs_analysis.compare import default_variables
+
+    variables = default_variables()[:14]
+    assert len(variables) == 14
+    fam = pd.DataFrame({"result": ["comparison"] * 14 + ["association"],
+                        "key": variables + ["integration~sustainability:kendall"],
+                        "x": [None] * 14 + ["integration"], "y": [None] * 14 + ["sustainability"],
+                        "family": "standard set", "adjustment": "holm"})
+    note = family_note({"family": fam}, lang="en", max_members=8)
+    assert "Project integration – Overall sustainability" in note and note.endswith("and 7 more.")
