@@ -282,7 +282,7 @@ def test_qca_words_takes_lang_by_keyword_and_the_old_positional_call_warns():
 @pytest.mark.parametrize("lang, says, not_said", [
     ("en", "continues in 11 of 12 Japanese cases, which had no period of national programme support",
      "Korean and 11 of 12 Japanese cases"),
-    ("ko", "국가 사업 지원 기간이 없었던 일본 사례는 12개 중 11개에서 활동이 이어지고 있다", "일본 12개 중 11개이다"),
+    ("ko", "국비 지원이 없던 일본 사례는 12개 중 11개가 활동 중이다", "일본 12개 중 11개이다"),
     ("ja", "国の事業による支援期間のない日本の事例では12件中11件で活動が続いている", "日本では12件中11件である"),
 ])
 def test_the_status_does_not_say_japanese_activity_outlived_a_support_it_never_had(lang, says, not_said):
