@@ -110,6 +110,15 @@ def test_monte_carlo_permutation_p_is_seeded_and_near_the_exact_p():
     assert abs(a.loc[0, "p_value"] - exact) < 4 * np.sqrt(exact * (1 - exact) / 4000) + 1e-3
 
 
+def test_one_gap_gets_one_monte_carlo_p_value_whether_it_is_a_term_or_the_expression():
+    # notebook 04's one-term solution read p = 0.029 on its term row and p = 0.026 on its solution row: each row
+    # drew its own relabellings
+    rng = np.random.default_rng(6)
+    df = pd.DataFrame({"A": rng.random(16).round(2), "Y": rng.random(16).round(2)})
+    out = qca.cluster_permutation_test(df, "Y", "A", groups=["KR"] * 8 + ["JP"] * 8, n_permutations=999, seed=3)
+    assert len(out) == 2 and out["gap"].nunique() == 1
+    assert out["p_value"].nunique() == 1, out
+
 def test_exact_permutation_refuses_more_than_a_million_relabellings():
     df = pd.DataFrame({"A": np.linspace(0, 1, 26), "Y": np.linspace(1, 0, 26)})
     with pytest.raises(ValueError, match="permutations=9999"):
