@@ -228,3 +228,7 @@ def test_every_committed_notebook_page_fits_a_laptop_window(tmp_path):
             pages.append(tmp_path / f"{path.stem}{'.brief' if brief else ''}.html")
             export_html(nb, pages[-1], brief=brief)
     assert {Path(k).name: v for k, v in wide_elements(pages).items() if v} == {}
+    # and every figure says what it shows (nbconvert wrote "No description has been provided for this image")
+    from krihs_analysis.reports.worker import _NO_ALT
+
+    assert [p.name for p in pages if _NO_ALT in p.read_text(encoding="utf-8")] == []

@@ -167,6 +167,36 @@ def _in_jupyter_kernel() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
+def _describe_figures_to_jupyter() -> None:
+    """Have the kernel's PNG output of a catalogue figure carry its alt text (``metadata['image/png']['alt']``),
+    which the report runner writes into the exported page's ``<img alt>`` (nbconvert wrote "No description has been
+    provided for this image" under every figure). Wraps the inline backend's own PNG formatter, once."""
+    import sys
+
+    from matplotlib.figure import Figure
+
+    shell = sys.modules["IPython"].get_ipython()
+    formatter = shell.display_formatter.formatters.get("image/png")
+    if formatter is None:
+        return
+    try:
+        draw = formatter.lookup_by_type(Figure)
+    except KeyError:
+        return
+    if getattr(draw, "_krihs_alt", False):
+        return
+
+    def png_with_alt(fig):
+        data = draw(fig)
+        alt = getattr(fig, "_krihs", {}).get("alt")
+        if data is None or not alt or isinstance(data, tuple):
+            return data
+        return data, {"alt": alt}
+
+    png_with_alt._krihs_alt = True
+    formatter.for_type(Figure, png_with_alt)
+
+
 def new_figure(width: float = DOUBLE, height: float = 3.0, *, nrows: int = 1, ncols: int = 1, **subplot_kw: Any):
     """A Figure with constrained layout: an Agg canvas outside Jupyter (not registered with pyplot, so nothing leaks
     in batch runs), a pyplot figure inside a Jupyter kernel (so that it displays).
@@ -178,6 +208,7 @@ def new_figure(width: float = DOUBLE, height: float = 3.0, *, nrows: int = 1, nc
         import matplotlib.pyplot as plt
 
         fig = plt.figure(figsize=(width, height), layout="constrained")
+        _describe_figures_to_jupyter()
     else:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure

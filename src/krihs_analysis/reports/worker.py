@@ -561,6 +561,28 @@ def _for_readers(nb, brief: bool):
     return copy, lang
 
 
+#: What nbconvert writes for an image without alt text.
+_NO_ALT = 'alt="No description has been provided for this image"'
+
+
+def _with_alt_texts(nb, html: str) -> str:
+    """`html` (nbconvert's page of `nb`) with each figure's alt text, where its output carries one
+    (``metadata['image/png']['alt']``: the catalogue's figures, :func:`..figures.style.new_figure`). nbconvert reads
+    none from the notebook and describes every image as "No description has been provided for this image"; its
+    images are matched to the outputs in order, and only when the counts agree (an image of another kind, say in
+    Markdown, leaves the page as nbconvert wrote it)."""
+    import html as _html
+
+    alts = [((out.get("metadata") or {}).get("image/png") or {}).get("alt")
+            for cell in nb.get("cells", []) if cell.get("cell_type") == "code"
+            for out in cell.get("outputs", []) if "image/png" in (out.get("data") or {})]
+    parts = html.split(_NO_ALT)
+    if not any(alts) or len(parts) - 1 != len(alts):
+        return html
+    return parts[0] + "".join((f'alt="{_html.escape(alt, quote=True)}"' if isinstance(alt, str) and alt else _NO_ALT)
+                              + rest for alt, rest in zip(alts, parts[1:], strict=True))
+
+
 def _line_breaking(html: str) -> str:
     """`html` with the run's line-breaking rules for its language (:data:`.index.LINE_BREAKING_CSS`)."""
     from .index import LINE_BREAKING_CSS
@@ -631,7 +653,7 @@ def export_html(nb, path: str | Path, *, brief: bool) -> None:
         nb = _brief_notebook(nb)
     nb, lang = _for_readers(nb, brief)
     body, _ = _html_exporter(brief, lang).from_notebook_node(nb)
-    write_atomic(path, _line_breaking(body))
+    write_atomic(path, _line_breaking(_with_alt_texts(nb, body)))
 
 
 def export_pdf(nb, path: str | Path, *, brief: bool) -> str:
@@ -690,7 +712,7 @@ def export_pdf(nb, path: str | Path, *, brief: bool) -> str:
     # nbconvert's webpdf template, printed by the system Chromium (as webpdf does, without playwright).
     html, _ = HTMLExporter(template_name="webpdf", language_code=lang, **exclude).from_notebook_node(nb)
     try:
-        print_pdf(_line_breaking(html), path)
+        print_pdf(_line_breaking(_with_alt_texts(nb, html)), path)
     except RuntimeError as exc:
         if is_disk_full(exc):
             raise OSError(errno.ENOSPC, f"No space left on device writing {path}") from exc
