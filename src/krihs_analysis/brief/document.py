@@ -533,8 +533,12 @@ def _family_note(tables: Mapping[str, pd.DataFrame], *, lang: str, max_members: 
         named = list(dict.fromkeys((str(r.get("result", "")), _family_member(r, lang)) for _, r in fam.iterrows()))
         # The first test of each kind before the rest, so that a cut list still names every kind: at 8 of the
         # standard set's 15 the association test, the last, was among the "7 more"
-        firsts = list({kind: (kind, m) for kind, m in reversed(named)}.values())[::-1]
-        members = [m for _, m in firsts] + [m for pair in named if pair not in firsts for m in [pair[1]]]
+        firsts, kinds = [], set()
+        for kind, m in named:
+            if kind not in kinds:
+                kinds.add(kind)
+                firsts.append((kind, m))
+        members = [m for _, m in firsts] + [m for kind, m in named if (kind, m) not in firsts]
         shown = _a("list_sep", lang).join(members[:max_members])
         if len(members) > max_members:
             shown = _a("family_members_more", lang, shown=shown, more=len(members) - max_members)

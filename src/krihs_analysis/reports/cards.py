@@ -196,6 +196,17 @@ def _level(variable: str, code: float | None, lang: str) -> str:
         return str(code)
 
 
+def _place(meta: Mapping[str, Any], lang: str) -> tuple[str, str]:
+    """A card's country and municipality as the reader names them (a Japanese municipality in the reader's script
+    with MIC's name after it: :func:`_reader_names`)."""
+    from ..codebook import load_codebook
+
+    levels = load_codebook()["country"]
+    country = meta.get("country")
+    name = levels.level_label(country, lang) if country in levels.levels else str(country or "–")
+    return name, meta.get(f"municipality_{lang}") or meta.get("municipality") or "–"
+
+
 def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
     """The card's HTML body: heading, the case in one sentence, its outcome in words, the figure, the codes."""
     from .._format import fmt_column, fmt_median, fmt_num
@@ -204,14 +215,11 @@ def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
     cb = load_codebook()
     e = html.escape
     m = card["meta"]
-    country_name = cb["country"].level_label(m.get("country"), lang) if m.get("country") in cb["country"].levels \
-        else str(m.get("country"))
+    country_name, municipality = _place(m, lang)
     parts = []
     if card.get("illustrative"):
         parts.append(f'<p class="banner">{e(cb.notice("illustrative", lang))}</p>')
     parts.append(f'<h1>{e(phrase("case_card", "title", lang, case_id=card["case_id"]))}</h1>')
-    # a Japanese municipality in the reader's script with its own name after it (_reader_names)
-    municipality = m.get(f"municipality_{lang}") or m.get("municipality") or "–"
     # Without a period of national support (0 years) there is no "after the support ended" to speak of: "supported
     # for 0 years ... Activity continued after the support ended" read as a contradiction on every Japanese card.
     unsupported = m.get("support_years") == 0
@@ -387,12 +395,8 @@ def _nan(x: float | None) -> float:
 
 def _index_row(card: Mapping[str, Any], href: str, lang: str) -> str:
     """One case on the cards' index: where it is and how it fared, each in the reader's words."""
-    from ..codebook import load_codebook
-
-    e, cb, m = html.escape, load_codebook(), card["meta"]
-    country = cb["country"].level_label(m.get("country"), lang) if m.get("country") in cb["country"].levels \
-        else str(m.get("country") or "–")
-    municipality = m.get(f"municipality_{lang}") or m.get("municipality") or "–"
+    e, m = html.escape, card["meta"]
+    country, municipality = _place(m, lang)
     continued = ("–" if m.get("support_years") == 0 or m.get("continued") is None  # no support to outlive
                  else value_word("yes" if m.get("continued") in (1, 1.0, True) else "no", lang=lang, capital=True))
     role = (card.get("qca") or {}).get("role")

@@ -109,8 +109,23 @@ def first_heading(notebook: str | Path) -> str | None:
         cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
     except (OSError, ValueError, AttributeError):
         return None
-    return next((line for cell in cells if isinstance(cell, dict) and cell.get("cell_type") == "markdown"
-                 for line in "".join(cell.get("source", "")).splitlines() if line.startswith("# ")), None)
+    at = _heading_at(cells)
+    return at[2] if at else None
+
+
+def _heading_at(cells: list) -> tuple[int, int, str] | None:
+    """Where a notebook's first level-1 Markdown heading is: its cell, its line in that cell, and the line.
+
+    Examples
+    --------
+    >>> _heading_at([{"cell_type": "code", "source": "# a comment"},
+    ...             {"cell_type": "markdown", "source": "Intro\\n# 02 · Title"}])
+    (1, 1, '# 02 · Title')
+    """
+    return next(((k, i, line) for k, cell in enumerate(cells)
+                 if isinstance(cell, dict) and cell.get("cell_type") == "markdown"
+                 for i, line in enumerate("".join(cell.get("source", "")).splitlines()) if line.startswith("# ")),
+                None)
 
 
 def _when(started: Any) -> str:

@@ -525,7 +525,7 @@ def _for_readers(nb, brief: bool):
     import nbformat
 
     from ..codebook import LANGS
-    from .index import notebook_title
+    from .index import _heading_at, notebook_title
 
     params = (nb.get("metadata", {}).get("papermill") or {}).get("parameters") or {}
     lang = params.get("lang") if params.get("lang") in LANGS else "en"
@@ -543,9 +543,8 @@ def _for_readers(nb, brief: bool):
     # The first Markdown heading: a project notebook's gives its title in every language ("02 · Korea–Japan
     # comparison · 한일 비교 · 日韓比較", for JupyterLab); a run's page shows the one of its language, so that a Korean
     # reader's page does not open in English and Japanese.
-    at = next(((k, i) for k, cell in enumerate(cells) if cell.get("cell_type") == "markdown"
-               for i, line in enumerate("".join(cell.get("source", "")).splitlines()) if line.startswith("# ")), None)
-    heading = "".join(cells[at[0]].get("source", "")).splitlines()[at[1]][2:].strip() if at else None
+    at = _heading_at(cells)
+    heading = at[2][2:].strip() if at else None
     own = notebook_title(heading, lang) if heading else None
     if not title and heading:
         title = own or (f"{heading} ({lang})" if "lang" in params else heading)
@@ -554,7 +553,7 @@ def _for_readers(nb, brief: bool):
     copy = nbformat.NotebookNode(dict(nb))  # the cells are shared, not copied; only the metadata and a title are new
     copy["metadata"] = nbformat.NotebookNode({**nb.get("metadata", {}), "title": title})
     if own:
-        k, i = at
+        k, i, _ = at
         lines = "".join(cells[k].get("source", "")).splitlines()
         lines[i] = f"# {own}"
         copy["cells"] = [*cells[:k], nbformat.NotebookNode({**cells[k], "source": "\n".join(lines)}), *cells[k + 1:]]
