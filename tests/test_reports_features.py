@@ -761,14 +761,14 @@ def test_japanese_table_headers_on_a_runs_pages_break_between_phrases(tmp_path):
 def test_a_notebook_title_is_translated_only_from_the_projects_own_heading(heading, lang, title):
     from krihs_analysis.reports.index import notebook_title
 
-    assert notebook_title(heading, lang) == title
+    assert notebook_title(heading, lang=lang) == title
 
 
 def test_a_notebook_title_in_an_unknown_language_is_a_value_error():
     from krihs_analysis.reports.index import notebook_title
 
     with pytest.raises(ValueError, match="fr"):
-        notebook_title("# 02 · Korea–Japan comparison · 한일 비교 · 日韓比較", "fr")
+        notebook_title("# 02 · Korea–Japan comparison · 한일 비교 · 日韓比較", lang="fr")
 
 
 def test_every_catalogue_figure_has_a_short_name_in_every_language():

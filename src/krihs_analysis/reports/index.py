@@ -49,7 +49,7 @@ margin:2px;border:1px solid #eee}.langs a,.langs strong{margin-right:.6rem}code{
 _HEADING = re.compile(r"^#*\s*(\d{2}) · (.+)$")
 
 
-def notebook_title(heading: str, lang: str) -> str | None:
+def notebook_title(heading: str, *, lang: str = "en") -> str | None:
     """A project notebook's title in `lang`, ``"NN · title"`` (``nbNN_title`` of ``locale/notebooks.yaml``).
 
     Parameters
@@ -68,9 +68,9 @@ def notebook_title(heading: str, lang: str) -> str | None:
 
     Examples
     --------
-    >>> notebook_title("# 02 · Korea–Japan comparison · 한일 비교 · 日韓比較", "ko")
+    >>> notebook_title("# 02 · Korea–Japan comparison · 한일 비교 · 日韓比較", lang="ko")
     '02 · 한일 비교'
-    >>> notebook_title("# 02 · Korea–Japan comparison of our own cities", "en") is None
+    >>> notebook_title("# 02 · Korea–Japan comparison of our own cities", lang="en") is None
     True
     """
     from ..codebook import check_lang
@@ -228,7 +228,7 @@ def _notebook_order(item: tuple[Mapping[str, Any], str | None]) -> int:
 def _run_cell(rec: Mapping[str, Any], lang: str, heading: str | None) -> str:
     """A run's notebook title in the page's language (from the notebook's first `heading`) and the language the
     run was made in; its name (what ``--only`` takes) below."""
-    title = notebook_title(heading, lang) if heading else None
+    title = notebook_title(heading, lang=lang) if heading else None
     run_lang = (rec.get("parameters") or {}).get("lang")
     if title is None:  # a notebook of the user's own: its run name says what it is
         return _e(rec["name"])

@@ -545,7 +545,7 @@ def _for_readers(nb, brief: bool):
     # reader's page does not open in English and Japanese.
     at = _heading_at(cells)
     heading = at[2][2:].strip() if at else None
-    own = notebook_title(heading, lang) if heading else None
+    own = notebook_title(heading, lang=lang) if heading else None
     if not title and heading:
         title = own or (f"{heading} ({lang})" if "lang" in params else heading)
     if not title:
