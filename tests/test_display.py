@@ -260,3 +260,42 @@ def test_columns_of_one_kind_share_their_number_of_decimals():
     assert list(shown.iloc[:, 1]) == ["3.0", "2.0"] and list(shown.iloc[:, 0]) == ["1.5", "0.0"]
     assert list(shown.iloc[:, 2]) == ["0.10", "0.25"] and list(shown.iloc[:, 3]) == ["0.50", "1.00"]
     assert list(shown.iloc[:, 4]) == ["0.2", "0.3"]  # a kind of its own keeps its own
+
+
+def test_the_qca_measures_keep_three_decimals_and_a_ranges_cuts_share_theirs():
+    # notebook 04's robust core read "1" for ratios of exactly 1 (like a count), the cluster distances 0.038 beside
+    # 0.02, and the threshold range 0.8 beside 0.05
+    t = pd.DataFrame(labelled(pd.DataFrame({"RF_cov": [1.0], "RCR_typ": [1.0], "core_coverage": [0.5]}), lang="en"))
+    assert list(t.iloc[0]) == ["1.000", "1.000", "0.500"]
+    t = pd.DataFrame(labelled(pd.DataFrame({"group": ["pooled", "JP"], "consistency": [1.0, 0.9], "dBP": [0.038, 0.038],
+                                            "dWP": [0.02, 0.02], "n": [26, 12]}), lang="en", index="group"))
+    assert list(t["Between-group distance"]) == ["0.038"] * 2 and list(t["Within-group distance"]) == ["0.020"] * 2
+    assert list(t["Consistency"]) == ["1.000", "0.900"]
+    r = pd.DataFrame(labelled(pd.DataFrame({"parameter": ["incl_cut", "n_cut"], "value": [0.8, 1.0],
+                                            "lower": [0.05, 1.0], "upper": [0.95, 1.0]}), lang="en",
+                              index="parameter"))
+    assert list(r.iloc[0]) == ["0.80", "0.05", "0.95"] and list(r.iloc[1]) == ["1.00"] * 3
+    # other tables keep the fewest decimals that show every value
+    assert list(pd.DataFrame(labelled(pd.DataFrame({"mean": [1.0, 2.0]}), lang="en"))["Mean"]) == ["1", "2"]
+
+
+@pytest.mark.parametrize("lang, interval, p_from", [
+    ("en", "Interval: BCa bootstrap", "p from: Exact"),
+    ("ko", "구간 추정 방법: BCa 부트스트랩", "p값 산출 방법: 정확 검정"),
+    ("ja", "区間の推定法：BCaブートストラップ", "p値の算出法：正確検定"),
+])
+def test_a_method_the_same_on_every_row_is_said_once_above_the_table(lang, interval, p_from):
+    # notebook 02's comparison repeated "BCa bootstrap (whole clusters resampled)" and "Exact (whole clusters
+    # permuted, full enumeration)" on each of 14 rows, three lines tall each
+    frame = pd.DataFrame({"variable": ["resident_org", "gov_role"], "cliffs_delta": [-0.5, -0.2],
+                          "ci_method": ["BCa", "BCa"], "p_value": [0.01, 0.2], "p_method": ["exact", "exact"]})
+    t = labelled(frame, lang=lang, index="variable")
+    assert len(t.columns) == 2 and t.attrs["notes"][0].startswith(interval) and t.attrs["notes"][1].startswith(p_from)
+    assert repr(t).splitlines()[:2] == t.attrs["notes"]
+    html = t._repr_html_()
+    assert html.startswith('<p class="kb-table-note"') and html.index(interval) < html.index("<table")
+    # a method that differs between rows stays a column, and so does one of a one-row table (nothing repeats)
+    mixed = labelled(frame.assign(ci_method=["BCa", "group too small: n = 2"]), lang=lang, index="variable")
+    assert len(mixed.columns) == 3 and len(mixed.attrs["notes"]) == 1
+    assert len(labelled(frame.head(1), lang=lang, index="variable").columns) == 4
+    assert list(frame.columns) == ["variable", "cliffs_delta", "ci_method", "p_value", "p_method"]

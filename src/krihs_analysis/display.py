@@ -84,6 +84,18 @@ VALUE_COLUMNS: tuple[str, ...] = ("ci_method", "p_method", "alternative", "level
                                    "parameter", "ministry")
 #: Columns whose values are QCA expressions or model terms (condition names shown as their labels).
 EXPRESSION_COLUMNS: tuple[str, ...] = ("term", "expression", "model", "solution", "set")
+#: Method columns (of :data:`VALUE_COLUMNS`): one with the same value on every row becomes a note above the table.
+METHOD_COLUMNS: tuple[str, ...] = ("ci_method", "p_method", "alternative", "method")
+#: Columns of one quantity under different names, which share their decimals (a threshold range's cut and the
+#: lowest and highest cuts that keep the solution); other columns share with those of their name's first word.
+_SAME_KIND = {"lower": "value", "upper": "value"}
+#: Set-theoretic measures of the QCA tables (truth table, solutions, necessity, robustness, clusters).
+_MEASURES = frozenset({"incl", "PRI", "consistency", "coverage", "unique_coverage", "relevance", "dBP", "dWP"})
+
+
+def _is_measure(column: Any) -> bool:
+    name = str(column)
+    return name in _MEASURES or name.startswith(("RF_", "RCR_", "core_"))
 
 
 def _name_label(cb, v: Any, lang: str) -> Any:
@@ -212,7 +224,10 @@ def labelled(
       :func:`krihs_analysis._format.fmt_p`), a Monte Carlo standard error ``p_se`` with three significant
       digits; other floats are written by :func:`krihs_analysis._format.fmt_num` with one number of decimals per
       column, the fewest (at most `digits`) that show each value (the table is for reading: compute on the
-      frame given, not on this one);
+      frame given, not on this one); columns of one quantity share their decimals, and the set-theoretic measures
+      of the QCA tables (consistency, coverage, PRI, robustness ratios ...) always have `digits`;
+    * a method column (:data:`METHOD_COLUMNS`) with the same value on every row is said once, in a note above the
+      table (``Interval: BCa bootstrap ...``; kept in ``.attrs["notes"]``), instead of in each row;
     * true/false columns read as "yes"/"no" in `lang`; a missing value of any kind reads as a dash;
     * in English, a method word starts a cell with a capital ("Exact", "Pooled").
 
@@ -301,8 +316,10 @@ def labelled(
     # prints a column of floats: a column with a dash in it became text, and 0.9 stood among 0.938 and 0.626. Columns
     # of one kind (median_group and median_comparison, ci_low and ci_high) share theirs: a programme's median read
     # 1.5 beside a benchmark's 3.
-    kind = {c: str(c).split("_")[0] for c in rest}
-    decimals = {c: column_decimals(out[c], digits=digits) for c in rest}
+    kind = {c: _SAME_KIND.get(str(c), str(c).split("_")[0]) for c in rest}
+    # A set-theoretic measure always has `digits` decimals, as R's QCA prints them: the robust core's ratios, all
+    # exactly 1, read "1" like a count, and a between-cluster distance 0.038 stood beside a within-cluster 0.02.
+    decimals = {c: digits if _is_measure(c) else column_decimals(out[c], digits=digits) for c in rest}
     shared = {k: max(d for c, d in decimals.items() if kind[c] == k) for k in set(kind.values())}
     for c in rest:
         out[c] = [fmt_num(v, digits=shared[kind[c]]) for v in out[c]]
@@ -311,6 +328,15 @@ def labelled(
         if column.dtype == object or str(column.dtype) == "str":
             out[c] = [MISSING if is_missing(v) else v for v in column.astype(object)]
     keys = [k for k in keys if k in out.columns]
+    # A method the same on every row (notebook 02's interval and p-value of every variable) is said once, above the
+    # table: repeated in a column, it made every row three lines tall.
+    notes = []
+    if len(out) > 1:
+        for col in METHOD_COLUMNS:
+            if col in out.columns and col not in keys and out[col].astype(str).nunique() == 1:
+                notes.append(phrase("common", "table_note", lang, label=header(col, lang=lang),
+                                    value=str(out[col].iloc[0])))
+                out = out.drop(columns=col)
     if keys:
         out = out.set_index(keys)
     elif isinstance(out.index, pd.RangeIndex):
@@ -319,6 +345,7 @@ def labelled(
     out.index.names = [header(n, lang=lang) if n is not None else None for n in out.index.names]
     shown = LabelledTable(out)
     shown.attrs["lang"] = lang
+    shown.attrs["notes"] = notes
     return shown
 
 
@@ -349,19 +376,34 @@ class LabelledTable(pd.DataFrame):
         index = self.index
         return len(self) == 1 and isinstance(index, pd.RangeIndex) and index.start == 1 and index.name is None
 
+    def _notes(self) -> list[str]:
+        """The methods :func:`labelled` took out of the columns, each the same on every row ("Interval: ...")."""
+        return list(self.attrs.get("notes") or [])
+
     def __repr__(self) -> str:
         with pd.option_context("display.max_colwidth", None):
             if self._counted_once():
-                return self._shown().to_string(index=False)
-            return repr(self._shown())
+                text = self._shown().to_string(index=False)
+            else:
+                text = repr(self._shown())
+        return "\n".join([*self._notes(), text])
 
     def _repr_html_(self) -> str | None:
+        import html as _html
+
         with pd.option_context("display.max_colwidth", None):
             if self._counted_once():
                 html = self._shown().to_html(notebook=True, index=False)
             else:
                 html = self._shown()._repr_html_()
-        return None if html is None else _unbroken_cells(html, self.attrs.get("lang"))
+        if html is None:
+            return None
+        html = _unbroken_cells(html, self.attrs.get("lang"))
+        notes = self._notes()
+        if not notes:
+            return html
+        lines = "<br>".join(_html.escape(n) for n in notes)
+        return f'<p class="kb-table-note" style="margin: 0 0 0.5em; font-size: 0.9em">{lines}</p>\n{html}'
 
 
 #: Cells up to this wide stay on one line in HTML (numbers, case ids, method words), counted in Latin letters: a
