@@ -74,8 +74,17 @@ $(LABSTAMP): pyproject.toml | $(STAMP)
 	$(BIN)/uv pip install --python $(LABVENV)/bin/python --quiet --compile-bytecode -r $(LABVENV)/requirements.txt
 	@touch $@
 
-lab: setup $(LABSTAMP)
-	JUPYTER_PATH=$(abspath $(VENV))/share/jupyter $(LABVENV)/bin/jupyter lab --notebook-dir=notebooks --MultiKernelManager.default_kernel_name=$(KERNEL) $(LAB_ROOT) $(LAB_ARGS)
+# The lab's default settings (scripts/jupyterlab-overrides.json): no "get notified about Jupyter news?" pop-up on
+# every first start, nor a check for updates (these machines reach PyPI and Debian only).
+LABSETTINGS := $(LABVENV)/share/jupyter/lab/settings/overrides.json
+$(LABSETTINGS): scripts/jupyterlab-overrides.json | $(LABSTAMP)
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+# Only the project's kernel is offered: the launcher's "Python 3 (ipykernel)" ran the lab's own Python, which has
+# neither pandas nor the package (ModuleNotFoundError in the first cell).
+lab: setup $(LABSTAMP) $(LABSETTINGS)
+	JUPYTER_PATH=$(abspath $(VENV))/share/jupyter $(LABVENV)/bin/jupyter lab --notebook-dir=notebooks --MultiKernelManager.default_kernel_name=$(KERNEL) --KernelSpecManager.allowed_kernelspecs=$(KERNEL) $(LAB_ROOT) $(LAB_ARGS)
 
 bench: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -1,4 +1,5 @@
-"""The conda environment and the pip package declare the same dependencies (conda is not installable here)."""
+"""The conda environment and the pip package declare the same dependencies (conda is not installable here); the
+Makefile sets up what a user starts (CI, JupyterLab) as the README says."""
 
 from __future__ import annotations
 
@@ -47,3 +48,30 @@ def test_ci_runs_exactly_the_readme_test_command():
     commands = [line.strip() for line in ci.splitlines() if line.strip() and not line.startswith(("#", "set ", "cd "))]
     assert commands == ["make test"]
     assert "make test" in readme and "make report" in readme
+
+
+def test_make_lab_offers_only_the_project_kernel_and_no_news_pop_up():
+    # Looked at in headless Chromium: the launcher offered "Python 3 (ipykernel)", the lab's own Python (no pandas,
+    # no package: ModuleNotFoundError in the first cell), and a "get notified about official Jupyter news?" toast
+    # met every first start.
+    import json
+    import shutil
+    import subprocess
+
+    if shutil.which("make") is None:
+        import pytest
+
+        pytest.skip("make is part of the set-up")
+    # -B: what a first `make lab` does, whatever this checkout has installed already
+    plan = subprocess.run(["make", "-n", "-B", "-C", str(ROOT), "lab"], capture_output=True, text=True, check=True).stdout
+    start = next(line for line in plan.splitlines() if " lab " in line and "/bin/jupyter" in line)
+    kernels = {json.loads(p.read_text(encoding="utf-8"))["metadata"]["kernelspec"]["name"]
+               for p in (ROOT / "notebooks").glob("*.ipynb")}
+    assert kernels == {"krihs-analysis"}
+    assert "--KernelSpecManager.allowed_kernelspecs=krihs-analysis" in start.split()
+    assert "--MultiKernelManager.default_kernel_name=krihs-analysis" in start.split()
+    # the settings JupyterLab reads as its defaults, put where it reads them
+    assert "cp scripts/jupyterlab-overrides.json .venv-lab/share/jupyter/lab/settings/overrides.json" in plan
+    assert plan.index("overrides.json") < plan.index(start)
+    settings = json.loads((ROOT / "scripts" / "jupyterlab-overrides.json").read_text(encoding="utf-8"))
+    assert settings["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false", "checkForUpdates": False}
