@@ -111,6 +111,21 @@ def test_every_committed_cell_that_draws_a_figure_shows_it(path):
     assert not missing, f"cells (index, figures drawn, images shown) without their figure: {missing}"
 
 
+#: Characters of code JupyterLab shows without scrolling in a 1280-pixel window with its file browser open
+#: (measured in headless Chromium: 107; the lab's default font and margins).
+LAB_CODE_WIDTH = 100
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_line_of_code_shows_whole_in_jupyterlab(path):
+    # Notebook 02's comparison cell ran 111 characters wide: in the lab, `seed=seed)` was cut off at the
+    # cell's right edge, and an analyst read a call without its seed.
+    nb = nbformat.read(path, as_version=4)
+    wide = [(i, len(line), line) for i, c in enumerate(nb.cells) if c.cell_type == "code"
+            for line in c.source.splitlines() if len(line) > LAB_CODE_WIDTH]
+    assert not wide, f"code lines (cell, length, line) wider than the lab shows: {wide}"
+
+
 def test_the_figure_cell_check_sees_a_cell_without_its_image():
     from notebook_checks import expected_images, image_count
 
