@@ -299,3 +299,11 @@ def test_a_method_the_same_on_every_row_is_said_once_above_the_table(lang, inter
     assert len(mixed.columns) == 3 and len(mixed.attrs["notes"]) == 1
     assert len(labelled(frame.head(1), lang=lang, index="variable").columns) == 4
     assert list(frame.columns) == ["variable", "cliffs_delta", "ci_method", "p_value", "p_method"]
+
+
+def test_a_count_in_the_thousands_reads_as_the_prose_writes_it_and_a_year_does_not():
+    # notebook 04's gap test printed 9999 permutations under a paragraph that said 9,999
+    t = pd.DataFrame(labelled(pd.DataFrame({"term": ["a", "b"], "n_permutations": [9999, 9999], "n": [26, 12],
+                                            "start_year": [2015, 2021]}), lang="ja", index="term"))
+    assert list(t.iloc[:, 0]) == ["9,999", "9,999"]
+    assert list(t.iloc[:, 1]) == [26, 12] and list(t.iloc[:, 2]) == [2015, 2021]

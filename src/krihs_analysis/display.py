@@ -228,6 +228,7 @@ def labelled(
       of the QCA tables (consistency, coverage, PRI, robustness ratios ...) always have `digits`;
     * a method column (:data:`METHOD_COLUMNS`) with the same value on every row is said once, in a note above the
       table (``Interval: BCa bootstrap ...``; kept in ``.attrs["notes"]``), instead of in each row;
+    * counts (``n``, ``n_*``) in the thousands have thousands separators (``9,999``);
     * true/false columns read as "yes"/"no" in `lang`; a missing value of any kind reads as a dash;
     * in English, a method word starts a cell with a capital ("Exact", "Pooled").
 
@@ -323,6 +324,11 @@ def labelled(
     shared = {k: max(d for c, d in decimals.items() if kind[c] == k) for k in set(kind.values())}
     for c in rest:
         out[c] = [fmt_num(v, digits=shared[kind[c]]) for v in out[c]]
+    # A count in the thousands (9,999 permutations) with the separator the prose writes it with, not as 9999;
+    # smaller counts keep their type. Only counts: a year (2021) has no separator.
+    for c in out.select_dtypes("integer").columns:
+        if (str(c) == "n" or str(c).startswith("n_")) and (out[c].abs() >= 1000).any():
+            out[c] = [fmt_int(v) for v in out[c]]
     for c in out.columns:  # a missing name or method reads as a dash (numbers keep their type: see LabelledTable)
         column = out[c]
         if column.dtype == object or str(column.dtype) == "str":
