@@ -290,13 +290,13 @@ def test_a_method_the_same_on_every_row_is_said_once_above_the_table(lang, inter
     frame = pd.DataFrame({"variable": ["resident_org", "gov_role"], "cliffs_delta": [-0.5, -0.2],
                           "ci_method": ["BCa", "BCa"], "p_value": [0.01, 0.2], "p_method": ["exact", "exact"]})
     t = labelled(frame, lang=lang, index="variable")
-    assert len(t.columns) == 2 and t.attrs["notes"][0].startswith(interval) and t.attrs["notes"][1].startswith(p_from)
-    assert repr(t).splitlines()[:2] == t.attrs["notes"]
+    assert len(t.columns) == 2 and t.attrs["table_notes"][0].startswith(interval) and t.attrs["table_notes"][1].startswith(p_from)
+    assert repr(t).splitlines()[:2] == t.attrs["table_notes"]
     html = t._repr_html_()
     assert html.startswith('<p class="kb-table-note"') and html.index(interval) < html.index("<table")
     # a method that differs between rows stays a column, and so does one of a one-row table (nothing repeats)
     mixed = labelled(frame.assign(ci_method=["BCa", "group too small: n = 2"]), lang=lang, index="variable")
-    assert len(mixed.columns) == 3 and len(mixed.attrs["notes"]) == 1
+    assert len(mixed.columns) == 3 and len(mixed.attrs["table_notes"]) == 1
     assert len(labelled(frame.head(1), lang=lang, index="variable").columns) == 4
     assert list(frame.columns) == ["variable", "cliffs_delta", "ci_method", "p_value", "p_method"]
 
@@ -307,3 +307,17 @@ def test_a_count_in_the_thousands_reads_as_the_prose_writes_it_and_a_year_does_n
                                             "start_year": [2015, 2021]}), lang="ja", index="term"))
     assert list(t.iloc[:, 0]) == ["9,999", "9,999"]
     assert list(t.iloc[:, 1]) == [26, 12] and list(t.iloc[:, 2]) == [2015, 2021]
+
+
+def test_no_method_at_all_is_no_note_and_a_count_with_a_gap_still_reads_as_a_count():
+    # found in review: a method column missing on every row became the note "Interval: –", and a count column
+    # with a gap in it (a float column after a merge) printed 9999 where the whole column printed 9,999
+    t = labelled(pd.DataFrame({"variable": ["resident_org", "gov_role"], "x": [1.0, 2.0],
+                               "ci_method": [np.nan, np.nan]}), lang="en")
+    assert t.attrs["table_notes"] == [] and "Interval" in t.columns
+    shown = pd.DataFrame(labelled(pd.DataFrame({"n_permutations": [9999.0, np.nan, 12.0]}), lang="en"))
+    assert list(shown.iloc[:, 0]) == ["9,999", "–", 12]
+    # a context table's own notes (read_context keeps its notes in attrs) are not taken for the table's
+    frame = pd.DataFrame({"variable": ["a", "b"], "score": [1.0, 2.0]})
+    frame.attrs["notes"] = "MIC's own notes"
+    assert repr(labelled(frame, lang="en")).splitlines()[0].split() == ["Score"]

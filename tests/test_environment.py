@@ -75,3 +75,16 @@ def test_make_lab_offers_only_the_project_kernel_and_no_news_pop_up():
     assert plan.index("overrides.json") < plan.index(start)
     settings = json.loads((ROOT / "scripts" / "jupyterlab-overrides.json").read_text(encoding="utf-8"))
     assert settings["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false", "checkForUpdates": False}
+    # where `make lab` has installed the lab, each value against the schema JupyterLab checks it with (a boolean
+    # false for fetchNews would be refused, and the pop-up would come back)
+    schemas = ROOT / ".venv-lab" / "share" / "jupyter" / "lab" / "schemas"
+    for plugin, values in settings.items():
+        package, _, name = plugin.partition(":")
+        schema_file = schemas / package / f"{name}.json"
+        if not schema_file.is_file():
+            continue
+        properties = json.loads(schema_file.read_text(encoding="utf-8"))["properties"]
+        for key, value in values.items():
+            spec = properties[key]
+            assert {"string": str, "boolean": bool}[spec["type"]] is type(value), (key, value)
+            assert value in [c["const"] for c in spec.get("oneOf", [])] or "oneOf" not in spec, (key, value)

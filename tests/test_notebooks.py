@@ -120,9 +120,11 @@ LAB_CODE_WIDTH = 100
 def test_every_line_of_code_shows_whole_in_jupyterlab(path):
     # Notebook 02's comparison cell ran 111 characters wide: in the lab, `seed=seed)` was cut off at the
     # cell's right edge, and an analyst read a call without its seed.
+    from krihs_analysis.display import _display_width  # a Korean or Japanese character is two wide
+
     nb = nbformat.read(path, as_version=4)
-    wide = [(i, len(line), line) for i, c in enumerate(nb.cells) if c.cell_type == "code"
-            for line in c.source.splitlines() if len(line) > LAB_CODE_WIDTH]
+    wide = [(i, _display_width(line), line) for i, c in enumerate(nb.cells) if c.cell_type == "code"
+            for line in c.source.splitlines() if _display_width(line) > LAB_CODE_WIDTH]
     assert not wide, f"code lines (cell, length, line) wider than the lab shows: {wide}"
 
 

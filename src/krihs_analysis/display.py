@@ -93,6 +93,10 @@ _SAME_KIND = {"lower": "value", "upper": "value"}
 _MEASURES = frozenset({"incl", "PRI", "consistency", "coverage", "unique_coverage", "relevance", "dBP", "dWP"})
 
 
+def _is_count(column: Any) -> bool:
+    return str(column) == "n" or str(column).startswith("n_")
+
+
 def _is_measure(column: Any) -> bool:
     name = str(column)
     return name in _MEASURES or name.startswith(("RF_", "RCR_", "core_"))
@@ -227,7 +231,8 @@ def labelled(
       frame given, not on this one); columns of one quantity share their decimals, and the set-theoretic measures
       of the QCA tables (consistency, coverage, PRI, robustness ratios ...) always have `digits`;
     * a method column (:data:`METHOD_COLUMNS`) with the same value on every row is said once, in a note above the
-      table (``Interval: BCa bootstrap ...``; kept in ``.attrs["notes"]``), instead of in each row;
+      table (``Interval: BCa bootstrap ...``; kept in ``.attrs["table_notes"]``: an export of the table
+      leaves them out), instead of in each row;
     * counts (``n``, ``n_*``) in the thousands have thousands separators (``9,999``);
     * true/false columns read as "yes"/"no" in `lang`; a missing value of any kind reads as a dash;
     * in English, a method word starts a cell with a capital ("Exact", "Pooled").
@@ -312,7 +317,12 @@ def labelled(
         out[c] = [fmt_p(v, cell=True) for v in out[c]]
     if "p_se" in floats:
         out["p_se"] = [fmt_sig(v) for v in out["p_se"]]
-    rest = [c for c in floats if c not in pcols and c != "p_se"]
+    # A count with a gap in it is a float column (after a merge): whole numbers still, with a dash for the gap
+    counts = [c for c in floats if _is_count(c) and out[c].dropna().map(float.is_integer).all()
+              and out[c].notna().any()]
+    for c in counts:
+        out[c] = [MISSING if is_missing(v) else fmt_int(v) if abs(v) >= 1000 else int(v) for v in out[c]]
+    rest = [c for c in floats if c not in pcols and c != "p_se" and c not in counts]
     # One number of decimals per column, the fewest (at most `digits`) that show every value exactly, as pandas
     # prints a column of floats: a column with a dash in it became text, and 0.9 stood among 0.938 and 0.626. Columns
     # of one kind (median_group and median_comparison, ci_low and ci_high) share theirs: a programme's median read
@@ -327,7 +337,7 @@ def labelled(
     # A count in the thousands (9,999 permutations) with the separator the prose writes it with, not as 9999;
     # smaller counts keep their type. Only counts: a year (2021) has no separator.
     for c in out.select_dtypes("integer").columns:
-        if (str(c) == "n" or str(c).startswith("n_")) and (out[c].abs() >= 1000).any():
+        if _is_count(c) and (out[c].abs() >= 1000).any():
             out[c] = [fmt_int(v) for v in out[c]]
     for c in out.columns:  # a missing name or method reads as a dash (numbers keep their type: see LabelledTable)
         column = out[c]
@@ -339,7 +349,8 @@ def labelled(
     notes = []
     if len(out) > 1:
         for col in METHOD_COLUMNS:
-            if col in out.columns and col not in keys and out[col].astype(str).nunique() == 1:
+            if (col in out.columns and col not in keys and out[col].astype(str).nunique() == 1
+                    and out[col].iloc[0] != MISSING):  # no method at all is no note ("Interval: –")
                 notes.append(phrase("common", "table_note", lang, label=header(col, lang=lang),
                                     value=str(out[col].iloc[0])))
                 out = out.drop(columns=col)
@@ -351,7 +362,7 @@ def labelled(
     out.index.names = [header(n, lang=lang) if n is not None else None for n in out.index.names]
     shown = LabelledTable(out)
     shown.attrs["lang"] = lang
-    shown.attrs["notes"] = notes
+    shown.attrs["table_notes"] = notes
     return shown
 
 
@@ -384,7 +395,7 @@ class LabelledTable(pd.DataFrame):
 
     def _notes(self) -> list[str]:
         """The methods :func:`labelled` took out of the columns, each the same on every row ("Interval: ...")."""
-        return list(self.attrs.get("notes") or [])
+        return list(self.attrs.get("table_notes") or [])
 
     def __repr__(self) -> str:
         with pd.option_context("display.max_colwidth", None):

@@ -747,8 +747,9 @@ def firth_logit(
     Returns
     -------
     ModelFit
-        ``coef``: ``term, kind ("intercept"/"slope"), estimate, se, z, p_value, p_method, ci_low, ci_high,
-        ci_method`` (``z`` is Wald's; ``p_method`` names the test behind ``p_value``);
+        ``coef``: ``term, kind ("intercept"/"slope"), estimate, se, z, chisq, p_value, p_method, ci_low, ci_high,
+        ci_method`` (``z`` is Wald's; ``p_method`` names the test behind ``p_value`` and ``chisq`` is its
+        statistic, 1 degree of freedom: the penalised likelihood ratio, as logistf's ``Chisq``, or Wald's z²);
         ``predicted``: ``case_id, probability, observed``; ``fit_stats``: ``n, loglik (penalised), converged``.
 
     Examples
@@ -776,6 +777,7 @@ def firth_logit(
     wald = _wald(beta, se, alpha)
     ci_low, ci_high, pvals = wald["ci_low"].copy(), wald["ci_high"].copy(), wald["p_value"].copy()
     ci_method = p_method = "wald"
+    stats = np.asarray(wald["z"], dtype="float64") ** 2  # the chi-square (1 df) of the test behind each p
     if profile:
         crit = chi2.ppf(1 - alpha, 1)
 
@@ -784,7 +786,8 @@ def firth_logit(
             return 2 * (pl_max - val)
 
         for j in range(X.shape[1]):
-            pvals[j] = float(chi2.sf(max(prof(j, 0.0), 0.0), 1))
+            stats[j] = max(prof(j, 0.0), 0.0)
+            pvals[j] = float(chi2.sf(stats[j], 1))
             for side, arr in ((-1, ci_low), (1, ci_high)):
                 step = max(se[j], 0.5)
                 far = beta[j] + side * step
@@ -796,10 +799,11 @@ def firth_logit(
                     if prof(j, far) >= crit else np.nan
         ci_method, p_method = "profile penalised likelihood", "penalised likelihood ratio"
     # z is always Wald's; the p beside it is the penalised likelihood-ratio test's when profiled (logistf's default),
-    # which can differ a lot on small samples (z = 2.35 beside p < 0.001): p_method says which p a reader sees
+    # which can differ a lot on small samples (z = 2.35 beside p < 0.001): p_method says which p a reader sees, and
+    # chisq is that test's statistic (logistf's "Chisq"), so that a table can show the statistic its p comes from
     coef = pd.DataFrame({"term": terms, "kind": ["intercept"] + ["slope"] * Xdf.shape[1], "estimate": beta,
-                         "se": se, "z": wald["z"], "p_value": pvals, "p_method": p_method, "ci_low": ci_low,
-                         "ci_high": ci_high, "ci_method": ci_method})
+                         "se": se, "z": wald["z"], "chisq": stats, "p_value": pvals, "p_method": p_method,
+                         "ci_low": ci_low, "ci_high": ci_high, "ci_method": ci_method})
     mu = 1 / (1 + np.exp(-(X @ beta)))
     predicted = pd.DataFrame({"case_id": Xdf.index.to_numpy(), "probability": mu, "observed": y.astype(int)})
     fit_stats = pd.DataFrame([{"n": len(y), "loglik": pl_max, "converged": converged}])
