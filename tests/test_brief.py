@@ -117,8 +117,9 @@ def pdfs(run):
 
 @pytest.mark.parametrize("lang, ci, p", [
     ("en", "95% intervals by BCa bootstrap (whole clusters resampled)", "p-values: exact (whole clusters permuted"),
-    ("ko", "95% 신뢰구간(BCa 부트스트랩(군집 단위 재표집))", "p값: 정확 검정(군집 단위 순열"),
-    ("ja", "95%信頼区間（BCaブートストラップ(クラスター単位の再標本化)）", "p値：正確検定(クラスター単位の並べ替え"),
+    # in Korean and Japanese the method comes first, as the languages write it, and is not nested in brackets
+    ("ko", "BCa 부트스트랩(군집 단위 재표집)에 의한 95% 신뢰구간", "정확 검정(군집 단위 순열, 전수 열거)에 의한 p값"),
+    ("ja", "BCaブートストラップ（クラスター単位の再標本化）による95%信頼区間", "正確検定（クラスター単位の並べ替え、全数列挙）によるp値"),
 ])
 def test_the_method_note_names_the_methods_the_results_were_computed_with(composed, run_tables, lang, ci, p):
     # The note was fixed text ("BCa bootstrap 95% intervals; exact rank-sum p-values conditioned on ties") while

@@ -140,10 +140,10 @@ def test_a_descriptive_gap_is_not_labelled_as_supported_by_a_test():
     [
         (lambda: comparison_sentence(WEAK, lang="ja"),
          "地域のリーダーシップでは、韓国の事例が日本の事例より低い傾向がみられるが、根拠は弱い（中央値 1対2；"
-         "Cliff's δ = −0.35、95%信頼区間 −0.70~0.05；正確p = 0.060、Holm補正p = 0.300）。"),
+         "Cliff's δ = −0.35、95%信頼区間 −0.70～0.05；正確p = 0.060、Holm補正p = 0.300）。"),
         (lambda: association_sentence(ASSOC, lang="ja"),
          "事業間の連携・統合の水準が高い事例ほど、総合的な持続可能性の水準も高い（Kendallのτ-b = 0.52、"
-         "95%信頼区間 0.25~0.74；正確p = 0.003、事業内での並べ替え検定；n = 26）。"),
+         "95%信頼区間 0.25～0.74；正確p = 0.003、事業内での並べ替え検定；n = 26）。"),
         (lambda: qca_sentence("resident_org*intermediary", {"consistency": 0.92, "coverage": 0.71}, lang="ja"),
          "「地域を代表する住民組織と中間支援組織」の条件を併せ持つ事例は、おおむね持続している（整合度 0.92、被覆度 0.71）。"),
         (lambda: core_task_sentence({"group": "KR-P2", "task": "task4_intermediary", "mean": 0.5, "benchmark": 2.1},

@@ -204,7 +204,7 @@ def test_prose_fields_are_data_not_markdown():
     assert note._repr_markdown_() == r"Test solutions: a\*b, \~c\*d."
 
 
-@pytest.mark.parametrize("lang,want", [("en", "(Intercept)"), ("ko", "(절편)"), ("ja", "(切片)")])
+@pytest.mark.parametrize("lang,want", [("en", "(Intercept)"), ("ko", "(절편)"), ("ja", "（切片）")])
 def test_a_models_intercept_term_reads_in_the_readers_language(lang, want):
     # firth_logit's "(Intercept)" stayed in English on the Korean page of notebook 03
     out = labelled(pd.DataFrame({"term": ["(Intercept)", "integration"], "estimate": [0.5, 1.2]}), lang=lang,
@@ -275,6 +275,9 @@ def test_the_qca_measures_keep_three_decimals_and_a_ranges_cuts_share_theirs():
                                             "lower": [0.05, 1.0], "upper": [0.95, 1.0]}), lang="en",
                               index="parameter"))
     assert list(r.iloc[0]) == ["0.80", "0.05", "0.95"] and list(r.iloc[1]) == ["1.00"] * 3
+    # a group's mean and median index alike (notebook 02: a mean 2.383 beside a median 2.40)
+    m = pd.DataFrame(labelled(pd.DataFrame({"mean": [2.383333, 0.9], "median": [2.4, 1.0]}), lang="en"))
+    assert list(m["Median"]) == ["2.400", "1.000"]
     # other tables keep the fewest decimals that show every value
     assert list(pd.DataFrame(labelled(pd.DataFrame({"mean": [1.0, 2.0]}), lang="en"))["Mean"]) == ["1", "2"]
 
@@ -321,3 +324,19 @@ def test_no_method_at_all_is_no_note_and_a_count_with_a_gap_still_reads_as_a_cou
     frame = pd.DataFrame({"variable": ["a", "b"], "score": [1.0, 2.0]})
     frame.attrs["notes"] = "MIC's own notes"
     assert repr(labelled(frame, lang="en")).splitlines()[0].split() == ["Score"]
+
+
+@pytest.mark.parametrize("lang, want", [
+    ("en", "Crisp-set QCA of overall sustainability on 2 conditions: project integration and intermediate support "
+           "organisation."),
+    ("ko", "크리스프셋 QCA입니다. 결과는 종합 지속가능성, 조건은 2개(사업 간 연계·통합, 중간지원조직)입니다."),
+    ("ja", "クリスプ集合QCAです。結果は総合的な持続可能性、条件は2個（事業間の連携・統合、中間支援組織）です。"),
+])
+def test_notebook_04_introduces_the_conditions_and_kind_it_was_run_with(lang, want):
+    # The introduction listed five fixed conditions as a "fuzzy-set" QCA, whatever the run's parameters, and its
+    # Korean named the government role differently from every table below it ("지원하는 정부 역할")
+    text = prose("nb04_intro", lang=lang, kind=prose("nb04_crisp", lang=lang).data, outcome=["sustainability"],
+                 n=2, conditions=["integration", "intermediary"]).data
+    assert text.startswith(want)
+    assert "지원하는 정부 역할" not in prose("nb04_intro", lang="ko", kind="", outcome=["sustainability"], n=1,
+                                           conditions=["gov_role"]).data

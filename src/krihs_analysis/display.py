@@ -87,8 +87,9 @@ EXPRESSION_COLUMNS: tuple[str, ...] = ("term", "expression", "model", "solution"
 #: Method columns (of :data:`VALUE_COLUMNS`): one with the same value on every row becomes a note above the table.
 METHOD_COLUMNS: tuple[str, ...] = ("ci_method", "p_method", "alternative", "method")
 #: Columns of one quantity under different names, which share their decimals (a threshold range's cut and the
-#: lowest and highest cuts that keep the solution); other columns share with those of their name's first word.
-_SAME_KIND = {"lower": "value", "upper": "value"}
+#: lowest and highest cuts that keep the solution; a group's mean and median index, which read 2.383 beside 2.40);
+#: other columns share with those of their name's first word.
+_SAME_KIND = {"lower": "value", "upper": "value", "median": "mean"}
 #: Set-theoretic measures of the QCA tables (truth table, solutions, necessity, robustness, clusters).
 _MEASURES = frozenset({"incl", "PRI", "consistency", "coverage", "unique_coverage", "relevance", "dBP", "dWP"})
 
@@ -507,7 +508,8 @@ def prose(key: str, *, lang: str = "en", **fields: Any) -> Prose:
         One of :data:`krihs_analysis.codebook.LANGS`. The lines of a paragraph the locale file wraps are joined
         with a space (en, ko) or without one (ja).
     **fields
-        The values of the entry's format fields, by keyword (see :func:`krihs_analysis.wording.phrase`).
+        The values of the entry's format fields, by keyword (see :func:`krihs_analysis.wording.phrase`). A list of
+        variable names reads as their codebook labels, listed as the language lists them ("a, b and c").
 
     Returns
     -------
@@ -524,6 +526,7 @@ def prose(key: str, *, lang: str = "en", **fields: Any) -> Prose:
     >>> prose("nb05_intro", lang="en").data[:47]
     'The whole figure catalogue in one language, com'
     """
+    fields = {k: _listed(v, lang) if isinstance(v, (list, tuple)) else v for k, v in fields.items()}
     text = phrase("notebooks", key, lang, **fields)
     # A field is data, not Markdown: "~integration" or "a*b" in it must not strike through or emphasise.
     markdown = phrase("notebooks", key, lang, **{k: _md(v) if isinstance(v, str) else v for k, v in fields.items()})
@@ -531,6 +534,18 @@ def prose(key: str, *, lang: str = "en", **fields: Any) -> Prose:
     # not put between words. Join the lines of a paragraph the way the language writes.
     text, markdown = (re.sub(r"(?<=[^\n])\n(?=[^\n#*\-])", "" if lang == "ja" else " ", t) for t in (text, markdown))
     return Prose(text, markdown=markdown)
+
+
+def _listed(names: Sequence[Any], lang: str) -> str:
+    """Variable names as running text names them: their codebook labels, listed as the language lists ("a, b and
+    c"; in English in lower case, as inside a sentence, unless a label starts with an acronym)."""
+    cb = load_codebook()
+    labels = [str(_name_label(cb, n, lang)) for n in names]
+    if lang == "en":
+        labels = [t[:1].lower() + t[1:] if t[1:2].islower() else t for t in labels]
+    if len(labels) < 2:
+        return "".join(labels)
+    return phrase("common", "list_sep", lang).join(labels[:-1]) + phrase("common", "list_last", lang) + labels[-1]
 
 
 def _md(text: str) -> str:
