@@ -164,7 +164,7 @@ def fmt_ci(lo: Any, hi: Any, *, lang: str = "en", digits: int = 2, level: int = 
     Examples
     --------
     >>> fmt_ci(0.1, 0.52, lang="ja"), fmt_ci(float("nan"), 1.0)
-    ('95%信頼区間 0.10~0.52', '')
+    ('95%信頼区間 0.10～0.52', '')
     """
     check_lang(lang)
     if is_missing(lo) or is_missing(hi):

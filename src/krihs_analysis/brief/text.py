@@ -14,7 +14,7 @@ Examples
 >>> print(comparison_sentence(row, lang="en"))
 Korean cases score lower than Japanese cases on representative resident organisation (median 1 vs 3; Cliff's δ = −0.85, 95% CI −0.98 to −0.55; exact p < 0.001, Holm-adjusted p = 0.004).
 >>> print(comparison_sentence(row, lang="ja"))
-地域を代表する住民組織では、韓国の事例は日本の事例より低い（中央値 1対3；Cliff's δ = −0.85、95%信頼区間 −0.98~−0.55；正確p < 0.001、Holm補正p = 0.004）。
+地域を代表する住民組織では、韓国の事例は日本の事例より低い（中央値 1対3；Cliff's δ = −0.85、95%信頼区間 −0.98～−0.55；正確p < 0.001、Holm補正p = 0.004）。
 """
 
 from __future__ import annotations
