@@ -339,6 +339,22 @@ def test_the_survey_table_gives_every_fiscal_year_alike_in_the_readers_language(
     assert len(years) == len(read_context("rmo_survey")) and all(re.fullmatch(pattern, y) for y in years), years
 
 
+@pytest.mark.parametrize("lang, note", [("en", "The sources give no figure for FY2017 and FY2020."),
+                                         ("ko", "2017년도, 2020년도는 출처에 수치가 없다."),
+                                         ("ja", "2017年度、2020年度は出典に数値がない。")])
+def test_the_survey_table_says_which_years_its_sources_skip(monkeypatch, lang, note):
+    # A reader saw 2016, 2018, 2019, 2021, 2022 and wondered where 2017 and 2020 went
+    from krihs_analysis.brief import document
+    from krihs_analysis.data import read_context
+
+    assert note in document.context_box(lang=lang, fiscal_figure="<figure></figure>")
+    survey = read_context("rmo_survey")
+    whole = survey[survey["survey_year"].astype(int) >= 2021]  # 2021 and 2022: nothing skipped
+    monkeypatch.setattr(document, "read_context", lambda name: whole if name == "rmo_survey" else read_context(name))
+    assert "<div class=\"srcnote\">" + note not in document.context_box(lang=lang, fiscal_figure="<figure></figure>")
+    assert "2017" not in document.context_box(lang=lang, fiscal_figure="<figure></figure>")
+
+
 def test_the_brief_and_the_card_read_right_where_jupyterlab_drops_their_stylesheet():
     # JupyterLab strips the <style> of an output it does not trust (a committed notebook until the user runs it):
     # notebook 06 then showed the illustrative notice twice as plain text and right-aligned its appendix, and the

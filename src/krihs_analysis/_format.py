@@ -172,6 +172,21 @@ def fmt_ci(lo: Any, hi: Any, *, lang: str = "en", digits: int = 2, level: int = 
     return phrase("common", "ci", lang, level=level, lo=fmt_num(lo, digits=digits), hi=fmt_num(hi, digits=digits))
 
 
+def fmt_list(items: Iterable[Any], *, lang: str = "en") -> str:
+    """Items listed in running text as `lang` lists them: "a, b and c", "a, b, c", "a、b、c".
+
+    Examples
+    --------
+    >>> fmt_list(["FY2017", "FY2020"]), fmt_list(["가", "나", "다"], lang="ko"), fmt_list(["甲"], lang="ja")
+    ('FY2017 and FY2020', '가, 나, 다', '甲')
+    """
+    check_lang(lang)
+    items = [str(i) for i in items]
+    if len(items) < 2:
+        return "".join(items)
+    return phrase("common", "list_sep", lang).join(items[:-1]) + phrase("common", "list_last", lang) + items[-1]
+
+
 def fmt_int(x: Any) -> str:
     """A count with thousands separators (the same in en, ko and ja); a dash when missing.
 

@@ -18,7 +18,7 @@ import pandas as pd
 from .codebook import check_lang, load_codebook
 # fmt_int, fmt_num and fmt_p are the package's one way of writing numbers; notebooks take them from here to fill
 # their prose, so a count or a median reads in a notebook as it does in the figures and the brief.
-from ._format import MISSING, column_decimals, fmt_int, fmt_num, fmt_p, fmt_sig, is_missing
+from ._format import MISSING, column_decimals, fmt_int, fmt_list, fmt_num, fmt_p, fmt_sig, is_missing
 from .data import is_illustrative
 from .wording import phrase, phrases, value_word
 
@@ -543,9 +543,7 @@ def _listed(names: Sequence[Any], lang: str) -> str:
     labels = [str(_name_label(cb, n, lang)) for n in names]
     if lang == "en":
         labels = [t[:1].lower() + t[1:] if t[1:2].islower() else t for t in labels]
-    if len(labels) < 2:
-        return "".join(labels)
-    return phrase("common", "list_sep", lang).join(labels[:-1]) + phrase("common", "list_last", lang) + labels[-1]
+    return fmt_list(labels, lang=lang)
 
 
 def _md(text: str) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from .. import paths
-from .._format import fmt_int, fmt_num, is_missing
+from .._format import fmt_int, fmt_list, fmt_num, is_missing
 from .._io import write_atomic
 from .._validate import check_count, check_number, check_path, check_strings, check_text
 from ..codebook import LANGS, check_lang, load_codebook
@@ -349,8 +349,13 @@ def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None
                            cb: table["current_balance_ratio_pct"].map(lambda v: fmt_num(v, digits=1))})
         fiscal = (f'<div>{html.escape(_w("fiscal_title", lang))}</div>'
                   f'{_table_html(t2, numeric=(fs, cb))}{source_note(table.attrs["source"][lang], lang=lang)}')
+    # A year the sources skip is said, not left for the reader to notice between two rows
+    held = {int(y) for y in rmo["survey_year"]}
+    gaps = [_w("survey_fy", lang, year=y) for y in range(min(held), max(held) + 1) if y not in held] if held else []
+    gap_note = (f'<div class="srcnote">{html.escape(_w("survey_gap", lang, years=fmt_list(gaps, lang=lang)))}</div>'
+                if gaps else "")
     survey = (f'<div class="row"><div><div>{html.escape(_w("rmo_title", lang))}</div>'
-              f'{_table_html(t1, numeric=(orgs, munis))}'
+              f'{_table_html(t1, numeric=(orgs, munis))}{gap_note}'
               f'{source_note(rmo.attrs["source"][lang], lang=lang)}</div>{beside}</div>')
     return _kb(
         # The box's title is part of its first part, so that it never stays behind alone at a page's foot.
