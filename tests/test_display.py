@@ -117,6 +117,12 @@ def test_labelled_short_cells_and_row_names_stay_on_one_line_and_korean_breaks_b
     assert '<span style="white-space: nowrap">KR-P6-A</span>와' in said and \
         '<span style="white-space: nowrap">JP-11</span>은' in said
     assert "keep-all" not in labelled(t, lang="ja", index="case_id")._repr_html_()
+    # a short header stays whole ("사례 / 수" over the truth table's narrow count column); a long one may wrap
+    heads = labelled(pd.DataFrame({"variable": ["gov_role", "integration"], "n": [26, 12], "cliffs_delta": [0.1, 0.2],
+                                   "median_kr": [1.0, 2.0]}), lang="ko")._repr_html_()
+    assert '<th style="white-space: nowrap">사례 수</th>' in heads
+    assert '<th style="white-space: nowrap">Cliff\'s δ</th>' in heads.replace("&#x27;", "'")
+    assert "<th>중앙값(한국)</th>" in heads
 
 
 @pytest.mark.parametrize("lang, long, short", [

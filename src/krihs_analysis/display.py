@@ -429,6 +429,9 @@ class LabelledTable(pd.DataFrame):
 #: letters, wraps like the English words it translates; counted as 18 characters it stayed on one line and pushed
 #: notebook 03's association table past the page's right edge.
 _SHORT_CELL = 24
+#: Column headers up to this wide stay on one line: the truth table's narrow count column broke "사례 / 수", and
+#: "Cliff's / δ" parted a statistic from its symbol; longer headers ("Median (Korea)") may still wrap.
+_SHORT_HEADER = 9
 
 
 def _display_width(text: str) -> int:
@@ -459,9 +462,15 @@ def _unbroken_cells(html: str, lang: str | None) -> str:
             return f"<{tag}>{_ID.sub(_unbroken_word, text)}</{tag}>"
         return f'<{tag} style="white-space: nowrap">{text}</{tag}>'
 
+    def header(m: re.Match) -> str:
+        tag, text = m.groups()
+        if tag == "th" and text and _display_width(_html.unescape(text)) <= _SHORT_HEADER:
+            return f'<th style="white-space: nowrap">{text}</th>'
+        return m.group(0)
+
     if lang == "ko":  # Korean wraps between words (as the brief does), not inside one
         head = head.replace("<table ", '<table style="word-break: keep-all" ', 1)
-    return head + sep + _CELL.sub(cell, body)
+    return _CELL.sub(header, head) + sep + _CELL.sub(cell, body)
 
 
 def _is_flag_column(column: pd.Series) -> bool:
