@@ -158,15 +158,22 @@ def test_municipality_names_for_each_reader_keep_mics_name_after_theirs():
         prefecture_name("シマネ", "島根", lang="en")
 
 
-@pytest.mark.parametrize("lang, unnan", [("en", "Unnan City (雲南市)"), ("ko", "운난시 (雲南市)"), ("ja", "雲南市")])
-def test_each_case_municipality_as_the_reader_writes_it(lang, unnan):
-    # notebook 01 listed 雲南市 on its English and Korean pages; the cards named it for their readers
+@pytest.mark.parametrize("lang, unnan, stand_ins", [
+    ("en", "Unnan City (雲南市)", ["City A (illustrative)", "County C (illustrative)", "Town P (illustrative)"]),
+    ("ko", "운난시 (雲南市)", ["시 A (예시)", "군 C (예시)", "정 P (예시)"]),
+    ("ja", "雲南市", ["市 A（例示）", "郡 C（例示）", "町 P（例示）"]),
+])
+def test_each_case_municipality_as_the_reader_writes_it(lang, unnan, stand_ins):
+    # notebook 01 listed 雲南市 on its English and Korean pages; the cards named it for their readers. The sample's
+    # stand-ins read "시 A (illustrative)" on every page: Hangul for an English reader, English for a Korean one.
     import pandas as pd
 
     from krihs_analysis.data import case_municipalities, read_cases
 
-    names = case_municipalities(read_cases(), lang=lang)
-    assert names["JP-02"] == unnan and names["KR-P1-A"] == "시 A (illustrative)"
+    cases = read_cases()
+    names = case_municipalities(cases, lang=lang)
+    assert names["JP-02"] == unnan and [names[c] for c in ("KR-P1-A", "KR-P2-A", "JP-10")] == stand_ins
+    assert cases.loc[0, "municipality"] == "시 A (illustrative)"  # the sheet itself as it was
     # a code counts only on a Japanese row: a Korean case whose code happens to be one of MIC's keeps its name
     mixed = pd.DataFrame({"case_id": ["KR-X", "JP-X", "JP-Y"], "country": ["KR", "JP", "JP"],
                           "municipality": ["어느 시", "雲南市", "どこか町"], "municipality_code": ["322091", "322091", ""]})

@@ -428,10 +428,28 @@ def jp_municipality_names(context_dir: str | Path | None = None, *, lang: str = 
     return {c: f"{r} ({o})" for c, r, o in zip(frame["code"], reader, own, strict=True)}
 
 
+# The embedded sample's stand-in names: a kind of local government (Korean 시/군, Japanese 市/町/村), a letter and the
+# illustrative mark. Written in Korean or Japanese script on every page, an English reader met "시 A" and a Korean
+# one "(illustrative)"; each reader now gets them in their own words.
+_PLACEHOLDER = re.compile(r"^(시|군|市|町|村) ([A-Z]) \(illustrative\)$")
+_PLACEHOLDER_KIND = {"시": "city", "市": "city", "군": "county", "町": "town", "村": "village"}
+
+
+def _placeholder(name: Any, lang: str) -> Any:
+    from ..wording import phrase
+
+    m = _PLACEHOLDER.match(name) if isinstance(name, str) else None
+    if m is None:
+        return name
+    stand_in = phrase("common", f"placeholder_{_PLACEHOLDER_KIND[m.group(1)]}", lang, letter=m.group(2))
+    return phrase("common", "placeholder_mark", lang, name=stand_in)
+
+
 def case_municipalities(cases, *, lang: str = "en"):
     """Each case's municipality as a reader of `lang` writes it: a Japanese case with MIC's local government code by
-    :func:`jp_municipality_names` (``Unnan City (雲南市)``, ``운난시 (雲南市)``, ``雲南市``), any other case as its
-    sheet writes it.
+    :func:`jp_municipality_names` (``Unnan City (雲南市)``, ``운난시 (雲南市)``, ``雲南市``), the embedded sample's
+    stand-ins in the reader's words (``City A (illustrative)``, ``시 A (예시)``, ``市 A（例示）``), any other case as
+    its sheet writes it.
 
     Parameters
     ----------
@@ -456,7 +474,7 @@ def case_municipalities(cases, *, lang: str = "en"):
     >>> from krihs_analysis.data import read_cases
     >>> names = case_municipalities(read_cases(), lang="en")
     >>> names["JP-02"], names["KR-P1-A"]
-    ('Unnan City (雲南市)', '시 A (illustrative)')
+    ('Unnan City (雲南市)', 'City A (illustrative)')
     """
     import pandas as pd
 
@@ -469,7 +487,7 @@ def case_municipalities(cases, *, lang: str = "en"):
     names = jp_municipality_names(lang=lang) if "municipality_code" in cases.columns else {}
     codes = cases["municipality_code"].astype(object) if names else pd.Series([None] * len(cases), index=cases.index)
     japanese = (cases["country"].astype(str) == "JP") if "country" in cases.columns else pd.Series(True, cases.index)
-    shown = [names.get(str(c).strip(), m) if jp and isinstance(c, str) else m
+    shown = [names[str(c).strip()] if jp and isinstance(c, str) and str(c).strip() in names else _placeholder(m, lang)
              for c, m, jp in zip(codes, cases["municipality"].astype(object), japanese, strict=True)]
     index = pd.Index(cases["case_id"].astype(str), name="case_id") if "case_id" in cases.columns else cases.index
     return pd.Series(shown, index=index, name="municipality", dtype=object)
