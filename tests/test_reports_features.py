@@ -655,6 +655,32 @@ def test_the_front_page_counts_and_links_the_figures_it_has_no_room_for(tmp_path
     assert "+3 more" in (tmp_path / "index.html").read_text(encoding="utf-8")
 
 
+def test_the_front_page_describes_each_thumbnail_and_sets_japanese_in_the_japanese_cut(tmp_path):
+    # A screen reader read the thumbnails as "fiscal_context_en.png"; a Japanese page listed the Korean cut of
+    # Noto Sans CJK first (所, 連, 述 in their Korean forms); a phone shrank the page (no viewport)
+    import json
+
+    from krihs_analysis.reports.cards import CSS
+    from krihs_analysis.reports.index import STYLE, write_run_index
+
+    folder = tmp_path / "figures" / "05_policy_brief_figures_ja"
+    folder.mkdir(parents=True)
+    (folder / "figures.json").write_text(json.dumps({"figures": {"rmo_trend_ja": {
+        "alt_text": "棒グラフ：地域運営組織の数", "files": {"png": "rmo_trend_ja.png"}}}}), encoding="utf-8")
+    write_run_index(tmp_path, {"status": "ok", "summary": {"total": 1, "ok": 1, "failed": 0},
+                               "runs": [{"name": "policy-brief-figures-ja", "status": "ok", "duration_s": 9.0,
+                                         "outputs": ["figures/05_policy_brief_figures_ja/rmo_trend_ja.png",
+                                                     "figures/05_policy_brief_figures_ja/other_ja.png"]}]})
+    page = (tmp_path / "index.ja.html").read_text(encoding="utf-8")
+    assert 'alt="棒グラフ：地域運営組織の数"' in page
+    assert 'alt="other_ja.png"' in page  # a figure its manifest does not describe keeps its file name
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    for css in (STYLE, CSS):
+        assert 'html:lang(ja) body { font-family: "Noto Sans CJK JP"' in css
+    # the provenance's words in the page's language
+    assert "source sha256" not in page.replace("ソースコードのsha256", "")
+
+
 def test_the_card_figure_gives_the_scale_room_beside_long_english_labels():
     # At a column's 85 mm the English item labels left the 0-3 scale about 1.3 inches, where medians of 1.5 and 2
     # touched; the card page shows the figure at the text's width

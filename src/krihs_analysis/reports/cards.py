@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from ..wording import phrase, value_word
-from .index import LINE_BREAKING_CSS
+from .index import CJK_FONT_CSS, LINE_BREAKING_CSS
 
 CSS_NAME = "card.css"
 _META = ("country", "programme", "ministry", "municipality", "start_year", "support_years", "continued",
@@ -39,8 +39,7 @@ _META = ("country", "programme", "ministry", "municipality", "start_year", "supp
 
 CSS = """\
 /* krihs-analysis case cards: one stylesheet shared by every card of a run (cards/card.css) */
-body { font-family: "Noto Sans CJK KR", "Noto Sans CJK JP", "NanumGothic", "IPAGothic", sans-serif;
-       color: #222; max-width: 46rem; margin: 1.5rem auto; padding: 0 1rem; line-height: 1.45; font-size: 15px; }
+body { color: #222; max-width: 46rem; margin: 1.5rem auto; padding: 0 1rem; line-height: 1.45; font-size: 15px; }
 h1 { font-size: 1.35rem; margin: 0 0 .25rem; }
 h2 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
 .lede, .note { color: #555; }
@@ -55,7 +54,7 @@ td.n { text-align: right; white-space: nowrap; }
 .outcome { font-weight: 600; }
 table.cards td:nth-child(-n+3) { white-space: nowrap; }
 @media print { body { margin: 0; max-width: none; } }
-""" + LINE_BREAKING_CSS
+""" + CJK_FONT_CSS + LINE_BREAKING_CSS
 
 
 def safe_id(case_id: str) -> str:

@@ -36,7 +36,11 @@ LINE_BREAKING_CSS = ("html:lang(ko) body { word-break: keep-all; line-break: str
                      "html:lang(ja) body { line-break: strict; }\n"
                      # headings and table headers between phrases (役|割 broke mid-word), as the brief's do
                      ":is(h1, h2, h3, th):lang(ja) { word-break: auto-phrase; }\n")
-STYLE = """body{font-family:"Noto Sans CJK KR","Noto Sans CJK JP",sans-serif;color:#222;margin:1.5rem;line-height:1.4}
+#: The fonts of the run's own pages (front pages, case cards): a Japanese page in the Japanese cut of Noto Sans CJK.
+#: Listed Korean first for every page, a Japanese page drew its kanji (所, 連, 述) in their Korean forms.
+CJK_FONT_CSS = ('body { font-family: "Noto Sans CJK KR", "Noto Sans CJK JP", "NanumGothic", "IPAGothic", sans-serif; }\n'
+                'html:lang(ja) body { font-family: "Noto Sans CJK JP", "IPAGothic", "Noto Sans CJK KR", sans-serif; }\n')
+STYLE = CJK_FONT_CSS + """body{color:#222;margin:1.5rem;line-height:1.4}
 table{border-collapse:collapse;font-size:.9rem}th,td{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;
 vertical-align:top}.ok{color:#1a7f37}.failed{color:#b00020;font-weight:600}.reused{color:#555}img{height:64px;
 margin:2px;border:1px solid #eee}.langs a,.langs strong{margin-right:.6rem}code{font-size:.85em}
@@ -151,7 +155,9 @@ def _langs_bar(lang: str) -> str:
 
 
 def _page(lang: str, title: str, body: str) -> str:
-    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{_e(title)}</title>'
+    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+            # a phone shows the page at its own width (the cards' pages said so; the front pages did not)
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{_e(title)}</title>'
             f"<style>{STYLE}</style></head>\n<body>\n{_langs_bar(lang)}<h1>{_e(title)}</h1>\n{body}\n</body></html>\n")
 
 
@@ -175,9 +181,27 @@ def _link(path: str, label: str) -> str:
     return f'<a href="{_e(path)}" title="{_e(Path(path).name)}">{_e(label)}</a>'
 
 
-def _output_links(rec: Mapping[str, Any], lang: str = "en") -> tuple[str, list[str]]:
+def _figure_alt_texts(run_dir: Path) -> dict[str, str]:
+    """Each figure PNG of a run (its path in the run) with the alt text its manifest gives it (figures.json)."""
+    import json
+
+    alts = {}
+    for manifest in sorted(Path(run_dir).glob("figures/*/figures.json")):
+        try:
+            entries = json.loads(manifest.read_text(encoding="utf-8")).get("figures", {})
+        except (OSError, ValueError):  # a manifest that cannot be read leaves its thumbnails named by file
+            continue
+        for entry in entries.values():
+            png = (entry.get("files") or {}).get("png")
+            if png and entry.get("alt_text"):
+                alts[f"figures/{manifest.parent.name}/{png}"] = str(entry["alt_text"])
+    return alts
+
+
+def _output_links(rec: Mapping[str, Any], lang: str = "en", *,
+                  alts: Mapping[str, str] | None = None) -> tuple[str, list[str]]:
     """The cell of a run's outputs, by kind and in the page's language (each file's name shows on hover), and
-    its figure thumbnails."""
+    its figure thumbnails (described by `alts`, output path -> alt text, where the figures' manifest has one)."""
     p = lambda key, **kw: phrase("reports", key, lang, **kw)  # noqa: E731
     # The file names said the same thing three times ("02_korea_japan_comparison_ko.html ·
     # 02_korea_japan_comparison_ko.brief.html · ..."): what a reader looks for is the kind of page.
@@ -204,7 +228,9 @@ def _output_links(rec: Mapping[str, Any], lang: str = "en") -> tuple[str, list[s
                 kinds["pdf"].append(_link(o, p("out_pdf")))
         elif o.endswith(".png") and o.startswith("figures/"):
             if len(thumbs) < MAX_THUMBS:
-                thumbs.append(f'<a href="{_e(o)}"><img src="{_e(o)}" alt="{_e(name)}" loading="lazy"></a>')
+                # a screen reader read "fiscal_context_en.png": the figure's own description, from its manifest
+                alt = (alts or {}).get(o, name)
+                thumbs.append(f'<a href="{_e(o)}"><img src="{_e(o)}" alt="{_e(alt)}" loading="lazy"></a>')
             else:
                 hidden.append(o)
     if hidden:  # the brief's figures run has nine: three were left out without a word
@@ -243,13 +269,14 @@ def write_run_index(run_dir: Path, meta: Mapping[str, Any]) -> list[Path]:
 
     written = []
     s = meta.get("summary", {})
+    alts = _figure_alt_texts(run_dir)
     headings = [first_heading(rec["notebook"]) if rec.get("notebook") else None for rec in meta.get("runs", [])]
     for lang in LANGS:
         p = lambda key, **kw: phrase("reports", key, lang, **kw)  # noqa: E731
         rows = [f"<tr><th>{_e(p('run'))}</th><th>{_e(p('status'))}</th><th>{_e(p('duration'))}</th>"
                 f"<th>{_e(p('outputs'))}</th><th>{_e(p('figures'))}</th></tr>"]
         for rec, heading in sorted(zip(meta.get("runs", []), headings, strict=True), key=_notebook_order):
-            links, thumbs = _output_links(rec, lang)
+            links, thumbs = _output_links(rec, lang, alts=alts)
             dur = rec.get("duration_s")
             # Korean and Japanese words break between any two characters: without nowrap a wide thumbnail column
             # squeezed the status and duration to one character a line ("成/功", "8.9/秒").
@@ -259,7 +286,7 @@ def write_run_index(run_dir: Path, meta: Mapping[str, Any]) -> list[Path]:
         git = meta.get("git") or {}
         prov = [(p("run_id"), meta.get("run_id")), (p("started"), meta.get("started")), (p("duration"), p("seconds", s=fmt_num(meta.get("duration_s"), digits=1))),
                 (p("commit"), f"{git.get('commit') or '–'}{' (dirty)' if git.get('dirty') else ''}"),
-                (p("package"), f"{meta.get('package_version')} · source sha256 "
+                (p("package"), f"{meta.get('package_version')} · {p('source_sha256')} "
                                f"{(meta.get('package_source_sha256') or '')[:12]} · Python {meta.get('python')}")]
         prov += [(p("inputs"), f"{Path(k).name}: {(v or '–')[:16]}") for k, v in meta.get("inputs_sha256", {}).items()]
         # a run on illustrative cases says so first, as each of its figures and its brief do
