@@ -559,11 +559,32 @@ def test_a_case_card_says_only_what_the_sheet_records_about_support(case_id, lan
     from krihs_analysis.data import read_cases
     from krihs_analysis.reports.cards import card_view
 
+    from krihs_analysis.codebook import load_codebook
+
     html = card_view(read_cases(), case_id, lang=lang)._repr_html_()
     got_lede = re.search(r'<p class="lede">(.*?)</p>', html).group(1)
     got_outcome = re.search(r'<p class="outcome">(.*?)</p>', html).group(1)
     assert got_lede.endswith(lede) and outcome in got_outcome
     assert "–" not in got_outcome and "0 years" not in got_lede and "0년간" not in got_lede
+    # the outcome by its codebook name, the level's words after its name ("Sustainability: Fragile: residual
+    # activity" read as two labels)
+    cb = load_codebook()
+    assert got_outcome.startswith(cb["sustainability"].label(lang))
+    assert got_outcome.count(":") + got_outcome.count("：") == 1
+    # and the codes table agrees with the lede: without a period of support, nothing "continued" after it (the
+    # table said "Yes: activity continued" under "without a period of national programme support")
+    row = re.search(rf"<td[^>]*>{re.escape(cb['continued'].label(lang))}</td>(.*?)</tr>", html).group(1)
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
+    if case_id.startswith("JP"):
+        assert cells[0] == "–" and cells[2:] == ["–", "–"]
+    else:
+        assert cells[0] in ("0", "1") and cells[1] != phrase_na(lang)
+
+
+def phrase_na(lang):
+    from krihs_analysis.wording import phrase
+
+    return phrase("case_card", "continued_na", lang)
 
 
 def test_a_case_card_names_the_cases_role_in_the_standard_qca_by_the_definitions_of_the_roles():

@@ -182,6 +182,15 @@ def _plain(x: Any) -> Any:
     return x if isinstance(x, (int, float, bool)) else str(x)
 
 
+def _level_words(level: str, lang: str) -> str:
+    """A codebook anchor inside a sentence: "Fragile (residual activity by a few people)", not "Fragile: residual
+    ..." after "Sustainability:" ("Sustainability: Fragile: residual activity" read as two labels)."""
+    name, sep, rest = level.partition(": ")
+    if not sep:
+        return level
+    return f"{name}（{rest}）" if lang == "ja" else f"{name} ({rest})"
+
+
 def _level(variable: str, code: float | None, lang: str) -> str:
     from ..codebook import load_codebook
 
@@ -231,7 +240,8 @@ def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
     # The outcome in words, from the codebook's anchors
     yes = m.get("continued") in (1, 1.0, True)
     pct = m.get("self_funded_pct")
-    words = dict(level=_level("sustainability", card["codes"].get("sustainability"), lang),
+    words = dict(label=cb["sustainability"].label(lang),
+                 level=_level_words(_level("sustainability", card["codes"].get("sustainability"), lang), lang),
                  continued=phrase("case_card", "continued_yes" if yes else "continued_no", lang),
                  going=phrase("case_card", "going_yes" if yes else "going_no", lang),
                  pct="–" if pct is None else f"{fmt_num(pct, digits=0)}%")
@@ -259,6 +269,13 @@ def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
                for k in ("country_median", "programme_median")}
     for i, v in enumerate(card["variables"]):
         code = card["codes"][v]
+        if v == "continued" and unsupported:
+            # No support to outlive: the card said "Yes: activity continued" under a lede saying there was none
+            # (the cards' index shows a dash); the medians of such cases say nothing either
+            rows.append(f"<tr><td{left}>{e(cb[v].label(lang))}</td><td{right}>–</td>"
+                        f"<td{left}>{e(phrase('case_card', 'continued_na', lang))}</td><td{right}>–</td>"
+                        f"<td{right}>–</td></tr>")
+            continue
         rows.append(f"<tr><td{left}>{e(cb[v].label(lang))}</td><td{right}>{fmt_median(code)}</td>"
                     f"<td{left}>{e(_level(v, code, lang))}</td><td{right}>{medians['country_median'][i]}</td>"
                     f"<td{right}>{medians['programme_median'][i]}</td></tr>")
