@@ -339,9 +339,9 @@ def test_the_survey_table_gives_every_fiscal_year_alike_in_the_readers_language(
     assert len(years) == len(read_context("rmo_survey")) and all(re.fullmatch(pattern, y) for y in years), years
 
 
-@pytest.mark.parametrize("lang, note", [("en", "The sources give no figure for FY2017 and FY2020."),
-                                         ("ko", "2017년도, 2020년도는 출처에 수치가 없다."),
-                                         ("ja", "2017年度、2020年度は出典に数値がない。")])
+@pytest.mark.parametrize("lang, note", [("en", "FY2017 and FY2020: no figure in these sources."),
+                                         ("ko", "2017년도, 2020년도: 이 출처에 수치 없음."),
+                                         ("ja", "2017年度、2020年度：この出典に数値なし。")])
 def test_the_survey_table_says_which_years_its_sources_skip(monkeypatch, lang, note):
     # A reader saw 2016, 2018, 2019, 2021, 2022 and wondered where 2017 and 2020 went
     from krihs_analysis.brief import document
@@ -386,3 +386,55 @@ def test_the_fiscal_table_names_each_municipality_as_the_reader_writes_it(lang, 
     from krihs_analysis.brief.document import context_box
 
     assert unnan in re.findall(r"<tr><td[^>]*>([^<]+)</td>", context_box(lang=lang))
+
+
+@pytest.mark.parametrize("gaps, en", [
+    ([1.48, 1.39, 0.89, 0.74], "priorities 1 and 2; 3 and 4 lie within 0.25 points of each other"),
+    ([2.0, 1.9, 1.8, 0.2], "priorities 1, 2 and 3 lie within 0.25 points of each other"),
+    ([2.0, 1.5, 1.0, 0.5], None),
+])
+def test_the_priorities_say_their_order_is_descriptive_and_which_lie_close(gaps, en):
+    # A reader took 1.48 against 1.39 points (two sites per programme, no interval) as a firm ranking
+    from krihs_analysis.brief.compose import _priorities_note
+
+    note = _priorities_note(pd.DataFrame({"gap": gaps}), "en")
+    assert note.startswith("The order is descriptive: it follows average gaps of programmes with two sites each")
+    assert (en in note) if en else ("priorities" not in note)
+    assert ("優先課題" in _priorities_note(pd.DataFrame({"gap": gaps}), "ja")) == (en is not None)
+
+
+def test_section_two_counts_the_differences_as_figure_one_marks_them():
+    # Figure 1's headline said "significantly lower ... on 7 of 14 dimensions" while section 2 named three
+    import re
+
+    from krihs_analysis.brief.compose import _comparison_overview
+    from krihs_analysis.compare import compare_countries
+    from krihs_analysis.data import default_clusters
+    from krihs_analysis.figures import close_figure, country_profile, frame_texts
+
+    cases = read_cases()
+    comp = compare_countries(cases.assign(cluster=default_clusters(cases)), cluster="cluster", n_boot=99)
+    fig = country_profile(comp, lang="en")
+    k, n = re.search(r"on (\d+) of (\d+) dimensions", frame_texts(fig)["title"]).groups()
+    close_figure(fig)
+    assert _comparison_overview(comp, "en", 0.05).startswith(
+        f"Korean cases score lower on {k} of {n} coded dimensions with a Holm-adjusted p")
+    # a dimension where Korea scores higher is counted apart
+    flipped = comp.assign(cliffs_delta=-comp["cliffs_delta"].where(comp.index == comp["p_holm"].idxmin(),
+                                                                   -comp["cliffs_delta"]))
+    assert f"of {n} coded dimensions and higher on 1," in _comparison_overview(flipped, "en", 0.05)
+
+
+def test_the_qca_section_says_whose_cases_the_solution_rests_on():
+    # "Cases with ... are mostly sustained" while every case above 0.7 in Figure 3 was Japanese
+    from krihs_analysis.brief.compose import _qca_cases
+
+    cases = pd.DataFrame({"case_id": ["a", "b", "c", "d"], "country": ["JP", "JP", "KR", "KR"]})
+    xy = pd.DataFrame({"case_id": ["a", "b", "c", "d"], "x": [0.9, 0.67, 0.67, 0.2], "y": [1.0, 0.8, 0.33, 0.9],
+                       "country": ["JP", "JP", "KR", "KR"]})
+    want = ("In the solution (membership above 0.5): 3 cases, 2 Japanese and 1 Korean; not sustained (outcome "
+            "below 0.5): 1.")
+    assert _qca_cases(xy, cases, "en") == want
+    assert _qca_cases(xy.drop(columns="country"), cases, "en") == want  # countries from the case sheet
+    assert _qca_cases(xy.drop(columns=["country", "case_id"]), cases, "en") == ""
+    assert _qca_cases(xy, cases, "ja").startswith("解に属する事例（所属度0.5超）：3件（日本2件、韓国1件）")

@@ -80,9 +80,9 @@ def test_an_odds_ratio_is_judged_against_one_not_zero():
          "Cases with the combination of representative resident organisation and intermediate support organisation "
          "are mostly sustained (consistency 0.92, coverage 0.71)."),
         ("ko", {"consistency": 0.92, "coverage": 0.71},
-         "[대표 주민조직, 중간지원조직] 조건을 함께 갖춘 사례는 대체로 지속가능성이 높다 (일관성 0.92, 포괄성 0.71)."),
+         "[대표 주민조직, 중간지원조직] 조건을 함께 갖춘 사례는 대체로 지속된다 (일관성 0.92, 포괄성 0.71)."),
         ("ko", {"consistency": 0.7, "coverage": 0.5},
-         "[대표 주민조직, 중간지원조직] 조건을 함께 갖춘 사례는 지속가능성이 높은 경향이 있으나 근거는 약하다 "
+         "[대표 주민조직, 중간지원조직] 조건을 함께 갖춘 사례는 지속되는 경향이 있으나 근거는 약하다 "
          "(일관성 0.70, 포괄성 0.50)."),
     ],
 )

@@ -178,3 +178,33 @@ def test_an_html_file_named_by_a_string_is_printed_not_its_name(tmp_path):
     out = pdf.print_pdf(str(page), tmp_path / "page.pdf")
     words = " ".join(w["word"] for w in pdf.word_boxes(out))
     assert "Printed from the file" in words and "page.html" not in words
+
+
+def test_the_fit_is_tried_again_on_a_shorter_page_while_chromium_prints_more_pages_than_it_measured(monkeypatch):
+    # Measured at the full height the Japanese brief was 5 pages and printed 6, its page 2 left 63 % full: the
+    # pass's decisions rested on a page count that was not printed
+    from krihs_analysis import pdf
+
+    def fake(pages_of):
+        calls = []
+
+        def print_once(dt, url, options, fit):
+            measured, printed = pages_of[len(calls)]
+            calls.append(fit["page_px"])
+            fit["result"] = {"pages": measured, "log": []}
+            return b"%PDF" + b"/Type /Page " * printed + b"/Type /Pages"
+        return calls, print_once
+
+    calls, once = fake([(5, 6), (6, 6), (6, 6)])
+    monkeypatch.setattr(pdf, "_print_once", once)
+    fit = {"page_px": 1000.0}
+    out = pdf._print_page(None, "u", {}, fit)
+    assert pdf._pages(out) == 6 and fit["result"]["pages"] == 6  # the print whose pass saw its real pages
+    assert calls == [1000.0 * s for s in pdf.FIT_HEIGHTS[:2]]  # and no further try once they agree
+    calls, once = fake([(5, 6), (5, 5)])
+    monkeypatch.setattr(pdf, "_print_once", once)
+    assert pdf._pages(pdf._print_page(None, "u", {}, {"page_px": 1000.0})) == 5  # the fewest pages
+    calls, once = fake([(5, 5)])
+    monkeypatch.setattr(pdf, "_print_once", once)
+    pdf._print_page(None, "u", {}, {"page_px": 1000.0})
+    assert len(calls) == 1

@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._format import fmt_list, fmt_num
 from .._validate import check_alpha
 from ..codebook import check_lang
 from ..data import is_illustrative, read_context
@@ -31,6 +32,7 @@ from .text import (
     FINDINGS_TABLES,
     MAX_FINDINGS,
     _draft_findings,
+    _family_adjusted,
     association_sentence,
     comparison_is_weak,
     comparison_sentence,
@@ -119,6 +121,51 @@ def _priorities(gaps: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("gap", ascending=False).reset_index(drop=True)
 
 
+#: Priorities whose average gaps lie within this many points of each other are said to be equally pressing: a
+#: reader took 1.48 against 1.39 (two sites per programme, no interval) as a ranking.
+PRIORITY_TOLERANCE = 0.25
+
+
+def _priorities_note(prio: pd.DataFrame, lang: str) -> str:
+    """Why the priorities' order is descriptive, with the neighbours that lie close together ("1 and 2")."""
+    gaps = prio["gap"].astype("float64").tolist()
+    groups: list[list[int]] = []  # runs of neighbours each within the tolerance of the next: [[1, 2], [3, 4]]
+    for i in range(len(gaps) - 1):
+        if abs(gaps[i] - gaps[i + 1]) < PRIORITY_TOLERANCE:
+            if groups and groups[-1][-1] == i + 1:
+                groups[-1].append(i + 2)
+            else:
+                groups.append([i + 1, i + 2])
+    if not groups:
+        return phrase("brief", "note_priorities", lang)
+    pairs = phrase("brief", "stats_sep", lang).join(fmt_list(map(str, g), lang=lang) for g in groups)
+    return phrase("brief", "note_priorities_close", lang, pairs=pairs, tol=fmt_num(PRIORITY_TOLERANCE))
+
+
+def _qca_cases(xy: pd.DataFrame, cases: pd.DataFrame, lang: str) -> str:
+    """Whose cases the QCA solution rests on: a reader of "mostly sustained" could not tell that the cases in the
+    solution were nearly all Japanese (Figure 3 shows it, the text did not say it)."""
+    if "country" not in xy:
+        if "case_id" not in xy or "case_id" not in cases or "country" not in cases:
+            return ""  # results saved without the cases' countries: nothing to say whose cases they are
+        xy = xy.assign(country=xy["case_id"].astype(str).map(
+            dict(zip(cases["case_id"].astype(str), cases["country"].astype(str), strict=True))))
+    inside = xy[xy["x"].astype("float64") > 0.5]
+    country = inside["country"].astype(str)
+    return phrase("brief", "qca_cases", lang, m=len(inside), jp=int((country == "JP").sum()),
+                  kr=int((country == "KR").sum()), out=int((inside["y"].astype("float64") < 0.5).sum()))
+
+
+def _comparison_overview(comp: pd.DataFrame, lang: str, alpha: float) -> str:
+    """How many dimensions differ with a Holm-adjusted p below `alpha`, counted as Figure 1 marks them."""
+    p = comp["p_holm"] if "p_holm" in comp else comp["p_value"]
+    sig = p.astype("float64") < alpha
+    delta = comp["cliffs_delta"].astype("float64")
+    k, h = int(((delta < 0) & sig).sum()), int(((delta > 0) & sig).sum())
+    fields = dict(k=k, h=h, n=len(comp), alpha=fmt_num(alpha))
+    return phrase("brief", "comparison_overview_both" if h else "comparison_overview", lang, **fields)
+
+
 def compose(
     tables: Mapping[str, pd.DataFrame],
     cases: pd.DataFrame,
@@ -181,8 +228,11 @@ def compose(
     sec = [w(k) for k in SECTIONS]
     cap = [w(k) for k in CAPTIONS]
     findings = _draft_findings(tables, lang=lang, alpha=alpha, max_findings=MAX_FINDINGS)
-    comp = tables["comparison"]
-    assoc = tables["association"]
+    # The sections' p-values adjusted as the summary's are, over the whole family of tests (the summary gave the
+    # association's Holm-adjusted p, its section only the unadjusted one), and Figure 1 marked by the same
+    adjusted = _family_adjusted(tables)
+    comp = adjusted["comparison"]
+    assoc = adjusted["association"]
     qca = tables["qca"]
     gaps = tables["core_task_gaps"]
     context = read_context("rmo_survey")
@@ -204,7 +254,10 @@ def compose(
     ranked = [r for _, r in rank_comparisons(comp).iterrows()]
     strong = [r for r in ranked if not comparison_is_weak(r, alpha=alpha)]
     weak = [r for r in ranked if comparison_is_weak(r, alpha=alpha)]
-    paras = [comparison_sentence(r, lang=lang, alpha=alpha) for r in (strong[:3] + weak[:1])]
+    # How many dimensions differ, then the three largest differences (a weak one only when there are fewer: the
+    # count says the rest, and the brief must keep to its pages)
+    paras = [_comparison_overview(comp, lang, alpha)]
+    paras += [comparison_sentence(r, lang=lang, alpha=alpha) for r in (strong + weak)[:3]]
     # The methods the rows were computed with (whole clusters resampled and permuted in the standard set), not a
     # fixed description: the note said "BCa bootstrap ... exact rank-sum" whatever the design of the run.
     paras.append(w("note_method", alpha=alpha, ci=_methods(comp, "ci_method", lang), p=_methods(comp, "p_method", lang)))
@@ -215,7 +268,9 @@ def compose(
     blocks.append(fig_block(integration_sustainability(cases, assoc, lang=lang, illustrative=ill).figure, 2, cap[1]))
 
     model_row = qca.iloc[0]
-    blocks.append(section(sec[3], [qca_sentence(model_row["model"], model_row, lang=lang), w("note_qca")]))
+    qca_paras = [qca_sentence(model_row["model"], model_row, lang=lang), _qca_cases(tables["qca_xy"], cases, lang),
+                 w("note_qca")]
+    blocks.append(section(sec[3], [p for p in qca_paras if p]))
     expr = fit_rows[fit_rows["level"] == "expression"].iloc[0]
     blocks.append(fig_block(qca_xy(tables["qca_xy"], expr, solution=str(model_row["model"]), lang=lang,
                                    illustrative=ill).figure, 3, cap[2]))
@@ -225,7 +280,7 @@ def compose(
 
     prio = _priorities(gaps)
     blocks.append(section(sec[5], [implication_sentence(r, rank=i + 1, lang=lang) for i, r in prio.iterrows()]
-                          + [w("note_plans")]))
+                          + [_priorities_note(prio, lang), w("note_plans")]))
     # Published statistics, not the sample: the fiscal figure marks the sheet's own Japanese municipalities
     # (a real sheet's cases, not the five of the sample), so neither figure carries the illustrative mark.
     rmo = fig_block(rmo_trend(context, lang=lang).figure, 6, cap[4])
