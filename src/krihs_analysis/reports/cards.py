@@ -155,13 +155,15 @@ def _qca_roles(cases) -> tuple[dict[str, str], str | None]:
 
 
 def _reader_names(cases) -> dict[str, list[str | None]]:
-    """``municipality_en``/``municipality_ko`` per case: its municipality as those readers write it
-    (:func:`krihs_analysis.data.case_municipalities`: a Japanese one in their script with MIC's name after it)."""
+    """``municipality_<lang>`` per case and language: its municipality as those readers write it
+    (:func:`krihs_analysis.data.case_municipalities`: a Japanese one in their script with MIC's name after it,
+    the sample's stand-ins in their words; a Japanese card showed "시 A (illustrative)")."""
     if "municipality" not in cases.columns:
         return {}
+    from ..codebook import LANGS
     from ..data import case_municipalities
 
-    return {f"municipality_{lang}": case_municipalities(cases, lang=lang).tolist() for lang in ("en", "ko")}
+    return {f"municipality_{lang}": case_municipalities(cases, lang=lang).tolist() for lang in LANGS}
 
 
 def _num(x: Any) -> float | None:
