@@ -693,3 +693,13 @@ def test_a_config_given_as_text_is_not_named_none_in_a_message():
     with pytest.raises(ConfigError) as info:
         load_config(text=text, base_dir=ROOT, parameters={"lang": "fr"}, check_kernel=False)
     assert str(info.value).splitlines()[0] == "invalid -p / --data for the report configuration:"  # was "... None:"
+
+
+def test_the_report_set_gives_every_reader_language_its_case_cards_and_brief():
+    # The Japanese front page linked only to the English and Korean cards: the set ran no Japanese cards
+    from krihs_analysis import paths
+    from krihs_analysis.codebook import LANGS
+
+    names = {s.name for s in plan_runs(load_config(paths.ROOT / "reports.yaml"))}
+    assert {f"case-card-{lang}" for lang in LANGS} <= names
+    assert {f"policy-brief-{lang}" for lang in LANGS} <= names
