@@ -103,7 +103,7 @@ def test_names_read_as_the_municipalities_write_them(municipalities, code, en, k
 
 
 @pytest.mark.parametrize("lang, expected", [
-    ("en", "Unnan City (雲南市)"), ("ko", "운난시 (雲南市)"), ("ja", "、雲南市;"),
+    ("en", "Unnan City (雲南市)"), ("ko", "운난시 (雲南市)"), ("ja", "、雲南市；"),
 ])
 def test_a_case_card_names_a_japanese_municipality_in_the_readers_script(lang, expected):
     import re

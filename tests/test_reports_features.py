@@ -546,7 +546,7 @@ def test_the_environment_key_does_not_depend_on_how_python_was_named(tmp_path):
     # "Activity continued after the support ended" on every Japanese card)
     ("JP-05", "en", "without a period of national programme support.", "Activity continues; 35% of the budget"),
     ("JP-10", "ko", "국가 사업 지원 기간 없음.", "활동이 중단되었다; 예산의 0%"),
-    ("JP-05", "ja", "国の事業による支援期間なし。", "活動は継続している; 予算の35%"),
+    ("JP-05", "ja", "国の事業による支援期間なし。", "活動は継続している；予算の35%"),
     # years after support blank in the sheet: the clause is left out (was "– years after support")
     ("KR-P2-A", "en", "supported for 4 years.", "did not continue after the support ended; 0% of the budget"),
     ("KR-P2-A", "ko", "4년간 지원.", "지원 종료 후 활동이 계속되지 않았다; 예산의 0%"),
@@ -761,10 +761,10 @@ def test_the_front_page_names_each_run_by_its_notebook_title_and_language_and_ea
              re.findall(r'<a href="([^"]+)" title="([^"]+)">([^<]+)</a>', page)]
     assert links == [  # the reader's page first; each file's name shows on hover
         ("閲覧用ページ", f"html/{stem}.brief.html", f"{stem}.brief.html"),
-        ("ノートブック(HTML)", f"html/{stem}.html", f"{stem}.html"),
-        ("ノートブック(.ipynb)", f"notebooks/{stem}.ipynb", f"{stem}.ipynb"),
+        ("ノートブック（HTML）", f"html/{stem}.html", f"{stem}.html"),
+        ("ノートブック（.ipynb）", f"notebooks/{stem}.ipynb", f"{stem}.ipynb"),
         ("日韓の項目別比較", f"figures/{stem}/country_profile_ko.pdf", "country_profile_ko.pdf"),  # was its stem
-        ("ノートブック(HTML)", "html/07_my_analysis.html", "07_my_analysis.html"),
+        ("ノートブック（HTML）", "html/07_my_analysis.html", "07_my_analysis.html"),
     ]
     # runs in the order of their notebooks, whatever the report set's order: 10 after 06
     write_run_index(tmp_path, {"run_id": "r", "status": "ok", "summary": {"total": 2, "ok": 2, "failed": 0},

@@ -103,3 +103,20 @@ def test_cliffs_delta_is_called_cliffs_delta_in_every_language_of_the_figures():
             for lang in ("ko", "ja"):
                 assert "Cliff's δ" in words[lang] and "クリフ" not in words[lang], (key, lang)
     assert "Cliff's δ" in phrase("figures", "profile_subtitle", "ja", cases="")
+
+
+def test_japanese_text_takes_full_width_punctuation_in_every_locale_file():
+    # The Japanese brief and pages mixed "(整合度 0.96)", "出典: ", "点は1事例; " with full-width text. Code
+    # (`cluster()`) and a Latin word's own colon ("p: ") stay as they are; the notebooks' first headings carry
+    # their titles in three languages and are kept as written.
+    import re
+
+    from krihs_analysis.wording import domains, phrases
+
+    def prose_only(text: str) -> str:
+        return re.sub(r"`[^`]*`", "", text)
+
+    bad = {(d, k): v["ja"] for d in domains() for k, v in phrases(d).items()
+           if not re.fullmatch(r"nb\d\d_title", k)
+           and re.search(r"(?<![A-Za-z0-9]): |; |[\u3040-\u30ff\u4e00-\u9fff] ?\(", prose_only(v["ja"]))}
+    assert not bad, bad
