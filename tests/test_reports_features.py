@@ -858,4 +858,8 @@ def test_the_cards_index_says_where_each_case_is_and_how_it_fared_and_leads_back
     assert first[0] == '<a href="s000/10_case_card_ko_KR-P1-A.html">KR-P1-A</a>' and first[1:3] == ["한국", "KR-P1"]
     jp = re.split(r"</td><td>", next(r for r in rows if ">JP-01<" in r))
     assert jp[5] == "–"  # no period of national support: nothing to continue after
-    assert {"전형 사례", "해와 결과 모두 밖"} <= {re.split(r"</td><td>", r)[6] for r in rows}
+    roles = {re.split(r"</td><td>", r)[6] for r in rows}
+    assert {"전형 사례", "해와 결과 모두 밖"} <= roles
+    # and a legend says what each role in that column means, by the column's own words (no page explained them)
+    legend = re.search(r'</table>\n<p class="note">(.*?)</p>', page).group(1)
+    assert all(f"{r}:" in legend for r in roles - {"–"}), (roles, legend)

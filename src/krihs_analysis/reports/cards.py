@@ -424,6 +424,13 @@ def _index_row(card: Mapping[str, Any], href: str, lang: str) -> str:
     return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
 
 
+def _roles_legend(lang: str) -> str:
+    """What each role in the index's QCA column means, named as the column names them."""
+    word = lambda role: value_word(role, lang=lang, capital=True)  # noqa: E731
+    return phrase("case_card", "index_roles", lang, typical=word("typical"), dev_cons=word("deviant_consistency"),
+                  dev_cov=word("deviant_coverage"), irrelevant=word("irrelevant"))
+
+
 def write_index(run_dir: Path, output: str, cards: Sequence[Mapping[str, Any]], *, lang: str,
                 shard_size: int) -> Path:
     """``cards/<output>/index.html``: every card of the run in a table (where each case is, how it fared, its role
@@ -446,7 +453,8 @@ def write_index(run_dir: Path, output: str, cards: Sequence[Mapping[str, Any]], 
             f'<link rel="stylesheet" href="../{CSS_NAME}"></head>\n<body>'
             f'<p class="note"><a href="../../{front}">{e(phrase("case_card", "to_run", lang))}</a></p>{banner}'
             f'<h1>{e(title)}</h1>\n<table class="cards"><tr>{"".join(f"<th>{e(h)}</th>" for h in head)}</tr>'
-            f'{"".join(rows)}</table>\n</body></html>\n')
+            f'{"".join(rows)}</table>\n<p class="note">{e(_roles_legend(lang))}</p>'
+            '\n</body></html>\n')
     return write_atomic(run_dir / "cards" / output / "index.html", page)
 
 
