@@ -438,3 +438,15 @@ def test_the_qca_section_says_whose_cases_the_solution_rests_on():
     assert _qca_cases(xy.drop(columns="country"), cases, "en") == want  # countries from the case sheet
     assert _qca_cases(xy.drop(columns=["country", "case_id"]), cases, "en") == ""
     assert _qca_cases(xy, cases, "ja").startswith("解に属する事例（所属度0.5超）：3件（日本2件、韓国1件）")
+
+
+def test_korean_comparison_signs_are_drawn_in_dejavu_not_as_nanums_angle_brackets():
+    # Printed at 300 dpi, NanumGothic's "<" read as "〈" ("p 〈 0.001"); looked at again after the change
+    import re
+
+    from krihs_analysis.brief.document import _css
+
+    css = _css()
+    face = re.search(r'@font-face \{ font-family: "KB Math"; src: local\("DejaVu Sans"\); unicode-range: ([^;]+);', css)
+    assert face and "U+3C-3E" in face.group(1) and "U+2212" in face.group(1)
+    assert re.search(r'\.kb:lang\(ko\) \{ font-family: "KB Math", "NanumGothic"', css)
