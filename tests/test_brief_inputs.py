@@ -392,15 +392,17 @@ def test_the_fiscal_table_names_each_municipality_as_the_reader_writes_it(lang, 
     ([1.48, 1.39, 0.89, 0.74], "priorities 1 and 2; 3 and 4 lie within 0.25 points of each other"),
     ([2.0, 1.9, 1.8, 0.2], "priorities 1, 2 and 3 lie within 0.25 points of each other"),
     ([2.0, 1.5, 1.0, 0.5], None),
+    # each within 0.25 of the next, but 1 and 4 are 0.6 apart: no group claims they are all close (review)
+    ([1.0, 0.8, 0.6, 0.4], "priorities 1 and 2; 3 and 4 lie within 0.25 points of each other"),
 ])
 def test_the_priorities_say_their_order_is_descriptive_and_which_lie_close(gaps, en):
     # A reader took 1.48 against 1.39 points (two sites per programme, no interval) as a firm ranking
     from krihs_analysis.brief.compose import _priorities_note
 
     note = _priorities_note(pd.DataFrame({"gap": gaps}), "en")
-    assert note.startswith("The order is descriptive: it follows average gaps of programmes with two sites each")
-    assert (en in note) if en else ("priorities" not in note)
-    assert ("優先課題" in _priorities_note(pd.DataFrame({"gap": gaps}), "ja")) == (en is not None)
+    assert note.startswith("The order follows the programmes' average gaps; the differences between priorities are not")
+    assert (en in note) if en else ("lie within" not in note)
+    assert ("点以内" in _priorities_note(pd.DataFrame({"gap": gaps}), "ja")) == (en is not None)
 
 
 def test_section_two_counts_the_differences_as_figure_one_marks_them():
@@ -417,12 +419,12 @@ def test_section_two_counts_the_differences_as_figure_one_marks_them():
     fig = country_profile(comp, lang="en")
     k, n = re.search(r"on (\d+) of (\d+) dimensions", frame_texts(fig)["title"]).groups()
     close_figure(fig)
-    assert _comparison_overview(comp, "en", 0.05).startswith(
+    assert _comparison_overview(comp, "en").startswith(
         f"Korean cases score lower on {k} of {n} coded dimensions with a Holm-adjusted p")
     # a dimension where Korea scores higher is counted apart
     flipped = comp.assign(cliffs_delta=-comp["cliffs_delta"].where(comp.index == comp["p_holm"].idxmin(),
                                                                    -comp["cliffs_delta"]))
-    assert f"of {n} coded dimensions and higher on 1," in _comparison_overview(flipped, "en", 0.05)
+    assert f"of {n} coded dimensions and higher on 1," in _comparison_overview(flipped, "en")
 
 
 def test_the_qca_section_says_whose_cases_the_solution_rests_on():

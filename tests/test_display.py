@@ -346,3 +346,10 @@ def test_notebook_04_introduces_the_conditions_and_kind_it_was_run_with(lang, wa
     assert text.startswith(want)
     assert "지원하는 정부 역할" not in prose("nb04_intro", lang="ko", kind="", outcome=["sustainability"], n=1,
                                            conditions=["gov_role"]).data
+
+
+def test_a_list_field_keeps_a_countrys_capital_and_lowers_a_variables():
+    # found in review: ["KR", "JP"] read "korea and japan"
+    assert prose("nb04_intro", lang="en", kind="Crisp-set", outcome=["sustainability"], n=2,
+                 conditions=["KR", "integration"]).data.startswith(
+        "Crisp-set QCA of overall sustainability on 2 conditions: Korea and project integration.")

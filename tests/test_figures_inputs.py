@@ -556,3 +556,17 @@ def test_a_flag_is_true_or_false_not_a_truth_value(res, name, flag, value):
 def test_a_case_cards_illustrative_flag_is_true_or_false():
     with pytest.raises(ValueError, match="illustrative must be True or False, got 'no'"):
         case_card(case_profile(read_cases(), "JP-01"), country="JP", illustrative="no")
+
+
+def test_a_japanese_subtitle_never_ends_in_its_full_width_separator():
+    # Found in review: with Japanese punctuation full-width, .rstrip("; ") left "…95%信頼区間；" when the case
+    # counts are unknown
+    from krihs_analysis.compare import compare_countries
+    from krihs_analysis.data import read_cases
+    from krihs_analysis.figures import close_figure, country_profile, frame_texts
+
+    comp = compare_countries(read_cases(), n_boot=99).drop(columns=["n_kr", "n_jp"])
+    fig = country_profile(comp, lang="ja")
+    subtitle = frame_texts(fig)["subtitle"]
+    close_figure(fig)
+    assert not subtitle.rstrip().endswith(("；", ";")), subtitle

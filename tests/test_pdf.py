@@ -208,3 +208,17 @@ def test_the_fit_is_tried_again_on_a_shorter_page_while_chromium_prints_more_pag
     monkeypatch.setattr(pdf, "_print_once", once)
     pdf._print_page(None, "u", {}, {"page_px": 1000.0})
     assert len(calls) == 1
+
+
+@needs_pdf
+def test_a_summary_box_that_does_not_fit_is_never_overtaken_by_the_text_after_it(tmp_path):
+    # Found in review: once any kept block could float the text after it, a section moved ahead of the summary box
+    # when the title and the box did not fit on page 1 ("TITLE, SECTION ONE" on page 1, the summary on page 2).
+    # Only figures and asides marked data-float (the brief's context box) let text pass them.
+    para = "<p>" + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 9 + "</p>"
+    html = (f'<html><body><div class="kb" data-print-fit><h1>TITLE BLOCK</h1>{para * 6}</div>'
+            f'<div class="kb"><div class="summary" data-keep style="border: 1px solid; break-inside: avoid">'
+            f'<b>SUMMARYBOX</b>{para * 5}</div></div><div class="kb"><h2>SECTIONONE</h2>{para}</div>'
+            f'<div class="kb"><h2>SECTIONTWO</h2>{para * 6}</div></body></html>')
+    words = [w["word"] for w in word_boxes(print_pdf(html, tmp_path / "summary.pdf"))]
+    assert words.index("SUMMARYBOX") < words.index("SECTIONONE") < words.index("SECTIONTWO")

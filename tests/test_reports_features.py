@@ -863,3 +863,21 @@ def test_the_cards_index_says_where_each_case_is_and_how_it_fared_and_leads_back
     # and a legend says what each role in that column means, by the column's own words (no page explained them)
     legend = re.search(r'</table>\n<p class="note">(.*?)</p>', page).group(1)
     assert all(f"{r}:" in legend for r in roles - {"–"}), (roles, legend)
+
+
+def test_the_cards_legend_explains_every_role_the_index_can_show_in_words_of_the_reader(tmp_path):
+    # Found in review: "typical_degree" and "incomplete" printed as raw keys in every language, and the legend
+    # explained neither; a manifest that is not a table of figures must not break the front page
+    from krihs_analysis.reports.cards import _ROLES, _roles_legend
+    from krihs_analysis.reports.index import _figure_alt_texts
+    from krihs_analysis.wording import value_word
+
+    for lang in ("en", "ko", "ja"):
+        words = [value_word(r, lang=lang, capital=True) for r in _ROLES]
+        assert not any("_" in w for w in words) and "Incomplete" not in words, words  # no raw key shows
+        legend = _roles_legend(set(_ROLES), lang)
+        assert all(w in legend for w in words), legend
+    assert _roles_legend(set(), "en") == ""
+    (tmp_path / "figures" / "x").mkdir(parents=True)
+    (tmp_path / "figures" / "x" / "figures.json").write_text("[1, 2]", encoding="utf-8")
+    assert _figure_alt_texts(tmp_path) == {}

@@ -550,8 +550,9 @@ def _listed(names: Sequence[Any], lang: str) -> str:
     c"; in English in lower case, as inside a sentence, unless a label starts with an acronym)."""
     cb = load_codebook()
     labels = [str(_name_label(cb, n, lang)) for n in names]
-    if lang == "en":
-        labels = [t[:1].lower() + t[1:] if t[1:2].islower() else t for t in labels]
+    if lang == "en":  # a variable's label is a common noun; a country's ("Korea") keeps its capital
+        labels = [t[:1].lower() + t[1:] if t[1:2].islower() and isinstance(n, str) and n in cb else t
+                  for n, t in zip(names, labels, strict=True)]
     return fmt_list(labels, lang=lang)
 
 

@@ -63,9 +63,10 @@ MARGIN_MM = {"top": 17.0, "bottom": 16.0, "left": 15.0, "right": 15.0}
 # block falls; getClientRects() then gives every fragment's page. Where a page ends more than MIN_GAP short of the
 # bottom because the block that starts the next page did not fit (a figure, or an element marked data-keep), the
 # pass (1) scales that block's largest image down until the block fits the page it was pushed from, when that keeps
-# at least MIN_SCALE of its width, else (2) floats the following top-level block (one without figures or kept
-# parts: text, or a table that breaks between its rows, as the appendix) ahead of it, as a typesetter floats a
-# figure or a box to the next page. Each change is measured again and kept only
+# at least MIN_SCALE of its width, else (2) when it is a figure or a box marked data-float (an aside, as the
+# brief's context box; never the summary, which must stay first), floats the following top-level block (one without
+# figures or kept parts: text, or a table that breaks between its rows, as the appendix) ahead of it, as a
+# typesetter floats a figure or a box to the next page. Each change is measured again and kept only
 # when the pushed block now starts on the earlier page (1) or the gap shrinks without adding a page (2). The body's
 # own style is restored before printing; the pass returns a log of what it did and the page count it measured.
 FIT_SCRIPT = """
@@ -141,7 +142,7 @@ FIT_SCRIPT = """
     }
     if (!done) {
       const unit = u.closest('.kb'), blocks = topLevel(), next = blocks[blocks.indexOf(unit) + 1];
-      if ((u.tagName === 'FIGURE' || u.hasAttribute('data-keep')) && next && !next.querySelector('figure, [data-keep]')) {
+      if ((u.tagName === 'FIGURE' || u.hasAttribute('data-float')) && next && !next.querySelector('figure, [data-keep]')) {
         const pages = fill.length, before = left;
         unit.parentNode.insertBefore(next, unit);
         const after = measure();

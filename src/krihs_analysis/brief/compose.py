@@ -129,13 +129,17 @@ PRIORITY_TOLERANCE = 0.25
 def _priorities_note(prio: pd.DataFrame, lang: str) -> str:
     """Why the priorities' order is descriptive, with the neighbours that lie close together ("1 and 2")."""
     gaps = prio["gap"].astype("float64").tolist()
-    groups: list[list[int]] = []  # runs of neighbours each within the tolerance of the next: [[1, 2], [3, 4]]
-    for i in range(len(gaps) - 1):
-        if abs(gaps[i] - gaps[i + 1]) < PRIORITY_TOLERANCE:
-            if groups and groups[-1][-1] == i + 1:
-                groups[-1].append(i + 2)
-            else:
-                groups.append([i + 1, i + 2])
+    # runs of neighbours whose gaps all lie within the tolerance of the run's first (so of each other): a chain
+    # 1.0, 0.8, 0.6, 0.4 is not one group, though each is within 0.25 of the next
+    groups: list[list[int]] = []
+    start = 0
+    while start < len(gaps) - 1:
+        end = start + 1
+        while end < len(gaps) and abs(gaps[start] - gaps[end]) < PRIORITY_TOLERANCE:
+            end += 1
+        if end - start > 1:
+            groups.append(list(range(start + 1, end + 1)))
+        start = max(end, start + 1) if end - start > 1 else start + 1
     if not groups:
         return phrase("brief", "note_priorities", lang)
     pairs = phrase("brief", "stats_sep", lang).join(fmt_list(map(str, g), lang=lang) for g in groups)
@@ -156,8 +160,12 @@ def _qca_cases(xy: pd.DataFrame, cases: pd.DataFrame, lang: str) -> str:
                   kr=int((country == "KR").sum()), out=int((inside["y"].astype("float64") < 0.5).sum()))
 
 
-def _comparison_overview(comp: pd.DataFrame, lang: str, alpha: float) -> str:
-    """How many dimensions differ with a Holm-adjusted p below `alpha`, counted as Figure 1 marks them."""
+def _comparison_overview(comp: pd.DataFrame, lang: str) -> str:
+    """How many dimensions differ with a Holm-adjusted p below Figure 1's cut, counted as it marks them (at its
+    own cut, not the brief's `alpha`: the sentence names the figure's filled markers)."""
+    from ..figures.catalogue import SIGNIFICANCE
+
+    alpha = SIGNIFICANCE
     p = comp["p_holm"] if "p_holm" in comp else comp["p_value"]
     sig = p.astype("float64") < alpha
     delta = comp["cliffs_delta"].astype("float64")
@@ -256,7 +264,7 @@ def compose(
     weak = [r for r in ranked if comparison_is_weak(r, alpha=alpha)]
     # How many dimensions differ, then the three largest differences (a weak one only when there are fewer: the
     # count says the rest, and the brief must keep to its pages)
-    paras = [_comparison_overview(comp, lang, alpha)]
+    paras = [_comparison_overview(comp, lang)]
     paras += [comparison_sentence(r, lang=lang, alpha=alpha) for r in (strong + weak)[:3]]
     # The methods the rows were computed with (whole clusters resampled and permuted in the standard set), not a
     # fixed description: the note said "BCa bootstrap ... exact rank-sum" whatever the design of the run.

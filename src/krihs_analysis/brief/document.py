@@ -334,7 +334,7 @@ def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None
                        munis: rmo["municipalities"]})
     # The survey's table and its trend figure side by side: the box stays short enough to share a page.
     beside = f'<div class="beside">{figures[0]}</div>' if figures else ""
-    rest = "".join(f'<div class="part" data-keep>{f}</div>' for f in figures[1:])
+    rest = "".join(f'<div class="part" data-keep data-float>{f}</div>' for f in figures[1:])
     if fiscal_figure is not None:
         panel = read_context("jp_municipal_fiscal")
         fiscal = f'{fiscal_figure}{source_note(panel.attrs["source"][lang], lang=lang)}'
@@ -359,8 +359,8 @@ def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None
               f'{source_note(rmo.attrs["source"][lang], lang=lang)}</div>{beside}</div>')
     return _kb(
         # The box's title is part of its first part, so that it never stays behind alone at a page's foot.
-        f'<div class="context"><div class="part" data-keep><b>{_w("context", lang)}</b>{fiscal}</div></div>'
-        f'<div class="context"><div class="part" data-keep>{survey}</div>{rest}</div>', lang)
+        f'<div class="context"><div class="part" data-keep data-float><b>{_w("context", lang)}</b>{fiscal}</div></div>'
+        f'<div class="context"><div class="part" data-keep data-float>{survey}</div>{rest}</div>', lang)
 
 
 # ------------------------------------------------------------------------------------------------------------

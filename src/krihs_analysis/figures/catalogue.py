@@ -115,6 +115,10 @@ def _check_variables(names: Sequence[str], lang: str) -> list[str]:
 # 1. Country profile
 
 
+#: The Holm-adjusted p below which country_profile fills a dimension's marker (its note says so).
+SIGNIFICANCE = 0.05
+
+
 def country_profile(comparison: pd.DataFrame, *, lang: str = "en", ax=None, title: str | None = None,
                     illustrative: bool | None = None, source: str | None = None):
     """Korea against Japan on every coded dimension: medians (dumbbell) and Cliff's delta with its 95% CI.
@@ -202,7 +206,7 @@ def country_profile(comparison: pd.DataFrame, *, lang: str = "en", ax=None, titl
 
         d = df["cliffs_delta"].astype("float64").to_numpy()
         lo, hi = df["ci_low"].astype("float64").to_numpy(), df["ci_high"].astype("float64").to_numpy()
-        sig = (df["p_holm"].astype("float64").to_numpy() < 0.05) if "p_holm" in df else np.zeros(n, bool)
+        sig = (df["p_holm"].astype("float64").to_numpy() < SIGNIFICANCE) if "p_holm" in df else np.zeros(n, bool)
         ax_d.axvline(0, color="#888888", lw=0.8, zorder=1)
         ax_d.hlines(y, lo, hi, color="#666666", lw=1.1, zorder=2)
         colors = [COUNTRY_COLORS["KR"] if v > 0 else COUNTRY_COLORS["JP"] if v < 0 else st.NEUTRAL for v in d]
@@ -222,7 +226,7 @@ def country_profile(comparison: pd.DataFrame, *, lang: str = "en", ax=None, titl
             else:
                 default = text("profile_title", lang, k=int((d < 0).sum()), n=n)
             _finish(fig, "country_profile", lang, title=title or default,
-                    subtitle=text("profile_subtitle", lang, cases=_n_cases(df, lang)).rstrip("; "),
+                    subtitle=text("profile_subtitle", lang, cases=_n_cases(df, lang)).rstrip("; ；"),
                     notes=_notes(lang, source=source, illustrative=_illustrative(illustrative, comparison),
                                  extra=[text("profile_filled", lang)]))
     return fig
@@ -343,7 +347,7 @@ def level_distributions(levels: pd.DataFrame, *, lang: str = "en", ax=None, titl
             binary = [v for v in variables if cb[v].type == "binary"]
             extra = [text("levels_binary", lang, items=", ".join(_label(v, lang) for v in binary))] if binary else []
             _finish(fig, "level_distributions", lang, title=title or default,
-                    subtitle=text("levels_subtitle", lang, cases=cases).rstrip("; "),
+                    subtitle=text("levels_subtitle", lang, cases=cases).rstrip("; ；"),
                     notes=_notes(lang, source=source, illustrative=_illustrative(illustrative, levels), extra=extra))
     return ax
 

@@ -424,11 +424,16 @@ def _index_row(card: Mapping[str, Any], href: str, lang: str) -> str:
     return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
 
 
-def _roles_legend(lang: str) -> str:
-    """What each role in the index's QCA column means, named as the column names them."""
-    word = lambda role: value_word(role, lang=lang, capital=True)  # noqa: E731
-    return phrase("case_card", "index_roles", lang, typical=word("typical"), dev_cons=word("deviant_consistency"),
-                  dev_cov=word("deviant_coverage"), irrelevant=word("irrelevant"))
+#: The roles a card can name, in the order the legend explains them.
+_ROLES = ("typical", "typical_degree", "deviant_consistency", "deviant_coverage", "irrelevant", "incomplete")
+
+
+def _roles_legend(roles: set[str], lang: str) -> str:
+    """What each role the index's QCA column shows means, named as the column names them ("" when none)."""
+    items = [phrase("case_card", "legend_item", lang, role=value_word(r, lang=lang, capital=True),
+                    meaning=phrase("case_card", f"legend_{r}", lang)) for r in _ROLES if r in roles]
+    sep = "" if lang == "ja" else " "
+    return phrase("case_card", "index_roles", lang, items=sep.join(items)) if items else ""
 
 
 def write_index(run_dir: Path, output: str, cards: Sequence[Mapping[str, Any]], *, lang: str,
@@ -445,6 +450,7 @@ def write_index(run_dir: Path, output: str, cards: Sequence[Mapping[str, Any]], 
     head = [cb[c].label(lang) for c in ("case_id", "country", "programme", "municipality", "sustainability",
                                         "continued")] + [phrase("case_card", "qca_heading", lang)]
     title = phrase("case_card", "index_title", lang, n=len(cards))
+    legend = _roles_legend({(card.get("qca") or {}).get("role") for card in cards}, lang)
     front = "index.html" if lang == "en" else f"index.{lang}.html"
     banner = (f'<p class="banner">{e(cb.notice("illustrative", lang))}</p>'
               if any(card.get("illustrative") for card in cards) else "")
@@ -453,7 +459,7 @@ def write_index(run_dir: Path, output: str, cards: Sequence[Mapping[str, Any]], 
             f'<link rel="stylesheet" href="../{CSS_NAME}"></head>\n<body>'
             f'<p class="note"><a href="../../{front}">{e(phrase("case_card", "to_run", lang))}</a></p>{banner}'
             f'<h1>{e(title)}</h1>\n<table class="cards"><tr>{"".join(f"<th>{e(h)}</th>" for h in head)}</tr>'
-            f'{"".join(rows)}</table>\n<p class="note">{e(_roles_legend(lang))}</p>'
+            f'{"".join(rows)}</table>\n<p class="note">{e(legend)}</p>'
             '\n</body></html>\n')
     return write_atomic(run_dir / "cards" / output / "index.html", page)
 

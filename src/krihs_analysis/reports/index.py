@@ -188,11 +188,14 @@ def _figure_alt_texts(run_dir: Path) -> dict[str, str]:
     alts = {}
     for manifest in sorted(Path(run_dir).glob("figures/*/figures.json")):
         try:
-            entries = json.loads(manifest.read_text(encoding="utf-8")).get("figures", {})
+            data = json.loads(manifest.read_text(encoding="utf-8"))
         except (OSError, ValueError):  # a manifest that cannot be read leaves its thumbnails named by file
             continue
-        for entry in entries.values():
-            png = (entry.get("files") or {}).get("png")
+        entries = data.get("figures") if isinstance(data, dict) else None
+        for entry in (entries.values() if isinstance(entries, dict) else ()):
+            if not isinstance(entry, dict) or not isinstance(entry.get("files"), dict):
+                continue
+            png = entry["files"].get("png")
             if png and entry.get("alt_text"):
                 alts[f"figures/{manifest.parent.name}/{png}"] = str(entry["alt_text"])
     return alts
