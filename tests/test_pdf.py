@@ -208,6 +208,11 @@ def test_the_fit_is_tried_again_on_a_shorter_page_while_chromium_prints_more_pag
     monkeypatch.setattr(pdf, "_print_once", once)
     pdf._print_page(None, "u", {}, {"page_px": 1000.0})
     assert len(calls) == 1
+    # a page the pass measures only in part (a whole notebook's export: 6 measured, 11 printed) is printed once
+    calls, once = fake([(6, 11), (7, 10), (7, 11)])
+    monkeypatch.setattr(pdf, "_print_once", once)
+    pdf._print_page(None, "u", {}, {"page_px": 1000.0})
+    assert len(calls) == 1
 
 
 @needs_pdf
