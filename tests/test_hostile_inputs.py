@@ -263,6 +263,7 @@ REGISTRY: dict[str, Callable[[_Inputs], dict[str, Any]]] = {
     "krihs_analysis.wording.phrase": lambda c: {"domain": "common", "key": "illustrative_short", "lang": "en"},
     "krihs_analysis.wording.phrases": lambda c: {"domain": "common"},
     "krihs_analysis.wording.value_word": lambda c: {"value": "BCa (whole clusters resampled)", "lang": "en"},
+    "krihs_analysis.wording.in_sentence": lambda c: {"label": "Project integration", "lang": "en"},
     # -- template -------------------------------------------------------------------------------------------------
     "krihs_analysis.template.write_template": lambda c: {"path": c.tmp / "template.xlsx"},
     # -- brief.text -----------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from .codebook import check_lang, load_codebook
 # their prose, so a count or a median reads in a notebook as it does in the figures and the brief.
 from ._format import MISSING, column_decimals, fmt_int, fmt_list, fmt_num, fmt_p, fmt_sig, is_missing
 from .data import is_illustrative
-from .wording import phrase, phrases, value_word
+from .wording import in_sentence, phrase, phrases, value_word
 
 __all__ = [
     "Banner", "banner", "expression", "header", "labelled", "LabelledTable", "Prose", "prose", "solution_note",
@@ -550,9 +550,9 @@ def _listed(names: Sequence[Any], lang: str) -> str:
     c"; in English in lower case, as inside a sentence, unless a label starts with an acronym)."""
     cb = load_codebook()
     labels = [str(_name_label(cb, n, lang)) for n in names]
-    if lang == "en":  # a variable's label is a common noun; a country's ("Korea") keeps its capital
-        labels = [t[:1].lower() + t[1:] if t[1:2].islower() and isinstance(n, str) and n in cb else t
-                  for n, t in zip(names, labels, strict=True)]
+    # a variable's label is a common noun inside the sentence; a country's ("Korea") keeps its capital
+    labels = [in_sentence(t, lang=lang) if isinstance(n, str) and n in cb else t
+              for n, t in zip(names, labels, strict=True)]
     return fmt_list(labels, lang=lang)
 
 

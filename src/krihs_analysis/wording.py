@@ -25,7 +25,7 @@ from typing import Any
 
 from .codebook import LANGS, check_lang
 
-__all__ = ["LANGS", "LOCALE_DIR", "domains", "phrase", "phrases", "value_word"]
+__all__ = ["LANGS", "LOCALE_DIR", "domains", "in_sentence", "phrase", "phrases", "value_word"]
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 
@@ -179,6 +179,45 @@ def value_word(value: Any, *, lang: str, capital: bool = False) -> Any:
     if word is None:
         return value
     return word[:1].upper() + word[1:] if capital and lang == "en" else word
+
+
+def in_sentence(label: str, *, lang: str) -> str:
+    """A label (a codebook variable's, a core task's) as it reads inside a sentence of `lang`.
+
+    English labels are written as headings ("Project integration"); inside a sentence their first letter is lower
+    case, unless they start with an acronym ("QCA ..."). Other languages have no case and are unchanged.
+
+    Parameters
+    ----------
+    label
+        The label as the codebook or a locale file writes it.
+    lang
+        One of :data:`LANGS`.
+
+    Returns
+    -------
+    str
+        The label to put inside a sentence.
+
+    Raises
+    ------
+    ValueError
+        `label` is not text, or `lang` is not a language of the package.
+
+    Examples
+    --------
+    >>> in_sentence("Project integration", lang="en"), in_sentence("QCA solution", lang="en")
+    ('project integration', 'QCA solution')
+    >>> in_sentence("사업 간 연계·통합", lang="ko")
+    '사업 간 연계·통합'
+    """
+    check_lang(lang)
+    if not isinstance(label, str):
+        raise ValueError(f"label must be text, e.g. label='Project integration'; got {type(label).__name__} "
+                         f"{label!r}")
+    if lang == "en" and len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
 
 
 def _known_word(value: str, lang: str) -> str | None:

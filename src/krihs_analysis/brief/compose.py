@@ -139,7 +139,7 @@ def _priorities_note(prio: pd.DataFrame, lang: str) -> str:
             end += 1
         if end - start > 1:
             groups.append(list(range(start + 1, end + 1)))
-        start = max(end, start + 1) if end - start > 1 else start + 1
+        start = end
     if not groups:
         return phrase("brief", "note_priorities", lang)
     pairs = phrase("brief", "stats_sep", lang).join(fmt_list(map(str, g), lang=lang) for g in groups)
@@ -165,12 +165,11 @@ def _comparison_overview(comp: pd.DataFrame, lang: str) -> str:
     own cut, not the brief's `alpha`: the sentence names the figure's filled markers)."""
     from ..figures.catalogue import SIGNIFICANCE
 
-    alpha = SIGNIFICANCE
     p = comp["p_holm"] if "p_holm" in comp else comp["p_value"]
-    sig = p.astype("float64") < alpha
+    sig = p.astype("float64") < SIGNIFICANCE
     delta = comp["cliffs_delta"].astype("float64")
     k, h = int(((delta < 0) & sig).sum()), int(((delta > 0) & sig).sum())
-    fields = dict(k=k, h=h, n=len(comp), alpha=fmt_num(alpha))
+    fields = dict(k=k, h=h, n=len(comp), alpha=fmt_num(SIGNIFICANCE))
     return phrase("brief", "comparison_overview_both" if h else "comparison_overview", lang, **fields)
 
 

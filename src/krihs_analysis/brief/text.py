@@ -32,7 +32,7 @@ from .._deprecate import keyword_options, renamed
 from ..pipeline import QCA_INCL_CUT
 from .._validate import check_alpha, check_count, check_number, check_text
 from ..codebook import check_lang, load_codebook
-from ..wording import phrase
+from ..wording import in_sentence, phrase
 from . import _inputs
 
 
@@ -41,15 +41,12 @@ def _w(key: str, lang: str, **fields) -> str:
 
 
 def _var_label(name: str, lang: str) -> str:
-    label = load_codebook().label(name, lang)
-    # Sentence case inside a sentence (English labels are written in title case in the codebook).
-    return label[0].lower() + label[1:] if lang == "en" and not label[:2].isupper() else label
+    return in_sentence(load_codebook().label(name, lang), lang=lang)
 
 
 def _task_label(task: str, lang: str) -> str:
     _inputs.core_tasks([task], "row['task']")
-    label = load_codebook().core_tasks[task][lang]
-    return label[0].lower() + label[1:] if lang == "en" else label
+    return in_sentence(load_codebook().core_tasks[task][lang], lang=lang)
 
 
 def is_weak(ci_low: float, ci_high: float, p: float, *, alpha: float = 0.05, null: float = 0.0) -> bool:

@@ -29,7 +29,7 @@ import pandas as pd
 from ..codebook import check_lang, load_codebook
 from .._validate import _describe, check_strings
 from .._format import fmt_column, fmt_int, fmt_num, fmt_p, fmt_pct, fmt_sig
-from ..wording import phrases
+from ..wording import in_sentence, phrases
 from . import style as st
 from .qca_by_group import _analysis_input as _qca_groups_input, qca_groups  # noqa: F401 (catalogue entry)
 from .style import COUNTRY_COLORS, COUNTRY_MARKERS, _illustrative, house_style, text
@@ -673,7 +673,7 @@ def expression_label(expression: str, lang: str) -> str:
 
     def name(m: re.Match) -> str:
         n = m.group(0)
-        return st.inline(cb.label(n, lang), lang) if n in cb else n
+        return in_sentence(cb.label(n, lang), lang=lang) if n in cb else n
 
     out = re.sub(r"[A-Za-z_][A-Za-z0-9_]*", name, expression)
     return out.replace("*", " · ")
@@ -777,7 +777,7 @@ def qca_xy(xy: pd.DataFrame, fit: Any, *, lang: str = "en", ax=None, solution: s
             key = "xy_title_good" if cons >= 0.8 else "xy_title_weak"
             sol = expression_label(solution, lang) if solution else text("xy_x", lang).lower()
             _finish(fig, "qca_xy", lang, title=title or text(key, lang, consistency=fmt_num(cons)),
-                    subtitle=text("xy_subtitle", lang, solution=sol, outcome=st.inline(out_label, lang),
+                    subtitle=text("xy_subtitle", lang, solution=sol, outcome=in_sentence(out_label, lang=lang),
                                   consistency=fmt_num(cons), coverage=fmt_num(cov)),
                     notes=([text("xy_spread", lang)] if spread else [])
                     + _notes(lang, source=source, illustrative=_illustrative(illustrative, xy)))

@@ -85,13 +85,6 @@ def sentence(parts: Sequence[str], lang: str) -> str:
     return out + ("。" if lang == "ja" else ".")
 
 
-def inline(label: str, lang: str) -> str:
-    """A codebook label used inside an English sentence: lower-case its first letter (not acronyms)."""
-    if lang == "en" and len(label) > 1 and label[0].isupper() and label[1].islower():
-        return label[0].lower() + label[1:]
-    return label
-
-
 # --------------------------------------------------------------------------------------------------------------
 # rcParams
 
