@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -187,9 +188,10 @@ def _plain(x: Any) -> Any:
 def _level_words(level: str, lang: str) -> str:
     """A codebook anchor inside a sentence: "Fragile (residual activity by a few people)", not "Fragile: residual
     ..." after "Sustainability:" ("Sustainability: Fragile: residual activity" read as two labels)."""
-    name, sep, rest = level.partition(": ")
-    if not sep:
+    parts = re.split(r"[:：]\s*", level, maxsplit=1)  # the head as figures.style.short_level cuts it
+    if len(parts) < 2:
         return level
+    name, rest = parts
     return f"{name}（{rest}）" if lang == "ja" else f"{name} ({rest})"
 
 
