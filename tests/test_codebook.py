@@ -64,3 +64,5 @@ def test_a_former_label_still_reads_as_its_variable():
     aliases = load_codebook().header_aliases()
     assert aliases[fold_header("정부 역할 (지시형→조력형)")] == "gov_role"
     assert aliases[fold_header("Enabling government role")] == "gov_role"
+    # codebook 1.2.0 wrote the Japanese labels in full-width punctuation: "自主財源比率(%)" is now "自主財源比率（%）"
+    assert aliases[fold_header("自主財源比率(%)")] == aliases[fold_header("自主財源比率（%）")] == "self_funded_pct"

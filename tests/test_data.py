@@ -329,6 +329,75 @@ def test_template_has_translated_headers_dropdowns_and_an_anchor_sheet(tmp_path)
     assert cb["integration"].level_label(3, "ko") in texts
 
 
+def _codebook_1_1_1(folder: Path) -> Path:
+    """The codebook with the spellings of 1.1.1: Korean "no" as 아니오, Japanese punctuation half-width
+    ("いいえ: 活動停止", "自主財源比率(%)", "中規模(5万~20万人)" ...)."""
+    import yaml
+
+    from krihs_analysis._io import read_yaml
+    from krihs_analysis.codebook import DEFAULT_PATH
+
+    def old(node, lang=None):
+        if isinstance(node, dict):
+            return {k: old(v, k) for k, v in node.items()}
+        if isinstance(node, str) and lang == "ja":
+            return node.replace("：", ": ").replace("（", "(").replace("）", ")").replace("～", "~")
+        if isinstance(node, str) and lang == "ko":
+            return node.replace("아니요", "아니오")
+        return node
+
+    path = folder / "codebook_1.1.1.yaml"
+    path.write_text(yaml.safe_dump(old(read_yaml(DEFAULT_PATH)), allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("lang", "old_no"), [("ko", "아니오: 활동 중단"), ("ja", "いいえ: 活動停止")])
+def test_a_sheet_filled_in_on_the_template_of_codebook_1_1_1_reads_as_it_did(tmp_path, lang, old_no):
+    # 1.2.0 respelled level labels (아니오 -> 아니요, "いいえ: 活動停止" -> "いいえ：活動停止") and one Japanese header
+    # ("自主財源比率(%)" -> "自主財源比率（%）", kept under `aliases`). A sheet made from the old template, with
+    # its old headers, dropdown prompts and anchor sheet, reads to the same codes.
+    from openpyxl import load_workbook
+
+    old_cb = load_codebook(_codebook_1_1_1(tmp_path))
+    assert old_cb["continued"].level_label(0, lang) == old_no
+    sample = read_cases()
+    path = write_template(tmp_path / f"old_{lang}.xlsx", lang=lang, cases=sample, codebook=old_cb)
+    wb = load_workbook(path)
+    assert old_no in [row[6] for row in wb.worksheets[1].iter_rows(min_row=2, values_only=True)]
+    if lang == "ja":
+        assert "自主財源比率(%)" in [c.value for c in wb.worksheets[0][1]]
+    names = list(load_codebook().names)
+    pd.testing.assert_frame_equal(read_cases(path)[names], sample[names])
+
+
+@pytest.mark.parametrize("label", ["아니오: 활동 중단", "아니요: 활동 중단", "いいえ: 活動停止", "いいえ：活動停止"])
+def test_a_level_label_in_a_code_cell_is_refused_in_its_old_and_new_spelling_alike(tmp_path, label):
+    # Cells hold codes (the template's dropdowns offer 0 and 1); a level's label, however spelt, is not one.
+    cells = pd.read_csv(DATA / "valid_small.csv", dtype=str, keep_default_na=False)
+    cells.loc[0, "continued"] = label
+    cells.to_csv(tmp_path / "labels.csv", index=False)
+    found = problems_of(tmp_path / "labels.csv")
+    assert found[["row", "column", "value", "expected"]].values.tolist() == [[2, "continued", label, "one of 0, 1"]]
+
+
+@pytest.mark.parametrize(("lang", "no", "old"), [("ko", "아니요: 활동 중단", "아니오"), ("ja", "いいえ：活動停止", "いいえ: ")])
+def test_the_template_writes_the_labels_of_codebook_1_2_0(tmp_path, lang, no, old):
+    import re
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(write_template(tmp_path / f"t_{lang}.xlsx", lang=lang))
+    sheet, anchors = wb.worksheets
+    levels = [row[6] for row in anchors.iter_rows(min_row=2, values_only=True) if row[5]]
+    prompts = [dv.prompt for dv in sheet.data_validations.dataValidation if dv.prompt]
+    assert no in levels and any(f"0 = {no}" in p for p in prompts)
+    assert not [t for t in (*levels, *prompts) if old in t]
+    if lang == "ja":
+        assert "自主財源比率（%）" in [c.value for c in sheet[1]]
+        assert not [t for t in levels if re.search(r"[:;()~]", t)]
+
+
 # --- context --------------------------------------------------------------------------------------------------
 
 
@@ -590,6 +659,7 @@ def test_a_cell_that_looks_right_says_what_it_holds_instead(tmp_path):
     ("city_size", "medium\xa0", None),  # a non-breaking space is not a full-width character
     ("city_size", "ㅇ", None),  # Hangul compatibility jamo are not full-width Latin
     ("integration", "３", "type '3' half-width"),
+    ("continued", "いいえ：活動停止", None),  # a level's label (full-width colon since codebook 1.2.0) is no code in any width
 ])
 def test_the_hint_is_given_only_where_it_is_right(tmp_path, column, value, hint):
     import csv

@@ -401,6 +401,109 @@ def test_every_case_gets_its_card_page_in_shards_with_one_stylesheet(card_run):
     assert all(" pid " in w for w in meta["runs"][0]["worker"])
 
 
+def test_each_card_page_links_the_same_card_in_the_other_languages_of_the_run(card_run):
+    # a reader of a Korean card had no way to the same card in English but back through two index pages
+    import re
+
+    out, res = card_run
+    run = out / res.run_id
+    for lang, other in (("en", "ko"), ("ko", "en")):
+        for page in (run / "cards" / f"card_{lang}").glob("s*/*.html"):
+            text = page.read_text(encoding="utf-8")
+            bar = re.search(r'<p class="langs">(.*?)</p>', text).group(1)
+            hrefs = re.findall(rf'<a href="([^"]+)" hreflang="{other}"', bar)
+            assert len(hrefs) == 1 and f'<strong lang="{lang}">' in bar
+            target = (page.parent / hrefs[0]).resolve()
+            assert target.is_file() and target.name == page.name.replace(f"card_{lang}_", f"card_{other}_")
+            case_id = page.stem.split("_", 2)[2]
+            assert f"{case_id}</h1>" in target.read_text(encoding="utf-8")
+        index = (run / "cards" / f"card_{lang}" / "index.html").read_text(encoding="utf-8")
+        assert f'<a href="../card_{other}/index.html" hreflang="{other}"' in index
+    assert "言語：" in __import__("krihs_analysis.reports.index", fromlist=["x"]).language_links(
+        "ja", {"en": "a.html", "ja": "b.html"})  # the label's colon in the page's own punctuation
+
+
+def test_only_the_same_cards_in_another_language_are_linked_and_a_new_language_is_a_new_run(nbdir):
+    from krihs_analysis.reports.reuse import Keys
+
+    c = cfg(nbdir, """\
+        runs:
+          - {name: card, notebook: card.ipynb, for_each: case_id, render: cards, matrix: {lang: [en, ko]}}
+          - {name: other, notebook: card.ipynb, for_each: case_id, render: cards, shard_size: 2,
+             matrix: {lang: [ja]}}
+          - {name: solo, notebook: card.ipynb, for_each: case_id, render: cards, parameters: {lang: en}}
+        """, "langs.yaml")
+    plan = reports.load_config(c, data=nbdir / "five.csv")
+    by = {s.name: s for s in plan.runs}
+    assert by["card-en"].languages == by["card-ko"].languages == (("en", "card_en"), ("ko", "card_ko"))
+    # other shards (another entry, another shard size) and a lone language: no links
+    assert by["other-ja"].languages == () and by["solo"].languages == ()
+    keys = Keys([])
+    import dataclasses
+
+    alone = dataclasses.replace(by["card-en"], languages=())
+    assert keys.run_key(alone) != keys.run_key(by["card-en"])  # an earlier run's pages lack the new link
+
+
+def test_a_japanese_card_gives_one_median_for_its_country_and_its_one_programme():
+    # Japan's 12 cases are all JP-RMO's: the card drew two markers on every row and printed two equal columns,
+    # as if two groups had been compared
+    import re
+
+    from krihs_analysis.codebook import load_codebook
+    from krihs_analysis.compare import case_profile
+    from krihs_analysis.data import read_cases
+    from krihs_analysis.figures import case_card, close_figure
+    from krihs_analysis.figures.cards import CaseCardFigure
+    from krihs_analysis.reports.cards import card_data, card_view
+    from krihs_analysis.wording import phrase
+
+    cases = read_cases()
+    same = {c["case_id"]: c["programme_is_country"] for c in card_data(cases)}
+    assert {k for k, v in same.items() if v} == set(cases.loc[cases["country"] == "JP", "case_id"])
+    assert case_profile(cases, "JP-04").attrs["programme_is_country"] is True
+    assert case_profile(cases, "KR-P1-A").attrs["programme_is_country"] is False
+    for lang in ("en", "ko", "ja"):
+        jp, kr = (card_view(cases, cid, lang=lang)._repr_html_() for cid in ("JP-04", "KR-P1-A"))
+        head = lambda h: re.findall(r"<th[^>]*>([^<]*)</th>", h)  # noqa: E731
+        assert len(head(jp)) == 4 and len(head(kr)) == 5
+        japan = load_codebook()["country"].level_label("JP", lang)
+        assert head(jp)[3] == phrase("case_card", "col_country_programme", lang, country=japan)
+        assert phrase("case_card", "col_programme", lang) not in head(jp)
+        assert all(len(re.findall(r"<td[^>]*>", row)) == 4 for row in jp.split("<tr>")[2:])
+    assert "all of them in this programme" in card_view(cases, "JP-04", lang="en")._repr_html_()
+    # the figure: one marker and one legend entry for the one median
+    fig = CaseCardFigure(["integration", "leadership"], lang="en")
+    merged = fig.card_svg([1, 2], [2, 2], None, country="JP")
+    both = fig.card_svg([1, 2], [2, 2], [2, 1], country="KR")
+    points = lambda svg: svg.split("krihs-case-points")[1]  # noqa: E731
+    assert points(merged).count("<path ") == 0 and points(both).count("<path ") == 2
+    assert "Country and programme median" in merged and "Programme median" not in merged
+    assert "Programme median" in both and "Country and programme median" not in both
+    ax = case_card(case_profile(cases, "JP-04"), country="JP", lang="en")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Country and programme median", "This case"]
+    assert not fig.ax.figure is ax.figure and all(h.get_visible() for h in ax.get_legend().legend_handles)
+    close_figure(ax.figure)
+
+
+def test_a_card_pages_figure_leaves_its_title_and_notes_to_the_page(card_run):
+    # drawn into the figure, the chart's title came out larger than the page's own heading, under a heading that
+    # already said what the chart shows
+    import re
+
+    from krihs_analysis.figures.cards import card_notes
+    from krihs_analysis.wording import phrase
+
+    out, res = card_run
+    page = (out / res.run_id / "cards/card_en/s000/card_en_KR-P1-A.html").read_text(encoding="utf-8")
+    svg = page[page.index("<svg"):page.index("</svg>")]
+    assert phrase("case_card", "fig_title", "en") not in page
+    assert "Source:" not in svg and phrase("case_card", "fig_subtitle", "en") not in svg
+    caption = re.search(r"<figcaption[^>]*>(.*?)</figcaption>", page, re.S).group(1)
+    assert caption.split("<br>") == card_notes(lang="en", illustrative=True)
+    assert page.index(phrase("case_card", "fig_subtitle", "en")) < page.index("<svg")
+
+
 # ------------------------------------------------------------------------------------------------------------
 # Faults
 
@@ -576,7 +679,7 @@ def test_a_case_card_says_only_what_the_sheet_records_about_support(case_id, lan
     row = re.search(rf"<td[^>]*>{re.escape(cb['continued'].label(lang))}</td>(.*?)</tr>", html).group(1)
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
     if case_id.startswith("JP"):
-        assert cells[0] == "–" and cells[2:] == ["–", "–"]
+        assert cells[0] == "–" and cells[2:] == ["–"]  # one median column: Japan's cases are its one programme's
     else:
         assert cells[0] in ("0", "1") and cells[1] != phrase_na(lang)
 

@@ -106,7 +106,7 @@ def test_cliffs_delta_is_called_cliffs_delta_in_every_language_of_the_figures():
 
 
 def test_japanese_text_takes_full_width_punctuation_in_every_locale_file():
-    # The Japanese brief and pages mixed "(整合度 0.96)", "出典: ", "点は1事例; " with full-width text. Code
+    # The Japanese brief and pages mixed "(整合度 0.96)", "出典: ", "点は1事例; ", "0~3" with full-width text. Code
     # (`cluster()`) and a Latin word's own colon ("p: ") stay as they are; the notebooks' first headings carry
     # their titles in three languages and are kept as written.
     import re
@@ -118,5 +118,43 @@ def test_japanese_text_takes_full_width_punctuation_in_every_locale_file():
 
     bad = {(d, k): v["ja"] for d in domains() for k, v in phrases(d).items()
            if not re.fullmatch(r"nb\d\d_title", k)
-           and re.search(r"(?<![A-Za-z0-9]): |; |[\u3040-\u30ff\u4e00-\u9fff] ?\(", prose_only(v["ja"]))}
+           and re.search(r"(?<![A-Za-z0-9]): |; |~|[\u3040-\u30ff\u4e00-\u9fff] ?\(", prose_only(v["ja"]))}
     assert not bad, bad
+
+
+def _half_width_in_japanese_codebook_text(path) -> dict[str, str]:
+    """Every Japanese string of a codebook YAML (title, notices, core tasks, variable and level labels, derived
+    indices: every value under a `ja` key; former labels under `aliases` are kept as they were written) that has
+    a half-width colon, semicolon, parenthesis or tilde. Codebook text has no code spans and no Latin words, so
+    none is exempt: "指数1: " is as wrong as "なし: ", "5万~20万人" as "(5万人未満)"."""
+    import re
+
+    from krihs_analysis._io import read_yaml
+
+    found: dict[str, str] = {}
+
+    def walk(node, where: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "ja" and isinstance(value, str):
+                    if re.search(r"[:;()~]", value):
+                        found[where] = value
+                else:
+                    walk(value, f"{where}.{key}" if where else str(key))
+
+    walk(read_yaml(path), "")
+    return found
+
+
+def test_japanese_text_takes_full_width_punctuation_in_the_codebook():
+    # Codebook 1.1.1 wrote "なし: 住民が…", "いいえ: 活動停止", "例示データ: …", "小規模 (5万人未満)" beside locale
+    # files in full-width punctuation: the figures, tables, cards and the template's anchors showed both.
+    from krihs_analysis.codebook import DEFAULT_PATH, load_codebook
+
+    assert _half_width_in_japanese_codebook_text(DEFAULT_PATH) == {}
+    # the walk reaches every kind of text the codebook gives in Japanese
+    cb = load_codebook()
+    seen = {cb.notice("illustrative", "ja"), cb["continued"].level_label(0, "ja"), cb.label("self_funded_pct", "ja"),
+            cb.label("task1_capacity", "ja"), cb.label("cluster", "ja"), cb["city_size"].level_label("medium", "ja")}
+    assert seen == {"例示データ：報告書の実際の事例コーディングではなく、説明用です。", "いいえ：活動停止", "自主財源比率（%）",
+                    "指数1：住民の力量・参加", "クラスター（独立でない事例のまとまり）", "中規模（5万～20万人）"}

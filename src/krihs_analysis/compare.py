@@ -574,7 +574,8 @@ def case_profile(cases: pd.DataFrame, case_id: str, *, variables: Sequence[str] 
     pandas.DataFrame
         Tidy: ``case_id, variable, value, country_median, programme_median, n_country, n_programme``; the
         medians include the case itself. ``attrs['illustrative']`` says whether the cases are illustrative, so
-        the case card labels the figure of sample data without being told.
+        the case card labels the figure of sample data without being told; ``attrs['programme_is_country']``
+        whether the programme's cases are exactly the country's (then the two medians are one).
 
     Examples
     --------
@@ -606,4 +607,6 @@ def case_profile(cases: pd.DataFrame, case_id: str, *, variables: Sequence[str] 
         "n_programme": int(same_programme.sum()),
     })
     profile.attrs["illustrative"] = is_illustrative(cases)
+    # Japan's cases are all of one programme: its "two" medians are one median, and the card says so once
+    profile.attrs["programme_is_country"] = bool((same_country == same_programme).all())
     return profile

@@ -352,7 +352,7 @@ def labelled(
         for col in METHOD_COLUMNS:
             if (col in out.columns and col not in keys and out[col].astype(str).nunique() == 1
                     and out[col].iloc[0] != MISSING):  # no method at all is no note ("Interval: –")
-                notes.append(phrase("common", "table_note", lang, label=header(col, lang=lang),
+                notes.append(phrase("common", "label_value", lang, label=header(col, lang=lang),
                                     value=str(out[col].iloc[0])))
                 out = out.drop(columns=col)
     if keys:

@@ -186,7 +186,10 @@ def _hint(value: str, kind: str | None) -> str:
     # U+FF01-FF5E are the full-width forms of ASCII '!'..'~', 0xFEE0 above them; nothing else is "full width"
     if any("\uff01" <= ch <= "\uff5e" for ch in value):
         half = "".join(chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" else ch for ch in value)
-        return f" (the cell has full-width characters; type {half!r} half-width)"
+        # Only where typing it half-width gives what the column takes (codes, numbers, ids are ASCII): a Japanese
+        # level label pasted into a code cell ("いいえ：活動停止") is not a code in any width.
+        if half.isascii():
+            return f" (the cell has full-width characters; type {half!r} half-width)"
     if kind == "year" and re.fullmatch(r"\d{4}-\d{2}-\d{2}(T[0-9:.]+)?", value.strip()):
         return " (the cell is a date; format it as a number and type the year)"
     return ""

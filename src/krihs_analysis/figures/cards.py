@@ -52,9 +52,13 @@ class CaseCardFigure:
         ``en``, ``ko`` or ``ja``.
     illustrative
         Add the illustrative-data note.
+    framed
+        Draw the title, subtitle and notes into the figure (its own figure only). False for a card page, whose
+        heading and caption (:func:`card_notes`) say them in the page's text.
     """
 
-    def __init__(self, variables: Sequence[str], *, lang: str = "en", illustrative: bool = False, ax=None):
+    def __init__(self, variables: Sequence[str], *, lang: str = "en", illustrative: bool = False,
+                 framed: bool = True, ax=None):
         cb = load_codebook()
         self.variables = list(variables)
         self.lang = lang
@@ -83,24 +87,41 @@ class CaseCardFigure:
                                        label=phrase("case_card", "fig_country", lang), zorder=3)
             self._case = ax.scatter([0] * n, ys, s=16, marker="o", color=INK,
                                     label=phrase("case_card", "fig_case", lang), zorder=4)
-            ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, frameon=False, fontsize=6.5,
-                      handletextpad=0.2, columnspacing=0.8, borderaxespad=0.2)
-            if own:
-                notes = [text("source", lang, source=text("source_cases", lang))]
-                if illustrative:
-                    notes.append(text("illustrative", lang))
+            self.ax = ax
+            self._legend(merged=False)
+            if own and framed:
                 decorate(fig, title=phrase("case_card", "fig_title", lang),
-                         subtitle=phrase("case_card", "fig_subtitle", lang), notes=notes, lang=lang)
-        self.fig, self.ax = fig, ax
+                         subtitle=phrase("case_card", "fig_subtitle", lang),
+                         notes=card_notes(lang=lang, illustrative=illustrative), lang=lang)
+        self.fig = fig
+
+    def _legend(self, *, merged: bool):
+        """The legend above the plot; `merged`: one median for country and programme (the same cases)."""
+        lang = self.lang
+        if merged:
+            handles = [self._country, self._case]
+            labels = [phrase("case_card", k, lang) for k in ("fig_country_programme", "fig_case")]
+        else:
+            handles = [self._programme, self._country, self._case]
+            labels = [phrase("case_card", k, lang) for k in ("fig_programme", "fig_country", "fig_case")]
+        with house_style(lang):
+            return self.ax.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3,
+                                  frameon=False, fontsize=6.5, handletextpad=0.2, columnspacing=0.8,
+                                  borderaxespad=0.2)
 
     def update(self, values: Sequence[float], country_medians: Sequence[float],
-               programme_medians: Sequence[float], *, country: str) -> "CaseCardFigure":
-        """Move the points to one case (values in the order of :attr:`variables`)."""
+               programme_medians: Sequence[float] | None, *, country: str) -> "CaseCardFigure":
+        """Move the points to one case (values in the order of :attr:`variables`); `programme_medians` None when
+        the programme's cases are the country's (one median, drawn and named once)."""
         ys = self._ys
         self._case.set_offsets(list(zip(values, ys)))
         self._country.set_offsets(list(zip(country_medians, ys)))
-        self._programme.set_offsets(list(zip(programme_medians, ys)))
+        merged = programme_medians is None
+        if not merged:
+            self._programme.set_offsets(list(zip(programme_medians, ys)))
+        self._programme.set_visible(not merged)
         self._set_country(self._country, country)
+        self._legend(merged=merged)
         return self
 
     @staticmethod
@@ -123,25 +144,27 @@ class CaseCardFigure:
 
     # -- many cards: the frame is drawn by matplotlib once per country, the points written directly ------------
 
-    def frame(self, country: str) -> str:
-        """The figure without its points (legend in `country`'s colours), SVG up to its closing tag."""
+    def frame(self, country: str, *, merged: bool = False) -> str:
+        """The figure without its points (legend in `country`'s colours; `merged`: one median for country and
+        programme), SVG up to its closing tag."""
         cache = self.__dict__.setdefault("_frames", {})
-        if country not in cache:
+        key = (country, merged)
+        if key not in cache:
             if not cache:  # lay the figure out once, then freeze it: points never move axes or labels
                 self.svg()
                 self.fig.set_layout_engine("none")
+            leg = self._legend(merged=merged)  # before the points hide: a legend copies its handles' visibility
+            self._set_country(leg.legend_handles[0 if merged else 1], country)
             for coll in (self._case, self._country, self._programme):
                 coll.set_visible(False)
-            leg = self.ax.get_legend()
-            self._set_country(leg.legend_handles[1], country)
             svg = self.svg()
             for coll in (self._case, self._country, self._programme):
                 coll.set_visible(True)
-            cache[country] = svg[: svg.rindex("</svg>")]
-        return cache[country]
+            cache[key] = svg[: svg.rindex("</svg>")]
+        return cache[key]
 
     def points_svg(self, values: Sequence[float], country_medians: Sequence[float],
-                   programme_medians: Sequence[float], *, country: str) -> str:
+                   programme_medians: Sequence[float] | None, *, country: str) -> str:
         """SVG elements for one case's points, at the positions matplotlib would draw them."""
         w_pt, h_pt = self.fig.get_figwidth() * 72, self.fig.get_figheight() * 72
         pos = self.ax.get_position()
@@ -156,7 +179,7 @@ class CaseCardFigure:
         color = COUNTRY_COLORS.get(country, NEUTRAL)
         square = COUNTRY_MARKERS.get(country, "o") == "s"
         out = ['<g id="krihs-case-points">']
-        for p, y in zip(programme_medians, self._ys):
+        for p, y in zip(programme_medians if programme_medians is not None else (), self._ys):
             if p == p:
                 cx, cy = xy(p, y)
                 r = 3.7  # s=28 pt^2 diamond: half-diagonal sqrt(28)/sqrt(2)
@@ -180,10 +203,25 @@ class CaseCardFigure:
         return "".join(out)
 
     def card_svg(self, values: Sequence[float], country_medians: Sequence[float],
-                 programme_medians: Sequence[float], *, country: str) -> str:
-        """One case's figure as SVG: the frame drawn once, the points written in (about 1 ms a card)."""
-        return (self.frame(country) + self.points_svg(values, country_medians, programme_medians, country=country)
-                + "</svg>\n")
+                 programme_medians: Sequence[float] | None, *, country: str) -> str:
+        """One case's figure as SVG: the frame drawn once, the points written in (about 1 ms a card);
+        `programme_medians` None when the programme's cases are the country's."""
+        return (self.frame(country, merged=programme_medians is None)
+                + self.points_svg(values, country_medians, programme_medians, country=country) + "</svg>\n")
+
+
+def card_notes(*, lang: str, illustrative: bool) -> list[str]:
+    """The lines under a card's figure: its source and, for sample data, the illustrative-data note.
+
+    Examples
+    --------
+    >>> card_notes(lang="en", illustrative=False)
+    ['Source: Case coding after the design of KRIHS Policy Brief 736, analysed with krihs-analysis']
+    """
+    notes = [text("source", lang, source=text("source_cases", lang))]
+    if illustrative:
+        notes.append(text("illustrative", lang))
+    return notes
 
 
 def case_card(profile: Any, *, country: str, lang: str = "en", illustrative: bool | None = None, ax=None):
@@ -230,8 +268,9 @@ def case_card(profile: Any, *, country: str, lang: str = "en", illustrative: boo
     rows = profile[profile["variable"].isin(ordinal_items(profile["variable"].tolist()))]
     fig = CaseCardFigure(rows["variable"].tolist(), lang=lang, illustrative=_illustrative(illustrative, profile),
                          ax=ax)
+    merged = bool(profile.attrs.get("programme_is_country", False))
     fig.update(rows["value"].astype(float).tolist(), rows["country_median"].astype(float).tolist(),
-               rows["programme_median"].astype(float).tolist(), country=country)
+               None if merged else rows["programme_median"].astype(float).tolist(), country=country)
     meta = getattr(fig.ax.figure, "_krihs", None)
     if ax is None and meta is not None and "case_id" in profile.columns:  # its own figure: the card page's words
         meta["alt"] = phrase("case_card", "fig_alt", lang, case_id=str(profile["case_id"].iloc[0]), n=len(rows))

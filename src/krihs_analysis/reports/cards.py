@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from ..wording import phrase, value_word
-from .index import CJK_FONT_CSS, LINE_BREAKING_CSS
+from .index import CJK_FONT_CSS, LINE_BREAKING_CSS, language_links
 
 CSS_NAME = "card.css"
 _META = ("country", "programme", "ministry", "municipality", "start_year", "support_years", "continued",
@@ -53,6 +53,8 @@ table { border-collapse: collapse; width: 100%; font-size: .85rem; }
 th, td { text-align: left; padding: .2rem .4rem; border-bottom: 1px solid #ddd; vertical-align: top; }
 td.n { text-align: right; white-space: nowrap; }
 .outcome { font-weight: 600; }
+.langs { font-size: .85rem; margin: 0 0 .3rem; } .langs a, .langs strong { margin-right: .6rem; }
+figcaption { margin-top: .2rem; }
 table.cards td:nth-child(-n+3) { white-space: nowrap; }
 @media print { body { margin: 0; max-width: none; } }
 """ + CJK_FONT_CSS + LINE_BREAKING_CSS
@@ -94,6 +96,8 @@ def card_data(cases, *, variables: Sequence[str] | None = None) -> list[dict[str
     by_programme = codes.groupby(programme.to_numpy()).median()
     n_country = country.value_counts()
     n_programme = programme.value_counts()
+    # a programme whose cases are all its country's cases (Japan's one programme): one median, said once
+    countries_of = country.groupby(programme.to_numpy()).agg(lambda c: set(c))
     illustrative = bool(is_illustrative(cases))
     meta = {c: cases[c].tolist() for c in _META if c in cases.columns}
     meta.update(_reader_names(cases))
@@ -107,6 +111,7 @@ def card_data(cases, *, variables: Sequence[str] | None = None) -> list[dict[str
             "country_median": {v: _num(by_country.at[ctry, v]) for v in names},
             "programme_median": {v: _num(by_programme.at[prog, v]) for v in names},
             "n_country": int(n_country[ctry]), "n_programme": int(n_programme[prog]),
+            "programme_is_country": countries_of[prog] == {ctry} and int(n_programme[prog]) == int(n_country[ctry]),
             "meta": {c: _plain(vals[i]) for c, vals in meta.items()},
             "illustrative": illustrative,
             "qca": {"role": roles.get(cid), "model": model},
@@ -223,6 +228,7 @@ def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
     """The card's HTML body: heading, the case in one sentence, its outcome in words, the figure, the codes."""
     from .._format import fmt_column, fmt_median, fmt_num
     from ..codebook import load_codebook
+    from ..figures.cards import card_notes  # words only: matplotlib stays unloaded
 
     cb = load_codebook()
     e = html.escape
@@ -259,11 +265,18 @@ def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
     parts.append(f'<h2>{e(phrase("case_card", "outcome_heading", lang))}</h2><p class="outcome">{e(outcome)}</p>')
     parts.append(f'<h2>{e(phrase("case_card", "codes_heading", lang))}</h2>')
     if svg:
+        # The figure's title, subtitle and notes are the page's text (the heading above, this caption): drawn into
+        # the figure, its title came out larger than the page's own heading
         alt = phrase("case_card", "fig_alt", lang, case_id=card["case_id"],
                      n=sum(1 for v in card["variables"] if cb[v].type == "ordinal"))
-        parts.append(f'<figure role="img" aria-label="{e(alt)}">{svg}</figure>')
-    head = [phrase("case_card", k, lang, country=country_name) for k in
-            ("col_variable", "col_code", "col_level", "col_country", "col_programme")]
+        caption = "<br>".join(e(n) for n in card_notes(lang=lang, illustrative=bool(card.get("illustrative"))))
+        parts.append(f'<p class="note">{e(phrase("case_card", "fig_subtitle", lang))}</p>'
+                     f'<figure><div role="img" aria-label="{e(alt)}">{svg}</div>'
+                     f'<figcaption class="note">{caption}</figcaption></figure>')
+    merged = bool(card.get("programme_is_country"))
+    cols = ("col_variable", "col_code", "col_level") + (
+        ("col_country_programme",) if merged else ("col_country", "col_programme"))
+    head = [phrase("case_card", k, lang, country=country_name) for k in cols]
     # Alignment inline as well as in the stylesheet: JupyterLab drops the <style> of an output it does not trust (a
     # committed notebook, until the user runs it), and its own CSS right-aligns every cell.
     left, right = ' style="text-align: left"', ' class="n" style="text-align: right"'
@@ -277,14 +290,17 @@ def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
             # No support to outlive: the card said "Yes: activity continued" under a lede saying there was none
             # (the cards' index shows a dash); the medians of such cases say nothing either
             rows.append(f"<tr><td{left}>{e(cb[v].label(lang))}</td><td{right}>–</td>"
-                        f"<td{left}>{e(phrase('case_card', 'continued_na', lang))}</td><td{right}>–</td>"
-                        f"<td{right}>–</td></tr>")
+                        f"<td{left}>{e(phrase('case_card', 'continued_na', lang))}</td>"
+                        + f"<td{right}>–</td>" * (len(cols) - 3) + "</tr>")
             continue
+        shown = ("country_median",) if merged else ("country_median", "programme_median")
         rows.append(f"<tr><td{left}>{e(cb[v].label(lang))}</td><td{right}>{fmt_median(code)}</td>"
-                    f"<td{left}>{e(_level(v, code, lang))}</td><td{right}>{medians['country_median'][i]}</td>"
-                    f"<td{right}>{medians['programme_median'][i]}</td></tr>")
+                    f"<td{left}>{e(_level(v, code, lang))}</td>"
+                    + "".join(f"<td{right}>{medians[k][i]}</td>" for k in shown) + "</tr>")
     parts.append("<table>" + "".join(rows) + "</table>")
-    parts.append(f'<p class="note">{e(phrase("case_card", "medians_note", lang, n_country=card["n_country"], n_programme=card["n_programme"]))}</p>')
+    note = phrase("case_card", "medians_note_same" if merged else "medians_note", lang, country=country_name,
+                  n_country=card["n_country"], n_programme=card["n_programme"])
+    parts.append(f'<p class="note">{e(note)}</p>')
     parts.append(f'<h2>{e(phrase("case_card", "qca_heading", lang))}</h2><p class="qca">{e(qca_sentence(card, lang=lang))}</p>')
     return "\n".join(parts)
 
@@ -306,11 +322,15 @@ def qca_sentence(card: Mapping[str, Any], *, lang: str) -> str:
                   role=phrase("case_card", f"qca_{qca['role']}", lang))
 
 
-def card_page(card: Mapping[str, Any], *, lang: str, svg: str | None, css_href: str, back_href: str | None) -> str:
-    """A complete card page linking the shared stylesheet."""
+def card_page(card: Mapping[str, Any], *, lang: str, svg: str | None, css_href: str, back_href: str | None,
+              languages: Mapping[str, str] | None = None) -> str:
+    """A complete card page linking the shared stylesheet (and, given `languages` as ``{lang: href}``, the same
+    card in the other languages)."""
     e = html.escape
     back = (f'<p class="note"><a href="{e(back_href)}">{e(phrase("case_card", "back", lang))}</a></p>'
             if back_href else "")
+    if languages:
+        back = language_links(lang, languages) + back
     return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<title>{e(phrase("case_card", "title", lang, case_id=card["case_id"]))}</title>'
@@ -385,13 +405,18 @@ def render_shard(task: Mapping[str, Any]) -> dict[str, Any]:
             items = ordinal_items(card["variables"])
             key = (lang, tuple(items), card["illustrative"])
             if key not in _FIGURES:
-                _FIGURES[key] = CaseCardFigure(items, lang=lang, illustrative=card["illustrative"])
+                _FIGURES[key] = CaseCardFigure(items, lang=lang, illustrative=card["illustrative"], framed=False)
             fig = _FIGURES[key]
             svg = fig.card_svg([_nan(card["codes"][v]) for v in items],
                                [_nan(card["country_median"][v]) for v in items],
+                               None if card.get("programme_is_country") else
                                [_nan(card["programme_median"][v]) for v in items],
                                country=str(card["meta"].get("country")))
-            page = card_page(card, lang=lang, svg=svg, css_href=f"../../{CSS_NAME}", back_href="../index.html")
+            # the same card in the other languages: same shard, same file name but the output's
+            name = safe_id(card["case_id"])
+            links = {lg: f"../../{out}/{task['shard']}/{out}_{name}.html" for lg, out in task.get("languages", ())}
+            page = card_page(card, lang=lang, svg=svg, css_href=f"../../{CSS_NAME}", back_href="../index.html",
+                             languages=links)
             path = write_atomic(folder / f"{output}_{safe_id(card['case_id'])}.html", page)
             record["outputs"].append(rel(path, run_dir))
         record["status"] = "ok"
@@ -439,7 +464,7 @@ def _roles_legend(roles: set[str], lang: str) -> str:
 
 
 def write_index(run_dir: Path, output: str, cards: Sequence[Mapping[str, Any]], *, lang: str,
-                shard_size: int) -> Path:
+                shard_size: int, languages: Sequence[Sequence[str]] = ()) -> Path:
     """``cards/<output>/index.html``: every card of the run in a table (where each case is, how it fared, its role
     in the standard QCA), linked, with the illustrative notice when the cases are the sample and a way back to the
     run's front page (the shared stylesheet is beside it)."""
@@ -459,6 +484,7 @@ def write_index(run_dir: Path, output: str, cards: Sequence[Mapping[str, Any]], 
     page = (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{e(title)}</title>'
             f'<link rel="stylesheet" href="../{CSS_NAME}"></head>\n<body>'
+            f'{language_links(lang, {lg: f"../{out}/index.html" for lg, out in languages}) if languages else ""}'
             f'<p class="note"><a href="../../{front}">{e(phrase("case_card", "to_run", lang))}</a></p>{banner}'
             f'<h1>{e(title)}</h1>\n<table class="cards"><tr>{"".join(f"<th>{e(h)}</th>" for h in head)}</tr>'
             f'{"".join(rows)}</table>\n<p class="note">{e(legend)}</p>'

@@ -73,6 +73,9 @@ class RunSpec:
     kind: str = "papermill"
     cases: tuple[str, ...] = ()
     shard_size: int = 250
+    #: a cards run's pages in every language of the run set, as ``(lang, output)`` pairs (this run included, in
+    #: config order): the cards runs of one entry on the same cases, so each page can link its translations
+    languages: tuple[tuple[str, str], ...] = ()
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "entry": self.entry, "notebook": str(self.notebook), "kind": self.kind,
@@ -347,6 +350,31 @@ def read_sheet(data_path: Any):
     from ..data import read_cases  # pandas: only when a sheet is needed
 
     return read_cases(data_path if data_path else None)
+
+
+def _link_card_languages(specs: list[RunSpec]) -> list[RunSpec]:
+    """Give each cards run the outputs of the same cards in the run set's other languages.
+
+    Runs are the same cards when they come from one config entry with the same cases, shard size and parameters
+    but ``lang``: their pages then sit at the same place in each output's folder. A run alone in its language
+    group gets none (its pages show no language links).
+    """
+    import dataclasses
+    import json
+
+    groups: dict[str, list[int]] = {}
+    for i, s in enumerate(specs):
+        if s.kind == "cards" and "lang" in s.parameters:
+            rest = {k: v for k, v in s.parameters.items() if k != "lang"}
+            key = json.dumps([s.entry, list(s.cases), s.shard_size, rest], sort_keys=True, default=str)
+            groups.setdefault(key, []).append(i)
+    out = list(specs)
+    for members in groups.values():
+        pairs = tuple((str(specs[i].parameters["lang"]), specs[i].output) for i in members)
+        if len({lang for lang, _ in pairs}) == len(pairs) > 1:
+            for i in members:
+                out[i] = dataclasses.replace(specs[i], languages=pairs)
+    return out
 
 
 def _frame_key(data_path: Any) -> str:
@@ -666,6 +694,7 @@ def load_config(path: str | Path | None = None, *, text: str | None = None, base
                                      cases=fan_cases if render == "cards" else (), shard_size=shard_size))
                 kernels.add(kernel)
 
+    specs = _link_card_languages(specs)
     names: dict[str, str] = {}
     outputs: dict[str, str] = {}
     for s in specs:

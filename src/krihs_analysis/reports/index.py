@@ -147,11 +147,24 @@ def _page_name(lang: str) -> str:
     return "index.html" if lang == "en" else f"index.{lang}.html"
 
 
+def language_links(lang: str, hrefs: Mapping[str, str]) -> str:
+    """The line that switches a page to its translations: every language of `hrefs` named in itself (as
+    switchers do), this page's in bold, the others linked.
+
+    Examples
+    --------
+    >>> language_links("ko", {"en": "a.html", "ko": "b.html"})
+    '<p class="langs">언어: <a href="a.html" hreflang="en" lang="en">English</a> <strong lang="ko">한국어</strong></p>'
+    """
+    name = lambda x: _e(phrase("reports", "autonym", x))  # noqa: E731
+    links = [f'<a href="{_e(href)}" hreflang="{x}" lang="{x}">{name(x)}</a>' if x != lang
+             else f'<strong lang="{x}">{name(x)}</strong>' for x, href in hrefs.items()]
+    line = phrase("common", "label_value", lang, label=_e(phrase("reports", "languages", lang)), value=" ".join(links))
+    return f'<p class="langs">{line}</p>'
+
+
 def _langs_bar(lang: str) -> str:
-    name = lambda x: _e(phrase("reports", "autonym", x))  # noqa: E731  # each in its own language, as switchers do
-    links = [f'<a href="{_page_name(x)}" hreflang="{x}" lang="{x}">{name(x)}</a>' if x != lang
-             else f'<strong lang="{x}">{name(x)}</strong>' for x in LANGS]
-    return f'<p class="langs">{_e(phrase("reports", "languages", lang))}: {" ".join(links)}</p>'
+    return language_links(lang, {x: _page_name(x) for x in LANGS})
 
 
 def _page(lang: str, title: str, body: str) -> str:

@@ -108,6 +108,8 @@ class Keys:
             "notebook": sha256_file(spec.notebook), "kind": spec.kind, "output": spec.output,
             "parameters": spec.parameters, "kernel": spec.kernel, "export": spec.export,
             "takes_out_dir": spec.takes_out_dir, "cases": list(spec.cases), "shard_size": spec.shard_size,
+            # a card page links its translations: a language added to the set is a change to every page
+            "languages": [list(p) for p in spec.languages],
             "data": self.file(data) if "data_path" in spec.parameters else None,
             "raw": self.raw, "source": self.source, "environment": self.environment,
         }

@@ -142,7 +142,8 @@ def _task(spec: RunSpec, run_dir: Path) -> dict[str, Any]:
     return {"name": spec.name, "entry": spec.entry, "notebook": str(spec.notebook), "output": spec.output,
             "parameters": spec.parameters, "kernel": spec.kernel, "timeout": spec.timeout,
             "start_timeout": spec.start_timeout, "retries": spec.retries, "export": spec.export,
-            "takes_out_dir": spec.takes_out_dir, "run_dir": str(run_dir), "kind": spec.kind}
+            "takes_out_dir": spec.takes_out_dir, "run_dir": str(run_dir), "kind": spec.kind,
+            "languages": [list(p) for p in spec.languages]}
 
 
 def _execute_all(tasks: list[dict[str, Any]], *, jobs: int, scheduler: str | None, progress: bool
@@ -537,7 +538,7 @@ def _run_locked(cfg: ReportConfig, specs: list[RunSpec], *, root: Path, partial:
     for name, (s, chosen) in card_specs.items():
         rec = _merge_cards(s, shard_recs.get(name, []))
         index = cards_mod.write_index(partial, s.output, chosen, lang=s.parameters.get("lang", "en"),
-                                      shard_size=s.shard_size)
+                                      shard_size=s.shard_size, languages=s.languages)
         rec["outputs"] = [rel(index, partial), f"cards/{cards_mod.CSS_NAME}", *rec["outputs"]]
         results.append(rec)
     shutil.rmtree(partial / ".attempts", ignore_errors=True)
