@@ -230,6 +230,30 @@ def test_case_codes_come_from_a_case_sheet():
     assert fig._krihs["cases"] == ["342149", "322091", "063827", "432105", "262137"]
 
 
+def test_the_notes_say_which_cases_the_marked_municipalities_are():
+    # "All 5 case municipalities" over a sheet of 12 Japanese cases: the figure did not say that the five are the
+    # municipalities of 9 cases (several share one) and that the other 3 have no code. Counted from the CSV itself.
+    import csv
+
+    with open(paths.SAMPLE_CASES, encoding="utf-8", newline="") as fh:
+        jp = [r for r in csv.DictReader(fh) if r["country"] == "JP"]
+    coded = [r for r in jp if r["municipality_code"].strip()]
+    munis = {r["municipality_code"] for r in coded}
+    assert (len(jp), len(coded), len(munis)) == (12, 9, 5)  # what the sample is; the note must follow it
+    for lang in LANGS:
+        notes = st.frame_texts(fiscal_context(cases=read_cases(), lang=lang))["notes"]
+        assert notes[0] == phrase("fig_fiscal", "note_cases_some", lang, n_with=len(coded), n_jp=len(jp),
+                                  n_without=len(jp) - len(coded), n_muni=len(munis))
+    only_coded = read_cases()
+    only_coded = only_coded[(only_coded["municipality_code"].fillna("").str.strip() != "")
+                            | (only_coded["country"] == "KR")]
+    notes = st.frame_texts(fiscal_context(cases=only_coded, lang="en"))["notes"]
+    assert notes[0] == "Case municipalities: those of the sheet's 9 Japanese cases (5 municipalities)."
+    # a list of codes is the municipalities themselves: nothing to add
+    notes = st.frame_texts(fiscal_context(cases=sorted(munis), lang="en"))["notes"]
+    assert not any(n.startswith("Case municipalities") for n in notes)
+
+
 def test_the_headline_counts_the_cases_below_the_median():
     # 札幌市 0.72 and 安芸高田市 0.32 against the FY2021 median 0.45: one of two below.
     fig = fiscal_context(cases=["011002", "342149"], lang="en")

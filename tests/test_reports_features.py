@@ -877,7 +877,8 @@ def test_the_front_page_names_each_run_by_its_notebook_title_and_language_and_ea
     order = re.findall(r'<code class="slug">([^<]+)</code>', (tmp_path / "index.html").read_text(encoding="utf-8"))
     assert order == ["policy-brief-en", "case-card-en"]
     bar = re.search(r'<p class="langs">(.*?)</p>', page).group(1)
-    assert re.sub(r"<[^>]+>", "", bar).split() == ["言語:", "English", "한국어", "日本語"]
+    # the label's colon in the page's punctuation (it read "言語: ")
+    assert re.sub(r"<[^>]+>", "", bar).split() == ["言語：English", "한국어", "日本語"]
 
 
 def test_japanese_table_headers_on_a_runs_pages_break_between_phrases(tmp_path):

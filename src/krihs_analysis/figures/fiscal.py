@@ -70,6 +70,18 @@ def _case_codes(cases: pd.DataFrame | Sequence[str] | None) -> list[str]:
     return list(dict.fromkeys(_code(c) for c in codes))
 
 
+def _case_coverage(cases: Any) -> tuple[int, int] | None:
+    """For a case sheet: how many of its Japanese cases have a municipality code, and how many Japanese cases it
+    has (None for a list of codes: nothing to count). The figure marks municipalities, several cases can share
+    one, and a case without a code is not in it; the note says so (five municipalities were nine of twelve cases)."""
+    if not isinstance(cases, pd.DataFrame):
+        return None
+    jp = cases if "country" not in cases else cases[cases["country"].astype(str) == "JP"]
+    raw = jp["municipality_code"]
+    has = raw.notna() & ~raw.astype(str).str.strip().isin(["", "nan"])
+    return int(has.sum()), len(jp)
+
+
 def _code(code: str | int) -> str:
     """A municipality code as MIC writes it: text of six digits (a number gets back the zeros it lost in front)."""
     if isinstance(code, str):
@@ -338,6 +350,11 @@ def fiscal_context(
         subtitle = _w("subtitle", lang, **fields)
         notes = [_w("note_type", lang, n0=int(summary.at[y0, "n"]), n1=int(summary.at[year, "n"]), year=year),
                  text("source", lang, source=_w("source", lang, y0=y0, y1=y1))]
+        coverage = _case_coverage(cases)
+        if coverage is not None and codes and (coverage[0] != len(codes) or coverage[0] < coverage[1]):
+            n_with, n_jp = coverage
+            key = "note_cases_all" if n_with == n_jp else "note_cases_some"
+            notes.insert(0, _w(key, lang, n_with=n_with, n_jp=n_jp, n_without=n_jp - n_with, n_muni=len(codes)))
         st.decorate(fig, title=headline, subtitle=subtitle, notes=notes, lang=lang)
         fig._krihs.update(name="fiscal_context", alt=st.sentence([_w("alt", lang), headline, subtitle], lang),
                           national_median=median, cases=codes)
