@@ -243,12 +243,13 @@ def test_the_notes_say_which_cases_the_marked_municipalities_are():
     for lang in LANGS:
         notes = st.frame_texts(fiscal_context(cases=read_cases(), lang=lang))["notes"]
         assert notes[0] == phrase("fig_fiscal", "note_cases_some", lang, n_with=len(coded), n_jp=len(jp),
-                                  n_without=len(jp) - len(coded), n_muni=len(munis))
+                                  n_muni=len(munis))
     only_coded = read_cases()
     only_coded = only_coded[(only_coded["municipality_code"].fillna("").str.strip() != "")
                             | (only_coded["country"] == "KR")]
     notes = st.frame_texts(fiscal_context(cases=only_coded, lang="en"))["notes"]
-    assert notes[0] == "Case municipalities: those of the sheet's 9 Japanese cases (5 municipalities)."
+    assert notes[0] == ("Case municipalities: those of all the sheet's Japanese cases (cases: 9; "
+                        "municipalities: 5).")
     # a list of codes is the municipalities themselves: nothing to add
     notes = st.frame_texts(fiscal_context(cases=sorted(munis), lang="en"))["notes"]
     assert not any(n.startswith("Case municipalities") for n in notes)

@@ -443,6 +443,17 @@ def test_only_the_same_cards_in_another_language_are_linked_and_a_new_language_i
 
     alone = dataclasses.replace(by["card-en"], languages=())
     assert keys.run_key(alone) != keys.run_key(by["card-en"])  # an earlier run's pages lack the new link
+    # --only one language: its pages must not link the languages this run folder will not have (they linked
+    # ../../card_ko/… that did not exist); two of three keep each other
+    assert [s.languages for s in reports.plan_runs(plan, only="card-en")] == [()]
+    both = reports.plan_runs(plan, only=["card-en", "card-ko"])
+    assert [s.languages for s in both] == [(("en", "card_en"), ("ko", "card_ko"))] * 2
+    three = cfg(nbdir, """\
+        runs:
+          - {name: card, notebook: card.ipynb, for_each: case_id, render: cards, matrix: {lang: [en, ko, ja]}}
+        """, "langs3.yaml")
+    two = reports.plan_runs(reports.load_config(three, data=nbdir / "five.csv"), only=["card-en", "card-ja"])
+    assert [s.languages for s in two] == [(("en", "card_en"), ("ja", "card_ja"))] * 2
 
 
 def test_a_japanese_card_gives_one_median_for_its_country_and_its_one_programme():
@@ -482,8 +493,15 @@ def test_a_japanese_card_gives_one_median_for_its_country_and_its_one_programme(
     assert "Programme median" in both and "Country and programme median" not in both
     ax = case_card(case_profile(cases, "JP-04"), country="JP", lang="en")
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Country and programme median", "This case"]
-    assert not fig.ax.figure is ax.figure and all(h.get_visible() for h in ax.get_legend().legend_handles)
+    assert all(h.get_visible() for h in ax.get_legend().legend_handles)
     close_figure(ax.figure)
+    close_figure(fig.fig)
+    # one median only where the programme's cases ARE the country's, not where the counts merely agree: KR-P1
+    # given a Japanese case has 2 cases, as Korea here has, across two countries
+    mixed = cases[cases["case_id"].isin(["KR-P1-A", "KR-P2-A", "JP-01"])].copy()
+    mixed.loc[mixed["case_id"] == "JP-01", "programme"] = "KR-P1"
+    assert not any(c["programme_is_country"] for c in card_data(mixed))
+    assert case_profile(mixed, "KR-P1-A").attrs["programme_is_country"] is False
 
 
 def test_a_card_pages_figure_leaves_its_title_and_notes_to_the_page(card_run):

@@ -51,7 +51,7 @@ class CaseCardFigure:
     lang
         ``en``, ``ko`` or ``ja``.
     illustrative
-        Add the illustrative-data note.
+        Add the illustrative-data note (a framed figure of its own; else the page's caption says it).
     framed
         Draw the title, subtitle and notes into the figure (its own figure only). False for a card page, whose
         heading and caption (:func:`card_notes`) say them in the page's text.
@@ -231,7 +231,8 @@ def case_card(profile: Any, *, country: str, lang: str = "en", illustrative: boo
     ----------
     profile
         The tidy table of :func:`krihs_analysis.compare.case_profile` (``variable, value, country_median,
-        programme_median``); only its ordinal variables are drawn.
+        programme_median``); only its ordinal variables are drawn. Where its ``attrs['programme_is_country']``
+        says the programme's cases are the country's, one median is drawn and named for both.
     country
         The case's country code (``KR`` or ``JP``): the colour and marker of the country median.
     lang

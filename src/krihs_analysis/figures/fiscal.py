@@ -354,7 +354,7 @@ def fiscal_context(
         if coverage is not None and codes and (coverage[0] != len(codes) or coverage[0] < coverage[1]):
             n_with, n_jp = coverage
             key = "note_cases_all" if n_with == n_jp else "note_cases_some"
-            notes.insert(0, _w(key, lang, n_with=n_with, n_jp=n_jp, n_without=n_jp - n_with, n_muni=len(codes)))
+            notes.insert(0, _w(key, lang, n_with=n_with, n_jp=n_jp, n_muni=len(codes)))
         st.decorate(fig, title=headline, subtitle=subtitle, notes=notes, lang=lang)
         fig._krihs.update(name="fiscal_context", alt=st.sentence([_w("alt", lang), headline, subtitle], lang),
                           national_median=median, cases=codes)

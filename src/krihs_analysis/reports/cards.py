@@ -2,8 +2,10 @@
 
 The run set reads and validates the sheet once (while planning), computes every case's codes and its country's
 and programme's medians in one pass (:func:`card_data`), and hands shards of plain records to worker processes.
-Each worker draws the card figure's frame once per language and country (:class:`~krihs_analysis.figures.
-case_card.CaseCardFigure`) and writes the points of each case into it, so a card costs milliseconds.
+Each worker draws the card figure's frame once per language, country and legend (:class:`~krihs_analysis.figures.
+cards.CaseCardFigure`; one median where a country's cases are all of one programme, as Japan's are) and writes
+the points of each case into it, so a card costs milliseconds. A card's page links the same card in the run's other
+languages (the cards runs of one config entry on the same cases: ``RunSpec.languages``), as its index links theirs.
 
 Layout in a run folder::
 
@@ -267,8 +269,8 @@ def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
     if svg:
         # The figure's title, subtitle and notes are the page's text (the heading above, this caption): drawn into
         # the figure, its title came out larger than the page's own heading
-        alt = phrase("case_card", "fig_alt", lang, case_id=card["case_id"],
-                     n=sum(1 for v in card["variables"] if cb[v].type == "ordinal"))
+        alt = phrase("case_card", "fig_alt_same" if card.get("programme_is_country") else "fig_alt", lang,
+                     case_id=card["case_id"], n=sum(1 for v in card["variables"] if cb[v].type == "ordinal"))
         caption = "<br>".join(e(n) for n in card_notes(lang=lang, illustrative=bool(card.get("illustrative"))))
         parts.append(f'<p class="note">{e(phrase("case_card", "fig_subtitle", lang))}</p>'
                      f'<figure><div role="img" aria-label="{e(alt)}">{svg}</div>'
@@ -467,7 +469,9 @@ def write_index(run_dir: Path, output: str, cards: Sequence[Mapping[str, Any]], 
                 shard_size: int, languages: Sequence[Sequence[str]] = ()) -> Path:
     """``cards/<output>/index.html``: every card of the run in a table (where each case is, how it fared, its role
     in the standard QCA), linked, with the illustrative notice when the cases are the sample and a way back to the
-    run's front page (the shared stylesheet is beside it)."""
+    run's front page (the shared stylesheet is beside it). `languages`, ``(lang, output)`` pairs of the same cards
+    in this run (:attr:`RunSpec.languages <krihs_analysis.reports.config.RunSpec.languages>`), adds a line linking
+    their indexes."""
     from .._io import write_atomic
     from ..codebook import load_codebook
 

@@ -847,4 +847,17 @@ def plan_runs(config: ReportConfig, *, only: Sequence[str] | None = None) -> lis
                            f"<entry>-<value>..., shell patterns allowed)" for p in unmatched], config.path,
                           heading=f"nothing to run in {config.path}" if config.path else "nothing to run")
     seen: set[str] = set()
-    return [s for s in chosen if not (s.name in seen or seen.add(s.name))]
+    return _languages_within([s for s in chosen if not (s.name in seen or seen.add(s.name))])
+
+
+def _languages_within(specs: list[RunSpec]) -> list[RunSpec]:
+    """Cut each cards run's translations down to the runs selected with it: a page of ``--only case-card-en``
+    must not link the Korean and Japanese pages that this run folder will not have."""
+    import dataclasses
+
+    outputs = {s.output for s in specs}
+    out = []
+    for s in specs:
+        kept = tuple(p for p in s.languages if p[1] in outputs)
+        out.append(s if kept == s.languages else dataclasses.replace(s, languages=kept if len(kept) > 1 else ()))
+    return out
