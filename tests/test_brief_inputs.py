@@ -339,11 +339,11 @@ def test_the_survey_table_gives_every_fiscal_year_alike_in_the_readers_language(
     assert len(years) == len(read_context("rmo_survey")) and all(re.fullmatch(pattern, y) for y in years), years
 
 
-@pytest.mark.parametrize("lang, note", [("en", "FY2017 and FY2020: no figure in these sources."),
-                                         ("ko", "2017년도, 2020년도: 이 출처에 수치 없음."),
-                                         ("ja", "2017年度、2020年度：この出典に数値なし。")])
+@pytest.mark.parametrize("lang, note", [("en", "FY2020: no figure in these sources."),
+                                         ("ko", "2020년도: 이 출처에 수치 없음."),
+                                         ("ja", "2020年度：この出典に数値なし。")])
 def test_the_survey_table_says_which_years_its_sources_skip(monkeypatch, lang, note):
-    # A reader saw 2016, 2018, 2019, 2021, 2022 and wondered where 2017 and 2020 went
+    # A reader saw 2016, 2018, 2019, 2021, 2022 and wondered where 2017 and 2020 went (FY2017 is now carried)
     from krihs_analysis.brief import document
     from krihs_analysis.data import read_context
 
@@ -352,7 +352,7 @@ def test_the_survey_table_says_which_years_its_sources_skip(monkeypatch, lang, n
     whole = survey[survey["survey_year"].astype(int) >= 2021]  # 2021 and 2022: nothing skipped
     monkeypatch.setattr(document, "read_context", lambda name: whole if name == "rmo_survey" else read_context(name))
     assert "<div class=\"srcnote\">" + note not in document.context_box(lang=lang, fiscal_figure="<figure></figure>")
-    assert "2017" not in document.context_box(lang=lang, fiscal_figure="<figure></figure>")
+    assert "2020" not in document.context_box(lang=lang, fiscal_figure="<figure></figure>")
 
 
 def test_the_brief_and_the_card_read_right_where_jupyterlab_drops_their_stylesheet():

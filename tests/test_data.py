@@ -402,11 +402,15 @@ def test_the_template_writes_the_labels_of_codebook_1_2_0(tmp_path, lang, no, ol
 
 
 def test_context_mic_survey_carries_the_published_figures_and_source():
-    # Source: MIC survey of regional management organisations (shared/reference/context-facts.md).
+    # Source: MIC survey of regional management organisations (shared/reference/context-facts.md); FY2017 as the
+    # press reported it: 4,177 (通信文化新報 No. 6941) and 711 - 36 = 675 municipalities (日本農業新聞: FY2018's 711,
+    # "36 more than FY2017")
     rmo = read_context("rmo_survey")
     assert rmo[["survey_year", "organisations", "municipalities"]].values.tolist() == [
-        [2016, 3071, 609], [2018, 4787, 711], [2019, 5236, 742], [2021, 6064, 814], [2022, 7207, 853],
+        [2016, 3071, 609], [2017, 4177, 675], [2018, 4787, 711], [2019, 5236, 742], [2021, 6064, 814],
+        [2022, 7207, 853],
     ]
+    assert 4787 - 610 == 4177 and 711 - 36 == 675  # the FY2018 report's increases over FY2017 agree
     assert rmo["source"].str.contains("Internal Affairs and Communications").all()
     assert set(rmo.attrs["source"]) == {"en", "ko", "ja"}
 

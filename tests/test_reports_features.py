@@ -666,46 +666,63 @@ def test_the_environment_key_does_not_depend_on_how_python_was_named(tmp_path):
     # no period of national support: nothing "after the support ended" (was "supported for 0 years" and then
     # "Activity continued after the support ended" on every Japanese card)
     ("JP-05", "en", "without a period of national programme support.", "Activity continues; 35% of the budget"),
-    ("JP-10", "ko", "국가 사업 지원 기간 없음.", "활동이 중단되었다; 예산의 0%"),
-    ("JP-05", "ja", "国の事業による支援期間なし。", "活動は継続している；予算の35%"),
-    # years after support blank in the sheet: the clause is left out (was "– years after support")
-    ("KR-P2-A", "en", "supported for 4 years.", "did not continue after the support ended; 0% of the budget"),
-    ("KR-P2-A", "ko", "4년간 지원.", "지원 종료 후 활동이 계속되지 않았다; 예산의 0%"),
+    ("JP-10", "ko", "국가 사업 지원 기간 없음.", "활동이 중단되었다."),
+    ("JP-05", "ja", "国の事業による支援期間なし。", "活動は継続している。予算の35%"),
+    # a stopped activity: no share of self-funding ("did not continue …; 0% of the budget self-funded")
+    ("KR-P2-A", "en", "supported for 4 years.", "Activity did not continue after the support ended."),
+    ("KR-P2-A", "ko", "4년간 지원.", "지원 종료 후 활동이 계속되지 않았다."),
     # both known: the full sentence
-    ("KR-P1-A", "en", "supported for 5 years.", "continued after the support ended; 2 years after support, 8%"),
+    ("KR-P1-A", "en", "supported for 5 years.", "continued after the support ended; 2 years on, 8% of the budget"),
 ])
 def test_a_case_card_says_only_what_the_sheet_records_about_support(case_id, lang, lede, outcome):
     import re
 
+    from krihs_analysis.codebook import load_codebook
     from krihs_analysis.data import read_cases
     from krihs_analysis.reports.cards import card_view
+    from krihs_analysis.wording import phrase
 
-    from krihs_analysis.codebook import load_codebook
-
-    html = card_view(read_cases(), case_id, lang=lang)._repr_html_()
+    cases = read_cases()
+    html = card_view(cases, case_id, lang=lang)._repr_html_()
     got_lede = re.search(r'<p class="lede">(.*?)</p>', html).group(1)
     got_outcome = re.search(r'<p class="outcome">(.*?)</p>', html).group(1)
     assert got_lede.endswith(lede) and outcome in got_outcome
     assert "–" not in got_outcome and "0 years" not in got_lede and "0년간" not in got_lede
+    code = int(cases.set_index("case_id").at[case_id, "continued"])
+    assert ("%" in got_outcome) == (code == 1)
     # the outcome by its codebook name, the level's words after its name ("Sustainability: Fragile: residual
     # activity" read as two labels)
     cb = load_codebook()
     assert got_outcome.startswith(cb["sustainability"].label(lang))
     assert got_outcome.count(":") + got_outcome.count("：") == 1
-    # and the codes table agrees with the lede: without a period of support, nothing "continued" after it (the
-    # table said "Yes: activity continued" under "without a period of national programme support")
+    # the codes table gives the code the brief counts ("continues in 11 of 12 Japanese cases"; the card had a dash),
+    # in words that claim no support the case never had
     row = re.search(rf"<td[^>]*>{re.escape(cb['continued'].label(lang))}</td>(.*?)</tr>", html).group(1)
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
+    assert cells[0] == str(code)
     if case_id.startswith("JP"):
-        assert cells[0] == "–" and cells[2:] == ["–"]  # one median column: Japan's cases are its one programme's
+        key = "continued_unsupported_yes" if code == 1 else "continued_unsupported_no"
+        assert cells[1] == phrase("case_card", key, lang) and len(cells) == 3  # one median column for Japan
     else:
-        assert cells[0] in ("0", "1") and cells[1] != phrase_na(lang)
+        assert cells[1] == cb["continued"].level_label(code, lang) and len(cells) == 4
 
 
-def phrase_na(lang):
+def test_the_cards_index_counts_continued_activity_as_the_brief_does(tmp_path):
+    import re
+
+    from krihs_analysis.brief.compose import case_summary
+    from krihs_analysis.data import read_cases
+    from krihs_analysis.reports.cards import card_data, write_index
     from krihs_analysis.wording import phrase
 
-    return phrase("case_card", "continued_na", lang)
+    cases = read_cases()
+    page = write_index(tmp_path, "cards_en", card_data(cases), lang="en", shard_size=250).read_text(encoding="utf-8")
+    rows = re.findall(r"<tr><td><a [^>]*>([^<]+)</a></td>(.*?)</tr>", page)
+    continued = {cid: re.findall(r"<td>([^<]*)</td>", rest)[4] for cid, rest in rows}
+    summary = case_summary(cases)
+    yes_jp = phrase("case_card", "index_unsupported", "en", answer="Yes")
+    assert sum(v == yes_jp for k, v in continued.items() if k.startswith("JP")) == summary["n_continued_jp"] == 11
+    assert sum(v == "Yes" for k, v in continued.items() if k.startswith("KR")) == summary["n_continued_kr"]
 
 
 def test_a_case_card_names_the_cases_role_in_the_standard_qca_by_the_definitions_of_the_roles():
@@ -979,7 +996,7 @@ def test_the_cards_index_says_where_each_case_is_and_how_it_fared_and_leads_back
     first = re.split(r"</td><td>", rows[0])
     assert first[0] == '<a href="s000/10_case_card_ko_KR-P1-A.html">KR-P1-A</a>' and first[1:3] == ["한국", "KR-P1"]
     jp = re.split(r"</td><td>", next(r for r in rows if ">JP-01<" in r))
-    assert jp[5] == "–"  # no period of national support: nothing to continue after
+    assert jp[5] == "예(국가 지원 없음)"  # as the brief counts it, and without claiming a support it never had
     roles = {re.split(r"</td><td>", r)[6] for r in rows}
     assert {"전형 사례", "해와 결과 모두 밖"} <= roles
     # and a legend says what each role in that column means, by the column's own words (no page explained them)

@@ -254,11 +254,13 @@ def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
     pct = m.get("self_funded_pct")
     words = dict(label=cb["sustainability"].label(lang),
                  level=_level_words(_level("sustainability", card["codes"].get("sustainability"), lang), lang),
-                 continued=phrase("case_card", "continued_yes" if yes else "continued_no", lang),
-                 going=phrase("case_card", "going_yes" if yes else "going_no", lang),
+                 continued=phrase("case_card", "continued_yes", lang), going=phrase("case_card", "going_yes", lang),
                  pct="–" if pct is None else f"{fmt_num(pct, digits=0)}%")
     years = m.get("years_after_support")
-    if unsupported:
+    if not yes:  # a stopped activity's share of self-funding says nothing ("0% of the budget self-funded")
+        outcome = phrase("case_card", "outcome_unsupported_stopped" if unsupported else "outcome_stopped", lang,
+                         **words)
+    elif unsupported:
         outcome = phrase("case_card", "outcome_unsupported", lang, **words)
     elif years is None:  # blank in the sheet (support not ended, or not recorded): said by leaving it out
         outcome = phrase("case_card", "outcome_no_years", lang, **words)
@@ -288,16 +290,15 @@ def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
                for k in ("country_median", "programme_median")}
     for i, v in enumerate(card["variables"]):
         code = card["codes"][v]
-        if v == "continued" and unsupported:
-            # No support to outlive: the card said "Yes: activity continued" under a lede saying there was none
-            # (the cards' index shows a dash); the medians of such cases say nothing either
-            rows.append(f"<tr><td{left}>{e(cb[v].label(lang))}</td><td{right}>–</td>"
-                        f"<td{left}>{e(phrase('case_card', 'continued_na', lang))}</td>"
-                        + f"<td{right}>–</td>" * (len(cols) - 3) + "</tr>")
-            continue
+        level = _level(v, code, lang)
+        if v == "continued" and unsupported and code in (0, 1):
+            # No support to outlive, yet the code is the brief's data ("continues in 11 of 12 Japanese cases, which
+            # had no period of national programme support"): the card showed a dash where the brief counted a 1
+            level = phrase("case_card", "continued_unsupported_yes" if code == 1 else "continued_unsupported_no",
+                           lang)
         shown = ("country_median",) if merged else ("country_median", "programme_median")
         rows.append(f"<tr><td{left}>{e(cb[v].label(lang))}</td><td{right}>{fmt_median(code)}</td>"
-                    f"<td{left}>{e(_level(v, code, lang))}</td>"
+                    f"<td{left}>{e(level)}</td>"
                     + "".join(f"<td{right}>{medians[k][i]}</td>" for k in shown) + "</tr>")
     parts.append("<table>" + "".join(rows) + "</table>")
     note = phrase("case_card", "medians_note_same" if merged else "medians_note", lang, country=country_name,
@@ -444,8 +445,12 @@ def _index_row(card: Mapping[str, Any], href: str, lang: str) -> str:
     """One case on the cards' index: where it is and how it fared, each in the reader's words."""
     e, m = html.escape, card["meta"]
     country, municipality = _place(m, lang)
-    continued = ("–" if m.get("support_years") == 0 or m.get("continued") is None  # no support to outlive
-                 else value_word("yes" if m.get("continued") in (1, 1.0, True) else "no", lang=lang, capital=True))
+    if m.get("continued") is None:
+        continued = "–"
+    else:  # as the brief counts it; a case without national support says so (it outlived no support)
+        continued = value_word("yes" if m.get("continued") in (1, 1.0, True) else "no", lang=lang, capital=True)
+        if m.get("support_years") == 0:
+            continued = phrase("case_card", "index_unsupported", lang, answer=continued)
     role = (card.get("qca") or {}).get("role")
     cells = [f'<a href="{e(href)}">{e(card["case_id"])}</a>', e(country), e(str(m.get("programme") or "–")),
              e(str(municipality)), e(_level("sustainability", card["codes"].get("sustainability"), lang)),
