@@ -124,7 +124,7 @@ def read_context(name: str, *, context_dir: str | Path | None = None) -> pd.Data
     Examples
     --------
     >>> read_context("rmo_survey")["organisations"].tolist()
-    [3071, 4787, 5236, 6064, 7207]
+    [3071, 4177, 4787, 5236, 6064, 7207]
     >>> read_context("jp_municipalities").set_index("code").loc["063827", ["municipality", "municipality_hiragana"]].tolist()
     ['川西町', 'かわにしまち']
     """
