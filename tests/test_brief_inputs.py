@@ -378,7 +378,7 @@ def test_the_brief_and_the_card_read_right_where_jupyterlab_drops_their_styleshe
 
 
 @pytest.mark.parametrize("lang, unnan", [("en", "Unnan City, Shimane (島根県雲南市)"),
-                                         ("ko", "시마네현 운난시 (島根県雲南市)"), ("ja", "島根県雲南市")])
+                                         ("ko", "시마네현 운난시(島根県雲南市)"), ("ja", "島根県雲南市")])
 def test_the_fiscal_table_names_each_municipality_as_the_reader_writes_it(lang, unnan):
     # without the fiscal figure the box shows MIC's FY2021 table, which named 島根県 雲南市 on every page
     import re
@@ -389,11 +389,11 @@ def test_the_fiscal_table_names_each_municipality_as_the_reader_writes_it(lang, 
 
 
 @pytest.mark.parametrize("gaps, en", [
-    ([1.48, 1.39, 0.89, 0.74], "priorities 1 and 2; 3 and 4 lie within 0.25 points of each other"),
-    ([2.0, 1.9, 1.8, 0.2], "priorities 1, 2 and 3 lie within 0.25 points of each other"),
+    ([1.48, 1.39, 0.89, 0.74], "within 0.25 points of each other: 1–2, 3–4 (no clear order within each)"),
+    ([2.0, 1.9, 1.8, 0.2], "within 0.25 points of each other: 1–3 (no clear order within each)"),
     ([2.0, 1.5, 1.0, 0.5], None),
     # each within 0.25 of the next, but 1 and 4 are 0.6 apart: no group claims they are all close (review)
-    ([1.0, 0.8, 0.6, 0.4], "priorities 1 and 2; 3 and 4 lie within 0.25 points of each other"),
+    ([1.0, 0.8, 0.6, 0.4], "within 0.25 points of each other: 1–2, 3–4 (no clear order within each)"),
 ])
 def test_the_priorities_say_their_order_is_descriptive_and_which_lie_close(gaps, en):
     # A reader took 1.48 against 1.39 points (two sites per programme, no interval) as a firm ranking
@@ -403,6 +403,9 @@ def test_the_priorities_say_their_order_is_descriptive_and_which_lie_close(gaps,
     assert note.startswith("The order follows the programmes' average gaps; the differences between priorities are not")
     assert (en in note) if en else ("lie within" not in note)
     assert ("点以内" in _priorities_note(pd.DataFrame({"gap": gaps}), "ja")) == (en is not None)
+    # no claim the untested differences cannot carry ("equally pressing", "같은 정도로 시급하다")
+    assert not any(w in _priorities_note(pd.DataFrame({"gap": gaps}), lang)
+                   for lang, w in (("en", "equally"), ("ko", "시급하다"), ("ja", "急を要する")))
 
 
 def test_section_two_counts_the_differences_as_figure_one_marks_them():

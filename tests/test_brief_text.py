@@ -28,12 +28,12 @@ ASSOC = {"x": "integration", "y": "sustainability", "method": "kendall", "statis
         (STRONG, "en", "Korean cases score lower than Japanese cases on representative resident organisation "
                        "(median 1 vs 3; Cliff's δ = −0.85, 95% CI −0.98 to −0.55; exact p < 0.001, "
                        "Holm-adjusted p = 0.004)."),
-        (STRONG, "ko", "대표 주민조직에서 한국 사례는 일본 사례보다 낮다 (중앙값 1 대 3; Cliff's δ = −0.85, "
+        (STRONG, "ko", "대표 주민조직에서 한국 사례는 일본 사례보다 낮다 (중앙값 한국 1, 일본 3; Cliff's δ = −0.85, "
                        "95% 신뢰구간 −0.98~−0.55; 정확 p < 0.001, Holm 보정 p = 0.004)."),
         (WEAK, "en", "Korean cases tend to score lower than Japanese cases on local leadership, but the evidence is "
                      "weak (median 1 vs 2; Cliff's δ = −0.35, 95% CI −0.70 to 0.05; exact p = 0.060, "
                      "Holm-adjusted p = 0.300)."),
-        (WEAK, "ko", "지역 리더십에서 한국 사례가 일본 사례보다 낮은 경향이 있으나 근거는 약하다 (중앙값 1 대 2; "
+        (WEAK, "ko", "지역 리더십에서 한국 사례가 일본 사례보다 낮은 경향이 있으나 근거는 약하다 (중앙값 한국 1, 일본 2; "
                      "Cliff's δ = −0.35, 95% 신뢰구간 −0.70~0.05; 정확 p = 0.060, Holm 보정 p = 0.300)."),
     ],
 )
@@ -80,9 +80,9 @@ def test_an_odds_ratio_is_judged_against_one_not_zero():
          "Cases with the combination of representative resident organisation and intermediate support organisation "
          "are mostly sustained (consistency 0.92, coverage 0.71)."),
         ("ko", {"consistency": 0.92, "coverage": 0.71},
-         "[대표 주민조직, 중간지원조직] 조건을 함께 갖춘 사례는 대체로 지속된다 (일관성 0.92, 포괄성 0.71)."),
+         "‘대표 주민조직’ 및 ‘중간지원조직’ 조건을 함께 갖춘 사례는 대체로 지속된다 (일관성 0.92, 포괄성 0.71)."),
         ("ko", {"consistency": 0.7, "coverage": 0.5},
-         "[대표 주민조직, 중간지원조직] 조건을 함께 갖춘 사례는 지속되는 경향이 있으나 근거는 약하다 "
+         "‘대표 주민조직’ 및 ‘중간지원조직’ 조건을 함께 갖춘 사례는 지속되는 경향이 있으나 근거는 약하다 "
          "(일관성 0.70, 포괄성 0.50)."),
     ],
 )
@@ -139,13 +139,13 @@ def test_a_descriptive_gap_is_not_labelled_as_supported_by_a_test():
     ("make", "expected"),
     [
         (lambda: comparison_sentence(WEAK, lang="ja"),
-         "地域のリーダーシップでは、韓国の事例が日本の事例より低い傾向がみられるが、根拠は弱い（中央値 1対2；"
+         "地域のリーダーシップでは、韓国の事例が日本の事例より低い傾向がみられるが、根拠は弱い（中央値：韓国1、日本2；"
          "Cliff's δ = −0.35、95%信頼区間 −0.70～0.05；正確p = 0.060、Holm補正p = 0.300）。"),
         (lambda: association_sentence(ASSOC, lang="ja"),
          "事業間の連携・統合の水準が高い事例ほど、総合的な持続可能性の水準も高い（Kendallのτ-b = 0.52、"
          "95%信頼区間 0.25～0.74；正確p = 0.003、事業内での並べ替え検定；n = 26）。"),
         (lambda: qca_sentence("resident_org*intermediary", {"consistency": 0.92, "coverage": 0.71}, lang="ja"),
-         "「地域を代表する住民組織と中間支援組織」の条件を併せ持つ事例は、おおむね持続している（整合度 0.92、被覆度 0.71）。"),
+         "「地域を代表する住民組織」と「中間支援組織」の条件を併せ持つ事例は、おおむね持続している（整合度 0.92、被覆度 0.71）。"),
         (lambda: core_task_sentence({"group": "KR-P2", "task": "task4_intermediary", "mean": 0.5, "benchmark": 2.1},
                                     lang="ja"),
          "日本の事例との差が最も大きいのは、KR-P2事業の「中間支援組織の活性化と支援」で、事業平均0.50点、"
@@ -316,3 +316,23 @@ def test_a_cut_family_list_still_names_every_kind_of_test():
                         "family": "standard set", "adjustment": "holm"})
     note = family_note({"family": fam}, lang="en", max_members=8)
     assert "Project integration – Overall sustainability" in note and note.endswith("and 7 more.")
+
+
+@pytest.mark.parametrize("lang, want", [
+    ("ko", "‘중간지원조직’ 및 ‘사업 간 연계·통합’"),
+    ("ja", "「中間支援組織」と「事業間の連携・統合」"),
+    ("en", "intermediate support organisation and project integration"),
+])
+def test_a_solution_in_words_shows_how_many_conditions_it_has(lang, want):
+    # "[중간지원조직, 사업 간 연계·통합]" and "「中間支援組織と事業間の連携・統合」" read as three conditions: the label
+    # 연계·통합 holds the same dot that lists them. Each condition is now quoted.
+    import re
+
+    from krihs_analysis.brief.text import qca_words
+
+    words = qca_words("intermediary*integration", lang=lang)
+    assert want in words
+    if lang != "en":
+        assert len(re.findall(r"‘[^’]+’|「[^」]+」", words)) == 2
+    assert qca_words("intermediary*integration + ~gov_role", lang=lang).count(
+        {"en": "; or ", "ko": " 또는 ", "ja": "、または"}[lang]) == 1

@@ -140,8 +140,9 @@ def _expression_label(v: Any, lang: str) -> Any:
 def expression(text: str, *, lang: str = "en") -> str:
     """A QCA expression or model term (R's notation) as a reader of `lang` reads it in a table or a sentence.
 
-    Condition names become their codebook labels, ``*`` (AND) a middle dot; ``~`` (NOT) and ``+`` (OR) stay.
-    An expression of names the codebook does not know is returned as given.
+    Condition names become their codebook labels; ``*`` (AND) a middle dot in English and stays ``*`` in Korean
+    and Japanese (``＊``), whose labels hold middle dots of their own; ``~`` (NOT) and ``+`` (OR) stay. An
+    expression of names the codebook does not know is returned as given.
 
     Parameters
     ----------
@@ -159,7 +160,7 @@ def expression(text: str, *, lang: str = "en") -> str:
     >>> expression("intermediary*~integration", lang="en")
     'Intermediate support organisation · ~project integration'
     >>> expression("intermediary*integration", lang="ko")
-    '중간지원조직 · 사업 간 연계·통합'
+    '중간지원조직 * 사업 간 연계·통합'
     """
     check_lang(lang)
     if not isinstance(text, str):

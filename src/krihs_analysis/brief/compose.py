@@ -127,7 +127,7 @@ PRIORITY_TOLERANCE = 0.25
 
 
 def _priorities_note(prio: pd.DataFrame, lang: str) -> str:
-    """Why the priorities' order is descriptive, with the neighbours that lie close together ("1 and 2")."""
+    """Why the priorities' order is descriptive, with the neighbours that lie close together ("1–2, 3–4")."""
     gaps = prio["gap"].astype("float64").tolist()
     # runs of neighbours whose gaps all lie within the tolerance of the run's first (so of each other): a chain
     # 1.0, 0.8, 0.6, 0.4 is not one group, though each is within 0.25 of the next
@@ -142,8 +142,11 @@ def _priorities_note(prio: pd.DataFrame, lang: str) -> str:
         start = end
     if not groups:
         return phrase("brief", "note_priorities", lang)
-    pairs = phrase("brief", "stats_sep", lang).join(fmt_list(map(str, g), lang=lang) for g in groups)
-    return phrase("brief", "note_priorities_close", lang, pairs=pairs, tol=fmt_num(PRIORITY_TOLERANCE))
+    # A group is a run of neighbours, so a range names it ("1–2"); the groups as a list after a colon, which needs
+    # no Korean particle (은/는 would follow the last number's sound) and claims no order within a group
+    runs = [phrase("brief", "priority_run", lang, first=g[0], last=g[-1]) for g in groups]
+    return phrase("brief", "note_priorities_close", lang, groups=phrase("common", "list_sep", lang).join(runs),
+                  tol=fmt_num(PRIORITY_TOLERANCE))
 
 
 def _qca_cases(xy: pd.DataFrame, cases: pd.DataFrame, lang: str) -> str:

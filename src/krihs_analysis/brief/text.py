@@ -14,7 +14,7 @@ Examples
 >>> print(comparison_sentence(row, lang="en"))
 Korean cases score lower than Japanese cases on representative resident organisation (median 1 vs 3; Cliff's δ = −0.85, 95% CI −0.98 to −0.55; exact p < 0.001, Holm-adjusted p = 0.004).
 >>> print(comparison_sentence(row, lang="ja"))
-地域を代表する住民組織では、韓国の事例は日本の事例より低い（中央値 1対3；Cliff's δ = −0.85、95%信頼区間 −0.98～−0.55；正確p < 0.001、Holm補正p = 0.004）。
+地域を代表する住民組織では、韓国の事例は日本の事例より低い（中央値：韓国1、日本3；Cliff's δ = −0.85、95%信頼区間 −0.98～−0.55；正確p < 0.001、Holm補正p = 0.004）。
 """
 
 from __future__ import annotations
@@ -289,7 +289,7 @@ def qca_words(model: str, *, lang: str = "en") -> str:
     Examples
     --------
     >>> qca_words("resident_org*intermediary + ~gov_role", lang="ja")
-    '「地域を代表する住民組織と中間支援組織」または「行政の伴走的役割の不足」'
+    '「地域を代表する住民組織」と「中間支援組織」、または「行政の伴走的役割の不足」'
     """
     check_lang(lang)
     check_text(model, "model", example="model='resident_org*intermediary' (a QCA solution, R syntax)")
@@ -300,8 +300,10 @@ def qca_words(model: str, *, lang: str = "en") -> str:
         for lit in term.split("*"):
             name = lit.strip().lstrip("~").split("[")[0]
             lab = _var_label(name, lang)
-            parts.append(_w("qca_negated", lang, label=lab) if lit.strip().startswith("~") else lab)
-        paths.append(_w("qca_path", lang, path=_w("qca_and", lang).join(parts)))
+            term = _w("qca_negated", lang, label=lab) if lit.strip().startswith("~") else lab
+            parts.append(_w("qca_term", lang, term=term))
+        path = _w("qca_and", lang).join(parts)
+        paths.append(_w("qca_path", lang, path=path) if len(terms) > 1 and len(parts) > 1 else path)
     return _w("qca_or", lang).join(paths)
 
 

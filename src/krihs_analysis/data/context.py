@@ -387,10 +387,10 @@ def jp_municipality_names(context_dir: str | Path | None = None, *, lang: str = 
         checked against the sha256 that ``sources.yaml`` records.
     lang
         ``ja``: MIC's own name (``雲南市``). ``en`` and ``ko``: the name in the reader's script with MIC's after it
-        (``Unnan City (雲南市)``, ``운난시 (雲南市)``; :mod:`krihs_analysis.data.placenames`), so that a reader can
+        (``Unnan City (雲南市)``, ``운난시(雲南市)``; :mod:`krihs_analysis.data.placenames`), so that a reader can
         still find it in a Japanese source.
     prefecture
-        Name the prefecture too (``島根県雲南市``, ``Unnan City, Shimane (島根県雲南市)``, ``시마네현 운난시 (島根県雲南市)``).
+        Name the prefecture too (``島根県雲南市``, ``Unnan City, Shimane (島根県雲南市)``, ``시마네현 운난시(島根県雲南市)``).
 
     Returns
     -------
@@ -425,7 +425,9 @@ def jp_municipality_names(context_dir: str | Path | None = None, *, lang: str = 
     if prefecture:
         reader = [f"{m}, {pref[p]}" if lang == "en" else f"{pref[p]} {m}"
                   for m, p in zip(reader, frame["prefecture"], strict=True)]
-    return {c: f"{r} ({o})" for c, r, o in zip(frame["code"], reader, own, strict=True)}
+    # Korean writes a gloss in hanja against the word it glosses: 운난시(雲南市)
+    gap = "" if lang == "ko" else " "
+    return {c: f"{r}{gap}({o})" for c, r, o in zip(frame["code"], reader, own, strict=True)}
 
 
 # The embedded sample's stand-in names: a kind of local government (Korean 시/군, Japanese 市/町/村), a letter and the
@@ -447,8 +449,8 @@ def _placeholder(name: Any, lang: str) -> Any:
 
 def case_municipalities(cases, *, lang: str = "en"):
     """Each case's municipality as a reader of `lang` writes it: a Japanese case with MIC's local government code by
-    :func:`jp_municipality_names` (``Unnan City (雲南市)``, ``운난시 (雲南市)``, ``雲南市``), the embedded sample's
-    stand-ins in the reader's words (``City A (illustrative)``, ``시 A (예시)``, ``市 A（例示）``), any other case as
+    :func:`jp_municipality_names` (``Unnan City (雲南市)``, ``운난시(雲南市)``, ``雲南市``), the embedded sample's
+    stand-ins in the reader's words (``City A (illustrative)``, ``A시(예시)``, ``A市（例示）``), any other case as
     its sheet writes it.
 
     Parameters

@@ -29,7 +29,7 @@ import pandas as pd
 from ..codebook import check_lang, load_codebook
 from .._validate import _describe, check_strings
 from .._format import fmt_column, fmt_int, fmt_num, fmt_p, fmt_pct, fmt_sig
-from ..wording import in_sentence, phrases
+from ..wording import in_sentence, phrase, phrases
 from . import style as st
 from .qca_by_group import _analysis_input as _qca_groups_input, qca_groups  # noqa: F401 (catalogue entry)
 from .style import COUNTRY_COLORS, COUNTRY_MARKERS, _illustrative, house_style, text
@@ -668,7 +668,8 @@ def _fit_value(fit: Any, what: str) -> float:
 
 
 def expression_label(expression: str, lang: str) -> str:
-    """A QCA expression with codebook labels for the condition names (``~`` negation, ``·`` for AND)."""
+    """A QCA expression with codebook labels for the condition names (``~`` negation; AND a middle dot in English,
+    R's ``*`` in Korean and Japanese, whose labels hold middle dots of their own: 연계·통합, 連携・統合)."""
     cb = load_codebook()
 
     def name(m: re.Match) -> str:
@@ -676,7 +677,7 @@ def expression_label(expression: str, lang: str) -> str:
         return in_sentence(cb.label(n, lang), lang=lang) if n in cb else n
 
     out = re.sub(r"[A-Za-z_][A-Za-z0-9_]*", name, expression)
-    return out.replace("*", " · ")
+    return out.replace("*", phrase("common", "qca_and_sign", lang))
 
 
 def qca_xy(xy: pd.DataFrame, fit: Any, *, lang: str = "en", ax=None, solution: str | None = None,
