@@ -175,7 +175,8 @@ def test_core_task_gaps_artists():
     np.testing.assert_allclose([ln.get_xdata()[0] for ln in lines], bench)
     assert all(to_hex(ln.get_color()) == JP.lower() for ln in lines)
     assert texts(fig).count("日本") == 4
-    assert st.frame_texts(fig)["title"] == "韓国事業の中核課題スコア28件中28件が日本の水準を下回る"
+    # every score below: "all 28", not "28 of 28" (read as a count that happened to be full)
+    assert st.frame_texts(fig)["title"] == "韓国事業の中核課題指数28件すべてが日本の水準を下回る"
 
 
 def test_core_task_gaps_benchmark_must_be_clear():

@@ -1020,3 +1020,15 @@ def test_the_cards_legend_explains_every_role_the_index_can_show_in_words_of_the
     (tmp_path / "figures" / "x").mkdir(parents=True)
     (tmp_path / "figures" / "x" / "figures.json").write_text("[1, 2]", encoding="utf-8")
     assert _figure_alt_texts(tmp_path) == {}
+
+
+@pytest.mark.parametrize("counts, lang, want", [
+    ({"ok": 16, "total": 16, "failed": 0, "reused": 3}, "ko", "16개 모두 성공(재사용 3개)"),
+    ({"ok": 16, "total": 16, "failed": 0, "reused": 0}, "ja", "16件すべて成功（再利用0件）"),
+    ({"ok": 14, "total": 16, "failed": 2, "reused": 0}, "en", "14 of 16 ok, 2 failed, 0 reused"),
+])
+def test_a_runs_counts_say_all_when_every_run_succeeded(counts, lang, want):
+    # the front pages read "16개 중 16개 성공" / "16件中16件成功": a count that merely happened to be full
+    from krihs_analysis.reports.index import _summary
+
+    assert _summary(counts, lang) == want

@@ -454,13 +454,15 @@ def implication_sentence(row: Mapping | pd.Series, *, rank: int, lang: str = "en
     --------
     >>> print(implication_sentence({"task": "task4_intermediary", "gap": 0.9, "n_programmes_below": 7,
     ...                             "n_programmes": 7}, rank=1))
-    Priority 1 — intermediate support organisations: Korean programmes trail the Japanese cases by 0.90 points on average (7 of 7 programmes below the benchmark).
+    Priority 1 — intermediate support organisations: Korean programmes trail the Japanese cases by 0.90 points on average (all 7 programmes below the benchmark).
     """
     check_lang(lang)
     _inputs.one_row(row, "priority")
     rank = check_count(rank, "rank", minimum=1)
-    return _w("implication", lang, rank=rank, task=_task_label(row["task"], lang), gap=fmt_num(row["gap"]),
-              below=int(row["n_programmes_below"]), total=int(row["n_programmes"]))
+    below, total = int(row["n_programmes_below"]), int(row["n_programmes"])
+    # "7 of 7" read as a count that happened to be full; "all 7" says it
+    return _w("implication_all" if below == total > 1 else "implication", lang, rank=rank,
+              task=_task_label(row["task"], lang), gap=fmt_num(row["gap"]), below=below, total=total)
 
 
 def association_item(row: Mapping | pd.Series, lang: str) -> str:

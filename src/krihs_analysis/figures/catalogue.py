@@ -472,7 +472,8 @@ def core_task_gaps(profile: pd.DataFrame, *, lang: str = "en", ax=None, benchmar
                 tiny = df["ci_method"].astype(str).str.startswith("group too small") & df["group"].isin(programmes)
                 small = list(dict.fromkeys(df.loc[tiny, "group"]))
             extra = [text("gaps_small", lang, groups=", ".join(small))] if small else []
-            _finish(fig, "core_task_gaps", lang, title=title or text("gaps_title", lang, k=below, m=total),
+            _finish(fig, "core_task_gaps", lang, title=title or text("gaps_title_all" if below == total > 1 else "gaps_title",
+                                                          lang, k=below, m=total),
                     # "with 95% CI" only when some programme has one: the sample's pairs have none
                     subtitle=text("gaps_subtitle" if whiskers else "gaps_subtitle_no_ci", lang),
                     notes=_notes(lang, source=source, illustrative=_illustrative(illustrative, profile), extra=extra))

@@ -143,6 +143,14 @@ def _when(started: Any) -> str:
     return t.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _summary(s: Mapping[str, Any], lang: str) -> str:
+    """A run's counts in words: "all 16 ok (0 reused)" when every run succeeded ("16 of 16 ok, 0 failed" read as
+    a count that happened to be full), else "14 of 16 ok, 2 failed, 0 reused"."""
+    counts = {k: s.get(k, 0) for k in ("ok", "total", "failed", "reused")}
+    every = counts["ok"] == counts["total"] > 0
+    return phrase("reports", "summary_all" if every else "summary", lang, **counts)
+
+
 def _page_name(lang: str) -> str:
     return "index.html" if lang == "en" else f"index.{lang}.html"
 
@@ -308,7 +316,7 @@ def write_run_index(run_dir: Path, meta: Mapping[str, Any]) -> list[Path]:
         # a run on illustrative cases says so first, as each of its figures and its brief do
         banner = (f'<p class="banner">{_e(load_codebook().notice("illustrative", lang))}</p>'
                   if meta.get("illustrative_inputs") else "")
-        body = (banner + f"<p>{_e(p('summary', ok=s.get('ok', 0), total=s.get('total', 0), failed=s.get('failed', 0), reused=s.get('reused', 0)))}</p>"
+        body = (banner + f"<p>{_e(_summary(s, lang))}</p>"
                 f"<table>{''.join(rows)}</table>\n<h2>{_e(p('provenance'))}</h2><table>"
                 + "".join(f"<tr><th>{_e(k)}</th><td><code>{_e(str(v))}</code></td></tr>" for k, v in prov)
                 + "</table>")
@@ -407,14 +415,12 @@ def write_root_index(root: Path) -> list[Path]:
                 change = "<br>".join(_e(d) for d in diff) if diff else _e(p("no_changes"))
             if res:
                 prev = res
-            s = meta.get("summary", {})
             status = meta.get("status", "?")
             cls = "ok" if status == "ok" else "failed"
             tag = f" ({_e(p('latest'))})" if latest is not None and latest.name == run.name else ""
             if meta.get("illustrative_inputs"):
                 tag += f' <span class="tag">({_e(phrase("common", "illustrative_short", lang))})</span>'
-            summary = p("summary", ok=s.get("ok", 0), total=s.get("total", 0), failed=s.get("failed", 0),
-                        reused=s.get("reused", 0))
+            summary = _summary(meta.get("summary", {}), lang)
             dur = meta.get("duration_s")
             lines.append(f'<tr><td><a href="{_e(run.name)}/{_page_name(lang)}">{_e(run.name)}</a>{tag}</td>'
                          f'<td class="{cls}">{_e(summary)}</td><td class="nw">{_e(_when(meta.get("started")))}</td>'
