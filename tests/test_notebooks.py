@@ -249,3 +249,12 @@ def test_every_committed_notebook_page_fits_a_laptop_window(tmp_path):
     from krihs_analysis.reports.worker import _NO_ALT
 
     assert [p.name for p in pages if _NO_ALT in p.read_text(encoding="utf-8")] == []
+
+
+def test_a_notebooks_only_fixed_text_is_its_trilingual_title():
+    # Notebook 06 opened its Korean and Japanese pages with a paragraph in English, written into its first
+    # markdown cell; every other word a reader sees comes from prose(), in the run's language
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        md = [c.source.strip() for c in nb.cells if c.cell_type == "markdown"]
+        assert len(md) == 1 and "\n" not in md[0] and md[0].startswith("# "), (path.name, md)
