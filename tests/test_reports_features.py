@@ -489,10 +489,11 @@ def test_a_japanese_card_gives_one_median_for_its_country_and_its_one_programme(
     both = fig.card_svg([1, 2], [2, 2], [2, 1], country="KR")
     points = lambda svg: svg.split("krihs-case-points")[1]  # noqa: E731
     assert points(merged).count("<path ") == 0 and points(both).count("<path ") == 2
-    assert "Country and programme median" in merged and "Programme median" not in merged
-    assert "Programme median" in both and "Country and programme median" not in both
-    ax = case_card(case_profile(cases, "JP-04"), country="JP", lang="en")
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Country and programme median", "This case"]
+    assert "Japan and programme median" in merged and "Programme median" not in merged
+    # named by the country: "国の中央値" also read as the national government's (Japanese review)
+    assert "Programme median" in both and "Korea median" in both and "Korea and programme median" not in both
+    ax = case_card(case_profile(cases, "JP-04"), country="JP", lang="ja")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["日本・事業の中央値", "この事例"]
     assert all(h.get_visible() for h in ax.get_legend().legend_handles)
     close_figure(ax.figure)
     close_figure(fig.fig)

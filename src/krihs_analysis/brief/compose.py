@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._format import fmt_list, fmt_num
+from .._format import fmt_num
 from .._validate import check_alpha
 from ..codebook import check_lang
 from ..data import is_illustrative, read_context

@@ -95,15 +95,21 @@ class CaseCardFigure:
                          notes=card_notes(lang=lang, illustrative=illustrative), lang=lang)
         self.fig = fig
 
-    def _legend(self, *, merged: bool):
-        """The legend above the plot; `merged`: one median for country and programme (the same cases)."""
+    def _legend(self, *, merged: bool, country: str | None = None):
+        """The legend above the plot; `merged`: one median for country and programme (the same cases). The country
+        median is named by the country ("Japan median"): "国の中央値" also read as the national government's."""
         lang = self.lang
+        levels = load_codebook()["country"]
+        name = levels.level_label(country, lang) if country in levels.levels else None
+        own = (lambda key: phrase("case_card", key + "_named", lang, country=name)) if name else (
+            lambda key: phrase("case_card", key, lang))
         if merged:
             handles = [self._country, self._case]
-            labels = [phrase("case_card", k, lang) for k in ("fig_country_programme", "fig_case")]
+            labels = [own("fig_country_programme"), phrase("case_card", "fig_case", lang)]
         else:
             handles = [self._programme, self._country, self._case]
-            labels = [phrase("case_card", k, lang) for k in ("fig_programme", "fig_country", "fig_case")]
+            labels = [phrase("case_card", "fig_programme", lang), own("fig_country"),
+                      phrase("case_card", "fig_case", lang)]
         with house_style(lang):
             return self.ax.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3,
                                   frameon=False, fontsize=6.5, handletextpad=0.2, columnspacing=0.8,
@@ -121,7 +127,7 @@ class CaseCardFigure:
             self._programme.set_offsets(list(zip(programme_medians, ys)))
         self._programme.set_visible(not merged)
         self._set_country(self._country, country)
-        self._legend(merged=merged)
+        self._legend(merged=merged, country=country)
         return self
 
     @staticmethod
@@ -153,7 +159,7 @@ class CaseCardFigure:
             if not cache:  # lay the figure out once, then freeze it: points never move axes or labels
                 self.svg()
                 self.fig.set_layout_engine("none")
-            leg = self._legend(merged=merged)  # before the points hide: a legend copies its handles' visibility
+            leg = self._legend(merged=merged, country=country)  # before the points hide: a legend copies its handles' visibility
             self._set_country(leg.legend_handles[0 if merged else 1], country)
             for coll in (self._case, self._country, self._programme):
                 coll.set_visible(False)

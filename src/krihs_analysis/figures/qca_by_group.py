@@ -11,7 +11,6 @@ from typing import Any
 import pandas as pd
 
 from .._format import fmt_int, fmt_num, fmt_p
-from ..codebook import load_codebook
 from ..wording import phrase
 from . import style as st
 
@@ -21,14 +20,10 @@ _CUT = 0.8
 
 
 def _solution_label(solution: str, lang: str) -> str:
-    book = load_codebook()
+    # the catalogue's one rule for an expression in words (it imports this module, hence here)
+    from .catalogue import expression_label
 
-    def lit(x: str) -> str:
-        name = x.strip().lstrip("~")
-        label = book.label(name, lang) if name in book else name
-        return ("~" if x.strip().startswith("~") else "") + label
-
-    return " + ".join("·".join(lit(x) for x in term.split("*")) for term in solution.split("+"))
+    return expression_label(solution, lang)
 
 
 def qca_groups(cluster: pd.DataFrame, test: pd.DataFrame | None = None, *, lang: str = "en", ax=None,
