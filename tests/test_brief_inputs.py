@@ -455,3 +455,15 @@ def test_korean_comparison_signs_are_drawn_in_dejavu_not_as_nanums_angle_bracket
     face = re.search(r'@font-face \{ font-family: "KB Math"; src: local\("DejaVu Sans"\); unicode-range: ([^;]+);', css)
     assert face and "U+3C-3E" in face.group(1) and "U+2212" in face.group(1)
     assert re.search(r'\.kb:lang\(ko\) \{ font-family: "KB Math", "NanumGothic"', css)
+
+
+@pytest.mark.parametrize("lang, text, whole", [
+    ("ko", "Cliff's δ = −0.85, 95% 신뢰구간 [−0.98, −0.55]; 정확 p < 0.001", "[−0.98, −0.55]"),
+    ("ja", "Cliff's δ = −0.85、95%信頼区間 [−0.98, −0.55]；正確p < 0.001", "[−0.98, −0.55]"),
+    ("ko", "격차 0.63~0.90", "0.63~0.90"),
+])
+def test_an_intervals_bounds_stay_on_one_line(lang, text, whole):
+    # an interval broken after its comma put "[−0.98," at a line's end and "−0.55]" under it
+    from krihs_analysis.brief.document import _text
+
+    assert f'<span class="nw">{whole}</span>' in _text(text, lang)

@@ -29,12 +29,12 @@ ASSOC = {"x": "integration", "y": "sustainability", "method": "kendall", "statis
                        "(median 1 vs 3; Cliff's δ = −0.85, 95% CI −0.98 to −0.55; exact p < 0.001, "
                        "Holm-adjusted p = 0.004)."),
         (STRONG, "ko", "대표 주민조직에서 한국 사례는 일본 사례보다 낮다 (중앙값 한국 1, 일본 3; Cliff's δ = −0.85, "
-                       "95% 신뢰구간 −0.98~−0.55; 정확 p < 0.001, Holm 보정 p = 0.004)."),
+                       "95% 신뢰구간 [−0.98, −0.55]; 정확 p < 0.001, Holm 보정 p = 0.004)."),
         (WEAK, "en", "Korean cases tend to score lower than Japanese cases on local leadership, but the evidence is "
                      "weak (median 1 vs 2; Cliff's δ = −0.35, 95% CI −0.70 to 0.05; exact p = 0.060, "
                      "Holm-adjusted p = 0.300)."),
         (WEAK, "ko", "지역 리더십에서 한국 사례가 일본 사례보다 낮은 경향이 있으나 근거는 약하다 (중앙값 한국 1, 일본 2; "
-                     "Cliff's δ = −0.35, 95% 신뢰구간 −0.70~0.05; 정확 p = 0.060, Holm 보정 p = 0.300)."),
+                     "Cliff's δ = −0.35, 95% 신뢰구간 [−0.70, 0.05]; 정확 p = 0.060, Holm 보정 p = 0.300)."),
     ],
 )
 def test_comparison_sentences_are_exact_in_both_languages(row, lang, expected):
@@ -53,7 +53,7 @@ def test_a_ci_that_excludes_zero_is_still_weak_when_the_adjusted_p_exceeds_alpha
         ("en", "Cases with more project integration show higher overall sustainability (Kendall's τ-b = 0.52, "
                "95% CI 0.25 to 0.74; exact p = 0.003, permuted within programmes; n = 26)."),
         ("ko", "사업 간 연계·통합 수준이 높은 사례일수록 종합 지속가능성 수준이 높다 (Kendall τ-b = 0.52, "
-               "95% 신뢰구간 0.25~0.74; 정확 p = 0.003, 사업 내 순열검정; n = 26)."),
+               "95% 신뢰구간 [0.25, 0.74]; 정확 p = 0.003, 사업 내 순열검정; n = 26)."),
     ],
 )
 def test_association_sentences_are_exact_in_both_languages(lang, expected):
@@ -140,10 +140,10 @@ def test_a_descriptive_gap_is_not_labelled_as_supported_by_a_test():
     [
         (lambda: comparison_sentence(WEAK, lang="ja"),
          "地域のリーダーシップでは、韓国の事例が日本の事例より低い傾向がみられるが、根拠は弱い（中央値：韓国1、日本2；"
-         "Cliff's δ = −0.35、95%信頼区間 −0.70～0.05；正確p = 0.060、Holm補正p = 0.300）。"),
+         "Cliff's δ = −0.35、95%信頼区間 [−0.70, 0.05]；正確p = 0.060、Holm補正p = 0.300）。"),
         (lambda: association_sentence(ASSOC, lang="ja"),
          "事業間の連携・統合の水準が高い事例ほど、総合的な持続可能性の水準も高い（Kendallのτ-b = 0.52、"
-         "95%信頼区間 0.25～0.74；正確p = 0.003、事業内での並べ替え検定；n = 26）。"),
+         "95%信頼区間 [0.25, 0.74]；正確p = 0.003、事業内での並べ替え検定；n = 26）。"),
         (lambda: qca_sentence("resident_org*intermediary", {"consistency": 0.92, "coverage": 0.71}, lang="ja"),
          "「地域を代表する住民組織」と「中間支援組織」の条件を併せ持つ事例は、おおむね持続している（整合度 0.92、被覆度 0.71）。"),
         (lambda: core_task_sentence({"group": "KR-P2", "task": "task4_intermediary", "mean": 0.5, "benchmark": 2.1},

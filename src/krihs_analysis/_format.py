@@ -9,7 +9,7 @@ Examples
 >>> fmt_p(0.0123), fmt_p(0.0004), fmt_p(0.0123, prefix=False)
 ('p = 0.012', 'p < 0.001', '= 0.012')
 >>> fmt_num(-0.5), fmt_ci(-0.98, -0.55, lang="ko")
-('−0.50', '95% 신뢰구간 −0.98~−0.55')
+('−0.50', '95% 신뢰구간 [−0.98, −0.55]')
 """
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ def fmt_ci(lo: Any, hi: Any, *, lang: str = "en", digits: int = 2, level: int = 
     Examples
     --------
     >>> fmt_ci(0.1, 0.52, lang="ja"), fmt_ci(float("nan"), 1.0)
-    ('95%信頼区間 0.10～0.52', '')
+    ('95%信頼区間 [0.10, 0.52]', '')
     """
     check_lang(lang)
     if is_missing(lo) or is_missing(hi):

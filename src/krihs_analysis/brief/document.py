@@ -162,7 +162,7 @@ _VALUE = r" [=<>≤≥] [−\-]?\d(?:[\d.,]*\d)?"
 # ...and a statistic's name with its symbol ("Cliff's δ", "Kendall's τ-b", "Kendallのτ-b"), which broke at the space
 # ...and a range written with a range mark ("−1.00～−0.76", "0.63~0.90"), which broke after the mark
 _NUMBER = r"[−\-]?\d(?:[\d.,]*\d)?"
-_UNBROKEN = re.compile(rf"{_NUMBER}[~～]{_NUMBER}|"
+_UNBROKEN = re.compile(rf"{_NUMBER}[~～]{_NUMBER}|\[{_NUMBER}, {_NUMBER}\]|"
                        rf"(?:Cliff|Kendall|Spearman)(?:'s |の| )[δτρ](?:-b)?(?:{_VALUE})?|[^\s(（;；,、]+{_VALUE}")
 _UNBROKEN_JA = re.compile(r"[−\-]?\d(?:[\d.,]*\d)?[\u30a0-\u30ff\u4e00-\u9fff]")
 

@@ -14,7 +14,7 @@ Examples
 >>> print(comparison_sentence(row, lang="en"))
 Korean cases score lower than Japanese cases on representative resident organisation (median 1 vs 3; Cliff's δ = −0.85, 95% CI −0.98 to −0.55; exact p < 0.001, Holm-adjusted p = 0.004).
 >>> print(comparison_sentence(row, lang="ja"))
-地域を代表する住民組織では、韓国の事例は日本の事例より低い（中央値：韓国1、日本3；Cliff's δ = −0.85、95%信頼区間 −0.98～−0.55；正確p < 0.001、Holm補正p = 0.004）。
+地域を代表する住民組織では、韓国の事例は日本の事例より低い（中央値：韓国1、日本3；Cliff's δ = −0.85、95%信頼区間 [−0.98, −0.55]；正確p < 0.001、Holm補正p = 0.004）。
 """
 
 from __future__ import annotations
@@ -222,7 +222,7 @@ def association_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: f
     >>> row = {"x": "integration", "y": "sustainability", "method": "kendall", "statistic": 0.52, "ci_low": 0.25,
     ...        "ci_high": 0.74, "p_value": 0.003, "p_method": "exact", "n": 26, "strata": None}
     >>> print(association_sentence(row, lang="ko"))
-    사업 간 연계·통합 수준이 높은 사례일수록 종합 지속가능성 수준이 높다 (Kendall τ-b = 0.52, 95% 신뢰구간 0.25~0.74; 정확 p = 0.003; n = 26).
+    사업 간 연계·통합 수준이 높은 사례일수록 종합 지속가능성 수준이 높다 (Kendall τ-b = 0.52, 95% 신뢰구간 [0.25, 0.74]; 정확 p = 0.003; n = 26).
 
     Parameters
     ----------
