@@ -302,7 +302,8 @@ def test_no_statistic_is_parted_from_its_value_at_a_line_end(pdfs, lang):
         starts = [w["word"] for w in words if w["word"].startswith("点")]
         assert not starts, starts
     # nor an interval's bounds from each other: the Japanese "95%信頼区間 −1.00～ / −0.76" broke after the mark
-    ranges = [(a, b) for a, b in zip(words, words[1:], strict=False) if a["word"].endswith(("~", "～"))]
+    ranges = [(a, b) for a, b in zip(words, words[1:], strict=False) if a["word"].endswith(("~", "～"))
+              or (a["word"].startswith("[") and a["word"].endswith(","))]  # "[−0.98, −0.55]"
     for a, b in ranges:
         assert a["page"] == b["page"] and abs(a["y0"] - b["y0"]) < 2, (a["word"], b["word"])
 

@@ -160,7 +160,8 @@ def _findings(findings: Any) -> pd.DataFrame:
 # it ("0.25点", "14件"): printed, the brief broke "Cliff's δ / = −0.90" and "事業平均0.25 / 点" across lines.
 _VALUE = r" [=<>≤≥] [−\-]?\d(?:[\d.,]*\d)?"
 # ...and a statistic's name with its symbol ("Cliff's δ", "Kendall's τ-b", "Kendallのτ-b"), which broke at the space
-# ...and a range written with a range mark ("−1.00～−0.76", "0.63~0.90"), which broke after the mark
+# ...and a range written with a range mark ("−1.00～−0.76", "0.63~0.90", a source's "2017～2019年度") or an interval in
+# brackets ("[−0.98, −0.55]"), which broke after the mark or the comma
 _NUMBER = r"[−\-]?\d(?:[\d.,]*\d)?"
 _UNBROKEN = re.compile(rf"{_NUMBER}[~～]{_NUMBER}|\[{_NUMBER}, {_NUMBER}\]|"
                        rf"(?:Cliff|Kendall|Spearman)(?:'s |の| )[δτρ](?:-b)?(?:{_VALUE})?|[^\s(（;；,、]+{_VALUE}")
@@ -296,7 +297,7 @@ def source_note(source: str, *, lang: str) -> str:
     text = source.strip()
     if not text.startswith(label):
         text = f"{label}{'：' if lang == 'ja' else ': '}{text}"
-    return f'<div class="srcnote">{html.escape(text)}</div>'
+    return f'<div class="srcnote">{_text(text, lang)}</div>'
 
 
 def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None = None) -> str:

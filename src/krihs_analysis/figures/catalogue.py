@@ -13,7 +13,7 @@ Examples
 >>> from krihs_analysis.figures import rmo_trend
 >>> ax = rmo_trend(read_context("rmo_survey"), lang="ja")
 >>> len(ax.patches)
-5
+6
 """
 
 from __future__ import annotations
@@ -389,7 +389,7 @@ def core_task_gaps(profile: pd.DataFrame, *, lang: str = "en", ax=None, benchmar
     >>> from krihs_analysis.figures import baselines, close_figure, core_task_gaps, frame_texts
     >>> fig = core_task_gaps(baselines.task_profile(), lang="en")
     >>> frame_texts(fig)["title"]
-    '28 of 28 Korean programme scores fall below the Japanese benchmark'
+    'All 28 Korean programme scores fall below the Japanese benchmark'
     >>> len(fig.axes)
     4
     >>> close_figure(fig)
