@@ -488,7 +488,7 @@ def test_core_task_gaps_draws_tiny_groups_without_a_whisker_and_says_so():
     if len(drawn):
         assert "by Korean programme with 95% CI" in subtitle
     else:
-        assert "by Korean programme;" in subtitle and "Japanese cases with 95% CI" in subtitle
+        assert "by Korean programme;" in subtitle and "the Japanese cases' mean and its 95% CI" in subtitle
     with_ci = cat.core_task_gaps(bl.task_profile(), lang="en", illustrative=True)  # every programme has one
     assert "by Korean programme with 95% CI" in st.frame_texts(with_ci)["subtitle"]
 
