@@ -430,6 +430,31 @@ def test_section_two_counts_the_differences_as_figure_one_marks_them():
     assert f"of {n} coded dimensions and higher on 1," in _comparison_overview(flipped, "en")
 
 
+def test_a_holm_p_of_exactly_the_cut_is_one_verdict_in_figure_sentence_and_count():
+    # The sentences called a difference clear at p <= alpha, Figure 1 filled its marker and section 2 counted it at
+    # p < 0.05: an exact permutation p can be 0.05 to the digit, and the three then disagreed
+    from matplotlib.colors import to_hex
+
+    from krihs_analysis.brief.compose import _comparison_overview
+    from krihs_analysis.brief.text import comparison_is_weak
+    from krihs_analysis.compare import compare_countries
+    from krihs_analysis.figures import close_figure, country_profile
+
+    comp = compare_countries(read_cases(), n_boot=99)
+    at = comp["p_holm"].astype("float64").idxmin()
+    comp.loc[at, ["p_holm", "cliffs_delta", "ci_low", "ci_high"]] = [0.05, -0.6, -0.9, -0.2]
+    others = comp.index != at
+    comp.loc[others, "p_holm"] = 0.5
+    assert not comparison_is_weak(comp.loc[at], alpha=0.05)
+    assert _comparison_overview(comp, "en").startswith("Korean cases score lower on 1 of ")
+    fig = country_profile(comp, lang="en")
+    delta = [c for c in fig.axes[1].collections if c.get_gid() == "delta"] or [
+        c for ax in fig.axes for c in ax.collections if c.get_gid() == "delta"]
+    filled = [to_hex(c) != "#ffffff" for c in delta[0].get_facecolors()]
+    close_figure(fig)
+    assert sum(filled) == 1
+
+
 def test_the_qca_section_says_whose_cases_the_solution_rests_on():
     # "Cases with ... are mostly sustained" while every case above 0.7 in Figure 3 was Japanese
     from krihs_analysis.brief.compose import _qca_cases

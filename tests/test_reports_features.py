@@ -999,7 +999,7 @@ def test_the_cards_index_says_where_each_case_is_and_how_it_fared_and_leads_back
     jp = re.split(r"</td><td>", next(r for r in rows if ">JP-01<" in r))
     assert jp[5] == "예(국가 지원 없음)"  # as the brief counts it, and without claiming a support it never had
     roles = {re.split(r"</td><td>", r)[6] for r in rows}
-    assert {"전형 사례", "해와 결과 모두 밖"} <= roles
+    assert {"전형 사례", "해와 결과 모두에 속하지 않음"} <= roles
     # and a legend says what each role in that column means, by the column's own words (no page explained them)
     legend = re.search(r'</table>\n<p class="note">(.*?)</p>', page).group(1)
     assert all(f"{r}:" in legend for r in roles - {"–"}), (roles, legend)

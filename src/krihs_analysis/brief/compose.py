@@ -169,7 +169,7 @@ def _comparison_overview(comp: pd.DataFrame, lang: str) -> str:
     from ..figures.catalogue import SIGNIFICANCE
 
     p = comp["p_holm"] if "p_holm" in comp else comp["p_value"]
-    sig = p.astype("float64") < SIGNIFICANCE
+    sig = p.astype("float64") <= SIGNIFICANCE  # Figure 1 fills these: p at most the cut
     delta = comp["cliffs_delta"].astype("float64")
     k, h = int(((delta < 0) & sig).sum()), int(((delta > 0) & sig).sum())
     fields = dict(k=k, h=h, n=len(comp), alpha=fmt_num(SIGNIFICANCE))

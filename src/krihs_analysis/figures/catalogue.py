@@ -206,7 +206,8 @@ def country_profile(comparison: pd.DataFrame, *, lang: str = "en", ax=None, titl
 
         d = df["cliffs_delta"].astype("float64").to_numpy()
         lo, hi = df["ci_low"].astype("float64").to_numpy(), df["ci_high"].astype("float64").to_numpy()
-        sig = (df["p_holm"].astype("float64").to_numpy() < SIGNIFICANCE) if "p_holm" in df else np.zeros(n, bool)
+        # p at most the cut, as the brief's sentences call a difference clear (an exact p can equal 0.05)
+        sig = (df["p_holm"].astype("float64").to_numpy() <= SIGNIFICANCE) if "p_holm" in df else np.zeros(n, bool)
         ax_d.axvline(0, color="#888888", lw=0.8, zorder=1)
         ax_d.hlines(y, lo, hi, color="#666666", lw=1.1, zorder=2)
         colors = [COUNTRY_COLORS["KR"] if v > 0 else COUNTRY_COLORS["JP"] if v < 0 else st.NEUTRAL for v in d]
