@@ -180,3 +180,16 @@ def test_each_case_municipality_as_the_reader_writes_it(lang, unnan, stand_ins):
     assert case_municipalities(mixed, lang=lang).tolist() == ["어느 시", unnan, "どこか町"]
     with pytest.raises(ValueError, match="municipality"):
         case_municipalities(mixed.drop(columns="municipality"), lang=lang)
+
+
+def test_a_municipality_name_two_prefectures_share_comes_with_its_prefecture():
+    # "川西町" on a card: Yamagata's (063827) or Nara's (293610)? A Japanese reader could not tell
+    from krihs_analysis.data import case_municipalities, read_cases, read_context
+
+    mic = read_context("jp_municipalities").set_index("code")
+    assert mic.at["063827", "municipality"] == mic.at["293610", "municipality"] == "川西町"
+    cases = read_cases()
+    ja, ko, en = (case_municipalities(cases, lang=lang) for lang in ("ja", "ko", "en"))
+    assert ja["JP-05"] == "山形県川西町" and ko["JP-05"] == "야마가타현 가와니시정(山形県川西町)"
+    assert en["JP-05"] == "Kawanishi Town, Yamagata (山形県川西町)"
+    assert ja["JP-02"] == "雲南市"  # a name only one municipality has stays short

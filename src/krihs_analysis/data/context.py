@@ -451,7 +451,8 @@ def case_municipalities(cases, *, lang: str = "en"):
     """Each case's municipality as a reader of `lang` writes it: a Japanese case with MIC's local government code by
     :func:`jp_municipality_names` (``Unnan City (雲南市)``, ``운난시(雲南市)``, ``雲南市``), the embedded sample's
     stand-ins in the reader's words (``City A (illustrative)``, ``A시(예시)``, ``A市（例示）``), any other case as
-    its sheet writes it.
+    its sheet writes it. A name that municipalities of two prefectures share comes with its prefecture
+    (``山形県川西町``: Nara has a 川西町 too).
 
     Parameters
     ----------
@@ -475,8 +476,8 @@ def case_municipalities(cases, *, lang: str = "en"):
     --------
     >>> from krihs_analysis.data import read_cases
     >>> names = case_municipalities(read_cases(), lang="en")
-    >>> names["JP-02"], names["KR-P1-A"]
-    ('Unnan City (雲南市)', 'City A (illustrative)')
+    >>> names["JP-02"], names["KR-P1-A"], names["JP-05"]
+    ('Unnan City (雲南市)', 'City A (illustrative)', 'Kawanishi Town, Yamagata (山形県川西町)')
     """
     import pandas as pd
 
@@ -487,12 +488,24 @@ def case_municipalities(cases, *, lang: str = "en"):
     cases = check_frame(cases, "cases")
     check_columns(cases, ["municipality"], name="cases")
     names = jp_municipality_names(lang=lang) if "municipality_code" in cases.columns else {}
+    if names:
+        # A name two prefectures share (川西町 is Yamagata's and Nara's) is given with its prefecture
+        shared = _shared_name_codes(str(_context_folder(None).resolve()))
+        names = {**names, **{c: n for c, n in jp_municipality_names(lang=lang, prefecture=True).items()
+                             if c in shared}}
     codes = cases["municipality_code"].astype(object) if names else pd.Series([None] * len(cases), index=cases.index)
     japanese = (cases["country"].astype(str) == "JP") if "country" in cases.columns else pd.Series(True, cases.index)
     shown = [names[str(c).strip()] if jp and isinstance(c, str) and str(c).strip() in names else _placeholder(m, lang)
              for c, m, jp in zip(codes, cases["municipality"].astype(object), japanese, strict=True)]
     index = pd.Index(cases["case_id"].astype(str), name="case_id") if "case_id" in cases.columns else cases.index
     return pd.Series(shown, index=index, name="municipality", dtype=object)
+
+
+@cache
+def _shared_name_codes(folder: str) -> frozenset[str]:
+    """Codes of municipalities whose name another prefecture's municipality also has (川西町, 府中市, ...)."""
+    frame = _municipalities(folder)
+    return frozenset(frame.loc[frame["municipality"].duplicated(keep=False), "code"])
 
 
 def jp_prefectures(context_dir: str | Path | None = None) -> list[str]:
