@@ -248,8 +248,7 @@ def test_the_notes_say_which_cases_the_marked_municipalities_are():
     only_coded = only_coded[(only_coded["municipality_code"].fillna("").str.strip() != "")
                             | (only_coded["country"] == "KR")]
     notes = st.frame_texts(fiscal_context(cases=only_coded, lang="en"))["notes"]
-    assert notes[0] == ("Case municipalities: those of all the sheet's Japanese cases (cases: 9; "
-                        "municipalities: 5).")
+    assert notes[0] == "Case municipalities: those of all the Japanese cases (cases: 9; municipalities: 5)."
     # a list of codes is the municipalities themselves: nothing to add
     notes = st.frame_texts(fiscal_context(cases=sorted(munis), lang="en"))["notes"]
     assert not any(n.startswith("Case municipalities") for n in notes)
