@@ -527,7 +527,7 @@ def integration_sustainability(cases: pd.DataFrame, association: pd.DataFrame, *
         Write each case's ``case_id`` beside its point.
     title
         Headline of a new figure; by default it says whether more integrated cases tend to be more or less
-        sustainable (by the sign of the statistic, when p < 0.05) or that there is no clear link.
+        sustainable (by the sign of the statistic, when p <= 0.05) or that there is no clear link.
     illustrative
         Add the illustrative-data note to a new figure; None takes it from `cases` (its ``data_status`` column or
         ``attrs``), else from ``association.attrs['illustrative']``, and adds the note when neither says.
@@ -619,7 +619,9 @@ def integration_sustainability(cases: pd.DataFrame, association: pd.DataFrame, *
             if {"ci_low", "ci_high"} <= set(assoc.columns) and np.isfinite([r["ci_low"], r["ci_high"]]).all():
                 ci = text("ci_range", lang, lo=fmt_num(float(r["ci_low"])), hi=fmt_num(float(r["ci_high"])))
             n = int(r["n"]) if "n" in assoc.columns and pd.notna(r["n"]) else len(data)
-            key = "link_title_none" if not (p < 0.05) else ("link_title_pos" if stat > 0 else "link_title_neg")
+            # p at most the cut, as the brief's sentence calls the same result clear (an exact p can be 0.05)
+            key = ("link_title_none" if not (p <= SIGNIFICANCE)
+                   else "link_title_pos" if stat > 0 else "link_title_neg")
             _finish(fig, "integration_sustainability", lang, title=title or text(key, lang),
                     subtitle=text("link_subtitle", lang, method=mname, statistic=fmt_num(stat), ci=ci,
                                   p=fmt_p(p), n=n),
@@ -1067,7 +1069,7 @@ def rmo_trend(context: pd.DataFrame, *, lang: str = "en", ax=None, title: str | 
     with house_style(lang):
         own = ax is None
         if own:
-            fig, axes = st.new_figure(st.SINGLE, 1.9)
+            fig, axes = st.new_figure(st.SINGLE, 1.8)
             ax = axes[0, 0]
         fig = ax.figure
         import seaborn as sns

@@ -243,7 +243,7 @@ def fiscal_context(
     cases_below = int((case_rows["fiscal_strength_index"] < median).sum())
 
     with house_style(lang):
-        fig, axes = st.new_figure(st.DOUBLE, 3.0, ncols=2, width_ratios=(1.05, 1.0))
+        fig, axes = st.new_figure(st.DOUBLE, 2.8, ncols=2, width_ratios=(1.05, 1.0))
         left, right = axes[0, 0], axes[0, 1]
         left.set_gid("fiscal-distribution")
         right.set_gid("fiscal-trajectories")

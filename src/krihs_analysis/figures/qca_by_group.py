@@ -128,7 +128,7 @@ def qca_groups(cluster: pd.DataFrame, test: pd.DataFrame | None = None, *, lang:
             best = countries.idxmax() if len(countries) else ""
             best_label = st.country_label(best, lang) if best in st.COUNTRY_COLORS else best
             if len(countries) and (countries >= _CUT).all():
-                key = "title_holds" if p_value >= 0.05 else "title_holds_gap"
+                key = "title_holds" if p_value > 0.05 else "title_holds_gap"  # a gap at p <= 0.05, as elsewhere
             else:
                 key = "title_one"
             title = title or phrase("fig_qca_groups", key, lang, country=best_label)

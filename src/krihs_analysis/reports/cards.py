@@ -257,7 +257,9 @@ def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
                  continued=phrase("case_card", "continued_yes", lang), going=phrase("case_card", "going_yes", lang),
                  pct="–" if pct is None else f"{fmt_num(pct, digits=0)}%")
     years = m.get("years_after_support")
-    if not yes:  # a stopped activity's share of self-funding says nothing ("0% of the budget self-funded")
+    if m.get("continued") is None:  # blank (an unvalidated frame): say nothing of whether it goes on
+        outcome = phrase("case_card", "outcome_unknown", lang, **words)
+    elif not yes:  # a stopped activity's share of self-funding says nothing ("0% of the budget self-funded")
         outcome = phrase("case_card", "outcome_unsupported_stopped" if unsupported else "outcome_stopped", lang,
                          **words)
     elif unsupported:
