@@ -120,7 +120,7 @@ def phrase(domain: str, key: str, lang: str | None = None, /, **fields: Any) -> 
     >>> phrase("common", "illustrative_short", "en")
     'Illustrative data'
     >>> phrase("common", "illustrative_short", lang="ko")
-    '예시 데이터'
+    '예시 자료'
     """
     if lang is None:  # phrase(domain, key, lang="ko") put lang among the fields: a TypeError named no argument
         lang = fields.pop("lang", None)
