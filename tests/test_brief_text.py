@@ -336,3 +336,19 @@ def test_a_solution_in_words_shows_how_many_conditions_it_has(lang, want):
         assert len(re.findall(r"‘[^’]+’|「[^」]+」", words)) == 2
     assert qca_words("intermediary*integration + ~gov_role", lang=lang).count(
         {"en": "; or ", "ko": " 또는 ", "ja": "、または"}[lang]) == 1
+
+
+@pytest.mark.parametrize("model, lang, want", [
+    ("intermediary", "ko", "‘중간지원조직’ 조건을 갖춘 사례는 대체로 지속된다"),
+    ("intermediary", "ja", "「中間支援組織」の条件を備える事例は"),
+    ("intermediary + integration", "ja", "「中間支援組織」、または「事業間の連携・統合」のいずれかの条件の組み合わせを備える"),
+    ("intermediary + integration", "en", "Cases on any of these paths are mostly sustained: intermediate support"),
+    ("intermediary*integration", "ko", "‘중간지원조직’ 및 ‘사업 간 연계·통합’ 조건을 함께 갖춘 사례는"),
+])
+def test_a_solution_of_one_condition_or_of_several_paths_is_not_called_conditions_together(model, lang, want):
+    # (review) "「中間支援組織」の条件を併せ持つ事例" of one condition; "‘A’ 또는 ‘B’ 조건을 함께 갖춘" of a choice
+    from krihs_analysis.brief.text import qca_sentence
+
+    text = qca_sentence(model, {"consistency": 0.92, "coverage": 0.71}, lang=lang)
+    assert want in text
+    assert ("함께" in text or "併せ持つ" in text) == ("*" in model and "+" not in model)

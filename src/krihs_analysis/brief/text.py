@@ -351,7 +351,9 @@ def qca_sentence(model: str, fit: Mapping | pd.Series, *, outcome: str = "sustai
     if len(terms) == 1 and "*" in terms[0]:
         combo = _w("qca_combination", lang, terms=combo)
     stats = _w("qca_stats", lang, consistency=fmt_num(cons), coverage=fmt_num(cov))
-    return _w("qca_weak" if cons < incl_cut else "qca_strong", lang, combo=combo, stats=stats)
+    # one condition is not "the conditions together" (함께 갖춘, 併せ持つ), nor is a choice between paths
+    shape = "_or" if len(terms) > 1 else "" if "*" in terms[0] else "_one"
+    return _w(("qca_weak" if cons < incl_cut else "qca_strong") + shape, lang, combo=combo, stats=stats)
 
 
 def core_task_sentence(row: Mapping | pd.Series, *, lang: str = "en") -> str:
