@@ -354,12 +354,11 @@ def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None
     held = {int(y) for y in rmo["survey_year"]}
     gaps = [_w("survey_fy", lang, year=y) for y in range(min(held), max(held) + 1) if y not in held] if held else []
     # said in the source's line, which it qualifies (a line of its own pushed the survey's part off a page foot)
-    gap_note = _w("survey_gap", lang, years=fmt_list(gaps, lang=lang)) if gaps else ""
-    source = rmo.attrs["source"][lang] + ("" if not gap_note else "。" if lang == "ja" else ". ")
+    source = rmo.attrs["source"][lang]
+    if gaps:
+        source += ("。" if lang == "ja" else ". ") + _w("survey_gap", lang, years=fmt_list(gaps, lang=lang))
     survey = (f'<div class="row"><div><div>{html.escape(_w("rmo_title", lang))}</div>'
-              f'{_table_html(t1, numeric=(orgs, munis))}'
-              f'{source_note(source + gap_note if gap_note else rmo.attrs["source"][lang], lang=lang)}</div>'
-              f'{beside}</div>')
+              f'{_table_html(t1, numeric=(orgs, munis))}{source_note(source, lang=lang)}</div>{beside}</div>')
     return _kb(
         # The box's title is part of its first part, so that it never stays behind alone at a page's foot.
         f'<div class="context"><div class="part" data-keep data-float><b>{_w("context", lang)}</b>{fiscal}</div></div>'

@@ -159,7 +159,8 @@ class CaseCardFigure:
             if not cache:  # lay the figure out once, then freeze it: points never move axes or labels
                 self.svg()
                 self.fig.set_layout_engine("none")
-            leg = self._legend(merged=merged, country=country)  # before the points hide: a legend copies its handles' visibility
+            # the legend before the points hide: a legend copies its handles' visibility
+            leg = self._legend(merged=merged, country=country)
             self._set_country(leg.legend_handles[0 if merged else 1], country)
             for coll in (self._case, self._country, self._programme):
                 coll.set_visible(False)
