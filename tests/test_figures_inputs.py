@@ -496,6 +496,22 @@ def test_case_card_reads_the_profiles_provenance(status, flag, labelled):
     assert (st.text("illustrative", "en") in notes) is labelled
 
 
+@pytest.mark.parametrize("case_id, merged", [("JP-01", True), ("KR-P1-A", False)])
+def test_a_stand_alone_cards_alt_text_names_the_medians_it_draws(case_id, merged):
+    # the alt text said "its country's and programme's medians" for a Japanese case, whose card draws one median
+    from krihs_analysis.figures import close_figure
+    from krihs_analysis.wording import phrase
+
+    profile = case_profile(read_cases(), case_id)
+    assert profile.attrs["programme_is_country"] is merged
+    ax = case_card(profile, country=case_id[:2])
+    alt = ax.figure._krihs["alt"]
+    close_figure(ax.figure)
+    n = len(ax.get_yticklabels())
+    assert alt == phrase("case_card", "fig_alt_same" if merged else "fig_alt", "en", case_id=case_id, n=n)
+    assert ("programme's medians" in alt) is not merged
+
+
 def test_a_profile_of_unknown_origin_counts_as_illustrative():
     # the house rule of every catalogue figure: a table that does not say where it came from is not evidence
     from krihs_analysis.figures import close_figure, frame_texts

@@ -281,5 +281,6 @@ def case_card(profile: Any, *, country: str, lang: str = "en", illustrative: boo
                None if merged else rows["programme_median"].astype(float).tolist(), country=country)
     meta = getattr(fig.ax.figure, "_krihs", None)
     if ax is None and meta is not None and "case_id" in profile.columns:  # its own figure: the card page's words
-        meta["alt"] = phrase("case_card", "fig_alt", lang, case_id=str(profile["case_id"].iloc[0]), n=len(rows))
+        meta["alt"] = phrase("case_card", "fig_alt_same" if merged else "fig_alt", lang,
+                             case_id=str(profile["case_id"].iloc[0]), n=len(rows))
     return fig.ax
