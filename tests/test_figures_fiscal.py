@@ -32,12 +32,14 @@ RAW = paths.CONTEXT / "jp_mic_fiscal_city_fy2005_fy2021"
 PUBLISHED_FSI_2021 = {"342149": 0.32, "322091": 0.25, "063827": 0.25, "432105": 0.43, "262137": 0.31}
 # The names each reader sees: MIC's kanji for Japanese readers; for English readers the municipalities' own English
 # names (their official sites: Akitakata City, Unnan City, Kawanishi Town, Kikuchi City, Nantan City); for Korean
-# readers the titles Korean Wikipedia gives them (아키타카타시, 운난시, 가와니시정, 기쿠치시, 난탄시).
+# readers the titles Korean Wikipedia gives them (아키타카타시, 운난시, 가와니시정, 기쿠치시, 난탄시). Nara has a 川西町
+# too (MIC code 293610), so Yamagata's is named with its prefecture, as the case tables name it.
 NAMES = {
-    "ja": {"342149": "安芸高田市", "322091": "雲南市", "063827": "川西町", "432105": "菊池市", "262137": "南丹市"},
-    "en": {"342149": "Akitakata City", "322091": "Unnan City", "063827": "Kawanishi Town", "432105": "Kikuchi City",
-           "262137": "Nantan City"},
-    "ko": {"342149": "아키타카타시", "322091": "운난시", "063827": "가와니시정", "432105": "기쿠치시", "262137": "난탄시"},
+    "ja": {"342149": "安芸高田市", "322091": "雲南市", "063827": "山形県川西町", "432105": "菊池市", "262137": "南丹市"},
+    "en": {"342149": "Akitakata City", "322091": "Unnan City", "063827": "Kawanishi Town, Yamagata",
+           "432105": "Kikuchi City", "262137": "Nantan City"},
+    "ko": {"342149": "아키타카타시", "322091": "운난시", "063827": "야마가타현 가와니시정", "432105": "기쿠치시",
+           "262137": "난탄시"},
 }
 
 

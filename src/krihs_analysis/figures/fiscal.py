@@ -91,6 +91,28 @@ def _code(code: str | int) -> str:
     return f"{int(code):06d}"
 
 
+def _with_prefecture(case_rows: pd.DataFrame, municipalities: pd.DataFrame, *, lang: str) -> list[str]:
+    """The case labels, with the prefecture where another prefecture has a municipality of the same name (川西町 is
+    Yamagata's and Nara's), written as :func:`krihs_analysis.data.jp_municipality_names` writes it."""
+    if "municipality" not in municipalities:
+        return case_rows["label"].tolist()
+    from ..data.placenames import prefecture_name
+
+    shared = set(municipalities.loc[municipalities["municipality"].duplicated(keep=False), "code"])
+    kana = (dict(zip(municipalities["prefecture"], municipalities["prefecture_kana"], strict=True))
+            if "prefecture_kana" in municipalities else {})
+    out = []
+    for code, label, pref in zip(case_rows.index, case_rows["label"], case_rows["prefecture"], strict=True):
+        if code not in shared:
+            out.append(label)
+        elif lang == "ja" or pref not in kana:
+            out.append(f"{pref}{label}" if lang == "ja" else f"{label} ({pref})")
+        else:
+            where = prefecture_name(kana[pref], pref, lang=lang)
+            out.append(f"{label}, {where}" if lang == "en" else f"{where} {label}")
+    return out
+
+
 def _fiscal_year(year: Any) -> int:
     """A whole fiscal year (2021, numpy integers, 2021.0); anything else is a ValueError."""
     if isinstance(year, numbers.Real) and not isinstance(year, bool) and float(year).is_integer():
@@ -240,6 +262,7 @@ def fiscal_context(
     latest["type_label"] = latest["municipality_type"].map(labels)
     case_rows = latest.set_index("code").loc[codes]
     case_rows["label"] = [names_of.get(c, m) for c, m in zip(case_rows.index, case_rows["municipality"], strict=True)]
+    case_rows["label"] = _with_prefecture(case_rows, municipalities, lang=lang)
     cases_below = int((case_rows["fiscal_strength_index"] < median).sum())
 
     with house_style(lang):
