@@ -157,4 +157,4 @@ def test_japanese_text_takes_full_width_punctuation_in_the_codebook():
     seen = {cb.notice("illustrative", "ja"), cb["continued"].level_label(0, "ja"), cb.label("self_funded_pct", "ja"),
             cb.label("task1_capacity", "ja"), cb.label("cluster", "ja"), cb["city_size"].level_label("medium", "ja")}
     assert seen == {"例示データ：報告書の実際の事例コーディングではなく、説明用です。", "いいえ：活動停止", "自主財源比率（%）",
-                    "指数1：住民の力量・参加", "クラスター（独立でない事例のまとまり）", "中規模（5万～20万人）"}
+                    "指数1：人材育成・住民参加", "クラスター（独立でない事例のまとまり）", "中規模（5万～20万人）"}

@@ -277,7 +277,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     Examples
     --------
     >>> load_codebook().version
-    '1.2.0'
+    '1.3.0'
     """
     if path is None:
         return _load(DEFAULT_PATH)
