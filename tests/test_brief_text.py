@@ -129,6 +129,39 @@ def test_draft_findings_number_each_sentence_and_name_its_result():
     assert all(item[:1].isupper() for item in findings["item"])
 
 
+def test_a_qca_finding_is_judged_and_described_by_the_cuts_of_its_own_run():
+    # the brief said "consistency ≥ 0.8 and PRI ≥ 0.5", fuzzy sets, and judged the solution by 0.8, whatever cuts
+    # the run's analyse(...) was given
+    from krihs_analysis.brief.compose import _qca_note
+    from krihs_analysis.pipeline import settings_table
+
+    qca = pd.DataFrame([{"model": "intermediary", "consistency": 0.85, "coverage": 0.6}])
+    standard = {"qca": qca}
+    strict = {"qca": qca, "settings": settings_table({"seed": 1, "qca_kind": "crisp", "incl_cut": 0.9,
+                                                      "pri_cut": 0.65, "qca_conditions": ["intermediary"]})}
+    assert draft_findings(standard)["evidence"].tolist() == ["meets_cut"]
+    found = draft_findings(strict)
+    assert found[["weak", "evidence"]].values.tolist() == [[True, "below_cut"]]
+    assert "weak" in found["text"].iloc[0] or "below" in found["text"].iloc[0]
+    assert _qca_note(standard, "en") == (
+        "Fuzzy-set QCA of overall sustainability; parsimonious solution of the truth-table rows with consistency ≥ 0.8 "
+        "and PRI ≥ 0.5 (PRI: proportional reduction in inconsistency).")
+    assert _qca_note(strict, "en").startswith("Crisp-set QCA") and "≥ 0.90 and PRI" in _qca_note(strict, "en")  # read together
+    assert "PRI ≥ 0.65 (" in _qca_note(strict, "en")
+    assert _qca_note(strict, "ko").startswith("종합 지속가능성에 대한 크리스프셋 QCA. 일관성 0.90 이상, PRI(비일관성 비례 감소) 0.65")
+    assert "クリスプ集合QCA。整合度0.90以上、PRI（非整合性の比例的減少）0.65以上" in _qca_note(strict, "ja")
+
+
+@pytest.mark.parametrize("value", ['"fuzzy-ish"', "2", "true", "not json"])
+def test_a_settings_table_with_a_value_settings_table_did_not_write_is_refused(value):
+    from krihs_analysis.pipeline import qca_settings
+
+    key = "qca_kind" if "fuzzy" in value else "incl_cut"
+    bad = pd.DataFrame({"setting": [key], "value": [value]})
+    with pytest.raises(ValueError, match=f"the settings table's '{key}' is"):
+        qca_settings({"settings": bad})
+
+
 def test_a_descriptive_gap_is_not_labelled_as_supported_by_a_test():
     gaps = pd.DataFrame([{"group": "KR-P2", "task": "task4_intermediary", "mean": 0.5, "benchmark": 2.1}])
     findings = draft_findings({"core_task_gaps": gaps}, lang="ko")

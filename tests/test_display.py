@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from krihs_analysis.display import header, labelled, prose
+from krihs_analysis.wording import phrase
 
 
 def test_labelled_reads_in_korean_with_labels_for_names_methods_and_headers():
@@ -346,7 +347,7 @@ def test_no_method_at_all_is_no_note_and_a_count_with_a_gap_still_reads_as_a_cou
 def test_notebook_04_introduces_the_conditions_and_kind_it_was_run_with(lang, want):
     # The introduction listed five fixed conditions as a "fuzzy-set" QCA, whatever the run's parameters, and its
     # Korean named the government role differently from every table below it ("지원하는 정부 역할")
-    text = prose("nb04_intro", lang=lang, kind=prose("nb04_crisp", lang=lang).data, outcome=["sustainability"],
+    text = prose("nb04_intro", lang=lang, kind=phrase("common", "qca_kind_crisp", lang), outcome=["sustainability"],
                  n=2, conditions=["integration", "intermediary"]).data
     assert text.startswith(want)
     assert "지원하는 정부 역할" not in prose("nb04_intro", lang="ko", kind="", outcome=["sustainability"], n=1,

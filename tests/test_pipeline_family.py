@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -147,3 +149,9 @@ def test_results_read_back_from_a_run_say_they_were_reused(standard, tmp_path):
     save_results(loaded, tmp_path / "again")
     assert run_notes(load_results(tmp_path / "again"), lang="en") == run_notes(loaded, lang="en")
     assert res.table is res.family  # the result object's one table, as on every other result object
+    # the run's choices travel with its tables: a brief rebuilt from them describes the QCA that was run
+    from krihs_analysis.pipeline import qca_settings
+
+    assert qca_settings(loaded) == {k: res.settings[k] for k in ("qca_kind", "incl_cut", "pri_cut")}
+    saved = dict(loaded["settings"][["setting", "value"]].values.tolist())
+    assert json.loads(saved["qca_conditions"]) == list(res.settings["qca_conditions"])

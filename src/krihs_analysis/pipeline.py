@@ -6,6 +6,7 @@ choices (documented on :func:`analyse`, with an example) so that the catalogue a
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,8 @@ import pandas as pd
 from .data import is_illustrative, read_context
 
 __all__ = [
-    "Results", "analyse", "family_table", "association_key", "FAMILY", "FAMILY_COLUMNS", "DIAGNOSTICS_COLUMNS",
+    "Results", "analyse", "family_table", "association_key", "settings_table", "qca_settings", "FAMILY",
+    "FAMILY_COLUMNS", "DIAGNOSTICS_COLUMNS",
 ]
 
 
@@ -88,6 +90,7 @@ class Results:
             "qca_case_roles": self.qca_case_roles,
             "qca_warnings": self.qca_warnings,
             "diagnostics": self.diagnostics,
+            "settings": settings_table(self.settings),
         }
 
 
@@ -202,6 +205,81 @@ def family_table(comparison: pd.DataFrame, association: pd.DataFrame, *, family:
 QCA_KIND = "fuzzy"
 QCA_INCL_CUT = 0.8
 QCA_PRI_CUT = 0.5
+
+
+def settings_table(settings: Mapping[str, object]) -> pd.DataFrame:
+    """The choices a run was made with, as a table that is saved and read back with the results.
+
+    Each value is written as JSON text, so that a number, a name, None and a list of conditions all come back as
+    they were (:func:`qca_settings`).
+
+    Parameters
+    ----------
+    settings : mapping of str to object
+        The run's choices, as :attr:`Results.settings` holds them.
+
+    Returns
+    -------
+    DataFrame
+        One row per setting: ``setting`` and its ``value`` as JSON text.
+
+    Examples
+    --------
+    >>> settings_table({"incl_cut": 0.8, "qca_kind": "fuzzy"}).values.tolist()
+    [['incl_cut', '0.8'], ['qca_kind', '"fuzzy"']]
+    """
+    return pd.DataFrame({"setting": pd.array(list(settings), dtype="str"),
+                         "value": pd.array([json.dumps(v, ensure_ascii=False, default=str)
+                                            for v in settings.values()], dtype="str")})
+
+
+def qca_settings(results: Mapping[str, pd.DataFrame]) -> dict[str, object]:
+    """The QCA's sets and cuts (``qca_kind``, ``incl_cut``, ``pri_cut``) a run's tables were computed with.
+
+    Tables without a ``settings`` table (saved before it was added, or assembled by hand) are taken to be the
+    standard set's (:data:`QCA_KIND`, :data:`QCA_INCL_CUT`, :data:`QCA_PRI_CUT`).
+
+    Parameters
+    ----------
+    results : mapping of str to DataFrame
+        A run's tables, from :meth:`Results.tables` or :func:`~krihs_analysis.brief.document.load_results`.
+
+    Returns
+    -------
+    dict
+        ``qca_kind`` ('fuzzy' or 'crisp'), ``incl_cut`` and ``pri_cut``.
+
+    Raises
+    ------
+    ValueError
+        If the settings table holds a value :func:`settings_table` did not write, or a cut outside 0 to 1.
+
+    Examples
+    --------
+    >>> qca_settings({"settings": settings_table({"incl_cut": 0.75})})
+    {'qca_kind': 'fuzzy', 'incl_cut': 0.75, 'pri_cut': 0.5}
+    >>> qca_settings({})["incl_cut"]
+    0.8
+    """
+    out: dict[str, object] = {"qca_kind": QCA_KIND, "incl_cut": QCA_INCL_CUT, "pri_cut": QCA_PRI_CUT}
+    table = results.get("settings")
+    if table is None or not len(table) or not {"setting", "value"} <= set(table.columns):
+        return out
+    saved = dict(zip(table["setting"].astype(str), table["value"], strict=True))
+    for key in out:
+        if key in saved:
+            try:
+                value = json.loads(str(saved[key]))
+            except ValueError:
+                raise ValueError(f"the settings table's {key!r} is {saved[key]!r}, not a value settings_table "
+                                 "wrote; pass the tables of results.tables() or of load_results") from None
+            ok = (value in ("fuzzy", "crisp") if key == "qca_kind"
+                  else isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1)
+            if not ok:
+                raise ValueError(f"the settings table's {key!r} is {value!r}; expected "
+                                 + ("'fuzzy' or 'crisp'" if key == "qca_kind" else "a number from 0 to 1"))
+            out[key] = value
+    return out
 
 
 def analyse(

@@ -21,10 +21,11 @@ from typing import Any
 
 import pandas as pd
 
-from .._format import fmt_num
+from .._format import fmt_column, fmt_num
 from .._validate import check_alpha
 from ..codebook import check_lang
 from ..data import is_illustrative, read_context
+from ..pipeline import qca_settings
 from ..wording import phrase, value_word
 from . import _inputs
 from . import document as doc
@@ -176,6 +177,15 @@ def _comparison_overview(comp: pd.DataFrame, lang: str) -> str:
     return phrase("brief", "comparison_overview_both" if h else "comparison_overview", lang, **fields)
 
 
+
+def _qca_note(tables: Mapping[str, pd.DataFrame], lang: str) -> str:
+    """How the brief's QCA was made: the sets and cuts the run used (its settings table), not the standard set's
+    whatever the run was."""
+    run = qca_settings(tables)
+    cuts = fmt_column([run["incl_cut"], run["pri_cut"]], digits=3)
+    return phrase("brief", "note_qca", lang, kind=phrase("common", f"qca_kind_{run['qca_kind']}", lang),
+                  incl_cut=cuts[0], pri_cut=cuts[1])
+
 def compose(
     tables: Mapping[str, pd.DataFrame],
     cases: pd.DataFrame,
@@ -278,8 +288,9 @@ def compose(
     blocks.append(fig_block(integration_sustainability(cases, assoc, lang=lang, illustrative=ill).figure, 2, cap[1]))
 
     model_row = qca.iloc[0]
-    qca_paras = [qca_sentence(model_row["model"], model_row, lang=lang), _qca_cases(tables["qca_xy"], cases, lang),
-                 w("note_qca")]
+    qca_paras = [qca_sentence(model_row["model"], model_row, lang=lang,
+                              incl_cut=float(qca_settings(tables)["incl_cut"])),
+                 _qca_cases(tables["qca_xy"], cases, lang), _qca_note(tables, lang)]
     blocks.append(section(sec[3], [p for p in qca_paras if p]))
     expr = fit_rows[fit_rows["level"] == "expression"].iloc[0]
     blocks.append(fig_block(qca_xy(tables["qca_xy"], expr, solution=str(model_row["model"]), lang=lang,

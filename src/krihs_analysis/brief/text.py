@@ -604,7 +604,7 @@ FINDINGS_TABLES = ("comparison", "association", "qca", "core_task_gaps", "family
 def _draft_findings(results: Mapping[str, pd.DataFrame], *, lang: str, alpha: float,
                     max_findings: int) -> pd.DataFrame:
     """:func:`draft_findings` of tables already checked (compose checks them once, for all it reads)."""
-    from ..pipeline import association_key
+    from ..pipeline import association_key, qca_settings
 
     results = _family_adjusted(results)
     out: list[Finding] = []
@@ -630,12 +630,13 @@ def _draft_findings(results: Mapping[str, pd.DataFrame], *, lang: str, alpha: fl
         words = qca_words(row["model"], lang=lang)  # worded for inside a sentence ("intermediate support ...")
         consistency = float(row["consistency"])
         known = consistency == consistency  # a NaN consistency neither meets nor misses the cut
-        below = not known or consistency < QCA_CONSISTENCY_CUT
+        cut = float(qca_settings(results)["incl_cut"])  # the run's own cut, not the standard set's
+        below = not known or consistency < cut
         # QCA has no test: the appendix says whether the solution meets the consistency cut, not "supported by
         # the test"
-        add(qca_sentence(row["model"], row, lang=lang), "qca", str(row["model"]), below,
+        add(qca_sentence(row["model"], row, lang=lang, incl_cut=cut), "qca", str(row["model"]), below,
             words[:1].upper() + words[1:] if lang == "en" else words,
-            evidence=("below_cut" if consistency < QCA_CONSISTENCY_CUT else "meets_cut") if known else "no_consistency")
+            evidence=("below_cut" if consistency < cut else "meets_cut") if known else "no_consistency")
     gaps = results.get("core_task_gaps")
     if gaps is not None and len(gaps):
         worst = largest_gap(gaps)
