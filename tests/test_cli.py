@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from krihs_analysis.cli import main
+from krihs_analysis.cli import build_parser, main
 from krihs_analysis.figures import CATALOGUE
 
 DATA = Path(__file__).parent / "data"
@@ -64,6 +64,16 @@ def test_figures_command_writes_seven_figures_in_three_languages_and_formats_wit
         assert set(entry["files"]) == {"png", "svg", "pdf"}
         assert all((tmp_path / f).stat().st_size > 0 for f in entry["files"].values())
         assert entry["alt_text"], name
+
+
+@pytest.mark.parametrize("argv, dest", [
+    (["report", "--only", "a", "--only", "b", "c"], "only"),
+    (["refresh-notebooks", "--only", "a", "--only", "b", "c"], "only"),
+    (["agreement", "x.csv", "y.csv", "--variables", "a", "--variables", "b", "c"], "variables"),
+])
+def test_a_list_option_given_twice_keeps_every_name(argv, dest):
+    # `--only a --only b c` ran only b and c: argparse's nargs="+" replaces, "extend" adds
+    assert getattr(build_parser().parse_args(argv), dest) == ["a", "b", "c"]
 
 
 def test_the_top_level_help_gives_each_commands_own_exit_codes(capsys):

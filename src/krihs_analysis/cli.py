@@ -216,7 +216,7 @@ def _cmd_brief(args: argparse.Namespace) -> int:
 
 def _add_report_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", default=None, help="report configuration (default: reports.yaml at the root)")
-    p.add_argument("--only", nargs="+", default=None, metavar="NAME",
+    p.add_argument("--only", nargs="+", action="extend", default=None, metavar="NAME",
                    help="run only these entries / run names / shell patterns")
     p.add_argument("--data", default=None, metavar="SHEET",
                    help="run the set on this case sheet (CSV/XLSX; every notebook that declares data_path)")
@@ -361,7 +361,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("agreement", help="inter-coder agreement between sheets coding the same cases")
     p.add_argument("paths", nargs="+", type=Path)
-    p.add_argument("--variables", nargs="+", default=None, metavar="NAME", help="coded variables (default: all)")
+    p.add_argument("--variables", nargs="+", action="extend", default=None, metavar="NAME",
+                   help="coded variables (default: all)")
     p.set_defaults(func=_cmd_agreement)
 
     p = sub.add_parser("figures", help="write the policy-brief figure catalogue")
@@ -386,7 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("refresh-notebooks", help="re-execute notebooks/ in place (refresh committed outputs)",
                        epilog=REFRESH_EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--dir", default=None, help="notebook folder (default: notebooks/)")
-    p.add_argument("--only", nargs="+", default=None, metavar="NAME", help="notebook names or patterns")
+    p.add_argument("--only", nargs="+", action="extend", default=None, metavar="NAME", help="notebook names or patterns")
     p.add_argument("--config", default=None, help="kernel, timeouts and retries from this report config")
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--no-progress", action="store_true")
