@@ -146,10 +146,13 @@ def test_a_qca_finding_is_judged_and_described_by_the_cuts_of_its_own_run():
     assert _qca_note(standard, "en") == (
         "Fuzzy-set QCA of overall sustainability; parsimonious solution of the truth-table rows with consistency ≥ 0.8 "
         "and PRI ≥ 0.5 (PRI: proportional reduction in inconsistency).")
-    assert _qca_note(strict, "en").startswith("Crisp-set QCA") and "≥ 0.90 and PRI" in _qca_note(strict, "en")  # read together
-    assert "PRI ≥ 0.65 (" in _qca_note(strict, "en")
-    assert _qca_note(strict, "ko").startswith("종합 지속가능성에 대한 크리스프셋 QCA. 일관성 0.90 이상, PRI(비일관성 비례 감소) 0.65")
-    assert "クリスプ集合QCA。整合度0.90以上、PRI（非整合性の比例的減少）0.65以上" in _qca_note(strict, "ja")
+    # each cut as it was set, as notebook 04 and the truth-table figure write it (fmt_cut): not "0.90" for being
+    # read beside 0.65, nor "1.0" beside 0.5
+    assert _qca_note(strict, "en").startswith("Crisp-set QCA") and "≥ 0.9 and PRI ≥ 0.65 (" in _qca_note(strict, "en")
+    assert _qca_note(strict, "ko").startswith("종합 지속가능성에 대한 크리스프셋 QCA. 일관성 0.9 이상, PRI(비일관성 비례 감소) 0.65")
+    assert "クリスプ集合QCA。整合度0.9以上、PRI（非整合性の比例的減少）0.65以上" in _qca_note(strict, "ja")
+    whole = {"qca": qca, "settings": settings_table({"qca_kind": "crisp", "incl_cut": 0.75, "pri_cut": 1.0})}
+    assert "consistency ≥ 0.75 and PRI ≥ 1 (" in _qca_note(whole, "en")
 
 
 @pytest.mark.parametrize("value", ['"fuzzy-ish"', "2", "true", "not json"])

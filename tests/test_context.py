@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -145,7 +146,17 @@ def test_every_row_names_publisher_table_fiscal_year_and_licence(panel):
     assert panel["source"].str.contains("全市町村の主要財政指標").all()
     assert panel["source"].str.contains("CC BY 4.0").all()
     assert (panel["source"].str.extract(r"= FY(\d{4})")[0].astype(int) == panel["fiscal_year"]).all()
-    assert panel.attrs["source"]["ja"].startswith("出典：総務省")
+    # MIC's terms ask for "出典：総務省『…』": every reader of the source writes the label (it was in the data too,
+    # and notebook 01 printed "出典：出典：総務省")
+    from krihs_analysis.brief.document import source_note
+    from krihs_analysis.display import prose
+
+    assert panel.attrs["source"]["ja"].startswith("総務省『全市町村の主要財政指標』")
+    shown = re.sub(r"<[^>]+>", "", source_note(panel.attrs["source"]["ja"], lang="ja"))  # (its no-break spans)
+    assert shown == f'出典：{panel.attrs["source"]["ja"]}'
+    summary = prose("nb01_fiscal_summary", lang="ja", n="1,741", year=2021, median="0.45",
+                    source=panel.attrs["source"]["ja"]).data
+    assert summary.count("出典") == 1 and "出典：総務省『全市町村の主要財政指標』" in summary
 
 
 def test_a_dash_is_missing_not_zero(panel):

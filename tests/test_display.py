@@ -286,7 +286,12 @@ def test_the_qca_measures_keep_three_decimals_and_a_ranges_cuts_share_theirs():
     r = pd.DataFrame(labelled(pd.DataFrame({"parameter": ["incl_cut", "n_cut"], "value": [0.8, 1.0],
                                             "lower": [0.05, 1.0], "upper": [0.95, 1.0]}), lang="en",
                               index="parameter"))
-    assert list(r.iloc[0]) == ["0.80", "0.05", "0.95"] and list(r.iloc[1]) == ["1.00"] * 3
+    # ... and the frequency cut, a count of cases, reads as one ("1", not "1.00" like a cut), in its row only
+    assert list(r.iloc[0]) == ["0.80", "0.05", "0.95"] and list(r.iloc[1]) == ["1"] * 3
+    r = pd.DataFrame(labelled(pd.DataFrame({"parameter": ["n_cut", "incl_cut"], "value": [2.0, 0.75],
+                                            "lower": [1.0, 0.7], "upper": [np.nan, 1.0]}), lang="ja",
+                              index="parameter"))
+    assert list(r.iloc[0]) == ["2", "1", "–"] and list(r.iloc[1]) == ["0.75", "0.70", "1.00"]
     # a group's mean and median index alike (notebook 02: a mean 2.383 beside a median 2.40)
     m = pd.DataFrame(labelled(pd.DataFrame({"mean": [2.383333, 0.9], "median": [2.4, 1.0]}), lang="en"))
     assert list(m["Median"]) == ["2.400", "1.000"]

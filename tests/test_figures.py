@@ -176,7 +176,7 @@ def test_core_task_gaps_artists():
     assert all(to_hex(ln.get_color()) == JP.lower() for ln in lines)
     assert texts(fig).count("日本") == 4
     # every score below: "all 28", not "28 of 28" (read as a count that happened to be full)
-    assert st.frame_texts(fig)["title"] == "韓国事業の中核課題指数28件すべてが日本の水準を下回る"
+    assert st.frame_texts(fig)["title"] == "韓国事業の中核課題指数28件すべてが日本の平均を下回る"
 
 
 def test_core_task_gaps_benchmark_must_be_clear():
@@ -284,7 +284,15 @@ def test_rmo_trend_artists():
     meta = st.frame_texts(ax.figure)
     assert meta["title"] == "Regional management organisations in Japan grew 2.3-fold from 2016 to 2022"
     assert "609 → 853" in meta["subtitle"]
-    assert meta["notes"] == [st.text("source", "en", source=ctx.attrs["source"]["en"])]  # real data: no note
+    # real data: no illustrative note; MIC's count has no FY2020 figure, and the bars' gap is said, not left
+    assert meta["notes"] == ["FY2020: no figure in these sources.",
+                             st.text("source", "en", source=ctx.attrs["source"]["en"])]
+    run = ctx[ctx["survey_year"] <= 2019]  # 2016-2019, no gap
+    assert st.frame_texts(cat.rmo_trend(run, lang="ja").figure)["notes"] == [
+        st.text("source", "ja", source=ctx.attrs["source"]["ja"])]
+    two = ctx[ctx["survey_year"].isin([2016, 2019, 2021])]
+    assert st.frame_texts(cat.rmo_trend(two, lang="ko").figure)["notes"][0] == (
+        "2017년도, 2018년도, 2020년도: 이 출처에 수치 없음.")
 
 
 def test_draw_into_given_axes():

@@ -179,6 +179,7 @@ REGISTRY: dict[str, Callable[[_Inputs], dict[str, Any]]] = {
     "krihs_analysis.data.numeric_codes": lambda c: {"cases": c.cases, "variables": ["integration"]},
     "krihs_analysis.data.read_cases": lambda c: {},
     "krihs_analysis.data.read_context": lambda c: {"name": "rmo_survey"},
+    "krihs_analysis.data.survey_gaps": lambda c: {"survey": pd.DataFrame({"survey_year": [2016, 2019]})},
     "krihs_analysis.data.read_processed": lambda c: {"path": c.processed},
     "krihs_analysis.data.read_raw": lambda c: {"path": c.coder_files[0]},
     "krihs_analysis.data.to_long": lambda c: {"cases": c.cases, "variables": ["integration"]},
@@ -256,6 +257,7 @@ REGISTRY: dict[str, Callable[[_Inputs], dict[str, Any]]] = {
     "krihs_analysis.display.solution_note": lambda c: {"solution": _minimize(c.tt, kind="parsimonious"), "lang": "ko"},
     "krihs_analysis.display.fmt_int": lambda c: {"x": 1844},
     "krihs_analysis.display.fmt_num": lambda c: {"x": -0.5},
+    "krihs_analysis.display.fmt_cut": lambda c: {"x": 0.75},
     "krihs_analysis.display.fmt_p": lambda c: {"p": 0.04},
     "krihs_analysis.display.fmt_sig": lambda c: {"x": 0.0021834},
     # -- wording --------------------------------------------------------------------------------------------------

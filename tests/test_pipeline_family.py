@@ -152,6 +152,40 @@ def test_results_read_back_from_a_run_say_they_were_reused(standard, tmp_path):
     # the run's choices travel with its tables: a brief rebuilt from them describes the QCA that was run
     from krihs_analysis.pipeline import qca_settings
 
-    assert qca_settings(loaded) == {k: res.settings[k] for k in ("qca_kind", "incl_cut", "pri_cut")}
+    assert qca_settings(loaded) == {"qca_kind": "fuzzy", "incl_cut": 0.8, "pri_cut": 0.5, "recorded": True}
     saved = dict(loaded["settings"][["setting", "value"]].values.tolist())
     assert json.loads(saved["qca_conditions"]) == list(res.settings["qca_conditions"])
+
+
+def test_a_runs_own_qca_settings_come_back_from_its_saved_tables(sample, tmp_path):
+    # the round trip above runs the standard cuts, which the defaults match whatever is read: a run with others
+    from krihs_analysis.brief.document import load_results, run_notes, save_results
+    from krihs_analysis.pipeline import analyse, qca_settings
+
+    res = analyse(sample, n_boot=99, n_permutations=99, incl_cut=0.75, pri_cut=0.6)
+    assert qca_settings(res) == {"qca_kind": "fuzzy", "incl_cut": 0.75, "pri_cut": 0.6, "recorded": True}
+    save_results(res.tables(), tmp_path)
+    loaded = load_results(tmp_path)
+    assert qca_settings(loaded) == {"qca_kind": "fuzzy", "incl_cut": 0.75, "pri_cut": 0.6, "recorded": True}
+    assert not any("not recorded" in n for n in run_notes(loaded, lang="en"))
+    # results saved before runs recorded their settings: the brief says which cuts it assumes
+    old = {k: v for k, v in loaded.items() if k != "settings"}
+    assert qca_settings(old)["recorded"] is False
+    assert run_notes(old, lang="en")[-1] == (
+        "QCA settings: not recorded with these results (saved before runs recorded them); the standard ones are "
+        "assumed: fuzzy-set QCA, consistency ≥ 0.8, PRI ≥ 0.5.")
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda f: f.qca_settings(None), "results must be a mapping of table names to pandas DataFrames, got None"),
+    (lambda f: f.qca_settings({"settings": 5}), r"results\['settings'\] is an int, not a table"),
+    (lambda f: f.qca_settings({"settings": pd.DataFrame({"name": ["incl_cut"], "value": ["0.9"]})}),
+     "the settings table lacks the column"),
+    (lambda f: f.settings_table([("incl_cut", 0.8)]), "settings must be a mapping of setting names to values"),
+    (lambda f: f.settings_table({1: 0.8}), "every setting's name must be non-empty text"),
+])
+def test_a_mistake_in_the_settings_functions_says_what_to_pass(call, message):
+    import krihs_analysis.pipeline as pipeline
+
+    with pytest.raises(ValueError, match=message):
+        call(pipeline)

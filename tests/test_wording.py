@@ -114,12 +114,23 @@ def test_japanese_text_takes_full_width_punctuation_in_every_locale_file():
     from krihs_analysis.wording import domains, phrases
 
     def prose_only(text: str) -> str:
-        return re.sub(r"`[^`]*`", "", text)
+        # code spans, and an interval's own comma ("[{lo}, {hi}]")
+        return re.sub(r"\[[^\]]*\]", "", re.sub(r"`[^`]*`", "", text))
 
+    kana_kanji = r"[\u3040-\u30ff\u4e00-\u9fff]"
+    half_width = re.compile(
+        r"(?<![A-Za-z0-9]): |; |~|[\u3040-\u30ff\u4e00-\u9fff] ?\("
+        # a colon or slash touching Japanese ("被覆度:全体", "0.80:通常", "付き:", "はい/いいえ") and a Latin comma
+        # between the parts of a Japanese sentence ("[0.63, 0.90]）, p < 0.001, n = 26")
+        rf"|{kana_kanji}:|:{kana_kanji}|{kana_kanji}/|/{kana_kanji}|）, |\}}, \{{")
     bad = {(d, k): v["ja"] for d in domains() for k, v in phrases(d).items()
-           if not re.fullmatch(r"nb\d\d_title", k)
-           and re.search(r"(?<![A-Za-z0-9]): |; |~|[\u3040-\u30ff\u4e00-\u9fff] ?\(", prose_only(v["ja"]))}
+           if not re.fullmatch(r"nb\d\d_title", k) and half_width.search(prose_only(v["ja"]))}
     assert not bad, bad
+    # what the second line catches, as it was written in the figures
+    for written in ("整合度と被覆度:全体と国別", "0.80:通常の整合度の基準", "注記付き:", "はい/いいえの項目",
+                    "{statistic}{ci}, {p}, n = {n}"):
+        assert half_width.search(prose_only(written)), written
+    assert not half_width.search(prose_only("（95%信頼区間 [{lo}, {hi}]）、{p}"))
 
 
 def _half_width_in_japanese_codebook_text(path) -> dict[str, str]:
@@ -156,5 +167,22 @@ def test_japanese_text_takes_full_width_punctuation_in_the_codebook():
     cb = load_codebook()
     seen = {cb.notice("illustrative", "ja"), cb["continued"].level_label(0, "ja"), cb.label("self_funded_pct", "ja"),
             cb.label("task1_capacity", "ja"), cb.label("cluster", "ja"), cb["city_size"].level_label("medium", "ja")}
-    assert seen == {"例示データ：報告書の実際の事例コーディングではなく、説明用です。", "いいえ：活動停止", "自主財源比率（%）",
+    assert seen == {"例示データ：政策ブリーフの実際の事例コーディングではなく、説明用です。", "いいえ：活動停止", "自主財源比率（%）",
                     "指数1：人材育成・住民参加", "クラスター（独立でない事例のまとまり）", "中規模（5万～20万人）"}
+
+
+def test_the_context_sources_japanese_titles_and_sources_read_as_the_brief_writes():
+    # sources.yaml gave "出典：総務省…" (notebook 01 printed "出典：出典：…"; every reader adds its own label),
+    # "(平成17年度～令和3年度)" under a figure of 2005-2021, and half-width brackets and semicolons.
+    import re
+
+    from krihs_analysis import paths
+    from krihs_analysis._io import read_yaml
+
+    sources = read_yaml(paths.CONTEXT / "sources.yaml")
+    japanese = {f"{name}.{field}": entry[field]["ja"] for name, entry in sources.items() if isinstance(entry, dict)
+                for field in ("title", "source") if isinstance(entry.get(field), dict)}
+    assert len(japanese) >= 8  # title and source of each context table
+    bad = {where: text for where, text in japanese.items()
+           if text.startswith("出典") or re.search(r"平成|令和|[();]|, ", text)}
+    assert bad == {}

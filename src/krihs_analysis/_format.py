@@ -111,6 +111,25 @@ def fmt_column(values: Iterable[Any], *, digits: int = 2) -> list[str]:
     return [fmt_num(v, digits=column_decimals(values, digits=digits)) for v in values]
 
 
+def fmt_cut(x: Any) -> str:
+    """A threshold as it was set (a QCA consistency or PRI cut): the fewest decimals, at most three, that show it.
+
+    Each cut alone, so that it reads the same wherever it is written (the brief's QCA note, notebook 04, the
+    truth-table figure), whichever cut stands beside it: "PRI ≥ 1", not "1.0" beside a 0.5 or "1.00".
+
+    Parameters
+    ----------
+    x
+        A number, or None/NaN.
+
+    Examples
+    --------
+    >>> fmt_cut(0.8), fmt_cut(0.875), fmt_cut(1.0), fmt_cut(0.65), fmt_cut(None)
+    ('0.8', '0.875', '1', '0.65', '–')
+    """
+    return fmt_column([x], digits=3)[0]
+
+
 def column_decimals(values: Iterable[Any], *, digits: int = 2) -> int:
     """The number of decimals :func:`fmt_column` writes `values` with: the fewest, at most `digits`, that show
     every value (a caller that writes several columns alike takes the largest).

@@ -18,13 +18,13 @@ import pandas as pd
 from .codebook import check_lang, load_codebook
 # fmt_int, fmt_num and fmt_p are the package's one way of writing numbers; notebooks take them from here to fill
 # their prose, so a count or a median reads in a notebook as it does in the figures and the brief.
-from ._format import MISSING, column_decimals, fmt_int, fmt_list, fmt_num, fmt_p, fmt_sig, is_missing
+from ._format import MISSING, column_decimals, fmt_cut, fmt_int, fmt_list, fmt_num, fmt_p, fmt_sig, is_missing
 from .data import is_illustrative
 from .wording import in_sentence, phrase, phrases, value_word
 
 __all__ = [
     "Banner", "banner", "expression", "header", "labelled", "LabelledTable", "Prose", "prose", "solution_note",
-    "fmt_int", "fmt_num", "fmt_p", "fmt_sig",
+    "fmt_cut", "fmt_int", "fmt_num", "fmt_p", "fmt_sig",
     "MISSING",
 ]
 
@@ -67,7 +67,7 @@ def banner(cases: pd.DataFrame | bool, *, lang: str = "en") -> Banner:
     Examples
     --------
     >>> banner(True, lang="ko").data
-    '예시 자료: 보고서의 실제 사례 코딩이 아니며 시연용입니다.'
+    '예시 자료: 정책 브리프의 실제 사례 코딩이 아니며 시연용입니다.'
     >>> banner(False).data
     ''
     """
@@ -231,7 +231,8 @@ def labelled(
       digits; other floats are written by :func:`krihs_analysis._format.fmt_num` with one number of decimals per
       column, the fewest (at most `digits`) that show each value (the table is for reading: compute on the
       frame given, not on this one); columns of one quantity share their decimals, and the set-theoretic measures
-      of the QCA tables (consistency, coverage, PRI, robustness ratios ...) always have `digits`;
+      of the QCA tables (consistency, coverage, PRI, robustness ratios ...) always have `digits`; in a table of
+      parameters, one a row (a ``parameter`` column), a count's row (``n_cut``) reads in whole numbers;
     * a method column (:data:`METHOD_COLUMNS`) with the same value on every row is said once, in a note above the
       table (``Interval: BCa bootstrap ...``; kept in ``.attrs["table_notes"]``: an export of the table
       leaves them out), instead of in each row;
@@ -284,6 +285,10 @@ def labelled(
         check_columns(frame, [k for k in index if k not in frame.index.names], name="frame")  # (already the index)
     cb = load_codebook()
     out = frame.copy()
+    # A table of several parameters, one a row (threshold_ranges: a consistency cut and a frequency cut), has a
+    # count in some rows: those read as whole numbers, not "1.00" beside the cut's "0.80".
+    count_rows = ([isinstance(v, str) and _is_count(v) for v in frame["parameter"].astype(object)]
+                  if "parameter" in frame.columns else [False] * len(frame))
     keys = index if index is not None else [c for c in (NAME_COLUMNS if columns is None else columns)
                                             if c in out.columns][:1]
     named = [n for n in out.index.names if n is not None and n not in out.columns]
@@ -332,10 +337,16 @@ def labelled(
     kind = {c: _SAME_KIND.get(str(c), str(c).split("_")[0]) for c in rest}
     # A set-theoretic measure always has `digits` decimals, as R's QCA prints them: the robust core's ratios, all
     # exactly 1, read "1" like a count, and a between-cluster distance 0.038 stood beside a within-cluster 0.02.
-    decimals = {c: digits if _is_measure(c) else column_decimals(out[c], digits=digits) for c in rest}
+    def whole(v: Any, row_is_count: bool) -> bool:
+        return row_is_count and not is_missing(v) and float(v).is_integer()
+
+    decimals = {c: digits if _is_measure(c) else
+                column_decimals([v for v, n in zip(out[c], count_rows) if not whole(v, n)], digits=digits)
+                for c in rest}
     shared = {k: max(d for c, d in decimals.items() if kind[c] == k) for k in set(kind.values())}
     for c in rest:
-        out[c] = [fmt_num(v, digits=shared[kind[c]]) for v in out[c]]
+        out[c] = [fmt_int(v) if whole(v, n) else fmt_num(v, digits=shared[kind[c]])
+                  for v, n in zip(out[c], count_rows)]
     # A count in the thousands (9,999 permutations) with the separator the prose writes it with, not as 9999;
     # smaller counts keep their type. Only counts: a year (2021) has no separator.
     for c in out.select_dtypes("integer").columns:

@@ -223,48 +223,74 @@ def settings_table(settings: Mapping[str, object]) -> pd.DataFrame:
     DataFrame
         One row per setting: ``setting`` and its ``value`` as JSON text.
 
+    Raises
+    ------
+    ValueError
+        `settings` is not a mapping of names (text) to values.
+
     Examples
     --------
     >>> settings_table({"incl_cut": 0.8, "qca_kind": "fuzzy"}).values.tolist()
     [['incl_cut', '0.8'], ['qca_kind', '"fuzzy"']]
     """
+    from ._validate import _describe
+
+    if isinstance(settings, pd.DataFrame) or not isinstance(settings, Mapping):
+        raise ValueError(f"settings must be a mapping of setting names to values, got {_describe(settings)}; "
+                         "pass e.g. settings_table({'incl_cut': 0.8}) or a run's results.settings")
+    bad = [k for k in settings if not isinstance(k, str) or not k]
+    if bad:
+        raise ValueError(f"settings has the name {bad[0]!r}; every setting's name must be non-empty text")
     return pd.DataFrame({"setting": pd.array(list(settings), dtype="str"),
                          "value": pd.array([json.dumps(v, ensure_ascii=False, default=str)
                                             for v in settings.values()], dtype="str")})
 
 
-def qca_settings(results: Mapping[str, pd.DataFrame]) -> dict[str, object]:
+def qca_settings(results: Results | Mapping[str, pd.DataFrame]) -> dict[str, object]:
     """The QCA's sets and cuts (``qca_kind``, ``incl_cut``, ``pri_cut``) a run's tables were computed with.
 
     Tables without a ``settings`` table (saved before it was added, or assembled by hand) are taken to be the
-    standard set's (:data:`QCA_KIND`, :data:`QCA_INCL_CUT`, :data:`QCA_PRI_CUT`).
+    standard set's (:data:`QCA_KIND`, :data:`QCA_INCL_CUT`, :data:`QCA_PRI_CUT`), and say so: the returned
+    ``recorded`` is False (the brief's appendix names it).
 
     Parameters
     ----------
-    results : mapping of str to DataFrame
-        A run's tables, from :meth:`Results.tables` or :func:`~krihs_analysis.brief.document.load_results`.
+    results : Results, or mapping of str to DataFrame
+        A run's results, or its tables (:meth:`Results.tables`,
+        :func:`~krihs_analysis.brief.document.load_results`).
 
     Returns
     -------
     dict
-        ``qca_kind`` ('fuzzy' or 'crisp'), ``incl_cut`` and ``pri_cut``.
+        ``qca_kind`` ('fuzzy' or 'crisp'), ``incl_cut``, ``pri_cut`` and ``recorded`` (whether the run recorded
+        them or the standard set's are assumed).
 
     Raises
     ------
     ValueError
-        If the settings table holds a value :func:`settings_table` did not write, or a cut outside 0 to 1.
+        `results` is neither; its ``settings`` table lacks the ``setting`` and ``value`` columns, or holds a value
+        :func:`settings_table` did not write, or a cut outside 0 to 1.
 
     Examples
     --------
     >>> qca_settings({"settings": settings_table({"incl_cut": 0.75})})
-    {'qca_kind': 'fuzzy', 'incl_cut': 0.75, 'pri_cut': 0.5}
-    >>> qca_settings({})["incl_cut"]
-    0.8
+    {'qca_kind': 'fuzzy', 'incl_cut': 0.75, 'pri_cut': 0.5, 'recorded': True}
+    >>> qca_settings({})["recorded"]
+    False
     """
+    from ._validate import check_columns, check_tables
+
+    if isinstance(results, Results):
+        table = settings_table(results.settings)
+    else:
+        tables = check_tables(results, "results", how="pass results.tables() or the tables of load_results")
+        table = tables.get("settings")
     out: dict[str, object] = {"qca_kind": QCA_KIND, "incl_cut": QCA_INCL_CUT, "pri_cut": QCA_PRI_CUT}
-    table = results.get("settings")
-    if table is None or not len(table) or not {"setting", "value"} <= set(table.columns):
-        return out
+    if table is None:
+        return {**out, "recorded": False}
+    # a settings table with other columns would leave the standard cuts in place silently: the brief would state
+    # cuts the run never used
+    check_columns(table, ["setting", "value"], name="the settings table")
     saved = dict(zip(table["setting"].astype(str), table["value"], strict=True))
     for key in out:
         if key in saved:
@@ -279,7 +305,7 @@ def qca_settings(results: Mapping[str, pd.DataFrame]) -> dict[str, object]:
                 raise ValueError(f"the settings table's {key!r} is {value!r}; expected "
                                  + ("'fuzzy' or 'crisp'" if key == "qca_kind" else "a number from 0 to 1"))
             out[key] = value
-    return out
+    return {**out, "recorded": any(key in saved for key in out)}
 
 
 def analyse(

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._format import fmt_column, fmt_num
+from .._format import fmt_cut, fmt_num
 from .._validate import check_alpha
 from ..codebook import check_lang
 from ..data import is_illustrative, read_context
@@ -177,14 +177,13 @@ def _comparison_overview(comp: pd.DataFrame, lang: str) -> str:
     return phrase("brief", "comparison_overview_both" if h else "comparison_overview", lang, **fields)
 
 
-
 def _qca_note(tables: Mapping[str, pd.DataFrame], lang: str) -> str:
     """How the brief's QCA was made: the sets and cuts the run used (its settings table), not the standard set's
     whatever the run was."""
     run = qca_settings(tables)
-    cuts = fmt_column([run["incl_cut"], run["pri_cut"]], digits=3)
     return phrase("brief", "note_qca", lang, kind=phrase("common", f"qca_kind_{run['qca_kind']}", lang),
-                  incl_cut=cuts[0], pri_cut=cuts[1])
+                  incl_cut=fmt_cut(run["incl_cut"]), pri_cut=fmt_cut(run["pri_cut"]))
+
 
 def compose(
     tables: Mapping[str, pd.DataFrame],
@@ -201,7 +200,9 @@ def compose(
     tables : Mapping of str to pandas.DataFrame, or krihs_analysis.pipeline.Results
         Named result tables (:meth:`krihs_analysis.pipeline.Results.tables`, or
         :func:`~krihs_analysis.brief.document.load_results`), or the Results itself (read as its ``tables()``).
-        Needs :data:`TABLES`, each with rows.
+        Needs :data:`TABLES`, each with rows; a ``settings`` table gives the QCA's sets and cuts the brief states
+        and judges by (:func:`krihs_analysis.pipeline.qca_settings`; the standard ones, said in the appendix,
+        without it).
     cases : pandas.DataFrame
         The case data the results came from (for the case counts, the case points and the illustrative flag),
         with the columns of :data:`CASE_COLUMNS`.
@@ -218,7 +219,8 @@ def compose(
     ValueError
         Before any figure is drawn: a missing or empty table, a table without the columns the brief reads (named
         with the function that makes it), cases that are not a case sheet, metadata that are not a mapping with
-        its four keys, an unknown language or a bad `alpha`.
+        its four keys, an unknown language, a bad `alpha`, or a ``settings`` table
+        :func:`krihs_analysis.pipeline.settings_table` did not write.
     """
     from ..figures import (
         close_figure,

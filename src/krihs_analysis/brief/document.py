@@ -27,8 +27,8 @@ from .._format import fmt_int, fmt_list, fmt_num, is_missing
 from .._io import write_atomic
 from .._validate import check_count, check_number, check_path, check_strings, check_text
 from ..codebook import LANGS, check_lang, load_codebook
-from ..data import jp_municipality_names, read_context
-from ..wording import phrase
+from ..data import jp_municipality_names, read_context, survey_gaps
+from ..wording import in_sentence, phrase
 from . import _inputs
 
 DEFAULT_METADATA = paths.ROOT / "brief.yaml"
@@ -318,7 +318,9 @@ def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None
     lang : str
         One of :data:`krihs_analysis.codebook.LANGS`.
     figures : list of str
-        Figure blocks (HTML text of :func:`figure_block`).
+        Figure blocks (HTML text of :func:`figure_block`); the first, beside the survey's table, is the survey's
+        trend (:func:`krihs_analysis.figures.rmo_trend`), whose notes say which years the sources skip (without
+        figures, the table's source line says it).
     fiscal_figure : str, optional
         The fiscal figure's block.
     """
@@ -330,7 +332,7 @@ def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None
                    example="fiscal_figure=figure_block(fig, number=5, caption=..., lang=...)")
     rmo = read_context("rmo_survey")
     year, orgs, munis = _w("col_year", lang), _w("col_orgs", lang), _w("col_munis", lang)
-    fiscal_years = [_w("survey_fy", lang, year=int(y)) for y in rmo["survey_year"]]
+    fiscal_years = [phrase("common", "survey_fy", lang, year=int(y)) for y in rmo["survey_year"]]
     t1 = pd.DataFrame({year: fiscal_years, orgs: rmo["organisations"].map(fmt_int),
                        munis: rmo["municipalities"]})
     # The survey's table and its trend figure side by side: the box stays short enough to share a page.
@@ -350,13 +352,13 @@ def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None
                            cb: table["current_balance_ratio_pct"].map(lambda v: fmt_num(v, digits=1))})
         fiscal = (f'<div>{html.escape(_w("fiscal_title", lang))}</div>'
                   f'{_table_html(t2, numeric=(fs, cb))}{source_note(table.attrs["source"][lang], lang=lang)}')
-    # A year the sources skip is said, not left for the reader to notice between two rows
-    held = {int(y) for y in rmo["survey_year"]}
-    gaps = [_w("survey_fy", lang, year=y) for y in range(min(held), max(held) + 1) if y not in held] if held else []
-    # said in the source's line, which it qualifies (a line of its own pushed the survey's part off a page foot)
+    # A year the sources skip is said, not left for the reader to notice between two rows: by the survey's figure
+    # beside the table (rmo_trend's note), or else in the table's source line, which it qualifies (a line of its
+    # own pushed the survey's part off a page foot; said twice in one row, it made the Japanese brief a page longer)
+    gaps = [phrase("common", "survey_fy", lang, year=y) for y in survey_gaps(rmo)] if not figures else []
     source = rmo.attrs["source"][lang]
     if gaps:
-        source += ("。" if lang == "ja" else ". ") + _w("survey_gap", lang, years=fmt_list(gaps, lang=lang))
+        source += ("。" if lang == "ja" else ". ") + phrase("common", "survey_gap", lang, years=fmt_list(gaps, lang=lang))
     survey = (f'<div class="row"><div><div>{html.escape(_w("rmo_title", lang))}</div>'
               f'{_table_html(t1, numeric=(orgs, munis))}{source_note(source, lang=lang)}</div>{beside}</div>')
     return _kb(
@@ -456,6 +458,15 @@ def _run_notes(tables: Mapping[str, pd.DataFrame], *, lang: str) -> list[str]:
     qca = tables.get("qca")
     if qca is not None and "truncated" in qca.columns and qca["truncated"].fillna(False).astype(bool).any():
         notes.append(_a("note_truncated_plain", lang, what=_a("step_qca", lang)))
+    if "qca" in tables or "qca_fit" in tables:
+        from .._format import fmt_cut
+        from ..pipeline import qca_settings
+
+        run = qca_settings(tables)
+        if not run["recorded"]:  # results saved before their settings were: the brief states cuts it assumes
+            kind = in_sentence(phrase("common", f"qca_kind_{run['qca_kind']}", lang), lang=lang)
+            notes.append(_a("note_settings_assumed", lang, kind=kind, incl_cut=fmt_cut(run["incl_cut"]),
+                            pri_cut=fmt_cut(run["pri_cut"])))
     for name, step in (("comparison", "comparison"), ("association", "association")):
         frame = tables.get(name)
         if frame is None or not len(frame):

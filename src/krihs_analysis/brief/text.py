@@ -560,7 +560,9 @@ def draft_findings(
         Named result tables: ``comparison`` (compare_countries), ``association`` (linkage.association, one row or
         more), ``qca`` (one row per model: ``model``, ``consistency``, ``coverage``), ``core_task_gaps`` (group, task, mean,
         benchmark). Missing or empty entries are skipped; a ``family`` table with ``p_family`` gives the adjusted
-        p-values. A :class:`~krihs_analysis.pipeline.Results` is read as its ``tables()``.
+        p-values; a ``settings`` table (:func:`krihs_analysis.pipeline.settings_table`) gives the consistency cut
+        a QCA finding is judged by (the standard 0.8 without one). A :class:`~krihs_analysis.pipeline.Results` is
+        read as its ``tables()``.
     lang
         One of :data:`krihs_analysis.codebook.LANGS`.
     alpha
@@ -578,8 +580,9 @@ def draft_findings(
     Raises
     ------
     ValueError
-        `results` is not a mapping of DataFrames (nor a Results), or a table it has lacks the columns the findings
-        read (the message names the table, the columns and the function that makes it).
+        `results` is not a mapping of DataFrames (nor a Results), a table it has lacks the columns the findings
+        read (the message names the table, the columns and the function that makes it), or its ``settings`` table
+        is not one :func:`krihs_analysis.pipeline.settings_table` wrote.
 
     Examples
     --------

@@ -16,7 +16,7 @@ Examples
 
 
 from .processed import build, read_processed
-from .context import case_municipalities, context_sources, jp_municipality_names, read_context
+from .context import case_municipalities, context_sources, jp_municipality_names, read_context, survey_gaps
 from .errors import PROBLEM_COLUMNS, CaseDataError
 from .read import RawSheet, read_raw
 from .schema import is_jp_local_government_code, read_cases
@@ -26,5 +26,5 @@ __all__ = [
     "PROBLEM_COLUMNS", "CaseDataError", "RawSheet", "build", "context_sources", "core_task_indices", "default_clusters",
     "case_municipalities", "is_illustrative", "is_jp_local_government_code", "jp_municipality_names", "numeric_codes",
     "read_cases", "read_context",
-    "read_processed", "read_raw", "to_long",
+    "read_processed", "read_raw", "survey_gaps", "to_long",
 ]

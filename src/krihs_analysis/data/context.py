@@ -94,6 +94,48 @@ def context_sources(context_dir: str | Path | None = None) -> dict[str, dict[str
     return read_yaml(folder / "sources.yaml")
 
 
+def survey_gaps(survey: pd.DataFrame, *, column: str = "survey_year") -> list[int]:
+    """The years inside a survey table's span that it has no row for (MIC's count of regional management
+    organisations jumps from FY2019 to FY2021: no stored source gives FY2020).
+
+    A figure or table of the survey says them: a bar chart on a numeric axis shows the gap, but not why.
+
+    Parameters
+    ----------
+    survey : pandas.DataFrame
+        A table with one row per year, e.g. ``read_context("rmo_survey")``.
+    column : str
+        The column of years.
+
+    Returns
+    -------
+    list of int
+        The missing years, in order; empty when the years run without a gap (or the table is empty).
+
+    Raises
+    ------
+    ValueError
+        `survey` is not a DataFrame with `column`, or a year is not a whole number.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> survey_gaps(pd.DataFrame({"survey_year": [2016, 2017, 2019, 2021]}))
+    [2018, 2020]
+    """
+    from .._validate import check_columns, check_frame
+
+    check_frame(survey, "survey", allow_empty=True)
+    check_columns(survey, [column], name="survey")
+    values = survey[column].dropna()
+    held = set()
+    for v in values:
+        if isinstance(v, bool) or not float(v).is_integer():
+            raise ValueError(f"survey: {column} must hold whole years, got {v!r}")
+        held.add(int(v))
+    return [y for y in range(min(held), max(held) + 1) if y not in held] if held else []
+
+
 def read_context(name: str, *, context_dir: str | Path | None = None) -> pd.DataFrame:
     """Load one published context table with its source.
 
@@ -413,18 +455,16 @@ def jp_municipality_names(context_dir: str | Path | None = None, *, lang: str = 
     folder = _context_folder(context_dir).resolve()
     if lang == "ja" and not prefecture:
         return dict(_known_codes(str(folder)))
-    from .placenames import prefecture_name
+    from .placenames import with_prefecture
 
     frame = _municipalities(str(folder))
     own = (frame["prefecture"] + frame["municipality"]) if prefecture else frame["municipality"]
     if lang == "ja":
         return dict(zip(frame["code"], own, strict=True))
-    pref = {p: prefecture_name(k, p, lang=lang)
-            for p, k in frame[["prefecture", "prefecture_kana"]].drop_duplicates().itertuples(index=False)}
     reader = frame[f"municipality_{lang}"]
     if prefecture:
-        reader = [f"{m}, {pref[p]}" if lang == "en" else f"{pref[p]} {m}"
-                  for m, p in zip(reader, frame["prefecture"], strict=True)]
+        reader = [with_prefecture(m, p, lang=lang, reading=k)
+                  for m, p, k in zip(reader, frame["prefecture"], frame["prefecture_kana"], strict=True)]
     # Korean writes a gloss in hanja against the word it glosses: 운난시(雲南市)
     gap = "" if lang == "ko" else " "
     return {c: f"{r}{gap}({o})" for c, r, o in zip(frame["code"], reader, own, strict=True)}
@@ -504,8 +544,28 @@ def case_municipalities(cases, *, lang: str = "en"):
 @cache
 def _shared_name_codes(folder: str) -> frozenset[str]:
     """Codes of municipalities whose name another prefecture's municipality also has (川西町, 府中市, ...)."""
-    frame = _municipalities(folder)
-    return frozenset(frame.loc[frame["municipality"].duplicated(keep=False), "code"])
+    return shared_name_codes(_municipalities(folder))
+
+
+def shared_name_codes(municipalities: pd.DataFrame) -> frozenset[str]:
+    """The codes of a municipality list's municipalities whose name another prefecture's also has (川西町 is
+    Yamagata's and Nara's; 府中市 Tokyo's and Hiroshima's): a page names their prefecture too.
+
+    Parameters
+    ----------
+    municipalities : pandas.DataFrame
+        ``code`` and ``municipality`` columns, e.g. ``read_context("jp_municipalities")``.
+
+    Examples
+    --------
+    >>> shared = shared_name_codes(read_context("jp_municipalities"))
+    >>> len(shared), {"063827", "293610"} <= shared  # 川西町, Yamagata and Nara
+    (57, True)
+    """
+    from .._validate import check_columns, check_frame
+
+    check_columns(check_frame(municipalities, "municipalities"), ["code", "municipality"], name="municipalities")
+    return frozenset(municipalities.loc[municipalities["municipality"].duplicated(keep=False), "code"])
 
 
 def jp_prefectures(context_dir: str | Path | None = None) -> list[str]:

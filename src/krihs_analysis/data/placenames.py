@@ -346,3 +346,34 @@ def prefecture_name(reading: str, name: str, *, lang: str) -> str:
         raise ValueError(f"reading {reading!r} of {name} does not end with {suffix}")
     stem = kana[: len(kana) - len(suffix)]
     return hepburn(stem) if lang == "en" else f"{hangul(stem)}{word}"
+
+
+def with_prefecture(name: str, prefecture: str, *, lang: str, reading: str | None = None) -> str:
+    """A municipality's name with its prefecture's, as a reader of `lang` writes the two together.
+
+    The one form every page uses where a name alone is ambiguous (川西町 is Yamagata's and Nara's): the prefecture
+    first in Japanese and Korean, after a comma in English. Without the prefecture's kana `reading`, an English or
+    Korean reader gets its own name (山形県).
+
+    Parameters
+    ----------
+    name : str
+        The municipality's name as the reader writes it (``川西町``, ``Kawanishi Town``, ``가와니시정``).
+    prefecture : str
+        The prefecture's own name (``山形県``).
+    lang : str
+        ``en``, ``ko`` or ``ja``.
+    reading : str, optional
+        The prefecture's kana reading (``ヤマガタケン``), for an English or Korean reader.
+
+    Examples
+    --------
+    >>> [with_prefecture(n, "山形県", lang=lang, reading="ヤマガタケン")
+    ...  for n, lang in (("川西町", "ja"), ("Kawanishi Town", "en"), ("가와니시정", "ko"))]
+    ['山形県川西町', 'Kawanishi Town, Yamagata', '야마가타현 가와니시정']
+    """
+    check_lang(lang)
+    if lang == "ja":
+        return f"{prefecture}{name}"
+    where = prefecture_name(reading, prefecture, lang=lang) if reading else prefecture
+    return f"{name}, {where}" if lang == "en" else f"{where} {name}"

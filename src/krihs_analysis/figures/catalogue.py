@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..codebook import check_lang, load_codebook
 from .._validate import _describe, check_strings
-from .._format import fmt_column, fmt_int, fmt_num, fmt_p, fmt_pct, fmt_sig
+from .._format import fmt_column, fmt_cut, fmt_int, fmt_list, fmt_num, fmt_p, fmt_pct, fmt_sig
 from ..wording import in_sentence, phrase, phrases
 from . import style as st
 from .qca_by_group import _analysis_input as _qca_groups_input, qca_groups  # noqa: F401 (catalogue entry)
@@ -801,13 +801,10 @@ def _tt_rule(tt: Any, lang: str) -> list[str]:
         return []
     # R's order (incl.cut = c(ic1, ic0)): the cut for 1, then the lower one for C
     hi, lo = (incl[0], incl[1]) if isinstance(incl, (tuple, list)) else (incl, incl)
-    def cut(v: float) -> str:  # as given: 0.8, 0.875
-        return fmt_column([v], digits=3)[0]
-
-    rule = text("tt_rule_pri" if pri > 0 else "tt_rule", lang, incl=cut(hi), pri=cut(pri))
+    rule = text("tt_rule_pri" if pri > 0 else "tt_rule", lang, incl=fmt_cut(hi), pri=fmt_cut(pri))
     parts = [rule]
     if lo < hi:  # consistency between the two cuts is coded C (contradictory)
-        parts.append(text("tt_rule_c", lang, lo=cut(lo), hi=cut(hi)))
+        parts.append(text("tt_rule_c", lang, lo=fmt_cut(lo), hi=fmt_cut(hi)))
     if n_cut is not None and n_cut > 1:  # rows with fewer cases are remainders (?)
         parts.append(text("tt_rule_q", lang, n=fmt_int(n_cut)))
     return [("" if lang == "ja" else " ").join(parts)]
@@ -1066,10 +1063,18 @@ def rmo_trend(context: pd.DataFrame, *, lang: str = "en", ax=None, title: str | 
     source = src.get(lang) if isinstance(src, Mapping) else None
     if not source and "source" in df:
         source = "; ".join(dict.fromkeys(df["source"].astype(str)))
+    # a year the sources skip is said: the numeric axis shows the gap, not why
+    from ..data import survey_gaps
+
+    gaps = [phrase("common", "survey_fy", lang, year=y) for y in survey_gaps(df)]
+    gap_note = [phrase("common", "survey_gap", lang, years=fmt_list(gaps, lang=lang))] if gaps else []
     with house_style(lang):
         own = ax is None
         if own:
-            fig, axes = st.new_figure(st.SINGLE, 1.8)
+            # the bars give up the note's height: the figure keeps its size (beside the brief's survey table, a
+            # taller one pushed the box to a page of its own)
+            plot_h = 1.8 - sum(st.note_height(n, width=st.SINGLE, lang=lang) for n in gap_note)
+            fig, axes = st.new_figure(st.SINGLE, plot_h)
             ax = axes[0, 0]
         fig = ax.figure
         import seaborn as sns
@@ -1096,7 +1101,7 @@ def rmo_trend(context: pd.DataFrame, *, lang: str = "en", ax=None, title: str | 
                 mun = df["municipalities"].astype("int64").to_numpy()
                 subtitle = text("rmo_subtitle", lang, m0=fmt_int(mun[0]), m1=fmt_int(mun[-1]))
             _finish(fig, "rmo_trend", lang, title=title or text("rmo_title", lang, **fields), subtitle=subtitle,
-                    notes=[text("source", lang, source=source or "MIC")])
+                    notes=[*gap_note, text("source", lang, source=source or "MIC")])
     return ax
 
 

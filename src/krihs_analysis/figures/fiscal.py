@@ -96,21 +96,14 @@ def _with_prefecture(case_rows: pd.DataFrame, municipalities: pd.DataFrame, *, l
     Yamagata's and Nara's), written as :func:`krihs_analysis.data.jp_municipality_names` writes it."""
     if "municipality" not in municipalities:
         return case_rows["label"].tolist()
-    from ..data.placenames import prefecture_name
+    from ..data.context import shared_name_codes
+    from ..data.placenames import with_prefecture
 
-    shared = set(municipalities.loc[municipalities["municipality"].duplicated(keep=False), "code"])
+    shared = shared_name_codes(municipalities)
     kana = (dict(zip(municipalities["prefecture"], municipalities["prefecture_kana"], strict=True))
             if "prefecture_kana" in municipalities else {})
-    out = []
-    for code, label, pref in zip(case_rows.index, case_rows["label"], case_rows["prefecture"], strict=True):
-        if code not in shared:
-            out.append(label)
-        elif lang == "ja" or pref not in kana:
-            out.append(f"{pref}{label}" if lang == "ja" else f"{label} ({pref})")
-        else:
-            where = prefecture_name(kana[pref], pref, lang=lang)
-            out.append(f"{label}, {where}" if lang == "en" else f"{where} {label}")
-    return out
+    return [with_prefecture(label, pref, lang=lang, reading=kana.get(pref)) if code in shared else label
+            for code, label, pref in zip(case_rows.index, case_rows["label"], case_rows["prefecture"], strict=True)]
 
 
 def _fiscal_year(year: Any) -> int:
@@ -177,9 +170,11 @@ def fiscal_context(
         ``data.read_context("jp_municipal_fiscal")`` (read when None): ``code, prefecture, municipality,
         fiscal_year, fiscal_strength_index``.
     municipalities
-        ``data.read_context("jp_municipalities")`` (read when None): ``code, municipality_type``, and
+        ``data.read_context("jp_municipalities")`` (read when None): ``code, municipality_type``;
         ``municipality_en``/``municipality_ko`` for the case labels in English and Korean (the labels stay as MIC
-        prints the names when the table has no such column).
+        prints the names when the table has no such column); ``municipality``, ``prefecture`` and
+        ``prefecture_kana`` to name the prefecture of a case whose name another prefecture's municipality also
+        has (山形県川西町; :func:`krihs_analysis.data.placenames.with_prefecture`).
     cases
         The case municipalities: a case sheet (its Japanese ``municipality_code`` values, e.g. ``read_cases()``)
         or a list of 6-digit codes as strings (one string is one code). The five of

@@ -57,6 +57,7 @@ DOUBLE = 175 * MM
 TITLE_SIZE = 10.5
 SUBTITLE_SIZE = 8
 NOTE_SIZE = 6.5
+NOTE_GAP = 0.03  # inches between two notes under a figure
 PAD = 0.07  # inches around the header and footer
 
 def text(key: str, lang: str, /, **fields: Any) -> str:
@@ -265,6 +266,21 @@ def _tokens(s: str, lang: str) -> list[str]:
     return re.findall(r"\S+\s*|\s+", s)
 
 
+def _text_block(s: str, width: float, *, size: float, lang: str, weight: str = "normal") -> tuple[str, float]:
+    """`s` wrapped to `width` inches, and its height in inches as :func:`decorate` lays it out."""
+    wrapped = wrap_text(s, width, fontsize=size, lang=lang, weight=weight)
+    # Line height as matplotlib lays it out: 1.2 x the font's line spacing
+    _, h, _ = _text_points("lp한日", fontsize=size, weight=weight)
+    nlines = wrapped.count("\n") + 1
+    return wrapped, ((h) + (nlines - 1) * 1.2 * h) / 72 + 0.01
+
+
+def note_height(note: str, *, width: float, lang: str) -> float:
+    """The height in inches one more note adds under a figure `width` inches wide (:func:`decorate`): what a chart
+    gives up to keep its figure's size when it has a note that figures like it do not."""
+    return _text_block(note, width - 2 * PAD, size=NOTE_SIZE, lang=lang)[1] + NOTE_GAP
+
+
 def _text_points(s: str, *, fontsize: float, weight: str = "normal") -> tuple[float, float, float]:
     """Width, height and descent of one line of text in points at `fontsize`, measured with the current fonts."""
     from matplotlib.backends.backend_agg import RendererAgg
@@ -374,17 +390,13 @@ def decorate(fig, *, title: str, subtitle: str | None, notes: Sequence[str], lan
     avail = width - 2 * PAD
 
     def block(s: str, size: float, weight: str = "normal") -> tuple[str, float]:
-        wrapped = wrap_text(s, avail, fontsize=size, lang=lang, weight=weight)
-        # Line height as matplotlib lays it out: 1.2 x the font's line spacing
-        _, h, _ = _text_points("lp한日", fontsize=size, weight=weight)
-        nlines = wrapped.count("\n") + 1
-        return wrapped, ((h) + (nlines - 1) * 1.2 * h) / 72 + 0.01
+        return _text_block(s, avail, size=size, lang=lang, weight=weight)
 
     head = [block(title, TITLE_SIZE, "bold")]
     if subtitle:
         head.append(block(subtitle, SUBTITLE_SIZE))
     foot = [block(n, NOTE_SIZE) for n in notes if n]
-    gap_head, gap_foot = 0.06, 0.03
+    gap_head, gap_foot = 0.06, NOTE_GAP
     head_h = PAD + sum(h for _, h in head) + gap_head * (len(head) - 1) + 0.10
     foot_h = (PAD + sum(h for _, h in foot) + gap_foot * max(len(foot) - 1, 0) + 0.06) if foot else PAD
     total = float(plot_h + head_h + foot_h)
@@ -427,8 +439,8 @@ def frame_texts(fig) -> dict[str, Any]:
     >>> from krihs_analysis.figures import close_figure, frame_texts, rmo_trend
     >>> ax = rmo_trend(read_context("rmo_survey"), lang="en")
     >>> texts = frame_texts(ax.figure)
-    >>> texts["lang"], len(texts["notes"])
-    ('en', 1)
+    >>> texts["lang"], texts["notes"][0]
+    ('en', 'FY2020: no figure in these sources.')
     >>> close_figure(ax.figure)
     """
     meta = getattr(fig, "_krihs", {})

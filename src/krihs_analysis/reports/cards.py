@@ -312,11 +312,11 @@ def card_body(card: Mapping[str, Any], *, lang: str, svg: str | None) -> str:
 
 def qca_sentence(card: Mapping[str, Any], *, lang: str) -> str:
     """The case's role in the standard QCA solution, in words (or why the card names none)."""
-    from .._format import fmt_column
+    from .._format import fmt_cut
     from ..display import expression
     from ..pipeline import QCA_INCL_CUT, QCA_PRI_CUT
 
-    cuts = dict(zip(("incl_cut", "pri_cut"), fmt_column([QCA_INCL_CUT, QCA_PRI_CUT], digits=3), strict=True))
+    cuts = {"incl_cut": fmt_cut(QCA_INCL_CUT), "pri_cut": fmt_cut(QCA_PRI_CUT)}
     qca = card.get("qca") or {}
     if not qca.get("model") or not qca.get("role"):
         return phrase("case_card", "qca_none", lang, **cuts)

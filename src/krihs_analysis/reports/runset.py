@@ -352,7 +352,7 @@ def run_reports(
 
     >>> result = run_reports(only=["case-data-overview"], dry_run=True)
     >>> result.status, [spec.name for spec in result.plan]
-    ('dry_run', ['case-data-overview-en', 'case-data-overview-ko'])
+    ('dry_run', ['case-data-overview-en', 'case-data-overview-ko', 'case-data-overview-ja'])
     """
     def say(msg: str) -> None:
         if stream is not None:
