@@ -890,7 +890,7 @@ def test_the_front_page_names_each_run_by_its_notebook_title_and_language_and_ea
     write_run_index(tmp_path, {"run_id": "20261203T145507Z-9541850b", "started": "2026-12-03T14:55:07+00:00",
                                "status": "ok", "runs": runs, "summary": {"total": 2, "ok": 2, "failed": 0}})
     page = (tmp_path / "index.ja.html").read_text(encoding="utf-8")
-    assert "<h1>2026-12-03 14:55 UTCのレポート実行</h1>" in page
+    assert "<h1>レポート実行（2026-12-03 14:55 UTC）</h1>" in page
     assert "<code>20261203T145507Z-9541850b</code>" in page  # the run id stays, among the provenance
     cells = re.findall(r"<tr><td>(.*?)</td>", page)
     assert cells[0] == ('02 · 日韓比較 <span class="rl" lang="ko">한국어</span><br>'
@@ -1033,3 +1033,18 @@ def test_a_runs_counts_say_all_when_every_run_succeeded(counts, lang, want):
     from krihs_analysis.reports.index import _summary
 
     assert _summary(counts, lang) == want
+
+
+@pytest.mark.parametrize("lang, page, said", [("en", "index.html", "abc1234 (with uncommitted changes)"),
+                                              ("ko", "index.ko.html", "abc1234 (커밋하지 않은 변경 있음)"),
+                                              ("ja", "index.ja.html", "abc1234（未コミットの変更あり）")])
+def test_the_front_page_says_a_checkout_had_uncommitted_changes_in_its_readers_words(tmp_path, lang, page, said):
+    # every page said "(dirty)", in English (Japanese reading of the front page)
+    from krihs_analysis.reports.index import write_run_index
+
+    meta = {"status": "ok", "summary": {"total": 0, "ok": 0, "failed": 0}, "runs": []}
+    write_run_index(tmp_path, {**meta, "git": {"commit": "abc1234", "dirty": True}})
+    text = (tmp_path / page).read_text(encoding="utf-8")
+    assert said in text and "dirty" not in text
+    write_run_index(tmp_path, {**meta, "git": {"commit": "abc1234", "dirty": False}})
+    assert said not in (tmp_path / page).read_text(encoding="utf-8")

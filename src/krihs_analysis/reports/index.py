@@ -309,7 +309,7 @@ def write_run_index(run_dir: Path, meta: Mapping[str, Any]) -> list[Path]:
                         f"<td>{links}</td><td>{''.join(thumbs)}</td></tr>")
         git = meta.get("git") or {}
         prov = [(p("run_id"), meta.get("run_id")), (p("started"), meta.get("started")), (p("duration"), p("seconds", s=fmt_num(meta.get("duration_s"), digits=1))),
-                (p("commit"), f"{git.get('commit') or '–'}{' (dirty)' if git.get('dirty') else ''}"),
+                (p("commit"), f"{git.get('commit') or '–'}{p('commit_dirty') if git.get('dirty') else ''}"),
                 (p("package"), f"{meta.get('package_version')} · {p('source_sha256')} "
                                f"{(meta.get('package_source_sha256') or '')[:12]} · Python {meta.get('python')}")]
         prov += [(p("inputs"), f"{Path(k).name}: {(v or '–')[:16]}") for k, v in meta.get("inputs_sha256", {}).items()]
