@@ -256,3 +256,24 @@ def test_coordinates_are_in_japan_and_types_are_counted(municipalities):
     # 20 designated cities and 23 special wards (as of 2018-10); 792 cities in all.
     assert counts["designated_city"] == 20 and counts["special_ward"] == 23
     assert counts["designated_city"] + counts["city"] == 792
+
+
+@pytest.mark.parametrize("years, message", [
+    ([2016, 20210], "got 20210 in row 2"),    # a mistyped year made 18,193 gaps (1e9: the process ran out of memory)
+    (["FY2016", 2018], "got 'FY2016' in row 1"),  # float's own "could not convert string to float"
+    ([2016, 2017.5], "got 2017.5 in row 2"),
+    ([True, 2018], "got True in row 1"),
+])
+def test_survey_gaps_refuses_what_is_not_a_year(years, message):
+    from krihs_analysis.data import survey_gaps
+
+    with pytest.raises(ValueError, match=r"survey_year must hold whole years from 1900 to 2100, " + re.escape(message)):
+        survey_gaps(pd.DataFrame({"survey_year": years}))
+
+
+def test_survey_gaps_names_the_years_inside_the_span_without_a_row():
+    from krihs_analysis.data import survey_gaps
+
+    assert survey_gaps(read_context("rmo_survey")) == [2020]  # MIC's count: no stored source gives FY2020
+    assert survey_gaps(pd.DataFrame({"survey_year": pd.array([2019, None, 2016], dtype="Int64")})) == [2017, 2018]
+    assert survey_gaps(pd.DataFrame({"survey_year": pd.Series([], dtype="int64")})) == []

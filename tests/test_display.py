@@ -292,6 +292,12 @@ def test_the_qca_measures_keep_three_decimals_and_a_ranges_cuts_share_theirs():
                                             "lower": [1.0, 0.7], "upper": [np.nan, 1.0]}), lang="ja",
                               index="parameter"))
     assert list(r.iloc[0]) == ["2", "1", "–"] and list(r.iloc[1]) == ["0.75", "0.70", "1.00"]
+    # the same with the parameters already the index
+    ranges = pd.DataFrame({"parameter": ["incl_cut", "n_cut"], "value": [0.8, 1.0], "lower": [0.05, 1.0],
+                           "upper": [0.95, 1.0]})
+    for shown in (labelled(ranges.set_index("parameter"), lang="en"),
+                  labelled(ranges.set_index("parameter"), lang="en", index="parameter")):
+        assert list(pd.DataFrame(shown).iloc[1]) == ["1"] * 3
     # a group's mean and median index alike (notebook 02: a mean 2.383 beside a median 2.40)
     m = pd.DataFrame(labelled(pd.DataFrame({"mean": [2.383333, 0.9], "median": [2.4, 1.0]}), lang="en"))
     assert list(m["Median"]) == ["2.400", "1.000"]

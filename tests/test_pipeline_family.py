@@ -160,20 +160,24 @@ def test_results_read_back_from_a_run_say_they_were_reused(standard, tmp_path):
 def test_a_runs_own_qca_settings_come_back_from_its_saved_tables(sample, tmp_path):
     # the round trip above runs the standard cuts, which the defaults match whatever is read: a run with others
     from krihs_analysis.brief.document import load_results, run_notes, save_results
-    from krihs_analysis.pipeline import analyse, qca_settings
+    from krihs_analysis.pipeline import analyse, qca_settings, settings_table
 
     res = analyse(sample, n_boot=99, n_permutations=99, incl_cut=0.75, pri_cut=0.6)
     assert qca_settings(res) == {"qca_kind": "fuzzy", "incl_cut": 0.75, "pri_cut": 0.6, "recorded": True}
     save_results(res.tables(), tmp_path)
     loaded = load_results(tmp_path)
     assert qca_settings(loaded) == {"qca_kind": "fuzzy", "incl_cut": 0.75, "pri_cut": 0.6, "recorded": True}
-    assert not any("not recorded" in n for n in run_notes(loaded, lang="en"))
+    assert not any("QCA settings" in n for n in run_notes(loaded, lang="en"))
     # results saved before runs recorded their settings: the brief says which cuts it assumes
     old = {k: v for k, v in loaded.items() if k != "settings"}
     assert qca_settings(old)["recorded"] is False
     assert run_notes(old, lang="en")[-1] == (
-        "QCA settings: not recorded with these results (saved before runs recorded them); the standard ones are "
-        "assumed: fuzzy-set QCA, consistency ≥ 0.8, PRI ≥ 0.5.")
+        "QCA settings: not all recorded with these results (saved before runs recorded them); the standard ones are "
+        "assumed where missing: fuzzy-set QCA, consistency ≥ 0.8, PRI ≥ 0.5.")
+    # one of the three saved is not the three: the others are assumed, and said to be
+    part = {**old, "settings": settings_table({"incl_cut": 0.75})}
+    assert qca_settings(part) == {"qca_kind": "fuzzy", "incl_cut": 0.75, "pri_cut": 0.5, "recorded": False}
+    assert run_notes(part, lang="en")[-1].endswith("consistency ≥ 0.75, PRI ≥ 0.5.")
 
 
 @pytest.mark.parametrize("call, message", [

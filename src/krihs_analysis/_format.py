@@ -112,7 +112,7 @@ def fmt_column(values: Iterable[Any], *, digits: int = 2) -> list[str]:
 
 
 def fmt_cut(x: Any) -> str:
-    """A threshold as it was set (a QCA consistency or PRI cut): the fewest decimals, at most three, that show it.
+    """A threshold as it was set (a QCA consistency or PRI cut): the fewest decimals, at most six, that show it.
 
     Each cut alone, so that it reads the same wherever it is written (the brief's QCA note, notebook 04, the
     truth-table figure), whichever cut stands beside it: "PRI ≥ 1", not "1.0" beside a 0.5 or "1.00".
@@ -122,12 +122,23 @@ def fmt_cut(x: Any) -> str:
     x
         A number, or None/NaN.
 
+    Returns
+    -------
+    str
+        The cut with a typographic minus sign; a dash when missing.
+
+    Raises
+    ------
+    ValueError
+        `x` is not a number.
+
     Examples
     --------
-    >>> fmt_cut(0.8), fmt_cut(0.875), fmt_cut(1.0), fmt_cut(0.65), fmt_cut(None)
-    ('0.8', '0.875', '1', '0.65', '–')
+    >>> fmt_cut(0.8), fmt_cut(0.875), fmt_cut(1.0), fmt_cut(0.9999), fmt_cut(0.1 + 0.2), fmt_cut(None)
+    ('0.8', '0.875', '1', '0.9999', '0.3', '–')
     """
-    return fmt_column([x], digits=3)[0]
+    # six decimals: a cut set as 0.9999 read "1" at three, and float noise (0.30000000000000004) still reads 0.3
+    return fmt_column([x], digits=6)[0]
 
 
 def column_decimals(values: Iterable[Any], *, digits: int = 2) -> int:

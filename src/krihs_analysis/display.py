@@ -287,8 +287,10 @@ def labelled(
     out = frame.copy()
     # A table of several parameters, one a row (threshold_ranges: a consistency cut and a frequency cut), has a
     # count in some rows: those read as whole numbers, not "1.00" beside the cut's "0.80".
-    count_rows = ([isinstance(v, str) and _is_count(v) for v in frame["parameter"].astype(object)]
-                  if "parameter" in frame.columns else [False] * len(frame))
+    params = (frame["parameter"] if "parameter" in frame.columns
+              else frame.index.get_level_values("parameter") if "parameter" in frame.index.names else None)
+    count_rows = ([isinstance(v, str) and _is_count(v) for v in params.astype(object)] if params is not None
+                  else [False] * len(frame))
     keys = index if index is not None else [c for c in (NAME_COLUMNS if columns is None else columns)
                                             if c in out.columns][:1]
     named = [n for n in out.index.names if n is not None and n not in out.columns]

@@ -250,8 +250,8 @@ def qca_settings(results: Results | Mapping[str, pd.DataFrame]) -> dict[str, obj
     """The QCA's sets and cuts (``qca_kind``, ``incl_cut``, ``pri_cut``) a run's tables were computed with.
 
     Tables without a ``settings`` table (saved before it was added, or assembled by hand) are taken to be the
-    standard set's (:data:`QCA_KIND`, :data:`QCA_INCL_CUT`, :data:`QCA_PRI_CUT`), and say so: the returned
-    ``recorded`` is False (the brief's appendix names it).
+    standard set's (:data:`QCA_KIND`, :data:`QCA_INCL_CUT`, :data:`QCA_PRI_CUT`), as is any of the three a
+    settings table lacks, and say so: the returned ``recorded`` is False (the brief's appendix says it).
 
     Parameters
     ----------
@@ -263,7 +263,7 @@ def qca_settings(results: Results | Mapping[str, pd.DataFrame]) -> dict[str, obj
     -------
     dict
         ``qca_kind`` ('fuzzy' or 'crisp'), ``incl_cut``, ``pri_cut`` and ``recorded`` (whether the run recorded
-        them or the standard set's are assumed).
+        all three, or the standard set's are assumed for some).
 
     Raises
     ------
@@ -273,7 +273,7 @@ def qca_settings(results: Results | Mapping[str, pd.DataFrame]) -> dict[str, obj
 
     Examples
     --------
-    >>> qca_settings({"settings": settings_table({"incl_cut": 0.75})})
+    >>> qca_settings({"settings": settings_table({"qca_kind": "fuzzy", "incl_cut": 0.75, "pri_cut": 0.5})})
     {'qca_kind': 'fuzzy', 'incl_cut': 0.75, 'pri_cut': 0.5, 'recorded': True}
     >>> qca_settings({})["recorded"]
     False
@@ -305,7 +305,7 @@ def qca_settings(results: Results | Mapping[str, pd.DataFrame]) -> dict[str, obj
                 raise ValueError(f"the settings table's {key!r} is {value!r}; expected "
                                  + ("'fuzzy' or 'crisp'" if key == "qca_kind" else "a number from 0 to 1"))
             out[key] = value
-    return {**out, "recorded": any(key in saved for key in out)}
+    return {**out, "recorded": all(key in saved for key in out)}  # one assumed is one the brief cannot vouch for
 
 
 def analyse(

@@ -318,9 +318,7 @@ def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None
     lang : str
         One of :data:`krihs_analysis.codebook.LANGS`.
     figures : list of str
-        Figure blocks (HTML text of :func:`figure_block`); the first, beside the survey's table, is the survey's
-        trend (:func:`krihs_analysis.figures.rmo_trend`), whose notes say which years the sources skip (without
-        figures, the table's source line says it).
+        Figure blocks (HTML text of :func:`figure_block`); the first stands beside the survey's table.
     fiscal_figure : str, optional
         The fiscal figure's block.
     """
@@ -352,10 +350,10 @@ def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None
                            cb: table["current_balance_ratio_pct"].map(lambda v: fmt_num(v, digits=1))})
         fiscal = (f'<div>{html.escape(_w("fiscal_title", lang))}</div>'
                   f'{_table_html(t2, numeric=(fs, cb))}{source_note(table.attrs["source"][lang], lang=lang)}')
-    # A year the sources skip is said, not left for the reader to notice between two rows: by the survey's figure
-    # beside the table (rmo_trend's note), or else in the table's source line, which it qualifies (a line of its
-    # own pushed the survey's part off a page foot; said twice in one row, it made the Japanese brief a page longer)
-    gaps = [phrase("common", "survey_fy", lang, year=y) for y in survey_gaps(rmo)] if not figures else []
+    # A year the sources skip is said, not left for the reader to notice between two rows: in the table's source
+    # line, which it qualifies (a line of its own pushed the survey's part off a page foot), though the figure beside
+    # it says it too (its note is pixels: a screen reader and the PDF's text have only this one)
+    gaps = [phrase("common", "survey_fy", lang, year=y) for y in survey_gaps(rmo)]
     source = rmo.attrs["source"][lang]
     if gaps:
         source += ("。" if lang == "ja" else ". ") + phrase("common", "survey_gap", lang, years=fmt_list(gaps, lang=lang))

@@ -115,7 +115,8 @@ def survey_gaps(survey: pd.DataFrame, *, column: str = "survey_year") -> list[in
     Raises
     ------
     ValueError
-        `survey` is not a DataFrame with `column`, or a year is not a whole number.
+        `survey` is not a DataFrame with `column`, or a year is not a whole number from 1900 to 2100 (a mistyped
+        20210 would make eighteen thousand gaps).
 
     Examples
     --------
@@ -123,15 +124,20 @@ def survey_gaps(survey: pd.DataFrame, *, column: str = "survey_year") -> list[in
     >>> survey_gaps(pd.DataFrame({"survey_year": [2016, 2017, 2019, 2021]}))
     [2018, 2020]
     """
+    import numbers
+
     from .._validate import check_columns, check_frame
 
     check_frame(survey, "survey", allow_empty=True)
     check_columns(survey, [column], name="survey")
-    values = survey[column].dropna()
     held = set()
-    for v in values:
-        if isinstance(v, bool) or not float(v).is_integer():
-            raise ValueError(f"survey: {column} must hold whole years, got {v!r}")
+    for row, v in enumerate(survey[column], start=1):
+        if pd.isna(v):
+            continue  # a row without a year is no year
+        if (isinstance(v, bool) or not isinstance(v, numbers.Real) or not float(v).is_integer()
+                or not 1900 <= v <= 2100):
+            raise ValueError(f"survey: {column} must hold whole years from 1900 to 2100, got {v!r} in row {row}; "
+                             f"pass e.g. read_context('rmo_survey')")
         held.add(int(v))
     return [y for y in range(min(held), max(held) + 1) if y not in held] if held else []
 
@@ -555,6 +561,16 @@ def shared_name_codes(municipalities: pd.DataFrame) -> frozenset[str]:
     ----------
     municipalities : pandas.DataFrame
         ``code`` and ``municipality`` columns, e.g. ``read_context("jp_municipalities")``.
+
+    Returns
+    -------
+    frozenset of str
+        The codes, as the table writes them.
+
+    Raises
+    ------
+    ValueError
+        `municipalities` is not a DataFrame with rows and those two columns.
 
     Examples
     --------

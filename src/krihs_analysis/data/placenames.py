@@ -364,7 +364,19 @@ def with_prefecture(name: str, prefecture: str, *, lang: str, reading: str | Non
     lang : str
         ``en``, ``ko`` or ``ja``.
     reading : str, optional
-        The prefecture's kana reading (``ヤマガタケン``), for an English or Korean reader.
+        The prefecture's kana reading (``ヤマガタケン``), for an English or Korean reader; None (or a missing
+        value of a table) when not known.
+
+    Returns
+    -------
+    str
+        The two names together.
+
+    Raises
+    ------
+    ValueError
+        `name` or `prefecture` is not a non-empty string, `reading` is not a string or missing, or `lang` is
+        not one of en, ko, ja.
 
     Examples
     --------
@@ -372,8 +384,21 @@ def with_prefecture(name: str, prefecture: str, *, lang: str, reading: str | Non
     ...  for n, lang in (("川西町", "ja"), ("Kawanishi Town", "en"), ("가와니시정", "ko"))]
     ['山形県川西町', 'Kawanishi Town, Yamagata', '야마가타현 가와니시정']
     """
+    from .._validate import check_text
+
     check_lang(lang)
+    for value, what, example in ((name, "name", "name='川西町'"), (prefecture, "prefecture", "prefecture='山形県'")):
+        if not check_text(value, what, example=example).strip():
+            raise ValueError(f"{what} must not be empty; pass e.g. {example}")
+    if reading is not None and not isinstance(reading, str) and not _missing(reading):
+        check_text(reading, "reading", example="reading='ヤマガタケン'", optional=True)
     if lang == "ja":
         return f"{prefecture}{name}"
-    where = prefecture_name(reading, prefecture, lang=lang) if reading else prefecture
+    known = isinstance(reading, str) and reading.strip()
+    where = prefecture_name(reading, prefecture, lang=lang) if known else prefecture
     return f"{name}, {where}" if lang == "en" else f"{where} {name}"
+
+
+def _missing(value: object) -> bool:
+    """A table's missing value (None, NaN, pandas' NA), told apart from a wrong one without importing pandas."""
+    return value is None or value != value or type(value).__name__ in ("NAType", "NaTType")

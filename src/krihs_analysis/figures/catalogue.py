@@ -1073,7 +1073,7 @@ def rmo_trend(context: pd.DataFrame, *, lang: str = "en", ax=None, title: str | 
         if own:
             # the bars give up the note's height: the figure keeps its size (beside the brief's survey table, a
             # taller one pushed the box to a page of its own)
-            plot_h = 1.8 - sum(st.note_height(n, width=st.SINGLE, lang=lang) for n in gap_note)
+            plot_h = max(1.2, 1.8 - sum(st.note_height(n, width=st.SINGLE, lang=lang) for n in gap_note))
             fig, axes = st.new_figure(st.SINGLE, plot_h)
             ax = axes[0, 0]
         fig = ax.figure

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._format import fmt_int, fmt_num, fmt_p
+from .._format import fmt_cut, fmt_int, fmt_num, fmt_p
 from ..wording import phrase
 from . import style as st
 
@@ -107,7 +107,7 @@ def qca_groups(cluster: pd.DataFrame, test: pd.DataFrame | None = None, *, lang:
                       palette=palette, dodge=0.45, linestyle="none", markers="o", markersize=5, ax=ax,
                       legend=True)
         ax.axvline(_CUT, color="#999999", lw=0.8, ls="--", zorder=0)
-        ax.text(_CUT, -0.6, phrase("fig_qca_groups", "cut_line", lang), fontsize=6, color=st.MUTED, ha="center",
+        ax.text(_CUT, -0.6, phrase("fig_qca_groups", "cut_line", lang, cut=fmt_cut(_CUT)), fontsize=6, color=st.MUTED, ha="center",
                 va="bottom")
         ax.set_xlim(0, 1.02)
         ax.set_xlabel("")

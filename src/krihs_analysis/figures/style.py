@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .._validate import _describe, check_flag, check_strings
+from .._validate import _describe, check_flag, check_number, check_strings
 from ..codebook import LANGS, check_lang, load_codebook
 from ..wording import phrase
 from . import fonts
@@ -277,8 +277,39 @@ def _text_block(s: str, width: float, *, size: float, lang: str, weight: str = "
 
 def note_height(note: str, *, width: float, lang: str) -> float:
     """The height in inches one more note adds under a figure `width` inches wide (:func:`decorate`): what a chart
-    gives up to keep its figure's size when it has a note that figures like it do not."""
-    return _text_block(note, width - 2 * PAD, size=NOTE_SIZE, lang=lang)[1] + NOTE_GAP
+    gives up to keep its figure's size when it has a note that figures like it do not.
+
+    Parameters
+    ----------
+    note : str
+        The note, as :func:`decorate` would write it (wrapped to the figure's width).
+    width : float
+        The figure's width in inches (e.g. :data:`SINGLE`).
+    lang : str
+        ``en``, ``ko`` or ``ja``: how the note wraps.
+
+    Returns
+    -------
+    float
+        Inches: the note's lines and the gap above it.
+
+    Raises
+    ------
+    ValueError
+        `note` is not text, `width` not a positive number, or `lang` not one of en, ko, ja.
+
+    Examples
+    --------
+    >>> one = note_height("FY2020: no figure in these sources.", width=SINGLE, lang="en")
+    >>> two = note_height("FY2020: no figure in these sources. " * 4, width=SINGLE, lang="en")
+    >>> 0.05 < one < two
+    True
+    """
+    check_lang(lang)
+    check_text(note, "note", what="note_height", optional=False)
+    width = check_number(width, "width", lo=0, strict=True, example="width=SINGLE")
+    with house_style(lang):  # measured in the fonts the note is drawn in
+        return _text_block(note, width - 2 * PAD, size=NOTE_SIZE, lang=lang)[1] + NOTE_GAP
 
 
 def _text_points(s: str, *, fontsize: float, weight: str = "normal") -> tuple[float, float, float]:
