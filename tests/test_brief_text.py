@@ -132,8 +132,11 @@ def test_draft_findings_number_each_sentence_and_name_its_result():
 def test_a_qca_finding_is_judged_and_described_by_the_cuts_of_its_own_run():
     # the brief said "consistency ≥ 0.8 and PRI ≥ 0.5", fuzzy sets, and judged the solution by 0.8, whatever cuts
     # the run's analyse(...) was given
-    from krihs_analysis.brief.compose import _qca_note
-    from krihs_analysis.pipeline import settings_table
+    from krihs_analysis.brief import compose
+    from krihs_analysis.pipeline import qca_settings, settings_table
+
+    def _qca_note(tables, lang):  # the note of a brief composed from these tables
+        return compose._qca_note(qca_settings(tables), lang)
 
     qca = pd.DataFrame([{"model": "intermediary", "consistency": 0.85, "coverage": 0.6}])
     standard = {"qca": qca}

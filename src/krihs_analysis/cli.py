@@ -387,7 +387,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("refresh-notebooks", help="re-execute notebooks/ in place (refresh committed outputs)",
                        epilog=REFRESH_EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--dir", default=None, help="notebook folder (default: notebooks/)")
-    p.add_argument("--only", nargs="+", action="extend", default=None, metavar="NAME", help="notebook names or patterns")
+    p.add_argument("--only", nargs="+", action="extend", default=None, metavar="NAME",
+                   help="notebook names or patterns")
     p.add_argument("--config", default=None, help="kernel, timeouts and retries from this report config")
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--no-progress", action="store_true")

@@ -177,10 +177,9 @@ def _comparison_overview(comp: pd.DataFrame, lang: str) -> str:
     return phrase("brief", "comparison_overview_both" if h else "comparison_overview", lang, **fields)
 
 
-def _qca_note(tables: Mapping[str, pd.DataFrame], lang: str) -> str:
-    """How the brief's QCA was made: the sets and cuts the run used (its settings table), not the standard set's
-    whatever the run was."""
-    run = qca_settings(tables)
+def _qca_note(run: Mapping[str, Any], lang: str) -> str:
+    """How the brief's QCA was made: the sets and cuts the run used (:func:`qca_settings` of its tables), not the
+    standard set's whatever the run was."""
     return phrase("brief", "note_qca", lang, kind=phrase("common", f"qca_kind_{run['qca_kind']}", lang),
                   incl_cut=fmt_cut(run["incl_cut"]), pri_cut=fmt_cut(run["pri_cut"]))
 
@@ -290,9 +289,9 @@ def compose(
     blocks.append(fig_block(integration_sustainability(cases, assoc, lang=lang, illustrative=ill).figure, 2, cap[1]))
 
     model_row = qca.iloc[0]
-    qca_paras = [qca_sentence(model_row["model"], model_row, lang=lang,
-                              incl_cut=float(qca_settings(tables)["incl_cut"])),
-                 _qca_cases(tables["qca_xy"], cases, lang), _qca_note(tables, lang)]
+    run = qca_settings(tables)
+    qca_paras = [qca_sentence(model_row["model"], model_row, lang=lang, incl_cut=float(run["incl_cut"])),
+                 _qca_cases(tables["qca_xy"], cases, lang), _qca_note(run, lang)]
     blocks.append(section(sec[3], [p for p in qca_paras if p]))
     expr = fit_rows[fit_rows["level"] == "expression"].iloc[0]
     blocks.append(fig_block(qca_xy(tables["qca_xy"], expr, solution=str(model_row["model"]), lang=lang,

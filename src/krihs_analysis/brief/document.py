@@ -356,7 +356,8 @@ def context_box(*, lang: str, figures: list[str] = (), fiscal_figure: str | None
     gaps = [phrase("common", "survey_fy", lang, year=y) for y in survey_gaps(rmo)]
     source = rmo.attrs["source"][lang]
     if gaps:
-        source += ("。" if lang == "ja" else ". ") + phrase("common", "survey_gap", lang, years=fmt_list(gaps, lang=lang))
+        gap_note = phrase("common", "survey_gap", lang, years=fmt_list(gaps, lang=lang))
+        source += ("。" if lang == "ja" else ". ") + gap_note
     survey = (f'<div class="row"><div><div>{html.escape(_w("rmo_title", lang))}</div>'
               f'{_table_html(t1, numeric=(orgs, munis))}{source_note(source, lang=lang)}</div>{beside}</div>')
     return _kb(

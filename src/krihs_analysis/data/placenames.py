@@ -384,21 +384,17 @@ def with_prefecture(name: str, prefecture: str, *, lang: str, reading: str | Non
     ...  for n, lang in (("川西町", "ja"), ("Kawanishi Town", "en"), ("가와니시정", "ko"))]
     ['山形県川西町', 'Kawanishi Town, Yamagata', '야마가타현 가와니시정']
     """
+    from .._format import is_missing
     from .._validate import check_text
 
     check_lang(lang)
     for value, what, example in ((name, "name", "name='川西町'"), (prefecture, "prefecture", "prefecture='山形県'")):
         if not check_text(value, what, example=example).strip():
             raise ValueError(f"{what} must not be empty; pass e.g. {example}")
-    if reading is not None and not isinstance(reading, str) and not _missing(reading):
+    if not isinstance(reading, str) and not is_missing(reading):
         check_text(reading, "reading", example="reading='ヤマガタケン'", optional=True)
     if lang == "ja":
         return f"{prefecture}{name}"
     known = isinstance(reading, str) and reading.strip()
     where = prefecture_name(reading, prefecture, lang=lang) if known else prefecture
     return f"{name}, {where}" if lang == "en" else f"{where} {name}"
-
-
-def _missing(value: object) -> bool:
-    """A table's missing value (None, NaN, pandas' NA), told apart from a wrong one without importing pandas."""
-    return value is None or value != value or type(value).__name__ in ("NAType", "NaTType")

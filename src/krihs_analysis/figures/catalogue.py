@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..codebook import check_lang, load_codebook
 from .._validate import _describe, check_strings
-from .._format import fmt_column, fmt_cut, fmt_int, fmt_list, fmt_num, fmt_p, fmt_pct, fmt_sig
+from .._format import fmt_cut, fmt_int, fmt_list, fmt_num, fmt_p, fmt_pct, fmt_sig
 from ..wording import in_sentence, phrase, phrases
 from . import style as st
 from .qca_by_group import _analysis_input as _qca_groups_input, qca_groups  # noqa: F401 (catalogue entry)

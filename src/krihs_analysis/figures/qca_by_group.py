@@ -107,8 +107,8 @@ def qca_groups(cluster: pd.DataFrame, test: pd.DataFrame | None = None, *, lang:
                       palette=palette, dodge=0.45, linestyle="none", markers="o", markersize=5, ax=ax,
                       legend=True)
         ax.axvline(_CUT, color="#999999", lw=0.8, ls="--", zorder=0)
-        ax.text(_CUT, -0.6, phrase("fig_qca_groups", "cut_line", lang, cut=fmt_cut(_CUT)), fontsize=6, color=st.MUTED, ha="center",
-                va="bottom")
+        ax.text(_CUT, -0.6, phrase("fig_qca_groups", "cut_line", lang, cut=fmt_cut(_CUT)), fontsize=6,
+                color=st.MUTED, ha="center", va="bottom")
         ax.set_xlim(0, 1.02)
         ax.set_xlabel("")
         ax.set_ylabel("")
