@@ -295,6 +295,24 @@ def test_rmo_trend_artists():
         "2017년도, 2018년도, 2020년도: 이 출처에 수치 없음.")
 
 
+def test_the_survey_headline_says_growth_only_when_the_count_grew():
+    ctx = bl.rmo()
+
+    def headline(rows, lang="en"):
+        return st.frame_texts(cat.rmo_trend(rows.reset_index(drop=True), lang=lang).figure)
+    # one survey year: its count, not "1.0-fold from 2016 to 2016"
+    one = headline(ctx[ctx["survey_year"] == 2022])
+    assert one["title"] == "Japan had 7,207 regional management organisations in 2022"
+    assert "→" not in one["subtitle"] and one["subtitle"].endswith(": 853")
+    # a count that fell (a user's own table) is not "grew 0.5-fold"
+    fell = ctx[ctx["survey_year"].isin([2016, 2022])].assign(organisations=[3071, 1680])
+    assert headline(fell)["title"] == "Regional management organisations in Japan: 3,071 in 2016, 1,680 in 2022"
+    flat = ctx[ctx["survey_year"].isin([2016, 2017])].assign(organisations=[3000, 3040])
+    assert "fold" not in headline(flat)["title"]
+    assert headline(ctx[ctx["survey_year"] == 2022], "ja")["title"] == "2022年の地域運営組織は7,207団体だった"
+    assert headline(fell, "ko")["title"] == "일본의 지역운영조직: 2016년 3,071개, 2022년 1,680개"
+
+
 def test_draw_into_given_axes():
     from matplotlib.figure import Figure
 

@@ -297,7 +297,8 @@ def test_the_front_page_keeps_each_status_duration_and_header_word_whole(tmp_pat
             (tmp_path / f).parent.mkdir(parents=True, exist_ok=True)
             Image.new("RGB", (640, 160), "white").save(tmp_path / f)  # wide figures, as the catalogue's are
         runs.append({"name": stem.replace("_", "-"), "status": "ok", "duration_s": 5.1 + k,
-                     "outputs": [f"html/{stem}.html", f"html/{stem}.brief.html", f"pdf/{stem}.pdf", *figs]})
+                     "outputs": [f"html/{stem}.html", f"html/{stem}.brief.html", f"notebooks/{stem}.ipynb",
+                                 f"pdf/{stem}.pdf", *figs]})
     write_run_index(tmp_path, {"status": "ok", "runs": runs, "summary": {"total": 2, "ok": 2, "failed": 0}})
     page = tmp_path / f"index.{lang}.html"
     boxes = word_boxes(print_pdf(page, tmp_path / f"index.{lang}.pdf"))
@@ -308,6 +309,12 @@ def test_the_front_page_keeps_each_status_duration_and_header_word_whole(tmp_pat
     first = words.index(header[0])
     assert words[first:first + len(header)] == header, words
     assert len({round(w["y0"]) for w in boxes[first:first + len(header)]}) == 1, boxes[first:first + len(header)]
+    # each output's link whole: ノートブック（.ipynb） broke at its bracket, (.ipynb) alone on the next line
+    for key in ("out_full", "out_reader", "out_ipynb"):
+        label = phrase("reports", key, lang).split()
+        starts = [i for i, w in enumerate(words) if w == label[0]]
+        assert any(words[i:i + len(label)] == label and len({round(w["y0"]) for w in boxes[i:i + len(label)]}) == 1
+                   for i in starts), (key, [(w["word"], round(w["y0"])) for w in boxes])
 
 
 def test_headline_changes_read_the_saved_result_tables(tmp_path):
@@ -897,7 +904,7 @@ def test_the_front_page_names_each_run_by_its_notebook_title_and_language_and_ea
                         '<code class="slug">korea-japan-comparison-ko</code>')
     assert cells[1] == "my-analysis"  # a notebook the locale has no title for: its run name
     links = [(label, href, hover) for href, hover, label in
-             re.findall(r'<a href="([^"]+)" title="([^"]+)">([^<]+)</a>', page)]
+             re.findall(r'<a href="([^"]+)" title="([^"]+)"(?: class="nw")?>([^<]+)</a>', page)]
     assert links == [  # the reader's page first; each file's name shows on hover
         ("閲覧用ページ", f"html/{stem}.brief.html", f"{stem}.brief.html"),
         ("ノートブック（HTML）", f"html/{stem}.html", f"{stem}.html"),

@@ -1094,15 +1094,26 @@ def rmo_trend(context: pd.DataFrame, *, lang: str = "en", ax=None, title: str | 
         ax.tick_params(axis="x", length=0)
         ax.set_xlabel(text("rmo_year", lang), fontsize=7)
         if own:
-            ratio = orgs[-1] / orgs[0]
-            fields = dict(ratio=fmt_num(ratio, digits=1), y0=int(years[0]), y1=int(years[-1]))
             subtitle = text("rmo_subtitle_no_municipalities", lang)  # a table without the count: say less, not "?"
             if "municipalities" in df:
                 mun = df["municipalities"].astype("int64").to_numpy()
-                subtitle = text("rmo_subtitle", lang, m0=fmt_int(mun[0]), m1=fmt_int(mun[-1]))
-            _finish(fig, "rmo_trend", lang, title=title or text("rmo_title", lang, **fields), subtitle=subtitle,
+                subtitle = (text("rmo_subtitle", lang, m0=fmt_int(mun[0]), m1=fmt_int(mun[-1])) if len(df) > 1
+                            else text("rmo_subtitle_one", lang, m0=fmt_int(mun[0])))
+            _finish(fig, "rmo_trend", lang, title=title or _rmo_headline(years, orgs, lang), subtitle=subtitle,
                     notes=[*gap_note, text("source", lang, source=source or "MIC")])
     return ax
+
+
+def _rmo_headline(years, orgs, lang: str) -> str:
+    """The survey chart's headline: growth as a multiple only when the count grew (one year: its count)."""
+    if len(years) == 1:
+        return text("rmo_title_one", lang, n=fmt_int(orgs[0]), y0=int(years[0]))
+    ratio = fmt_num(orgs[-1] / orgs[0], digits=1)
+    # "grew 1.0-fold" or "grew 0.8-fold" misreads a flat or falling count: then the two counts are said instead
+    if orgs[-1] > orgs[0] and ratio != fmt_num(1.0, digits=1):
+        return text("rmo_title", lang, ratio=ratio, y0=int(years[0]), y1=int(years[-1]))
+    return text("rmo_title_change", lang, n0=fmt_int(orgs[0]), n1=fmt_int(orgs[-1]), y0=int(years[0]),
+                y1=int(years[-1]))
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -198,8 +198,11 @@ def _status_cell(rec: Mapping[str, Any], lang: str) -> str:
 MAX_THUMBS = 6
 
 
-def _link(path: str, label: str) -> str:
-    return f'<a href="{_e(path)}" title="{_e(Path(path).name)}">{_e(label)}</a>'
+def _link(path: str, label: str, *, whole: bool = True) -> str:
+    # an output's name is kept on one line (a narrow column broke ノート|ブック|（HTML）); a figure's longer name
+    # (whole=False) may break between its words
+    nowrap = ' class="nw"' if whole else ""
+    return f'<a href="{_e(path)}" title="{_e(Path(path).name)}"{nowrap}>{_e(label)}</a>'
 
 
 def _figure_alt_texts(run_dir: Path) -> dict[str, str]:
@@ -247,7 +250,8 @@ def _output_links(rec: Mapping[str, Any], lang: str = "en", *,
                 stem = Path(o).stem
                 figure = stem.rsplit("_", 1)[0] if stem.endswith(tuple(f"_{x}" for x in LANGS)) else stem
                 named = f"name_{figure}" in phrases("figures")
-                figure_pdfs.append(_link(o, phrase("figures", f"name_{figure}", lang) if named else figure))
+                figure_pdfs.append(_link(o, phrase("figures", f"name_{figure}", lang) if named else figure,
+                                         whole=False))
             else:
                 kinds["pdf"].append(_link(o, p("out_pdf")))
         elif o.endswith(".png") and o.startswith("figures/"):
