@@ -371,6 +371,16 @@ def test_brief_metadata_is_read_from_the_yaml_file():
     assert set(LANGS) <= set(meta["title"]) and set(LANGS) <= set(meta["issuer"])
 
 
+@pytest.mark.parametrize(("lang", "number"), [("en", "No. 736-R"), ("ko", "제736-R호"), ("ja", "第736-R号")])
+def test_the_front_page_numbers_the_issue_as_the_running_footer_does(lang, number):
+    # the Korean front page read "No. 736-R" above a footer reading 제736-R호
+    from krihs_analysis.brief.document import load_metadata, title_block
+
+    issuer = re.search(r'<div class="issuer">(.*?)</div>', title_block(load_metadata(), lang=lang,
+                                                                      illustrative=False)).group(1)
+    assert f" • {number} • " in issuer and (lang == "en" or "No." not in issuer), issuer
+
+
 def test_a_failed_rebuild_leaves_the_previous_brief_in_place(run, rebuilt, tmp_path, monkeypatch):
     import papermill as pm
 

@@ -279,6 +279,26 @@ def test_core_task_profile_gives_no_interval_to_a_two_site_programme(sample):
     assert jp["ci_low"].notna().all() and (jp["ci_method"] == "percentile").all()
 
 
+def test_the_same_cases_get_the_same_interval_whether_grouped_by_country_or_programme(sample):
+    # Japan's twelve cases are one country and one programme (JP-RMO): Figure 4's band (by programme) read
+    # 1.46-2.42 beside 1.50-2.43 in the country table, the same mean bootstrapped from two streams
+    jp = sample["programme"] == "JP-RMO"
+    assert (sample.loc[jp, "country"] == "JP").all() and (sample.loc[sample["country"] == "JP", "programme"]
+                                                           == "JP-RMO").all()
+    for cluster in (None, "cluster"):
+        by_country = core_task_profile(sample, by="country", cluster=cluster, n_boot=999, seed=5)
+        by_programme = core_task_profile(sample, by="programme", cluster=cluster, n_boot=999, seed=5)
+        cols = ["task", "mean", "ci_low", "ci_high"]
+        a = by_country.loc[by_country["group"] == "JP", cols].reset_index(drop=True)
+        b = by_programme.loc[by_programme["group"] == "JP-RMO", cols].reset_index(drop=True)
+        pd.testing.assert_frame_equal(a, b)
+        assert a["ci_low"].notna().all()
+    # a different seed still draws a different interval: the key is the cases and the seed, not a constant
+    other = core_task_profile(sample, by="country", n_boot=999, seed=6)
+    assert not np.allclose(other.loc[other["group"] == "JP", "ci_low"],
+                           core_task_profile(sample, by="country", n_boot=999, seed=5).query("group == 'JP'")["ci_low"])
+
+
 def test_core_task_profile_cluster_bootstrap_resamples_whole_clusters(sample):
     """Every resampled mean is a mean over whole clusters: check the interval against an explicit loop."""
     from krihs_analysis.data import core_task_indices

@@ -122,6 +122,38 @@ def test_japanese_wrapping_breaks_at_the_phrase_and_inside_one_only_when_it_is_w
 # Artists of every catalogue function
 
 
+def test_a_yes_no_item_is_given_as_shares_of_yes_not_as_medians_on_the_0_to_3_scale():
+    # "Activity continued" (yes/no) was drawn at 1 and 1 under "0 = lowest, 3 = highest": low and equal, for 64%
+    # and 92% yes. Its row says the shares instead, from the comparison's means.
+    from krihs_analysis.compare import compare_countries
+    from krihs_analysis.data import read_cases
+
+    cases = read_cases()
+    comp = compare_countries(cases, variables=["integration", "continued", "sustainability"], n_boot=0)
+    row = comp.set_index("variable").loc["continued"]
+    kr = cases.loc[cases["country"] == "KR", "continued"].astype("float64")
+    assert row["mean_kr"] == kr.mean() == 9 / 14 and row["median_kr"] == 1.0
+    fig = cat.country_profile(comp, lang="en", illustrative=True)
+    marks = by_gid(fig, "median-KR")[0].get_offsets()
+    np.testing.assert_allclose(marks[:, 1], [0 - 0.13, 2 - 0.13])  # rows 0 and 2: no marker on the yes/no row
+    words = by_gid(fig, "yes-share-continued")
+    assert [t.get_text() for t in words] == ["Share of yes: Korea 64%, Japan 92%"]
+    assert words[0].get_position()[1] == 1
+    ja = cat.country_profile(comp, lang="ja", illustrative=True)
+    assert by_gid(ja, "yes-share-continued")[0].get_text() == "「はい」の割合：韓国64%、日本92%"
+    # a table saved before the means were kept: its medians, said as codes of yes and no
+    old = cat.country_profile(comp.drop(columns=["mean_kr", "mean_jp"]), lang="en", illustrative=True)
+    assert by_gid(old, "yes-share-continued")[0].get_text() == "Median (yes = 1, no = 0): Korea 1, Japan 1"
+    # the country labels sit on the first row with markers, even when a yes/no item comes first
+    first = cat.country_profile(comp.iloc[[1, 0, 2]].reset_index(drop=True), lang="en", illustrative=True)
+    label = next(t for t in first.axes[0].texts if t.get_text() == "Korea")
+    assert label.xy[1] == 1 - 0.13
+    from krihs_analysis.figures import close_figure
+
+    for f in (fig, ja, old, first):
+        close_figure(f)
+
+
 def test_country_profile_artists():
     comp = bl.comparison()
     fig = cat.country_profile(comp, lang="en", illustrative=True)
@@ -311,6 +343,21 @@ def test_the_survey_headline_says_growth_only_when_the_count_grew():
     assert "fold" not in headline(flat)["title"]
     assert headline(ctx[ctx["survey_year"] == 2022], "ja")["title"] == "2022年の地域運営組織は7,207団体だった"
     assert headline(fell, "ko")["title"] == "일본의 지역운영조직: 2016년 3,071개, 2022년 1,680개"
+
+
+def test_the_consistency_threshold_is_drawn_across_the_consistency_row_only():
+    # the dashed 0.8 line crossed the coverage row too, where the dots near 0.82 looked as if they passed it
+    from krihs_analysis.figures import close_figure
+    from krihs_analysis.figures.qca_by_group import baseline_input, qca_groups
+
+    ax = qca_groups(*baseline_input(), lang="en")
+    rows = {t.get_text(): t.get_position()[1] for t in ax.get_yticklabels()}
+    (seg,) = by_gid(ax.figure, "qca-groups-cut")[0].get_segments()
+    (x0, y0), (x1, y1) = seg
+    assert x0 == x1 == 0.8
+    assert min(y0, y1) < rows["Consistency"] < max(y0, y1)
+    assert not min(y0, y1) < rows["Coverage"] < max(y0, y1)
+    close_figure(ax.figure)
 
 
 def test_draw_into_given_axes():

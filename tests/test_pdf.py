@@ -189,11 +189,13 @@ def test_the_fit_is_tried_again_on_a_shorter_page_while_chromium_prints_more_pag
         calls = []
 
         def print_once(dt, url, options, fit):
-            measured, printed = pages_of[len(calls)]
+            measured, printed, *sparse = pages_of[len(calls)]
             calls.append(fit["page_px"])
             fit["result"] = {"pages": measured, "log": []}
-            return b"%PDF" + b"/Type /Page " * printed + b"/Type /Pages"
+            return b"%PDF" + b"/Type /Page " * printed + b"/Type /Pages" + b" %sparse" * (sparse or [0])[0]
         return calls, print_once
+
+    monkeypatch.setattr(pdf, "_sparse_pages", lambda data: data.count(b"%sparse"))
 
     calls, once = fake([(5, 6), (6, 6), (6, 6)])
     monkeypatch.setattr(pdf, "_print_once", once)
@@ -213,6 +215,39 @@ def test_the_fit_is_tried_again_on_a_shorter_page_while_chromium_prints_more_pag
     monkeypatch.setattr(pdf, "_print_once", once)
     pdf._print_page(None, "u", {}, {"page_px": 1000.0})
     assert len(calls) == 1
+
+
+def test_the_fit_is_tried_again_when_the_print_leaves_a_page_before_the_last_half_empty(monkeypatch):
+    # The English brief: measured, the appendix's heading and first row closed page 4 and the context box followed
+    # it; printed, they did not fit, the appendix went to page 5 (55 % full) and the box to page 6. The pass and the
+    # print agreed on 6 pages, so nothing was tried again.
+    def run(prints):
+        calls = []
+
+        def print_once(dt, url, options, fit):
+            measured, printed, sparse = prints[len(calls)]
+            calls.append(fit["page_px"])
+            fit["result"] = {"pages": measured, "log": [len(calls)]}
+            return b"%PDF" + b"/Type /Page " * printed + b"/Type /Pages" + b" %sparse" * sparse
+        monkeypatch.setattr(pdf, "_print_once", print_once)
+        fit = {"page_px": 1000.0}
+        out = pdf._print_page(None, "u", {}, fit)
+        return len(calls), pdf._pages(out), out.count(b"%sparse"), fit["result"]["log"]
+
+    monkeypatch.setattr(pdf, "_sparse_pages", lambda data: data.count(b"%sparse"))
+    assert run([(6, 6, 1), (6, 6, 0)]) == (2, 6, 0, [2])  # tried again; the print without a half-empty page
+    assert run([(6, 6, 1), (6, 6, 1), (6, 6, 1)]) == (3, 6, 1, [1])  # never better: the first
+    assert run([(6, 6, 1), (5, 5, 0)]) == (2, 5, 0, [2])
+    assert run([(6, 6, 1), (6, 7, 0), (6, 6, 1)]) == (3, 6, 1, [1])  # a page fewer counts before a full page
+
+
+@needs_pdf
+def test_sparse_pages_counts_the_half_empty_pages_before_the_last(tmp_path):
+    half = '<div style="height:120mm;background:#000;break-after:page"></div>'
+    full = '<div style="height:250mm;background:#000;break-after:page"></div>'
+    printed = pdf.print_pdf(full + half + full + '<div style="height:20mm;background:#000"></div>',
+                            tmp_path / "p.pdf").read_bytes()
+    assert pdf._pages(printed) == 4 and pdf._sparse_pages(printed) == 1  # page 2; the short last page is no gap
 
 
 @needs_pdf

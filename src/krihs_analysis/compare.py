@@ -271,10 +271,11 @@ def compare_countries(
         coded (ordinal/binary) condition variables and outcomes present in `cases`.  An explicitly requested variable that is constant over all cases raises ValueError; a constant
         default variable is skipped with a warning.
     by
-        ``"country"``: Korea vs Japan, columns ``n_kr, n_jp, median_kr, median_jp``.  ``"programme"``: each
-        Korean programme (both its sites) vs **all Japanese cases** as the common reference -- the brief's
-        question is how Korean programmes differ from the Japanese model, and a common reference keeps the
-        rows comparable; columns ``group, reference, n_group, n_ref, median_group, median_ref``.
+        ``"country"``: Korea vs Japan, columns ``n_kr, n_jp, median_kr, median_jp, mean_kr, mean_jp``.
+        ``"programme"``: each Korean programme (both its sites) vs **all Japanese cases** as the common reference
+        -- the brief's question is how Korean programmes differ from the Japanese model, and a common reference
+        keeps the rows comparable; columns ``group, reference, n_group, n_ref, median_group, median_ref,
+        mean_group, mean_ref``.
     cluster
         A column naming each case's cluster (``"cluster"``: the codebook's default, see
         :func:`krihs_analysis.data.default_clusters`).  Cases of one cluster are not independent: the p-value is
@@ -297,7 +298,8 @@ def compare_countries(
     Returns
     -------
     pandas.DataFrame
-        One row per variable (per programme and variable): counts of cases, medians, ``cliffs_delta`` (group minus
+        One row per variable (per programme and variable): counts of cases, medians, means (of a yes/no variable
+        coded 0/1: the share of yes), ``cliffs_delta`` (group minus
         reference), ``ci_low``, ``ci_high``, ``ci_method``, ``u_statistic`` (Mann-Whitney U of the group, R's W),
         ``p_value``, ``p_se`` (0 when exact), ``p_method``, and ``p_holm`` (Holm across all rows of the table).
         Without `cluster` the p-value is the two-sided exact conditional rank-sum test
@@ -370,6 +372,9 @@ def compare_countries(
                     "n_ref": len(y),
                     "median_group": float(np.median(x)),
                     "median_ref": float(np.median(y)),
+                    # of a yes/no variable, the share of yes: its median says only which answer is the majority
+                    "mean_group": float(np.mean(x)),
+                    "mean_ref": float(np.mean(y)),
                     **res,
                 }
             )
@@ -380,7 +385,7 @@ def compare_countries(
     if by == "country":
         out = out.drop(columns=["group", "reference"]).rename(
             columns={"n_group": "n_kr", "n_ref": "n_jp", "median_group": "median_kr", "median_ref": "median_jp",
-                     "n_clusters_group": "n_clusters_kr", "n_clusters_ref": "n_clusters_jp"}
+                     "mean_group": "mean_kr", "mean_ref": "mean_jp", "n_clusters_group": "n_clusters_kr", "n_clusters_ref": "n_clusters_jp"}
         )
     from krihs_analysis.data.tidy import carry_provenance  # the figures label a table by its cases
 
@@ -475,7 +480,8 @@ def core_task_profile(
         mean of the resampled cases).  None: cases are resampled.
     n_boot, seed, alpha
         Percentile bootstrap interval of the group mean at confidence ``1 - alpha``; each (group, task) draws from
-        its own stream derived from the seed, so its interval does not depend on the other groups.
+        its own stream derived from the seed and the group's cases, so its interval does not depend on the other
+        groups, and the same cases get the same interval under either `by`.
 
     Returns
     -------
@@ -502,6 +508,7 @@ def core_task_profile(
     clusters = _clusters(cases, cluster)
     idx = core_task_indices(cases)
     groups = cases[by].astype("object").to_numpy()
+    ids = idx["case_id"].astype(str).to_numpy()
     labels = sorted({str(g) for g in groups if isinstance(g, str)})
     if not labels:
         raise ValueError(f"column {by!r} has no groups")
@@ -527,7 +534,10 @@ def core_task_profile(
             elif units < MIN_BOOT_UNITS:
                 how = too_small(units, unit)
             else:
-                rng = _stream(base, task, g)
+                # keyed on the group's cases, not its name: the same cases draw the same interval whether they
+                # are grouped by country or by programme (Japan's band in Figure 4 read 1.46-2.42 beside
+                # 1.50-2.43 in the country table, for the same twelve cases)
+                rng = _stream(base, task, "\x1f".join(sorted(ids[keep])))
                 if clusters is None:
                     boot = v[rng.integers(0, len(v), size=(n_boot, len(v)))].mean(axis=1)
                     how = "percentile"

@@ -369,12 +369,30 @@ def _pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
 
 
+#: A page before the last that ends above this share of its text area counts as left half empty (see
+#: :func:`_sparse_pages`).
+SPARSE_FILL = 0.7
+
+
+def _sparse_pages(pdf: bytes) -> int:
+    """How many pages before the last the printed `pdf` leaves more than half empty (:data:`SPARSE_FILL`; 0 without
+    poppler, which `make setup` installs)."""
+    if shutil.which("pdftoppm") is None:
+        return 0
+    with tempfile.TemporaryDirectory(prefix="krihs-fit-") as tmp:
+        path = Path(tmp) / "printed.pdf"
+        path.write_bytes(pdf)
+        return sum(f < SPARSE_FILL for f in page_fill(path)[:-1])
+
+
 def _print_page(dt: _DevTools, url: str, options: dict, fit: dict | None = None) -> bytes:
     """Open `url` in a new tab, wait for its fonts, fit its figures to the pages (`fit`), print it.
 
-    With `fit`, the printed page count is checked against the one the fitting pass measured; where Chromium printed
-    more, the page is fitted again (fresh from `url`) to a slightly shorter text area (:data:`FIT_HEIGHTS`), and the
-    print with the fewest pages is kept."""
+    With `fit`, the print is checked against what the fitting pass measured: where Chromium printed more pages, or
+    left a page before the last half empty (a block the pass placed at the very foot of a page did not fit in
+    print, and the float behind it went a page further), the page is fitted again (fresh from `url`) to a slightly
+    shorter text area (:data:`FIT_HEIGHTS`), and the print with the fewest pages, then the fewest half-empty ones,
+    is kept."""
     if not fit:
         return _print_once(dt, url, options, None)
     prints = []
@@ -383,13 +401,14 @@ def _print_page(dt: _DevTools, url: str, options: dict, fit: dict | None = None)
         pdf = _print_once(dt, url, options, tried)
         measured = (tried.get("result") or {}).get("pages")
         agrees = not isinstance(measured, int) or _pages(pdf) <= measured
-        prints.append((pdf, tried, agrees))
+        sparse = _sparse_pages(pdf)
+        prints.append((pdf, tried, agrees, sparse))
         # a near miss only (a page more than measured): a page whose content the pass does not measure (outside
         # the brief's blocks, as a whole notebook's export) prints many pages more, and trying again helps nothing
-        if agrees or _pages(pdf) - measured > 1:
+        if (agrees and not sparse) or (not agrees and _pages(pdf) - measured > 1):
             break
-    # the fewest pages; of as many, one whose pass measured what was printed (its decisions saw the real pages)
-    pdf, tried, _ = min(prints, key=lambda t: (_pages(t[0]), not t[2]))
+    # the fewest pages; of as many, the fewest left half empty, then one whose pass measured what was printed
+    pdf, tried, _, _ = min(prints, key=lambda t: (_pages(t[0]), t[3], not t[2]))
     fit["result"] = tried.get("result")
     return pdf
 

@@ -140,7 +140,7 @@ def title_block(meta: Mapping[str, Any], *, lang: str, illustrative: bool) -> st
     series = html.escape(_pick(meta["series"], lang)) if "series" in meta else ""
     ref = f'<div class="reference">{html.escape(_pick(meta["reference"], lang))}</div>' if meta.get("reference") else ""
     return _css() + running + _kb(
-        f'{mark}<div class="issuer">{series} • No. {html.escape(str(meta["number"]))} • '
+        f'{mark}<div class="issuer">{series} • {html.escape(_w("issue_number", lang, number=meta["number"]))} • '
         f'{html.escape(_pick(meta["issuer"], lang))}'
         f'{" • " + html.escape(str(meta["date"])) if meta.get("date") else ""}</div>'
         f'<h1>{html.escape(_pick(meta["title"], lang))}</h1>'

@@ -381,7 +381,7 @@ def core_task_sentence(row: Mapping | pd.Series, *, lang: str = "en") -> str:
     Examples
     --------
     >>> print(core_task_sentence({"group": "KR-P2", "task": "task4_intermediary", "mean": 0.5, "benchmark": 2.1}))
-    The largest single gap to the Japanese benchmark is programme KR-P2's score on intermediate support organisations: 0.50 against 2.10 on the 0–3 scale.
+    The largest single gap to the Japanese mean is programme KR-P2's score on intermediate support organisations: 0.50 against 2.10 on the 0–3 scale.
     """
     check_lang(lang)
     _inputs.one_row(row, "core_task_gap")
@@ -456,7 +456,7 @@ def implication_sentence(row: Mapping | pd.Series, *, rank: int, lang: str = "en
     --------
     >>> print(implication_sentence({"task": "task4_intermediary", "gap": 0.9, "n_programmes_below": 7,
     ...                             "n_programmes": 7}, rank=1))
-    Priority 1 — intermediate support organisations: Korean programmes trail the Japanese cases by 0.90 points on average (all 7 programmes below the benchmark).
+    Priority 1 — intermediate support organisations: Korean programmes trail the Japanese cases by 0.90 points on average (all 7 programmes below the Japanese mean).
     """
     check_lang(lang)
     _inputs.one_row(row, "priority")

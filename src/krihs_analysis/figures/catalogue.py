@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..codebook import check_lang, load_codebook
 from .._validate import _describe, check_strings
-from .._format import fmt_cut, fmt_int, fmt_list, fmt_num, fmt_p, fmt_pct, fmt_sig
+from .._format import fmt_cut, fmt_int, fmt_list, fmt_median, fmt_num, fmt_p, fmt_pct, fmt_sig
 from ..wording import in_sentence, phrase, phrases
 from . import style as st
 from .qca_by_group import _analysis_input as _qca_groups_input, qca_groups  # noqa: F401 (catalogue entry)
@@ -175,13 +175,21 @@ def country_profile(comparison: pd.DataFrame, *, lang: str = "en", ax=None, titl
         y = np.arange(n, dtype=float)
         off = 0.13
         kr, jp = df["median_kr"].astype("float64").to_numpy(), df["median_jp"].astype("float64").to_numpy()
-        for i in range(n):
+        # A yes/no item has no place on the 0-3 scale (both its medians read "1", low and equal, for 64% and 92%
+        # yes): its row gives the shares of yes in words instead of markers
+        cb = load_codebook()
+        yes_no = np.array([cb.variables[v].type == "binary" for v in df["variable"].astype(str)], dtype=bool)
+        scaled = ~yes_no
+        for i in np.flatnonzero(scaled):
             ax_m.plot([kr[i], jp[i]], [y[i] - off, y[i] + off], color="#bbbbbb", lw=1.2, zorder=1,
                       solid_capstyle="round")
-        _points(ax_m, kr, y - off, s=26, marker=COUNTRY_MARKERS["KR"], color=COUNTRY_COLORS["KR"], zorder=3,
-                linewidth=0, gid="median-KR")
-        _points(ax_m, jp, y + off, s=24, marker=COUNTRY_MARKERS["JP"], color=COUNTRY_COLORS["JP"], zorder=3,
-                linewidth=0, gid="median-JP")
+        _points(ax_m, kr[scaled], y[scaled] - off, s=26, marker=COUNTRY_MARKERS["KR"], color=COUNTRY_COLORS["KR"],
+                zorder=3, linewidth=0, gid="median-KR")
+        _points(ax_m, jp[scaled], y[scaled] + off, s=24, marker=COUNTRY_MARKERS["JP"], color=COUNTRY_COLORS["JP"],
+                zorder=3, linewidth=0, gid="median-JP")
+        for i in np.flatnonzero(yes_no):
+            ax_m.text(1.5, y[i], _yes_share_text(df.iloc[i], lang), ha="center", va="center", fontsize=6.5,
+                      color=st.INK, gid=f"yes-share-{df['variable'].iat[i]}")
         ax_m.set_xlim(-0.3, 3.3)
         ax_m.set_xticks([0, 1, 2, 3])
         ax_m.xaxis.grid(True)
@@ -190,19 +198,19 @@ def country_profile(comparison: pd.DataFrame, *, lang: str = "en", ax=None, titl
         ax_m.set_yticks(y, [_wrap(lab, 1.75, lang) for lab in labels])
         ax_m.set_ylim(n - 0.5, -0.9)
         ax_m.tick_params(axis="y", length=0)
-        # Direct labels on the top row instead of a legend
-        k0, j0 = kr[0], jp[0]
-        kw = dict(fontsize=7, fontweight="bold", va="center")
-        if k0 <= j0:
-            ax_m.annotate(st.country_label("KR", lang), (k0, -off), xytext=(-6, 0), textcoords="offset points",
-                          ha="right", color=COUNTRY_COLORS["KR"], **kw)
-            ax_m.annotate(st.country_label("JP", lang), (j0, off), xytext=(6, 0), textcoords="offset points",
-                          ha="left", color=COUNTRY_COLORS["JP"], **kw)
-        else:
-            ax_m.annotate(st.country_label("KR", lang), (k0, -off), xytext=(6, 0), textcoords="offset points",
-                          ha="left", color=COUNTRY_COLORS["KR"], **kw)
-            ax_m.annotate(st.country_label("JP", lang), (j0, off), xytext=(-6, 0), textcoords="offset points",
-                          ha="right", color=COUNTRY_COLORS["JP"], **kw)
+        # Direct labels on the top row of markers instead of a legend
+        top = np.flatnonzero(scaled)
+        if top.size:
+            i0 = int(top[0])
+            k0, j0 = kr[i0], jp[i0]
+            kw = dict(fontsize=7, fontweight="bold", va="center")
+            side = -1 if k0 <= j0 else 1
+            ax_m.annotate(st.country_label("KR", lang), (k0, i0 - off), xytext=(6 * side, 0),
+                          textcoords="offset points", ha="right" if side < 0 else "left", color=COUNTRY_COLORS["KR"],
+                          **kw)
+            ax_m.annotate(st.country_label("JP", lang), (j0, i0 + off), xytext=(-6 * side, 0),
+                          textcoords="offset points", ha="left" if side < 0 else "right", color=COUNTRY_COLORS["JP"],
+                          **kw)
 
         d = df["cliffs_delta"].astype("float64").to_numpy()
         lo, hi = df["ci_low"].astype("float64").to_numpy(), df["ci_high"].astype("float64").to_numpy()
@@ -231,6 +239,14 @@ def country_profile(comparison: pd.DataFrame, *, lang: str = "en", ax=None, titl
                     notes=_notes(lang, source=source, illustrative=_illustrative(illustrative, comparison),
                                  extra=[text("profile_filled", lang)]))
     return fig
+
+
+def _yes_share_text(row: pd.Series, lang: str) -> str:
+    """A yes/no row of the country profile in words: the shares of yes (the table's means), or the medians of a
+    table saved without means."""
+    if "mean_kr" in row and "mean_jp" in row and not (pd.isna(row["mean_kr"]) or pd.isna(row["mean_jp"])):
+        return text("profile_yes_share", lang, kr=fmt_pct(row["mean_kr"]), jp=fmt_pct(row["mean_jp"]))
+    return text("profile_yes_median", lang, kr=fmt_median(row["median_kr"]), jp=fmt_median(row["median_jp"]))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -390,7 +406,7 @@ def core_task_gaps(profile: pd.DataFrame, *, lang: str = "en", ax=None, benchmar
     >>> from krihs_analysis.figures import baselines, close_figure, core_task_gaps, frame_texts
     >>> fig = core_task_gaps(baselines.task_profile(), lang="en")
     >>> frame_texts(fig)["title"]
-    'All 28 Korean programme scores fall below the Japanese benchmark'
+    'All 28 Korean programme scores fall below the Japanese mean'
     >>> len(fig.axes)
     4
     >>> close_figure(fig)

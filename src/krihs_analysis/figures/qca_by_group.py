@@ -106,7 +106,8 @@ def qca_groups(cluster: pd.DataFrame, test: pd.DataFrame | None = None, *, lang:
         sns.pointplot(data=long, x="value", y="measure", hue="group", hue_order=[names[g] for g in groups],
                       palette=palette, dodge=0.45, linestyle="none", markers="o", markersize=5, ax=ax,
                       legend=True)
-        ax.axvline(_CUT, color="#999999", lw=0.8, ls="--", zorder=0)
+        # across the consistency row only: coverage has no threshold (its dots near 0.82 read as passing one)
+        ax.vlines(_CUT, -0.5, 0.5, color="#999999", lw=0.8, ls="--", zorder=0, gid="qca-groups-cut")
         ax.text(_CUT, -0.6, phrase("fig_qca_groups", "cut_line", lang, cut=fmt_cut(_CUT)), fontsize=6,
                 color=st.MUTED, ha="center", va="bottom")
         ax.set_xlim(0, 1.02)
