@@ -391,3 +391,18 @@ def test_a_solution_of_one_condition_or_of_several_paths_is_not_called_condition
     text = qca_sentence(model, {"consistency": 0.92, "coverage": 0.71}, lang=lang)
     assert want in text
     assert ("함께" in text or "併せ持つ" in text) == ("*" in model and "+" not in model)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "(yes: Korea 64%, Japan 92%; "),
+                                             ("ko", "(‘예’ 비율 한국 64%, 일본 92%; "),
+                                             ("ja", "（「はい」の割合：韓国64%、日本92%；")])
+def test_a_yes_no_item_is_compared_by_its_shares_of_yes_not_its_medians(lang, words):
+    # "Activity continued": "(median 1 vs 1; Cliff's δ = −0.27 ...)" said nothing of 64% against 92%
+    from krihs_analysis.compare import compare_countries
+    from krihs_analysis.data import read_cases
+
+    row = compare_countries(read_cases(), variables=["continued"], n_boot=0).iloc[0]
+    said = comparison_sentence(row, lang=lang)
+    assert words in said and "1 vs 1" not in said, said
+    # a row saved without the means keeps its medians
+    assert "median 1 vs 1" in comparison_sentence(row.drop(["mean_kr", "mean_jp"]), lang="en")

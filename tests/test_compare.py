@@ -293,6 +293,11 @@ def test_the_same_cases_get_the_same_interval_whether_grouped_by_country_or_prog
         b = by_programme.loc[by_programme["group"] == "JP-RMO", cols].reset_index(drop=True)
         pd.testing.assert_frame_equal(a, b)
         assert a["ci_low"].notna().all()
+    # nor on the sheet's row order
+    shuffled = core_task_profile(sample.sample(frac=1, random_state=1), by="country", cluster="cluster", n_boot=999,
+                                 seed=5)
+    pd.testing.assert_frame_equal(shuffled[cols].reset_index(drop=True),
+                                  by_country[cols].reset_index(drop=True))
     # a different seed still draws a different interval: the key is the cases and the seed, not a constant
     other = core_task_profile(sample, by="country", n_boot=999, seed=6)
     assert not np.allclose(other.loc[other["group"] == "JP", "ci_low"],

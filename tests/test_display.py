@@ -370,3 +370,17 @@ def test_a_list_field_keeps_a_countrys_capital_and_lowers_a_variables():
     assert prose("nb04_intro", lang="en", kind="Crisp-set", outcome=["sustainability"], n=2,
                  conditions=["KR", "integration"]).data.startswith(
         "Crisp-set QCA of overall sustainability on 2 conditions: Korea and project integration.")
+
+
+@pytest.mark.parametrize("by", ["country", "programme"])
+def test_every_column_of_a_comparison_is_headed_in_the_readers_words(by):
+    # the means added to compare_countries showed as mean_kr, mean_group in a Korean table
+    from krihs_analysis.compare import compare_countries
+    from krihs_analysis.data import read_cases
+
+    comp = compare_countries(read_cases(), variables=["continued"], by=by, n_boot=0)
+    for lang in ("en", "ko", "ja"):
+        shown = labelled(comp, lang=lang)
+        headers = [*shown.columns, *shown.index.names]
+        raw = [h for h in headers if isinstance(h, str) and h in comp.columns]
+        assert not raw, (lang, raw)

@@ -93,6 +93,23 @@ def test_wrap_japanese_keeps_counters():
 
 
 
+def test_a_short_last_word_is_not_left_alone_on_its_line():
+    # Figure 4's subtitle ended "... the Japanese cases' mean and its 95%" / "CI" in the English brief
+    subtitle = ("Core-task index (mean of its items, each coded 0–3) by Korean programme with 95% CI; line and band: "
+                "the Japanese cases' mean and its 95% CI")
+    with st.house_style("en"):
+        width = st.text_width(subtitle.removesuffix(" CI"), fontsize=7) * 1.001  # "CI" alone, greedily
+        lines = st.wrap_text(subtitle, width, fontsize=7, lang="en").split("\n")
+        assert lines[-1] == "95% CI" and len(lines) == 2
+        assert all(st.text_width(x, fontsize=7) <= width for x in lines)
+        # nothing to move when the line above would keep one word, or when the last word is long
+        assert st.wrap_text("Holm CI", st.text_width("Holm", fontsize=7) * 1.01, fontsize=7, lang="en") == "Holm\nCI"
+        long = "a b c d e f g h i j k l m n o p q r s t u v w x y z sustainability"
+        out = st.wrap_text(long, st.text_width(long.removesuffix(" sustainability"), fontsize=7) * 1.001, fontsize=7,
+                           lang="en")
+        assert out.split("\n")[-1] == "sustainability"
+
+
 @pytest.mark.parametrize("text, phrases", [
     # the truth table's headers broke 役|割 and 計画|づくり, cut between any two characters
     ("行政の伴走的役割", ["行政の", "伴走的役割"]),
@@ -150,7 +167,10 @@ def test_a_yes_no_item_is_given_as_shares_of_yes_not_as_medians_on_the_0_to_3_sc
     assert label.xy[1] == 1 - 0.13
     from krihs_analysis.figures import close_figure
 
-    for f in (fig, ja, old, first):
+    # a table of yes/no items only: words, no markers (it raised IndexError)
+    only = cat.country_profile(comp[comp["variable"] == "continued"], lang="en", illustrative=True)
+    assert not by_gid(only, "median-KR") and by_gid(only, "yes-share-continued")
+    for f in (fig, ja, old, first, only):
         close_figure(f)
 
 
@@ -341,6 +361,10 @@ def test_the_survey_headline_says_growth_only_when_the_count_grew():
     assert headline(fell)["title"] == "Regional management organisations in Japan: 3,071 in 2016, 1,680 in 2022"
     flat = ctx[ctx["survey_year"].isin([2016, 2017])].assign(organisations=[3000, 3040])
     assert "fold" not in headline(flat)["title"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no division by zero
+        from_zero = headline(ctx[ctx["survey_year"].isin([2016, 2022])].assign(organisations=[0, 1680]))["title"]
+    assert from_zero == "Regional management organisations in Japan: 0 in 2016, 1,680 in 2022"
     assert headline(ctx[ctx["survey_year"] == 2022], "ja")["title"] == "2022年の地域運営組織は7,207団体だった"
     assert headline(fell, "ko")["title"] == "일본의 지역운영조직: 2016년 3,071개, 2022년 1,680개"
 

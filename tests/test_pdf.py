@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -239,6 +240,23 @@ def test_the_fit_is_tried_again_when_the_print_leaves_a_page_before_the_last_hal
     assert run([(6, 6, 1), (6, 6, 1), (6, 6, 1)]) == (3, 6, 1, [1])  # never better: the first
     assert run([(6, 6, 1), (5, 5, 0)]) == (2, 5, 0, [2])
     assert run([(6, 6, 1), (6, 7, 0), (6, 6, 1)]) == (3, 6, 1, [1])  # a page fewer counts before a full page
+
+
+def test_a_print_does_not_fail_when_its_pages_cannot_be_measured(monkeypatch, tmp_path):
+    # poppler failing (or no room for the temporary copy) made the whole brief's PDF fail; the check only chooses
+    # between prints
+    fake = tmp_path / "bin" / "pdftoppm"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho 'Syntax Error: broken' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:{os.environ['PATH']}")
+    assert shutil.which("pdftoppm") == str(fake)
+    assert pdf._sparse_pages(b"%PDF-1.4 not really") == 0
+
+    def no_room(self, data):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(pdf.Path, "write_bytes", no_room)
+    assert pdf._sparse_pages(b"%PDF-1.4") == 0
 
 
 @needs_pdf

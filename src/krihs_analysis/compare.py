@@ -518,6 +518,8 @@ def core_task_profile(
         for task in [c for c in idx.columns if c != "case_id"]:
             v = idx[task].to_numpy(dtype="float64")
             keep = (groups == g) & np.isfinite(v)
+            # in the order of the case ids: the draws are then those of the cases, whatever the sheet's row order
+            keep = np.flatnonzero(keep)[np.argsort(ids[keep], kind="stable")]
             v = v[keep]
             if len(v) == 0:
                 raise ValueError(f"group {g!r} has no cases with {task}")
@@ -537,7 +539,7 @@ def core_task_profile(
                 # keyed on the group's cases, not its name: the same cases draw the same interval whether they
                 # are grouped by country or by programme (Japan's band in Figure 4 read 1.46-2.42 beside
                 # 1.50-2.43 in the country table, for the same twelve cases)
-                rng = _stream(base, task, "\x1f".join(sorted(ids[keep])))
+                rng = _stream(base, task, "\x1f".join(ids[keep]))
                 if clusters is None:
                     boot = v[rng.integers(0, len(v), size=(n_boot, len(v)))].mean(axis=1)
                     how = "percentile"

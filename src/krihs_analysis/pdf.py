@@ -359,7 +359,7 @@ def _print(browser: str, url: str, tmp: str, options: dict, timeout: float, fit:
 
 
 #: Text-area heights the fitting pass measures with, as shares of the page's, tried in turn while Chromium prints
-#: more pages than the pass measured: the pass lays the body out in columns, and printing fragments it a line or
+#: more pages than the pass measured, or a sparse page before the last (:func:`_print_page`): the pass lays the body out in columns, and printing fragments it a line or
 #: so differently (measured at the full height, the Japanese brief was 5 pages and printed 6, its page 2 left 63 %
 #: full; at 0.99 of it, measured and printed agree on the three briefs).
 FIT_HEIGHTS = (0.99, 0.97, 0.94)
@@ -369,30 +369,35 @@ def _pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
 
 
-#: A page before the last that ends above this share of its text area counts as left half empty (see
-#: :func:`_sparse_pages`).
+#: A page before the last whose content ends above this share of its text area counts as sparse (see
+#: :func:`_sparse_pages`; the brief's page-fill test holds the same floor).
 SPARSE_FILL = 0.7
 
 
 def _sparse_pages(pdf: bytes) -> int:
-    """How many pages before the last the printed `pdf` leaves more than half empty (:data:`SPARSE_FILL`; 0 without
-    poppler, which `make setup` installs)."""
+    """How many pages before the last the printed `pdf` leaves sparse (:data:`SPARSE_FILL`).
+
+    0 when that cannot be measured (no poppler, which `make setup` installs; poppler failing; no room for the
+    temporary copy): the check only chooses between prints, and a print never fails for it."""
     if shutil.which("pdftoppm") is None:
         return 0
-    with tempfile.TemporaryDirectory(prefix="krihs-fit-") as tmp:
-        path = Path(tmp) / "printed.pdf"
-        path.write_bytes(pdf)
-        return sum(f < SPARSE_FILL for f in page_fill(path)[:-1])
+    try:
+        with tempfile.TemporaryDirectory(prefix="krihs-fit-") as tmp:
+            path = Path(tmp) / "printed.pdf"
+            path.write_bytes(pdf)
+            return sum(f < SPARSE_FILL for f in page_fill(path)[:-1])
+    except (OSError, ValueError, RuntimeError):
+        return 0
 
 
 def _print_page(dt: _DevTools, url: str, options: dict, fit: dict | None = None) -> bytes:
     """Open `url` in a new tab, wait for its fonts, fit its figures to the pages (`fit`), print it.
 
     With `fit`, the print is checked against what the fitting pass measured: where Chromium printed more pages, or
-    left a page before the last half empty (a block the pass placed at the very foot of a page did not fit in
-    print, and the float behind it went a page further), the page is fitted again (fresh from `url`) to a slightly
-    shorter text area (:data:`FIT_HEIGHTS`), and the print with the fewest pages, then the fewest half-empty ones,
-    is kept."""
+    left a page before the last sparse (under :data:`SPARSE_FILL`: a block the pass placed at the very foot of a
+    page did not fit in print, and the float behind it went a page further), the page is fitted again (fresh from
+    `url`) to a slightly shorter text area (:data:`FIT_HEIGHTS`), and the print with the fewest pages, then the
+    fewest sparse ones, is kept."""
     if not fit:
         return _print_once(dt, url, options, None)
     prints = []
@@ -407,7 +412,7 @@ def _print_page(dt: _DevTools, url: str, options: dict, fit: dict | None = None)
         # the brief's blocks, as a whole notebook's export) prints many pages more, and trying again helps nothing
         if (agrees and not sparse) or (not agrees and _pages(pdf) - measured > 1):
             break
-    # the fewest pages; of as many, the fewest left half empty, then one whose pass measured what was printed
+    # the fewest pages; of as many, the fewest sparse, then one whose pass measured what was printed
     pdf, tried, _, _ = min(prints, key=lambda t: (_pages(t[0]), t[3], not t[2]))
     fit["result"] = tried.get("result")
     return pdf

@@ -98,7 +98,7 @@ def _case_summary(cases: pd.DataFrame) -> dict[str, int]:
 
 
 def priorities(gaps: pd.DataFrame) -> pd.DataFrame:
-    """Core tasks ranked by the mean gap of the Korean programmes to the Japanese benchmark.
+    """Core tasks ranked by the mean gap of the Korean programmes to the Japanese mean.
 
     Parameters
     ----------

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._format import fmt_ci, fmt_median, fmt_num, fmt_p, is_missing
+from .._format import fmt_ci, fmt_median, fmt_num, fmt_p, fmt_pct, is_missing
 from .._deprecate import keyword_options, renamed
 from ..pipeline import QCA_INCL_CUT
 from .._validate import check_alpha, check_count, check_number, check_text
@@ -109,7 +109,7 @@ def rank_comparisons(comparison: pd.DataFrame) -> pd.DataFrame:
 
 
 def largest_gap(gaps: pd.DataFrame) -> pd.Series:
-    """The programme-and-task row furthest below its Japanese benchmark."""
+    """The programme-and-task row furthest below its Japanese mean."""
     return gaps.loc[(gaps["benchmark"] - gaps["mean"]).idxmax()]
 
 
@@ -151,7 +151,8 @@ def comparison_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: fl
     ----------
     row : pandas.Series or Mapping
         One row of the comparison table, e.g. ``table.iloc[0]`` (``variable, median_kr, median_jp, cliffs_delta,
-        ci_low, ci_high, p_value``; ``p_holm`` when adjusted, ``p_method`` and ``ci_method`` when known).
+        ci_low, ci_high, p_value``; ``p_holm`` when adjusted, ``p_method`` and ``ci_method`` when known;
+        ``mean_kr, mean_jp``, of a yes/no item the shares of yes, which its sentence then gives for the medians).
     lang : str
         One of :data:`krihs_analysis.codebook.LANGS`.
     alpha : float
@@ -160,7 +161,8 @@ def comparison_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: fl
     Returns
     -------
     str
-        The sentence, with the medians, Cliff's δ and its interval, and the p-values in brackets.
+        The sentence, with the medians (of a yes/no item, the shares of yes), Cliff's δ and its interval, and the
+        p-values in brackets.
 
     Raises
     ------
@@ -179,6 +181,11 @@ def comparison_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: fl
     _inputs.one_row(row, "comparison")
     d = float(row["cliffs_delta"])
     medians = _w("comparison_medians", lang, kr=fmt_median(row["median_kr"]), jp=fmt_median(row["median_jp"]))
+    name = str(row["variable"])
+    cb = load_codebook()
+    if (name in cb and cb[name].type == "binary" and not is_missing(row.get("mean_kr"))
+            and not is_missing(row.get("mean_jp"))):  # a yes/no item: its shares of yes, not medians of 1 and 1
+        medians = _w("comparison_shares", lang, kr=fmt_pct(row["mean_kr"]), jp=fmt_pct(row["mean_jp"]))
     delta = _join([f"Cliff's δ = {fmt_num(d)}", _ci_or_reason(row["ci_low"], row["ci_high"], row, lang)],
                   "stats_comma", lang)
     ps = [f"{p_name(row.get('p_method'), lang)} {fmt_p(row['p_value'], prefix=False)}"]
@@ -357,7 +364,7 @@ def qca_sentence(model: str, fit: Mapping | pd.Series, *, outcome: str = "sustai
 
 
 def core_task_sentence(row: Mapping | pd.Series, *, lang: str = "en") -> str:
-    """The largest core-task gap of a Korean programme against the Japanese benchmark.
+    """The largest core-task gap of a Korean programme against the Japanese mean.
 
     Parameters
     ----------
@@ -431,7 +438,7 @@ def status_sentence(summary: Mapping | pd.Series, *, lang: str = "en") -> str:
 
 
 def implication_sentence(row: Mapping | pd.Series, *, rank: int, lang: str = "en") -> str:
-    """A policy implication for one core task, ranked by its mean gap to the Japanese benchmark.
+    """A policy implication for one core task, ranked by its mean gap to the Japanese mean.
 
     `row` has ``task``, ``gap`` (Japanese mean minus Korean mean, 0-3 scale) and ``n_programmes_below`` (Korean
     programmes under the benchmark) out of ``n_programmes``: one row of

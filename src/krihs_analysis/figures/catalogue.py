@@ -123,11 +123,15 @@ def country_profile(comparison: pd.DataFrame, *, lang: str = "en", ax=None, titl
                     illustrative: bool | None = None, source: str | None = None):
     """Korea against Japan on every coded dimension: medians (dumbbell) and Cliff's delta with its 95% CI.
 
+    A yes/no item has no place on the 0-3 scale of the medians: its row gives the shares of yes in words
+    (``mean_kr``, ``mean_jp``), or, for a table saved without them, its medians as codes of yes (1) and no (0).
+
     Parameters
     ----------
     comparison
-        ``compare.compare_countries`` output: ``variable, n_kr, n_jp, median_kr, median_jp, cliffs_delta,
-        ci_low, ci_high, p_holm`` (one row per variable, drawn top to bottom in the given order).
+        ``compare.compare_countries`` output: ``variable, n_kr, n_jp, median_kr, median_jp, mean_kr, mean_jp,
+        cliffs_delta, ci_low, ci_high, p_holm`` (one row per variable, drawn top to bottom in the given order;
+        ``mean_*`` and ``p_holm`` may be missing).
     lang
         ``en``, ``ko`` or ``ja``: the language of the labels, headline and notes.
     ax
@@ -178,15 +182,16 @@ def country_profile(comparison: pd.DataFrame, *, lang: str = "en", ax=None, titl
         # A yes/no item has no place on the 0-3 scale (both its medians read "1", low and equal, for 64% and 92%
         # yes): its row gives the shares of yes in words instead of markers
         cb = load_codebook()
-        yes_no = np.array([cb.variables[v].type == "binary" for v in df["variable"].astype(str)], dtype=bool)
+        yes_no = np.array([v in cb and cb[v].type == "binary" for v in df["variable"].astype(str)], dtype=bool)
         scaled = ~yes_no
         for i in np.flatnonzero(scaled):
             ax_m.plot([kr[i], jp[i]], [y[i] - off, y[i] + off], color="#bbbbbb", lw=1.2, zorder=1,
                       solid_capstyle="round")
-        _points(ax_m, kr[scaled], y[scaled] - off, s=26, marker=COUNTRY_MARKERS["KR"], color=COUNTRY_COLORS["KR"],
-                zorder=3, linewidth=0, gid="median-KR")
-        _points(ax_m, jp[scaled], y[scaled] + off, s=24, marker=COUNTRY_MARKERS["JP"], color=COUNTRY_COLORS["JP"],
-                zorder=3, linewidth=0, gid="median-JP")
+        if scaled.any():  # (a table of yes/no items only has no markers to draw)
+            _points(ax_m, kr[scaled], y[scaled] - off, s=26, marker=COUNTRY_MARKERS["KR"],
+                    color=COUNTRY_COLORS["KR"], zorder=3, linewidth=0, gid="median-KR")
+            _points(ax_m, jp[scaled], y[scaled] + off, s=24, marker=COUNTRY_MARKERS["JP"],
+                    color=COUNTRY_COLORS["JP"], zorder=3, linewidth=0, gid="median-JP")
         for i in np.flatnonzero(yes_no):
             ax_m.text(1.5, y[i], _yes_share_text(df.iloc[i], lang), ha="center", va="center", fontsize=6.5,
                       color=st.INK, gid=f"yes-share-{df['variable'].iat[i]}")
@@ -375,7 +380,7 @@ def level_distributions(levels: pd.DataFrame, *, lang: str = "en", ax=None, titl
 
 def core_task_gaps(profile: pd.DataFrame, *, lang: str = "en", ax=None, benchmark: str | None = None,
                    title: str | None = None, illustrative: bool | None = None, source: str | None = None):
-    """Core-task index of each Korean programme (mean and 95% CI) against the Japanese benchmark, one panel a task.
+    """Core-task index of each Korean programme (mean and 95% CI) against the Japanese mean, one panel a task.
 
     Parameters
     ----------
@@ -1044,7 +1049,8 @@ def rmo_trend(context: pd.DataFrame, *, lang: str = "en", ax=None, title: str | 
         None for a new single-column figure with its frame (headline, subtitle, source note), or one Axes to draw
         into, without the frame.
     title
-        Headline of a new figure; by default the growth from the first survey year to the last.
+        Headline of a new figure; by default the growth from the first survey year to the last as a multiple, or
+        the two counts when the count did not grow (or started at 0), or the one count of a single survey year.
 
     Returns
     -------
@@ -1124,9 +1130,10 @@ def _rmo_headline(years, orgs, lang: str) -> str:
     """The survey chart's headline: growth as a multiple only when the count grew (one year: its count)."""
     if len(years) == 1:
         return text("rmo_title_one", lang, n=fmt_int(orgs[0]), y0=int(years[0]))
-    ratio = fmt_num(orgs[-1] / orgs[0], digits=1)
-    # "grew 1.0-fold" or "grew 0.8-fold" misreads a flat or falling count: then the two counts are said instead
-    if orgs[-1] > orgs[0] and ratio != fmt_num(1.0, digits=1):
+    # "grew 1.0-fold" or "grew 0.8-fold" misreads a flat or falling count (and "inf-fold" one from 0): then the
+    # two counts are said instead
+    ratio = fmt_num(orgs[-1] / orgs[0], digits=1) if orgs[0] > 0 else None
+    if ratio is not None and orgs[-1] > orgs[0] and ratio != fmt_num(1.0, digits=1):
         return text("rmo_title", lang, ratio=ratio, y0=int(years[0]), y1=int(years[-1]))
     return text("rmo_title_change", lang, n0=fmt_int(orgs[0]), n1=fmt_int(orgs[-1]), y0=int(years[0]),
                 y1=int(years[-1]))

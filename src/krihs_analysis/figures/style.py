@@ -342,6 +342,7 @@ def wrap_text(s: str, width_in: float, *, fontsize: float, lang: str, weight: st
     out_lines = []
     for para in s.split("\n"):
         tokens = _tokens(para, lang)
+        start = len(out_lines)
         line, j, first = "", 0, True
         while j < len(tokens):
             if not line:  # an empty line takes the next token whatever its width
@@ -366,7 +367,24 @@ def wrap_text(s: str, width_in: float, *, fontsize: float, lang: str, weight: st
                 out_lines.append(line.rstrip())
                 line = ""  # the next token opens the next line, above: a Japanese phrase too wide breaks there
         out_lines.append(line.rstrip())
+        if len(out_lines) - start >= 2:
+            out_lines[-2:] = _no_widow(out_lines[-2], out_lines[-1], lang, width_in, width)
     return "\n".join(out_lines)
+
+
+def _no_widow(above: str, last: str, lang: str, width_in: float, width) -> list[str]:
+    """The last two lines of a paragraph, with a short word left alone on the last line ("CI", "0.82") joined by
+    the word before it, when that leaves the line above with more than one word and the last line still fits."""
+    if len(_tokens(last, lang)) != 1 or width(last) > 0.2 * width_in:
+        return [above, last]
+    words = _tokens(above, lang)
+    if len([w for w in words if w.strip()]) < 3:
+        return [above, last]
+    sep = "" if lang == "ja" or above.endswith(" ") else " "
+    moved = words[-1] + sep + last if lang != "ja" else words[-1] + last
+    if width(moved) > width_in:
+        return [above, last]
+    return ["".join(words[:-1]).rstrip(), moved]
 
 
 def decorate(fig, *, title: str, subtitle: str | None, notes: Sequence[str], lang: str) -> None:
