@@ -201,6 +201,30 @@ def test_no_pdf_page_but_the_last_is_left_half_empty(pdfs, lang):
     assert fills[-1] > 0.05, [round(f, 2) for f in fills]
 
 
+@needs_pdf
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_no_paragraph_of_the_pdf_ends_with_a_short_word_alone_on_its_line(pdfs, lang):
+    # The Korean section 4 ended "... 미만):" / "1개." and a source note "... (CC BY 4.0" / "호환)": a word of a few
+    # characters alone under a full line (brief.css: text-wrap: pretty). Japanese, which breaks between characters,
+    # is not held to it: Chromium leaves its reference line's last phrase (との比較。) alone.
+    from collections import defaultdict
+
+    from krihs_analysis.pdf import word_boxes
+
+    lines = defaultdict(list)
+    for w in word_boxes(pdfs[lang]):
+        lines[(w["page"], round(w["y0"]))].append(w)
+    keys = sorted(lines)
+    alone = []
+    for above, key in zip(keys, keys[1:]):
+        words, prev = lines[key], lines[above]
+        if (len(words) == 1 and len(words[0]["word"]) <= 5 and not words[0]["word"].isdigit()
+                and above[0] == key[0] and abs(prev[0]["x0"] - words[0]["x0"]) < 3
+                and max(p["x1"] for p in prev) - prev[0]["x0"] > 300):  # under a full line of the same block
+            alone.append((key[0], " ".join(p["word"] for p in prev)[-30:], words[0]["word"]))
+    assert not alone, alone
+
+
 def test_context_box_shows_the_fiscal_figure_of_the_sheets_own_cases(composed_other):
     # A sheet of other Japanese municipalities than the sample's: the figure must mark these, not the sample's five.
     _, seen = composed_other

@@ -688,7 +688,13 @@ def test_qca_xy_keeps_every_case_inside_the_square_and_on_its_side_of_the_diagon
     assert points.min() >= 0 and points.max() <= 1
     side = np.sign(np.round(points[:, 1] - points[:, 0], 9))
     assert sorted(side) == sorted(np.sign(xy["y"] - xy["x"]))  # above stays above, on stays on
-    assert "side by side along the diagonal" in " ".join(frame_texts(ax.figure)["notes"])
+    # and the note says how far from its values a case may be drawn (a reader takes values off the axes)
+    drawn = np.vstack([c.get_offsets() for c in ax.collections if (c.get_gid() or "").startswith("xy-")])
+    true = np.vstack([xy.loc[xy["country"] == c, ["x", "y"]].to_numpy() for c in ("KR", "JP")])
+    assert drawn.shape == true.shape
+    shift = f"{np.abs(drawn - true).max():.2f}"  # each country's cases drawn in the table's order
+    note = next(n for n in frame_texts(ax.figure)["notes"] if "side by side along the diagonal" in n)
+    assert note.endswith(f"up to {shift} from their values.") and shift != "0.00", note
     close_figure(ax.figure)
 
 

@@ -805,7 +805,7 @@ def qca_xy(xy: pd.DataFrame, fit: Any, *, lang: str = "en", ax=None, solution: s
             _finish(fig, "qca_xy", lang, title=title or text(key, lang, consistency=fmt_num(cons)),
                     subtitle=text("xy_subtitle", lang, solution=sol, outcome=in_sentence(out_label, lang=lang),
                                   consistency=fmt_num(cons), coverage=fmt_num(cov)),
-                    notes=([text("xy_spread", lang)] if spread else [])
+                    notes=([text("xy_spread", lang, shift=fmt_num(spread, digits=2))] if spread else [])
                     + _notes(lang, source=source, illustrative=_illustrative(illustrative, xy)))
         # Each label where no case is, measured once the figure is laid out (its own: _finish drew it): the note
         # ran into the sample's Japanese cases near (0.6, 1)
@@ -854,20 +854,20 @@ def _clear_of_points(ax, label, spots: list[tuple[float, float]], points: np.nda
     return False
 
 
-def _spread_along_diagonal(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Positions for cases that share a point, and whether any was moved: side by side along the diagonal's
+def _spread_along_diagonal(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Positions for cases that share a point, and how far the farthest moved (0.0: none): side by side along the
+    diagonal's
     direction, so that a case stays above, on or below the diagonal as its memberships put it (a grid put cases on
     the diagonal just below it, and some outside 0-1), inside the unit square. A point with no room along the
     diagonal (the corners (0, 1) and (1, 0)) spreads towards the diagonal instead, staying on its side. A group
     takes at most ``_XY_SPAN``: its cases come closer together rather than farther out.
 
-    >>> px, py, moved = _spread_along_diagonal(np.array([0.0, 0.0, 0.0, 0.5]), np.array([0.0, 0.0, 0.0, 1.0]))
-    >>> px.round(2).tolist(), py.round(2).tolist(), moved
-    ([0.0, 0.03, 0.06, 0.5], [0.0, 0.03, 0.06, 1.0], True)
+    >>> px, py, shift = _spread_along_diagonal(np.array([0.0, 0.0, 0.0, 0.5]), np.array([0.0, 0.0, 0.0, 1.0]))
+    >>> px.round(2).tolist(), py.round(2).tolist(), round(shift, 2)
+    ([0.0, 0.03, 0.06, 0.5], [0.0, 0.03, 0.06, 1.0], 0.06)
     """
     px, py = x.astype("float64").copy(), y.astype("float64").copy()
     keys = list(zip(np.round(x, 3), np.round(y, 3)))
-    moved = False
     for key in dict.fromkeys(keys):
         idx = [i for i, k in enumerate(keys) if k == key]
         if len(idx) < 2 or not all(np.isfinite(key)):
@@ -884,8 +884,9 @@ def _spread_along_diagonal(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np
             t = np.arange(k) * step
             toward = 1.0 if ky > kx else -1.0
             px[idx], py[idx] = kx + toward * t, ky - toward * t
-        moved = True
-    return px, py, moved
+    moved = np.isfinite(px) & np.isfinite(py)
+    shift = np.maximum(np.abs(px - x), np.abs(py - y))[moved]
+    return px, py, float(shift.max()) if shift.size else 0.0
 
 
 # --------------------------------------------------------------------------------------------------------------
