@@ -225,11 +225,12 @@ def test_a_models_intercept_term_reads_in_the_readers_language(lang, want):
 
 
 def test_labelled_leaves_the_method_word_none_as_a_word_and_capitalises_every_known_word():
-    # "none" became "None", then a dash, as if the interval were missing; a word with a number stayed lower-case
+    # "none" became "None", then a dash, as if the interval were missing; a word with a number stayed lower-case.
+    # Capitalised, "None" still read as Python's missing value in notebook 03's table: it says "No interval".
     t = pd.DataFrame({"variable": ["integration", "sustainability"],
                       "ci_method": ["none", "none (stratum too small for a within-stratum bootstrap: n = 3 cases)"]})
     assert labelled(t, lang="en").iloc[:, 0].tolist() == [
-        "None", "None (stratum too small for a within-stratum bootstrap: n = 3 cases)"]
+        "No interval", "No interval (stratum too small for a within-stratum bootstrap: n = 3 cases)"]
     assert labelled(t, lang="ko").iloc[0, 0] == "없음"
 
 
@@ -358,17 +359,20 @@ def test_no_method_at_all_is_no_note_and_a_count_with_a_gap_still_reads_as_a_cou
 def test_notebook_04_introduces_the_conditions_and_kind_it_was_run_with(lang, want):
     # The introduction listed five fixed conditions as a "fuzzy-set" QCA, whatever the run's parameters, and its
     # Korean named the government role differently from every table below it ("지원하는 정부 역할")
+    calibration = prose("nb04_calibration_crisp", lang=lang, threshold=3).data
     text = prose("nb04_intro", lang=lang, kind=phrase("common", "qca_kind_crisp", lang), outcome=["sustainability"],
-                 n=2, conditions=["integration", "intermediary"]).data
+                 n=2, conditions=["integration", "intermediary"], calibration=calibration).data
     assert text.startswith(want)
+    # and says how the codes became sets (the page named a calibration it never showed)
+    assert calibration in text and "3" in calibration
     assert "지원하는 정부 역할" not in prose("nb04_intro", lang="ko", kind="", outcome=["sustainability"], n=1,
-                                           conditions=["gov_role"]).data
+                                           conditions=["gov_role"], calibration="").data
 
 
 def test_a_list_field_keeps_a_countrys_capital_and_lowers_a_variables():
     # found in review: ["KR", "JP"] read "korea and japan"
     assert prose("nb04_intro", lang="en", kind="Crisp-set", outcome=["sustainability"], n=2,
-                 conditions=["KR", "integration"]).data.startswith(
+                 conditions=["KR", "integration"], calibration="").data.startswith(
         "Crisp-set QCA of overall sustainability on 2 conditions: Korea and project integration.")
 
 

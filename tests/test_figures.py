@@ -265,6 +265,10 @@ def test_integration_sustainability_artists():
     assert meta["title"] == "More integrated cases tend to be more sustainable"
     assert "Kendall's τ-b = 0.82" in meta["subtitle"] and "p < 0.001" in meta["subtitle"]
     assert meta["notes"][-1] == st.text("illustrative", "en")  # data_status says illustrative
+    # no dotted diagonal, which readers took for a fitted trend: the only lines are the cells' borders
+    lines = [ln for ln in ax.get_lines() if len(ln.get_xdata()) == 2]
+    assert lines and all(ln.get_xdata()[0] == ln.get_xdata()[1] or ln.get_ydata()[0] == ln.get_ydata()[1]
+                         for ln in lines)
     # deterministic: the same positions every time
     ax2 = cat.integration_sustainability(cases, assoc, lang="en")
     np.testing.assert_array_equal(by_gid(ax2.figure, "cases-KR")[0].get_offsets(), kr.get_offsets())

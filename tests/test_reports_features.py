@@ -317,6 +317,23 @@ def test_the_front_page_keeps_each_status_duration_and_header_word_whole(tmp_pat
                    for i in starts), (key, [(w["word"], round(w["y0"])) for w in boxes])
 
 
+def test_japanese_table_cells_break_between_phrases_not_inside_a_name(tmp_path):
+    # The card index broke 山形県川|西町 and A市（例|示） in its narrow municipality column, notebook 03's table
+    # 総合的な持|続可能性: Japanese breaks between any two characters unless told to keep phrases (auto-phrase).
+    from krihs_analysis.pdf import find_chromium, print_pdf, word_boxes
+    from krihs_analysis.reports.index import CJK_FONT_CSS, LINE_BREAKING_CSS
+
+    if find_chromium() is None:
+        pytest.skip("Chromium is installed by `make setup`")
+    cells = ["山形県川西町", "いいえ（国の支援なし）", "A市（例示）"]
+    rows = "".join(f'<tr><td style="width:4.5em">{c}</td><td>x</td></tr>' for c in cells)
+    page = (f'<html lang="ja"><head><style>{CJK_FONT_CSS}{LINE_BREAKING_CSS}</style></head>'
+            f'<body><table>{rows}</table></body></html>')
+    words = [w["word"] for w in word_boxes(print_pdf(page, tmp_path / "cells.pdf"))]
+    assert {"山形県川西町", "A市（例示）"} <= set(words), words
+    assert not any(w.endswith(("支", "川", "例")) for w in words), words  # nor 支|援, 川|西, 例|示
+
+
 def test_headline_changes_read_the_saved_result_tables(tmp_path):
     from krihs_analysis.reports.index import headline_changes, saved_results
 

@@ -385,7 +385,8 @@ def compare_countries(
     if by == "country":
         out = out.drop(columns=["group", "reference"]).rename(
             columns={"n_group": "n_kr", "n_ref": "n_jp", "median_group": "median_kr", "median_ref": "median_jp",
-                     "mean_group": "mean_kr", "mean_ref": "mean_jp", "n_clusters_group": "n_clusters_kr", "n_clusters_ref": "n_clusters_jp"}
+                     "mean_group": "mean_kr", "mean_ref": "mean_jp", "n_clusters_group": "n_clusters_kr",
+                     "n_clusters_ref": "n_clusters_jp"}
         )
     from krihs_analysis.data.tidy import carry_provenance  # the figures label a table by its cases
 

@@ -359,9 +359,10 @@ def _print(browser: str, url: str, tmp: str, options: dict, timeout: float, fit:
 
 
 #: Text-area heights the fitting pass measures with, as shares of the page's, tried in turn while Chromium prints
-#: more pages than the pass measured, or a sparse page before the last (:func:`_print_page`): the pass lays the body out in columns, and printing fragments it a line or
-#: so differently (measured at the full height, the Japanese brief was 5 pages and printed 6, its page 2 left 63 %
-#: full; at 0.99 of it, measured and printed agree on the three briefs).
+#: more pages than the pass measured, or a sparse page before the last (:func:`_print_page`): the pass lays the
+#: body out in columns, and printing fragments it a line or so differently (measured at the full height, the
+#: Japanese brief was 5 pages and printed 6, its page 2 left 63 % full; at 0.99 of it, measured and printed agree
+#: on the page counts of the three briefs).
 FIT_HEIGHTS = (0.99, 0.97, 0.94)
 
 

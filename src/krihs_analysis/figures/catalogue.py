@@ -610,7 +610,8 @@ def integration_sustainability(cases: pd.DataFrame, association: pd.DataFrame, *
         for b in (0.5, 1.5, 2.5):
             ax.axvline(b, color="#e6e6e6", lw=0.6, zorder=0)
             ax.axhline(b, color="#e6e6e6", lw=0.6, zorder=0)
-        ax.plot([-0.5, 3.5], [-0.5, 3.5], color="#cccccc", lw=0.8, ls=(0, (3, 3)), zorder=0)
+        # no diagonal: a dotted "same code on both scales" line read as a fitted trend, and two different scales
+        # meeting at equal codes means nothing here
         xcodes, ycodes = cb[x].codes, cb[y].codes
         ax.set_xticks(list(xcodes), [f"{k}\n{_wrap(st.short_level(x, k, lang), 1.1, lang, 7)}" for k in xcodes])
         ax.set_yticks(list(ycodes), [f"{_wrap(st.short_level(y, k, lang), 0.9, lang, 7)} {k}" for k in ycodes])

@@ -34,8 +34,9 @@ _e = html.escape
 #: table headers between phrases. It reads <html lang>.
 LINE_BREAKING_CSS = ("html:lang(ko) body { word-break: keep-all; line-break: strict; }\n"
                      "html:lang(ja) body { line-break: strict; }\n"
-                     # headings and table headers between phrases (役|割 broke mid-word), as the brief's do
-                     ":is(h1, h2, h3, th):lang(ja) { word-break: auto-phrase; }\n")
+                     # headings and table cells between phrases (役|割, 山形県川|西町 broke mid-word), as the
+                     # brief's do
+                     ":is(h1, h2, h3, th, td):lang(ja) { word-break: auto-phrase; }\n")
 #: The fonts of the run's own pages (front pages, case cards): a Japanese page in the Japanese cut of Noto Sans CJK.
 #: Listed Korean first for every page, a Japanese page drew its kanji (所, 連, 述) in their Korean forms.
 CJK_FONT_CSS = ('body { font-family: "Noto Sans CJK KR", "Noto Sans CJK JP", "NanumGothic", "IPAGothic", sans-serif; }\n'
