@@ -389,6 +389,17 @@ def test_card_figure_points_sit_where_matplotlib_draws_them():
         assert x == pytest.approx(px * 72 / fig.fig.dpi, abs=0.05)
         assert y == pytest.approx(h_pt - py * 72 / fig.fig.dpi, abs=0.05)
     assert svg.split("krihs-case-points")[1].count("<rect ") == 3  # Japan's median: squares
+    # where the programme median equals the country's, the diamond's corners show past the ring (a Korean card's
+    # legend named three markers over two visible ones)
+    same = fig.card_svg([0, 2, 3], [1, 1.5, 2], [1, 1.5, 2], country="KR").split("krihs-case-points")[1]
+    tops = [float(m) for m in re.findall(r'<path d="M[\d.]+ ([\d.]+)L', same)]
+    rings = re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)" r="([\d.]+)" fill="none" stroke="[^"]+" '
+                       r'stroke-width="([\d.]+)"', same)
+    assert len(tops) == len(rings) == 3
+    for top, (cy, r, stroke) in zip(tops, rings):
+        assert float(cy) - top > float(r) + float(stroke) / 2 + 1, (top, cy, r)  # a point clear of the ring
+    size = fig._programme.get_sizes()[0]
+    assert (size / 2) ** 0.5 == pytest.approx(float(cy) - top, abs=0.01)  # matplotlib's diamond is the same
 
 
 @pytest.fixture(scope="module")

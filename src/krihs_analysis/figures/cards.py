@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,6 +34,9 @@ CARD_WIDTH = 120 * MM
 #: SVG with text kept as text: a card is read in a browser, where this keeps the file small and the text
 #: selectable (the house style's glyph paths would make every card ~5x larger).
 _SVG_RC = {"svg.fonttype": "none"}
+#: Area (pt^2) of the programme median's open diamond: its corners reach past the country median's ring (radius
+#: 3.16 pt, 1.2 pt stroke), so where the two medians are equal both still show (at 28 the diamond hid inside it).
+PROGRAMME_S = 60
 
 
 def ordinal_items(variables: Sequence[str]) -> list[str]:
@@ -80,8 +84,8 @@ class CaseCardFigure:
             ax.set_ylim(-0.7, n - 0.3)
             ax.grid(axis="x")
             ax.tick_params(axis="y", length=0)
-            self._programme = ax.scatter([0] * n, ys, s=28, marker="D", facecolors="none", edgecolors=NEUTRAL,
-                                         linewidths=0.9, label=phrase("case_card", "fig_programme", lang), zorder=2)
+            self._programme = ax.scatter([0] * n, ys, s=PROGRAMME_S, marker="D", facecolors="none",
+                                         edgecolors=NEUTRAL, linewidths=0.9, label=phrase("case_card", "fig_programme", lang), zorder=2)
             self._country = ax.scatter([0] * n, ys, s=40, marker="o", facecolors="none",
                                        edgecolors=COUNTRY_COLORS["KR"], linewidths=1.2,
                                        label=phrase("case_card", "fig_country", lang), zorder=3)
@@ -112,7 +116,7 @@ class CaseCardFigure:
                       phrase("case_card", "fig_case", lang)]
         with house_style(lang):
             return self.ax.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3,
-                                  frameon=False, fontsize=6.5, handletextpad=0.2, columnspacing=0.8,
+                                  frameon=False, fontsize=6.5, handletextpad=0.5, columnspacing=0.8,
                                   borderaxespad=0.2)
 
     def update(self, values: Sequence[float], country_medians: Sequence[float],
@@ -189,7 +193,7 @@ class CaseCardFigure:
         for p, y in zip(programme_medians if programme_medians is not None else (), self._ys):
             if p == p:
                 cx, cy = xy(p, y)
-                r = 3.7  # s=28 pt^2 diamond: half-diagonal sqrt(28)/sqrt(2)
+                r = round(math.sqrt(PROGRAMME_S / 2), 2)  # a diamond of s pt^2: half-diagonal sqrt(s / 2)
                 out.append(f'<path d="M{cx} {cy - r}L{cx + r} {cy}L{cx} {cy + r}L{cx - r} {cy}Z" '
                            f'fill="none" stroke="{NEUTRAL}" stroke-width="0.9"/>')
         for c, y in zip(country_medians, self._ys):
