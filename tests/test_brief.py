@@ -225,6 +225,19 @@ def test_no_paragraph_of_the_pdf_ends_with_a_short_word_alone_on_its_line(pdfs, 
     assert not alone, alone
 
 
+@needs_pdf
+def test_the_appendix_heading_goes_to_the_page_of_its_first_two_rows(pdfs):
+    # The English brief closed page 5 with the appendix's heading, its table header and row 1; rows 2-5 followed
+    # overleaf (brief.css keeps the first row with the second)
+    from krihs_analysis.pdf import word_boxes
+
+    words = word_boxes(pdfs["en"])
+    heading = next(w for w in words if w["word"] == "Appendix:")
+    left = min(w["x0"] for w in words if w["page"] == heading["page"] and w["word"] == "No.")
+    numbers = [w for w in words if w["word"] in {"1", "2"} and abs(w["x0"] - left) < 2 and w["page"] >= heading["page"]]
+    assert [(w["word"], w["page"]) for w in numbers[:2]] == [("1", heading["page"]), ("2", heading["page"])], numbers
+
+
 def test_context_box_shows_the_fiscal_figure_of_the_sheets_own_cases(composed_other):
     # A sheet of other Japanese municipalities than the sample's: the figure must mark these, not the sample's five.
     _, seen = composed_other
