@@ -202,11 +202,11 @@ def test_no_pdf_page_but_the_last_is_left_half_empty(pdfs, lang):
 
 
 @needs_pdf
-@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_no_paragraph_of_the_pdf_ends_with_a_short_word_alone_on_its_line(pdfs, lang):
     # The Korean section 4 ended "... 미만):" / "1개." and a source note "... (CC BY 4.0" / "호환)": a word of a few
-    # characters alone under a full line (brief.css: text-wrap: pretty). Japanese, which breaks between characters,
-    # is not held to it: Chromium leaves its reference line's last phrase (との比較。) alone.
+    # characters alone under a full line (brief.css: text-wrap: pretty); the Japanese reference line ended
+    # 「との比較。」 alone, which pretty left (a line of Japanese is one "word" here: no spaces), and is balanced.
     from collections import defaultdict
 
     from krihs_analysis.pdf import word_boxes
