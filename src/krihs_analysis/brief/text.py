@@ -181,9 +181,7 @@ def comparison_sentence(row: Mapping | pd.Series, *, lang: str = "en", alpha: fl
     _inputs.one_row(row, "comparison")
     d = float(row["cliffs_delta"])
     medians = _w("comparison_medians", lang, kr=fmt_median(row["median_kr"]), jp=fmt_median(row["median_jp"]))
-    name = str(row["variable"])
-    cb = load_codebook()
-    if (name in cb and cb[name].type == "binary" and not is_missing(row.get("mean_kr"))
+    if (str(row["variable"]) in load_codebook().of_type("binary") and not is_missing(row.get("mean_kr"))
             and not is_missing(row.get("mean_jp"))):  # a yes/no item: its shares of yes, not medians of 1 and 1
         medians = _w("comparison_shares", lang, kr=fmt_pct(row["mean_kr"]), jp=fmt_pct(row["mean_jp"]))
     delta = _join([f"Cliff's δ = {fmt_num(d)}", _ci_or_reason(row["ci_low"], row["ci_high"], row, lang)],

@@ -85,7 +85,8 @@ class CaseCardFigure:
             ax.grid(axis="x")
             ax.tick_params(axis="y", length=0)
             self._programme = ax.scatter([0] * n, ys, s=PROGRAMME_S, marker="D", facecolors="none",
-                                         edgecolors=NEUTRAL, linewidths=0.9, label=phrase("case_card", "fig_programme", lang), zorder=2)
+                                         edgecolors=NEUTRAL, linewidths=0.9,
+                                         label=phrase("case_card", "fig_programme", lang), zorder=2)
             self._country = ax.scatter([0] * n, ys, s=40, marker="o", facecolors="none",
                                        edgecolors=COUNTRY_COLORS["KR"], linewidths=1.2,
                                        label=phrase("case_card", "fig_country", lang), zorder=3)

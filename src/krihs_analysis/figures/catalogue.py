@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..codebook import check_lang, load_codebook
 from .._validate import _describe, check_strings
-from .._format import fmt_cut, fmt_int, fmt_list, fmt_median, fmt_num, fmt_p, fmt_pct, fmt_sig
+from .._format import fmt_cut, fmt_int, fmt_list, fmt_median, fmt_num, fmt_p, fmt_pct, fmt_sig, is_missing
 from ..wording import in_sentence, phrase, phrases
 from . import style as st
 from .qca_by_group import _analysis_input as _qca_groups_input, qca_groups  # noqa: F401 (catalogue entry)
@@ -181,8 +181,7 @@ def country_profile(comparison: pd.DataFrame, *, lang: str = "en", ax=None, titl
         kr, jp = df["median_kr"].astype("float64").to_numpy(), df["median_jp"].astype("float64").to_numpy()
         # A yes/no item has no place on the 0-3 scale (both its medians read "1", low and equal, for 64% and 92%
         # yes): its row gives the shares of yes in words instead of markers
-        cb = load_codebook()
-        yes_no = np.array([v in cb and cb[v].type == "binary" for v in df["variable"].astype(str)], dtype=bool)
+        yes_no = df["variable"].astype(str).isin(load_codebook().of_type("binary")).to_numpy()
         scaled = ~yes_no
         for i in np.flatnonzero(scaled):
             ax_m.plot([kr[i], jp[i]], [y[i] - off, y[i] + off], color="#bbbbbb", lw=1.2, zorder=1,
@@ -249,7 +248,7 @@ def country_profile(comparison: pd.DataFrame, *, lang: str = "en", ax=None, titl
 def _yes_share_text(row: pd.Series, lang: str) -> str:
     """A yes/no row of the country profile in words: the shares of yes (the table's means), or the medians of a
     table saved without means."""
-    if "mean_kr" in row and "mean_jp" in row and not (pd.isna(row["mean_kr"]) or pd.isna(row["mean_jp"])):
+    if not (is_missing(row.get("mean_kr")) or is_missing(row.get("mean_jp"))):
         return text("profile_yes_share", lang, kr=fmt_pct(row["mean_kr"]), jp=fmt_pct(row["mean_jp"]))
     return text("profile_yes_median", lang, kr=fmt_median(row["median_kr"]), jp=fmt_median(row["median_jp"]))
 
@@ -857,8 +856,7 @@ def _clear_of_points(ax, label, spots: list[tuple[float, float]], points: np.nda
 
 def _spread_along_diagonal(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     """Positions for cases that share a point, and how far the farthest moved (0.0: none): side by side along the
-    diagonal's
-    direction, so that a case stays above, on or below the diagonal as its memberships put it (a grid put cases on
+    diagonal's direction, so that a case stays above, on or below the diagonal as its memberships put it (a grid put cases on
     the diagonal just below it, and some outside 0-1), inside the unit square. A point with no room along the
     diagonal (the corners (0, 1) and (1, 0)) spreads towards the diagonal instead, staying on its side. A group
     takes at most ``_XY_SPAN``: its cases come closer together rather than farther out.

@@ -380,8 +380,7 @@ def _no_widow(above: str, last: str, lang: str, width_in: float, width) -> list[
     words = _tokens(above, lang)
     if len([w for w in words if w.strip()]) < 3:
         return [above, last]
-    sep = "" if lang == "ja" or above.endswith(" ") else " "
-    moved = words[-1] + sep + last if lang != "ja" else words[-1] + last
+    moved = words[-1] + ("" if lang == "ja" else " ") + last  # `above` ends without its space (rstripped)
     if width(moved) > width_in:
         return [above, last]
     return ["".join(words[:-1]).rstrip(), moved]
