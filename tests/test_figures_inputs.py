@@ -22,7 +22,7 @@ from krihs_analysis.figures import style as st  # noqa: E402
 from krihs_analysis.figures.cards import case_card  # noqa: E402
 from krihs_analysis.figures.fiscal import fiscal_context  # noqa: E402
 from krihs_analysis.figures.qca_by_group import baseline_input, qca_groups  # noqa: E402
-from krihs_analysis.figures.save import figure_bytes, save_figure, write_catalogue  # noqa: E402
+from krihs_analysis.figures.save import close_figure, figure_bytes, save_figure, write_catalogue  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -306,6 +306,57 @@ def test_text_in_a_numeric_column(call, fragment):
 def test_missing_values_where_a_number_is_needed(call, fragment):
     with pytest.raises(ValueError, match=fragment + "; drop or fill those rows"):
         call()
+
+
+def repeated(frame: pd.DataFrame, row: int = 0) -> pd.DataFrame:
+    """`frame` with one of its rows again at the end (as a concat of two runs' tables gives)."""
+    return pd.concat([frame, frame.iloc[[row]]])
+
+
+@pytest.mark.parametrize(
+    "call, fragment",
+    [
+        # each was drawn twice (one bar over another, a doubled distribution) or, for the profile, a TypeError
+        (lambda: cat.country_profile(repeated(bl.comparison(), 1)), r"country_profile: comparison has 2 rows for "
+         r"variable resident_org \(rows 1, 1\)"),
+        (lambda: cat.level_distributions(repeated(bl.levels())), r"level_distributions: levels has 2 rows for "
+         r"variable \w+, group \w+, code \d"),
+        (lambda: cat.core_task_gaps(repeated(bl.task_profile())), r"core_task_gaps: profile has 2 rows for group "),
+        (lambda: cat.qca_xy(repeated(bl.xy()), bl.xy_fit()), r"qca_xy: xy has 2 rows for case_id "),
+        (lambda: cat.truth_table_heatmap(repeated(bl.truth_table())), r"truth_table_heatmap: tt has 2 rows for "),
+        (lambda: cat.rmo_trend(repeated(bl.rmo(), 2)), r"rmo_trend: context has 2 rows for survey_year 2018 "
+         r"\(rows 2, 2\)"),
+        (lambda: cat.integration_sustainability(bl.cases(), repeated(bl.association())),
+         r"integration_sustainability: association has 2 rows for method kendall \(rows 0, 0\)"),
+        (lambda: qca_groups(repeated(baseline_input()[0]), baseline_input()[1]), r"qca_groups: cluster has 2 rows "
+         r"for term .*, level \w+, group \w+"),
+        (lambda: case_card(repeated(case_profile(read_cases(), "KR-P1-A")), country="KR"),
+         r"case_card: profile has 2 rows for variable "),
+        (lambda: fiscal_context(repeated(read_context("jp_municipal_fiscal"), 5)),
+         r"fiscal_context: panel has 2 rows for prefecture 北海道, municipality \w+, fiscal_year 2005"),
+    ],
+    ids=["profile", "levels", "gaps", "xy", "truth-table", "rmo", "association", "groups", "card", "fiscal"],
+)
+def test_a_row_given_twice_is_named_not_drawn_twice(call, fragment):
+    with pytest.raises(ValueError, match=fragment + r".*a figure draws one row for each, so drop the repeats"):
+        call()
+
+
+def test_the_link_in_the_subtitle_is_of_the_two_codes_drawn():
+    from krihs_analysis.linkage import association
+
+    other = association(read_cases(), "resident_org", "sustainability", n_boot=0, n_permutations=99)
+    with pytest.raises(ValueError, match=r"association is the link of resident_org and sustainability, not of "
+                                         r"integration and sustainability drawn; pass linkage\.association\(cases, "
+                                         r"x='integration', y='sustainability'\)"):
+        cat.integration_sustainability(bl.cases(), other)
+    # a table of several links gives the subtitle the one drawn, wherever it stands
+    drawn = association(read_cases(), n_boot=0, n_permutations=99)
+    ax = cat.integration_sustainability(bl.cases(), pd.concat([other, drawn], ignore_index=True))
+    alone = cat.integration_sustainability(bl.cases(), drawn)
+    assert st.frame_texts(ax.figure)["subtitle"] == st.frame_texts(alone.figure)["subtitle"]
+    close_figure(ax.figure)
+    close_figure(alone.figure)
 
 
 # --------------------------------------------------------------------------------------------------------------

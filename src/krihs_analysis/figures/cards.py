@@ -277,7 +277,7 @@ def case_card(profile: Any, *, country: str, lang: str = "en", illustrative: boo
     ax = check_axes(ax, "case_card")
     check_result(profile, ["variable", "value", "country_median", "programme_median"], "case_card", arg="profile",
                  made_by="compare.case_profile(cases, case_id)",
-                 numeric=["value", "country_median", "programme_median"])
+                 numeric=["value", "country_median", "programme_median"], key=["variable"])
     rows = profile[profile["variable"].isin(ordinal_items(profile["variable"].tolist()))]
     fig = CaseCardFigure(rows["variable"].tolist(), lang=lang, illustrative=_illustrative(illustrative, profile),
                          ax=ax)

@@ -164,7 +164,7 @@ def country_profile(comparison: pd.DataFrame, *, lang: str = "en", ax=None, titl
     pair = st.check_axes(ax, "country_profile", count=2)
     cols = ["variable", "median_kr", "median_jp", "cliffs_delta", "ci_low", "ci_high"]
     df = _frame(comparison, cols, "country_profile", arg="comparison", made_by="compare.compare_countries(cases)",
-                attr="comparison", numeric=[*cols[1:], "p_holm", "n_kr", "n_jp"]).reset_index(drop=True)
+                attr="comparison", numeric=[*cols[1:], "p_holm", "n_kr", "n_jp"], key=["variable"]).reset_index(drop=True)
     labels = _check_variables(df["variable"].astype(str).tolist(), lang)
     n = len(df)
     with house_style(lang):
@@ -298,7 +298,7 @@ def level_distributions(levels: pd.DataFrame, *, lang: str = "en", ax=None, titl
                        flags={"illustrative": illustrative})
     df = _frame(levels, ["variable", "group", "code", "share"], "level_distributions", arg="levels",
                 made_by="compare.level_distribution(cases)", attr="levels", numeric=["code", "share", "n"],
-                complete=["code"]).copy()
+                complete=["code"], key=["variable", "group", "code"]).copy()
     df["variable"] = df["variable"].astype(str)
     df["group"] = df["group"].astype(str)
     df["code"] = df["code"].astype("float64").astype(int)
@@ -420,7 +420,7 @@ def core_task_gaps(profile: pd.DataFrame, *, lang: str = "en", ax=None, benchmar
         st.check_text(benchmark, "benchmark", what="core_task_gaps")
     df = _frame(profile, ["group", "task", "mean", "ci_low", "ci_high"], "core_task_gaps", arg="profile",
                 made_by="compare.core_task_profile(cases, by='programme')", attr="profile_programme",
-                numeric=["mean", "ci_low", "ci_high"]).copy()
+                numeric=["mean", "ci_low", "ci_high"], key=["group", "task"]).copy()
     df["group"] = df["group"].astype(str)
     df["task"] = df["task"].astype(str)
     groups = list(dict.fromkeys(df["group"]))
@@ -534,7 +534,8 @@ def integration_sustainability(cases: pd.DataFrame, association: pd.DataFrame, *
         without both codes are left out.
     association
         ``linkage.association`` output: ``method, statistic, p_value`` and optionally ``ci_low, ci_high, n``. Its
-        first row goes in the subtitle of a new figure, and its sign and p-value choose the headline.
+        first row for `x` and `y` (when it has ``x`` and ``y`` columns) goes in the subtitle of a new figure, and
+        its sign and p-value choose the headline.
     lang
         ``en``, ``ko`` or ``ja``: the language of the labels, headline and notes.
     ax
@@ -574,7 +575,15 @@ def integration_sustainability(cases: pd.DataFrame, association: pd.DataFrame, *
                 made_by="data.read_cases(path)", attr="cases", numeric=[x, y], complete=["country"])
     assoc = _frame(association, ["method", "statistic", "p_value"], "integration_sustainability", arg="association",
                    made_by="linkage.association(cases, ...)", attr="association",
-                   numeric=["statistic", "p_value", "ci_low", "ci_high", "n"])
+                   numeric=["statistic", "p_value", "ci_low", "ci_high", "n"], key=["x", "y", "method"])
+    if {"x", "y"} <= set(assoc.columns):
+        # the subtitle states the link of the two codes drawn, not the first pair a wider table holds
+        pairs = assoc[(assoc["x"].astype(str) == x) & (assoc["y"].astype(str) == y)]
+        if pairs.empty:
+            held = ", ".join(dict.fromkeys(f"{a} and {b}" for a, b in zip(assoc["x"], assoc["y"])))
+            raise ValueError(f"integration_sustainability: association is the link of {held}, not of {x} and {y} "
+                             f"drawn; pass linkage.association(cases, x={x!r}, y={y!r})")
+        assoc = pairs
     xlab, ylab = _label(x, lang), _label(y, lang)
     cb = load_codebook()
     xv = pd.to_numeric(df[x].astype("float64"), errors="coerce")
@@ -756,7 +765,7 @@ def qca_xy(xy: pd.DataFrame, fit: Any, *, lang: str = "en", ax=None, solution: s
                        flags={"illustrative": illustrative, "label_cases": label_cases})
     st.check_text(outcome, "outcome", what="qca_xy", optional=False)
     df = _frame(xy, ["x", "y"], "qca_xy", arg="xy", made_by="qca.xy_data(data, model, outcome=...)", attr="qca_xy",
-                numeric=["x", "y"], complete=["country"]).copy()  # (each point takes its country's marker)
+                numeric=["x", "y"], complete=["country"], key=["case_id"]).copy()  # (each point takes its country's marker)
     cons, cov = _fit_value(fit, "consistency"), _fit_value(fit, "coverage")
     out_label = _label(outcome, lang) if outcome in load_codebook() else outcome
     df["x"], df["y"] = df["x"].astype("float64"), df["y"].astype("float64")
@@ -952,7 +961,10 @@ def truth_table_heatmap(tt: Any, *, lang: str = "en", ax=None, conditions: Seque
     missing = [c for c in conditions if c not in df.columns]
     if missing:
         raise ValueError(f"truth_table_heatmap: condition column(s) {missing} not in the table")
-    _frame(df, conditions, "truth_table_heatmap", arg="tt", made_by="qca.truth_table(...)", numeric=conditions)
+    # a row is a configuration of every condition in the table (the drawn ones may be fewer); the table as passed,
+    # so a repeated configuration is named by the row numbers the reader sees
+    _frame(table, conditions, "truth_table_heatmap", arg="tt", made_by="qca.truth_table(...)", numeric=conditions,
+           key=getattr(tt, "conditions", None) or [c for c in df.columns if c not in _TT_META])
     labels = dict(labels or {})
     cond_labels = [labels[c] if c in labels else _label(c, lang) for c in conditions]
     values = df[conditions].to_numpy(dtype="float64")  # plain float64, never Arrow-backed
@@ -1078,7 +1090,7 @@ def rmo_trend(context: pd.DataFrame, *, lang: str = "en", ax=None, title: str | 
     numbers = ["survey_year", "organisations", "municipalities"]
     df = _frame(context, ["survey_year", "organisations"], "rmo_trend", arg="context",
                 made_by="data.read_context('rmo_survey')", attr="context", numeric=numbers,
-                complete=numbers).sort_values("survey_year")
+                complete=numbers, key=["survey_year"]).sort_values("survey_year")
     years = df["survey_year"].astype("int64").to_numpy()
     orgs = df["organisations"].astype("float64").to_numpy()
     src = context.attrs.get("source")

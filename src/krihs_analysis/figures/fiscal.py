@@ -219,9 +219,10 @@ def fiscal_context(
     panel = read_context("jp_municipal_fiscal") if panel is None else panel
     municipalities = read_context("jp_municipalities") if municipalities is None else municipalities
     st.check_result(panel, _NEEDED, "fiscal_context", arg="panel", made_by="data.read_context('jp_municipal_fiscal')",
-                    numeric=["fiscal_year", "fiscal_strength_index"], complete=["fiscal_year"])
+                    numeric=["fiscal_year", "fiscal_strength_index"], complete=["fiscal_year"],
+                    key=["prefecture", "municipality", "fiscal_year"])
     st.check_result(municipalities, ["code", "municipality_type"], "fiscal_context", arg="municipalities",
-                    made_by="data.read_context('jp_municipalities')")
+                    made_by="data.read_context('jp_municipalities')", key=["code"])
     year = int(panel["fiscal_year"].max()) if year is None else year
     if year not in set(panel["fiscal_year"]):
         first, last = int(panel["fiscal_year"].min()), int(panel["fiscal_year"].max())

@@ -70,7 +70,7 @@ def qca_groups(cluster: pd.DataFrame, test: pd.DataFrame | None = None, *, lang:
     ax = st.check_call("qca_groups", lang, ax=ax, title=title, source=source, flags={"illustrative": illustrative})
     st.check_result(cluster, ("term", "level", "group", "consistency", "coverage"), "qca_groups", arg="cluster",
                     made_by="qca.cluster_diagnostics(data, outcome, expression)", attr="qca_cluster",
-                    numeric=("consistency", "coverage"))
+                    numeric=("consistency", "coverage"), key=("term", "level", "group"))
     rows = cluster[cluster["level"] == "expression"]
     if rows.empty:
         raise ValueError("qca_groups: cluster has no 'expression' row (the whole solution's fit); pass "
@@ -81,7 +81,8 @@ def qca_groups(cluster: pd.DataFrame, test: pd.DataFrame | None = None, *, lang:
             raise ValueError(f"qca_groups: test is empty; pass what {how} returns, or test=None to leave the gap "
                              "note out")
         st.check_result(test, ("level", "gap", "p_value", "n_permutations", "exact"), "qca_groups", arg="test",
-                        made_by=how, attr="qca_cluster_test", numeric=("gap", "p_value"))
+                        made_by=how, attr="qca_cluster_test", numeric=("gap", "p_value"),
+                        key=("term", "level"))
         if not (test["level"] == "expression").any():
             raise ValueError(f"qca_groups: test has no 'expression' row; test must be what {how} returns "
                              "(or None, to leave the gap note out)")

@@ -623,8 +623,9 @@ def check_call(what: str, lang: str, *, ax: Any = None, flags: dict[str, Any] | 
 
 
 def check_result(obj: Any, columns: Sequence[str], what: str, *, arg: str, made_by: str, attr: str | None = None,
-                 numeric: Sequence[str] = (), complete: Sequence[str] = ()):
-    """Check a result table a figure draws: a DataFrame with rows and `columns`, numbers where numbers are drawn.
+                 numeric: Sequence[str] = (), complete: Sequence[str] = (), key: Sequence[str] = ()):
+    """Check a result table a figure draws: a DataFrame with rows and `columns`, numbers where numbers are drawn,
+    one row for each thing drawn.
 
     Parameters
     ----------
@@ -642,6 +643,8 @@ def check_result(obj: Any, columns: Sequence[str], what: str, *, arg: str, made_
         Columns that must hold numbers (or be missing), where present.
     complete
         Columns that must have no missing values, where present.
+    key
+        Columns that name what a row draws (``["survey_year"]``): no two rows may share those of them present. Two rows for one bar or one point would both be drawn, one over the other, or be added up.
 
     Returns
     -------
@@ -656,6 +659,11 @@ def check_result(obj: Any, columns: Sequence[str], what: str, *, arg: str, made_
     Traceback (most recent call last):
     ...
     ValueError: qca_xy: column 'x' of xy must be numeric, but it holds 'a'; convert it (pandas.to_numeric) or fix those rows
+    >>> check_result(pd.DataFrame({"survey_year": [2021, 2021]}), ["survey_year"], "rmo_trend", arg="context",
+    ...              made_by="data.read_context('rmo_survey')", key=["survey_year"])
+    Traceback (most recent call last):
+    ...
+    ValueError: rmo_trend: context has 2 rows for survey_year 2021 (rows 0, 1); a figure draws one row for each, so drop the repeats or pass what data.read_context('rmo_survey') returns
     """
     import numpy as np
     import pandas as pd
@@ -696,4 +704,20 @@ def check_result(obj: Any, columns: Sequence[str], what: str, *, arg: str, made_
             more = ", ..." if len(rows) > 5 else ""
             raise ValueError(f"{what}: column {c!r} of {arg} has missing values (row(s) "
                              f"{', '.join(map(repr, rows[:5]))}{more}); drop or fill those rows")
+    key = [c for c in dict.fromkeys(key) if c in obj.columns]
+    if key:
+        try:
+            repeated = obj.duplicated(subset=key, keep=False).to_numpy()
+        except TypeError:  # unhashable cells (lists): the numeric and column checks speak for such tables
+            repeated = None
+        if repeated is not None and repeated.any():
+            # missing keys are equal here, as duplicated() counts them
+            tuples = [tuple(None if pd.isna(v) else v for v in r) for r in obj[key].itertuples(index=False)]
+            first = tuples[int(np.flatnonzero(repeated)[0])]
+            rows = obj.index[[t == first for t in tuples]].tolist()
+            named = ", ".join(f"{c} {v}" for c, v in zip(key, first))
+            more = ", ..." if len(rows) > 5 else ""
+            raise ValueError(f"{what}: {arg} has {len(rows)} rows for {named} (rows "
+                             f"{', '.join(map(str, rows[:5]))}{more}); a figure draws one row for each, so drop "
+                             f"the repeats or pass what {made_by} returns")
     return obj
