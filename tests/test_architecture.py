@@ -198,3 +198,19 @@ def test_the_number_format_check_sees_a_hand_written_format(tmp_path):
                      'f = format(x, ".3e")\ng = "%.1f%%" % x\nh = f"{x:.3g}"\n', encoding="utf-8")
     assert sorted(_number_formats(probe, rel="probe.py")) == [
         (1, ".2f"), (2, ","), (3, "g"), (5, ".{}f"), (6, ".3e"), (7, "%.1f"), (8, ".3g")]
+
+
+def _has_all(path: Path) -> bool:
+    return any(isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets)
+               for node in ast.parse(path.read_text(encoding="utf-8")).body)
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if _has_all(p)], ids=lambda p: module_name(p))
+def test_every_name_a_module_exports_is_there(path):
+    # a helper moved to another module and left in its old __all__ makes `from ... import *` raise
+    # AttributeError (krihs_analysis._validate listed `renamed` after it moved to _deprecate)
+    import importlib
+
+    module = importlib.import_module(module_name(path))
+    missing = [n for n in module.__all__ if not hasattr(module, n)]
+    assert not missing, f"{module_name(path)}.__all__ names what it does not define: {missing}"

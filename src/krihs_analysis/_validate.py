@@ -32,9 +32,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["check_alpha", "check_choice", "check_columns", "check_count", "check_frame", "check_number",
-           "check_numbers", "check_seed", "check_path", "check_strings", "check_tables", "check_text",
-           "renamed"]
+__all__ = ["check_alpha", "check_choice", "check_columns", "check_count", "check_flag", "check_frame", "check_number",
+           "check_numbers", "check_seed", "check_path", "check_strings", "check_tables", "check_text"]
 
 
 def _describe(obj: Any) -> str:
