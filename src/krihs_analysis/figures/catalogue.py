@@ -164,7 +164,8 @@ def country_profile(comparison: pd.DataFrame, *, lang: str = "en", ax=None, titl
     pair = st.check_axes(ax, "country_profile", count=2)
     cols = ["variable", "median_kr", "median_jp", "cliffs_delta", "ci_low", "ci_high"]
     df = _frame(comparison, cols, "country_profile", arg="comparison", made_by="compare.compare_countries(cases)",
-                attr="comparison", numeric=[*cols[1:], "p_holm", "n_kr", "n_jp"], key=["variable"]).reset_index(drop=True)
+                attr="comparison", numeric=[*cols[1:], "p_holm", "n_kr", "n_jp"],
+                key=["variable"]).reset_index(drop=True)
     labels = _check_variables(df["variable"].astype(str).tolist(), lang)
     n = len(df)
     with house_style(lang):
@@ -765,7 +766,8 @@ def qca_xy(xy: pd.DataFrame, fit: Any, *, lang: str = "en", ax=None, solution: s
                        flags={"illustrative": illustrative, "label_cases": label_cases})
     st.check_text(outcome, "outcome", what="qca_xy", optional=False)
     df = _frame(xy, ["x", "y"], "qca_xy", arg="xy", made_by="qca.xy_data(data, model, outcome=...)", attr="qca_xy",
-                numeric=["x", "y"], complete=["country"], key=["case_id"]).copy()  # (each point takes its country's marker)
+                # (each point takes its country's marker)
+                numeric=["x", "y"], complete=["country"], key=["case_id"]).copy()
     cons, cov = _fit_value(fit, "consistency"), _fit_value(fit, "coverage")
     out_label = _label(outcome, lang) if outcome in load_codebook() else outcome
     df["x"], df["y"] = df["x"].astype("float64"), df["y"].astype("float64")
