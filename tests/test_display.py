@@ -206,6 +206,11 @@ def test_solution_note_says_the_solution_in_the_readers_words_with_what_it_assum
     assert re.match(r"\*\*[^*.。]+\*\*[.。]", note._repr_markdown_())
     counterfactuals = solution_note(inter, lang=lang).data
     assert ", ".join(map(str, inter.difficult_counterfactuals)) in counterfactuals
+    # no easy counterfactual is "none": the table word for a missing interval said "Easy counterfactuals (rows):
+    # no interval"
+    assert not inter.easy_counterfactuals
+    none = {"en": "Easy counterfactuals (rows): none;", "ko": "쉬운 반사실(행): 없음;", "ja": "容易な反実仮想（行）：なし；"}
+    assert none[lang] in counterfactuals
 
 
 def test_prose_fields_are_data_not_markdown():

@@ -620,7 +620,7 @@ def solution_note(solution: Any, *, lang: str = "en") -> Prose:
 
     outcome = expression_label(solution.outcome, lang)
     models = [f"M{i}: {expression(m, lang=lang)} → {outcome}" for i, m in enumerate(solution.models, start=1)]
-    none = value_word("none", lang=lang)
+    none = phrase("notebooks", "qca_solution_no_rows", lang)  # not the table's "no interval"
 
     def rows(values) -> str:
         return ", ".join(map(str, values)) or none
