@@ -9,7 +9,7 @@ are compared to 1e-6, values SetMethods rounds to 3 decimals to 5e-4.
 from __future__ import annotations
 
 import json
-from itertools import permutations
+from itertools import combinations, permutations
 from pathlib import Path
 
 import numpy as np
@@ -118,6 +118,109 @@ def test_one_gap_gets_one_monte_carlo_p_value_whether_it_is_a_term_or_the_expres
     out = qca.cluster_permutation_test(df, "Y", "A", groups=["KR"] * 8 + ["JP"] * 8, n_permutations=999, seed=3)
     assert len(out) == 2 and out["gap"].nunique() == 1
     assert out["p_value"].nunique() == 1, out
+
+def _brute_cluster_p(x, y, groups, clusters):
+    """Independent reference: every way to give each whole cluster a group, as many clusters per group as
+    observed; each case takes its cluster's group."""
+    units = sorted(set(clusters))
+    unit_group = {u: groups[clusters.index(u)] for u in units}
+    counts = {g: sum(1 for u in units if unit_group[u] == g) for g in set(groups)}
+
+    def gap(labels):
+        cons = []
+        for g in sorted(set(labels)):
+            sel = [i for i, lab in enumerate(labels) if lab == g]
+            cons.append((sum(min(x[i], y[i]) for i in sel) + 1e-10) / (sum(x[i] for i in sel) + 1e-10))
+        return max(cons) - min(cons)
+
+    obs = gap(list(groups))
+    first, second = sorted(counts)
+    hits = total = 0
+    for chosen in combinations(units, counts[first]):  # two groups: the clusters of the first decide all
+        label = {u: (first if u in chosen else second) for u in units}
+        total += 1
+        hits += gap([label[c] for c in clusters]) >= obs - 1e-9
+    return obs, hits / total, total
+
+
+def test_whole_clusters_are_relabelled_and_the_exact_p_equals_enumeration():
+    # the per-country QCA figure's p relabelled single cases while every other test of the package permutes
+    # whole clusters (a programme's two sites together); the sample: 15 clusters, 7 Korean and 8 Japanese
+    from krihs_analysis.data import default_clusters, read_cases
+
+    cases = read_cases()
+    data = qca.from_cases(cases, kind="fuzzy")
+    ids = cases["case_id"].astype(str).tolist()
+    assert list(data.index.astype(str)) == ids
+    groups = cases["country"].astype(str).tolist()
+    clusters = default_clusters(cases).astype(str).tolist()
+    res = qca.cluster_permutation_test(data, "sustainability", "intermediary*integration", groups=groups,
+                                       cluster=clusters)
+    x = np.minimum(data["intermediary"], data["integration"]).tolist()
+    obs, p, total = _brute_cluster_p(x, data["sustainability"].tolist(), groups, clusters)
+    assert total == 6435  # C(15, 7)
+    for _, row in res.iterrows():
+        assert row["gap"] == pytest.approx(obs, abs=1e-12)
+        assert row["p_value"] == pytest.approx(p, abs=1e-12)
+        assert row["n_permutations"] == total and bool(row["exact"])
+        assert row["unit"] == "cluster" and row["n_units"] == 15
+    by_case = qca.cluster_permutation_test(data, "sustainability", "intermediary*integration", groups=groups,
+                                           n_permutations=999, seed=1)
+    assert (by_case["unit"] == "case").all() and (by_case["n_units"] == 26).all()
+    # Monte Carlo draws of whole clusters land near the exact p
+    mc = qca.cluster_permutation_test(data, "sustainability", "intermediary*integration", groups=groups,
+                                      cluster=clusters, n_permutations=4000, seed=2).loc[0, "p_value"]
+    assert abs(mc - p) < 4 * np.sqrt(p * (1 - p) / 4000) + 1e-3
+
+
+def test_enumeration_limit_counts_every_relabelling_when_few_enough_as_compare_does():
+    rng = np.random.default_rng(7)
+    df = pd.DataFrame({"A": rng.random(8).round(2), "Y": rng.random(8).round(2)})
+    groups = ["KR"] * 4 + ["JP"] * 4  # 70 relabellings
+    exact = qca.cluster_permutation_test(df, "Y", "A", groups=groups)
+    within = qca.cluster_permutation_test(df, "Y", "A", groups=groups, n_permutations=999, enumeration_limit=70)
+    pd.testing.assert_frame_equal(within, exact)
+    past = qca.cluster_permutation_test(df, "Y", "A", groups=groups, n_permutations=999, enumeration_limit=69)
+    assert not past["exact"].any() and (past["n_permutations"] == 999).all()
+    with pytest.raises(ValueError, match=r"needs 70 relabellings \(more than 69\)"):
+        qca.cluster_permutation_test(df, "Y", "A", groups=groups, enumeration_limit=69)
+
+
+def test_the_standard_set_relabels_whole_clusters_unless_told_cases_are_independent():
+    from krihs_analysis.data import read_cases
+    from krihs_analysis.pipeline import analyse
+
+    clustered = analyse(read_cases(), n_boot=0, n_permutations=99).qca_cluster_test
+    assert (clustered["unit"] == "cluster").all() and (clustered["n_units"] == 15).all()
+    assert clustered["exact"].all() and (clustered["n_permutations"] == 6435).all()
+    alone = analyse(read_cases(), n_boot=0, n_permutations=99, cluster=None).qca_cluster_test
+    assert (alone["unit"] == "case").all() and (alone["n_units"] == 26).all() and not alone["exact"].any()
+
+
+@pytest.mark.parametrize(
+    ("cluster", "message"),
+    [
+        (["a"] * 8, r"cluster 'a' holds cases of groups \['JP', 'KR'\]; each cluster must lie within one group"),
+        (["a", "b", None, "c", "d", "d", "e", "e"], r"cluster is missing for case\(s\) \['2'\]; give every case a "
+         r"label \(a case that stands alone is its own cluster: use its case id\)"),
+        (["a", "b"], r"cluster has 2 labels for 8 cases"),
+        (5, r"cluster must be a column of data or one label per row, got 5; pass e\.g\. cluster='cluster'"),
+        ("nope", r"nope"),
+    ],
+    ids=["spans-groups", "missing", "short", "number", "unknown-column"],
+)
+def test_a_cluster_that_cannot_be_relabelled_whole_is_named(cluster, message):
+    df = pd.DataFrame({"A": [1, 0, 1, 1, 0, 1, 0, 1], "Y": [1, 0, 1, 0, 0, 1, 1, 1]})
+    with pytest.raises(ValueError, match=message):
+        qca.cluster_permutation_test(df, "Y", "A", groups=["KR"] * 4 + ["JP"] * 4, cluster=cluster)
+
+
+def test_a_missing_group_label_is_refused_not_made_a_group_of_its_own():
+    df = pd.DataFrame({"A": [1, 0, 1, 1], "Y": [1, 0, 1, 0]})
+    for call in (qca.cluster_permutation_test, qca.cluster_diagnostics):
+        with pytest.raises(ValueError, match=r"groups is missing for case\(s\) \['3'\]"):
+            call(df, "Y", "A", groups=["KR", "KR", "JP", np.nan])
+
 
 def test_exact_permutation_refuses_more_than_a_million_relabellings():
     df = pd.DataFrame({"A": np.linspace(0, 1, 26), "Y": np.linspace(1, 0, 26)})

@@ -81,7 +81,7 @@ NAME_COLUMNS: tuple[str, ...] = ("variable", "task", "group", "reference", "x", 
                                   "cluster")
 #: Columns whose values are method words (shown in the reader's language from ``locale/table_values.yaml``).
 VALUE_COLUMNS: tuple[str, ...] = ("ci_method", "p_method", "alternative", "level", "method", "kind", "role", "type",
-                                   "parameter", "ministry")
+                                   "parameter", "ministry", "unit")
 #: Columns whose values are QCA expressions or model terms (condition names shown as their labels).
 EXPRESSION_COLUMNS: tuple[str, ...] = ("term", "expression", "model", "solution", "set")
 #: Method columns (of :data:`VALUE_COLUMNS`): one with the same value on every row becomes a note above the table.

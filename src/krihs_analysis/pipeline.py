@@ -331,8 +331,9 @@ def analyse(
     family with Holm's adjustment over the whole family (``family``);
     QCA of sustainability (fuzzy sets on the five default conditions at consistency 0.8 and PRI 0.5 unless told
     otherwise), summarised by its parsimonious solution (the first model when several tie), with its diagnostics
-    and a robustness check of the first model at consistency cuts `incl_cut` - 0.05 and + 0.05 (a cut no
-    truth-table row passes is skipped and recorded in ``diagnostics``).
+    (the country gap in consistency tested by relabelling whole clusters) and a robustness check of the first
+    model at consistency cuts `incl_cut` - 0.05 and + 0.05 (a cut no truth-table row passes is skipped and
+    recorded in ``diagnostics``).
 
     Parameters
     ----------
@@ -415,8 +416,8 @@ def analyse(
     comparison = compare_countries(work, cluster=cluster, n_boot=n_boot, n_permutations=n_permutations, seed=seed)
     assoc = association(work, x="integration", y="sustainability", method="kendall", strata=strata,
                         cluster=cluster, seed=seed, n_boot=n_boot, n_permutations=n_permutations)
-    diagnostics = _qca_diagnostics(qca, cases, data, list(conditions), model, incl_cut=incl_cut, pri_cut=pri_cut,
-                                   seed=seed, n_permutations=n_permutations)
+    diagnostics = _qca_diagnostics(qca, work, data, list(conditions), model, incl_cut=incl_cut, pri_cut=pri_cut,
+                                   seed=seed, n_permutations=n_permutations, cluster=cluster)
     qca_warnings = pd.DataFrame(
         {"source": pd.array(["minimize"] * len(caught), dtype="str"),
          "category": pd.array([w.category.__name__ for w in caught], dtype="str"),
@@ -453,21 +454,21 @@ def analyse(
     )
 
 
-def _qca_diagnostics(qca, cases, data, conditions, model, *, incl_cut, pri_cut, seed, n_permutations) -> dict:
+def _qca_diagnostics(qca, cases, data, conditions, model, *, incl_cut, pri_cut, seed, n_permutations,
+                     cluster) -> dict:
     """Pooled vs per-country fit with a permutation p for the gap, skewness, cut ranges, robust core, case roles.
 
     The robustness test set is documented here: the first model at consistency cuts incl_cut - 0.05 and
-    incl_cut + 0.05 (PRI cut unchanged), the smallest changes a reviewer would try. The permutation p is exact
+    incl_cut + 0.05 (PRI cut unchanged), the smallest changes a reviewer would try. The permutation relabels
+    whole clusters (`cluster`, as the comparison and the association do; None: single cases); its p is exact
     when at most a million relabellings exist, else Monte Carlo with ``n_permutations`` seeded draws.
     """
     outcome = "sustainability"
-    country = cases.set_index(cases["case_id"].astype("str"))["country"].astype("str").reindex(data.index.astype(str))
-    groups = country.to_list()
-    try:
-        test = qca.cluster_permutation_test(data, outcome, model, groups=groups, n_permutations="exact")
-    except ValueError:
-        test = qca.cluster_permutation_test(data, outcome, model, groups=groups, n_permutations=n_permutations,
-                                            seed=seed)
+    by_id = cases.set_index(cases["case_id"].astype("str")).reindex(data.index.astype(str))
+    groups = by_id["country"].astype("str").to_list()
+    units = None if cluster is None else by_id[cluster].to_list()
+    test = qca.cluster_permutation_test(data, outcome, model, groups=groups, cluster=units,
+                                        n_permutations=n_permutations, enumeration_limit=1_000_000, seed=seed)
     tests, events = [], []
     for cut in (round(incl_cut - 0.05, 10), round(incl_cut + 0.05, 10)):
         try:

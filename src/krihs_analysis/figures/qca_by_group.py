@@ -81,7 +81,7 @@ def qca_groups(cluster: pd.DataFrame, test: pd.DataFrame | None = None, *, lang:
             raise ValueError(f"qca_groups: test is empty; pass what {how} returns, or test=None to leave the gap "
                              "note out")
         st.check_result(test, ("level", "gap", "p_value", "n_permutations", "exact"), "qca_groups", arg="test",
-                        made_by=how, attr="qca_cluster_test", numeric=("gap", "p_value"),
+                        made_by=how, attr="qca_cluster_test", numeric=("gap", "p_value", "n_units"),
                         key=("term", "level"))
         if not (test["level"] == "expression").any():
             raise ValueError(f"qca_groups: test has no 'expression' row; test must be what {how} returns "
@@ -119,8 +119,11 @@ def qca_groups(cluster: pd.DataFrame, test: pd.DataFrame | None = None, *, lang:
             notes = []
             if test is not None and len(test):
                 t = test[test["level"] == "expression"].iloc[0]
-                method = (phrase("fig_qca_groups", "exact", lang) if bool(t["exact"])
-                          else phrase("fig_qca_groups", "monte_carlo", lang, n=fmt_int(t['n_permutations'])))
+                # a table without `unit` (a run saved before it existed) relabelled single cases
+                clusters = {"unit", "n_units"} <= set(test.columns) and t["unit"] == "cluster"
+                key = ("exact" if bool(t["exact"]) else "monte_carlo") + ("_clusters" if clusters else "")
+                method = phrase("fig_qca_groups", key, lang, n=fmt_int(t["n_permutations"]),
+                                units=fmt_int(t["n_units"]) if clusters else "")
                 notes.append(phrase("fig_qca_groups", "gap_note", lang, gap=fmt_num(float(t["gap"])),
                                     p=fmt_p(float(t["p_value"])), method=method))
             notes.append(st.text("source", lang, source=source or st.text("source_cases", lang)))
@@ -155,5 +158,6 @@ def baseline_input() -> tuple[pd.DataFrame, pd.DataFrame]:
         "dBP": [0.04] * 3, "dWP": [0.02] * 3,
     })
     test = pd.DataFrame({"term": ["intermediary*integration"], "level": ["expression"], "gap": [0.10],
-                         "p_value": [0.031], "n_permutations": [9999], "exact": [False]})
+                         "p_value": [0.031], "n_permutations": [6435], "exact": [True], "unit": ["cluster"],
+                         "n_units": [15]})
     return cluster, test

@@ -26,17 +26,17 @@ __all__ = ["cluster_diagnostics", "cluster_permutation_test", "skewness", "theor
 _MAX_EXACT = 1_000_000
 
 
-def _group_labels(data: pd.DataFrame, groups) -> np.ndarray:
+def _group_labels(data: pd.DataFrame, groups, name: str = "groups", example: str = "'country'") -> np.ndarray:
     if isinstance(groups, str):
         labels = check_columns(data, [groups], name="data")[groups]
     elif not isinstance(groups, Iterable):
         raise ValueError(
-            f"groups must be a column of data or one label per row, got {groups!r}; pass e.g. groups='country'"
+            f"{name} must be a column of data or one label per row, got {groups!r}; pass e.g. {name}={example}"
         )
     else:
         labels = pd.Series(list(groups)) if not isinstance(groups, pd.Series) else groups
         if len(labels) != len(data):
-            raise ValueError(f"groups has {len(labels)} labels for {len(data)} cases; give one label per row.")
+            raise ValueError(f"{name} has {len(labels)} labels for {len(data)} cases; give one label per row.")
         if isinstance(groups, pd.Series):
             # A Series is matched by its index, as pandas would: labels taken by position from a reordered or
             # differently indexed Series would put cases in the wrong groups without a word.
@@ -47,12 +47,17 @@ def _group_labels(data: pd.DataFrame, groups) -> np.ndarray:
             elif not groups.index.equals(pd.RangeIndex(len(data))):
                 # Neither the case ids nor 0..n-1: a reordered Series (sorted, sampled), or another subset of the
                 # cases; taken by position, it would put cases in the wrong groups without a word.
-                raise ValueError("groups is a Series whose index is neither data's case ids nor the row positions "
+                raise ValueError(f"{name} is a Series whose index is neither data's case ids nor the row positions "
                                  f"0..{len(data) - 1} (e.g. {list(groups.index[:3])}); index it by case id "
-                                 "(cases.set_index('case_id')['country']), or pass groups.to_numpy() to take the "
+                                 f"(cases.set_index('case_id')[{example}]), or pass {name}.to_numpy() to take the "
                                  "labels in the order given")
-    labels = np.asarray([str(v) for v in labels], dtype=object)
-    return labels
+    missing = np.flatnonzero(pd.isna(pd.Series(list(labels), dtype=object)).to_numpy())
+    if len(missing):
+        # str() made a missing label a group or cluster of its own, "nan"
+        alone = " (a case that stands alone is its own cluster: use its case id)" if name == "cluster" else ""
+        raise ValueError(f"{name} is missing for case(s) {[str(data.index[i]) for i in missing[:5]]}; give every "
+                         f"case a label{alone}")
+    return np.asarray([str(v) for v in labels], dtype=object)
 
 
 def _units(data, outcome, expression, groups, necessity):
@@ -176,7 +181,9 @@ def cluster_permutation_test(
     expression,
     *,
     groups="country",
+    cluster=None,
     n_permutations: int | str = "exact",
+    enumeration_limit: int | None = None,
     seed: int | None = 0,
     necessity: bool = False,
     **old,
@@ -187,9 +194,18 @@ def cluster_permutation_test(
     ----------
     data, outcome, expression, groups, necessity
         As for :func:`cluster_diagnostics`.
+    cluster : str or array-like, optional
+        Column of ``data`` or labels aligned with the rows: cases that are not independent (the two sites of a
+        programme, the organisations of one municipality). Whole clusters are relabelled, each keeping its cases
+        together, as the other tests of the package permute them; every cluster must lie within one group. None:
+        each case is relabelled on its own.
     n_permutations : "exact" or int, default "exact"
-        ``"exact"`` enumerates every size-preserving relabelling (at most 1,000,000); an int ``B`` draws
-        ``B`` random relabellings. (``permutations=`` is the old name; it works for one more release.)
+        ``"exact"`` enumerates every size-preserving relabelling of the units (cases, or clusters) (at most
+        1,000,000); an int ``B`` draws ``B`` random relabellings. (``permutations=`` is the old name; it works
+        for one more release.)
+    enumeration_limit : int, optional
+        With an int `n_permutations`: enumerate every relabelling instead when there are at most this many (as
+        ``compare_countries`` and ``linkage.association`` do), draw ``B`` only past it. None: an int always draws.
     seed : int or None, default 0
         Seed of ``numpy.random.default_rng`` for the Monte Carlo draws (one set of relabellings tests every term
         and the expression, so that the same gap gets the same p-value); ``None``
@@ -198,9 +214,10 @@ def cluster_permutation_test(
     Returns
     -------
     pandas.DataFrame
-        ``term, level, gap, p_value, n_permutations, exact``; ``gap`` = max - min of the group
+        ``term, level, gap, p_value, n_permutations, exact, unit, n_units``; ``gap`` = max - min of the group
         consistencies of :func:`cluster_diagnostics`; exact ``p_value`` = share of relabellings with a gap
-        at least as large (observed included); Monte Carlo ``p_value`` = (1 + count) / (B + 1).
+        at least as large (observed included); Monte Carlo ``p_value`` = (1 + count) / (B + 1); ``unit`` is
+        ``"case"`` or ``"cluster"``, what was relabelled, and ``n_units`` how many.
 
     Examples
     --------
@@ -209,6 +226,12 @@ def cluster_permutation_test(
     >>> res = cluster_permutation_test(df, "Y", "A")
     >>> round(float(res.loc[0, "gap"]), 3), float(res.loc[0, "p_value"]), int(res.loc[0, "n_permutations"])
     (0.5, 1.0, 6)
+
+    Two cases that belong together move together: 2 clusters can be labelled 2 ways, not 6.
+
+    >>> res = cluster_permutation_test(df, "Y", "A", cluster=["p", "p", "q", "q"])
+    >>> float(res.loc[0, "p_value"]), int(res.loc[0, "n_permutations"]), res.loc[0, "unit"]
+    (1.0, 2, 'cluster')
     """
     n_permutations = renamed(
         old, {"permutations": "n_permutations"}, "cluster_permutation_test",
@@ -221,25 +244,31 @@ def cluster_permutation_test(
             n_permutations = check_count(n_permutations, "n_permutations", minimum=1)
         except ValueError as err:
             raise ValueError(f"{err} (or n_permutations='exact' to enumerate every relabelling)") from None
+    if enumeration_limit is not None:
+        enumeration_limit = check_count(enumeration_limit, "enumeration_limit", minimum=1)
     seed = check_seed(seed)
     units, y, g = _units(data, outcome, expression, groups, necessity)
     names = sorted(set(g))
     code_of = {name: j for j, name in enumerate(names)}
     codes = np.array([code_of[v] for v in g], dtype=np.int64)
+    # member[i] = the unit (case or cluster) of case i; unit_codes = each unit's group. A relabelling gives every
+    # unit a group, and each case takes its unit's.
+    member, unit_codes = _relabelled_units(data, cluster, codes, names)
+    count = factorial(len(unit_codes)) // prod(factorial(int(s)) for s in np.bincount(unit_codes))
+    if not exact and enumeration_limit is not None and count <= enumeration_limit:
+        exact = True  # few enough to count every one, as compare_countries does
     if exact:
-        sizes = np.bincount(codes)
-        count = factorial(len(codes)) // prod(factorial(int(s)) for s in sizes)
-        if count > _MAX_EXACT:
+        if count > (enumeration_limit or _MAX_EXACT):
             raise ValueError(
-                f"exact enumeration needs {count:,} relabellings (more than {_MAX_EXACT:,}); "
+                f"exact enumeration needs {count:,} relabellings (more than {enumeration_limit or _MAX_EXACT:,}); "
                 "pass n_permutations=9999 (Monte Carlo) with a seed instead."
             )
-        assign = _assignments(codes)
+        assign = _assignments(unit_codes)[:, member]
     else:
         # One set of relabellings for every term and the expression: drawn afresh for each, a one-term solution got
         # two p-values (0.029 for the term, 0.026 for the expression) for the same gap
         rng = np.random.default_rng(seed)
-        draws = np.vstack([rng.permutation(codes) for _ in range(n_permutations)])
+        draws = np.vstack([rng.permutation(unit_codes) for _ in range(n_permutations)])[:, member]
     rows = []
     for term, level, x in units:
         xy = np.minimum(x, y)
@@ -255,9 +284,29 @@ def cluster_permutation_test(
             rows.append((term, level, observed, (1 + hits) / (n_permutations + 1), n_permutations, False))
     from krihs_analysis.data.tidy import carry_provenance
 
-    return carry_provenance(pd.DataFrame.from_records(
-        rows, columns=["term", "level", "gap", "p_value", "n_permutations", "exact"]
-    ).astype({"term": "str", "level": "str", "n_permutations": "int64", "exact": "bool"}), data)
+    table = pd.DataFrame.from_records(rows, columns=["term", "level", "gap", "p_value", "n_permutations", "exact"])
+    table = table.assign(unit="case" if cluster is None else "cluster", n_units=len(unit_codes))
+    return carry_provenance(table.astype({"term": "str", "level": "str", "n_permutations": "int64", "exact": "bool",
+                                          "unit": "str", "n_units": "int64"}), data)
+
+
+def _relabelled_units(data: pd.DataFrame, cluster, codes: np.ndarray, names: list[str]):
+    """(unit of each case, group code of each unit): the cases themselves, or the clusters of `cluster`."""
+    if cluster is None:
+        return np.arange(len(codes)), codes
+    labels = _group_labels(data, cluster, name="cluster", example="'cluster'")
+    units = list(dict.fromkeys(labels))
+    unit_of = {u: k for k, u in enumerate(units)}
+    member = np.array([unit_of[v] for v in labels], dtype=np.int64)
+    unit_codes = np.empty(len(units), dtype=np.int64)
+    for k, u in enumerate(units):
+        held = sorted(set(codes[member == k].tolist()))
+        if len(held) > 1:
+            raise ValueError(f"cluster {u!r} holds cases of groups {[names[j] for j in held]}; each cluster must lie "
+                             "within one group (programmes or municipalities within a country), so that whole "
+                             "clusters can be relabelled")
+        unit_codes[k] = held[0]
+    return member, unit_codes
 
 
 def skewness(data: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
