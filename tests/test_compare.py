@@ -366,6 +366,20 @@ def test_core_task_profile_validates_options(cases):
         core_task_profile(cases, n_boot=-5)
 
 
+@pytest.mark.parametrize("n_boot", [1, 2, 3, 98])
+def test_a_handful_of_bootstrap_draws_is_refused_not_shown_as_an_interval(cases, n_boot):
+    # n_boot=3 gave delta -0.41 with a "95% BCa" interval [-0.59, -0.39] that excluded 0 beside p = 0.059
+    message = rf"n_boot must be 0 \(no interval\) or at least 99 draws for a 95% interval, got {n_boot}"
+    with pytest.raises(ValueError, match=message):
+        compare_countries(cases, variables=["leadership"], n_boot=n_boot)
+    with pytest.raises(ValueError, match=message):
+        core_task_profile(cases, n_boot=n_boot)
+    # a 99% interval needs 400: two draws beyond each end
+    with pytest.raises(ValueError, match=r"at least 400 draws for a 99% interval, got 399"):
+        compare_countries(cases, variables=["leadership"], n_boot=399, alpha=0.01)
+    assert compare_countries(cases, variables=["leadership"], n_boot=0)["ci_low"].isna().all()
+
+
 def test_cluster_comparison_never_mutates_its_input(sample):
     before = sample.copy(deep=True)
     compare_countries(sample, variables=["integration"], cluster="cluster", n_boot=99)

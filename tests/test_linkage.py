@@ -333,6 +333,8 @@ def test_old_n_resamples_name_sets_both_budgets_with_a_future_warning(cases):
 
 
 @pytest.mark.parametrize("kw, match", [({"n_boot": -5}, "n_boot must be a whole number of at least 0"),
+                                       # two draws gave a "95% BCa" interval [0.77, 0.79] the brief called a finding
+                                       ({"n_boot": 2}, r"n_boot must be 0 \(no interval\) or at least 99 draws"),
                                        ({"alpha": 5}, "alpha is a significance level"),
                                        ({"seed": 1.5}, "seed must be"),
                                        ({"n_permutations": 2.5}, "n_permutations must be"),

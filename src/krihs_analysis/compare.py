@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 
 from krihs_analysis import _exact as E
-from krihs_analysis._validate import (check_alpha, check_choice, check_columns, check_count, check_frame, check_seed,
-                                      check_text)
+from krihs_analysis._validate import (check_alpha, check_choice, check_columns, check_count, check_frame, check_n_boot,
+                                     check_seed, check_text)
 from krihs_analysis._deprecate import renamed
 
 __all__ = ["compare_countries", "level_distribution", "core_task_profile", "case_profile", "default_variables"]
@@ -88,9 +88,9 @@ def _clusters(cases: pd.DataFrame, cluster: str | None) -> np.ndarray | None:
 
 
 def _options(n_boot, n_permutations, seed, alpha, enumeration_limit) -> tuple[int, int, int | None, float, int]:
-    return (check_count(n_boot, "n_boot", 0), check_count(n_permutations, "n_permutations", 0),
-            check_seed(seed), check_alpha(alpha),
-            check_count(enumeration_limit, "enumeration_limit", 1))
+    alpha = check_alpha(alpha)
+    return (check_n_boot(n_boot, alpha), check_count(n_permutations, "n_permutations", 0),
+            check_seed(seed), alpha, check_count(enumeration_limit, "enumeration_limit", 1))
 
 
 def _resolve_variables(cases: pd.DataFrame, variables: Sequence[str] | None, *,
@@ -502,9 +502,9 @@ def core_task_profile(
 
     check_frame(cases, "cases")
     check_choice(by, "by", BY_VALUES)
-    n_boot = check_count(n_boot, "n_boot", 0)
-    seed = check_seed(seed)
     alpha = check_alpha(alpha)
+    n_boot = check_n_boot(n_boot, alpha)
+    seed = check_seed(seed)
     _check_frame(cases, [by])
     clusters = _clusters(cases, cluster)
     idx = core_task_indices(cases)

@@ -24,7 +24,7 @@ from krihs_analysis import _exact as E
 from krihs_analysis._validate import check_alpha, check_choice, check_columns, check_count, check_frame, check_seed
 from krihs_analysis._deprecate import renamed
 from krihs_analysis._format import fmt_num, fmt_p
-from krihs_analysis._validate import check_flag, check_text
+from krihs_analysis._validate import check_flag, check_n_boot, check_text
 
 __all__ = ["association", "ordinal_model", "firth_logit", "leave_one_out", "ModelFit", "METHODS"]
 
@@ -131,10 +131,10 @@ def association(
     opts = renamed(old, {"n_resamples": ("n_boot", "n_permutations")}, "association",
                    current={"n_boot": (n_boot, defaults["n_boot"]),
                             "n_permutations": (n_permutations, defaults["n_permutations"])})
-    n_boot = check_count(opts.get("n_boot", n_boot), "n_boot", 0)
+    alpha = check_alpha(alpha)
+    n_boot = check_n_boot(opts.get("n_boot", n_boot), alpha)
     n_permutations = check_count(opts.get("n_permutations", n_permutations), "n_permutations", 0)
     enumeration_limit = check_count(enumeration_limit, "enumeration_limit", 1)
-    alpha = check_alpha(alpha)
     seed = check_seed(seed)
     check_choice(method, "method", METHODS)
     E.check_alternative(alternative)

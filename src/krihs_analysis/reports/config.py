@@ -145,7 +145,8 @@ def _is_json_value(v: Any) -> bool:
 _VALUE_RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "lang": (lambda v: v in LANGS, f"one of {', '.join(LANGS)}"),
     "seed": (lambda v: v >= 0, "a whole number of at least 0"),
-    "n_boot": (lambda v: v >= 0, "a whole number of at least 0"),
+    # the notebooks' intervals are 95%: _validate.check_n_boot's floor for alpha = 0.05
+    "n_boot": (lambda v: v == 0 or v >= 99, "0 (no interval) or a whole number of at least 99"),
     "n_permutations": (lambda v: v >= 1, "a whole number of at least 1"),
 }
 
