@@ -226,6 +226,23 @@ def test_no_paragraph_of_the_pdf_ends_with_a_short_word_alone_on_its_line(pdfs, 
 
 
 @needs_pdf
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_line_of_the_pdf_is_spread_out_letter_by_letter(pdfs, lang):
+    # The Japanese reference line printed 「国　土　政　策　Brief　第　736　号　（…」 across the page: balanced, then
+    # justified like the body text, its short first line's characters were pulled apart (brief.css: start)
+    from collections import defaultdict
+
+    from krihs_analysis.pdf import word_boxes
+
+    lines = defaultdict(list)
+    for w in word_boxes(pdfs[lang]):
+        lines[(w["page"], round(w["y0"]))].append(w["word"])
+    spread = [(key, "".join(words)[:30]) for key, words in lines.items()
+              if sum(len(w) == 1 and not w.isdigit() for w in words) >= 8]
+    assert not spread, spread
+
+
+@needs_pdf
 def test_the_appendix_heading_goes_to_the_page_of_its_first_two_rows(pdfs):
     # The English brief closed page 5 with the appendix's heading, its table header and row 1; rows 2-5 followed
     # overleaf (brief.css keeps the first row with the second)

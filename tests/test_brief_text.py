@@ -102,6 +102,17 @@ def test_core_task_sentence_in_korean():
         "사업 평균 0.50점, 일본 평균 2.10점이다(0~3 척도).")
 
 
+@pytest.mark.parametrize(("lang", "note"), [("en", "organisations (2 cases; descriptive): 0.50"),
+                                            ("ko", "KR-P2 사업(사례 2개, 기술통계)의 ‘중간지원조직"),
+                                            ("ja", "KR-P2事業（2事例、記述統計）の「")])
+def test_the_largest_programme_gap_says_how_few_cases_it_rests_on(lang, note):
+    # the brief's summary headlined one programme of two sites, the largest of 28 programme-by-task gaps, with no n
+    row = {"group": "KR-P2", "task": "task4_intermediary", "mean": 0.5, "benchmark": 2.1, "n": 2}
+    assert note in core_task_sentence(row, lang=lang)
+    assert core_task_sentence({**row, "n": pd.NA}, lang=lang) == core_task_sentence(
+        {k: v for k, v in row.items() if k != "n"}, lang=lang)
+
+
 @pytest.mark.parametrize(("lo", "hi", "p", "weak"), [(-0.1, 0.5, 0.01, True), (0.2, 0.6, 0.01, False),
                                                      (0.2, 0.6, 0.2, True), (float("nan"), 0.6, 0.01, True)])
 def test_weak_evidence_rule(lo, hi, p, weak):

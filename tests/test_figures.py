@@ -317,7 +317,7 @@ def test_truth_table_heatmap_artists():
     assert ticks[4:] == ["Cases", "Consistency", "PRI", "Outcome"]  # bl.truth_table() has a PRI column
     outs = [p.get_gid() for p in ax.patches if (p.get_gid() or "").startswith("tt-out-")]
     assert outs == [f"tt-out-{o}" for o in tt["OUT"]]
-    assert st.frame_texts(ax.figure)["title"] == "3 of 6 observed configurations lead to the outcome"
+    assert st.frame_texts(ax.figure)["title"] == "3 of 6 observed configurations are consistent with the outcome"
 
 
 def test_truth_table_from_qca_module():

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._format import fmt_ci, fmt_median, fmt_num, fmt_p, fmt_pct, is_missing
+from .._format import fmt_ci, fmt_int, fmt_median, fmt_num, fmt_p, fmt_pct, is_missing
 from .._deprecate import keyword_options, renamed
 from ..pipeline import QCA_INCL_CUT
 from .._validate import check_alpha, check_count, check_number, check_text
@@ -369,7 +369,7 @@ def core_task_sentence(row: Mapping | pd.Series, *, lang: str = "en") -> str:
     row : pandas.Series or Mapping
         One row of :meth:`krihs_analysis.pipeline.Results.core_task_gaps` (a pandas Series or a dict) with
         ``group`` (programme), ``task`` (one of the codebook's core tasks), ``mean`` and ``benchmark`` (the
-        Japanese mean).
+        Japanese mean), and ``n``, the programme's cases, said beside its mean when given.
     lang : str
         One of :data:`krihs_analysis.codebook.LANGS`.
 
@@ -385,12 +385,15 @@ def core_task_sentence(row: Mapping | pd.Series, *, lang: str = "en") -> str:
 
     Examples
     --------
-    >>> print(core_task_sentence({"group": "KR-P2", "task": "task4_intermediary", "mean": 0.5, "benchmark": 2.1}))
-    The largest single gap to the Japanese mean is programme KR-P2's score on intermediate support organisations: 0.50 against 2.10 on the 0–3 scale.
+    >>> print(core_task_sentence({"group": "KR-P2", "task": "task4_intermediary", "mean": 0.5, "benchmark": 2.1,
+    ...                           "n": 2}))
+    The largest single gap to the Japanese mean is programme KR-P2's score on intermediate support organisations (2 cases; descriptive): 0.50 against 2.10 on the 0–3 scale.
     """
     check_lang(lang)
     _inputs.one_row(row, "core_task_gap")
-    return _w("core_task_gap", lang, group=row["group"], task=_task_label(row["task"], lang),
+    n = row.get("n") if hasattr(row, "get") else None  # tables saved before core_task_gaps had n lack it
+    n_note = _w("core_task_gap_n", lang, n=fmt_int(n)) if n is not None and not is_missing(n) else ""
+    return _w("core_task_gap", lang, group=row["group"], task=_task_label(row["task"], lang), n_note=n_note,
               mean=fmt_num(row["mean"]), benchmark=fmt_num(row["benchmark"]))
 
 

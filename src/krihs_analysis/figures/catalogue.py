@@ -941,7 +941,7 @@ def truth_table_heatmap(tt: Any, *, lang: str = "en", ax=None, conditions: Seque
     >>> from krihs_analysis.figures import baselines, close_figure, frame_texts, truth_table_heatmap
     >>> ax = truth_table_heatmap(baselines.truth_table(), lang="en")
     >>> frame_texts(ax.figure)["title"]
-    '3 of 6 observed configurations lead to the outcome'
+    '3 of 6 observed configurations are consistent with the outcome'
     >>> close_figure(ax.figure)
     """
     ax = st.check_call("truth_table_heatmap", lang, ax=ax, title=title, source=source,
