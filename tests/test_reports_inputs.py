@@ -310,7 +310,8 @@ def test_config_parameters_of_the_right_type_and_a_p_value_that_replaces_a_bad_o
     ("    parameters: {lang: fr}\n", "", None, "runs[0] (a): parameter lang 'fr' must be one of en, ko, ja"),
     ("    matrix: {lang: [en, kr]}\n", "", None, "matrix.lang value 'kr' must be one of en, ko, ja"),
     ("", "defaults: {parameters: {seed: -1}}\n", None, "parameter seed -1 must be a whole number of at least 0"),
-    ("    parameters: {n_boot: -5}\n", "", None, "parameter n_boot -5 must be 0 (no interval) or a whole number of at least 99"),
+    ("    parameters: {n_boot: -5}\n", "", None,
+     "parameter n_boot -5 must be 0 (no interval) or a whole number of at least 99"),
     ("", "", {"n_permutations": 0}, "-p n_permutations 0 must be a whole number of at least 1"),
     ("", "", {"lang": "jp"}, "-p lang 'jp' must be one of en, ko, ja"),
 ])

@@ -228,8 +228,6 @@ def check_n_boot(n_boot: Any, alpha: float = 0.05, name: str = "n_boot") -> int:
     ...
     ValueError: n_boot must be 0 (no interval) or at least 99 draws for a 95% interval, got 3; pass e.g. n_boot=9999
     """
-    import math
-
     value = check_count(n_boot, name, 0)
     least = max(99, math.ceil(4 / alpha - 1e-9))
     if 0 < value < least:

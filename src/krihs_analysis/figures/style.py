@@ -644,7 +644,8 @@ def check_result(obj: Any, columns: Sequence[str], what: str, *, arg: str, made_
     complete
         Columns that must have no missing values, where present.
     key
-        Columns that name what a row draws (``["survey_year"]``): no two rows may share those of them present. Two rows for one bar or one point would both be drawn, one over the other, or be added up.
+        Columns that name what a row draws (``["survey_year"]``): no two rows may share those of them present.
+        Two rows for one bar or one point would both be drawn, one over the other, or be added up.
 
     Returns
     -------
